@@ -1,0 +1,4 @@
+/* mssql hooks for the SQL compiler. */
+#include "../dialects.h"
+
+const sqlalc_compile_hooks sqlalc__mssql_compile_hooks = { .version = 1 };

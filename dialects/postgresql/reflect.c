@@ -1,0 +1,4 @@
+/* postgresql reflection queries for the inspector. */
+#include "../dialects.h"
+
+const sqlalc_reflect_hooks sqlalc__postgresql_reflect_hooks = { .version = 1 };

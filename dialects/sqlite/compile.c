@@ -1,0 +1,4 @@
+/* sqlite hooks for the SQL compiler. */
+#include "../dialects.h"
+
+const sqlalc_compile_hooks sqlalc__sqlite_compile_hooks = { .version = 1 };

@@ -1,0 +1,4 @@
+/* sqlite reflection queries for the inspector. */
+#include "../dialects.h"
+
+const sqlalc_reflect_hooks sqlalc__sqlite_reflect_hooks = { .version = 1 };

@@ -1,0 +1,215 @@
+/*
+ * libsqlalc — core definitions: result codes, errors, allocator, values,
+ * parameters.  Included by <sqlalc.h>; do not include directly.
+ */
+#ifndef SQLALC_CORE_H
+#define SQLALC_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  define SQLALC_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#  define SQLALC_API __attribute__((visibility("default")))
+#else
+#  define SQLALC_API
+#endif
+
+#define SQLALC_VERSION_MAJOR 0
+#define SQLALC_VERSION_MINOR 1
+#define SQLALC_VERSION_PATCH 0
+#define SQLALC_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Result codes                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every fallible call returns an int: SQLALC_OK (0) on success, a negative
+ * error code on failure.  The classes mirror Python DBAPI's exception
+ * hierarchy, so code written against SQLAlchemy maps one to one.  Stepping
+ * a result returns the positive codes SQLALC_ROW / SQLALC_DONE.
+ * Details of the last failure on this thread: sqlalc_error_last().
+ */
+typedef enum sqlalc_code {
+    SQLALC_OK = 0,
+    SQLALC_ROW = 100,   /* a row is available */
+    SQLALC_DONE = 101,  /* no more rows */
+
+    SQLALC_ERR_GENERIC = -1,       /* anything not classified below */
+    SQLALC_ERR_NOMEM = -2,         /* an allocation failed */
+    SQLALC_ERR_ARGUMENT = -3,      /* bad argument: NULL handle, bad URL, unknown name (ArgumentError) */
+    SQLALC_ERR_INTERFACE = -4,     /* misuse of the library or driver (InterfaceError) */
+    SQLALC_ERR_DATABASE = -5,      /* database error of no finer class (DatabaseError) */
+    SQLALC_ERR_DATA = -6,          /* bad value: overflow, bad conversion (DataError) */
+    SQLALC_ERR_OPERATIONAL = -7,   /* server-side operational failure, e.g. cannot open (OperationalError) */
+    SQLALC_ERR_INTEGRITY = -8,     /* constraint violated (IntegrityError) */
+    SQLALC_ERR_INTERNAL = -9,      /* database internal error (InternalError) */
+    SQLALC_ERR_PROGRAMMING = -10,  /* bad SQL, missing table, wrong parameters (ProgrammingError) */
+    SQLALC_ERR_NOT_SUPPORTED = -11,/* feature not supported by this backend (NotSupportedError) */
+    SQLALC_ERR_DISCONNECT = -12,   /* the connection was lost; it is now unusable (OperationalError + is_disconnect) */
+    SQLALC_ERR_SERIALIZATION = -13,/* serialization failure / deadlock: the caller may retry the transaction */
+    SQLALC_ERR_NOT_FOUND = -14,    /* no such column / table / registered name */
+    SQLALC_ERR_TYPE = -15,         /* a value asked for as a type it cannot be converted to */
+    SQLALC_ERR_CLOSED = -16,       /* the result, connection or transaction is closed */
+    SQLALC_ERR_TIMEOUT = -17       /* a wait timed out (busy database, pool exhausted) */
+} sqlalc_code;
+
+/* The thread-local record of the last failure. */
+typedef struct sqlalc_error {
+    int code;               /* the sqlalc_code returned */
+    const char *message;    /* what failed and where; never NULL (may be "") */
+    char sqlstate[6];       /* five-character SQLSTATE, "" when unknown */
+    long driver_code;       /* the driver's own code (sqlite extended code, ODBC native error) */
+    const char *detail;     /* PostgreSQL DETAIL, or NULL */
+    const char *hint;       /* PostgreSQL HINT, or NULL */
+    const char *constraint_name; /* violated constraint when known, or NULL */
+} sqlalc_error;
+
+/*
+ * The last error raised on this thread.  Never NULL: when nothing failed
+ * yet, code is SQLALC_OK and message is "".  Valid until the next failing
+ * call on this thread.
+ */
+SQLALC_API const sqlalc_error *sqlalc_error_last(void);
+/* Shorthand for sqlalc_error_last()->message. */
+SQLALC_API const char *sqlalc_errmsg(void);
+/* Forget the last error on this thread. */
+SQLALC_API void sqlalc_error_clear(void);
+/* A short constant name for a code: "SQLALC_ERR_INTEGRITY", … */
+SQLALC_API const char *sqlalc_code_name(int code);
+
+/* ------------------------------------------------------------------ */
+/* Allocator                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every allocation of the library goes through these three functions.
+ * realloc must behave like C's (NULL ptr allocates; may fail without
+ * freeing).  Set before creating any object; passing NULLs restores
+ * malloc/realloc/free.  Memory of the drivers' own libraries (sqlite3,
+ * libpq, unixODBC) is not routed here.
+ */
+typedef struct sqlalc_allocator {
+    void *(*malloc_fn)(void *ctx, size_t size);
+    void *(*realloc_fn)(void *ctx, void *ptr, size_t size);
+    void (*free_fn)(void *ctx, void *ptr);
+    void *ctx;
+} sqlalc_allocator;
+
+SQLALC_API void sqlalc_set_allocator(const sqlalc_allocator *a);
+/* Allocate / free through the current hook (for plugin drivers and callers
+ * freeing strings the library hands over, e.g. sqlalc_url_render()). */
+SQLALC_API void *sqlalc_malloc(size_t n);
+SQLALC_API void *sqlalc_realloc(void *p, size_t n);
+SQLALC_API void sqlalc_free(void *p);
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A tagged value: what rows hold and what parameters carry.
+ * NUMERIC, DATE, TIME, DATETIME and INTERVAL are carried as text in
+ * ISO-8601 / decimal form ("12.50", "2024-05-01", "13:45:00",
+ * "2024-05-01 13:45:00.123456+02:00"), so no precision is lost on any
+ * backend; JSON and UUID as their text.  Text is UTF-8; len is in bytes.
+ */
+typedef enum sqlalc_vtype {
+    SQLALC_V_NULL = 0,
+    SQLALC_V_INT,
+    SQLALC_V_FLOAT,
+    SQLALC_V_TEXT,
+    SQLALC_V_BLOB,
+    SQLALC_V_BOOL,
+    SQLALC_V_NUMERIC,
+    SQLALC_V_DATE,
+    SQLALC_V_TIME,
+    SQLALC_V_DATETIME,
+    SQLALC_V_INTERVAL,
+    SQLALC_V_JSON,
+    SQLALC_V_UUID
+} sqlalc_vtype;
+
+typedef struct sqlalc_value {
+    sqlalc_vtype type;
+    union {
+        int64_t i;   /* INT; BOOL as 0/1 */
+        double f;    /* FLOAT */
+        struct {
+            const char *p;   /* TEXT, NUMERIC, DATE, TIME, DATETIME, INTERVAL, JSON, UUID, BLOB bytes */
+            size_t len;      /* bytes; for text kinds SQLALC_NTS means strlen(p) */
+        } s;
+    } u;
+} sqlalc_value;
+
+/* "compute the length with strlen" marker for text values */
+#define SQLALC_NTS ((size_t)-1)
+
+/* Value constructors (compound literals; the strings are borrowed). */
+#define SQLALC_NULLV        ((sqlalc_value){ .type = SQLALC_V_NULL })
+#define SQLALC_INTV(x)      ((sqlalc_value){ .type = SQLALC_V_INT, .u.i = (int64_t)(x) })
+#define SQLALC_FLOATV(x)    ((sqlalc_value){ .type = SQLALC_V_FLOAT, .u.f = (double)(x) })
+#define SQLALC_BOOLV(x)     ((sqlalc_value){ .type = SQLALC_V_BOOL, .u.i = (x) ? 1 : 0 })
+#define SQLALC_TEXTV(x)     ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), SQLALC_NTS } })
+#define SQLALC_TEXTNV(x, n) ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), (n) } })
+#define SQLALC_BLOBV(p, n)  ((sqlalc_value){ .type = SQLALC_V_BLOB, .u.s = { (const char *)(p), (n) } })
+#define SQLALC_TYPEDV(t, x) ((sqlalc_value){ .type = (t), .u.s = { (x), SQLALC_NTS } })
+
+/* Name of a value type: "NULL", "INT", … */
+SQLALC_API const char *sqlalc_vtype_name(sqlalc_vtype t);
+
+/* ------------------------------------------------------------------ */
+/* Parameters                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A parameter: a name (NULL for a positional parameter) and a value.
+ * A parameter set is a counted array of them; the library never keeps a
+ * pointer into it after the call returns.
+ */
+typedef struct sqlalc_param {
+    const char *name;
+    sqlalc_value value;
+} sqlalc_param;
+
+typedef struct sqlalc_params {
+    size_t count;
+    const sqlalc_param *items;
+} sqlalc_params;
+
+/* SQLALC_PARAMS(p1, p2, …): a const sqlalc_params * built in place. */
+#define SQLALC_PARAMS(...) \
+    (&(const sqlalc_params){ sizeof((const sqlalc_param[]){ __VA_ARGS__ }) / sizeof(sqlalc_param), \
+                             (const sqlalc_param[]){ __VA_ARGS__ } })
+#define SQLALC_P(name, val)      ((sqlalc_param){ (name), val })
+#define SQLALC_P_NULL(name)      SQLALC_P(name, SQLALC_NULLV)
+#define SQLALC_P_INT(name, x)    SQLALC_P(name, SQLALC_INTV(x))
+#define SQLALC_P_FLOAT(name, x)  SQLALC_P(name, SQLALC_FLOATV(x))
+#define SQLALC_P_BOOL(name, x)   SQLALC_P(name, SQLALC_BOOLV(x))
+#define SQLALC_P_TEXT(name, x)   SQLALC_P(name, SQLALC_TEXTV(x))
+#define SQLALC_P_BLOB(name, p, n) SQLALC_P(name, SQLALC_BLOBV(p, n))
+#define SQLALC_P_NUMERIC(name, x) SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_NUMERIC, x))
+#define SQLALC_P_DATE(name, x)   SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_DATE, x))
+#define SQLALC_P_TIME(name, x)   SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_TIME, x))
+#define SQLALC_P_DATETIME(name, x) SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_DATETIME, x))
+
+/* ------------------------------------------------------------------ */
+/* Handles shared by the schema and expression APIs                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct sqlalc_expr sqlalc_expr;         /* any SQL expression node (a column is one) */
+typedef struct sqlalc_stmt sqlalc_stmt;         /* SELECT/INSERT/UPDATE/DELETE/DDL statement */
+typedef struct sqlalc_type sqlalc_type;         /* a column type */
+typedef struct sqlalc_metadata sqlalc_metadata; /* a collection of tables */
+typedef struct sqlalc_table sqlalc_table;       /* a table (also a FROM clause) */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

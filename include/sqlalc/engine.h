@@ -1,0 +1,209 @@
+/*
+ * libsqlalc — engine, connections, transactions, results.  Included by
+ * <sqlalc.h>.
+ *
+ * Threads: an engine is shared by threads; a connection, its results and
+ * its transactions are used by one thread at a time.
+ */
+#ifndef SQLALC_ENGINE_H
+#define SQLALC_ENGINE_H
+
+#include <stdio.h>
+#include "core.h"
+#include "url.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sqlalc_engine sqlalc_engine;
+typedef struct sqlalc_conn sqlalc_conn;
+typedef struct sqlalc_tx sqlalc_tx;
+typedef struct sqlalc_result sqlalc_result;
+typedef struct sqlalc_row sqlalc_row;
+
+/* ------------------------------------------------------------------ */
+/* Engine                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Receives each echoed line (statement, or its parameters). */
+typedef void (*sqlalc_log_fn)(void *ctx, const char *line);
+
+typedef struct sqlalc_engine_options {
+    unsigned version;          /* SQLALC_ENGINE_OPTIONS_VERSION */
+    int echo;                  /* non-zero: log every statement and its parameters */
+    sqlalc_log_fn log;         /* where echo goes; NULL means stderr */
+    void *log_ctx;
+    int pool_size;             /* idle connections kept for reuse (0 = NullPool: close on release) */
+    int stmt_cache_size;       /* prepared statements kept per connection (LRU); 0 = default 128 */
+} sqlalc_engine_options;
+
+#define SQLALC_ENGINE_OPTIONS_VERSION 1
+#define SQLALC_ENGINE_OPTIONS_INIT { SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0 }
+
+/*
+ * Create an engine from a URL (see url.h).  Nothing connects yet except
+ * that the URL, dialect and driver are checked.  options may be NULL.
+ * SQLite query options: mode=ro|rw|rwc|memory, uri=true, and the pragmas
+ * journal_mode, synchronous, cache_size, busy_timeout (ms, default 5000),
+ * foreign_keys, applied on every new connection.
+ */
+SQLALC_API int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options,
+                                    sqlalc_engine **out);
+/* Close pooled connections and free the engine.  Connections still checked
+ * out must be closed before. */
+SQLALC_API void sqlalc_engine_free(sqlalc_engine *eng);
+/* The parsed URL (borrowed) and the dialect name ("sqlite", "postgresql"…). */
+SQLALC_API const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng);
+SQLALC_API const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng);
+/* Close every idle pooled connection (e.g. after a fork or a failover). */
+SQLALC_API void sqlalc_engine_dispose(sqlalc_engine *eng);
+
+/*
+ * Engine-level execution: check out a connection, run, and return the
+ * connection to the pool when the result is freed (or at once when out is
+ * NULL).  Runs in its own transaction that commits on success.
+ */
+SQLALC_API int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql,
+                                       const sqlalc_params *params, sqlalc_result **out);
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Check out a connection from the engine's pool. */
+SQLALC_API int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out);
+/* Roll back anything uncommitted, free open results' statements and return
+ * the connection to the pool (or close it).  NULL is ignored. */
+SQLALC_API void sqlalc_conn_close(sqlalc_conn *conn);
+SQLALC_API sqlalc_engine *sqlalc_conn_engine(const sqlalc_conn *conn);
+/* Non-zero once the connection was found dead (a disconnect error). */
+SQLALC_API int sqlalc_conn_invalidated(const sqlalc_conn *conn);
+/* Check the connection is alive; SQLALC_ERR_DISCONNECT if not. */
+SQLALC_API int sqlalc_conn_ping(sqlalc_conn *conn);
+
+/*
+ * Run raw SQL.  Named binds are written ":name" (not recognised inside
+ * quotes, comments or after "::"); positional binds "?" take the
+ * parameters without a name, in order.  A missing or unused parameter is
+ * SQLALC_ERR_PROGRAMMING naming it.  out may be NULL to discard the result.
+ * Outside an explicit transaction, the statement commits on its own.
+ */
+SQLALC_API int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
+                                sqlalc_result **out);
+/*
+ * executemany: run sql once per parameter set, reusing one prepared
+ * statement (drivers may batch).  All sets run in one transaction: if one
+ * fails, none is kept (unless an outer explicit transaction decides).
+ * *rowcount (may be NULL) receives the total affected rows.
+ */
+SQLALC_API int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets,
+                                     size_t nsets, int64_t *rowcount);
+
+/* ------------------------------------------------------------------ */
+/* Transactions                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Begin a transaction (sqlalc_begin) or, inside one, a savepoint
+ * (sqlalc_begin_nested; also allowed when none is open, then it begins
+ * one).  The handle ends with commit or rollback, which free it.  Closing
+ * the connection rolls back whatever is still open.
+ */
+SQLALC_API int sqlalc_begin(sqlalc_conn *conn, sqlalc_tx **out);
+SQLALC_API int sqlalc_begin_nested(sqlalc_conn *conn, sqlalc_tx **out);
+/* Commit (or release the savepoint).  The handle is freed even on error;
+ * a failed commit rolls back. */
+SQLALC_API int sqlalc_tx_commit(sqlalc_tx *tx);
+/* Roll back (to the savepoint).  The handle is freed. */
+SQLALC_API int sqlalc_tx_rollback(sqlalc_tx *tx);
+/* Non-zero when the connection has an explicit transaction open. */
+SQLALC_API int sqlalc_in_transaction(const sqlalc_conn *conn);
+
+/* ------------------------------------------------------------------ */
+/* Results and rows                                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A result streams rows from the driver.  sqlalc_result_next() returns
+ * SQLALC_ROW and points *row at the current row (valid until the next call
+ * or the result is freed), SQLALC_DONE at the end, or an error code.
+ */
+SQLALC_API int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row);
+/* fetchone: same as next, but SQLALC_DONE leaves *row NULL. */
+SQLALC_API int sqlalc_result_fetchone(sqlalc_result *res, const sqlalc_row **row);
+/*
+ * fetchmany / fetchall: copy up to max rows (all, for fetchall) into a new
+ * rowset owned by the caller.  An empty rowset is returned at the end.
+ */
+typedef struct sqlalc_rowset sqlalc_rowset;
+SQLALC_API int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out);
+SQLALC_API int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out);
+SQLALC_API size_t sqlalc_rowset_count(const sqlalc_rowset *rs);
+SQLALC_API const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i);
+SQLALC_API void sqlalc_rowset_free(sqlalc_rowset *rs);
+/* scalar: the first column of the first row, copied into *out (text/blob
+ * copied into buf of bufsize, truncated; may be NULL for numbers); the
+ * result is closed.  SQLALC_DONE when there is no row. */
+SQLALC_API int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out);
+
+SQLALC_API int sqlalc_result_column_count(const sqlalc_result *res);
+SQLALC_API const char *sqlalc_result_column_name(const sqlalc_result *res, int i);
+/* Declared type as the database reports it ("VARCHAR(50)"), or NULL. */
+SQLALC_API const char *sqlalc_result_column_decltype(const sqlalc_result *res, int i);
+/* Index of a column by name, or -1 (SQLALC_ERR_NOT_FOUND recorded). */
+SQLALC_API int sqlalc_result_column_index(const sqlalc_result *res, const char *name);
+/* Rows affected by INSERT/UPDATE/DELETE, -1 when not applicable. */
+SQLALC_API int64_t sqlalc_result_rowcount(const sqlalc_result *res);
+/* The row id / identity of the last inserted row on this connection. */
+SQLALC_API int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out);
+/* Non-zero once every row was read or the result was closed. */
+SQLALC_API int sqlalc_result_closed(const sqlalc_result *res);
+/* Release the result (and, for engine-level execution, its connection). */
+SQLALC_API void sqlalc_result_free(sqlalc_result *res);
+
+/*
+ * Row access by 0-based index or by column name.  The checked getters
+ * return SQLALC_OK, SQLALC_ERR_NOT_FOUND (no such column) or SQLALC_ERR_TYPE
+ * (the value cannot be converted; NULL is a type error for numbers).
+ * Conversions: INT↔FLOAT↔BOOL, NUMERIC text to numbers, any value to text.
+ * Returned pointers live until the row changes.
+ */
+SQLALC_API int sqlalc_row_count(const sqlalc_row *row);
+SQLALC_API int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out);
+SQLALC_API int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out);
+SQLALC_API int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out);
+SQLALC_API int sqlalc_row_get_bool(const sqlalc_row *row, int i, int *out);
+/* text: NUL-terminated; *out is NULL for SQL NULL.  len may be NULL. */
+SQLALC_API int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len);
+SQLALC_API int sqlalc_row_get_blob(const sqlalc_row *row, int i, const void **out, size_t *len);
+SQLALC_API int sqlalc_row_is_null(const sqlalc_row *row, int i);
+/* Column index by name within the row's result, or -1. */
+SQLALC_API int sqlalc_row_index(const sqlalc_row *row, const char *name);
+
+/* Unchecked shorthands: 0 / 0.0 / NULL on NULL or error (error recorded). */
+SQLALC_API int64_t sqlalc_row_int64(const sqlalc_row *row, int i);
+SQLALC_API double sqlalc_row_double(const sqlalc_row *row, int i);
+SQLALC_API const char *sqlalc_row_text(const sqlalc_row *row, int i);
+SQLALC_API int64_t sqlalc_row_int64_by_name(const sqlalc_row *row, const char *name);
+SQLALC_API double sqlalc_row_double_by_name(const sqlalc_row *row, const char *name);
+SQLALC_API const char *sqlalc_row_text_by_name(const sqlalc_row *row, const char *name);
+SQLALC_API int sqlalc_row_is_null_by_name(const sqlalc_row *row, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Display                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum sqlalc_format {
+    SQLALC_FORMAT_TABLE = 0,  /* aligned text table, like psql */
+    SQLALC_FORMAT_CSV,        /* RFC 4180 with a header line */
+    SQLALC_FORMAT_JSON        /* an array of objects, one per row */
+} sqlalc_format;
+
+/* Write the remaining rows of res to f.  max_rows 0 means all. */
+SQLALC_API int sqlalc_result_print(sqlalc_result *res, FILE *f, sqlalc_format fmt, size_t max_rows);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

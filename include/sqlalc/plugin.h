@@ -1,0 +1,164 @@
+/*
+ * libsqlalc — the dialect and driver vtables, for registering your own.
+ * Included by <sqlalc.h>.
+ *
+ * As in SQLAlchemy, a URL names a dialect (the SQL flavour: "mssql") and
+ * optionally a driver (the wire: "odbc"): "mssql+odbc://…".  Both are
+ * plain structs of function pointers registered by name; the built-in
+ * ones (sqlite, postgresql, mssql; drivers sqlite3, libpq, odbc) are
+ * registered on first use.  Structs start with a version so they can grow.
+ */
+#ifndef SQLALC_PLUGIN_H
+#define SQLALC_PLUGIN_H
+
+#include "core.h"
+#include "url.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Driver: the wire                                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Conventions for every driver function: return SQLALC_OK or a negative
+ * code after recording the error with sqlalc_error_set*() (SQLSTATE and
+ * driver code filled in when known).  A lost connection must be reported
+ * as SQLALC_ERR_DISCONNECT.  Indexes are 0-based.  Opaque pointers are the
+ * driver's own connection and statement objects.
+ */
+typedef struct sqlalc_driver {
+    unsigned version;                /* SQLALC_DRIVER_VERSION */
+    const char *name;                /* "sqlite3", "libpq", "odbc" */
+    const char *default_dialect;     /* dialect used when the URL names only the driver */
+    /* placeholders the driver expects (SQLALC_PARAMSTYLE_*) */
+    int paramstyle;
+
+    int (*connect)(const sqlalc_url *url, void **out_conn);
+    void (*close)(void *conn);
+    /* Liveness check; SQLALC_ERR_DISCONNECT when dead. */
+    int (*ping)(void *conn);
+
+    /* Run SQL without parameters or rows (BEGIN, SET …, DDL). */
+    int (*exec_simple)(void *conn, const char *sql);
+    /* Prepare sql (already in the driver's paramstyle) with nparams placeholders. */
+    int (*prepare)(void *conn, const char *sql, size_t len, int nparams, void **out_stmt);
+    /* Bind parameter idx; the value's memory is valid until the next step. */
+    int (*bind)(void *stmt, int idx, const sqlalc_value *v);
+    /* Execute / advance: SQLALC_ROW, SQLALC_DONE, or an error. */
+    int (*step)(void *stmt);
+    /* Make the statement ready to bind and run again (drop pending rows). */
+    int (*reset)(void *stmt);
+    void (*finalize)(void *stmt);
+
+    int (*column_count)(void *stmt);
+    const char *(*column_name)(void *stmt, int i);
+    const char *(*column_decltype)(void *stmt, int i);  /* may be NULL */
+    /* Current row's column i; pointers valid until the next step/reset. */
+    int (*column_value)(void *stmt, int i, sqlalc_value *out);
+    /* Fast typed access for hot loops (may be NULL: column_value is used). */
+    int (*column_int64)(void *stmt, int i, int64_t *out);
+
+    /* Rows changed by the last DML step, -1 if unknown. */
+    int64_t (*rowcount)(void *stmt);
+    int (*last_insert_id)(void *conn, int64_t *out);
+
+    /* Transactions: begin/commit/rollback; savepoint operations by name. */
+    int (*begin)(void *conn);
+    int (*commit)(void *conn);
+    int (*rollback)(void *conn);
+    int (*savepoint)(void *conn, const char *name);
+    int (*release_savepoint)(void *conn, const char *name);
+    int (*rollback_to_savepoint)(void *conn, const char *name);
+
+    /*
+     * Optional batch execution: run a prepared statement for nsets rows of
+     * nparams values each (row-major).  NULL means the engine loops over
+     * bind/step/reset.  *rowcount gets the total.
+     */
+    int (*exec_batch)(void *stmt, const sqlalc_value *values, size_t nsets, int nparams,
+                      int64_t *rowcount);
+} sqlalc_driver;
+
+#define SQLALC_DRIVER_VERSION 1
+
+enum {
+    SQLALC_PARAMSTYLE_QMARK = 1,    /* ?   (sqlite, odbc) */
+    SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, /* $1 (libpq) */
+    SQLALC_PARAMSTYLE_NAMED         /* :name */
+};
+
+/* ------------------------------------------------------------------ */
+/* Dialect: the SQL flavour                                            */
+/* ------------------------------------------------------------------ */
+
+/* Hooks the SQL compiler (src/sql) calls; defined in <sqlalc/compile_hooks.h>. */
+typedef struct sqlalc_compile_hooks sqlalc_compile_hooks;
+/* DDL type names and flavour; defined in <sqlalc/schema_hooks.h>. */
+typedef struct sqlalc_ddl_hooks sqlalc_ddl_hooks;
+/* Reflection queries for the inspector; defined in <sqlalc/schema_hooks.h>. */
+typedef struct sqlalc_reflect_hooks sqlalc_reflect_hooks;
+
+typedef struct sqlalc_dialect {
+    unsigned version;                /* SQLALC_DIALECT_VERSION */
+    const char *name;                /* "sqlite", "postgresql", "mssql" */
+    const char *default_driver;      /* driver used when the URL names none */
+
+    /* Identifier quoting: the dialect's quote characters. */
+    char quote_open, quote_close;
+    /* Non-zero when word (any case) is reserved and must be quoted. */
+    int (*is_reserved)(const char *word);
+    /* Most bound parameters one statement may carry. */
+    int max_params;
+    /* Capabilities. */
+    unsigned transactional_ddl : 1;  /* DDL can roll back */
+    unsigned supports_returning : 1;
+    unsigned supports_savepoints : 1;
+
+    const sqlalc_compile_hooks *compile;
+    const sqlalc_ddl_hooks *ddl;
+    const sqlalc_reflect_hooks *reflect;
+} sqlalc_dialect;
+
+#define SQLALC_DIALECT_VERSION 1
+
+/* Register under their names (replacing one of the same name). */
+SQLALC_API int sqlalc_register_driver(const sqlalc_driver *drv);
+SQLALC_API int sqlalc_register_dialect(const sqlalc_dialect *dia);
+/* Look up by name (NULL + SQLALC_ERR_NOT_FOUND when unknown). */
+SQLALC_API const sqlalc_driver *sqlalc_find_driver(const char *name);
+SQLALC_API const sqlalc_dialect *sqlalc_find_dialect(const char *name);
+
+/*
+ * Quote an identifier for dialect d when it needs it (reserved word,
+ * upper-case letters, characters other than [a-z0-9_], leading digit).
+ * Appends to buf; returns the number of bytes the quoted form needs
+ * (excluding the NUL), like snprintf.
+ */
+SQLALC_API size_t sqlalc_quote_identifier(const sqlalc_dialect *d, const char *ident, char *buf,
+                                          size_t bufsize);
+
+/* For drivers: record the thread's last error.  Returns code. */
+SQLALC_API int sqlalc_error_set(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Same, with SQLSTATE (may be NULL) and driver code. */
+SQLALC_API int sqlalc_error_set_full(int code, const char *sqlstate, long driver_code,
+                                     const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Attach PostgreSQL-style extra fields to the current last error. */
+SQLALC_API void sqlalc_error_set_extra(const char *detail, const char *hint, const char *constraint_name);
+/* Map a SQLSTATE to an error class (23xxx → INTEGRITY, 40001 → SERIALIZATION, 08xxx → DISCONNECT …). */
+SQLALC_API int sqlalc_code_from_sqlstate(const char *sqlstate);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

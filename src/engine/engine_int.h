@@ -1,0 +1,46 @@
+/*
+ * Engine internals other parts of src/engine (DDL runner, inspector,
+ * statement execution) and src/engine's own files share.
+ */
+#ifndef SQLALC_ENGINE_INT_H
+#define SQLALC_ENGINE_INT_H
+
+#include "sqlalc.h"
+#include "../util/util.h"
+
+/* The dialect and driver an engine / connection uses. */
+const sqlalc_dialect *sqlalc__engine_dialect(const sqlalc_engine *eng);
+const sqlalc_dialect *sqlalc__conn_dialect(const sqlalc_conn *conn);
+const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn);
+
+/*
+ * Run SQL already written in the driver's paramstyle, with nvals
+ * positional values, through the connection's prepared-statement cache.
+ * Autocommits outside an explicit transaction.  out may be NULL.
+ * label (may be NULL) is the display SQL echo prints instead of sql.
+ */
+int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len,
+                               const sqlalc_value *vals, int nvals, sqlalc_result **out);
+/* executemany of compiled SQL: nsets rows of nvals values (row-major). */
+int sqlalc__conn_exec_compiled_many(sqlalc_conn *conn, const char *sql, size_t len,
+                                    const sqlalc_value *vals, int nvals, size_t nsets,
+                                    int64_t *rowcount);
+/* Engine-level variant: checks out a connection that the result returns. */
+int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len,
+                                 const sqlalc_value *vals, int nvals, sqlalc_result **out);
+
+/* Give the result the connection to release when it is freed. */
+void sqlalc__result_own_conn(sqlalc_result *res, sqlalc_conn *conn);
+
+/* Registry (src/engine/registry.c). */
+const sqlalc_driver *sqlalc__find_driver(const char *name);
+const sqlalc_dialect *sqlalc__find_dialect(const char *name);
+
+/* Echo a line through the engine's log (no-op unless echo is on). */
+void sqlalc__engine_log(const sqlalc_engine *eng, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,155 @@
+/* Thread-local last error.  Fixed buffers, so recording an error never
+ * allocates (it must work when the allocator is what failed). */
+#include <stdio.h>
+#include <string.h>
+#include "util.h"
+
+typedef struct err_state {
+    sqlalc_error pub;
+    char message[2048];
+    char detail[512];
+    char hint[256];
+    char constraint_name[128];
+} err_state;
+
+static _Thread_local err_state g_err;
+
+const sqlalc_error *sqlalc_error_last(void)
+{
+    g_err.pub.message = g_err.message;
+    return &g_err.pub;
+}
+
+const char *sqlalc_errmsg(void) { return g_err.message; }
+
+void sqlalc_error_clear(void)
+{
+    memset(&g_err.pub, 0, sizeof g_err.pub);
+    g_err.message[0] = 0;
+}
+
+static int vset(int code, const char *sqlstate, long driver_code, const char *fmt, va_list ap)
+{
+    g_err.pub.code = code;
+    g_err.pub.driver_code = driver_code;
+    g_err.pub.detail = g_err.pub.hint = g_err.pub.constraint_name = NULL;
+    if (sqlstate) {
+        strncpy(g_err.pub.sqlstate, sqlstate, 5);
+        g_err.pub.sqlstate[5] = 0;
+    } else
+        g_err.pub.sqlstate[0] = 0;
+    vsnprintf(g_err.message, sizeof g_err.message, fmt, ap);
+    g_err.pub.message = g_err.message;
+    return code;
+}
+
+int sqlalc_error_set(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(code, NULL, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int sqlalc_error_set_full(int code, const char *sqlstate, long driver_code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(code, sqlstate, driver_code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static const char *keep(char *dst, size_t n, const char *src)
+{
+    if (!src)
+        return NULL;
+    snprintf(dst, n, "%s", src);
+    return dst;
+}
+
+void sqlalc_error_set_extra(const char *detail, const char *hint, const char *constraint_name)
+{
+    g_err.pub.detail = keep(g_err.detail, sizeof g_err.detail, detail);
+    g_err.pub.hint = keep(g_err.hint, sizeof g_err.hint, hint);
+    g_err.pub.constraint_name = keep(g_err.constraint_name, sizeof g_err.constraint_name, constraint_name);
+}
+
+void sqlalc__error_prefix(const char *fmt, ...)
+{
+    char pre[512], old[sizeof g_err.message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(pre, sizeof pre, fmt, ap);
+    va_end(ap);
+    memcpy(old, g_err.message, sizeof old);
+    snprintf(g_err.message, sizeof g_err.message, "%s: %s", pre, old);
+}
+
+int sqlalc__oom(void)
+{
+    return sqlalc_error_set(SQLALC_ERR_NOMEM, "out of memory");
+}
+
+int sqlalc_code_from_sqlstate(const char *s)
+{
+    if (!s || strlen(s) < 5)
+        return SQLALC_ERR_DATABASE;
+    if (!strncmp(s, "40001", 5) || !strncmp(s, "40P01", 5))
+        return SQLALC_ERR_SERIALIZATION;
+    if (!strncmp(s, "57P01", 5) || !strncmp(s, "57P02", 5) || !strncmp(s, "57P03", 5))
+        return SQLALC_ERR_DISCONNECT;
+    switch (s[0]) {
+    case '0':
+        if (s[1] == '8') return SQLALC_ERR_DISCONNECT;      /* connection exception */
+        if (s[1] == 'A') return SQLALC_ERR_NOT_SUPPORTED;   /* feature not supported */
+        break;
+    case '2':
+        if (s[1] == '2') return SQLALC_ERR_DATA;            /* data exception */
+        if (s[1] == '3') return SQLALC_ERR_INTEGRITY;       /* integrity constraint */
+        if (s[1] == '5' || s[1] == '4') return SQLALC_ERR_INTERNAL; /* txn/cursor state */
+        if (s[1] == '8') return SQLALC_ERR_OPERATIONAL;     /* authorization */
+        break;
+    case '4':
+        if (s[1] == '2') return SQLALC_ERR_PROGRAMMING;     /* syntax / access rule */
+        if (s[1] == '0') return SQLALC_ERR_OPERATIONAL;     /* rollback */
+        break;
+    case '5':
+        if (s[1] == '3' || s[1] == '7' || s[1] == '8') return SQLALC_ERR_OPERATIONAL;
+        break;
+    case 'H':
+        if (s[1] == 'Y') return SQLALC_ERR_INTERFACE;       /* ODBC CLI errors */
+        break;
+    case 'X':
+        return SQLALC_ERR_INTERNAL;
+    }
+    return SQLALC_ERR_DATABASE;
+}
+
+const char *sqlalc_code_name(int code)
+{
+    switch (code) {
+    case SQLALC_OK: return "SQLALC_OK";
+    case SQLALC_ROW: return "SQLALC_ROW";
+    case SQLALC_DONE: return "SQLALC_DONE";
+    case SQLALC_ERR_GENERIC: return "SQLALC_ERR_GENERIC";
+    case SQLALC_ERR_NOMEM: return "SQLALC_ERR_NOMEM";
+    case SQLALC_ERR_ARGUMENT: return "SQLALC_ERR_ARGUMENT";
+    case SQLALC_ERR_INTERFACE: return "SQLALC_ERR_INTERFACE";
+    case SQLALC_ERR_DATABASE: return "SQLALC_ERR_DATABASE";
+    case SQLALC_ERR_DATA: return "SQLALC_ERR_DATA";
+    case SQLALC_ERR_OPERATIONAL: return "SQLALC_ERR_OPERATIONAL";
+    case SQLALC_ERR_INTEGRITY: return "SQLALC_ERR_INTEGRITY";
+    case SQLALC_ERR_INTERNAL: return "SQLALC_ERR_INTERNAL";
+    case SQLALC_ERR_PROGRAMMING: return "SQLALC_ERR_PROGRAMMING";
+    case SQLALC_ERR_NOT_SUPPORTED: return "SQLALC_ERR_NOT_SUPPORTED";
+    case SQLALC_ERR_DISCONNECT: return "SQLALC_ERR_DISCONNECT";
+    case SQLALC_ERR_SERIALIZATION: return "SQLALC_ERR_SERIALIZATION";
+    case SQLALC_ERR_NOT_FOUND: return "SQLALC_ERR_NOT_FOUND";
+    case SQLALC_ERR_TYPE: return "SQLALC_ERR_TYPE";
+    case SQLALC_ERR_CLOSED: return "SQLALC_ERR_CLOSED";
+    case SQLALC_ERR_TIMEOUT: return "SQLALC_ERR_TIMEOUT";
+    default: return "SQLALC_ERR_UNKNOWN";
+    }
+}
