@@ -209,6 +209,15 @@ typedef struct sqlalc_type sqlalc_type;         /* a column type */
 typedef struct sqlalc_metadata sqlalc_metadata; /* a collection of tables */
 typedef struct sqlalc_table sqlalc_table;       /* a table (also a FROM clause) */
 
+/*
+ * Reference counting shared by every node (expressions, statements,
+ * tables, columns).  sqlalc_expr_ref returns its argument with one more
+ * reference (NULL passes through); sqlalc_expr_free drops one and frees the
+ * node when none is left.  A column reference keeps its table alive.
+ */
+SQLALC_API sqlalc_expr *sqlalc_expr_ref(sqlalc_expr *e);
+SQLALC_API void sqlalc_expr_free(sqlalc_expr *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,4 +28,20 @@ struct sqlalc_expr {
     const sqlalc_type *type;  /* the expression's type, NULL when untyped */
 };
 
+/* Destroy hooks the generic unref dispatches to (refs reached 0).
+ * sqlalc__table_destroy lives in src/schema; sqlalc__sql_node_destroy in
+ * src/sql handles every kind >= SQLALC_NK__SQL_FIRST. */
+struct sqlalc_table;
+void sqlalc__table_destroy(struct sqlalc_table *t);
+void sqlalc__sql_node_destroy(sqlalc_expr *e);
+
+/* Initialise a node header: one reference, the given kind and type. */
+static inline void sqlalc__node_init(sqlalc_expr *e, int kind, const sqlalc_type *type)
+{
+    atomic_init(&e->refs, 1);
+    e->kind = (uint16_t)kind;
+    e->flags = 0;
+    e->type = type;
+}
+
 #endif
