@@ -142,9 +142,8 @@ SQLALC_API int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out);
 SQLALC_API size_t sqlalc_rowset_count(const sqlalc_rowset *rs);
 SQLALC_API const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i);
 SQLALC_API void sqlalc_rowset_free(sqlalc_rowset *rs);
-/* scalar: the first column of the first row, copied into *out (text/blob
- * copied into buf of bufsize, truncated; may be NULL for numbers); the
- * result is closed.  SQLALC_DONE when there is no row. */
+/* scalar: the first column of the first row as an integer.  The result
+ * is freed whatever happens.  SQLALC_DONE when there is no row. */
 SQLALC_API int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out);
 
 SQLALC_API int sqlalc_result_column_count(const sqlalc_result *res);
