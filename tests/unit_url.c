@@ -314,6 +314,15 @@ static void test_query(void **state)
     assert_string_equal(sqlalc_url_query_get(u, "a"), "1;b=2");
     sqlalc_url_free(u);
 
+    /* the first '/' or '?' ends the authority: a '/' in the query is data */
+    u = parse_ok("pg://u@h?x=/y&z=a:b@c");
+    assert_null(sqlalc_url_database(u));
+    assert_string_equal(sqlalc_url_host(u), "h");
+    assert_string_equal(sqlalc_url_username(u), "u");
+    assert_string_equal(sqlalc_url_query_get(u, "x"), "/y");
+    assert_string_equal(sqlalc_url_query_get(u, "z"), "a:b@c");
+    sqlalc_url_free(u);
+
     u = parse_ok("pg://h?");
     assert_int_equal(sqlalc_url_query_count(u), 0);
     sqlalc_url_free(u);
@@ -387,6 +396,7 @@ static void test_errors_never_show_password(void **state)
     check_bad("pg://u:s3cr@t@h/%zz", "'%zz' in database of URL pg://u:***@h/%zz");
     /* missing "://": a guess from the first ':' to the last '@' */
     check_bad("postgresql:/u:s3cret@h/db", "missing '://' after the dialect name in URL postgresql:***@h/db");
+    check_bad("postgresql:/h/db?password=s3cret", "in URL postgresql:/h/db?password=***");
     /* passwords in the query */
     check_bad("pg://h/db?password=s3cret&x=%zz", "of URL pg://h/db?password=***&x=%zz");
     check_bad("pg://h/db?PWD=s3cret%zz", "bad percent escape in query value of URL pg://h/db?PWD=***");
@@ -665,8 +675,8 @@ static void test_null_arguments(void **state)
  * then the same for render, copy and the builders. */
 static const char *const nomem_urls[] = {
     "postgresql+psycopg2://us%40r:p%3Aw@[::1]:5432/my%20db?a=1&b=x+y&a=2&c&k%20=v%2B",
-    "sqlite:////abs/path.db?mode=ro&uri=true&journal_mode=WAL&synchronous=NORMAL&cache_size=-2000"
-    "&busy_timeout=100&foreign_keys=1&k9=9&k10=10&k11=11",
+    ("sqlite:////abs/path.db?mode=ro&uri=true&journal_mode=WAL&synchronous=NORMAL&cache_size=-2000"
+     "&busy_timeout=100&foreign_keys=1&k9=9&k10=10&k11=11"),
     "sqlite://?a=b",
 };
 

@@ -379,7 +379,8 @@ int sqlalc_url_parse(const char *text, sqlalc_url **out)
     size_t name_len = strcspn(text, ":");
     if (!sep || (size_t)(sep - text) != name_len) {
         /* no authority to locate the password in: guess from the first ':' */
-        masker_init(&m, text, 0, 0, NULL, strlen(text));
+        size_t q = strcspn(text, "?");
+        masker_init(&m, text, 0, 0, NULL, text[q] ? q + 1 : q);
         return url_error(&m, "missing '://' after the dialect name", 0, 0, 0, " in");
     }
 
