@@ -261,6 +261,12 @@ int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out)
         db->next = NULL;
     }
     pthread_mutex_unlock(&eng->lock);
+    if (db && eng->opt.pool_pre_ping && !eng->singleton && eng->driver->ping && eng->driver->ping(db->dc) != SQLALC_OK) {
+        sqlalc__engine_log(eng, "pooled connection failed its ping; reconnecting");
+        dbconn_free(eng, db);
+        db = NULL;
+        sqlalc_error_clear();
+    }
     if (!db) {
         int rc = dbconn_open(eng, &db);
         if (rc != SQLALC_OK) {
@@ -301,8 +307,20 @@ int sqlalc__conn_check(const sqlalc_conn *conn)
  * unusable, so it is never returned to the pool. */
 int sqlalc__conn_fail(sqlalc_conn *conn, int rc)
 {
-    if (rc == SQLALC_ERR_DISCONNECT && conn && conn->db)
+    if (rc == SQLALC_ERR_DISCONNECT && conn && conn->db && !conn->db->invalid) {
         conn->db->invalid = 1;
+        /* The idle ones likely died with it (server restart, failover). */
+        dbconn *idle;
+        pthread_mutex_lock(&conn->eng->lock);
+        idle = conn->eng->idle;
+        conn->eng->idle = NULL;
+        conn->eng->nidle = 0;
+        pthread_mutex_unlock(&conn->eng->lock);
+        for (dbconn *n; idle; idle = n) {
+            n = idle->next;
+            dbconn_free(conn->eng, idle);
+        }
+    }
     return rc;
 }
 
