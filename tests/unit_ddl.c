@@ -4,6 +4,7 @@
  * mssql with server_version_info=(15,), deprecate_large_types=True), with
  * two deliberate differences: DateTime is DATETIME2 on mssql and JSON is
  * JSONB on postgresql. */
+#include <stdio.h>
 #include <string.h>
 #include "testutil.h"
 #include "dialects/dialects.h"
@@ -200,8 +201,14 @@ static void test_exact_ddl(void **state)
             else
                 assert_ok(sqlalc_create_index_sql(t, k, d, &sql));
         }
-        if (strcmp(sql, e->sql))
+        if (strcmp(sql, e->sql)) {
+            FILE *f = fopen("ddl_got.txt", "w");
+            if (f) {
+                fprintf(f, "%s\n=====\n%s", sql, e->sql);
+                fclose(f);
+            }
             fail_msg("%s %s %s:\n got: [%s]\nwant: [%s]", e->dialect, e->table, e->what, sql, e->sql);
+        }
         sqlalc_free(sql);
         checked++;
     }

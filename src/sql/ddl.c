@@ -28,34 +28,6 @@ static int list_take(sqlalc__ddl_list *l, sqlalc_buf *b)
     return SQLALC_OK;
 }
 
-/* TEMPORARY: same rule as sqlalc_quote_identifier() (src/engine/registry.c,
- * not merged into this branch yet); switch to it after merging main. */
-static size_t quote_tmp(const sqlalc_dialect *d, const char *s, char *buf, size_t bufsize)
-{
-    int need = !*s || (*s >= '0' && *s <= '9') || *s == '$';
-    for (const char *p = s; *p && !need; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '$'))
-            need = 1;
-    if (!need && d->is_reserved && d->is_reserved(s))
-        need = 1;
-    size_t n = 0;
-#define PUT(ch) do { if (n + 1 < bufsize) buf[n] = (ch); n++; } while (0)
-    if (need)
-        PUT(d->quote_open);
-    for (const char *p = s; *p; p++) {
-        PUT(*p);
-        if (need && *p == d->quote_close)
-            PUT(*p);
-    }
-    if (need)
-        PUT(d->quote_close);
-#undef PUT
-    if (bufsize)
-        buf[n < bufsize ? n : bufsize - 1] = 0;
-    return n;
-}
-#define sqlalc_quote_identifier quote_tmp
-
 void sqlalc__ddl_ident(sqlalc_buf *b, const sqlalc_dialect *d, const char *ident)
 {
     char small[128];
@@ -145,9 +117,11 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
     else
         put_type(b, c->type, d);
     if (h->explicit_null) {
-        sqlalc_buf_puts(b, c->nullable ? " NULL" : " NOT NULL");
-        if (h->autoincrement == SQLALC_DDL_AUTOINC_IDENTITY && is_int_kind(c->type) &&
-            (t->autoinc == c || c->autoincrement == 1))
+        int identity = h->autoincrement == SQLALC_DDL_AUTOINC_IDENTITY && is_int_kind(c->type) &&
+                       (t->autoinc == c || c->autoincrement == 1);
+        /* an IDENTITY column is never NULL */
+        sqlalc_buf_puts(b, c->nullable && !identity ? " NULL" : " NOT NULL");
+        if (identity)
             sqlalc_buf_puts(b, " IDENTITY");
         if (c->server_default) {
             sqlalc_buf_puts(b, " DEFAULT ");
@@ -220,20 +194,35 @@ void sqlalc__ddl_create_table(sqlalc_buf *b, const struct sqlalc_table *t, const
         }
         sqlalc_buf_putc(b, ')');
     }
-    /* UNIQUE, CHECK and FOREIGN KEY merged in declaration order. */
-    size_t ci = 0, fi = 0;
-    while (ci < t->ncons || fi < t->nfks) {
-        if (fi < t->nfks && sqlalc__fk_in(t->fks[fi], omit, nomit)) {
+    /* UNIQUE, CHECK, FOREIGN KEY and enum CHECKs in declaration order:
+     * table-level ones as given, then column-level ones in column order
+     * (as SQLAlchemy's creation order comes out). */
+    int enum_checks = d->ddl->enum_check && !d->ddl->native_enum;
+    size_t ci = 0, fi = 0, ei = 0;
+    for (;;) {
+        while (fi < t->nfks && sqlalc__fk_in(t->fks[fi], omit, nomit))
             fi++;
-            continue;
-        }
-        int take_fk = ci >= t->ncons || (fi < t->nfks && t->fks[fi]->order < t->cons[ci]->order);
+        while (ei < t->ncolumns && !(enum_checks && t->columns[ei]->type->kind == SQLALC_TYPE_ENUM))
+            ei++;
+        long oc = ci < t->ncons ? t->cons[ci]->order : -1;
+        long of = fi < t->nfks ? t->fks[fi]->order : -1;
+        long oe = ei < t->ncolumns ? 1000000L + (long)t->columns[ei]->position * 4 + 2 : -1;
+        long best = -1;
+        int which = 0;
+        if (oc >= 0 && (best < 0 || oc < best))
+            best = oc, which = 1;
+        if (of >= 0 && (best < 0 || of < best))
+            best = of, which = 2;
+        if (oe >= 0 && (best < 0 || oe < best))
+            best = oe, which = 3;
+        if (!which)
+            break;
         SEP();
-        if (take_fk) {
+        if (which == 2) {
             const sqlalc_fk *fk = t->fks[fi++];
             put_constraint_name(b, d, fk->name);
             put_fk_body(b, fk, d);
-        } else {
+        } else if (which == 1) {
             const sqlalc_constraint *c = t->cons[ci++];
             put_constraint_name(b, d, c->name);
             if (c->kind == SQLALC__CON_UNIQUE) {
@@ -245,15 +234,8 @@ void sqlalc__ddl_create_table(sqlalc_buf *b, const struct sqlalc_table *t, const
                 sqlalc_buf_puts(b, c->sqltext);
                 sqlalc_buf_putc(b, ')');
             }
-        }
-    }
-    /* Non-native enums: CHECK (col IN (…)), named after the enum. */
-    if (d->ddl->enum_check && !d->ddl->native_enum) {
-        for (size_t i = 0; i < t->ncolumns; i++) {
-            const struct sqlalc_column_node *c = t->columns[i];
-            if (c->type->kind != SQLALC_TYPE_ENUM)
-                continue;
-            SEP();
+        } else {
+            const struct sqlalc_column_node *c = t->columns[ei++];
             put_constraint_name(b, d, c->type->name);
             sqlalc_buf_puts(b, "CHECK (");
             sqlalc__ddl_ident(b, d, c->name);
