@@ -140,6 +140,14 @@ SQLALC_API int sqlalc_type_equal(const sqlalc_type *a, const sqlalc_type *b);
  * needed; buf may be NULL when bufsize is 0. */
 SQLALC_API size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf,
                                   size_t bufsize);
+/*
+ * Parse a type as a database spells it ("VARCHAR(50)", "NUMERIC(10, 2)",
+ * "character varying(30)", "timestamp with time zone", "NVARCHAR(max)",
+ * "bit", "jsonb" …) into a library type: the generic type whose DDL
+ * matches.  Unknown names become sqlalc_user_type(spelled), an empty one
+ * the NULL type.  Returns a new reference; NULL only when out of memory.
+ */
+SQLALC_API sqlalc_type *sqlalc_type_parse(const char *spelled);
 
 /* ------------------------------------------------------------------ */
 /* Schema items: columns, column options, constraints, indexes          */

@@ -1133,6 +1133,8 @@ typedef struct scc_state {
     struct sqlalc_table **tabs;
     size_t *index, *low, *comp, *stack;
     unsigned char *on;
+    sqlalc_fk **excl;       /* edges left out (already moved to ALTER) */
+    size_t nexcl;
 } scc_state;
 
 static size_t tab_idx(const scc_state *s, const struct sqlalc_table *t)
@@ -1151,7 +1153,7 @@ static void strongconnect(scc_state *s, size_t v)
     struct sqlalc_table *t = s->tabs[v];
     for (size_t k = 0; k < t->nfks; k++) {
         sqlalc_fk *fk = t->fks[k];
-        if (!fk->ref || fk->ref == t)
+        if (!fk->ref || fk->ref == t || fk->use_alter || sqlalc__fk_in(fk, s->excl, s->nexcl))
             continue;
         size_t w = tab_idx(s, fk->ref);
         if (w == (size_t)-1)
@@ -1211,19 +1213,30 @@ int sqlalc__metadata_sort(const sqlalc_metadata *md, struct sqlalc_table ***out,
         }
         s.tabs[j] = t;
     }
-    for (size_t v = 0; v < n; v++)
-        if (!s.index[v])
-            strongconnect(&s, v);
-    /* FKs within one component (other than self references) form cycles. */
-    for (size_t v = 0; v < n; v++) {
-        struct sqlalc_table *t = s.tabs[v];
-        for (size_t k = 0; k < t->nfks; k++) {
-            sqlalc_fk *fk = t->fks[k];
-            if (!fk->ref || fk->ref == t)
-                continue;
-            size_t w = tab_idx(&s, fk->ref);
-            if (w != (size_t)-1 && s.comp[w] == s.comp[v]) {
-                if (push((void **)&cyc, &ncyc, fk)) {
+    /* Break cycles as SQLAlchemy does: named foreign keys inside a cycle
+     * move to ALTER TABLE first; what still cycles after that (unnamed
+     * keys) is moved too, and the DDL layer decides whether the dialect
+     * can live with it (SQLite: inline) or must refuse (unnamed). */
+    for (int pass = 0; pass < 2; pass++) {
+        memset(s.index, 0, n * sizeof(size_t));
+        memset(s.on, 0, n);
+        s.counter = s.sp = s.ncomp = 0;
+        s.excl = cyc;
+        s.nexcl = ncyc;
+        for (size_t v = 0; v < n; v++)
+            if (!s.index[v])
+                strongconnect(&s, v);
+        size_t before = ncyc;
+        for (size_t v = 0; v < n; v++) {
+            struct sqlalc_table *t = s.tabs[v];
+            for (size_t k = 0; k < t->nfks; k++) {
+                sqlalc_fk *fk = t->fks[k];
+                if (!fk->ref || fk->ref == t || fk->use_alter || sqlalc__fk_in(fk, cyc, before))
+                    continue;
+                if (pass == 0 && !fk->name)
+                    continue;
+                size_t w = tab_idx(&s, fk->ref);
+                if (w != (size_t)-1 && s.comp[w] == s.comp[v] && push((void **)&cyc, &ncyc, fk)) {
                     rc = SQLALC_ERR_NOMEM;
                     goto out;
                 }
