@@ -356,6 +356,18 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
         } else if (!sqlalc_reflect_add_check(ti, c->name, c->sqltext))
             rc = SQLALC_ERR_NOMEM;
     }
+    /* Non-native enums are CHECK constraints in the database: list them. */
+    for (size_t i = 0; i < t->ncolumns && !rc && d && d->ddl && d->ddl->enum_check && !d->ddl->native_enum; i++) {
+        const struct sqlalc_column_node *c = t->columns[i];
+        if (c->type->kind != SQLALC_TYPE_ENUM)
+            continue;
+        sqlalc_buf b = SQLALC_BUF_INIT;
+        sqlalc__ddl_enum_check(&b, c, d);
+        const char *txt = sqlalc_buf_cstr(&b);
+        if (!txt || !sqlalc_reflect_add_check(ti, c->type->name, txt))
+            rc = SQLALC_ERR_NOMEM;
+        sqlalc_buf_free(&b);
+    }
     if (!rc) {
         *out = ti;
         si.tables[0] = NULL;

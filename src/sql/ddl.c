@@ -139,6 +139,18 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
         sqlalc_buf_puts(b, " PRIMARY KEY AUTOINCREMENT");
 }
 
+void sqlalc__ddl_enum_check(sqlalc_buf *b, const struct sqlalc_column_node *c, const sqlalc_dialect *d)
+{
+    sqlalc__ddl_ident(b, d, c->name);
+    sqlalc_buf_puts(b, " IN (");
+    for (size_t k = 0; k < c->type->n_enum_values; k++) {
+        if (k)
+            sqlalc_buf_puts(b, ", ");
+        put_literal(b, c->type->enum_values[k]);
+    }
+    sqlalc_buf_putc(b, ')');
+}
+
 static void put_constraint_name(sqlalc_buf *b, const sqlalc_dialect *d, const char *name)
 {
     if (name) {
@@ -238,14 +250,8 @@ void sqlalc__ddl_create_table(sqlalc_buf *b, const struct sqlalc_table *t, const
             const struct sqlalc_column_node *c = t->columns[ei++];
             put_constraint_name(b, d, c->type->name);
             sqlalc_buf_puts(b, "CHECK (");
-            sqlalc__ddl_ident(b, d, c->name);
-            sqlalc_buf_puts(b, " IN (");
-            for (size_t k = 0; k < c->type->n_enum_values; k++) {
-                if (k)
-                    sqlalc_buf_puts(b, ", ");
-                put_literal(b, c->type->enum_values[k]);
-            }
-            sqlalc_buf_puts(b, "))");
+            sqlalc__ddl_enum_check(b, c, d);
+            sqlalc_buf_putc(b, ')');
         }
     }
 #undef SEP

@@ -17,6 +17,9 @@ void sqlalc__ddl_list_free(sqlalc__ddl_list *l);
 /* Append an identifier quoted for d when it needs quoting. */
 void sqlalc__ddl_ident(sqlalc_buf *b, const sqlalc_dialect *d, const char *ident);
 
+/* The condition of a non-native enum's CHECK: col IN ('a', 'b'). */
+void sqlalc__ddl_enum_check(sqlalc_buf *b, const struct sqlalc_column_node *c, const sqlalc_dialect *d);
+
 /* Single statements appended to b (SQLAlchemy's text, leading/trailing
  * newlines included).  create_table leaves out the foreign keys in omit. */
 void sqlalc__ddl_create_table(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_dialect *d,
