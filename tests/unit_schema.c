@@ -323,6 +323,45 @@ static void test_scripts(void **state)
     sqlalc_metadata_free(md);
 }
 
+/* Fail each allocation of a whole live workload in turn: engine,
+ * create_all, inspector, JSON, reflection, drop_all.  No crash, no leak. */
+static void test_failing_allocator_live(void **state)
+{
+    (void)state;
+    failalloc_install();
+    int completed = 0;
+    long n;
+    for (n = 1; n < 20000 && !completed; n++) {
+        failalloc_fail_at(n);
+        sqlalc_engine *eng = NULL;
+        sqlalc_metadata *md = build_nested(), *md2 = sqlalc_metadata_new();
+        int rc = sqlalc_metadata_table_count(md) == 2 ? sqlalc_engine_create("sqlite://", NULL, &eng) : SQLALC_ERR_NOMEM;
+        if (!rc)
+            rc = sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST);
+        if (!rc) {
+            FILE *f = fopen("/dev/null", "w");
+            rc = sqlalc_inspect_json(eng, f);
+            fclose(f);
+        }
+        if (!rc)
+            rc = md2 ? sqlalc_metadata_reflect(md2, eng, NULL) : SQLALC_ERR_NOMEM;
+        if (!rc)
+            rc = sqlalc_metadata_drop_all(md2, eng, 0);
+        if (!failalloc_failed()) {
+            completed = 1;
+            assert_ok(rc);
+        } else if (rc == SQLALC_OK)
+            fail_msg("allocation %ld failed but the workload succeeded", n);
+        sqlalc_metadata_free(md2);
+        sqlalc_metadata_free(md);
+        sqlalc_engine_free(eng);
+        if (failalloc_live() != 0)
+            fail_msg("leak after failing allocation %ld: %ld blocks live", n, failalloc_live());
+    }
+    assert_true(completed);
+    failalloc_uninstall();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_failing_allocator),
         cmocka_unit_test(test_scripts),
+        cmocka_unit_test(test_failing_allocator_live),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -337,19 +337,31 @@ static int parse_create(const char *sql, parsed_table *pt)
 /* Hooks                                                               */
 /* ------------------------------------------------------------------ */
 
-static const char *text_at(const sqlalc_row *row, int i)
+/* Column getters that remember the first failure (out of memory while
+ * converting) in *rr, so that a loop can finish the row and then fail. */
+static const char *text_at(const sqlalc_row *row, int i, int *rr)
 {
     const char *s = NULL;
-    if (sqlalc_row_get_text(row, i, &s, NULL) != SQLALC_OK)
+    int rc = sqlalc_row_get_text(row, i, &s, NULL);
+    if (rc != SQLALC_OK) {
+        if (!*rr)
+            *rr = rc;
         return NULL;
+    }
     return s;
 }
 
-static int64_t int_at(const sqlalc_row *row, int i)
+static int64_t int_at(const sqlalc_row *row, int i, int *rr)
 {
     int64_t v = 0;
-    if (sqlalc_row_is_null(row, i) || sqlalc_row_get_int64(row, i, &v) != SQLALC_OK)
+    if (sqlalc_row_is_null(row, i))
         return 0;
+    int rc = sqlalc_row_get_int64(row, i, &v);
+    if (rc != SQLALC_OK) {
+        if (!*rr)
+            *rr = rc;
+        return 0;
+    }
     return v;
 }
 
@@ -390,6 +402,7 @@ static int has_table(sqlalc_conn *conn, const char *schema, const char *name, in
 
 static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_names *out)
 {
+    int rr = SQLALC_OK;
     char sql[600], sch[300];
     schema_ident(schema, sch, sizeof sch);
     snprintf(sql, sizeof sql, "SELECT m.name FROM %s.sqlite_master m WHERE m.type = '%s' AND" USER_TABLES "ORDER BY m.name",
@@ -398,19 +411,24 @@ static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_
     const sqlalc_row *row;
     int rc = sqlalc_exec_text(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
-        rc = sqlalc_names_append(out, text_at(row, 0));
+        rc = sqlalc_names_append(out, text_at(row, 0, &rr));
     sqlalc_result_free(res);
+    if (rc == SQLALC_DONE && rr)
+        rc = rr;
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 
 static int schema_names(sqlalc_conn *conn, sqlalc_names *out)
 {
+    int rr = SQLALC_OK;
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
     int rc = sqlalc_exec_text(conn, "SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY name", NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
-        rc = sqlalc_names_append(out, text_at(row, 0));
+        rc = sqlalc_names_append(out, text_at(row, 0, &rr));
     sqlalc_result_free(res);
+    if (rc == SQLALC_DONE && rr)
+        rc = rr;
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 
@@ -523,6 +541,7 @@ static int flush_index(sqlalc_schema_info *si, const char *schema, pending *p, p
 static int reflect(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames, int views,
                    sqlalc_schema_info *out)
 {
+    int rr = SQLALC_OK;
     char sql[1200], sch[300];
     const char *sname = schema ? schema : "main";
     schema_ident(schema, sch, sizeof sch);
@@ -539,7 +558,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
              "ORDER BY m.name", sch);
     rc = sqlalc_exec_text(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *name = text_at(row, 0), *type = text_at(row, 1);
+        const char *name = text_at(row, 0, &rr), *type = text_at(row, 1, &rr);
         int is_view = type && !strcmp(type, "view");
         if (!name || (is_view && !views) || !wanted(name, names, nnames))
             continue;
@@ -552,7 +571,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         memset(&pts[tnames.count], 0, sizeof *pts);
         if ((rc = sqlalc_names_append(&tnames, name)))
             break;
-        if ((rc = parse_create(is_view ? NULL : text_at(row, 2), &pts[tnames.count - 1])))
+        if ((rc = parse_create(is_view ? NULL : text_at(row, 2, &rr), &pts[tnames.count - 1])))
             break;
         sqlalc_table_info *ti = sqlalc_reflect_add_table(out, schema, name, is_view);
         if (!ti) {
@@ -570,6 +589,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     }
     sqlalc_result_free(res);
     res = NULL;
+    if (rc == SQLALC_DONE && rr)
+        rc = rr;
     if (rc != SQLALC_DONE)
         goto out;
     rc = SQLALC_OK;
@@ -587,9 +608,9 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         int npk = 0;
         int64_t pkpos[16];
         while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = text_at(row, 0);
+            const char *tn = text_at(row, 0, &rr);
             sqlalc_table_info *ti = tn ? sqlalc_reflect_find_table(out, schema, tn) : NULL;
-            if (!ti || int_at(row, 6) == 1)
+            if (!ti || int_at(row, 6, &rr) == 1)
                 continue;
             if (strcmp(pkt, tn)) {
                 sqlalc_table_info *prev = pkt[0] ? sqlalc_reflect_find_table(out, schema, pkt) : NULL;
@@ -605,18 +626,18 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
                 npk = 0;
                 snprintf(pkt, sizeof pkt, "%s", tn);
             }
-            const char *spelled = text_at(row, 2);
+            const char *spelled = text_at(row, 2, &rr);
             if (!spelled)
                 spelled = "";
             sqlalc_type *ty = sqlalc_type_parse(spelled);
-            int64_t pk = int_at(row, 5);
-            if (!ty || !sqlalc_reflect_add_column(ti, text_at(row, 1), ty, spelled, int_at(row, 3) == 0, text_at(row, 4),
+            int64_t pk = int_at(row, 5, &rr);
+            if (!ty || !sqlalc_reflect_add_column(ti, text_at(row, 1, &rr), ty, spelled, int_at(row, 3, &rr) == 0, text_at(row, 4, &rr),
                                                   0, NULL)) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
             if (pk > 0 && npk < 16) {
-                snprintf(pkcols[npk], sizeof pkcols[npk], "%s", text_at(row, 1));
+                snprintf(pkcols[npk], sizeof pkcols[npk], "%s", text_at(row, 1, &rr));
                 pkpos[npk++] = pk;
             }
         }
@@ -633,6 +654,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     }
     sqlalc_result_free(res);
     res = NULL;
+    if (rc == SQLALC_DONE && rr)
+        rc = rr;
     if (rc != SQLALC_DONE)
         goto out;
     rc = SQLALC_OK;
@@ -662,8 +685,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *tn = text_at(row, 0);
-        int64_t id = int_at(row, 1);
+        const char *tn = text_at(row, 0, &rr);
+        int64_t id = int_at(row, 1, &rr);
         if (!tn)
             continue;
         if (!p.active || strcmp(p.table, tn) || p.id != id) {
@@ -673,17 +696,19 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             p.active = 1;
             p.id = id;
             snprintf(p.table, sizeof p.table, "%s", tn);
-            snprintf(p.reftable, sizeof p.reftable, "%s", text_at(row, 2) ? text_at(row, 2) : "");
-            snprintf(p.onupdate, sizeof p.onupdate, "%s", text_at(row, 5) ? text_at(row, 5) : "");
-            snprintf(p.ondelete, sizeof p.ondelete, "%s", text_at(row, 6) ? text_at(row, 6) : "");
+            snprintf(p.reftable, sizeof p.reftable, "%s", text_at(row, 2, &rr) ? text_at(row, 2, &rr) : "");
+            snprintf(p.onupdate, sizeof p.onupdate, "%s", text_at(row, 5, &rr) ? text_at(row, 5, &rr) : "");
+            snprintf(p.ondelete, sizeof p.ondelete, "%s", text_at(row, 6, &rr) ? text_at(row, 6, &rr) : "");
         }
-        append_col(p.cols, sizeof p.cols, text_at(row, 3));
-        append_col(p.refcols, sizeof p.refcols, text_at(row, 4));
+        append_col(p.cols, sizeof p.cols, text_at(row, 3, &rr));
+        append_col(p.refcols, sizeof p.refcols, text_at(row, 4, &rr));
     }
     if (rc == SQLALC_DONE)
         rc = flush_fk(out, schema, &p, pts, &tnames) ? SQLALC_ERR_NOMEM : SQLALC_DONE;
     sqlalc_result_free(res);
     res = NULL;
+    if (rc == SQLALC_DONE && rr)
+        rc = rr;
     if (rc != SQLALC_DONE)
         goto out;
     rc = SQLALC_OK;
@@ -697,7 +722,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *tn = text_at(row, 0), *iname = text_at(row, 1);
+        const char *tn = text_at(row, 0, &rr), *iname = text_at(row, 1, &rr);
         if (!tn || !iname)
             continue;
         if (!p.active || strcmp(p.table, tn) || strcmp(p.name, iname)) {
@@ -707,18 +732,18 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             p.active = 1;
             snprintf(p.table, sizeof p.table, "%s", tn);
             snprintf(p.name, sizeof p.name, "%s", iname);
-            p.unique = int_at(row, 2) != 0;
-            snprintf(p.origin, sizeof p.origin, "%s", text_at(row, 3) ? text_at(row, 3) : "c");
+            p.unique = int_at(row, 2, &rr) != 0;
+            snprintf(p.origin, sizeof p.origin, "%s", text_at(row, 3, &rr) ? text_at(row, 3, &rr) : "c");
         }
-        if (text_at(row, 4)) /* expression index columns have no name */
-            append_col(p.cols, sizeof p.cols, text_at(row, 4));
+        if (text_at(row, 4, &rr)) /* expression index columns have no name */
+            append_col(p.cols, sizeof p.cols, text_at(row, 4, &rr));
     }
     if (rc == SQLALC_DONE)
         rc = flush_index(out, schema, &p, pts, &tnames) ? SQLALC_ERR_NOMEM : SQLALC_DONE;
     sqlalc_result_free(res);
     res = NULL;
     if (rc == SQLALC_DONE)
-        rc = SQLALC_OK;
+        rc = rr ? rr : SQLALC_OK;
 out:
     sqlalc_result_free(res);
     for (size_t i = 0; i < tnames.count; i++)

@@ -10,27 +10,32 @@
 /* Catalog-query path                                                  */
 /* ------------------------------------------------------------------ */
 
-static const char *col_text(const sqlalc_row *row, int i)
+/* Getters that keep the first real failure (out of memory) in *rr. */
+static const char *col_text(const sqlalc_row *row, int i, int *rr)
 {
     const char *s = NULL;
-    if (sqlalc_row_get_text(row, i, &s, NULL) != SQLALC_OK) {
-        sqlalc_error_clear();
+    int rc = sqlalc_row_get_text(row, i, &s, NULL);
+    if (rc != SQLALC_OK) {
+        if (!*rr)
+            *rr = rc;
         return NULL;
     }
     return s;
 }
 
-static int col_int(const sqlalc_row *row, int i)
+static int col_int(const sqlalc_row *row, int i, int *rr)
 {
     int64_t v = 0;
     if (sqlalc_row_is_null(row, i))
         return 0;
-    if (sqlalc_row_get_int64(row, i, &v) != SQLALC_OK) {
+    int rc = sqlalc_row_get_int64(row, i, &v);
+    if (rc == SQLALC_ERR_TYPE) {
         /* booleans spelled as text ('t', 'YES', 'true') */
-        const char *s = col_text(row, i);
-        sqlalc_error_clear();
+        const char *s = col_text(row, i, rr);
         return s && (*s == 't' || *s == 'T' || *s == 'y' || *s == 'Y' || *s == '1');
     }
+    if (rc != SQLALC_OK && !*rr)
+        *rr = rc;
     return v != 0;
 }
 
@@ -57,7 +62,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
 {
     char *defname = NULL;
     const char *sname = schema;
-    int rc = SQLALC_OK;
+    int rc = SQLALC_OK, rr = SQLALC_OK;
     if (!sname) {
         if (h->default_schema) {
             if ((rc = h->default_schema(conn, &defname)))
@@ -72,18 +77,20 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     if ((rc = run_query(conn, h->tables_query, sname, &res)))
         goto out;
     while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *tn = col_text(row, 0);
-        int is_view = col_int(row, 1);
+        const char *tn = col_text(row, 0, &rr);
+        int is_view = col_int(row, 1, &rr);
         if (!tn || (is_view && !views) || !wanted(tn, names, nnames))
             continue;
         sqlalc_table_info *ti = sqlalc_reflect_add_table(out, schema, tn, is_view);
-        if (!ti || sqlalc_reflect_set_string(&ti->comment, col_text(row, 2))) {
+        if (!ti || sqlalc_reflect_set_string(&ti->comment, col_text(row, 2, &rr))) {
             rc = SQLALC_ERR_NOMEM;
             break;
         }
     }
     sqlalc_result_free(res);
     res = NULL;
+    if (rc == SQLALC_DONE && rr)
+        rc = rr;
     if (rc != SQLALC_DONE)
         goto out;
     /* columns */
@@ -91,19 +98,21 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         if ((rc = run_query(conn, h->columns_query, sname, &res)))
             goto out;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, col_text(row, 0));
+            sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, col_text(row, 0, &rr));
             if (!ti)
                 continue;
-            const char *spelled = col_text(row, 2);
+            const char *spelled = col_text(row, 2, &rr);
             sqlalc_type *ty = h->parse_type ? h->parse_type(spelled) : sqlalc_type_parse(spelled);
-            if (!ty || !sqlalc_reflect_add_column(ti, col_text(row, 1), ty, spelled, col_int(row, 3), col_text(row, 4),
-                                                  col_int(row, 5), col_text(row, 6))) {
+            if (!ty || !sqlalc_reflect_add_column(ti, col_text(row, 1, &rr), ty, spelled, col_int(row, 3, &rr), col_text(row, 4, &rr),
+                                                  col_int(row, 5, &rr), col_text(row, 6, &rr))) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
         }
         sqlalc_result_free(res);
         res = NULL;
+        if (rc == SQLALC_DONE && rr)
+            rc = rr;
         if (rc != SQLALC_DONE)
             goto out;
     }
@@ -115,7 +124,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         sqlalc_fk_info *fk = NULL;
         sqlalc_unique_info *uq = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = col_text(row, 0), *kind = col_text(row, 1), *cname = col_text(row, 2);
+            const char *tn = col_text(row, 0, &rr), *kind = col_text(row, 1, &rr), *cname = col_text(row, 2, &rr);
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !kind)
                 continue;
@@ -123,7 +132,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             snprintf(key, sizeof key, "%s\x1f%c\x1f%s", tn, kind[0], cname ? cname : "");
             int fresh = strcmp(key, prev) != 0;
             snprintf(prev, sizeof prev, "%s", key);
-            const char *col = col_text(row, 3);
+            const char *col = col_text(row, 3, &rr);
             int r = SQLALC_OK;
             switch (kind[0]) {
             case 'p':
@@ -140,17 +149,17 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 break;
             case 'f':
                 if (fresh) {
-                    const char *rs = col_text(row, 4);
+                    const char *rs = col_text(row, 4, &rr);
                     if (rs && !strcmp(rs, sname))
                         rs = schema;
-                    if (!(fk = sqlalc_reflect_add_fk(ti, cname, rs, col_text(row, 5), col_text(row, 7), col_text(row, 8))))
+                    if (!(fk = sqlalc_reflect_add_fk(ti, cname, rs, col_text(row, 5, &rr), col_text(row, 7, &rr), col_text(row, 8, &rr))))
                         r = SQLALC_ERR_NOMEM;
                 }
                 if (!r && col)
-                    r = sqlalc_reflect_fk_column(fk, col, col_text(row, 6));
+                    r = sqlalc_reflect_fk_column(fk, col, col_text(row, 6, &rr));
                 break;
             case 'c':
-                if (fresh && !sqlalc_reflect_add_check(ti, cname, col_text(row, 9)))
+                if (fresh && !sqlalc_reflect_add_check(ti, cname, col_text(row, 9, &rr)))
                     r = SQLALC_ERR_NOMEM;
                 break;
             default:
@@ -163,6 +172,8 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         }
         sqlalc_result_free(res);
         res = NULL;
+        if (rc == SQLALC_DONE && rr)
+            rc = rr;
         if (rc != SQLALC_DONE)
             goto out;
     }
@@ -173,7 +184,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         char prev[600] = "";
         sqlalc_index_info *ix = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = col_text(row, 0), *iname = col_text(row, 1), *col = col_text(row, 2);
+            const char *tn = col_text(row, 0, &rr), *iname = col_text(row, 1, &rr), *col = col_text(row, 2, &rr);
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !iname)
                 continue;
@@ -181,7 +192,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             snprintf(key, sizeof key, "%s\x1f%s", tn, iname);
             if (strcmp(key, prev)) {
                 snprintf(prev, sizeof prev, "%s", key);
-                if (!(ix = sqlalc_reflect_add_index(ti, iname, col_int(row, 3)))) {
+                if (!(ix = sqlalc_reflect_add_index(ti, iname, col_int(row, 3, &rr)))) {
                     rc = SQLALC_ERR_NOMEM;
                     break;
                 }
@@ -193,6 +204,8 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         }
         sqlalc_result_free(res);
         res = NULL;
+        if (rc == SQLALC_DONE && rr)
+            rc = rr;
         if (rc != SQLALC_DONE)
             goto out;
     }
