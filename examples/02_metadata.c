@@ -84,8 +84,8 @@ int main(int argc, char **argv)
     sqlalc_free(script);
 
     /* --- Inspect the live database ------------------------------------- */
-    sqlalc_inspector *insp;
-    const sqlalc_table_info *ti;
+    sqlalc_inspector *insp = NULL;
+    const sqlalc_table_info *ti = NULL;
     if (sqlalc_inspector_new(eng, &insp) || sqlalc_inspector_table(insp, NULL, "address", &ti))
         die("inspect address");
     printf("inspector.get_columns('address'):\n");

@@ -156,14 +156,22 @@ SQLALC_API int sqlalc_inspector_tables(sqlalc_inspector *insp, const char *schem
                                        const sqlalc_schema_info **out);
 
 /*
- * Write the schema (default schema; tables only) as JSON:
- *   { "tables": { "<name>": { "columns": [ {"name","type","nullable","default",
- *     "primary_key","autoincrement"} … ], "pk_constraint": {"name","constrained_columns"},
- *     "foreign_keys": [ {"name","constrained_columns","referred_schema","referred_table",
- *     "referred_columns"} … ], "indexes": [ {"name","column_names","unique"} … ],
- *     "unique_constraints": [ {"name","column_names"} … ],
- *     "check_constraints": [ {"name","sqltext"} … ] } … } }
- * "type" is spelled as the dialect's DDL does ("VARCHAR(100)", "NUMERIC(10, 2)").
+ * Write the tables of a schema (the default one for sqlalc_inspect_json;
+ * views left out) as one JSON object keyed by table name, each holding
+ * SQLAlchemy Inspector's keys:
+ *   { "<table>": {
+ *       "columns": [ {"name", "type", "nullable", "default", "primary_key",
+ *                     "autoincrement"} … ],
+ *       "pk_constraint": {"name", "constrained_columns"},
+ *       "foreign_keys": [ {"name", "constrained_columns", "referred_schema",
+ *                          "referred_table", "referred_columns"} … ],
+ *       "indexes": [ {"name", "column_names", "unique"} … ],
+ *       "unique_constraints": [ {"name", "column_names"} … ],
+ *       "check_constraints": [ {"name", "sqltext"} … ] }, … }
+ * "type" is spelled as the dialect's DDL does ("VARCHAR(100)",
+ * "NUMERIC(10, 2)"); "primary_key" is the 1-based position in the key (0:
+ * not in it, as SQLAlchemy's SQLite dialect reports it); "default" is the
+ * server default's SQL or null.  Tables come in name order.
  */
 SQLALC_API int sqlalc_inspect_json(sqlalc_engine *eng, FILE *f);
 SQLALC_API int sqlalc_inspector_json(sqlalc_inspector *insp, const char *schema, FILE *f);
