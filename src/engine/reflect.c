@@ -103,8 +103,21 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 continue;
             const char *spelled = col_text(row, 2, &rr);
             sqlalc_type *ty = h->parse_type ? h->parse_type(spelled) : sqlalc_type_parse(spelled);
-            if (!ty || !sqlalc_reflect_add_column(ti, col_text(row, 1, &rr), ty, spelled, col_int(row, 3, &rr), col_text(row, 4, &rr),
-                                                  col_int(row, 5, &rr), col_text(row, 6, &rr))) {
+            /* "type" is reported as the dialect's DDL spells it
+             * ("character varying(30)" → "VARCHAR(30)"); names the library
+             * does not know stay as the catalog wrote them. */
+            char *ddl = NULL;
+            if (ty && ty->kind != SQLALC_TYPE_USER && ty->kind != SQLALC_TYPE_NULL &&
+                !(ddl = sqlalc__type_spelled(ty, sqlalc__conn_dialect(conn)))) {
+                sqlalc_type_free(ty);
+                ty = NULL;
+            }
+            sqlalc_column_info *ci = ty ? sqlalc_reflect_add_column(ti, col_text(row, 1, &rr), ty, ddl ? ddl : spelled,
+                                                                   col_int(row, 3, &rr), col_text(row, 4, &rr),
+                                                                   col_int(row, 5, &rr), col_text(row, 6, &rr))
+                                        : NULL;
+            sqlalc_free(ddl);
+            if (!ci) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
