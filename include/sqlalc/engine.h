@@ -160,7 +160,9 @@ SQLALC_API const char *sqlalc_result_column_decltype(const sqlalc_result *res, i
 SQLALC_API int sqlalc_result_column_index(const sqlalc_result *res, const char *name);
 /* Rows affected by INSERT/UPDATE/DELETE, -1 when not applicable. */
 SQLALC_API int64_t sqlalc_result_rowcount(const sqlalc_result *res);
-/* The row id / identity of the last inserted row on this connection. */
+/* The row id / identity of the last row inserted on the result's
+ * connection (SQLite rowid, PostgreSQL lastval(), SQL Server @@IDENTITY),
+ * asked when called.  Prefer RETURNING where the dialect has it. */
 SQLALC_API int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out);
 /* Non-zero once every row was read or the result was closed. */
 SQLALC_API int sqlalc_result_closed(const sqlalc_result *res);
