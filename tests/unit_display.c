@@ -19,8 +19,8 @@ static sqlalc_engine *eng;
  * wide CJK name, quotes/commas/newline/tab/backslash in text, blobs, a
  * boolean column, an integral float. */
 static const char *const setup_sql[] = {
-    "CREATE TABLE team (id INTEGER PRIMARY KEY, name VARCHAR(40), weight FLOAT, note TEXT, "
-    "data BLOB, active BOOLEAN)",
+    ("CREATE TABLE team (id INTEGER PRIMARY KEY, name VARCHAR(40), weight FLOAT, note TEXT, "
+     "data BLOB, active BOOLEAN)"),
     "INSERT INTO team VALUES (1, 'Olympique Lyonnais', 165.5, NULL, x'00ff10', 1)",
     "INSERT INTO team VALUES (2, 'Atlético Madrid', 180.0, 'say \"hi\", then\nleave', NULL, 0)",
     "INSERT INTO team VALUES (3, 'N''Golo Kanté', NULL, 'tab\there\\back', x'', NULL)",
