@@ -261,6 +261,12 @@ int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out)
         db->next = NULL;
     }
     pthread_mutex_unlock(&eng->lock);
+    if (db && eng->opt.pool_pre_ping && !eng->singleton && eng->driver->ping && eng->driver->ping(db->dc) != SQLALC_OK) {
+        sqlalc__engine_log(eng, "pooled connection failed its ping; reconnecting");
+        dbconn_free(eng, db);
+        db = NULL;
+        sqlalc_error_clear();
+    }
     if (!db) {
         int rc = dbconn_open(eng, &db);
         if (rc != SQLALC_OK) {
@@ -301,8 +307,20 @@ int sqlalc__conn_check(const sqlalc_conn *conn)
  * unusable, so it is never returned to the pool. */
 int sqlalc__conn_fail(sqlalc_conn *conn, int rc)
 {
-    if (rc == SQLALC_ERR_DISCONNECT && conn && conn->db)
+    if (rc == SQLALC_ERR_DISCONNECT && conn && conn->db && !conn->db->invalid) {
         conn->db->invalid = 1;
+        /* The idle ones likely died with it (server restart, failover). */
+        dbconn *idle;
+        pthread_mutex_lock(&conn->eng->lock);
+        idle = conn->eng->idle;
+        conn->eng->idle = NULL;
+        conn->eng->nidle = 0;
+        pthread_mutex_unlock(&conn->eng->lock);
+        for (dbconn *n; idle; idle = n) {
+            n = idle->next;
+            dbconn_free(conn->eng, idle);
+        }
+    }
     return rc;
 }
 
@@ -425,12 +443,17 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
 {
     sqlalc_engine *eng = conn->eng;
     dbconn *db = conn->db;
-    char stackkey[512], *key;
+    char stackkey[512], *key = NULL;
     *oute = NULL;
     *ost = NULL;
-    if (make_key(is_text ? 'T' : 'C', sql, len, stackkey, sizeof stackkey, &key))
-        return SQLALC_ERR_NOMEM;
-    stmt_entry *e = sqlalc_map_get(&db->cache, key, len + 1);
+    /* Loops run the same statement again and again: compare with the most
+     * recently used entry before hashing the whole text. */
+    stmt_entry *e = db->lru_head;
+    if (!(e && e->keylen == len + 1 && e->key[0] == (is_text ? 'T' : 'C') && !memcmp(e->key + 1, sql, len))) {
+        if (make_key(is_text ? 'T' : 'C', sql, len, stackkey, sizeof stackkey, &key))
+            return SQLALC_ERR_NOMEM;
+        e = sqlalc_map_get(&db->cache, key, len + 1);
+    }
     int rc = SQLALC_OK;
     if (e) {
         if (key != stackkey)

@@ -383,7 +383,7 @@ int sqlalc_row_count(const sqlalc_row *row)
     return row->rs ? row->rs->ncols : row->res->ncols;
 }
 
-static int check_index(const sqlalc_row *row, int i)
+static int check_index_slow(const sqlalc_row *row, int i)
 {
     if (!row)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "row is NULL");
@@ -393,6 +393,15 @@ static int check_index(const sqlalc_row *row, int i)
     if (!row->rs && (row->res->state != SQLALC_ROW || !row->res->st))
         return sqlalc_error_set(SQLALC_ERR_CLOSED, "the row is no longer current (the result moved on or closed)");
     return SQLALC_OK;
+}
+
+/* Every getter runs this: keep the common case (a live, current row)
+ * to two compares. */
+static inline int check_index(const sqlalc_row *row, int i)
+{
+    if (row && !row->rs && (unsigned)i < (unsigned)row->res->ncols && row->res->state == SQLALC_ROW && row->res->st)
+        return SQLALC_OK;
+    return check_index_slow(row, i);
 }
 
 int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v)
