@@ -308,39 +308,43 @@ static int compute_classes(lite_stmt *s)
     return SQLALC_OK;
 }
 
+/* One sqlite3_column_value() and then the cheaper sqlite3_value_*()
+ * accessors: each sqlite3_column_*() call repeats the column lookup. */
 static int lite_column_value(void *stmt, int i, sqlalc_value *out)
 {
     lite_stmt *s = stmt;
     if (!s->cls && compute_classes(s))
         return SQLALC_ERR_NOMEM;
-    int t = sqlite3_column_type(s->st, i);
-    switch (t) {
+    sqlite3_value *v = sqlite3_column_value(s->st, i);
+    switch (sqlite3_value_type(v)) {
     case SQLITE_NULL:
         out->type = SQLALC_V_NULL;
         return SQLALC_OK;
     case SQLITE_INTEGER:
-        out->u.i = sqlite3_column_int64(s->st, i);
-        out->type = s->cls[i] == CC_BOOL ? SQLALC_V_BOOL : SQLALC_V_INT;
-        if (s->cls[i] == CC_BOOL)
+        out->u.i = sqlite3_value_int64(v);
+        out->type = SQLALC_V_INT;
+        if (s->cls[i] == CC_BOOL) {
+            out->type = SQLALC_V_BOOL;
             out->u.i = out->u.i != 0;
+        }
         return SQLALC_OK;
     case SQLITE_FLOAT:
-        out->u.f = sqlite3_column_double(s->st, i);
+        out->u.f = sqlite3_value_double(v);
         out->type = SQLALC_V_FLOAT;
         return SQLALC_OK;
     case SQLITE_BLOB:
-        out->u.s.p = sqlite3_column_blob(s->st, i);
-        out->u.s.len = (size_t)sqlite3_column_bytes(s->st, i);
+        out->u.s.p = sqlite3_value_blob(v);
+        out->u.s.len = (size_t)sqlite3_value_bytes(v);
         if (!out->u.s.p)
             out->u.s.p = "";
         out->type = SQLALC_V_BLOB;
         return SQLALC_OK;
     default: {
-        const unsigned char *p = sqlite3_column_text(s->st, i);
+        const unsigned char *p = sqlite3_value_text(v);
         if (!p)
             return map_error(s->conn->db, SQLITE_NOMEM, "reading column");
         out->u.s.p = (const char *)p;
-        out->u.s.len = (size_t)sqlite3_column_bytes(s->st, i);
+        out->u.s.len = (size_t)sqlite3_value_bytes(v);
         static const sqlalc_vtype by_class[] = { SQLALC_V_TEXT,     SQLALC_V_TEXT,    SQLALC_V_DATE, SQLALC_V_TIME,
                                                  SQLALC_V_DATETIME, SQLALC_V_NUMERIC, SQLALC_V_JSON };
         out->type = by_class[s->cls[i]];
@@ -351,10 +355,9 @@ static int lite_column_value(void *stmt, int i, sqlalc_value *out)
 
 static int lite_column_int64(void *stmt, int i, int64_t *out)
 {
-    lite_stmt *s = stmt;
-    int t = sqlite3_column_type(s->st, i);
-    if (t == SQLITE_INTEGER) {
-        *out = sqlite3_column_int64(s->st, i);
+    sqlite3_value *v = sqlite3_column_value(((lite_stmt *)stmt)->st, i);
+    if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        *out = sqlite3_value_int64(v);
         return SQLALC_OK;
     }
     return SQLALC_ERR_TYPE;  /* the engine falls back to column_value and converts */

@@ -443,12 +443,17 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
 {
     sqlalc_engine *eng = conn->eng;
     dbconn *db = conn->db;
-    char stackkey[512], *key;
+    char stackkey[512], *key = NULL;
     *oute = NULL;
     *ost = NULL;
-    if (make_key(is_text ? 'T' : 'C', sql, len, stackkey, sizeof stackkey, &key))
-        return SQLALC_ERR_NOMEM;
-    stmt_entry *e = sqlalc_map_get(&db->cache, key, len + 1);
+    /* Loops run the same statement again and again: compare with the most
+     * recently used entry before hashing the whole text. */
+    stmt_entry *e = db->lru_head;
+    if (!(e && e->keylen == len + 1 && e->key[0] == (is_text ? 'T' : 'C') && !memcmp(e->key + 1, sql, len))) {
+        if (make_key(is_text ? 'T' : 'C', sql, len, stackkey, sizeof stackkey, &key))
+            return SQLALC_ERR_NOMEM;
+        e = sqlalc_map_get(&db->cache, key, len + 1);
+    }
     int rc = SQLALC_OK;
     if (e) {
         if (key != stackkey)

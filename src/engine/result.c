@@ -57,8 +57,6 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
     r->state = 0;
     r->row.res = r;
     r->rowcount = drv->rowcount ? drv->rowcount(st) : -1;
-    if (first_rc == SQLALC_DONE && drv->last_insert_id && r->rowcount > 0)
-        r->has_last_id = drv->last_insert_id(conn->db->dc, &r->last_id) == SQLALC_OK;
     link_result(conn, r);
     if (first_rc == SQLALC_DONE) {
         /* Nothing to read: give the statement back at once, keep metadata. */
@@ -216,14 +214,18 @@ int sqlalc_result_column_index(const sqlalc_result *res, const char *name)
     return i < 0 ? -1 : i;
 }
 
+/* Asked of the connection when wanted: for some drivers it costs a round
+ * trip, which most statements do not need. */
 int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out)
 {
     if (!res || !out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "last_insert_id: NULL argument");
-    if (!res->has_last_id)
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "no inserted row id is known for this result");
-    *out = res->last_id;
-    return SQLALC_OK;
+    sqlalc_conn *conn = res->conn ? res->conn : res->owned_conn;
+    if (!conn)
+        return sqlalc_error_set(SQLALC_ERR_CLOSED, "last_insert_id: the result's connection is closed");
+    if (!res->drv->last_insert_id)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "the %s driver cannot report inserted row ids", res->drv->name);
+    return sqlalc__conn_fail(conn, res->drv->last_insert_id(conn->db->dc, out));
 }
 
 int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out)
@@ -383,7 +385,7 @@ int sqlalc_row_count(const sqlalc_row *row)
     return row->rs ? row->rs->ncols : row->res->ncols;
 }
 
-static int check_index(const sqlalc_row *row, int i)
+static int check_index_slow(const sqlalc_row *row, int i)
 {
     if (!row)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "row is NULL");
@@ -393,6 +395,15 @@ static int check_index(const sqlalc_row *row, int i)
     if (!row->rs && (row->res->state != SQLALC_ROW || !row->res->st))
         return sqlalc_error_set(SQLALC_ERR_CLOSED, "the row is no longer current (the result moved on or closed)");
     return SQLALC_OK;
+}
+
+/* Every getter runs this: keep the common case (a live, current row)
+ * to two compares. */
+static inline int check_index(const sqlalc_row *row, int i)
+{
+    if (row && !row->rs && (unsigned)i < (unsigned)row->res->ncols && row->res->state == SQLALC_ROW && row->res->st)
+        return SQLALC_OK;
+    return check_index_slow(row, i);
 }
 
 int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v)

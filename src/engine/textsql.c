@@ -7,6 +7,7 @@
  * strings, -- and block comments.  Like SQLAlchemy's text(), a colon
  * preceded by a word character or another colon is not a bind (so "::int"
  * casts and "12:30" pass through), and "\:" writes a literal colon.
+ * Unlike SQLAlchemy, ":v::int" is a bind followed by a cast.
  */
 #include <string.h>
 #include "textsql.h"
@@ -107,7 +108,9 @@ int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, 
             const char *n = p + 1, *ne = n;
             while (ne < end && is_word(*ne))
                 ne++;
-            if (ne < end && *ne == ':') {  /* "a:b:" is not a bind (SQLAlchemy's rule) */
+            /* "a:b:" is not a bind (SQLAlchemy's rule), but ":v::int" is
+             * a bind followed by a PostgreSQL cast. */
+            if (ne < end && *ne == ':' && !(ne + 1 < end && ne[1] == ':')) {
                 p = ne;
                 continue;
             }
