@@ -579,7 +579,9 @@ int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *
         dropped[ndropped++] = tabs[i];
     }
     if (!rc && d->ddl->native_enum) {
-        rc = collect_enums(dropped, ndropped, &enums, &nenums);
+        /* Every enum type of the tables, as SQLAlchemy drops the metadata's
+         * types: with checkfirst also those whose table was already gone. */
+        rc = collect_enums(exists ? tabs : dropped, exists ? n : ndropped, &enums, &nenums);
         for (size_t i = 0; i < nenums && !rc; i++) {
             int e = 1;
             if (exists && (rc = exists(ctx, 1, NULL, enums[i]->name, &e)) != SQLALC_OK)
