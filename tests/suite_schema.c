@@ -369,6 +369,28 @@ static void test_reflect_subset_pulls_targets(void **state)
             fail_msg("JSON lacks %s", keys[i]);
     free(buf);
 
+    /* views: listed apart, reflected only when asked */
+    test_exec(eng, "CREATE VIEW v_user AS SELECT id, first_name FROM \"user\"");
+    assert_ok(sqlalc_inspector_new(eng, &insp));
+    assert_ok(sqlalc_inspector_view_names(insp, NULL, &names));
+    assert_true(sqlalc_names_contains(names, "v_user"));
+    assert_ok(sqlalc_inspector_table_names(insp, NULL, &names));
+    assert_false(sqlalc_names_contains(names, "v_user"));
+    sqlalc_inspector_free(insp);
+    const char *only_view[] = { "v_user" };
+    sqlalc_reflect_options vo = SQLALC_REFLECT_OPTIONS_INIT;
+    vo.only = only_view;
+    vo.nonly = 1;
+    sqlalc_metadata *md3 = sqlalc_metadata_new();
+    assert_code(sqlalc_metadata_reflect(md3, eng, &vo), SQLALC_ERR_NOT_FOUND);
+    vo.views = 1;
+    assert_ok(sqlalc_metadata_reflect(md3, eng, &vo));
+    sqlalc_table *v = sqlalc_metadata_table(md3, "v_user");
+    assert_non_null(v);
+    assert_int_equal(sqlalc_table_column_count(v), 2);
+    sqlalc_metadata_free(md3);
+    test_exec(eng, "DROP VIEW v_user");
+
     assert_ok(sqlalc_metadata_drop_all(md, eng, 0));
     sqlalc_metadata_free(md2);
     sqlalc_metadata_free(md);
