@@ -362,6 +362,54 @@ static void test_failing_allocator_live(void **state)
     failalloc_uninstall();
 }
 
+/* Tables in a named schema: an attached SQLite database. */
+static void test_sqlite_named_schema(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng;
+    assert_ok(sqlalc_engine_create("sqlite://", NULL, &eng));
+    test_exec(eng, "ATTACH DATABASE ':memory:' AS sch");
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    assert_non_null(sqlalc_table_new(md, "parent", sqlalc_opt_schema("sch"),
+        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("Name", sqlalc_string(20), SQLALC_INDEX)));
+    assert_non_null(sqlalc_table_new(md, "kid", sqlalc_opt_schema("sch"),
+        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("pid", sqlalc_integer(), 0, sqlalc_foreign_key("sch.parent.id"))));
+    assert_ok(sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST));
+    assert_ok(sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM sch.sqlite_master WHERE type = 'table'"), 2);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM main.sqlite_master"), 0);
+
+    sqlalc_inspector *insp;
+    const sqlalc_names *names;
+    assert_ok(sqlalc_inspector_new(eng, &insp));
+    assert_ok(sqlalc_inspector_schema_names(insp, &names));
+    assert_true(sqlalc_names_contains(names, "sch") && sqlalc_names_contains(names, "main"));
+    assert_ok(sqlalc_inspector_table_names(insp, "sch", &names));
+    assert_int_equal(names->count, 2);
+    const sqlalc_table_info *ti;
+    assert_ok(sqlalc_inspector_table(insp, "sch", "kid", &ti));
+    assert_string_equal(ti->schema, "sch");
+    assert_string_equal(ti->fks[0].referred_schema, "sch");
+    assert_ok(sqlalc_inspector_table(insp, "sch", "parent", &ti));
+    assert_string_equal(ti->indexes[0].name, "ix_sch_parent_Name");
+    sqlalc_inspector_free(insp);
+
+    sqlalc_metadata *md2 = sqlalc_metadata_new();
+    sqlalc_reflect_options o = SQLALC_REFLECT_OPTIONS_INIT;
+    o.schema = "sch";
+    assert_ok(sqlalc_metadata_reflect(md2, eng, &o));
+    sqlalc_table *kid = sqlalc_metadata_table(md2, "sch.kid");
+    assert_non_null(kid);
+    assert_ptr_equal(sqlalc_table_fk_target(kid, 0), sqlalc_metadata_table(md2, "sch.parent"));
+    assert_ok(sqlalc_metadata_drop_all(md2, eng, 0));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM sch.sqlite_master"), 0);
+    sqlalc_metadata_free(md2);
+    sqlalc_metadata_free(md);
+    sqlalc_engine_free(eng);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_failing_allocator),
         cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_failing_allocator_live),
+        cmocka_unit_test(test_sqlite_named_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
