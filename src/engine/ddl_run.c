@@ -2,6 +2,7 @@
  * Running DDL: create_all / drop_all / table create and drop on a live
  * connection, in one transaction where the dialect has transactional DDL.
  */
+#include <stdio.h>
 #include <string.h>
 #include "inspect_int.h"
 #include "../sql/ddl.h"
@@ -37,12 +38,14 @@ static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsig
         sqlalc__error_prefix("%s", what);
         if (tx) {
             /* the rollback must not hide why we roll back */
-            char msg[2048];
-            int code = sqlalc_error_last()->code;
-            strncpy(msg, sqlalc_errmsg(), sizeof msg - 1);
-            msg[sizeof msg - 1] = 0;
+            const sqlalc_error *e = sqlalc_error_last();
+            char msg[2048], state[6];
+            int code = e->code ? e->code : rc;
+            long drv = e->driver_code;
+            snprintf(msg, sizeof msg, "%s", e->message);
+            snprintf(state, sizeof state, "%s", e->sqlstate);
             sqlalc_tx_rollback(tx);
-            sqlalc_error_set(code ? code : rc, "%s", msg);
+            sqlalc_error_set_full(code, state[0] ? state : NULL, drv, "%s", msg);
         }
         return rc;
     }
