@@ -508,6 +508,66 @@ static void test_create_use_drop(void **state)
     sqlalc_engine_free(eng);
 }
 
+/* Reflection costs a fixed number of queries, whatever the number of
+ * tables (the echo log counts the statements). */
+static long nstatements;
+static void count_stmt(void *ctx, const char *line)
+{
+    (void)ctx;
+    if (line[0] != '[' && strncmp(line, "connected", 9))
+        nstatements++;
+}
+
+static long reflect_cost(sqlalc_engine *eng, int ntables)
+{
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    char name[32], prev[40];
+    for (int i = 0; i < ntables; i++) {
+        snprintf(name, sizeof name, "scale_%03d", i);
+        snprintf(prev, sizeof prev, "scale_%03d.id", i - 1);
+        sqlalc_table *t = i ? sqlalc_table_new(md, name,
+                                  sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                                  sqlalc_column("prev", sqlalc_integer(), SQLALC_INDEX, sqlalc_foreign_key(prev)),
+                                  sqlalc_column("label", sqlalc_string(20), SQLALC_UNIQUE))
+                            : sqlalc_table_new(md, name, sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY));
+        assert_non_null(t);
+    }
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    sqlalc_metadata *md2 = sqlalc_metadata_new();
+    nstatements = 0;
+    assert_ok(sqlalc_metadata_reflect(md2, eng, NULL));
+    long cost = nstatements;
+    for (int i = 0; i < ntables; i++) {
+        snprintf(name, sizeof name, "scale_%03d", i);
+        sqlalc_table *t = sqlalc_metadata_table(md2, name);
+        assert_non_null(t);
+        if (i) {
+            snprintf(prev, sizeof prev, "scale_%03d", i - 1);
+            assert_ptr_equal(sqlalc_table_fk_target(t, 0), sqlalc_metadata_table(md2, prev));
+        }
+    }
+    assert_ok(sqlalc_metadata_drop_all(md, eng, 0));
+    sqlalc_metadata_free(md2);
+    sqlalc_metadata_free(md);
+    return cost;
+}
+
+static void test_reflection_query_count_is_fixed(void **state)
+{
+    (void)state;
+    sqlalc_engine_options o = SQLALC_ENGINE_OPTIONS_INIT;
+    o.echo = 1;
+    o.log = count_stmt;
+    sqlalc_engine *eng = NULL;
+    assert_ok(sqlalc_engine_create(test_url(), &o, &eng));
+    NEED_REFLECTION(eng);
+    long few = reflect_cost(eng, 3), many = reflect_cost(eng, 60);
+    printf("reflection statements: %ld for 3 tables, %ld for 60\n", few, many);
+    assert_true(few > 0);
+    assert_int_equal(few, many);
+    sqlalc_engine_free(eng);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_reflect_subset_pulls_targets),
         cmocka_unit_test(test_fk_cycle),
         cmocka_unit_test(test_table_create_drop_has_table),
+        cmocka_unit_test(test_reflection_query_count_is_fixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
