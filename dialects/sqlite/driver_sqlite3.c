@@ -371,6 +371,31 @@ static int lite_column_int64(void *stmt, int i, int64_t *out)
     return SQLALC_ERR_TYPE;  /* the engine falls back to column_value and converts */
 }
 
+static int lite_column_double(void *stmt, int i, double *out)
+{
+    sqlite3_value *v = sqlite3_column_value(((lite_stmt *)stmt)->st, i);
+    if (sqlite3_value_type(v) == SQLITE_FLOAT) {
+        *out = sqlite3_value_double(v);
+        return SQLALC_OK;
+    }
+    return SQLALC_ERR_TYPE;
+}
+
+static int lite_column_text(void *stmt, int i, const char **out, size_t *len)
+{
+    sqlite3_value *v = sqlite3_column_value(((lite_stmt *)stmt)->st, i);
+    if (sqlite3_value_type(v) == SQLITE_TEXT) {
+        const unsigned char *p = sqlite3_value_text(v);
+        if (p) {
+            *out = (const char *)p;
+            if (len)
+                *len = (size_t)sqlite3_value_bytes(v);
+            return SQLALC_OK;
+        }
+    }
+    return SQLALC_ERR_TYPE;
+}
+
 static int64_t lite_rowcount(void *stmt)
 {
     lite_stmt *s = stmt;
@@ -465,4 +490,6 @@ const sqlalc_driver sqlalc__driver_sqlite3 = {
     .release_savepoint = lite_release,
     .rollback_to_savepoint = lite_rollback_to,
     .exec_batch = lite_exec_batch,
+    .column_double = lite_column_double,
+    .column_text = lite_column_text,
 };

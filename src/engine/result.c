@@ -499,6 +499,9 @@ int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
 
 int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
 {
+    if (check_index(row, i) == SQLALC_OK && !row->rs && row->res->drv->column_double &&
+        row->res->drv->column_double(row->res->st, i, out) == SQLALC_OK)
+        return SQLALC_OK;
     sqlalc_value v;
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)
@@ -543,6 +546,9 @@ int sqlalc_row_get_bool(const sqlalc_row *row, int i, int *out)
 
 int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len)
 {
+    if (check_index(row, i) == SQLALC_OK && !row->rs && row->res->drv->column_text &&
+        row->res->drv->column_text(row->res->st, i, out, len) == SQLALC_OK)
+        return SQLALC_OK;
     sqlalc_value v;
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)
