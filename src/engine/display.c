@@ -212,7 +212,7 @@ static int print_table(sqlalc_result *res, FILE *f, size_t max_rows)
     int ncols = res->ncols;
     if (ncols == 0) {
         /* A statement without columns (INSERT, UPDATE…): say what it did. */
-        int64_t n = res->rowcount;
+        int64_t n = sqlalc_result_rowcount(res);
         if (n >= 0)
             fprintf(f, "(%lld row%s affected)\n", (long long)n, n == 1 ? "" : "s");
         return ferror(f) ? sqlalc_error_set(SQLALC_ERR_GENERIC, "writing the result failed") : SQLALC_OK;
