@@ -354,9 +354,13 @@ static const char *text_at(const sqlalc_row *row, int i, int *rr)
 static int64_t int_at(const sqlalc_row *row, int i, int *rr)
 {
     int64_t v = 0;
-    if (sqlalc_row_is_null(row, i))
+    sqlalc_value val;
+    /* (not sqlalc_row_is_null: it cannot report a failed conversion) */
+    int rc = sqlalc_row_get_value(row, i, &val);
+    if (rc == SQLALC_OK && val.type == SQLALC_V_NULL)
         return 0;
-    int rc = sqlalc_row_get_int64(row, i, &v);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_row_get_int64(row, i, &v);
     if (rc != SQLALC_OK) {
         if (!*rr)
             *rr = rc;
