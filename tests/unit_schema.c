@@ -410,6 +410,39 @@ static void test_sqlite_named_schema(void **state)
     sqlalc_engine_free(eng);
 }
 
+/* What SQLite reflection rebuilds compiles to the DDL it came from
+ * (a rebuilt table lists its constraints as unique, check, foreign key,
+ * so the declaration here uses that order). */
+static void test_sqlite_reflect_recreates_ddl(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng;
+    assert_ok(sqlalc_engine_create("sqlite://", NULL, &eng));
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(md, "seq",
+        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("Code", sqlalc_string(8), SQLALC_NOT_NULL, sqlalc_opt_server_default("x'y")),
+        sqlalc_column("n", sqlalc_numeric(6, 1), 0),
+        sqlalc_unique_constraint("uq_code_n", "Code, n"),
+        sqlalc_check_constraint("ck_n", "n > 0"),
+        sqlalc_opt_sqlite_autoincrement());
+    assert_non_null(t);
+    char *a, *b;
+    assert_ok(sqlalc_create_table_sql(t, &sqlalc__dialect_sqlite, &a));
+    assert_non_null(strstr(a, "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"));
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    sqlalc_metadata *md2 = sqlalc_metadata_new();
+    sqlalc_table *r;
+    assert_ok(sqlalc_table_reflect(md2, eng, NULL, "seq", &r));
+    assert_ok(sqlalc_create_table_sql(r, &sqlalc__dialect_sqlite, &b));
+    assert_string_equal(a, b);
+    sqlalc_free(a);
+    sqlalc_free(b);
+    sqlalc_metadata_free(md2);
+    sqlalc_metadata_free(md);
+    sqlalc_engine_free(eng);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_failing_allocator_live),
         cmocka_unit_test(test_sqlite_named_schema),
+        cmocka_unit_test(test_sqlite_reflect_recreates_ddl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
