@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "model.h"
 #include "../util/util.h"
@@ -1117,13 +1118,28 @@ int sqlalc__fk_in(const sqlalc_fk *fk, sqlalc_fk *const *list, size_t n)
     return 0;
 }
 
-static int cmp_key(const struct sqlalc_table *a, const struct sqlalc_table *b)
+/* Character i of SQLAlchemy's table key "schema.name" (or "name"), 0 past the end. */
+static char key_char(const struct sqlalc_table *t, size_t i, size_t slen)
 {
-    /* SQLAlchemy's table key: "schema.name" or "name". */
-    char ka[512], kb[512];
-    snprintf(ka, sizeof ka, "%s%s%s", a->schema ? a->schema : "", a->schema ? "." : "", a->name);
-    snprintf(kb, sizeof kb, "%s%s%s", b->schema ? b->schema : "", b->schema ? "." : "", b->name);
-    return strcmp(ka, kb);
+    if (t->schema) {
+        if (i < slen)
+            return t->schema[i];
+        if (i == slen)
+            return '.';
+        i -= slen + 1;
+    }
+    return t->name[i];
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+    const struct sqlalc_table *a = *(struct sqlalc_table *const *)pa, *b = *(struct sqlalc_table *const *)pb;
+    size_t sa = a->schema ? strlen(a->schema) : 0, sb = b->schema ? strlen(b->schema) : 0;
+    for (size_t i = 0;; i++) {
+        unsigned char x = (unsigned char)key_char(a, i, sa), y = (unsigned char)key_char(b, i, sb);
+        if (x != y || !x)
+            return x < y ? -1 : x > y;
+    }
 }
 
 /* Tarjan's strongly connected components, iterative enough for our sizes
@@ -1135,14 +1151,15 @@ typedef struct scc_state {
     unsigned char *on;
     sqlalc_fk **excl;       /* edges left out (already moved to ALTER) */
     size_t nexcl;
+    sqlalc_map idx;         /* table pointer → 1 + position in tabs */
 } scc_state;
 
+/* Position of t in s->tabs through a pointer-keyed map (a chain of 1,000
+ * foreign keys must not cost n^3). */
 static size_t tab_idx(const scc_state *s, const struct sqlalc_table *t)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (s->tabs[i] == t)
-            return i;
-    return (size_t)-1;
+    void *v = sqlalc_map_get(&s->idx, (const char *)&t, sizeof t);
+    return v ? (size_t)((uintptr_t)v - 1) : (size_t)-1;
 }
 
 static void strongconnect(scc_state *s, size_t v)
@@ -1204,15 +1221,15 @@ int sqlalc__metadata_sort(const sqlalc_metadata *md, struct sqlalc_table ***out,
         goto out;
     }
     /* Sorted by key, as SQLAlchemy does before its topological sort. */
-    for (size_t i = 0; i < n; i++) {
-        struct sqlalc_table *t = md->tables[i];
-        size_t j = i;
-        while (j > 0 && cmp_key(s.tabs[j - 1], t) > 0) {
-            s.tabs[j] = s.tabs[j - 1];
-            j--;
-        }
-        s.tabs[j] = t;
+    if (n) {
+        memcpy(s.tabs, md->tables, n * sizeof *s.tabs);
+        qsort(s.tabs, n, sizeof *s.tabs, cmp_key);
     }
+    for (size_t i = 0; i < n; i++)
+        if (sqlalc_map_put(&s.idx, (const char *)&s.tabs[i], sizeof s.tabs[i], (void *)(uintptr_t)(i + 1))) {
+            rc = sqlalc__oom();
+            goto out;
+        }
     /* Break cycles as SQLAlchemy does: named foreign keys inside a cycle
      * move to ALTER TABLE first; what still cycles after that (unnamed
      * keys) is moved too, and the DDL layer decides whether the dialect
@@ -1280,6 +1297,7 @@ int sqlalc__metadata_sort(const sqlalc_metadata *md, struct sqlalc_table ***out,
         cyc = NULL;
     }
 out:
+    sqlalc_map_free(&s.idx);
     sqlalc_free(s.tabs);
     sqlalc_free(s.index);
     sqlalc_free(s.low);
