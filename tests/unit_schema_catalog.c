@@ -161,6 +161,35 @@ static void test_catalog_queries(void **state)
     assert_int_equal(sqlalc_table_fk_count(addr), 2);
     assert_non_null(sqlalc_table_fk_target(addr, 0));
     assert_non_null(sqlalc_table_fk_target(addr, 1));
+    sqlalc_metadata_free(md2);
+
+    /* every allocation of a catalog-path reflection failing in turn:
+     * an error each time, never a leak */
+    failalloc_install();
+    int completed = 0;
+    for (long n = 1; n < 20000 && !completed; n++) {
+        failalloc_fail_at(n);
+        sqlalc_engine *ce = NULL;
+        sqlalc_metadata *m = sqlalc_metadata_new();
+        int rc = m ? sqlalc_engine_create(url_catalog, NULL, &ce) : SQLALC_ERR_NOMEM;
+        if (!rc)
+            rc = sqlalc_metadata_reflect(m, ce, NULL);
+        if (!failalloc_failed()) {
+            completed = 1;
+            assert_ok(rc);
+            assert_int_equal(sqlalc_metadata_table_count(m), 3);
+        } else if (rc == SQLALC_OK)
+            fail_msg("allocation %ld failed but reflection succeeded", n);
+        sqlalc_metadata_free(m);
+        sqlalc_engine_free(ce);
+        if (failalloc_live() != 0)
+            fail_msg("leak after failing allocation %ld: %ld blocks live", n, failalloc_live());
+    }
+    assert_true(completed);
+    failalloc_uninstall();
+
+    md2 = sqlalc_metadata_new();
+    assert_ok(sqlalc_metadata_reflect(md2, catalog, NULL));
     assert_ok(sqlalc_metadata_drop_all(md2, catalog, 0));
     assert_ok(sqlalc_metadata_drop_all(md, native, SQLALC_CHECKFIRST));
 
