@@ -262,6 +262,16 @@ static void test_roundtrip(void **state)
             fail_msg("%s not reflected: %s", our_tables[i], sqlalc_errmsg());
         compare(x, y, d);
     }
+    /* a native enum comes back as an Enum with its labels (SQLite has no
+     * enum type: there it is VARCHAR + CHECK, compared above) */
+    if (test_dialect_is("postgresql")) {
+        const sqlalc_type *mood = sqlalc_column_type(sqlalc_table_column_by_name(sqlalc_metadata_table(md2, "large"), "mood"));
+        if (sqlalc_type_get_kind(mood) != SQLALC_TYPE_ENUM)
+            fail_msg("large.mood reflected as %s, not ENUM (reflection hooks: enums_query)",
+                     sqlalc_type_kind_name(sqlalc_type_get_kind(mood)));
+        assert_int_equal(sqlalc_type_enum_count(mood), 3);
+        assert_string_equal(sqlalc_type_enum_value(mood, 2), "it's ok");
+    }
     /* foreign keys link to the reflected targets */
     sqlalc_table *addr = sqlalc_metadata_table(md2, "address");
     assert_int_equal(sqlalc_table_fk_count(addr), 1);

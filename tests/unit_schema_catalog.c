@@ -43,6 +43,8 @@ static const sqlalc_reflect_hooks catalog_hooks = {
                      "FROM sqlite_master m JOIN pragma_index_list(m.name, :schema) il "
                      "JOIN pragma_index_info(il.name, :schema) ii WHERE" USER "AND il.origin = 'c' "
                      "ORDER BY m.name, il.name, ii.seqno",
+    /* SQLite has no enum types: pretend "mood" is one */
+    .enums_query = "SELECT 'mood', 'happy' WHERE :schema IS NOT NULL UNION ALL SELECT 'mood', 'sad'",
     .parse_type = sqlalc_type_parse,
 };
 
@@ -187,6 +189,21 @@ static void test_catalog_queries(void **state)
     }
     assert_true(completed);
     failalloc_uninstall();
+
+    /* a column of a native enum type reflects as an Enum with its labels */
+    assert_ok(sqlalc_engine_exec_text(native, "CREATE TABLE feel (m mood, \"n\" \"mood\")", NULL, NULL));
+    md2 = sqlalc_metadata_new();
+    sqlalc_table *feel;
+    assert_ok(sqlalc_table_reflect(md2, catalog, NULL, "feel", &feel));
+    for (size_t i = 0; i < 2; i++) {
+        const sqlalc_type *ty = sqlalc_column_type(sqlalc_table_column(feel, i));
+        assert_int_equal(sqlalc_type_get_kind(ty), SQLALC_TYPE_ENUM);
+        assert_string_equal(sqlalc_type_name(ty), "mood");
+        assert_int_equal(sqlalc_type_enum_count(ty), 2);
+        assert_string_equal(sqlalc_type_enum_value(ty, 1), "sad");
+    }
+    sqlalc_metadata_free(md2);
+    assert_ok(sqlalc_engine_exec_text(native, "DROP TABLE feel", NULL, NULL));
 
     md2 = sqlalc_metadata_new();
     assert_ok(sqlalc_metadata_reflect(md2, catalog, NULL));

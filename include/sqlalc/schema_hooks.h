@@ -85,6 +85,10 @@ struct sqlalc_ddl_hooks {
  *                        (int 0/1) — ordered by table, index, position;
  *                        leave out the indexes that back a primary key or
  *                        unique constraint
+ *     enums_query:       (optional) type_name, label — ordered by type,
+ *                        label position: a column whose spelled type is
+ *                        one of these names (as is, or double-quoted)
+ *                        reflects as sqlalc_enum(type_name, labels…)
  *
  * Either way `parse_type` turns a spelled type into a library type
  * ("character varying(30)" → String(30)); unknown spellings become
@@ -112,6 +116,7 @@ struct sqlalc_reflect_hooks {
     const char *columns_query;
     const char *constraints_query;
     const char *indexes_query;
+    const char *enums_query;       /* optional: native enum types and labels */
     /* Spelled type → library type (new reference; NULL only when out of memory). */
     sqlalc_type *(*parse_type)(const char *spelled);
 };

@@ -77,6 +77,58 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     }
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
+    sqlalc_type **enums = NULL;
+    size_t nenums = 0;
+    /* native enum types first: columns of those types become Enums */
+    if (h->enums_query) {
+        if ((rc = run_query(conn, h->enums_query, sname, &res)))
+            goto out;
+        const char *labels[256];
+        char *names_buf[256];
+        size_t nl = 0;
+        char cur[256] = "";
+        for (;;) {
+            rc = sqlalc_result_next(res, &row);
+            const char *tn = rc == SQLALC_ROW ? col_text(row, 0, &rr) : NULL;
+            if (rc == SQLALC_ROW && !tn)
+                continue;
+            if (nl && (rc != SQLALC_ROW || strcmp(tn, cur))) {
+                sqlalc_type *e = sqlalc_enum_array(cur, labels, nl);
+                for (size_t i = 0; i < nl; i++)
+                    sqlalc_free(names_buf[i]);
+                nl = 0;
+                void *v = e ? sqlalc__realloc(enums, (nenums + 1) * sizeof *enums) : NULL;
+                if (!v) {
+                    sqlalc_type_free(e);
+                    rc = sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_NOMEM;
+                    break;
+                }
+                enums = v;
+                enums[nenums++] = e;
+            }
+            if (rc != SQLALC_ROW)
+                break;
+            snprintf(cur, sizeof cur, "%s", tn);
+            const char *label = col_text(row, 1, &rr);
+            if (label && nl < SQLALC_ARRAY_LEN(labels)) {
+                if (!(names_buf[nl] = sqlalc__strdup(label))) {
+                    for (size_t i = 0; i < nl; i++)
+                        sqlalc_free(names_buf[i]);
+                    rc = SQLALC_ERR_NOMEM;
+                    break;
+                }
+                labels[nl] = names_buf[nl];
+                nl++;
+            }
+        }
+        sqlalc_result_free(res);
+        res = NULL;
+        if (rc == SQLALC_DONE && rr)
+            rc = rr;
+        if (rc != SQLALC_DONE)
+            goto out;
+        rc = SQLALC_OK;
+    }
     /* tables */
     if ((rc = run_query(conn, h->tables_query, sname, &res)))
         goto out;
@@ -106,7 +158,16 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             if (!ti)
                 continue;
             const char *spelled = col_text(row, 2, &rr);
-            sqlalc_type *ty = h->parse_type ? h->parse_type(spelled) : sqlalc_type_parse(spelled);
+            sqlalc_type *ty = NULL;
+            for (size_t i = 0; spelled && i < nenums && !ty; i++) {
+                const char *en = enums[i]->name;
+                size_t el = strlen(en), sl = strlen(spelled);
+                if (!strcmp(spelled, en) ||
+                    (sl == el + 2 && spelled[0] == '"' && spelled[sl - 1] == '"' && !strncmp(spelled + 1, en, el)))
+                    ty = sqlalc_type_ref(enums[i]);
+            }
+            if (!ty)
+                ty = h->parse_type ? h->parse_type(spelled) : sqlalc_type_parse(spelled);
             /* "type" is reported as the dialect's DDL spells it
              * ("character varying(30)" → "VARCHAR(30)"); names the library
              * does not know stay as the catalog wrote them. */
@@ -229,6 +290,9 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     rc = SQLALC_OK;
 out:
     sqlalc_result_free(res);
+    for (size_t i = 0; i < nenums; i++)
+        sqlalc_type_free(enums[i]);
+    sqlalc_free(enums);
     sqlalc_free(defname);
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
