@@ -7,7 +7,6 @@
 #include <string.h>
 #include "testutil.h"
 #include "unit_compile_fixture.h"
-#include "dialects/dialects.h"
 
 struct expect {
     const char *named;      /* display form (SQLAlchemy's str()), "!ERR" = compile error, NULL = skip */
@@ -23,13 +22,6 @@ struct compile_case {
 
 #include "unit_compile_cases.inc"
 
-/* Until the engine lands on this branch the driver tables do not exist;
- * weak placeholders keep the test linkable (real ones take precedence). */
-#if defined(__GNUC__)
-__attribute__((weak)) const sqlalc_driver sqlalc__driver_sqlite3;
-__attribute__((weak)) const sqlalc_driver sqlalc__driver_libpq;
-__attribute__((weak)) const sqlalc_driver sqlalc__driver_odbc;
-#endif
 
 static const sqlalc_dialect *dia(int i)
 {

@@ -58,6 +58,9 @@ struct sqlalc_compiler {
     int ndone;
     int any_recursive;
     int err;
+    /* Identifier pointer -> needs quoting, memoised per compile (the same
+     * table and column names recur; the reserved-word lookup is costly). */
+    struct { const char *p; int q; } qmemo[32];
     size_t rows_from, rows_to;
     int total_params;
 };
@@ -91,9 +94,15 @@ void sqlalc_compiler_puts(sqlalc_compiler *c, const char *s) { puts_(c, s); }
 
 void sqlalc_compiler_literal_int(sqlalc_compiler *c, int64_t v)
 {
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    put(c, tmp, (size_t)n);
+    char tmp[24];
+    int k = sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do
+        tmp[--k] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        tmp[--k] = '-';
+    put(c, tmp + k, sizeof tmp - (size_t)k);
 }
 
 /* Identifier quoting: reserved words, upper case, odd characters, leading digit. */
@@ -111,7 +120,16 @@ static int needs_quote(const sqlalc_dialect *d, const char *s)
 
 static void ident(sqlalc_compiler *c, const char *s)
 {
-    if (!needs_quote(c->d, s)) {
+    size_t slot = ((uintptr_t)s >> 3) & 31;
+    int q;
+    if (c->qmemo[slot].p == s)
+        q = c->qmemo[slot].q;
+    else {
+        q = needs_quote(c->d, s);
+        c->qmemo[slot].p = s;
+        c->qmemo[slot].q = q;
+    }
+    if (!q) {
         puts_(c, s);
         return;
     }
@@ -157,8 +175,26 @@ static size_t anon_name(sqlalc_compiler *c, const char *base)
             return 0;
     }
     size_t off = c->names.len;
-    sqlalc_buf_printf(&c->names, "%s_%d", c->names.p + c->anon[i].off, ++c->anon[i].n);
-    sqlalc_buf_putc(&c->names, 0);
+    char tmp[96];
+    int v = ++c->anon[i].n;
+    if (bl > sizeof tmp - 16) {
+        sqlalc_buf_printf(&c->names, "%s_%d", c->names.p + c->anon[i].off, v);
+        sqlalc_buf_putc(&c->names, 0);
+        return off;
+    }
+    /* base_N without printf: this runs for most parameters. */
+    memcpy(tmp, c->names.p + c->anon[i].off, bl);
+    char digits[16];
+    int k = sizeof digits;
+    do
+        digits[--k] = (char)('0' + v % 10);
+    while ((v /= 10) && k > 0);
+    size_t n = bl;
+    tmp[n++] = '_';
+    memcpy(tmp + n, digits + k, sizeof digits - (size_t)k);
+    n += sizeof digits - (size_t)k;
+    tmp[n++] = 0;
+    sqlalc_buf_append(&c->names, tmp, n);
     return off;
 }
 
@@ -1624,9 +1660,15 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
             break;
         }
         sqlalc_buf_append(dst, p, (size_t)(m - p));
-        if (style == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR)
-            sqlalc_buf_printf(dst, "$%d", ++*k);
-        else
+        if (style == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR) {
+            char tmp[16];
+            int j = sizeof tmp, v = ++*k;
+            do
+                tmp[--j] = (char)('0' + v % 10);
+            while ((v /= 10) && j > 1);
+            tmp[--j] = '$';
+            sqlalc_buf_append(dst, tmp + j, sizeof tmp - (size_t)j);
+        } else
             sqlalc_buf_putc(dst, '?');
         p = m + 1;
     }
@@ -1653,6 +1695,7 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
     c.h = d->compile;
     c.style = style;
     c.cur = &c.body;
+    memset(c.qmemo, 0, sizeof c.qmemo);
     c.rows_from = rows_from;
     c.rows_to = rows_to;
     render_stmt(&c, stmt, M_TOP);
