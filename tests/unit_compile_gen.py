@@ -118,6 +118,7 @@ def SQLALC_KVS(*a): return list(a)
 def SQLALC_NAMES(*a): return list(a)
 def sqlalc_c(t, n): return t.c[n]
 def sqlalc_tbl(t): return t
+def sqlalc_expr_ref(x): return x
 def sqlalc_int(v): return Lit(v)
 sqlalc_float = sqlalc_text = sqlalc_int
 def sqlalc_bool(v): return Lit(bool(v))
@@ -289,11 +290,21 @@ def main():
                 k, _, v = o.partition('=')
                 opts[k] = v.split(',') if v else True
             lines = lines[1:]
-        cases.append((' '.join(l.strip() for l in lines), opts))
+        # "$name = expr" lines bind a variable (an alias, subquery, CTE) the
+        # statement borrows through sqlalc_ac; the C side frees it after.
+        lets = []
+        while lines and lines[0].startswith('$'):
+            name, _, expr = lines[0][1:].partition('=')
+            lets.append((name.strip(), expr.strip()))
+            lines = lines[1:]
+        cases.append((' '.join(l.strip() for l in lines), opts, lets))
     out = []
     table = []
-    for i, (code, opts) in enumerate(cases):
-        stmt = B(eval(code))
+    for i, (code, opts, lets) in enumerate(cases):
+        env = dict(globals())
+        for name, expr in lets:
+            env[name] = eval(expr, env)
+        stmt = B(eval(code, env))
         exp = []
         for name, d, dpos in dialects():
             if name in opts.get('skip', []):
@@ -319,8 +330,10 @@ def main():
             else:
                 names = None  # the default dialect is named: no placeholder order
             exp.append((s, pos, names))
-        out.append('static sqlalc_stmt *case_%d(void)\n{\n    return %s;\n}\n' %
-                   (i, code.replace('sqlalc_c(', 'fx_c(')))
+        body = ''.join('    sqlalc_expr *%s = %s;\n' % (n, e.replace('sqlalc_c(', 'fx_c(')) for n, e in lets)
+        body += '    sqlalc_stmt *q = %s;\n' % code.replace('sqlalc_c(', 'fx_c(')
+        body += ''.join('    sqlalc_expr_free(%s);\n' % n for n, _ in lets)
+        out.append('static sqlalc_stmt *case_%d(void)\n{\n%s    return q;\n}\n' % (i, body))
         row = '    { %s, case_%d, {' % (cstr(code[:60]), i)
         row += ', '.join('{ %s, %s, %s }' % (cstr(a), cstr(b), cstr(c)) for a, b, c in exp)
         row += '} },'

@@ -52,6 +52,7 @@ struct sqlalc_compiler {
     int naliasnames;
     frame *stack[MAX_DEPTH];
     int depth;
+    int corr_base;  /* selects below this level are not correlated against */
     struct { const char *name; seg s; int recursive; } ctes[MAX_CTES];
     int nctes;
     int order[MAX_CTES];  /* CTE indexes in completion order (dependencies first) */
@@ -155,6 +156,10 @@ static void table_name(sqlalc_compiler *c, const struct sqlalc_table *t)
  * its offset in c->names. */
 static size_t anon_name(sqlalc_compiler *c, const char *base)
 {
+    if (c->names.oom) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+        return 0;
+    }
     size_t bl = strlen(base);
     int i;
     for (i = 0; i < c->nanon; i++)
@@ -1054,11 +1059,11 @@ static void render_from(sqlalc_compiler *c, const sqlalc_expr *e)
             render_from(c, a->target);
         else {
             putc_(c, '(');
-            /* FROM subqueries do not correlate: render them from a clean stack. */
-            int saved = c->depth;
-            c->depth = 0;
+            /* FROM subqueries do not correlate to the enclosing select. */
+            int saved = c->corr_base;
+            c->corr_base = c->depth;
             render_stmt(c, a->target, M_SUBQ);
-            c->depth = saved;
+            c->corr_base = saved;
             putc_(c, ')');
         }
         PUTS(c, " AS ");
@@ -1111,9 +1116,9 @@ static void render_cte_ref(sqlalc_compiler *c, const struct alias *a)
     if (a->recursive)
         c->any_recursive = 1;
     seg *saved = c->cur;
-    int saved_depth = c->depth;
+    int saved_base = c->corr_base;
     c->cur = &c->ctes[i].s;
-    c->depth = 0;
+    c->corr_base = c->depth;
     ident(c, a->name);
     if (a->recursive) {
         /* Column names of the anchor SELECT. */
@@ -1137,7 +1142,7 @@ static void render_cte_ref(sqlalc_compiler *c, const struct alias *a)
     putc_(c, ')');
     c->order[c->ndone++] = i;
     c->cur = saved;
-    c->depth = saved_depth;
+    c->corr_base = saved_base;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1300,12 +1305,12 @@ static void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
             inferred.froms[keep++] = x;
     }
     inferred.n = keep;
-    if (mode == M_NESTED && c->depth > 0 && inferred.n) {
+    if (mode == M_NESTED && c->depth > c->corr_base && inferred.n) {
         keep = 0;
         const sqlalc_expr *kept[MAX_FROMS];
         for (size_t i = 0; i < inferred.n; i++) {
             int outer = 0;
-            for (int d = 0; d < c->depth && !outer; d++)
+            for (int d = c->corr_base; d < c->depth && !outer; d++)
                 outer = in_frame(c->stack[d], inferred.froms[i]);
             if (!outer)
                 kept[keep++] = inferred.froms[i];
@@ -1725,9 +1730,10 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
                 for (int o = 0; o < c.ndone; o++) {
                     int i = c.order[o];
                     if (o)
-                        sqlalc_buf_puts(&sql, ", ");
+                        sqlalc_buf_puts(&sql, ", \n");
                     emit_final(&sql, &c.ctes[i].s, style, &k);
-                    memcpy(r->params + j, c.ctes[i].s.params, c.ctes[i].s.np * sizeof *r->params);
+                    if (c.ctes[i].s.np)
+                        memcpy(r->params + j, c.ctes[i].s.params, c.ctes[i].s.np * sizeof *r->params);
                     j += c.ctes[i].s.np;
                 }
                 sqlalc_buf_puts(&sql, "\n ");
