@@ -36,10 +36,11 @@ typedef struct sqlalc_engine_options {
     void *log_ctx;
     int pool_size;             /* idle connections kept for reuse (0 = NullPool: close on release) */
     int stmt_cache_size;       /* prepared statements kept per connection (LRU); 0 = default 128 */
+    int pool_pre_ping;         /* ping a pooled connection before handing it out; replace it if dead */
 } sqlalc_engine_options;
 
 #define SQLALC_ENGINE_OPTIONS_VERSION 1
-#define SQLALC_ENGINE_OPTIONS_INIT { SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0 }
+#define SQLALC_ENGINE_OPTIONS_INIT { SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0 }
 
 /*
  * Create an engine from a URL (see url.h).  Nothing connects yet except
@@ -71,7 +72,12 @@ SQLALC_API int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql,
 /* Connections                                                         */
 /* ------------------------------------------------------------------ */
 
-/* Check out a connection from the engine's pool. */
+/*
+ * Check out a connection from the engine's pool.  When a connection is
+ * found dead (SQLALC_ERR_DISCONNECT), it is discarded on close and every
+ * idle pooled connection is dropped too (they likely share its fate, e.g.
+ * a server restart), so the next checkout connects afresh.
+ */
 SQLALC_API int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out);
 /* Roll back anything uncommitted, free open results' statements and return
  * the connection to the pool (or close it).  NULL is ignored. */
@@ -142,9 +148,8 @@ SQLALC_API int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out);
 SQLALC_API size_t sqlalc_rowset_count(const sqlalc_rowset *rs);
 SQLALC_API const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i);
 SQLALC_API void sqlalc_rowset_free(sqlalc_rowset *rs);
-/* scalar: the first column of the first row, copied into *out (text/blob
- * copied into buf of bufsize, truncated; may be NULL for numbers); the
- * result is closed.  SQLALC_DONE when there is no row. */
+/* scalar: the first column of the first row as an integer.  The result
+ * is freed whatever happens.  SQLALC_DONE when there is no row. */
 SQLALC_API int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out);
 
 SQLALC_API int sqlalc_result_column_count(const sqlalc_result *res);

@@ -45,7 +45,9 @@ typedef struct sqlalc_driver {
     int (*exec_simple)(void *conn, const char *sql);
     /* Prepare sql (already in the driver's paramstyle) with nparams placeholders. */
     int (*prepare)(void *conn, const char *sql, size_t len, int nparams, void **out_stmt);
-    /* Bind parameter idx; the value's memory is valid until the next step. */
+    /* Bind parameter idx.  The value's memory is only valid during the
+     * call: a driver keeps a copy of what it needs (rows may still be
+     * evaluated against the binding on later steps). */
     int (*bind)(void *stmt, int idx, const sqlalc_value *v);
     /* Execute / advance: SQLALC_ROW, SQLALC_DONE, or an error. */
     int (*step)(void *stmt);
@@ -75,7 +77,8 @@ typedef struct sqlalc_driver {
 
     /*
      * Optional batch execution: run a prepared statement for nsets rows of
-     * nparams values each (row-major).  NULL means the engine loops over
+     * nparams values each (row-major); the values stay valid for the whole
+     * call, so no copies are needed.  NULL means the engine loops over
      * bind/step/reset.  *rowcount gets the total.
      */
     int (*exec_batch)(void *stmt, const sqlalc_value *values, size_t nsets, int nparams,

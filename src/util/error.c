@@ -84,7 +84,18 @@ void sqlalc__error_prefix(const char *fmt, ...)
     vsnprintf(pre, sizeof pre, fmt, ap);
     va_end(ap);
     memcpy(old, g_err.message, sizeof old);
-    snprintf(g_err.message, sizeof g_err.message, "%s: %s", pre, old);
+    /* Truncation is fine here: the head of the message matters most. */
+    size_t n = strlen(pre);
+    if (n > sizeof g_err.message - 3)
+        n = sizeof g_err.message - 3;
+    memcpy(g_err.message, pre, n);
+    memcpy(g_err.message + n, ": ", 2);
+    size_t room = sizeof g_err.message - n - 3;
+    size_t m = 0;
+    while (m < room && old[m])
+        m++;
+    memcpy(g_err.message + n + 2, old, m);
+    g_err.message[n + 2 + m] = 0;
 }
 
 int sqlalc__oom(void)

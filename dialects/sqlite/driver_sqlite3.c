@@ -1,0 +1,459 @@
+/*
+ * The sqlite3 driver: the SQLite C library behind the driver vtable.
+ *
+ * Values: SQLite's storage classes map onto INT/FLOAT/TEXT/BLOB/NULL; the
+ * column's declared type refines the tag the way SQLAlchemy's SQLite types
+ * do (BOOLEAN → BOOL, DATE/DATETIME/TIME → date kinds, NUMERIC/DECIMAL →
+ * NUMERIC text) so rows read the same on every backend.
+ * Errors: SQLite result codes map onto the DBAPI classes and a synthesized
+ * SQLSTATE (constraint violations get PostgreSQL's 23xxx codes) so callers
+ * can test failures the same way on every backend.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../dialects.h"
+#include "../../src/util/util.h"
+
+typedef struct lite_conn {
+    sqlite3 *db;
+    char *path;   /* for messages */
+} lite_conn;
+
+/* Column classes derived from declared types. */
+enum { CC_PLAIN = 0, CC_BOOL, CC_DATE, CC_TIME, CC_DATETIME, CC_NUMERIC, CC_JSON };
+
+typedef struct lite_stmt {
+    sqlite3_stmt *st;
+    lite_conn *conn;
+    int ncols;
+    int done;            /* last step returned DONE */
+    int64_t changes;     /* rows changed by the last DML execution */
+    unsigned char *cls;  /* per-column class, NULL until computed */
+    int bind_static;     /* bind text/blob without copying (exec_batch) */
+} lite_stmt;
+
+static int map_error(sqlite3 *db, int rc, const char *what)
+{
+    int ext = db ? sqlite3_extended_errcode(db) : rc;
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    int code;
+    const char *state;
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        code = SQLALC_ERR_INTEGRITY;
+        switch (ext) {
+        case SQLITE_CONSTRAINT_UNIQUE:
+        case SQLITE_CONSTRAINT_PRIMARYKEY: state = "23505"; break;
+        case SQLITE_CONSTRAINT_NOTNULL: state = "23502"; break;
+        case SQLITE_CONSTRAINT_FOREIGNKEY: state = "23503"; break;
+        case SQLITE_CONSTRAINT_CHECK: state = "23514"; break;
+        default: state = "23000";
+        }
+        break;
+    case SQLITE_ERROR: code = SQLALC_ERR_PROGRAMMING; state = "42000"; break;
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE: code = SQLALC_ERR_DATA; state = "22000"; break;
+    case SQLITE_NOMEM: code = SQLALC_ERR_NOMEM; state = "HY001"; break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: code = SQLALC_ERR_TIMEOUT; state = "40001"; break;
+    case SQLITE_MISUSE: code = SQLALC_ERR_INTERFACE; state = "HY010"; break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_INTERNAL: code = SQLALC_ERR_INTERNAL; state = "XX000"; break;
+    case SQLITE_AUTH:
+    case SQLITE_PERM: code = SQLALC_ERR_OPERATIONAL; state = "42501"; break;
+    default: code = SQLALC_ERR_OPERATIONAL; state = "HY000"; break;
+    }
+    return sqlalc_error_set_full(code, state, ext, "%s%s%s", what ? what : "", what ? ": " : "", msg);
+}
+
+/* Pragma values cannot be bound, so only plain words and numbers pass. */
+static int safe_pragma_value(const char *v)
+{
+    if (!*v || strlen(v) > 32)
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            return 0;
+    return 1;
+}
+
+static void lite_close(void *c)
+{
+    lite_conn *lc = c;
+    if (!lc)
+        return;
+    sqlite3_close_v2(lc->db);
+    sqlalc_free(lc->path);
+    sqlalc_free(lc);
+}
+
+static int lite_connect(const sqlalc_url *url, void **out)
+{
+    *out = NULL;
+    const char *db = sqlalc_url_database(url);
+    const char *mode = sqlalc_url_query_get(url, "mode");
+    const char *uri = sqlalc_url_query_get(url, "uri");
+    int is_uri = uri && (!strcmp(uri, "true") || !strcmp(uri, "1"));
+    int flags = SQLITE_OPEN_NOMUTEX;  /* a connection is used by one thread at a time */
+    if (!mode || !strcmp(mode, "rwc"))
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    else if (!strcmp(mode, "ro"))
+        flags |= SQLITE_OPEN_READONLY;
+    else if (!strcmp(mode, "rw"))
+        flags |= SQLITE_OPEN_READWRITE;
+    else if (!strcmp(mode, "memory"))
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
+    else
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid sqlite mode '%s' (use ro, rw, rwc or memory)", mode);
+    if (is_uri)
+        flags |= SQLITE_OPEN_URI;
+    const char *path = (db && *db) ? db : ":memory:";
+
+    lite_conn *lc = sqlalc__calloc(1, sizeof *lc);
+    if (!lc)
+        return SQLALC_ERR_NOMEM;
+    lc->path = sqlalc__strdup(path);
+    if (!lc->path) {
+        sqlalc_free(lc);
+        return SQLALC_ERR_NOMEM;
+    }
+    int rc = sqlite3_open_v2(path, &lc->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        if (lc->db)
+            sqlalc_error_set_full(rc == SQLITE_NOMEM ? SQLALC_ERR_NOMEM : SQLALC_ERR_OPERATIONAL, "08001",
+                                  sqlite3_extended_errcode(lc->db), "%s: %s", sqlite3_errmsg(lc->db), path);
+        else
+            sqlalc_error_set_full(SQLALC_ERR_NOMEM, "HY001", rc, "out of memory opening %s", path);
+        int code = sqlalc_error_last()->code;
+        lite_close(lc);
+        return code;
+    }
+    sqlite3_extended_result_codes(lc->db, 1);
+    const char *bt = sqlalc_url_query_get(url, "busy_timeout");
+    sqlite3_busy_timeout(lc->db, bt ? atoi(bt) : 5000);
+
+    /* Pragmas users tune, applied on every new connection. */
+    static const char *const pragmas[] = { "journal_mode", "synchronous", "cache_size", "foreign_keys" };
+    for (size_t i = 0; i < SQLALC_ARRAY_LEN(pragmas); i++) {
+        const char *v = sqlalc_url_query_get(url, pragmas[i]);
+        if (!v)
+            continue;
+        if (!safe_pragma_value(v)) {
+            lite_close(lc);
+            return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid value '%s' for sqlite pragma %s", v, pragmas[i]);
+        }
+        char sql[96];
+        snprintf(sql, sizeof sql, "PRAGMA %s=%s", pragmas[i], v);
+        rc = sqlite3_exec(lc->db, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            map_error(lc->db, rc, sql);
+            int code = sqlalc_error_last()->code;
+            lite_close(lc);
+            return code;
+        }
+    }
+    *out = lc;
+    return SQLALC_OK;
+}
+
+static int lite_ping(void *c)
+{
+    lite_conn *lc = c;
+    return lc && lc->db ? SQLALC_OK : sqlalc_error_set(SQLALC_ERR_DISCONNECT, "sqlite connection is closed");
+}
+
+static int lite_exec_simple(void *c, const char *sql)
+{
+    lite_conn *lc = c;
+    int rc = sqlite3_exec(lc->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? SQLALC_OK : map_error(lc->db, rc, NULL);
+}
+
+static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void **out)
+{
+    lite_conn *lc = c;
+    *out = NULL;
+    lite_stmt *s = sqlalc__calloc(1, sizeof *s);
+    if (!s)
+        return SQLALC_ERR_NOMEM;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3(lc->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
+    if (rc != SQLITE_OK) {
+        sqlalc_free(s);
+        return map_error(lc->db, rc, NULL);
+    }
+    if (!s->st) {  /* empty statement or only a comment */
+        sqlalc_free(s);
+        return sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "42000", 0, "empty SQL statement");
+    }
+    while (tail && *tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
+        tail++;
+    if (tail && *tail && tail < sql + len) {
+        sqlite3_finalize(s->st);
+        sqlalc_free(s);
+        return sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "42000", 0,
+                                     "only one statement may be executed at a time");
+    }
+    if (nparams >= 0 && sqlite3_bind_parameter_count(s->st) != nparams) {
+        int have = sqlite3_bind_parameter_count(s->st);
+        sqlite3_finalize(s->st);
+        sqlalc_free(s);
+        return sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "07001", 0,
+                                     "statement has %d placeholders but %d parameters were given", have, nparams);
+    }
+    s->conn = lc;
+    s->ncols = sqlite3_column_count(s->st);
+    *out = s;
+    return SQLALC_OK;
+}
+
+static int lite_bind(void *stmt, int idx, const sqlalc_value *v)
+{
+    lite_stmt *s = stmt;
+    int rc;
+    sqlite3_destructor_type how = s->bind_static ? SQLITE_STATIC : SQLITE_TRANSIENT;
+    switch (v->type) {
+    case SQLALC_V_NULL: rc = sqlite3_bind_null(s->st, idx + 1); break;
+    case SQLALC_V_INT:
+    case SQLALC_V_BOOL: rc = sqlite3_bind_int64(s->st, idx + 1, v->u.i); break;
+    case SQLALC_V_FLOAT: rc = sqlite3_bind_double(s->st, idx + 1, v->u.f); break;
+    case SQLALC_V_BLOB: rc = sqlite3_bind_blob64(s->st, idx + 1, v->u.s.p, v->u.s.len, how); break;
+    default: {
+        size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        rc = sqlite3_bind_text64(s->st, idx + 1, v->u.s.p, n, how, SQLITE_UTF8);
+        break;
+    }
+    }
+    return rc == SQLITE_OK ? SQLALC_OK : map_error(s->conn->db, rc, "bind");
+}
+
+static int lite_step(void *stmt)
+{
+    lite_stmt *s = stmt;
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW)
+        return SQLALC_ROW;
+    if (rc == SQLITE_DONE) {
+        s->done = 1;
+        s->changes = sqlite3_stmt_readonly(s->st) ? -1 : sqlite3_changes64(s->conn->db);
+        return SQLALC_DONE;
+    }
+    /* sqlite3_reset returns the same error; keep the first message. */
+    int code = map_error(s->conn->db, rc, NULL);
+    sqlite3_reset(s->st);
+    return code;
+}
+
+static int lite_reset(void *stmt)
+{
+    lite_stmt *s = stmt;
+    sqlite3_reset(s->st);
+    s->done = 0;
+    return SQLALC_OK;
+}
+
+static void lite_finalize(void *stmt)
+{
+    lite_stmt *s = stmt;
+    if (!s)
+        return;
+    sqlite3_finalize(s->st);
+    sqlalc_free(s->cls);
+    sqlalc_free(s);
+}
+
+static int lite_column_count(void *stmt) { return ((lite_stmt *)stmt)->ncols; }
+static const char *lite_column_name(void *stmt, int i) { return sqlite3_column_name(((lite_stmt *)stmt)->st, i); }
+static const char *lite_column_decltype(void *stmt, int i) { return sqlite3_column_decltype(((lite_stmt *)stmt)->st, i); }
+
+static int has(const char *decl, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = decl; *p; p++)
+        if (!sqlalc__strncasecmp(p, word, n))
+            return 1;
+    return 0;
+}
+
+static unsigned char classify(const char *decl)
+{
+    if (!decl)
+        return CC_PLAIN;
+    if (has(decl, "BOOL"))
+        return CC_BOOL;
+    if (has(decl, "DATETIME") || has(decl, "TIMESTAMP"))
+        return CC_DATETIME;
+    if (has(decl, "DATE"))
+        return CC_DATE;
+    if (has(decl, "TIME"))
+        return CC_TIME;
+    if (has(decl, "NUMERIC") || has(decl, "DECIMAL"))
+        return CC_NUMERIC;
+    if (has(decl, "JSON"))
+        return CC_JSON;
+    return CC_PLAIN;
+}
+
+static int compute_classes(lite_stmt *s)
+{
+    s->cls = sqlalc__calloc((size_t)(s->ncols ? s->ncols : 1), 1);
+    if (!s->cls)
+        return SQLALC_ERR_NOMEM;
+    for (int i = 0; i < s->ncols; i++)
+        s->cls[i] = classify(sqlite3_column_decltype(s->st, i));
+    return SQLALC_OK;
+}
+
+/* One sqlite3_column_value() and then the cheaper sqlite3_value_*()
+ * accessors: each sqlite3_column_*() call repeats the column lookup. */
+static int lite_column_value(void *stmt, int i, sqlalc_value *out)
+{
+    lite_stmt *s = stmt;
+    if (!s->cls && compute_classes(s))
+        return SQLALC_ERR_NOMEM;
+    sqlite3_value *v = sqlite3_column_value(s->st, i);
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL:
+        out->type = SQLALC_V_NULL;
+        return SQLALC_OK;
+    case SQLITE_INTEGER:
+        out->u.i = sqlite3_value_int64(v);
+        out->type = SQLALC_V_INT;
+        if (s->cls[i] == CC_BOOL) {
+            out->type = SQLALC_V_BOOL;
+            out->u.i = out->u.i != 0;
+        }
+        return SQLALC_OK;
+    case SQLITE_FLOAT:
+        out->u.f = sqlite3_value_double(v);
+        out->type = SQLALC_V_FLOAT;
+        return SQLALC_OK;
+    case SQLITE_BLOB:
+        out->u.s.p = sqlite3_value_blob(v);
+        out->u.s.len = (size_t)sqlite3_value_bytes(v);
+        if (!out->u.s.p)
+            out->u.s.p = "";
+        out->type = SQLALC_V_BLOB;
+        return SQLALC_OK;
+    default: {
+        const unsigned char *p = sqlite3_value_text(v);
+        if (!p)
+            return map_error(s->conn->db, SQLITE_NOMEM, "reading column");
+        out->u.s.p = (const char *)p;
+        out->u.s.len = (size_t)sqlite3_value_bytes(v);
+        static const sqlalc_vtype by_class[] = { SQLALC_V_TEXT,     SQLALC_V_TEXT,    SQLALC_V_DATE, SQLALC_V_TIME,
+                                                 SQLALC_V_DATETIME, SQLALC_V_NUMERIC, SQLALC_V_JSON };
+        out->type = by_class[s->cls[i]];
+        return SQLALC_OK;
+    }
+    }
+}
+
+static int lite_column_int64(void *stmt, int i, int64_t *out)
+{
+    sqlite3_value *v = sqlite3_column_value(((lite_stmt *)stmt)->st, i);
+    if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        *out = sqlite3_value_int64(v);
+        return SQLALC_OK;
+    }
+    return SQLALC_ERR_TYPE;  /* the engine falls back to column_value and converts */
+}
+
+static int64_t lite_rowcount(void *stmt)
+{
+    lite_stmt *s = stmt;
+    return s->done ? s->changes : -1;
+}
+
+static int lite_last_insert_id(void *c, int64_t *out)
+{
+    *out = sqlite3_last_insert_rowid(((lite_conn *)c)->db);
+    return SQLALC_OK;
+}
+
+static int lite_begin(void *c) { return lite_exec_simple(c, "BEGIN"); }
+static int lite_commit(void *c) { return lite_exec_simple(c, "COMMIT"); }
+
+static int lite_rollback(void *c)
+{
+    lite_conn *lc = c;
+    if (sqlite3_get_autocommit(lc->db))  /* SQLite already rolled back (e.g. on SQLITE_FULL) */
+        return SQLALC_OK;
+    return lite_exec_simple(c, "ROLLBACK");
+}
+
+static int sp_exec(void *c, const char *verb, const char *name)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "%s %s", verb, name);
+    return lite_exec_simple(c, sql);
+}
+
+static int lite_savepoint(void *c, const char *name) { return sp_exec(c, "SAVEPOINT", name); }
+static int lite_release(void *c, const char *name) { return sp_exec(c, "RELEASE SAVEPOINT", name); }
+static int lite_rollback_to(void *c, const char *name) { return sp_exec(c, "ROLLBACK TO SAVEPOINT", name); }
+
+/* executemany: the caller keeps the values alive for the whole call, so
+ * text and blobs are bound without copies. */
+static int lite_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets, int nparams, int64_t *rowcount)
+{
+    lite_stmt *s = stmt;
+    int64_t total = 0;
+    int rc = SQLALC_OK;
+    s->bind_static = 1;
+    for (size_t r = 0; r < nsets; r++) {
+        const sqlalc_value *row = values + r * (size_t)nparams;
+        for (int i = 0; i < nparams && rc == SQLALC_OK; i++)
+            rc = lite_bind(s, i, &row[i]);
+        if (rc != SQLALC_OK)
+            break;
+        int st = sqlite3_step(s->st);
+        if (st != SQLITE_DONE && st != SQLITE_ROW) {
+            rc = map_error(s->conn->db, st, NULL);
+            sqlite3_reset(s->st);
+            break;
+        }
+        total += sqlite3_changes64(s->conn->db);
+        sqlite3_reset(s->st);
+    }
+    /* Drop the borrowed pointers: the statement stays cached after the call. */
+    sqlite3_clear_bindings(s->st);
+    s->bind_static = 0;
+    if (rowcount)
+        *rowcount = total;
+    return rc;
+}
+
+const sqlalc_driver sqlalc__driver_sqlite3 = {
+    .version = SQLALC_DRIVER_VERSION,
+    .name = "sqlite3",
+    .default_dialect = "sqlite",
+    .paramstyle = SQLALC_PARAMSTYLE_QMARK,
+    .connect = lite_connect,
+    .close = lite_close,
+    .ping = lite_ping,
+    .exec_simple = lite_exec_simple,
+    .prepare = lite_prepare,
+    .bind = lite_bind,
+    .step = lite_step,
+    .reset = lite_reset,
+    .finalize = lite_finalize,
+    .column_count = lite_column_count,
+    .column_name = lite_column_name,
+    .column_decltype = lite_column_decltype,
+    .column_value = lite_column_value,
+    .column_int64 = lite_column_int64,
+    .rowcount = lite_rowcount,
+    .last_insert_id = lite_last_insert_id,
+    .begin = lite_begin,
+    .commit = lite_commit,
+    .rollback = lite_rollback,
+    .savepoint = lite_savepoint,
+    .release_savepoint = lite_release,
+    .rollback_to_savepoint = lite_rollback_to,
+    .exec_batch = lite_exec_batch,
+};

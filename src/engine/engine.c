@@ -1,0 +1,787 @@
+/*
+ * Engine, pool and connections, and statement execution through each
+ * connection's prepared-statement cache.
+ *
+ * Pool: idle driver connections are kept (pool_size) and reused with their
+ * prepared statements; an in-memory SQLite database keeps one connection
+ * per thread instead (its data lives only in that connection), like
+ * SQLAlchemy's SingletonThreadPool.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine_priv.h"
+
+#define DEFAULT_STMT_CACHE 128
+
+/* ------------------------------------------------------------------ */
+/* Logging                                                             */
+/* ------------------------------------------------------------------ */
+
+void sqlalc__engine_log(const sqlalc_engine *eng, const char *fmt, ...)
+{
+    if (!eng || !eng->opt.echo)
+        return;
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (eng->opt.log)
+        eng->opt.log(eng->opt.log_ctx, line);
+    else
+        fprintf(stderr, "sqlalc: %s\n", line);
+}
+
+static void fmt_value(sqlalc_buf *b, const sqlalc_value *v)
+{
+    switch (v->type) {
+    case SQLALC_V_NULL: sqlalc_buf_puts(b, "NULL"); break;
+    case SQLALC_V_INT: sqlalc_buf_printf(b, "%lld", (long long)v->u.i); break;
+    case SQLALC_V_BOOL: sqlalc_buf_puts(b, v->u.i ? "true" : "false"); break;
+    case SQLALC_V_FLOAT: sqlalc_buf_printf(b, "%.17g", v->u.f); break;
+    case SQLALC_V_BLOB: sqlalc_buf_printf(b, "<%zu bytes>", v->u.s.len); break;
+    default: {
+        size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        sqlalc_buf_putc(b, '\'');
+        sqlalc_buf_append(b, v->u.s.p, n > 200 ? 200 : n);
+        if (n > 200)
+            sqlalc_buf_puts(b, "...");
+        sqlalc_buf_putc(b, '\'');
+    }
+    }
+}
+
+static void log_stmt(const sqlalc_engine *eng, const char *sql, const sqlalc_value *vals, int nvals,
+                     char *const *names)
+{
+    if (!eng->opt.echo)
+        return;
+    sqlalc__engine_log(eng, "%s", sql);
+    sqlalc_buf b = SQLALC_BUF_INIT;
+    sqlalc_buf_puts(&b, "[parameters] (");
+    for (int i = 0; i < nvals; i++) {
+        if (i)
+            sqlalc_buf_puts(&b, ", ");
+        if (names && names[i])
+            sqlalc_buf_printf(&b, "%s=", names[i]);
+        fmt_value(&b, &vals[i]);
+    }
+    sqlalc_buf_putc(&b, ')');
+    if (sqlalc_buf_cstr(&b))
+        sqlalc__engine_log(eng, "%s", b.p);
+    sqlalc_buf_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Engine                                                              */
+/* ------------------------------------------------------------------ */
+
+static int is_memory_sqlite(const sqlalc_engine *eng)
+{
+    if (strcmp(eng->dialect->name, "sqlite") || strcmp(eng->driver->name, "sqlite3"))
+        return 0;
+    const char *db = sqlalc_url_database(eng->url);
+    const char *mode = sqlalc_url_query_get(eng->url, "mode");
+    return !db || !*db || !strcmp(db, ":memory:") || (mode && !strcmp(mode, "memory"));
+}
+
+int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, sqlalc_engine **out)
+{
+    if (!out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "engine_create: out is NULL");
+    *out = NULL;
+    if (!url)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "engine_create: url is NULL");
+    if (options && options->version != SQLALC_ENGINE_OPTIONS_VERSION)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "engine_create: options version %u unknown (expected %u)",
+                                options->version, SQLALC_ENGINE_OPTIONS_VERSION);
+    sqlalc_engine *eng = sqlalc__calloc(1, sizeof *eng);
+    if (!eng)
+        return SQLALC_ERR_NOMEM;
+    sqlalc_engine_options defaults = SQLALC_ENGINE_OPTIONS_INIT;
+    eng->opt = options ? *options : defaults;
+    if (eng->opt.pool_size < 0)
+        eng->opt.pool_size = 0;
+    eng->cache_size = eng->opt.stmt_cache_size > 0 ? (size_t)eng->opt.stmt_cache_size : DEFAULT_STMT_CACHE;
+    pthread_mutex_init(&eng->lock, NULL);
+
+    int rc = sqlalc_url_parse(url, &eng->url);
+    if (rc != SQLALC_OK)
+        goto fail;
+    if (!(eng->masked_url = sqlalc_url_render(eng->url, 1))) {
+        rc = sqlalc__oom();
+        goto fail;
+    }
+    const char *dname = sqlalc_url_dialect(eng->url), *drvname = sqlalc_url_driver(eng->url);
+    eng->dialect = sqlalc__find_dialect(dname);
+    if (!eng->dialect && !drvname) {
+        /* "odbc://DSN": the scheme names a driver; its default dialect applies. */
+        eng->driver = sqlalc__find_driver(dname);
+        if (eng->driver)
+            eng->dialect = sqlalc__find_dialect(eng->driver->default_dialect);
+    }
+    if (!eng->dialect) {
+        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "unknown dialect '%s' in URL %s", dname, eng->masked_url);
+        goto fail;
+    }
+    if (!eng->driver) {
+        const char *want = drvname ? drvname : eng->dialect->default_driver;
+        eng->driver = sqlalc__find_driver(want);
+        if (!eng->driver) {
+            rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                  "driver '%s' for dialect '%s' is not available (not registered or not built) in URL %s",
+                                  want, eng->dialect->name, eng->masked_url);
+            goto fail;
+        }
+    }
+    eng->singleton = is_memory_sqlite(eng);
+    *out = eng;
+    return SQLALC_OK;
+fail:
+    sqlalc_engine_free(eng);
+    return rc;
+}
+
+const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng) { return eng ? eng->url : NULL; }
+const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng) { return eng ? eng->dialect->name : NULL; }
+const sqlalc_dialect *sqlalc__engine_dialect(const sqlalc_engine *eng) { return eng->dialect; }
+
+static void stmt_entry_free(const sqlalc_driver *drv, stmt_entry *e)
+{
+    if (e->st)
+        drv->finalize(e->st);
+    sqlalc__textsql_free(&e->parsed);
+    sqlalc_free(e->key);
+    sqlalc_free(e);
+}
+
+static void dbconn_free(sqlalc_engine *eng, dbconn *db)
+{
+    if (!db)
+        return;
+    for (stmt_entry *e = db->lru_head, *n; e; e = n) {
+        n = e->next;
+        stmt_entry_free(eng->driver, e);
+    }
+    sqlalc_map_free(&db->cache);
+    sqlalc_free(db->spare);
+    if (db->dc)
+        eng->driver->close(db->dc);
+    sqlalc_free(db);
+}
+
+void sqlalc_engine_dispose(sqlalc_engine *eng)
+{
+    if (!eng)
+        return;
+    pthread_mutex_lock(&eng->lock);
+    dbconn *idle = eng->idle, *threads = NULL, **pp = &eng->threads;
+    eng->idle = NULL;
+    eng->nidle = 0;
+    /* Thread connections still in use stay; the rest go. */
+    while (*pp) {
+        dbconn *d = *pp;
+        if (d->users == 0) {
+            *pp = d->next;
+            d->next = threads;
+            threads = d;
+        } else
+            pp = &d->next;
+    }
+    pthread_mutex_unlock(&eng->lock);
+    for (dbconn *d = idle, *n; d; d = n) {
+        n = d->next;
+        dbconn_free(eng, d);
+    }
+    for (dbconn *d = threads, *n; d; d = n) {
+        n = d->next;
+        dbconn_free(eng, d);
+    }
+}
+
+void sqlalc_engine_free(sqlalc_engine *eng)
+{
+    if (!eng)
+        return;
+    sqlalc_engine_dispose(eng);
+    for (dbconn *d = eng->threads, *n; d; d = n) {
+        n = d->next;
+        dbconn_free(eng, d);
+    }
+    pthread_mutex_destroy(&eng->lock);
+    sqlalc_url_free(eng->url);
+    sqlalc_free(eng->masked_url);
+    sqlalc_free(eng);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pool                                                                */
+/* ------------------------------------------------------------------ */
+
+static int dbconn_open(sqlalc_engine *eng, dbconn **out)
+{
+    dbconn *db = sqlalc__calloc(1, sizeof *db);
+    if (!db)
+        return SQLALC_ERR_NOMEM;
+    int rc = eng->driver->connect(eng->url, &db->dc);
+    if (rc != SQLALC_OK) {
+        sqlalc_free(db);
+        return rc;
+    }
+    sqlalc__engine_log(eng, "connected to %s", eng->masked_url);
+    *out = db;
+    return SQLALC_OK;
+}
+
+int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out)
+{
+    if (!out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "connect: out is NULL");
+    *out = NULL;
+    if (!eng)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "connect: engine is NULL");
+    sqlalc_conn *c = sqlalc__calloc(1, sizeof *c);
+    if (!c)
+        return SQLALC_ERR_NOMEM;
+    c->eng = eng;
+    dbconn *db = NULL;
+    pthread_t self = pthread_self();
+    pthread_mutex_lock(&eng->lock);
+    if (eng->singleton) {
+        for (db = eng->threads; db; db = db->next)
+            if (pthread_equal(db->owner, self) && !db->invalid)
+                break;
+        if (db)
+            db->users++;
+    } else if (eng->idle) {
+        db = eng->idle;
+        eng->idle = db->next;
+        eng->nidle--;
+        db->next = NULL;
+    }
+    pthread_mutex_unlock(&eng->lock);
+    if (db && eng->opt.pool_pre_ping && !eng->singleton && eng->driver->ping && eng->driver->ping(db->dc) != SQLALC_OK) {
+        sqlalc__engine_log(eng, "pooled connection failed its ping; reconnecting");
+        dbconn_free(eng, db);
+        db = NULL;
+        sqlalc_error_clear();
+    }
+    if (!db) {
+        int rc = dbconn_open(eng, &db);
+        if (rc != SQLALC_OK) {
+            sqlalc_free(c);
+            return rc;
+        }
+        if (eng->singleton) {
+            db->owner = self;
+            db->users = 1;
+            pthread_mutex_lock(&eng->lock);
+            db->next = eng->threads;
+            eng->threads = db;
+            pthread_mutex_unlock(&eng->lock);
+        }
+    }
+    c->db = db;
+    *out = c;
+    return SQLALC_OK;
+}
+
+sqlalc_engine *sqlalc_conn_engine(const sqlalc_conn *conn) { return conn ? conn->eng : NULL; }
+const sqlalc_dialect *sqlalc__conn_dialect(const sqlalc_conn *conn) { return conn->eng->dialect; }
+const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn) { return conn->eng->driver; }
+int sqlalc_conn_invalidated(const sqlalc_conn *conn) { return conn && conn->db && conn->db->invalid; }
+
+int sqlalc__conn_check(const sqlalc_conn *conn)
+{
+    if (!conn)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "connection is NULL");
+    if (conn->db->invalid)
+        return sqlalc_error_set(SQLALC_ERR_DISCONNECT,
+                                "connection to %s was invalidated after a disconnect; close it and connect again",
+                                conn->eng->masked_url);
+    return SQLALC_OK;
+}
+
+/* Record what an error means for the connection: a disconnect makes it
+ * unusable, so it is never returned to the pool. */
+int sqlalc__conn_fail(sqlalc_conn *conn, int rc)
+{
+    if (rc == SQLALC_ERR_DISCONNECT && conn && conn->db && !conn->db->invalid) {
+        conn->db->invalid = 1;
+        /* The idle ones likely died with it (server restart, failover). */
+        dbconn *idle;
+        pthread_mutex_lock(&conn->eng->lock);
+        idle = conn->eng->idle;
+        conn->eng->idle = NULL;
+        conn->eng->nidle = 0;
+        pthread_mutex_unlock(&conn->eng->lock);
+        for (dbconn *n; idle; idle = n) {
+            n = idle->next;
+            dbconn_free(conn->eng, idle);
+        }
+    }
+    return rc;
+}
+
+int sqlalc_conn_ping(sqlalc_conn *conn)
+{
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    rc = conn->eng->driver->ping ? conn->eng->driver->ping(conn->db->dc) : SQLALC_OK;
+    return sqlalc__conn_fail(conn, rc);
+}
+
+
+
+void sqlalc_conn_close(sqlalc_conn *conn)
+{
+    if (!conn)
+        return;
+    sqlalc_engine *eng = conn->eng;
+    while (conn->results)
+        sqlalc__result_detach(conn->results);
+    dbconn *db = conn->db;
+    int shared = eng->singleton && db->users > 1;
+    if (!shared) {
+        if (conn->tx_top || db->tx_depth) {
+            if (!db->invalid && eng->driver->rollback(db->dc) == SQLALC_ERR_DISCONNECT)
+                db->invalid = 1;
+            db->tx_depth = 0;
+        }
+    }
+    sqlalc__tx_end_all(conn);
+    pthread_mutex_lock(&eng->lock);
+    dbconn *to_close = NULL;
+    if (eng->singleton) {
+        db->users--;
+        if (db->invalid && db->users == 0) {
+            for (dbconn **pp = &eng->threads; *pp; pp = &(*pp)->next)
+                if (*pp == db) {
+                    *pp = db->next;
+                    break;
+                }
+            to_close = db;
+        }
+    } else if (db->invalid || eng->nidle >= eng->opt.pool_size) {
+        to_close = db;
+    } else {
+        db->next = eng->idle;
+        eng->idle = db;
+        eng->nidle++;
+    }
+    pthread_mutex_unlock(&eng->lock);
+    dbconn_free(eng, to_close);
+    sqlalc_free(conn);
+}
+
+/* ------------------------------------------------------------------ */
+/* Statement cache                                                     */
+/* ------------------------------------------------------------------ */
+
+static void lru_unlink(dbconn *db, stmt_entry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        db->lru_head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        db->lru_tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_push_front(dbconn *db, stmt_entry *e)
+{
+    e->prev = NULL;
+    e->next = db->lru_head;
+    if (db->lru_head)
+        db->lru_head->prev = e;
+    db->lru_head = e;
+    if (!db->lru_tail)
+        db->lru_tail = e;
+}
+
+/* Evict least recently used entries not in use until under the limit. */
+static void cache_trim(sqlalc_engine *eng, dbconn *db)
+{
+    stmt_entry *e = db->lru_tail;
+    while (db->ncached > eng->cache_size && e) {
+        stmt_entry *prev = e->prev;
+        if (!e->in_use) {
+            lru_unlink(db, e);
+            sqlalc_map_remove(&db->cache, e->key, e->keylen);
+            db->ncached--;
+            stmt_entry_free(eng->driver, e);
+        }
+        e = prev;
+    }
+}
+
+/* The key distinguishes raw text from compiled SQL with one leading byte,
+ * since the same string means different placeholders in each. */
+static int make_key(char kind, const char *sql, size_t len, char *stackbuf, size_t stacksize, char **key)
+{
+    char *k = len + 1 < stacksize ? stackbuf : sqlalc__malloc(len + 1);
+    if (!k)
+        return SQLALC_ERR_NOMEM;
+    k[0] = kind;
+    memcpy(k + 1, sql, len);
+    *key = k;
+    return SQLALC_OK;
+}
+
+/*
+ * Find or prepare the statement for sql.  On success *e is the cache entry
+ * (now in use) or NULL with *st a private statement (when the cached one
+ * is busy with an open result); parsed points at the placeholder info.
+ */
+static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_text, int nvals, stmt_entry **oute,
+                        void **ost, const sqlalc__textsql **parsed)
+{
+    sqlalc_engine *eng = conn->eng;
+    dbconn *db = conn->db;
+    char stackkey[512], *key = NULL;
+    *oute = NULL;
+    *ost = NULL;
+    /* Loops run the same statement again and again: compare with the most
+     * recently used entry before hashing the whole text. */
+    stmt_entry *e = db->lru_head;
+    if (!(e && e->keylen == len + 1 && e->key[0] == (is_text ? 'T' : 'C') && !memcmp(e->key + 1, sql, len))) {
+        if (make_key(is_text ? 'T' : 'C', sql, len, stackkey, sizeof stackkey, &key))
+            return SQLALC_ERR_NOMEM;
+        e = sqlalc_map_get(&db->cache, key, len + 1);
+    }
+    int rc = SQLALC_OK;
+    if (e) {
+        if (key != stackkey)
+            sqlalc_free(key);
+        *parsed = &e->parsed;
+        if (!e->in_use) {
+            e->in_use = 1;
+            if (db->lru_head != e) {
+                lru_unlink(db, e);
+                lru_push_front(db, e);
+            }
+            *oute = e;
+            *ost = e->st;
+            return SQLALC_OK;
+        }
+        /* The cached statement is being read: use a private one. */
+        rc = eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, ost);
+        return sqlalc__conn_fail(conn, rc);
+    }
+    e = sqlalc__calloc(1, sizeof *e);
+    if (!e) {
+        if (key != stackkey)
+            sqlalc_free(key);
+        return SQLALC_ERR_NOMEM;
+    }
+    if (key == stackkey) {
+        if (!(e->key = sqlalc__strndup(key, len + 1))) {
+            sqlalc_free(e);
+            return SQLALC_ERR_NOMEM;
+        }
+    } else
+        e->key = key;
+    e->keylen = len + 1;
+    e->is_text = is_text;
+    if (is_text) {
+        char *text = sqlalc__strndup(sql, len);
+        rc = text ? sqlalc__textsql_parse(text, eng->driver->paramstyle, eng->dialect->quote_open == '[', &e->parsed)
+                  : SQLALC_ERR_NOMEM;
+        sqlalc_free(text);
+    } else {
+        /* Compiled SQL is already in the driver's paramstyle, with nvals
+         * placeholders (names stay NULL). */
+        e->parsed.sql = sqlalc__strndup(sql, len);
+        e->parsed.len = len;
+        e->parsed.nph = nvals;
+        rc = e->parsed.sql ? SQLALC_OK : SQLALC_ERR_NOMEM;
+    }
+    if (rc == SQLALC_OK)
+        rc = sqlalc__conn_fail(conn, eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, &e->st));
+    if (rc == SQLALC_OK)
+        rc = sqlalc_map_put(&db->cache, e->key, e->keylen, e);
+    if (rc != SQLALC_OK) {
+        stmt_entry_free(eng->driver, e);
+        return rc;
+    }
+    e->in_use = 1;
+    lru_push_front(db, e);
+    db->ncached++;
+    cache_trim(eng, db);
+    *oute = e;
+    *ost = e->st;
+    *parsed = &e->parsed;
+    return SQLALC_OK;
+}
+
+/* A result (or an execution without one) is finished with a statement. */
+void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (e) {
+        drv->reset(e->st);
+        e->in_use = 0;
+    } else if (st)
+        drv->finalize(st);
+}
+
+/* ------------------------------------------------------------------ */
+/* Execution                                                           */
+/* ------------------------------------------------------------------ */
+
+static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const sqlalc_value *vals, int nvals,
+                    sqlalc_result **out)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    int rc = SQLALC_OK;
+    for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
+        rc = drv->bind(st, i, &vals[i]);
+    if (rc == SQLALC_OK)
+        rc = drv->step(st);
+    if (rc < 0) {
+        sqlalc__conn_stmt_done(conn, e, st);
+        return sqlalc__conn_fail(conn, rc);
+    }
+    if (out)
+        return sqlalc__result_open(conn, e, st, rc, out);
+    sqlalc__conn_stmt_done(conn, e, st);
+    return SQLALC_OK;
+}
+
+int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *params, sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    if (!sql)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "exec_text: sql is NULL");
+    stmt_entry *e;
+    void *st;
+    const sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    sqlalc_value stackvals[16], *vals = stackvals;
+    if (parsed->nph > (int)SQLALC_ARRAY_LEN(stackvals) &&
+        !(vals = sqlalc__calloc((size_t)parsed->nph, sizeof *vals))) {
+        sqlalc__conn_stmt_done(conn, e, st);
+        return SQLALC_ERR_NOMEM;
+    }
+    rc = sqlalc__textsql_bind_values(parsed, params, vals);
+    if (rc == SQLALC_OK) {
+        log_stmt(conn->eng, parsed->sql, vals, parsed->nph, parsed->names);
+        rc = run_stmt(conn, e, st, vals, parsed->nph, out);
+    } else
+        sqlalc__conn_stmt_done(conn, e, st);
+    if (vals != stackvals)
+        sqlalc_free(vals);
+    return rc;
+}
+
+int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals, int nvals,
+                               sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    stmt_entry *e;
+    void *st;
+    const sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    log_stmt(conn->eng, parsed->sql, vals, nvals, NULL);
+    return run_stmt(conn, e, st, vals, nvals, out);
+}
+
+/* Run nsets rows through a prepared statement: the driver's batch entry
+ * when it has one, else bind/step/reset per row. */
+static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int nvals, size_t nsets, int64_t *count)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (drv->exec_batch) {
+        int64_t n = 0;
+        int rc = drv->exec_batch(st, vals, nsets, nvals, &n);
+        *count += n;
+        return sqlalc__conn_fail(conn, rc);
+    }
+    for (size_t r = 0; r < nsets; r++) {
+        int rc = SQLALC_OK;
+        for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
+            rc = drv->bind(st, i, &vals[r * (size_t)nvals + (size_t)i]);
+        if (rc == SQLALC_OK)
+            rc = drv->step(st);
+        if (rc >= 0) {
+            int64_t c = drv->rowcount(st);
+            if (c > 0)
+                *count += c;
+        }
+        drv->reset(st);
+        if (rc < 0)
+            return sqlalc__conn_fail(conn, rc);
+    }
+    return SQLALC_OK;
+}
+
+/* executemany keeps all-or-nothing: its own transaction in autocommit
+ * mode, a savepoint inside an explicit transaction. */
+static int many_begin(sqlalc_conn *conn, int *mode)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (conn->db->tx_depth == 0) {
+        *mode = 1;
+        return sqlalc__conn_fail(conn, drv->begin(conn->db->dc));
+    }
+    *mode = 2;
+    return sqlalc__conn_fail(conn, drv->savepoint(conn->db->dc, "sqlalc_many"));
+}
+
+static int many_end(sqlalc_conn *conn, int mode, int rc)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    void *dc = conn->db->dc;
+    if (rc == SQLALC_OK) {
+        rc = mode == 1 ? drv->commit(dc) : drv->release_savepoint(dc, "sqlalc_many");
+        if (rc == SQLALC_OK)
+            return SQLALC_OK;
+        sqlalc__conn_fail(conn, rc);
+    }
+    /* Keep the first error's message while undoing. */
+    sqlalc_error saved = *sqlalc_error_last();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", saved.message);
+    if (!conn->db->invalid) {
+        if (mode == 1)
+            drv->rollback(dc);
+        else if (drv->rollback_to_savepoint(dc, "sqlalc_many") == SQLALC_OK)
+            drv->release_savepoint(dc, "sqlalc_many");
+    }
+    sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
+    return rc;
+}
+
+#define MANY_CHUNK 1024
+
+int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets, size_t nsets,
+                          int64_t *rowcount)
+{
+    if (rowcount)
+        *rowcount = 0;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    if (!sql || (!sets && nsets))
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "exec_text_many: sql or sets is NULL");
+    stmt_entry *e;
+    void *st;
+    const sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    int nph = parsed->nph;
+    size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
+    sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nph ? nph : 1), sizeof *vals);
+    int *map = sqlalc__calloc((size_t)(nph ? nph : 1), sizeof *map);
+    int mode = 0, map_valid = 0;
+    int64_t total = 0;
+    if (!vals || !map)
+        rc = SQLALC_ERR_NOMEM;
+    if (rc == SQLALC_OK) {
+        if (conn->eng->opt.echo)
+            sqlalc__engine_log(conn->eng, "%s  [executemany: %zu parameter sets]", parsed->sql, nsets);
+        rc = many_begin(conn, &mode);
+        if (rc != SQLALC_OK)
+            mode = 0;
+    }
+    for (size_t done = 0; rc == SQLALC_OK && done < nsets; done += chunk) {
+        size_t n = nsets - done < chunk ? nsets - done : chunk;
+        for (size_t r = 0; r < n && rc == SQLALC_OK; r++) {
+            rc = sqlalc__textsql_bind_mapped(parsed, &sets[done + r], vals + r * (size_t)nph, map, &map_valid);
+            if (rc)
+                sqlalc__error_prefix("parameter set %zu", done + r);
+        }
+        if (rc == SQLALC_OK)
+            rc = run_batch(conn, st, vals, nph, n, &total);
+    }
+    if (mode)
+        rc = many_end(conn, mode, rc);
+    sqlalc_free(vals);
+    sqlalc_free(map);
+    sqlalc__conn_stmt_done(conn, e, st);
+    if (rc == SQLALC_OK && rowcount)
+        *rowcount = total;
+    return rc;
+}
+
+int sqlalc__conn_exec_compiled_many(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                                    int nvals, size_t nsets, int64_t *rowcount)
+{
+    if (rowcount)
+        *rowcount = 0;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    stmt_entry *e;
+    void *st;
+    const sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    int mode = 0;
+    int64_t total = 0;
+    if (conn->eng->opt.echo)
+        sqlalc__engine_log(conn->eng, "%s  [executemany: %zu parameter sets]", parsed->sql, nsets);
+    rc = many_begin(conn, &mode);
+    if (rc != SQLALC_OK)
+        mode = 0;
+    if (rc == SQLALC_OK)
+        rc = run_batch(conn, st, vals, nvals, nsets, &total);
+    if (mode)
+        rc = many_end(conn, mode, rc);
+    sqlalc__conn_stmt_done(conn, e, st);
+    if (rc == SQLALC_OK && rowcount)
+        *rowcount = total;
+    return rc;
+}
+
+/* Engine-level execution: the result owns the connection. */
+static int engine_finish(sqlalc_conn *conn, int rc, sqlalc_result **out)
+{
+    if (rc == SQLALC_OK && out && *out)
+        sqlalc__result_own_conn(*out, conn);
+    else
+        sqlalc_conn_close(conn);
+    return rc;
+}
+
+int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params, sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    sqlalc_conn *conn;
+    int rc = sqlalc_connect(eng, &conn);
+    if (rc)
+        return rc;
+    return engine_finish(conn, sqlalc_exec_text(conn, sql, params, out), out);
+}
+
+int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals, int nvals,
+                                 sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    sqlalc_conn *conn;
+    int rc = sqlalc_connect(eng, &conn);
+    if (rc)
+        return rc;
+    return engine_finish(conn, sqlalc__conn_exec_compiled(conn, sql, len, vals, nvals, out), out);
+}

@@ -1,0 +1,664 @@
+/*
+ * Results and rows.  A result streams: rows are read through the driver
+ * on demand, nothing is buffered unless fetchmany/fetchall copy rows into
+ * a rowset.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine_priv.h"
+
+/* ------------------------------------------------------------------ */
+/* Open / close                                                        */
+/* ------------------------------------------------------------------ */
+
+static void link_result(sqlalc_conn *conn, sqlalc_result *r)
+{
+    r->prev = NULL;
+    r->next = conn->results;
+    if (conn->results)
+        conn->results->prev = r;
+    conn->results = r;
+}
+
+static void unlink_result(sqlalc_result *r)
+{
+    if (!r->conn)
+        return;
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        r->conn->results = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+}
+
+int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc, sqlalc_result **out)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    sqlalc_result *r = conn->db->spare;
+    if (r)
+        conn->db->spare = NULL;
+    else if (!(r = sqlalc__malloc(sizeof *r))) {
+        sqlalc__conn_stmt_done(conn, e, st);
+        return SQLALC_ERR_NOMEM;
+    }
+    memset(r, 0, offsetof(sqlalc_result, scratch));
+    r->next = r->prev = NULL;
+    r->conn = conn;
+    r->entry = e;
+    r->st = st;
+    r->drv = drv;
+    r->ncols = drv->column_count(st);
+    r->pending = first_rc == SQLALC_ROW;
+    r->state = 0;
+    r->row.res = r;
+    r->rowcount = drv->rowcount ? drv->rowcount(st) : -1;
+    if (first_rc == SQLALC_DONE && drv->last_insert_id && r->rowcount > 0)
+        r->has_last_id = drv->last_insert_id(conn->db->dc, &r->last_id) == SQLALC_OK;
+    link_result(conn, r);
+    if (first_rc == SQLALC_DONE) {
+        /* Nothing to read: give the statement back at once, keep metadata. */
+        r->state = SQLALC_DONE;
+    }
+    *out = r;
+    return SQLALC_OK;
+}
+
+/* Column names are copied when the statement is released early. */
+static int load_names(sqlalc_result *r)
+{
+    if (r->names || !r->ncols)
+        return SQLALC_OK;
+    if (!r->st)
+        return sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed");
+    r->names = sqlalc__calloc((size_t)r->ncols, sizeof *r->names);
+    if (!r->names)
+        return SQLALC_ERR_NOMEM;
+    for (int i = 0; i < r->ncols; i++) {
+        const char *n = r->drv->column_name(r->st, i);
+        r->names[i] = n ? n : "";
+    }
+    return SQLALC_OK;
+}
+
+/* Give the statement back to the connection's cache; the names pointed
+ * into it, so they go too. */
+static void release_stmt(sqlalc_result *r)
+{
+    if (r->st && r->conn)
+        sqlalc__conn_stmt_done(r->conn, r->entry, r->st);
+    r->st = NULL;
+    r->entry = NULL;
+    sqlalc_free(r->names);
+    r->names = NULL;
+}
+
+void sqlalc__result_detach(sqlalc_result *r)
+{
+    release_stmt(r);
+    unlink_result(r);
+    r->conn = NULL;
+    r->closed = 1;
+    r->state = SQLALC_DONE;
+}
+
+void sqlalc__result_own_conn(sqlalc_result *res, sqlalc_conn *conn) { res->owned_conn = conn; }
+
+void sqlalc_result_free(sqlalc_result *res)
+{
+    if (!res)
+        return;
+    sqlalc_conn *owned = res->owned_conn;
+    sqlalc_conn *conn = res->conn;
+    release_stmt(res);
+    unlink_result(res);
+    if (conn && !conn->db->spare)
+        conn->db->spare = res;  /* reused by the next execution on this connection */
+    else
+        sqlalc_free(res);
+    if (owned)
+        sqlalc_conn_close(owned);
+}
+
+/* ------------------------------------------------------------------ */
+/* Iteration                                                           */
+/* ------------------------------------------------------------------ */
+
+int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row)
+{
+    if (row)
+        *row = NULL;
+    if (!res)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result is NULL");
+    if (res->state == SQLALC_DONE || res->closed || !res->st) {
+        res->state = SQLALC_DONE;
+        return SQLALC_DONE;
+    }
+    int rc;
+    if (res->pending) {
+        res->pending = 0;
+        rc = SQLALC_ROW;
+    } else
+        rc = res->drv->step(res->st);
+    if (rc == SQLALC_ROW) {
+        res->state = SQLALC_ROW;
+        if (row)
+            *row = &res->row;
+        return SQLALC_ROW;
+    }
+    if (rc == SQLALC_DONE) {
+        res->state = SQLALC_DONE;
+        release_stmt(res);
+        return SQLALC_DONE;
+    }
+    res->state = SQLALC_DONE;
+    release_stmt(res);
+    return sqlalc__conn_fail(res->conn, rc);
+}
+
+int sqlalc_result_fetchone(sqlalc_result *res, const sqlalc_row **row)
+{
+    int rc = sqlalc_result_next(res, row);
+    return rc == SQLALC_ROW ? SQLALC_OK : rc;
+}
+
+int sqlalc_result_closed(const sqlalc_result *res) { return !res || res->closed || res->state == SQLALC_DONE; }
+int sqlalc_result_column_count(const sqlalc_result *res) { return res ? res->ncols : 0; }
+int64_t sqlalc_result_rowcount(const sqlalc_result *res) { return res ? res->rowcount : -1; }
+
+const char *sqlalc_result_column_name(const sqlalc_result *res, int i)
+{
+    if (!res || i < 0 || i >= res->ncols) {
+        sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column %d in result (it has %d)", i, res ? res->ncols : 0);
+        return NULL;
+    }
+    if (!res->st) {
+        sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed: column names are read while rows remain");
+        return NULL;
+    }
+    return res->drv->column_name(res->st, i);
+}
+
+const char *sqlalc_result_column_decltype(const sqlalc_result *res, int i)
+{
+    if (!res || i < 0 || i >= res->ncols || !res->st || !res->drv->column_decltype)
+        return NULL;
+    return res->drv->column_decltype(res->st, i);
+}
+
+static int find_column(const sqlalc_result *res, const char *name)
+{
+    if (!res->st)
+        return sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed");
+    if (load_names((sqlalc_result *)res))
+        return SQLALC_ERR_NOMEM;
+    for (int i = 0; i < res->ncols; i++)
+        if (!strcmp(res->names[i], name))
+            return i;
+    /* SQLAlchemy matches result keys case-insensitively as a fallback. */
+    for (int i = 0; i < res->ncols; i++)
+        if (!sqlalc__strcasecmp(res->names[i], name))
+            return i;
+    return sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column named '%s' in the result", name);
+}
+
+int sqlalc_result_column_index(const sqlalc_result *res, const char *name)
+{
+    if (!res || !name) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "column_index: NULL argument");
+        return -1;
+    }
+    int i = find_column(res, name);
+    return i < 0 ? -1 : i;
+}
+
+int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out)
+{
+    if (!res || !out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "last_insert_id: NULL argument");
+    if (!res->has_last_id)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "no inserted row id is known for this result");
+    *out = res->last_id;
+    return SQLALC_OK;
+}
+
+int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out)
+{
+    const sqlalc_row *row;
+    int rc = sqlalc_result_next(res, &row);
+    if (rc == SQLALC_ROW)
+        rc = sqlalc_row_get_int64(row, 0, out);
+    else if (rc == SQLALC_DONE)
+        sqlalc_error_set(SQLALC_DONE, "the query returned no row");
+    sqlalc_result_free(res);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rowsets (fetchmany / fetchall)                                      */
+/* ------------------------------------------------------------------ */
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+static char *arena_copy(sqlalc_rowset *rs, const char *p, size_t n)
+{
+    struct arena_block *b = rs->arena;
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+        b = sqlalc__malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        b->next = rs->arena;
+        rs->arena = b;
+    }
+    char *d = b->data + b->used;
+    memcpy(d, p, n);
+    d[n] = 0;
+    b->used += n + 1;
+    return d;
+}
+
+void sqlalc_rowset_free(sqlalc_rowset *rs)
+{
+    if (!rs)
+        return;
+    for (struct arena_block *b = rs->arena, *n; b; b = n) {
+        n = b->next;
+        sqlalc_free(b);
+    }
+    sqlalc_free(rs->names);
+    sqlalc_free(rs->vals);
+    sqlalc_free(rs->rows);
+    sqlalc_free(rs);
+}
+
+size_t sqlalc_rowset_count(const sqlalc_rowset *rs) { return rs ? rs->n : 0; }
+
+const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i)
+{
+    if (!rs || i >= rs->n) {
+        sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "rowset has no row %zu", i);
+        return NULL;
+    }
+    return &rs->rows[i];
+}
+
+static int rowset_add(sqlalc_rowset *rs, sqlalc_result *res)
+{
+    size_t nc = (size_t)rs->ncols;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 16;
+        sqlalc_value *v = sqlalc__realloc(rs->vals, cap * (nc ? nc : 1) * sizeof *v);
+        if (!v)
+            return SQLALC_ERR_NOMEM;
+        rs->vals = v;
+        rs->cap = cap;
+    }
+    sqlalc_value *dst = rs->vals + rs->n * nc;
+    for (size_t i = 0; i < nc; i++) {
+        int rc = res->drv->column_value(res->st, (int)i, &dst[i]);
+        if (rc)
+            return rc;
+        if (dst[i].type >= SQLALC_V_TEXT && dst[i].type != SQLALC_V_BOOL) {
+            size_t n = dst[i].u.s.len == SQLALC_NTS ? strlen(dst[i].u.s.p) : dst[i].u.s.len;
+            const char *copy = arena_copy(rs, dst[i].u.s.p, n);
+            if (!copy)
+                return SQLALC_ERR_NOMEM;
+            dst[i].u.s.p = copy;
+            dst[i].u.s.len = n;
+        }
+    }
+    rs->n++;
+    return SQLALC_OK;
+}
+
+int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
+{
+    if (!out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "fetchmany: out is NULL");
+    *out = NULL;
+    if (!res)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "fetchmany: result is NULL");
+    sqlalc_rowset *rs = sqlalc__calloc(1, sizeof *rs);
+    if (!rs)
+        return SQLALC_ERR_NOMEM;
+    rs->ncols = res->ncols;
+    int rc = SQLALC_OK;
+    if (res->ncols) {
+        rs->names = sqlalc__calloc((size_t)res->ncols, sizeof *rs->names);
+        if (!rs->names)
+            rc = SQLALC_ERR_NOMEM;
+        for (int i = 0; rc == SQLALC_OK && i < res->ncols && res->st; i++) {
+            const char *n = res->drv->column_name(res->st, i);
+            if (!(rs->names[i] = arena_copy(rs, n ? n : "", n ? strlen(n) : 0)))
+                rc = SQLALC_ERR_NOMEM;
+        }
+    }
+    while (rc == SQLALC_OK && (max == 0 || rs->n < max)) {
+        rc = sqlalc_result_next(res, NULL);
+        if (rc == SQLALC_DONE) {
+            rc = SQLALC_OK;
+            break;
+        }
+        if (rc == SQLALC_ROW)
+            rc = rowset_add(rs, res);
+    }
+    if (rc == SQLALC_OK && rs->n) {
+        rs->rows = sqlalc__calloc(rs->n, sizeof *rs->rows);
+        if (!rs->rows)
+            rc = SQLALC_ERR_NOMEM;
+        for (size_t i = 0; rc == SQLALC_OK && i < rs->n; i++) {
+            rs->rows[i].vals = rs->vals + i * (size_t)rs->ncols;
+            rs->rows[i].rs = rs;
+        }
+    }
+    if (rc != SQLALC_OK) {
+        sqlalc_rowset_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return SQLALC_OK;
+}
+
+int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out) { return sqlalc_result_fetchmany(res, 0, out); }
+
+/* ------------------------------------------------------------------ */
+/* Row getters                                                         */
+/* ------------------------------------------------------------------ */
+
+int sqlalc_row_count(const sqlalc_row *row)
+{
+    if (!row)
+        return 0;
+    return row->rs ? row->rs->ncols : row->res->ncols;
+}
+
+static int check_index_slow(const sqlalc_row *row, int i)
+{
+    if (!row)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "row is NULL");
+    int n = sqlalc_row_count(row);
+    if (i < 0 || i >= n)
+        return sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column %d in row (it has %d)", i, n);
+    if (!row->rs && (row->res->state != SQLALC_ROW || !row->res->st))
+        return sqlalc_error_set(SQLALC_ERR_CLOSED, "the row is no longer current (the result moved on or closed)");
+    return SQLALC_OK;
+}
+
+/* Every getter runs this: keep the common case (a live, current row)
+ * to two compares. */
+static inline int check_index(const sqlalc_row *row, int i)
+{
+    if (row && !row->rs && (unsigned)i < (unsigned)row->res->ncols && row->res->state == SQLALC_ROW && row->res->st)
+        return SQLALC_OK;
+    return check_index_slow(row, i);
+}
+
+int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v)
+{
+    int rc = check_index(row, i);
+    if (rc)
+        return rc;
+    if (row->rs) {
+        *v = row->vals[i];
+        return SQLALC_OK;
+    }
+    return row->res->drv->column_value(row->res->st, i, v);
+}
+
+int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out) { return sqlalc__row_value(row, i, out); }
+
+static char *scratch_of(const sqlalc_row *row)
+{
+    return row->rs ? ((sqlalc_rowset *)row->rs)->scratch : row->res->scratch;
+}
+
+static int type_error(const sqlalc_row *row, int i, const sqlalc_value *v, const char *want)
+{
+    const char *name = NULL;
+    if (row->rs)
+        name = row->rs->names ? row->rs->names[i] : NULL;
+    else if (row->res->st)
+        name = row->res->drv->column_name(row->res->st, i);
+    return sqlalc_error_set(SQLALC_ERR_TYPE, "column %d (%s) holds %s, which cannot be read as %s", i,
+                            name ? name : "?", sqlalc_vtype_name(v->type), want);
+}
+
+static int parse_int(const char *p, size_t n, int64_t *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    char *end;
+    errno = 0;
+    long long x = strtoll(buf, &end, 10);
+    if (!errno && *end == 0) {
+        *out = x;
+        return 1;
+    }
+    /* "12.000" from NUMERIC columns */
+    double d = strtod(buf, &end);
+    if (*end == 0 && d == floor(d) && fabs(d) < 9.2e18) {
+        *out = (int64_t)d;
+        return 1;
+    }
+    return 0;
+}
+
+int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
+{
+    int rc = check_index(row, i);
+    if (rc)
+        return rc;
+    /* Hot path: the driver's typed accessor, no value struct. */
+    if (!row->rs && row->res->drv->column_int64 && row->res->drv->column_int64(row->res->st, i, out) == SQLALC_OK)
+        return SQLALC_OK;
+    sqlalc_value v;
+    if ((rc = sqlalc__row_value(row, i, &v)))
+        return rc;
+    switch (v.type) {
+    case SQLALC_V_INT:
+    case SQLALC_V_BOOL: *out = v.u.i; return SQLALC_OK;
+    case SQLALC_V_FLOAT:
+        if (v.u.f == floor(v.u.f) && fabs(v.u.f) < 9.2e18) {
+            *out = (int64_t)v.u.f;
+            return SQLALC_OK;
+        }
+        break;
+    case SQLALC_V_NUMERIC:
+        if (parse_int(v.u.s.p, v.u.s.len == SQLALC_NTS ? strlen(v.u.s.p) : v.u.s.len, out))
+            return SQLALC_OK;
+        break;
+    default: break;
+    }
+    return type_error(row, i, &v, "an integer");
+}
+
+int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
+{
+    sqlalc_value v;
+    int rc = sqlalc__row_value(row, i, &v);
+    if (rc)
+        return rc;
+    switch (v.type) {
+    case SQLALC_V_INT:
+    case SQLALC_V_BOOL: *out = (double)v.u.i; return SQLALC_OK;
+    case SQLALC_V_FLOAT: *out = v.u.f; return SQLALC_OK;
+    case SQLALC_V_NUMERIC: {
+        char buf[128], *end;
+        size_t n = v.u.s.len == SQLALC_NTS ? strlen(v.u.s.p) : v.u.s.len;
+        if (n && n < sizeof buf) {
+            memcpy(buf, v.u.s.p, n);
+            buf[n] = 0;
+            *out = strtod(buf, &end);
+            if (*end == 0)
+                return SQLALC_OK;
+        }
+        break;
+    }
+    default: break;
+    }
+    return type_error(row, i, &v, "a float");
+}
+
+int sqlalc_row_get_bool(const sqlalc_row *row, int i, int *out)
+{
+    sqlalc_value v;
+    int rc = sqlalc__row_value(row, i, &v);
+    if (rc)
+        return rc;
+    if (v.type == SQLALC_V_INT || v.type == SQLALC_V_BOOL) {
+        *out = v.u.i != 0;
+        return SQLALC_OK;
+    }
+    if (v.type == SQLALC_V_FLOAT) {
+        *out = v.u.f != 0;
+        return SQLALC_OK;
+    }
+    return type_error(row, i, &v, "a boolean");
+}
+
+int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len)
+{
+    sqlalc_value v;
+    int rc = sqlalc__row_value(row, i, &v);
+    if (rc)
+        return rc;
+    char *s = scratch_of(row);
+    int n;
+    switch (v.type) {
+    case SQLALC_V_NULL:
+        *out = NULL;
+        if (len)
+            *len = 0;
+        return SQLALC_OK;
+    case SQLALC_V_INT: n = snprintf(s, 64, "%lld", (long long)v.u.i); break;
+    case SQLALC_V_BOOL: n = snprintf(s, 64, "%s", v.u.i ? "true" : "false"); break;
+    case SQLALC_V_FLOAT: n = snprintf(s, 64, "%.17g", v.u.f); break;
+    case SQLALC_V_BLOB: return type_error(row, i, &v, "text");
+    default:
+        *out = v.u.s.p;
+        if (len)
+            *len = v.u.s.len == SQLALC_NTS ? strlen(v.u.s.p) : v.u.s.len;
+        return SQLALC_OK;
+    }
+    if (v.type == SQLALC_V_FLOAT) {
+        /* shortest form that reads back the same */
+        for (int prec = 15; prec <= 17; prec++) {
+            n = snprintf(s, 64, "%.*g", prec, v.u.f);
+            if (strtod(s, NULL) == v.u.f)
+                break;
+        }
+    }
+    *out = s;
+    if (len)
+        *len = (size_t)n;
+    return SQLALC_OK;
+}
+
+int sqlalc_row_get_blob(const sqlalc_row *row, int i, const void **out, size_t *len)
+{
+    sqlalc_value v;
+    int rc = sqlalc__row_value(row, i, &v);
+    if (rc)
+        return rc;
+    if (v.type == SQLALC_V_NULL) {
+        *out = NULL;
+        if (len)
+            *len = 0;
+        return SQLALC_OK;
+    }
+    if (v.type < SQLALC_V_TEXT || v.type == SQLALC_V_BOOL)
+        return type_error(row, i, &v, "bytes");
+    *out = v.u.s.p;
+    if (len)
+        *len = v.u.s.len == SQLALC_NTS ? strlen(v.u.s.p) : v.u.s.len;
+    return SQLALC_OK;
+}
+
+int sqlalc_row_is_null(const sqlalc_row *row, int i)
+{
+    sqlalc_value v;
+    return sqlalc__row_value(row, i, &v) == SQLALC_OK && v.type == SQLALC_V_NULL;
+}
+
+int sqlalc_row_index(const sqlalc_row *row, const char *name)
+{
+    if (!row || !name) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "row_index: NULL argument");
+        return -1;
+    }
+    if (row->rs) {
+        for (int i = 0; i < row->rs->ncols; i++)
+            if (!strcmp(row->rs->names[i], name))
+                return i;
+        for (int i = 0; i < row->rs->ncols; i++)
+            if (!sqlalc__strcasecmp(row->rs->names[i], name))
+                return i;
+        sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column named '%s' in the row", name);
+        return -1;
+    }
+    int i = find_column(row->res, name);
+    return i < 0 ? -1 : i;
+}
+
+int64_t sqlalc_row_int64(const sqlalc_row *row, int i)
+{
+    int64_t v = 0;
+    return sqlalc_row_get_int64(row, i, &v) == SQLALC_OK ? v : 0;
+}
+
+double sqlalc_row_double(const sqlalc_row *row, int i)
+{
+    double v = 0;
+    return sqlalc_row_get_double(row, i, &v) == SQLALC_OK ? v : 0.0;
+}
+
+const char *sqlalc_row_text(const sqlalc_row *row, int i)
+{
+    const char *s = NULL;
+    return sqlalc_row_get_text(row, i, &s, NULL) == SQLALC_OK ? s : NULL;
+}
+
+int64_t sqlalc_row_int64_by_name(const sqlalc_row *row, const char *name)
+{
+    int i = sqlalc_row_index(row, name);
+    return i < 0 ? 0 : sqlalc_row_int64(row, i);
+}
+
+double sqlalc_row_double_by_name(const sqlalc_row *row, const char *name)
+{
+    int i = sqlalc_row_index(row, name);
+    return i < 0 ? 0.0 : sqlalc_row_double(row, i);
+}
+
+const char *sqlalc_row_text_by_name(const sqlalc_row *row, const char *name)
+{
+    int i = sqlalc_row_index(row, name);
+    return i < 0 ? NULL : sqlalc_row_text(row, i);
+}
+
+int sqlalc_row_is_null_by_name(const sqlalc_row *row, const char *name)
+{
+    int i = sqlalc_row_index(row, name);
+    return i < 0 ? 0 : sqlalc_row_is_null(row, i);
+}
+
+const char *sqlalc_vtype_name(sqlalc_vtype t)
+{
+    static const char *const names[] = { "NULL",    "INT",  "FLOAT",    "TEXT",     "BLOB", "BOOL", "NUMERIC",
+                                         "DATE",    "TIME", "DATETIME", "INTERVAL", "JSON", "UUID" };
+    return (unsigned)t < SQLALC_ARRAY_LEN(names) ? names[t] : "UNKNOWN";
+}

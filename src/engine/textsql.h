@@ -1,0 +1,24 @@
+/* Raw SQL with :name / ? placeholders, rewritten to a driver paramstyle. */
+#ifndef SQLALC_TEXTSQL_H
+#define SQLALC_TEXTSQL_H
+#include "../util/util.h"
+
+typedef struct sqlalc__textsql {
+    char *sql;       /* rewritten SQL */
+    size_t len;
+    int nph;         /* placeholders the driver sees */
+    char **names;    /* name of each placeholder (NULL for positional) */
+    int positional;  /* placeholders are "?" */
+} sqlalc__textsql;
+
+int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, sqlalc__textsql *out);
+void sqlalc__textsql_free(sqlalc__textsql *t);
+/* Order params into vals[nph]; missing or unused parameters are errors
+ * naming them.  map (may be NULL) receives, per placeholder, the index in
+ * params->items it came from. */
+int sqlalc__textsql_bind_values(const sqlalc__textsql *t, const sqlalc_params *params, sqlalc_value *vals);
+/* Like bind_values, reusing map from a previous set when the parameter
+ * names sit at the same places (executemany's fast path). */
+int sqlalc__textsql_bind_mapped(const sqlalc__textsql *t, const sqlalc_params *params, sqlalc_value *vals,
+                                int *map, int *map_valid);
+#endif
