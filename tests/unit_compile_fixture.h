@@ -13,13 +13,6 @@
 #include "../src/schema/model.h"
 #include "../dialects/dialects.h"
 
-/* Until the engine lands on this branch the driver tables do not exist;
- * weak placeholders keep the program linkable (real ones take precedence). */
-#if defined(__GNUC__)
-__attribute__((weak)) const sqlalc_driver sqlalc__driver_sqlite3;
-__attribute__((weak)) const sqlalc_driver sqlalc__driver_libpq;
-__attribute__((weak)) const sqlalc_driver sqlalc__driver_odbc;
-#endif
 
 static char *fx_strdup(const char *s)
 {

@@ -10,27 +10,6 @@
 #include "testutil.h"
 #include "unit_compile_fixture.h"
 
-/* Until the engine lands on this branch: weak placeholders for what
- * testutil.c references (the real functions take precedence). */
-#if defined(__GNUC__)
-__attribute__((weak)) int sqlalc_engine_create(const char *u, const sqlalc_engine_options *o, sqlalc_engine **e)
-{
-    (void)u; (void)o; (void)e;
-    return SQLALC_ERR_NOT_SUPPORTED;
-}
-__attribute__((weak)) int sqlalc_engine_exec_text(sqlalc_engine *e, const char *s, const sqlalc_params *p,
-                                                  sqlalc_result **r)
-{
-    (void)e; (void)s; (void)p; (void)r;
-    return SQLALC_ERR_NOT_SUPPORTED;
-}
-__attribute__((weak)) int sqlalc_result_scalar_int64(sqlalc_result *r, int64_t *o)
-{
-    (void)r; (void)o;
-    return SQLALC_ERR_NOT_SUPPORTED;
-}
-#endif
-
 static int setup(void **state)
 {
     (void)state;
