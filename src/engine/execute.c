@@ -92,8 +92,12 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
             n++;
         }
     }
-    if (n == in->table->ncolumns)
-        return NULL;  /* all columns: the cached form serves */
+    if (n == in->table->ncolumns) {
+        /* all columns: the cached form serves */
+        for (size_t j = 0; j < n; j++)
+            sqlalc_expr_free(kv[j].value);
+        return NULL;
+    }
     sqlalc_stmt *ni = sqlalc_insert(in->table);
     if (ni && in->returning.n) {
         for (size_t i = 0; i < in->returning.n; i++)
