@@ -28,29 +28,26 @@ static const sqlalc_param *find_override(const sqlalc_params *ov, const char *na
     return NULL;
 }
 
-/* Every override must name a parameter of the statement. */
-static int check_overrides(const struct sqlalc_compiled *c, const sqlalc_params *ov)
-{
-    for (size_t i = 0; ov && i < ov->count; i++) {
-        const char *n = ov->items[i].name;
-        if (!n)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
-                                    "execute: parameter %zu has no name (statements take named values)", i);
-        size_t k;
-        for (k = 0; k < c->nparams && strcmp(c->names + c->params[k].name_off, n); k++)
-            ;
-        if (k == c->nparams)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'", n);
-    }
-    return SQLALC_OK;
-}
-
-/* Fill vals[0..nparams) from the compiled defaults and the overrides. */
+/* Fill vals[0..nparams) from the compiled defaults and the overrides;
+ * every override must name a parameter of the statement. */
 static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
 {
+    size_t nov = ov ? ov->count : 0, used = 0;
+    uint64_t seen = 0;
     for (size_t i = 0; i < c->nparams; i++) {
         const char *name = c->names + c->params[i].name_off;
-        const sqlalc_param *p = find_override(ov, name);
+        const sqlalc_param *p = NULL;
+        for (size_t k = 0; k < nov; k++) {
+            const char *n = ov->items[k].name;
+            if (n && n[0] == name[0] && !strcmp(n, name)) {
+                p = &ov->items[k];
+                if (k < 64 && !(seen & ((uint64_t)1 << k))) {
+                    seen |= (uint64_t)1 << k;
+                    used++;
+                }
+                break;
+            }
+        }
         if (p)
             vals[i] = p->value;
         else if (c->params[i].value)
@@ -58,6 +55,20 @@ static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqla
         else
             return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no value for parameter '%s' in: %s",
                                     name, c->sql);
+    }
+    if (used == nov)
+        return SQLALC_OK;
+    /* Some override matched nothing (or there are more than 64): name it. */
+    for (size_t k = 0; k < nov; k++) {
+        const char *n = ov->items[k].name;
+        if (!n)
+            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
+                                    "execute: parameter %zu has no name (statements take named values)", k);
+        size_t i;
+        for (i = 0; i < c->nparams && strcmp(c->names + c->params[i].name_off, n); i++)
+            ;
+        if (i == c->nparams)
+            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'", n);
     }
     return SQLALC_OK;
 }
@@ -117,9 +128,7 @@ static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, cons
     sqlalc_value *vals = c->nparams <= STACK_VALS ? stackv : sqlalc__malloc(c->nparams * sizeof *vals);
     if (!vals)
         return SQLALC_ERR_NOMEM;
-    int rc = check_overrides(c, ov);
-    if (!rc)
-        rc = gather(c, ov, vals);
+    int rc = gather(c, ov, vals);
     if (!rc)
         rc = sqlalc__conn_exec_compiled(conn, c->sql, c->len, vals, (int)c->nparams, out);
     if (vals != stackv)
@@ -251,9 +260,7 @@ int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
         return SQLALC_ERR_NOMEM;
     }
     for (size_t s = 0; s < nsets && !rc; s++) {
-        rc = check_overrides(c, &sets[s]);
-        if (!rc)
-            rc = gather(c, &sets[s], vals + s * np);
+        rc = gather(c, &sets[s], vals + s * np);
         if (rc)
             sqlalc__error_prefix("parameter set %zu", s);
     }
