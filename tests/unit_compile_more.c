@@ -284,6 +284,59 @@ static void test_shared_across_threads_safe_cache(void **state)
     sqlalc_stmt_free(q);
 }
 
+static sqlalc_stmt *shape(int64_t id, const char *name, int64_t limit)
+{
+    return sqlalc_limit(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                                                      sqlalc_or(sqlalc_gt(fx_c(user, "id"), sqlalc_int(id)),
+                                                                sqlalc_eq(fx_c(user, "name"), sqlalc_text(name)))),
+                                        SQLALC_EXPRS(fx_c(user, "id"))),
+                        limit);
+}
+
+static void test_shape_cache(void **state)
+{
+    (void)state;
+    sqlalc__shape_cache_clear();
+    long h0, m0, h1, m1;
+    sqlalc__shape_cache_stats(&h0, &m0);
+    sqlalc_stmt *a = shape(1, "a", 5), *b = shape(2, "b", 5), *c = shape(3, "c", 6);
+    const char *sa = sqlalc_stmt_sql(a, MSSQL);
+    const char *sb = sqlalc_stmt_sql(b, MSSQL);
+    const char *sc = sqlalc_stmt_sql(c, MSSQL);
+    sqlalc__shape_cache_stats(&h1, &m1);
+    assert_int_equal(h1 - h0, 1);   /* b shares a's compilation */
+    assert_int_equal(m1 - m0, 2);   /* c differs: TOP 6 is text */
+    assert_string_equal(sa, sb);
+    assert_string_equal(sc, "SELECT TOP 6 [user].id \nFROM [user] \nWHERE [user].id > :id_1 OR [user].name = :name_1 ORDER BY [user].id");
+    /* The values come from each statement. */
+    const struct sqlalc_compiled *ca, *cb;
+    assert_ok(sqlalc__stmt_compiled(a, SQLITE, SQLALC_PARAMSTYLE_QMARK, &ca));
+    assert_ok(sqlalc__stmt_compiled(b, SQLITE, SQLALC_PARAMSTYLE_QMARK, &cb));
+    assert_int_equal(ca->nparams, 4);
+    assert_int_equal(ca->params[0].value->u.i, 1);
+    assert_int_equal(cb->params[0].value->u.i, 2);
+    assert_string_equal(cb->params[1].value->u.s.p, "b");
+    assert_int_equal(cb->params[2].value->u.i, 5);
+    assert_int_equal(cb->params[3].value->u.i, 0);  /* SQLite's OFFSET 0 constant */
+    sqlalc_stmt_free(a);
+    sqlalc_stmt_free(b);
+    /* c outlives a and b: its entry holds no pointer into them. */
+    const struct sqlalc_compiled *cc;
+    sqlalc_stmt *d = shape(9, "z", 6);
+    assert_ok(sqlalc__stmt_compiled(d, MSSQL, 0, &cc));
+    assert_int_equal(cc->params[0].value->u.i, 9);
+    assert_string_equal(cc->params[1].value->u.s.p, "z");
+    sqlalc_stmt_free(c);
+    sqlalc_stmt_free(d);
+    /* A different IN list length is a different shape. */
+    sqlalc_stmt *i2 = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2))));
+    sqlalc_stmt *i3 = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))));
+    assert_string_equal(sqlalc_stmt_sql(i2, SQLITE), "SELECT user.id \nFROM user \nWHERE user.id IN (:id_1_1, :id_1_2)");
+    assert_string_equal(sqlalc_stmt_sql(i3, SQLITE), "SELECT user.id \nFROM user \nWHERE user.id IN (:id_1_1, :id_1_2, :id_1_3)");
+    sqlalc_stmt_free(i2);
+    sqlalc_stmt_free(i3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_expanding_in_and_text),
         cmocka_unit_test(test_quoting_and_schema),
         cmocka_unit_test(test_shared_across_threads_safe_cache),
+        cmocka_unit_test(test_shape_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "testutil.h"
 #include "unit_compile_fixture.h"
+#include "../src/sql/expr_int.h"
 
 static int setup(void **state)
 {
@@ -127,6 +128,7 @@ static void run_failing(sqlalc_stmt *(*build)(int), int arg)
         if (getenv("OOM_TRACE"))
             fprintf(stderr, "fail at %ld\n", n);
         int ok = workload(build, arg);
+        sqlalc__shape_cache_clear(); /* its entries are kept on purpose */
         if (failalloc_live() != 0)
             fail_msg("allocation %ld failing leaves %ld blocks live", n, failalloc_live());
         if (!failalloc_failed()) {

@@ -14,12 +14,16 @@ static const char *function_name(const char *generic)
 /* SQLite always pairs LIMIT with OFFSET, as SQLAlchemy's sqlite dialect. */
 static void limit_clause(sqlalc_compiler *c, const sqlalc_value *limit, const sqlalc_value *offset)
 {
-    static const sqlalc_value minus1 = { .type = SQLALC_V_INT, .u.i = -1 };
-    static const sqlalc_value zero = { .type = SQLALC_V_INT, .u.i = 0 };
     sqlalc_compiler_puts(c, "\n LIMIT ");
-    sqlalc_compiler_param(c, limit ? limit : &minus1);
+    if (limit)
+        sqlalc_compiler_param(c, limit);
+    else
+        sqlalc_compiler_param_const(c, -1);
     sqlalc_compiler_puts(c, " OFFSET ");
-    sqlalc_compiler_param(c, offset ? offset : &zero);
+    if (offset)
+        sqlalc_compiler_param(c, offset);
+    else
+        sqlalc_compiler_param_const(c, 0);
 }
 
 const sqlalc_compile_hooks sqlalc__sqlite_compile_hooks = {

@@ -22,6 +22,9 @@ SQLALC_API void sqlalc_compiler_puts(sqlalc_compiler *c, const char *s);
  * outlive the compiled statement (a value held by the statement or a
  * static constant). */
 SQLALC_API void sqlalc_compiler_param(sqlalc_compiler *c, const sqlalc_value *v);
+/* Append an anonymous parameter bound to the small constant v (-1, 0 or
+ * 1), e.g. SQLite's LIMIT -1 when only OFFSET is given. */
+SQLALC_API void sqlalc_compiler_param_const(sqlalc_compiler *c, int v);
 /* Append an integer as SQL text (e.g. TOP n). */
 SQLALC_API void sqlalc_compiler_literal_int(sqlalc_compiler *c, int64_t v);
 /* Record a compile error (e.g. an unsupported combination); returns code. */

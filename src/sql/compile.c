@@ -59,6 +59,7 @@ struct sqlalc_compiler {
     int ndone;
     int any_recursive;
     int err;
+    int literal_values;
     /* Identifier pointer -> needs quoting, memoised per compile (the same
      * table and column names recur; the reserved-word lookup is costly). */
     struct { const char *p; int q; } qmemo[32];
@@ -308,6 +309,29 @@ void sqlalc_compiler_param(sqlalc_compiler *c, const sqlalc_value *v)
     emit_param(c, anon_name(c, "param"), v, value_type_kind(v));
 }
 
+static const sqlalc_value static_ints[3] = {
+    { .type = SQLALC_V_INT, .u.i = -1 }, { .type = SQLALC_V_INT, .u.i = 0 }, { .type = SQLALC_V_INT, .u.i = 1 },
+};
+
+const sqlalc_value *sqlalc__compile_static_value(int k) { return k >= 0 && k < 3 ? &static_ints[k] : NULL; }
+
+int sqlalc__compile_static_index(const sqlalc_value *v)
+{
+    for (int k = 0; k < 3; k++)
+        if (v == &static_ints[k])
+            return k;
+    return -1;
+}
+
+void sqlalc_compiler_param_const(sqlalc_compiler *c, int v)
+{
+    if (v < -1 || v > 1) {
+        sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT, "sqlalc_compiler_param_const: only -1, 0, 1");
+        return;
+    }
+    sqlalc_compiler_param(c, &static_ints[v + 1]);
+}
+
 /* ------------------------------------------------------------------ */
 /* Keys: what an anonymous bind is named after                         */
 /* ------------------------------------------------------------------ */
@@ -485,6 +509,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
                 /* Past the dialect's parameter ceiling: values go inline
                  * (rendered safely), as SQLAlchemy's literal_execute. */
                 literal_value(c, &bi->v);
+                c->literal_values = 1;
                 continue;
             }
             size_t off = c->names.len;
@@ -1203,8 +1228,6 @@ static void render_column_clause(sqlalc_compiler *c, const sqlalc_expr *e, int m
 
 static void limit_generic(sqlalc_compiler *c, const sqlalc_value *limit, const sqlalc_value *offset)
 {
-    static const sqlalc_value minus1 = { .type = SQLALC_V_INT, .u.i = -1 };
-    (void)minus1;
     if (limit) {
         PUTS(c, "\n LIMIT ");
         sqlalc_compiler_param(c, limit);
@@ -1259,9 +1282,11 @@ static void render_limit(sqlalc_compiler *c, int has_order, const sqlalc_value *
                                   "mssql requires ORDER BY when using OFFSET (or LIMIT on a compound)");
             return;
         }
-        static const sqlalc_value zero = { .type = SQLALC_V_INT, .u.i = 0 };
         PUTS(c, "\n OFFSET ");
-        sqlalc_compiler_param(c, offset ? offset : &zero);
+        if (offset)
+            sqlalc_compiler_param(c, offset);
+        else
+            sqlalc_compiler_param_const(c, 0);
         PUTS(c, " ROWS");
         if (limit) {
             PUTS(c, "\n FETCH FIRST ");
@@ -1693,6 +1718,7 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
     memset(&c, 0, offsetof(sqlalc_compiler, ctes));
     c.nctes = 0;
     c.ndone = 0;
+    c.literal_values = 0;
     c.any_recursive = 0;
     c.err = 0;
     c.total_params = 0;
@@ -1754,6 +1780,7 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
             r->names = c.names.p;
             c.names.p = NULL;
             r->style = style;
+            r->literal_values = c.literal_values || style == COMPILE_LITERAL;
             if (!r->sql)
                 rc = SQLALC_ERR_NOMEM;
         }
@@ -1815,7 +1842,7 @@ int sqlalc__stmt_compiled(struct sqlalc_stmt *st, const sqlalc_dialect *d, int s
             return SQLALC_OK;
         }
     struct sqlalc_compiled *comp;
-    int rc = sqlalc__compile(&st->base, d, style, 0, 0, &comp);
+    int rc = sqlalc__shape_compiled(&st->base, d, style, &comp);
     if (rc)
         return rc;
     stmt_cache_entry *n = sqlalc__malloc(sizeof *n);

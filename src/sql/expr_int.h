@@ -249,6 +249,7 @@ struct sqlalc_compiled {
     sqlalc_cparam *params;
     char *names;
     int style;
+    int literal_values;         /* values were rendered inline (not shareable by shape) */
 };
 
 /* Compile stmt (an NK_SELECT … NK_DELETE node).  style: 0 named display,
@@ -260,6 +261,14 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
 /* The compiled form cached on the statement (compiled on first use). */
 int sqlalc__stmt_compiled(struct sqlalc_stmt *st, const sqlalc_dialect *d, int style,
                           const struct sqlalc_compiled **out);
+/* Compile through the shape cache (same structure, other values: no recompile). */
+int sqlalc__shape_compiled(sqlalc_expr *stmt, const sqlalc_dialect *d, int style,
+                           struct sqlalc_compiled **out);
+void sqlalc__shape_cache_stats(long *hits, long *misses);
+void sqlalc__shape_cache_clear(void);
+/* Small integer constants the compiler binds (LIMIT -1, OFFSET 0). */
+const sqlalc_value *sqlalc__compile_static_value(int k);
+int sqlalc__compile_static_index(const sqlalc_value *v);
 /* The SQLAlchemy default dialect used for display when none is given. */
 extern const sqlalc_dialect sqlalc__default_dialect;
 
