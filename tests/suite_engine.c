@@ -97,11 +97,11 @@ static void test_same_name_twice_and_positional(void **state)
     (void)state;
     sqlalc_result *res;
     int64_t v = 0;
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT :a + :a + :b", SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)),
+    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CAST(:a AS INTEGER) + CAST(:a AS INTEGER) + CAST(:b AS INTEGER)", SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)),
                                       &res));
     assert_ok(sqlalc_result_scalar_int64(res, &v));
     assert_int_equal(v, 42);
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT ? * ?", SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
+    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CAST(? AS INTEGER) * CAST(? AS INTEGER)", SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
     assert_ok(sqlalc_result_scalar_int64(res, &v));
     assert_int_equal(v, 42);
 }

@@ -21,6 +21,13 @@ int test_dialect_is(const char *name)
     return !strncmp(u, name, n) && (u[n] == ':' || u[n] == '+');
 }
 
+int test_via_odbc(void)
+{
+    const char *u = test_url();
+    const char *sep = strstr(u, "://");
+    return !strncmp(u, "odbc:", 5) || (sep && sep - u > 5 && !strncmp(sep - 5, "+odbc", 5));
+}
+
 sqlalc_engine *test_engine(void)
 {
     sqlalc_engine *eng = NULL;

@@ -16,6 +16,9 @@ const char *test_backend(void);
 /* Non-zero when the backend's dialect is name ("sqlite", "postgresql"). */
 int test_dialect_is(const char *name);
 
+/* Non-zero when the backend goes through ODBC ("…+odbc://"). */
+int test_via_odbc(void);
+
 /* Assert a call returned SQLALC_OK, printing the library's message if not. */
 #define assert_ok(call) do { int rc_ = (call); \
     if (rc_ != SQLALC_OK) fail_msg("%s -> %s: %s", #call, sqlalc_code_name(rc_), sqlalc_errmsg()); } while (0)

@@ -16,6 +16,14 @@
 #include "../dialects.h"
 #include "../../src/util/util.h"
 
+#if defined(__GNUC__)
+#define SQLALC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SQLALC_COLD __attribute__((cold, noinline))
+#else
+#define SQLALC_UNLIKELY(x) (x)
+#define SQLALC_COLD
+#endif
+
 typedef struct lite_conn {
     sqlite3 *db;
     char *path;   /* for messages */
@@ -34,7 +42,7 @@ typedef struct lite_stmt {
     int bind_static;     /* bind text/blob without copying (exec_batch) */
 } lite_stmt;
 
-static int map_error(sqlite3 *db, int rc, const char *what)
+SQLALC_COLD static int map_error(sqlite3 *db, int rc, const char *what)
 {
     int ext = db ? sqlite3_extended_errcode(db) : rc;
     const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -298,7 +306,7 @@ static unsigned char classify(const char *decl)
     return CC_PLAIN;
 }
 
-static int compute_classes(lite_stmt *s)
+SQLALC_COLD static int compute_classes(lite_stmt *s)
 {
     s->cls = sqlalc__calloc((size_t)(s->ncols ? s->ncols : 1), 1);
     if (!s->cls)
@@ -313,7 +321,7 @@ static int compute_classes(lite_stmt *s)
 static int lite_column_value(void *stmt, int i, sqlalc_value *out)
 {
     lite_stmt *s = stmt;
-    if (!s->cls && compute_classes(s))
+    if (SQLALC_UNLIKELY(!s->cls) && compute_classes(s))
         return SQLALC_ERR_NOMEM;
     sqlite3_value *v = sqlite3_column_value(s->st, i);
     switch (sqlite3_value_type(v)) {
@@ -361,6 +369,31 @@ static int lite_column_int64(void *stmt, int i, int64_t *out)
         return SQLALC_OK;
     }
     return SQLALC_ERR_TYPE;  /* the engine falls back to column_value and converts */
+}
+
+static int lite_column_double(void *stmt, int i, double *out)
+{
+    sqlite3_value *v = sqlite3_column_value(((lite_stmt *)stmt)->st, i);
+    if (sqlite3_value_type(v) == SQLITE_FLOAT) {
+        *out = sqlite3_value_double(v);
+        return SQLALC_OK;
+    }
+    return SQLALC_ERR_TYPE;
+}
+
+static int lite_column_text(void *stmt, int i, const char **out, size_t *len)
+{
+    sqlite3_value *v = sqlite3_column_value(((lite_stmt *)stmt)->st, i);
+    if (sqlite3_value_type(v) == SQLITE_TEXT) {
+        const unsigned char *p = sqlite3_value_text(v);
+        if (p) {
+            *out = (const char *)p;
+            if (len)
+                *len = (size_t)sqlite3_value_bytes(v);
+            return SQLALC_OK;
+        }
+    }
+    return SQLALC_ERR_TYPE;
 }
 
 static int64_t lite_rowcount(void *stmt)
@@ -417,6 +450,7 @@ static int lite_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets,
             sqlite3_reset(s->st);
             break;
         }
+        /* changes64, not total_changes64: rows done by triggers do not count */
         total += sqlite3_changes64(s->conn->db);
         sqlite3_reset(s->st);
     }
@@ -456,4 +490,6 @@ const sqlalc_driver sqlalc__driver_sqlite3 = {
     .release_savepoint = lite_release,
     .rollback_to_savepoint = lite_rollback_to,
     .exec_batch = lite_exec_batch,
+    .column_double = lite_column_double,
+    .column_text = lite_column_text,
 };

@@ -160,7 +160,9 @@ SQLALC_API const char *sqlalc_result_column_decltype(const sqlalc_result *res, i
 SQLALC_API int sqlalc_result_column_index(const sqlalc_result *res, const char *name);
 /* Rows affected by INSERT/UPDATE/DELETE, -1 when not applicable. */
 SQLALC_API int64_t sqlalc_result_rowcount(const sqlalc_result *res);
-/* The row id / identity of the last inserted row on this connection. */
+/* The row id / identity of the last row inserted on the result's
+ * connection (SQLite rowid, PostgreSQL lastval(), SQL Server @@IDENTITY),
+ * asked when called.  Prefer RETURNING where the dialect has it. */
 SQLALC_API int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out);
 /* Non-zero once every row was read or the result was closed. */
 SQLALC_API int sqlalc_result_closed(const sqlalc_result *res);
@@ -205,7 +207,27 @@ typedef enum sqlalc_format {
     SQLALC_FORMAT_JSON        /* an array of objects, one per row */
 } sqlalc_format;
 
-/* Write the remaining rows of res to f.  max_rows 0 means all. */
+/*
+ * Write the remaining rows of res to f (at most max_rows; 0 means all; the
+ * rest is left unread).  Read the column names before: a result already
+ * read to its end prints its columns as "?column?".
+ *  - TABLE: psql's aligned layout: names centred over a rule, cells
+ *    padded to their UTF-8 display width (combining marks 0, East Asian
+ *    wide 2), columns holding only numbers right-aligned, NULL empty (as
+ *    psql's default), control characters shown as \n \t \x1b, a
+ *    "(N rows)" footer.  It BUFFERS the rows (fetchmany) to size columns.
+ *    A result without columns prints "(N rows affected)".
+ *  - CSV: RFC 4180, header line, CRLF line ends, fields quoted when they
+ *    hold a comma, quote, CR or LF; NULL is an empty field, the empty
+ *    string is "".  Streams.
+ *  - JSON: an array of objects, one per line, keys the column names;
+ *    NULL is null, integers and floats numbers (NaN/Infinity null), BOOL
+ *    true/false, NUMERIC a number when it spells one, other text kinds
+ *    strings (invalid UTF-8 replaced by U+FFFD).  Streams.
+ * Floats print in their shortest round-trip form with a ".0" kept on
+ * integral values.  Blobs: hex as "\x0aff" in TABLE and CSV (PostgreSQL's
+ * bytea form), base64 strings in JSON.
+ */
 SQLALC_API int sqlalc_result_print(sqlalc_result *res, FILE *f, sqlalc_format fmt, size_t max_rows);
 
 #ifdef __cplusplus

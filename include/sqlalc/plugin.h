@@ -60,7 +60,10 @@ typedef struct sqlalc_driver {
     const char *(*column_decltype)(void *stmt, int i);  /* may be NULL */
     /* Current row's column i; pointers valid until the next step/reset. */
     int (*column_value)(void *stmt, int i, sqlalc_value *out);
-    /* Fast typed access for hot loops (may be NULL: column_value is used). */
+    /* Fast typed access for hot loops (may be NULL: column_value is used).
+     * Return SQLALC_OK only when the value is of that kind (column_text:
+     * a text kind, NUL-terminated); anything else makes the engine fall
+     * back to column_value and convert. */
     int (*column_int64)(void *stmt, int i, int64_t *out);
 
     /* Rows changed by the last DML step, -1 if unknown. */
@@ -83,6 +86,10 @@ typedef struct sqlalc_driver {
      */
     int (*exec_batch)(void *stmt, const sqlalc_value *values, size_t nsets, int nparams,
                       int64_t *rowcount);
+
+    /* More fast typed accessors (may be NULL), as column_int64. */
+    int (*column_double)(void *stmt, int i, double *out);
+    int (*column_text)(void *stmt, int i, const char **out, size_t *len);
 } sqlalc_driver;
 
 #define SQLALC_DRIVER_VERSION 1

@@ -439,7 +439,7 @@ static int make_key(char kind, const char *sql, size_t len, char *stackbuf, size
  * is busy with an open result); parsed points at the placeholder info.
  */
 static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_text, int nvals, stmt_entry **oute,
-                        void **ost, const sqlalc__textsql **parsed)
+                        void **ost, sqlalc__textsql **parsed)
 {
     sqlalc_engine *eng = conn->eng;
     dbconn *db = conn->db;
@@ -564,7 +564,7 @@ int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *pa
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "exec_text: sql is NULL");
     stmt_entry *e;
     void *st;
-    const sqlalc__textsql *parsed;
+    sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
     if (rc)
         return rc;
@@ -574,7 +574,7 @@ int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *pa
         sqlalc__conn_stmt_done(conn, e, st);
         return SQLALC_ERR_NOMEM;
     }
-    rc = sqlalc__textsql_bind_values(parsed, params, vals);
+    rc = sqlalc__textsql_bind_mapped(parsed, params, vals);
     if (rc == SQLALC_OK) {
         log_stmt(conn->eng, parsed->sql, vals, parsed->nph, parsed->names);
         rc = run_stmt(conn, e, st, vals, parsed->nph, out);
@@ -595,7 +595,7 @@ int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, c
         return rc;
     stmt_entry *e;
     void *st;
-    const sqlalc__textsql *parsed;
+    sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
         return rc;
@@ -683,17 +683,16 @@ int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_param
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "exec_text_many: sql or sets is NULL");
     stmt_entry *e;
     void *st;
-    const sqlalc__textsql *parsed;
+    sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
     if (rc)
         return rc;
     int nph = parsed->nph;
     size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
     sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nph ? nph : 1), sizeof *vals);
-    int *map = sqlalc__calloc((size_t)(nph ? nph : 1), sizeof *map);
-    int mode = 0, map_valid = 0;
+    int mode = 0;
     int64_t total = 0;
-    if (!vals || !map)
+    if (!vals)
         rc = SQLALC_ERR_NOMEM;
     if (rc == SQLALC_OK) {
         if (conn->eng->opt.echo)
@@ -705,7 +704,7 @@ int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_param
     for (size_t done = 0; rc == SQLALC_OK && done < nsets; done += chunk) {
         size_t n = nsets - done < chunk ? nsets - done : chunk;
         for (size_t r = 0; r < n && rc == SQLALC_OK; r++) {
-            rc = sqlalc__textsql_bind_mapped(parsed, &sets[done + r], vals + r * (size_t)nph, map, &map_valid);
+            rc = sqlalc__textsql_bind_mapped(parsed, &sets[done + r], vals + r * (size_t)nph);
             if (rc)
                 sqlalc__error_prefix("parameter set %zu", done + r);
         }
@@ -715,7 +714,6 @@ int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_param
     if (mode)
         rc = many_end(conn, mode, rc);
     sqlalc_free(vals);
-    sqlalc_free(map);
     sqlalc__conn_stmt_done(conn, e, st);
     if (rc == SQLALC_OK && rowcount)
         *rowcount = total;
@@ -732,7 +730,7 @@ int sqlalc__conn_exec_compiled_many(sqlalc_conn *conn, const char *sql, size_t l
         return rc;
     stmt_entry *e;
     void *st;
-    const sqlalc__textsql *parsed;
+    sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
         return rc;

@@ -84,8 +84,6 @@ struct sqlalc_result {
     int ncols;
     const char **names;        /* lazily filled */
     int64_t rowcount;
-    int64_t last_id;
-    int has_last_id;
     sqlalc_row row;
     char scratch[64];          /* number-to-text conversions */
     struct sqlalc_result *next, *prev;  /* conn's open list */

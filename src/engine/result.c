@@ -56,9 +56,7 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
     r->pending = first_rc == SQLALC_ROW;
     r->state = 0;
     r->row.res = r;
-    r->rowcount = drv->rowcount ? drv->rowcount(st) : -1;
-    if (first_rc == SQLALC_DONE && drv->last_insert_id && r->rowcount > 0)
-        r->has_last_id = drv->last_insert_id(conn->db->dc, &r->last_id) == SQLALC_OK;
+    r->rowcount = -2;  /* asked of the driver when wanted */
     link_result(conn, r);
     if (first_rc == SQLALC_DONE) {
         /* Nothing to read: give the statement back at once, keep metadata. */
@@ -89,6 +87,8 @@ static int load_names(sqlalc_result *r)
  * into it, so they go too. */
 static void release_stmt(sqlalc_result *r)
 {
+    if (r->rowcount == -2)
+        r->rowcount = r->st && r->drv->rowcount ? r->drv->rowcount(r->st) : -1;
     if (r->st && r->conn)
         sqlalc__conn_stmt_done(r->conn, r->entry, r->st);
     r->st = NULL;
@@ -168,7 +168,14 @@ int sqlalc_result_fetchone(sqlalc_result *res, const sqlalc_row **row)
 
 int sqlalc_result_closed(const sqlalc_result *res) { return !res || res->closed || res->state == SQLALC_DONE; }
 int sqlalc_result_column_count(const sqlalc_result *res) { return res ? res->ncols : 0; }
-int64_t sqlalc_result_rowcount(const sqlalc_result *res) { return res ? res->rowcount : -1; }
+int64_t sqlalc_result_rowcount(const sqlalc_result *res)
+{
+    if (!res)
+        return -1;
+    if (res->rowcount == -2)
+        ((sqlalc_result *)res)->rowcount = res->st && res->drv->rowcount ? res->drv->rowcount(res->st) : -1;
+    return res->rowcount;
+}
 
 const char *sqlalc_result_column_name(const sqlalc_result *res, int i)
 {
@@ -216,14 +223,18 @@ int sqlalc_result_column_index(const sqlalc_result *res, const char *name)
     return i < 0 ? -1 : i;
 }
 
+/* Asked of the connection when wanted: for some drivers it costs a round
+ * trip, which most statements do not need. */
 int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out)
 {
     if (!res || !out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "last_insert_id: NULL argument");
-    if (!res->has_last_id)
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "no inserted row id is known for this result");
-    *out = res->last_id;
-    return SQLALC_OK;
+    sqlalc_conn *conn = res->conn ? res->conn : res->owned_conn;
+    if (!conn)
+        return sqlalc_error_set(SQLALC_ERR_CLOSED, "last_insert_id: the result's connection is closed");
+    if (!res->drv->last_insert_id)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "the %s driver cannot report inserted row ids", res->drv->name);
+    return sqlalc__conn_fail(conn, res->drv->last_insert_id(conn->db->dc, out));
 }
 
 int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out)
@@ -488,6 +499,9 @@ int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
 
 int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
 {
+    if (check_index(row, i) == SQLALC_OK && !row->rs && row->res->drv->column_double &&
+        row->res->drv->column_double(row->res->st, i, out) == SQLALC_OK)
+        return SQLALC_OK;
     sqlalc_value v;
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)
@@ -532,6 +546,9 @@ int sqlalc_row_get_bool(const sqlalc_row *row, int i, int *out)
 
 int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len)
 {
+    if (check_index(row, i) == SQLALC_OK && !row->rs && row->res->drv->column_text &&
+        row->res->drv->column_text(row->res->st, i, out, len) == SQLALC_OK)
+        return SQLALC_OK;
     sqlalc_value v;
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)

@@ -7,6 +7,7 @@
  * strings, -- and block comments.  Like SQLAlchemy's text(), a colon
  * preceded by a word character or another colon is not a bind (so "::int"
  * casts and "12:30" pass through), and "\:" writes a literal colon.
+ * Unlike SQLAlchemy, ":v::int" is a bind followed by a cast.
  */
 #include <string.h>
 #include "textsql.h"
@@ -28,6 +29,7 @@ void sqlalc__textsql_free(sqlalc__textsql *t)
         for (int i = 0; i < t->nph; i++)
             sqlalc_free(t->names[i]);
     sqlalc_free(t->names);
+    sqlalc_free(t->map);
     memset(t, 0, sizeof *t);
 }
 
@@ -107,7 +109,9 @@ int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, 
             const char *n = p + 1, *ne = n;
             while (ne < end && is_word(*ne))
                 ne++;
-            if (ne < end && *ne == ':') {  /* "a:b:" is not a bind (SQLAlchemy's rule) */
+            /* "a:b:" is not a bind (SQLAlchemy's rule), but ":v::int" is
+             * a bind followed by a PostgreSQL cast. */
+            if (ne < end && *ne == ':' && !(ne + 1 < end && ne[1] == ':')) {
                 p = ne;
                 continue;
             }
@@ -147,6 +151,8 @@ int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, 
             rc = SQLALC_ERR_NOMEM;
     }
     t->positional = positional;
+    if (rc == SQLALC_OK && t->nph && !(t->map = sqlalc__calloc((size_t)t->nph, sizeof *t->map)))
+        rc = SQLALC_ERR_NOMEM;
     if (rc != SQLALC_OK) {
         sqlalc_buf_free(&out);
         sqlalc__textsql_free(t);
@@ -196,14 +202,22 @@ int sqlalc__textsql_bind_values(const sqlalc__textsql *t, const sqlalc_params *p
     return SQLALC_OK;
 }
 
-int sqlalc__textsql_bind_mapped(const sqlalc__textsql *t, const sqlalc_params *params, sqlalc_value *vals,
-                                int *map, int *map_valid)
+static inline int same_name(const char *a, const char *b)
 {
-    if (*map_valid && !t->positional && params && params->count == (size_t)*map_valid) {
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+int sqlalc__textsql_bind_mapped(sqlalc__textsql *t, const sqlalc_params *params, sqlalc_value *vals)
+{
+    if (t->map_valid && !t->positional && params && params->count == (size_t)t->map_valid) {
         int i;
         for (i = 0; i < t->nph; i++) {
-            const sqlalc_param *p = &params->items[map[i]];
-            if (!p->name || (p->name != t->names[i] && strcmp(p->name, t->names[i])))
+            const sqlalc_param *p = &params->items[t->map[i]];
+            if (!p->name || !same_name(p->name, t->names[i]))
                 break;
             vals[i] = p->value;
         }
@@ -211,15 +225,15 @@ int sqlalc__textsql_bind_mapped(const sqlalc__textsql *t, const sqlalc_params *p
             return SQLALC_OK;
     }
     int rc = sqlalc__textsql_bind_values(t, params, vals);
-    if (rc != SQLALC_OK || t->positional)
+    if (rc != SQLALC_OK || t->positional || !t->nph)
         return rc;
     /* Remember where each name was found for the next set. */
     for (int i = 0; i < t->nph; i++)
         for (size_t j = 0; j < params->count; j++)
             if (params->items[j].name && !strcmp(params->items[j].name, t->names[i])) {
-                map[i] = (int)j;
+                t->map[i] = (int)j;
                 break;
             }
-    *map_valid = (int)params->count;
+    t->map_valid = (int)params->count;
     return SQLALC_OK;
 }

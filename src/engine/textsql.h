@@ -9,6 +9,8 @@ typedef struct sqlalc__textsql {
     int nph;         /* placeholders the driver sees */
     char **names;    /* name of each placeholder (NULL for positional) */
     int positional;  /* placeholders are "?" */
+    int *map;        /* per placeholder: where its value sat in the last parameter set */
+    int map_valid;   /* parameter count of that set, 0 when map is unset */
 } sqlalc__textsql;
 
 int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, sqlalc__textsql *out);
@@ -17,8 +19,7 @@ void sqlalc__textsql_free(sqlalc__textsql *t);
  * naming them.  map (may be NULL) receives, per placeholder, the index in
  * params->items it came from. */
 int sqlalc__textsql_bind_values(const sqlalc__textsql *t, const sqlalc_params *params, sqlalc_value *vals);
-/* Like bind_values, reusing map from a previous set when the parameter
- * names sit at the same places (executemany's fast path). */
-int sqlalc__textsql_bind_mapped(const sqlalc__textsql *t, const sqlalc_params *params, sqlalc_value *vals,
-                                int *map, int *map_valid);
+/* Like bind_values, first trying where the names sat in the previous
+ * set (loops and executemany pass the same shape every time). */
+int sqlalc__textsql_bind_mapped(sqlalc__textsql *t, const sqlalc_params *params, sqlalc_value *vals);
 #endif

@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""SQLAlchemy Core on the work of bench_sqlite.c (run by it; not a test).
+
+    sqla_sqlite.py DB_PATH ROWS LOOKUPS REPEAT JOURNAL_MODE
+
+Inserts ROWS rows in one transaction (conn.execute(table.insert(), list of
+dicts): an executemany), scans them reading every column, and runs LOOKUPS
+primary-key lookups through a select with a bindparam.  Prints
+"insert|scan|lookup <microseconds per row>", best of REPEAT runs.
+Data and lookup ids are the same as the C benchmark's.
+"""
+import sys
+import time
+
+from sqlalchemy import (Column, Float, Integer, MetaData, Table, Text, bindparam, create_engine, event,
+                        select)
+
+NOTES = ["scored twice in the derby", "left footed, quick on the break", "injured in March",
+         "captain since 2009", "on loan from Atlético Madrid", "N'Golo's understudy",
+         "free kick specialist", ""]
+
+
+def lookup_ids(nrows, nlook):
+    # the C benchmark's LCG, so both look up the same ids
+    x, out, mask = 42, [], (1 << 64) - 1
+    for _ in range(nlook):
+        x = (x * 6364136223846793005 + 1442695040888963407) & mask
+        out.append(((x >> 33) % nrows) + 1)
+    return out
+
+
+def main():
+    path, nrows, nlook, repeat, journal = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), \
+        sys.argv[5]
+    engine = create_engine("sqlite:///" + path)
+
+    @event.listens_for(engine, "connect")
+    def set_journal(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA journal_mode=%s" % journal)
+
+    md = MetaData()
+    bench = Table("bench", md, Column("id", Integer, primary_key=True), Column("name", Text, nullable=False),
+                  Column("value", Float), Column("qty", Integer), Column("note", Text))
+    rows = [{"id": i + 1, "name": "player-%07d" % (i + 1), "value": i * 0.25, "qty": i % 997,
+             "note": NOTES[i % 8]} for i in range(nrows)]
+    ids = lookup_ids(nrows, nlook)
+    best = {"insert": None, "scan": None, "lookup": None}
+
+    def keep(key, t):
+        if best[key] is None or t < best[key]:
+            best[key] = t
+
+    lookup = select(bench).where(bench.c.id == bindparam("id"))
+    for _ in range(repeat):
+        md.drop_all(engine)
+        md.create_all(engine)
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            conn.execute(bench.insert(), rows)
+        keep("insert", time.perf_counter() - t0)
+
+        with engine.connect() as conn:
+            t0 = time.perf_counter()
+            check = 0
+            for r in conn.execute(select(bench)):
+                check += r[0] + len(r[1]) + r[3] + len(r[4])
+                check += r[2]
+            keep("scan", time.perf_counter() - t0)
+
+            t0 = time.perf_counter()
+            for i in ids:
+                r = conn.execute(lookup, {"id": i}).first()
+                check += r[0] + len(r[1]) + r[3] + len(r[4])
+                check += r[2]
+            keep("lookup", time.perf_counter() - t0)
+
+    print("insert %.3f" % (best["insert"] * 1e6 / nrows))
+    print("scan %.3f" % (best["scan"] * 1e6 / nrows))
+    print("lookup %.3f" % (best["lookup"] * 1e6 / nlook))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,649 @@
+/*
+ * The odbc driver: unixODBC behind the driver vtable, for SQL Server
+ * ("mssql+odbc://") and for any database with an ODBC driver
+ * ("postgresql+odbc://", "sqlite+odbc://").
+ *
+ * URL → connection string:
+ *   ?odbc_connect=<string>          used verbatim (percent-decoded);
+ *   user:pw@host:port/db?driver=X   DRIVER={X};SERVER=host,port;DATABASE=db;UID=…;PWD=…
+ *   user:pw@dsn/db                  DSN=dsn;UID=…;PWD=…;DATABASE=db
+ * Other query keys are appended as KEY=value attributes.
+ *
+ * Rows: the first access to a column after a fetch reads every column of
+ * the row with SQLGetData in order (drivers may refuse out-of-order or
+ * repeated reads), into per-column buffers that stay valid until the next
+ * fetch.  Values are exchanged as SQL_C_SBIGINT, SQL_C_DOUBLE, SQL_C_BIT,
+ * SQL_C_BINARY, or SQL_C_CHAR text (numeric, dates and times keep their
+ * exact text and get the matching value tag).
+ */
+#include <sql.h>
+#include <sqlext.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../dialects.h"
+#include "../../src/util/util.h"
+
+typedef struct odbc_conn {
+    SQLHENV env;
+    SQLHDBC dbc;
+    int mssql;         /* SAVE TRANSACTION syntax instead of SAVEPOINT */
+    int sqlite;        /* error codes come from SQLite */
+    int in_tx;
+} odbc_conn;
+
+typedef struct odbc_col {
+    char name[128];
+    SQLSMALLINT sqltype;
+    sqlalc_vtype vtype;
+    SQLSMALLINT ctype;
+    char *buf;          /* text / binary data */
+    size_t cap;
+    sqlalc_value val;   /* value read for the current row */
+} odbc_col;
+
+typedef struct odbc_param {
+    sqlalc_value v;
+    char *buf;          /* copy of text / blob */
+    size_t cap;
+    SQLLEN ind;
+    SQLBIGINT i;
+    double f;
+    unsigned char bit;
+} odbc_param;
+
+typedef struct odbc_stmt {
+    odbc_conn *conn;
+    SQLHSTMT h;
+    int nparams;
+    odbc_param *params;
+    int executed;
+    int ncols;          /* -1 until known */
+    odbc_col *cols;
+    int row_loaded;
+    SQLLEN rowcount;
+    int done;
+} odbc_stmt;
+
+/* Record the diagnostics of a handle as the last error. */
+static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, int sqlite)
+{
+    SQLCHAR state[6] = "", msg[1024] = "";
+    SQLINTEGER native = 0;
+    SQLSMALLINT len = 0;
+    if (ret == SQL_INVALID_HANDLE)
+        return sqlalc_error_set(SQLALC_ERR_INTERFACE, "%s: invalid ODBC handle", what);
+    if (!SQL_SUCCEEDED(SQLGetDiagRec(type, h, 1, state, &native, msg, sizeof msg, &len)))
+        return sqlalc_error_set(SQLALC_ERR_DATABASE, "%s failed (no ODBC diagnostics)", what);
+    const char *sqlstate = (const char *)state;
+    int code = sqlalc_code_from_sqlstate(sqlstate);
+    /* sqliteodbc reports SQLite's result code as the native error with a
+     * generic SQLSTATE: classify from the SQLite code instead. */
+    if (sqlite && (native & 0xff) == 19) {
+        code = SQLALC_ERR_INTEGRITY;
+        if (strstr((char *)msg, "UNIQUE"))
+            sqlstate = "23505";
+        else if (strstr((char *)msg, "NOT NULL"))
+            sqlstate = "23502";
+        else if (strstr((char *)msg, "FOREIGN KEY"))
+            sqlstate = "23503";
+        else if (strstr((char *)msg, "CHECK"))
+            sqlstate = "23514";
+        else
+            sqlstate = "23000";
+    } else if (sqlite && (native & 0xff) == 1 && !strcmp(sqlstate, "HY000")) {
+        code = SQLALC_ERR_PROGRAMMING;
+        sqlstate = "42000";
+    }
+    /* Trailing newlines from some drivers. */
+    size_t n = strlen((char *)msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = 0;
+    return sqlalc_error_set_full(code, sqlstate, native, "%s", (char *)msg);
+}
+
+#define STMT_DIAG(s, ret, what) diag(SQL_HANDLE_STMT, (s)->h, ret, what, (s)->conn->sqlite)
+#define DBC_DIAG(c, ret, what) diag(SQL_HANDLE_DBC, (c)->dbc, ret, what, (c)->sqlite)
+
+static void odbc_close(void *p)
+{
+    odbc_conn *c = p;
+    if (!c)
+        return;
+    if (c->dbc) {
+        if (c->in_tx)
+            SQLEndTran(SQL_HANDLE_DBC, c->dbc, SQL_ROLLBACK);
+        SQLDisconnect(c->dbc);
+        SQLFreeHandle(SQL_HANDLE_DBC, c->dbc);
+    }
+    if (c->env)
+        SQLFreeHandle(SQL_HANDLE_ENV, c->env);
+    sqlalc_free(c);
+}
+
+/* ODBC attribute values with ; or } must be braced. */
+static void put_attr(sqlalc_buf *b, const char *key, const char *val)
+{
+    sqlalc_buf_printf(b, "%s=", key);
+    if (strpbrk(val, ";{}= ")) {
+        sqlalc_buf_putc(b, '{');
+        for (const char *p = val; *p; p++) {
+            sqlalc_buf_putc(b, *p);
+            if (*p == '}')
+                sqlalc_buf_putc(b, '}');
+        }
+        sqlalc_buf_putc(b, '}');
+    } else
+        sqlalc_buf_puts(b, val);
+    sqlalc_buf_putc(b, ';');
+}
+
+static int build_connstr(const sqlalc_url *url, sqlalc_buf *b)
+{
+    const char *oc = sqlalc_url_query_get(url, "odbc_connect");
+    if (oc) {
+        sqlalc_buf_puts(b, oc);
+        return SQLALC_OK;
+    }
+    const char *host = sqlalc_url_host(url), *driver = sqlalc_url_query_get(url, "driver");
+    const char *user = sqlalc_url_username(url), *pw = sqlalc_url_password(url), *db = sqlalc_url_database(url);
+    if (!host || !*host)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                "ODBC URL needs a DSN or host (mssql+odbc://user:pw@dsn) or ?odbc_connect=…");
+    if (driver) {
+        put_attr(b, "DRIVER", driver);
+        char server[300];
+        if (sqlalc_url_port(url))
+            snprintf(server, sizeof server, "%s,%d", host, sqlalc_url_port(url));
+        else
+            snprintf(server, sizeof server, "%s", host);
+        put_attr(b, "SERVER", server);
+    } else
+        put_attr(b, "DSN", host);
+    if (db && *db)
+        put_attr(b, "DATABASE", db);
+    if (user && *user)
+        put_attr(b, "UID", user);
+    if (pw)
+        put_attr(b, "PWD", pw);
+    for (size_t i = 0; i < sqlalc_url_query_count(url); i++) {
+        const char *k = sqlalc_url_query_key(url, i);
+        if (!strcmp(k, "driver") || !strcmp(k, "odbc_connect"))
+            continue;
+        put_attr(b, k, sqlalc_url_query_value(url, i));
+    }
+    return SQLALC_OK;
+}
+
+static int odbc_connect(const sqlalc_url *url, void **out)
+{
+    *out = NULL;
+    odbc_conn *c = sqlalc__calloc(1, sizeof *c);
+    if (!c)
+        return SQLALC_ERR_NOMEM;
+    const char *dialect = sqlalc_url_dialect(url);
+    c->mssql = !strcmp(dialect, "mssql") || !strcmp(dialect, "odbc");
+    c->sqlite = !strcmp(dialect, "sqlite");
+    sqlalc_buf cs = SQLALC_BUF_INIT;
+    int rc = build_connstr(url, &cs);
+    if (rc == SQLALC_OK && !sqlalc_buf_cstr(&cs))
+        rc = SQLALC_ERR_NOMEM;
+    if (rc != SQLALC_OK) {
+        sqlalc_buf_free(&cs);
+        sqlalc_free(c);
+        return rc;
+    }
+    SQLRETURN r = SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &c->env);
+    if (SQL_SUCCEEDED(r))
+        r = SQLSetEnvAttr(c->env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
+    if (SQL_SUCCEEDED(r))
+        r = SQLAllocHandle(SQL_HANDLE_DBC, c->env, &c->dbc);
+    if (!SQL_SUCCEEDED(r)) {
+        sqlalc_buf_free(&cs);
+        odbc_close(c);
+        return sqlalc_error_set(SQLALC_ERR_NOMEM, "cannot allocate ODBC handles");
+    }
+    r = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)cs.p, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
+    sqlalc_buf_free(&cs);
+    if (!SQL_SUCCEEDED(r)) {
+        diag(SQL_HANDLE_DBC, c->dbc, r, "connect", 0);
+        char *masked = sqlalc_url_render(url, 1);
+        sqlalc__error_prefix("cannot connect to %s", masked ? masked : "(ODBC URL)");
+        sqlalc_free(masked);
+        int code = sqlalc_error_last()->code;
+        SQLFreeHandle(SQL_HANDLE_DBC, c->dbc);
+        c->dbc = NULL;
+        odbc_close(c);
+        return code == SQLALC_ERR_DISCONNECT ? SQLALC_ERR_OPERATIONAL : code;
+    }
+    SQLSetConnectAttr(c->dbc, SQL_ATTR_AUTOCOMMIT, (SQLPOINTER)SQL_AUTOCOMMIT_ON, 0);
+    *out = c;
+    return SQLALC_OK;
+}
+
+static int odbc_ping(void *p)
+{
+    odbc_conn *c = p;
+    SQLUINTEGER dead = SQL_CD_FALSE;
+    SQLRETURN r = SQLGetConnectAttr(c->dbc, SQL_ATTR_CONNECTION_DEAD, &dead, 0, NULL);
+    if (SQL_SUCCEEDED(r) && dead == SQL_CD_TRUE)
+        return sqlalc_error_set_full(SQLALC_ERR_DISCONNECT, "08S01", 0, "ODBC connection is dead");
+    return SQLALC_OK;
+}
+
+static int odbc_exec_simple(void *p, const char *sql)
+{
+    odbc_conn *c = p;
+    SQLHSTMT h;
+    if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h)))
+        return DBC_DIAG(c, SQL_ERROR, "allocate statement");
+    SQLRETURN r = SQLExecDirect(h, (SQLCHAR *)sql, SQL_NTS);
+    int rc = SQLALC_OK;
+    if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA)
+        rc = diag(SQL_HANDLE_STMT, h, r, sql, c->sqlite);
+    SQLFreeHandle(SQL_HANDLE_STMT, h);
+    return rc;
+}
+
+static void odbc_finalize(void *p)
+{
+    odbc_stmt *s = p;
+    if (!s)
+        return;
+    if (s->h)
+        SQLFreeHandle(SQL_HANDLE_STMT, s->h);
+    for (int i = 0; i < s->nparams; i++)
+        sqlalc_free(s->params[i].buf);
+    for (int i = 0; s->cols && i < s->ncols; i++)
+        sqlalc_free(s->cols[i].buf);
+    sqlalc_free(s->params);
+    sqlalc_free(s->cols);
+    sqlalc_free(s);
+}
+
+static int odbc_prepare(void *p, const char *sql, size_t len, int nparams, void **out)
+{
+    odbc_conn *c = p;
+    *out = NULL;
+    odbc_stmt *s = sqlalc__calloc(1, sizeof *s);
+    if (!s)
+        return SQLALC_ERR_NOMEM;
+    s->conn = c;
+    s->ncols = -1;
+    if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &s->h))) {
+        sqlalc_free(s);
+        return DBC_DIAG(c, SQL_ERROR, "allocate statement");
+    }
+    SQLRETURN r = SQLPrepare(s->h, (SQLCHAR *)sql, (SQLINTEGER)len);
+    if (!SQL_SUCCEEDED(r)) {
+        int rc = STMT_DIAG(s, r, "prepare");
+        odbc_finalize(s);
+        return rc;
+    }
+    if (nparams < 0) {
+        SQLSMALLINT n = 0;
+        SQLNumParams(s->h, &n);
+        nparams = n;
+    }
+    s->nparams = nparams;
+    if (nparams && !(s->params = sqlalc__calloc((size_t)nparams, sizeof *s->params))) {
+        odbc_finalize(s);
+        return SQLALC_ERR_NOMEM;
+    }
+    *out = s;
+    return SQLALC_OK;
+}
+
+static int odbc_bind(void *p, int idx, const sqlalc_value *v)
+{
+    odbc_stmt *s = p;
+    if (idx < 0 || idx >= s->nparams)
+        return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "parameter %d out of range", idx + 1);
+    odbc_param *pa = &s->params[idx];
+    SQLUSMALLINT n = (SQLUSMALLINT)(idx + 1);
+    SQLRETURN r;
+    switch (v->type) {
+    case SQLALC_V_NULL:
+        pa->ind = SQL_NULL_DATA;
+        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 1, 0, NULL, 0, &pa->ind);
+        break;
+    case SQLALC_V_INT:
+        pa->i = v->u.i;
+        pa->ind = 0;
+        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_SBIGINT, SQL_BIGINT, 0, 0, &pa->i, 0, &pa->ind);
+        break;
+    case SQLALC_V_BOOL:
+        pa->bit = v->u.i != 0;
+        pa->ind = 0;
+        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_BIT, SQL_BIT, 0, 0, &pa->bit, 0, &pa->ind);
+        break;
+    case SQLALC_V_FLOAT:
+        pa->f = v->u.f;
+        pa->ind = 0;
+        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, &pa->f, 0, &pa->ind);
+        break;
+    default: {
+        size_t len = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        if (sqlalc__grow((void **)&pa->buf, &pa->cap, len + 1, 1))
+            return SQLALC_ERR_NOMEM;
+        memcpy(pa->buf, v->u.s.p, len);
+        pa->buf[len] = 0;
+        pa->ind = (SQLLEN)len;
+        int blob = v->type == SQLALC_V_BLOB;
+        SQLSMALLINT sqltype = blob ? SQL_LONGVARBINARY : (len > 4000 ? SQL_LONGVARCHAR : SQL_VARCHAR);
+        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, blob ? SQL_C_BINARY : SQL_C_CHAR, sqltype,
+                             len ? len : 1, 0, pa->buf, (SQLLEN)len, &pa->ind);
+    }
+    }
+    return SQL_SUCCEEDED(r) ? SQLALC_OK : STMT_DIAG(s, r, "bind");
+}
+
+static void classify(odbc_col *col)
+{
+    switch (col->sqltype) {
+    case SQL_TINYINT:
+    case SQL_SMALLINT:
+    case SQL_INTEGER:
+    case SQL_BIGINT: col->vtype = SQLALC_V_INT; col->ctype = SQL_C_SBIGINT; break;
+    case SQL_REAL:
+    case SQL_FLOAT:
+    case SQL_DOUBLE: col->vtype = SQLALC_V_FLOAT; col->ctype = SQL_C_DOUBLE; break;
+    case SQL_BIT: col->vtype = SQLALC_V_BOOL; col->ctype = SQL_C_BIT; break;
+    case SQL_BINARY:
+    case SQL_VARBINARY:
+    case SQL_LONGVARBINARY: col->vtype = SQLALC_V_BLOB; col->ctype = SQL_C_BINARY; break;
+    case SQL_NUMERIC:
+    case SQL_DECIMAL: col->vtype = SQLALC_V_NUMERIC; col->ctype = SQL_C_CHAR; break;
+    case SQL_TYPE_DATE: col->vtype = SQLALC_V_DATE; col->ctype = SQL_C_CHAR; break;
+    case SQL_TYPE_TIME: col->vtype = SQLALC_V_TIME; col->ctype = SQL_C_CHAR; break;
+    case SQL_TYPE_TIMESTAMP: col->vtype = SQLALC_V_DATETIME; col->ctype = SQL_C_CHAR; break;
+    case SQL_GUID: col->vtype = SQLALC_V_UUID; col->ctype = SQL_C_CHAR; break;
+    default: col->vtype = SQLALC_V_TEXT; col->ctype = SQL_C_CHAR; break;
+    }
+}
+
+static int describe(odbc_stmt *s)
+{
+    SQLSMALLINT n = 0;
+    SQLRETURN r = SQLNumResultCols(s->h, &n);
+    if (!SQL_SUCCEEDED(r))
+        return STMT_DIAG(s, r, "describe result");
+    s->ncols = n;
+    if (!n)
+        return SQLALC_OK;
+    s->cols = sqlalc__calloc((size_t)n, sizeof *s->cols);
+    if (!s->cols)
+        return SQLALC_ERR_NOMEM;
+    for (int i = 0; i < n; i++) {
+        odbc_col *col = &s->cols[i];
+        SQLSMALLINT namelen = 0, dec = 0, nullable = 0;
+        SQLULEN size = 0;
+        r = SQLDescribeCol(s->h, (SQLUSMALLINT)(i + 1), (SQLCHAR *)col->name, sizeof col->name, &namelen,
+                           &col->sqltype, &size, &dec, &nullable);
+        if (!SQL_SUCCEEDED(r))
+            return STMT_DIAG(s, r, "describe column");
+        classify(col);
+    }
+    return SQLALC_OK;
+}
+
+static int odbc_step(void *p)
+{
+    odbc_stmt *s = p;
+    SQLRETURN r;
+    if (!s->executed) {
+        r = SQLExecute(s->h);
+        if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA)
+            return STMT_DIAG(s, r, "execute");
+        s->executed = 1;
+        s->rowcount = -1;
+        if (s->ncols < 0) {
+            int rc = describe(s);
+            if (rc)
+                return rc;
+        }
+        if (s->ncols == 0) {
+            SQLLEN rc = -1;
+            SQLRowCount(s->h, &rc);
+            s->rowcount = rc;
+            s->done = 1;
+            return SQLALC_DONE;
+        }
+    }
+    if (s->done)
+        return SQLALC_DONE;
+    r = SQLFetch(s->h);
+    s->row_loaded = 0;
+    if (r == SQL_NO_DATA) {
+        s->done = 1;
+        SQLCloseCursor(s->h);
+        return SQLALC_DONE;
+    }
+    if (!SQL_SUCCEEDED(r))
+        return STMT_DIAG(s, r, "fetch");
+    return SQLALC_ROW;
+}
+
+static int odbc_reset(void *p)
+{
+    odbc_stmt *s = p;
+    if (s->executed && !s->done && s->ncols > 0)
+        SQLCloseCursor(s->h);
+    SQLFreeStmt(s->h, SQL_CLOSE);
+    s->executed = 0;
+    s->done = 0;
+    s->row_loaded = 0;
+    return SQLALC_OK;
+}
+
+static int odbc_column_count(void *p)
+{
+    odbc_stmt *s = p;
+    if (s->ncols < 0 && describe(s) != SQLALC_OK)
+        return 0;
+    return s->ncols;
+}
+
+static const char *odbc_column_name(void *p, int i)
+{
+    odbc_stmt *s = p;
+    return (i >= 0 && i < s->ncols) ? s->cols[i].name : NULL;
+}
+
+static const char *odbc_column_decltype(void *p, int i)
+{
+    (void)p;
+    (void)i;
+    return NULL;
+}
+
+/* Read a variable-length column whole, growing the buffer as needed. */
+static int get_var(odbc_stmt *s, int i, odbc_col *col, SQLSMALLINT ctype, SQLLEN *total)
+{
+    size_t got = 0;
+    int text = ctype == SQL_C_CHAR;
+    if (!col->buf && sqlalc__grow((void **)&col->buf, &col->cap, 256, 1))
+        return SQLALC_ERR_NOMEM;
+    for (;;) {
+        SQLLEN ind = 0;
+        SQLRETURN r = SQLGetData(s->h, (SQLUSMALLINT)(i + 1), ctype, col->buf + got, (SQLLEN)(col->cap - got), &ind);
+        if (r == SQL_NO_DATA)
+            break;
+        if (!SQL_SUCCEEDED(r))
+            return STMT_DIAG(s, r, "read column");
+        if (ind == SQL_NULL_DATA) {
+            *total = SQL_NULL_DATA;
+            return SQLALC_OK;
+        }
+        size_t room = col->cap - got - (text ? 1 : 0);
+        if (r == SQL_SUCCESS_WITH_INFO && (ind == SQL_NO_TOTAL || (size_t)ind > room)) {
+            got += room;
+            size_t want = ind == SQL_NO_TOTAL ? col->cap * 2 : got + (size_t)ind - room + 1;
+            if (sqlalc__grow((void **)&col->buf, &col->cap, want + 1, 1))
+                return SQLALC_ERR_NOMEM;
+            continue;
+        }
+        got += (size_t)ind;
+        break;
+    }
+    if (text)
+        col->buf[got] = 0;
+    *total = (SQLLEN)got;
+    return SQLALC_OK;
+}
+
+static int load_row(odbc_stmt *s)
+{
+    for (int i = 0; i < s->ncols; i++) {
+        odbc_col *col = &s->cols[i];
+        SQLLEN ind = 0;
+        SQLRETURN r = SQL_SUCCESS;
+        col->val.type = col->vtype;
+        switch (col->ctype) {
+        case SQL_C_SBIGINT: {
+            SQLBIGINT v = 0;
+            r = SQLGetData(s->h, (SQLUSMALLINT)(i + 1), SQL_C_SBIGINT, &v, 0, &ind);
+            col->val.u.i = v;
+            break;
+        }
+        case SQL_C_DOUBLE: {
+            double v = 0;
+            r = SQLGetData(s->h, (SQLUSMALLINT)(i + 1), SQL_C_DOUBLE, &v, 0, &ind);
+            col->val.u.f = v;
+            break;
+        }
+        case SQL_C_BIT: {
+            unsigned char v = 0;
+            r = SQLGetData(s->h, (SQLUSMALLINT)(i + 1), SQL_C_BIT, &v, 0, &ind);
+            col->val.u.i = v != 0;
+            break;
+        }
+        default: {
+            int rc = get_var(s, i, col, col->ctype, &ind);
+            if (rc)
+                return rc;
+            col->val.u.s.p = col->buf;
+            col->val.u.s.len = ind == SQL_NULL_DATA ? 0 : (size_t)ind;
+        }
+        }
+        if (!SQL_SUCCEEDED(r))
+            return STMT_DIAG(s, r, "read column");
+        if (ind == SQL_NULL_DATA)
+            col->val.type = SQLALC_V_NULL;
+    }
+    s->row_loaded = 1;
+    return SQLALC_OK;
+}
+
+static int odbc_column_value(void *p, int i, sqlalc_value *out)
+{
+    odbc_stmt *s = p;
+    if (!s->row_loaded) {
+        int rc = load_row(s);
+        if (rc)
+            return rc;
+    }
+    *out = s->cols[i].val;
+    return SQLALC_OK;
+}
+
+static int64_t odbc_rowcount(void *p)
+{
+    odbc_stmt *s = p;
+    return s->done ? (int64_t)s->rowcount : -1;
+}
+
+static int odbc_last_insert_id(void *p, int64_t *out)
+{
+    odbc_conn *c = p;
+    const char *sql = c->sqlite ? "SELECT last_insert_rowid()" : c->mssql ? "SELECT CAST(@@IDENTITY AS BIGINT)"
+                                                                          : "SELECT lastval()";
+    SQLHSTMT h;
+    if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h)))
+        return DBC_DIAG(c, SQL_ERROR, "allocate statement");
+    SQLBIGINT v = 0;
+    SQLLEN ind = 0;
+    SQLRETURN r = SQLExecDirect(h, (SQLCHAR *)sql, SQL_NTS);
+    if (SQL_SUCCEEDED(r))
+        r = SQLFetch(h);
+    if (SQL_SUCCEEDED(r))
+        r = SQLGetData(h, 1, SQL_C_SBIGINT, &v, 0, &ind);
+    int rc = SQLALC_OK;
+    if (!SQL_SUCCEEDED(r))
+        rc = r == SQL_NO_DATA ? sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "no inserted row id is known")
+                              : diag(SQL_HANDLE_STMT, h, r, "last insert id", c->sqlite);
+    else if (ind == SQL_NULL_DATA)
+        rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "no inserted row id is known on this connection");
+    SQLFreeHandle(SQL_HANDLE_STMT, h);
+    if (rc == SQLALC_OK)
+        *out = (int64_t)v;
+    return rc;
+}
+
+static int odbc_begin(void *p)
+{
+    odbc_conn *c = p;
+    SQLRETURN r = SQLSetConnectAttr(c->dbc, SQL_ATTR_AUTOCOMMIT, (SQLPOINTER)SQL_AUTOCOMMIT_OFF, 0);
+    if (!SQL_SUCCEEDED(r))
+        return DBC_DIAG(c, r, "begin");
+    c->in_tx = 1;
+    return SQLALC_OK;
+}
+
+static int end_tx(odbc_conn *c, SQLSMALLINT how)
+{
+    SQLRETURN r = SQLEndTran(SQL_HANDLE_DBC, c->dbc, how);
+    int rc = SQL_SUCCEEDED(r) ? SQLALC_OK : DBC_DIAG(c, r, how == SQL_COMMIT ? "commit" : "rollback");
+    SQLSetConnectAttr(c->dbc, SQL_ATTR_AUTOCOMMIT, (SQLPOINTER)SQL_AUTOCOMMIT_ON, 0);
+    c->in_tx = 0;
+    return rc;
+}
+
+static int odbc_commit(void *p) { return end_tx(p, SQL_COMMIT); }
+static int odbc_rollback(void *p) { return end_tx(p, SQL_ROLLBACK); }
+
+static int sp(odbc_conn *c, const char *std, const char *mssql, const char *name)
+{
+    char sql[160];
+    if (c->mssql && !mssql)
+        return SQLALC_OK;  /* SQL Server has no RELEASE: the savepoint simply ends with the transaction */
+    snprintf(sql, sizeof sql, "%s %s", c->mssql ? mssql : std, name);
+    return odbc_exec_simple(c, sql);
+}
+
+static int odbc_savepoint(void *p, const char *name) { return sp(p, "SAVEPOINT", "SAVE TRANSACTION", name); }
+static int odbc_release(void *p, const char *name) { return sp(p, "RELEASE SAVEPOINT", NULL, name); }
+static int odbc_rollback_to(void *p, const char *name)
+{
+    return sp(p, "ROLLBACK TO SAVEPOINT", "ROLLBACK TRANSACTION", name);
+}
+
+const sqlalc_driver sqlalc__driver_odbc = {
+    .version = SQLALC_DRIVER_VERSION,
+    .name = "odbc",
+    .default_dialect = "mssql",
+    .paramstyle = SQLALC_PARAMSTYLE_QMARK,
+    .connect = odbc_connect,
+    .close = odbc_close,
+    .ping = odbc_ping,
+    .exec_simple = odbc_exec_simple,
+    .prepare = odbc_prepare,
+    .bind = odbc_bind,
+    .step = odbc_step,
+    .reset = odbc_reset,
+    .finalize = odbc_finalize,
+    .column_count = odbc_column_count,
+    .column_name = odbc_column_name,
+    .column_decltype = odbc_column_decltype,
+    .column_value = odbc_column_value,
+    .column_int64 = NULL,
+    .rowcount = odbc_rowcount,
+    .last_insert_id = odbc_last_insert_id,
+    .begin = odbc_begin,
+    .commit = odbc_commit,
+    .rollback = odbc_rollback,
+    .savepoint = odbc_savepoint,
+    .release_savepoint = odbc_release,
+    .rollback_to_savepoint = odbc_rollback_to,
+    .exec_batch = NULL,
+};
