@@ -337,6 +337,39 @@ static void test_shape_cache(void **state)
     sqlalc_stmt_free(i3);
 }
 
+/* The lesson's SQL Expressions, printed as SQLAlchemy's str(expr) does. */
+static void test_expression_display(void **state)
+{
+    (void)state;
+    static const char *const cols[] = { "id", "name", NULL };
+    static struct sqlalc_type *const types[] = { &fx_int, &fx_str };
+    sqlalc_table *ex = fx_table("example", cols, types);
+    struct { sqlalc_expr *e; const char *want; } cases[] = {
+        { sqlalc_eq(fx_c(ex, "id"), sqlalc_int(5)), "example.id = :id_1" },
+        { sqlalc_ne(fx_c(ex, "id"), sqlalc_int(5)), "example.id != :id_1" },
+        { sqlalc_gt(fx_c(ex, "id"), sqlalc_int(5)), "example.id > :id_1" },
+        { sqlalc_or(sqlalc_gt(fx_c(ex, "id"), sqlalc_int(5)), sqlalc_lt(fx_c(ex, "id"), sqlalc_int(2))),
+          "example.id > :id_1 OR example.id < :id_2" },
+        { sqlalc_eq(fx_c(ex, "name"), sqlalc_null()), "example.name IS NULL" },
+        { sqlalc_add(fx_c(ex, "id"), sqlalc_int(5)), "example.id + :id_1" },
+        { sqlalc_add(fx_c(ex, "name"), sqlalc_text("some name")), "example.name || :name_1" },
+        { sqlalc_in(fx_c(ex, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
+          "example.id IN (:id_1_1, :id_1_2, :id_1_3)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = sqlalc_expr_sql(cases[i].e, NULL);
+        assert_string_equal(s, cases[i].want);
+        sqlalc_free(s);
+        sqlalc_expr_free(cases[i].e);
+    }
+    sqlalc_expr *e = sqlalc_add(fx_c(ex, "name"), sqlalc_text("x"));
+    char *s = sqlalc_expr_sql(e, MSSQL);
+    assert_string_equal(s, "example.name + :name_1");
+    sqlalc_free(s);
+    sqlalc_expr_free(e);
+    fx_free(ex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_quoting_and_schema),
         cmocka_unit_test(test_shared_across_threads_safe_cache),
         cmocka_unit_test(test_shape_cache),
+        cmocka_unit_test(test_expression_display),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

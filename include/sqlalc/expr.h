@@ -325,6 +325,10 @@ SQLALC_API const char *sqlalc_stmt_sql(sqlalc_stmt *stmt, const sqlalc_dialect *
  * frees with sqlalc_free().  Never send it to a database. */
 SQLALC_API char *sqlalc_stmt_sql_literal(sqlalc_stmt *stmt, const sqlalc_dialect *d);
 
+/* The display form of a lone expression (SQLAlchemy's str(expr)), e.g.
+ * "example.id = :id_1".  e is borrowed; free the string with sqlalc_free(). */
+SQLALC_API char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d);
+
 typedef struct sqlalc_compiled sqlalc_compiled;
 /* Parameter styles for sqlalc_compile: SQLALC_PARAMSTYLE_* of plugin.h or 0
  * for the named display form. */

@@ -1884,3 +1884,38 @@ char *sqlalc_stmt_sql_literal(sqlalc_stmt *stmt, const sqlalc_dialect *d)
     sqlalc_compiled_free(c);
     return s;
 }
+
+char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
+{
+    if (!e) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_expr_sql: NULL expression");
+        return NULL;
+    }
+    if (sqlalc__is_stmt_kind(e->kind)) {
+        struct sqlalc_compiled *c;
+        if (sqlalc__compile((sqlalc_expr *)e, d, 0, 0, 0, &c))
+            return NULL;
+        char *s = c->sql;
+        c->sql = NULL;
+        sqlalc_compiled_free(c);
+        return s;
+    }
+    if (!d)
+        d = &sqlalc__default_dialect;
+    sqlalc_compiler c;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.h = d->compile;
+    c.cur = &c.body;
+    render(&c, e, P_NONE, 0, NULL);
+    char *s = NULL;
+    if (!c.err && !c.body.buf.oom && !c.names.oom)
+        s = sqlalc_buf_detach(&c.body.buf);
+    else if (!c.err)
+        sqlalc__oom();
+    seg_free(&c.body);
+    for (int i = 0; i < c.nctes; i++)
+        seg_free(&c.ctes[i].s);
+    sqlalc_buf_free(&c.names);
+    return s;
+}
