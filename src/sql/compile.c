@@ -1240,7 +1240,31 @@ static void limit_generic(sqlalc_compiler *c, const sqlalc_value *limit, const s
     }
 }
 
-static void render_order(sqlalc_compiler *c, const exprvec *order, int names_only)
+/* ORDER BY item: a label of the column list is referred to by its name,
+ * as SQLAlchemy does ("ORDER BY goals DESC"). */
+static void render_order_item(sqlalc_compiler *c, const sqlalc_expr *e, const exprvec *cols)
+{
+    if (e->kind == NK_UNARY) {
+        const struct unop *u = (const struct unop *)e;
+        if (u->op == UOP_ASC || u->op == UOP_DESC || u->op == UOP_NULLS_FIRST || u->op == UOP_NULLS_LAST) {
+            render_order_item(c, u->e, cols);
+            if ((u->op == UOP_NULLS_FIRST || u->op == UOP_NULLS_LAST) && !c->h->has_nulls_order)
+                sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "NULLS FIRST / NULLS LAST");
+            puts_(c, u->op == UOP_ASC ? " ASC" : u->op == UOP_DESC ? " DESC"
+                     : u->op == UOP_NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+            return;
+        }
+    }
+    if (e->kind == NK_LABEL && cols)
+        for (size_t i = 0; i < cols->n; i++)
+            if (cols->v[i] == e) {
+                ident(c, ((const struct label *)e)->name);
+                return;
+            }
+    render(c, e, P_COMMA, 0, NULL);
+}
+
+static void render_order(sqlalc_compiler *c, const exprvec *order, int names_only, const exprvec *cols)
 {
     if (!order->n)
         return;
@@ -1265,7 +1289,7 @@ static void render_order(sqlalc_compiler *c, const exprvec *order, int names_onl
                 continue;
             }
         }
-        render(c, e, P_COMMA, 0, NULL);
+        render_order_item(c, e, cols);
     }
 }
 
@@ -1401,7 +1425,7 @@ static void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
         PUTS(c, " \nHAVING ");
         render(c, s->having, P_ASBOOL, 0, NULL);
     }
-    render_order(c, &s->order, 0);
+    render_order(c, &s->order, 0, &s->cols);
     render_limit(c, s->order.n > 0, s->has_limit ? &s->limit : NULL, s->has_offset ? &s->offset : NULL, top);
     if (s->for_update && c->h->has_for_update) {
         puts_(c, s->for_update & SQLALC_FOR_SHARE ? " FOR SHARE" : " FOR UPDATE");
@@ -1430,7 +1454,7 @@ static void render_compound(sqlalc_compiler *c, const struct compound *k, int mo
         if (grp)
             putc_(c, ')');
     }
-    render_order(c, &k->order, 1);
+    render_order(c, &k->order, 1, NULL);
     render_limit(c, k->order.n > 0, k->has_limit ? &k->limit : NULL, k->has_offset ? &k->offset : NULL, 0);
 }
 
