@@ -36,7 +36,7 @@ static sqlalc_stmt *build(void)
                                       sqlalc_or(sqlalc_in(fx_c(user, "id"),
                                                           SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
                                                 sqlalc_like(fx_c(user, "name"), sqlalc_text("a%"), 0))),
-                        sqlalc_join(sqlalc_tbl(user), sqlalc_tbl(address), SQLALC_JOIN_INNER)),
+                        sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_INNER)),
                     SQLALC_EXPRS(fx_c(user, "name"))),
                 sqlalc_gt(sqlalc_count(fx_c(address, "id")), sqlalc_int(1))),
             SQLALC_EXPRS(sqlalc_desc(fx_c(user, "name")))),

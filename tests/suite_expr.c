@@ -155,17 +155,17 @@ static void test_join_group_having(void **state)
 {
     (void)state;
     sqlalc_stmt *q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id")))),
-                                        sqlalc_join(sqlalc_tbl(user), sqlalc_tbl(address), SQLALC_JOIN_INNER));
+                                        sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_INNER));
     q = sqlalc_group_by(q, SQLALC_EXPRS(fx_c(user, "name")));
     q = sqlalc_having(q, sqlalc_gt(sqlalc_count(fx_c(address, "id")), sqlalc_int(1)));
     q = sqlalc_order_by(q, SQLALC_EXPRS(fx_c(user, "name")));
     assert_string_equal(col0(q, NULL), "jack,wendy");
     /* LEFT OUTER JOIN finds the user without addresses. */
     q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(address, "id"), sqlalc_null())),
-                           sqlalc_join(sqlalc_tbl(user), sqlalc_tbl(address), SQLALC_JOIN_LEFT));
+                           sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_LEFT));
     assert_string_equal(col0(q, NULL), "O'Brien");
     /* Self-join through an alias. */
-    sqlalc_expr *u2 = sqlalc_alias(sqlalc_tbl(user), "u2");
+    sqlalc_expr *u2 = sqlalc_alias(sqlalc_table_expr(user), "u2");
     q = sqlalc_select(SQLALC_COLS(sqlalc_ac(u2, "name")), sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_text("jack")),
                                                                   sqlalc_eq(sqlalc_ac(u2, "id"), sqlalc_add(fx_c(user, "id"), sqlalc_int(1)))));
     assert_string_equal(col0(q, NULL), "wendy");
@@ -216,7 +216,7 @@ static void test_subqueries(void **state)
     sqlalc_stmt *q = sqlalc_order_by(
         sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_scalar_subquery(sqlalc_select(SQLALC_COLS(sqlalc_count(fx_c(address, "id"))),
                                                                        sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id")))))),
-                           sqlalc_tbl(user)),
+                           sqlalc_table_expr(user)),
         SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "2,2,1,0");
     q = sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
@@ -230,7 +230,7 @@ static void test_subqueries(void **state)
     sqlalc_expr *sq = sqlalc_subquery(sqlalc_group_by(sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"), sqlalc_label(sqlalc_count_star(), "cnt"))),
                                                       SQLALC_EXPRS(fx_c(address, "user_id"))), "sq");
     q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(sqlalc_ac(sq, "cnt"), sqlalc_int(1))),
-                           sqlalc_join_on(sqlalc_tbl(user), sqlalc_expr_ref(sq), sqlalc_eq(fx_c(user, "id"), sqlalc_ac(sq, "user_id")),
+                           sqlalc_join_on(sqlalc_table_expr(user), sqlalc_expr_ref(sq), sqlalc_eq(fx_c(user, "id"), sqlalc_ac(sq, "user_id")),
                                           SQLALC_JOIN_INNER));
     assert_string_equal(col0(q, NULL), "mary");
     sqlalc_expr_free(sq);

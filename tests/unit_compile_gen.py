@@ -117,7 +117,7 @@ def SQLALC_KV(c, v): return (c, v)
 def SQLALC_KVS(*a): return list(a)
 def SQLALC_NAMES(*a): return list(a)
 def sqlalc_c(t, n): return t.c[n]
-def sqlalc_tbl(t): return t
+def sqlalc_table_expr(t): return t
 def sqlalc_expr_ref(x): return x
 def sqlalc_int(v): return Lit(v)
 sqlalc_float = sqlalc_text = sqlalc_int

@@ -102,7 +102,7 @@ static void test_unsupported_is_a_compile_error(void **state)
     sqlalc_stmt_free(q);
 
     /* A statement-only node used as an expression. */
-    q = sqlalc_select(SQLALC_COLS(sqlalc_tbl(user)));
+    q = sqlalc_select(SQLALC_COLS(sqlalc_table_expr(user)));
     expect_error(q, SQLITE, SQLALC_ERR_ARGUMENT, "expression");
     sqlalc_stmt_free(q);
 }

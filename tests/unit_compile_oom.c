@@ -32,7 +32,7 @@ static sqlalc_stmt *build_nested(void)
         sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"), sqlalc_label(sqlalc_count_star(), "n")),
                       sqlalc_like(fx_c(address, "email"), sqlalc_text("%@x"), '/')),
         "counts");
-    sqlalc_expr *u2 = sqlalc_alias(sqlalc_tbl(user), "u2");
+    sqlalc_expr *u2 = sqlalc_alias(sqlalc_table_expr(user), "u2");
     sqlalc_stmt *q = sqlalc_select(
         SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id")), sqlalc_ac(cte, "n"),
                     sqlalc_ac(u2, "name"),
@@ -47,7 +47,7 @@ static sqlalc_stmt *build_nested(void)
                   sqlalc_and(sqlalc_ilike(fx_c(user, "name"), sqlalc_text("a%"), 0),
                              sqlalc_not(sqlalc_between(fx_c(user, "id"), sqlalc_int(5), sqlalc_int(9)))),
                   sqlalc_exists(sqlalc_select(SQLALC_NOEXPRS, sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))));
-    q = sqlalc_select_from(q, sqlalc_join(sqlalc_tbl(user), sqlalc_tbl(address), SQLALC_JOIN_LEFT));
+    q = sqlalc_select_from(q, sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_LEFT));
     q = sqlalc_where(q, sqlalc_eq(sqlalc_ac(cte, "user_id"), fx_c(user, "id")));
     q = sqlalc_where(q, sqlalc_eq(sqlalc_ac(u2, "id"), fx_c(user, "id")));
     q = sqlalc_group_by(q, SQLALC_EXPRS(fx_c(user, "name")));
@@ -166,7 +166,7 @@ static void test_null_argument_propagates(void **state)
     assert_null(q);
     assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "sqlalc_text"));
-    sqlalc_expr *j = sqlalc_join(sqlalc_tbl(user), sqlalc_tbl(order), SQLALC_JOIN_INNER);
+    sqlalc_expr *j = sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(order), SQLALC_JOIN_INNER);
     assert_null(j);
     assert_non_null(strstr(sqlalc_errmsg(), "no foreign key"));
     assert_null(sqlalc_ac(sqlalc_alias(NULL, "x"), "id"));

@@ -75,8 +75,8 @@ typedef struct sqlalc_names {
 /* Leaves: tables as FROM items, values, constants                     */
 /* ------------------------------------------------------------------ */
 
-/* A new reference to a table as a FROM item (join operand, select_from). */
-SQLALC_API sqlalc_expr *sqlalc_tbl(sqlalc_table *t);
+/* Tables: sqlalc_c(table, "col") gives a column, sqlalc_table_expr(table)
+ * the table as a FROM item (join operand, select_from); see schema.h. */
 
 /* Bound literal values (each becomes a parameter named after what it is
  * compared with, as SQLAlchemy does: id_1, name_2, param_1 …). */

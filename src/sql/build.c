@@ -33,15 +33,6 @@ static int exprs_ok(sqlalc_exprs l)
 
 /* ---- leaves ---- */
 
-sqlalc_expr *sqlalc_tbl(sqlalc_table *t)
-{
-    if (!t) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_tbl: NULL table");
-        return NULL;
-    }
-    return sqlalc_expr_ref(&t->base);
-}
-
 static int is_text_kind(sqlalc_vtype t)
 {
     return t == SQLALC_V_TEXT || t == SQLALC_V_BLOB || t == SQLALC_V_NUMERIC ||
