@@ -321,6 +321,23 @@ static void test_overrides_and_cache(void **state)
     sqlalc_stmt_free(q);
 }
 
+/* An expanding IN: the list is given at execution, one entry per value. */
+static void test_expanding_in(void **state)
+{
+    (void)state;
+    sqlalc_stmt *q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_in_expanding(fx_c(user, "id"), "ids")),
+                                     SQLALC_EXPRS(fx_c(user, "id")));
+    sqlalc_stmt_ref(q);
+    assert_string_equal(col0(q, SQLALC_PARAMS(SQLALC_P_INT("ids", 4), SQLALC_P_INT("ids", 2))), "wendy,O'Brien");
+    sqlalc_stmt_ref(q);
+    assert_string_equal(col0(q, SQLALC_PARAMS(SQLALC_P_INT("ids", 3))), "mary");
+    sqlalc_result *res = NULL;
+    assert_code(sqlalc_execute(conn, q, NULL, &res), SQLALC_ERR_PROGRAMMING);
+    assert_string_equal(sqlalc_stmt_sql(q, NULL),
+                        "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN (__[POSTCOMPILE_ids]) ORDER BY \"user\".id");
+    sqlalc_stmt_free(q);
+}
+
 static void test_engine_execute_and_many_update(void **state)
 {
     (void)state;
@@ -458,6 +475,7 @@ int main(void)
         cmocka_unit_test_setup(test_upsert, load),
         cmocka_unit_test_setup(test_overrides_and_cache, load),
         cmocka_unit_test_setup(test_engine_execute_and_many_update, load),
+        cmocka_unit_test_setup(test_expanding_in, load),
         cmocka_unit_test_setup(test_split_multirow_insert, load),
         cmocka_unit_test(test_schema_api_tables),
     };

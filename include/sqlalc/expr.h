@@ -141,8 +141,11 @@ SQLALC_API sqlalc_expr *sqlalc_in_values(sqlalc_expr *a, const sqlalc_value *val
 /* IN / NOT IN over a subquery. */
 SQLALC_API sqlalc_expr *sqlalc_in_select(sqlalc_expr *a, sqlalc_stmt *sub);
 SQLALC_API sqlalc_expr *sqlalc_notin_select(sqlalc_expr *a, sqlalc_stmt *sub);
-/* An "expanding" IN whose list is the parameter `name`, given at execution
- * as parameters name_1 … name_n (display form: IN (__[POSTCOMPILE_name])). */
+/* An "expanding" IN whose list is the parameter `name`: at execution, each
+ * override named `name` is one value, in order (none: the empty list), e.g.
+ * SQLALC_PARAMS(SQLALC_P_INT("ids", 4), SQLALC_P_INT("ids", 2)).  Display
+ * form: IN (__[POSTCOMPILE_name]); sqlalc_compile() in a positional style
+ * reports SQLALC_ERR_NOT_SUPPORTED since the values decide the SQL. */
 SQLALC_API sqlalc_expr *sqlalc_in_expanding(sqlalc_expr *a, const char *name);
 
 /* LIKE family; escape is the ESCAPE character or 0 for none.  ILIKE is

@@ -64,9 +64,13 @@ static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqla
         if (!n)
             return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
                                     "execute: parameter %zu has no name (statements take named values)", k);
-        size_t i;
-        for (i = 0; i < c->nparams && strcmp(c->names + c->params[i].name_off, n); i++)
-            ;
+        size_t i, nl = strlen(n);
+        for (i = 0; i < c->nparams; i++) {
+            const char *pn = c->names + c->params[i].name_off;
+            /* "ids" feeds the expanded ids_1, ids_2 … of an expanding IN. */
+            if (!strcmp(pn, n) || (c->literal_values && !strncmp(pn, n, nl) && pn[nl] == '_'))
+                break;
+        }
         if (i == c->nparams)
             return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'", n);
     }
@@ -202,6 +206,18 @@ int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *ov
     }
     const struct sqlalc_compiled *c;
     int rc = sqlalc__stmt_compiled(stmt, d, style, &c);
+    if (rc == SQLALC__NEEDS_EXPAND) {
+        /* An expanding IN: its values (overrides of that name) shape the SQL. */
+        struct sqlalc_compiled *x;
+        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides, &x);
+        if (rc == SQLALC__NEEDS_EXPAND)
+            rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
+        if (rc)
+            return rc;
+        rc = run_compiled(conn, x, overrides, out);
+        sqlalc_compiled_free(x);
+        return rc;
+    }
     if (rc)
         return rc;
     return run_compiled(conn, c, overrides, out);

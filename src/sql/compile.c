@@ -60,6 +60,7 @@ struct sqlalc_compiler {
     int any_recursive;
     int err;
     int literal_values;
+    const sqlalc_params *expand;  /* values of expanding IN parameters (by repeated name) */
     /* Identifier pointer -> needs quoting, memoised per compile (the same
      * table and column names recur; the reserved-word lookup is costly). */
     struct { const char *p; int q; } qmemo[32];
@@ -367,8 +368,9 @@ static void render_bind(sqlalc_compiler *c, const struct bind *b, const sqlalc_e
 {
     if (b->expanding) {
         if (c->style != 0) {
-            sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED,
-                                  "an expanding IN parameter needs its values: use sqlalc_in_values");
+            /* Values arrive at execution: the caller compiles again with them. */
+            if (!c->err)
+                c->err = SQLALC__NEEDS_EXPAND;
             return;
         }
         PUTS(c, "(__[POSTCOMPILE_");
@@ -477,12 +479,37 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         putc_(c, ')');
         return;
     }
-    if (r->kind == NK_BIND) {
+    size_t nexp = 0;
+    if (r->kind == NK_BIND && ((const struct bind *)r)->expanding && c->expand && c->style != 0) {
+        /* An expanding parameter with its values: one placeholder each. */
+        const char *nm = ((const struct bind *)r)->name;
+        for (size_t i = 0; i < c->expand->count; i++)
+            nexp += c->expand->items[i].name && !strcmp(c->expand->items[i].name, nm);
+        c->literal_values = 1; /* this form depends on the values: never shared */
+        if (nexp) {
+            putc_(c, '(');
+            size_t k = 0;
+            int t = expr_type_kind(b->l);
+            for (size_t i = 0; i < c->expand->count; i++) {
+                const sqlalc_param *p = &c->expand->items[i];
+                if (!p->name || strcmp(p->name, nm))
+                    continue;
+                if (k)
+                    PUTS(c, ", ");
+                size_t off = c->names.len;
+                sqlalc_buf_printf(&c->names, "%s_%zu", nm, ++k);
+                sqlalc_buf_putc(&c->names, 0);
+                emit_param(c, off, &p->value, t ? t : value_type_kind(&p->value));
+            }
+            putc_(c, ')');
+            return;
+        }
+    } else if (r->kind == NK_BIND) {
         render_bind(c, (const struct bind *)r, b->l);
         return;
     }
     const struct exprlist *l = (const struct exprlist *)r;
-    if (l->n == 0) {
+    if (nexp || r->kind == NK_BIND || l->n == 0) {
         const char *k = expr_key(b->l);
         (void)anon_name(c, k ? k : "param");
         if (c->h->empty_in_subquery)
@@ -1731,6 +1758,12 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
                     size_t rows_to, struct sqlalc_compiled **out)
 {
+    return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, out);
+}
+
+int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                           size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out)
+{
     *out = NULL;
     if (!stmt)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "compile: NULL statement");
@@ -1753,6 +1786,7 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
     memset(c.qmemo, 0, sizeof c.qmemo);
     c.rows_from = rows_from;
     c.rows_to = rows_to;
+    c.expand = expand;
     render_stmt(&c, stmt, M_TOP);
     int rc = c.err;
     if (!rc && (c.body.buf.oom || c.names.oom))
@@ -1837,7 +1871,11 @@ int sqlalc_compile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle, s
 {
     if (!out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_compile: NULL out");
-    return sqlalc__compile((sqlalc_expr *)stmt, d, paramstyle, 0, 0, out);
+    int rc = sqlalc__compile((sqlalc_expr *)stmt, d, paramstyle, 0, 0, out);
+    if (rc == SQLALC__NEEDS_EXPAND)
+        rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                              "compile: an expanding IN parameter gets its values at execution");
+    return rc;
 }
 
 const char *sqlalc_compiled_sql(const sqlalc_compiled *c) { return c ? c->sql : NULL; }

@@ -256,6 +256,13 @@ struct sqlalc_compiled {
  * SQLALC_PARAMSTYLE_QMARK / _NUMERIC_DOLLAR, or COMPILE_LITERAL.
  * rows_from/rows_to restrict a multi-row INSERT to a slice (0, 0 = all). */
 #define COMPILE_LITERAL 100
+/* Returned (positive, no error recorded) when a positional compile meets an
+ * expanding IN parameter: compile again with its values. */
+#define SQLALC__NEEDS_EXPAND 1
+/* Same, with the values of expanding parameters: entries of expand named
+ * like the parameter, in order (borrowed: the result is for one execution). */
+int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                           size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out);
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
                     size_t rows_to, struct sqlalc_compiled **out);
 /* The compiled form cached on the statement (compiled on first use). */
