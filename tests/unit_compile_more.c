@@ -4,6 +4,7 @@
  * errors for unsupported combinations, the literal debug form, generative
  * sharing, the parameter ceiling, expanding IN, text fragments, quoting.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +371,39 @@ static void test_expression_display(void **state)
     fx_free(ex);
 }
 
+/* A statement shared by threads: each compiles it (cache pushed lock-free)
+ * and builds statements of one shape (the shared shape cache). */
+static sqlalc_stmt *shared_q;
+static void *thread_body(void *arg)
+{
+    long ok = 1;
+    for (int i = 0; i < 300; i++) {
+        const char *s = sqlalc_stmt_sql(shared_q, (i & 1) ? SQLITE : PG);
+        ok &= s && strstr(s, "WHERE") != NULL;
+        sqlalc_stmt *b = shape((int64_t)(intptr_t)arg * 1000 + i, "t", 3);
+        const struct sqlalc_compiled *c;
+        ok &= b && sqlalc__stmt_compiled(b, MSSQL, SQLALC_PARAMSTYLE_QMARK, &c) == SQLALC_OK &&
+              c->params[0].value->u.i == (int64_t)(intptr_t)arg * 1000 + i;
+        sqlalc_stmt_free(b);
+    }
+    return (void *)ok;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    shared_q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_gt(fx_c(user, "id"), sqlalc_int(1)));
+    pthread_t th[8];
+    for (intptr_t i = 0; i < 8; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, thread_body, (void *)i), 0);
+    for (int i = 0; i < 8; i++) {
+        void *r;
+        pthread_join(th[i], &r);
+        assert_true(r == (void *)1);
+    }
+    sqlalc_stmt_free(shared_q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_shared_across_threads_safe_cache),
         cmocka_unit_test(test_shape_cache),
         cmocka_unit_test(test_expression_display),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
