@@ -207,6 +207,7 @@ struct ins {
     struct sqlalc_column_node **cols;
     size_t nrows;
     sqlalc_expr **values;                    /* nrows * ncols */
+    size_t values_cap;                       /* allocated slots of values */
     sqlalc_expr *from_select;
     unsigned default_values : 1;
     exprvec returning;

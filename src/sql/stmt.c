@@ -201,6 +201,7 @@ static struct sqlalc_stmt *stmt_mut(sqlalc_stmt *s, int kind, const char *what)
         if (ok1) {
             n->ncols = nc;
             n->nrows = o->nrows;
+            n->values_cap = nv;
         } else
             sqlalc_free(n->cols), n->cols = NULL;
         if (ok2)
@@ -641,6 +642,7 @@ sqlalc_stmt *sqlalc_values(sqlalc_stmt *stmt, sqlalc_kvs kv)
     if (in->nrows == 0) {
         in->cols = sqlalc__malloc((kv.n ? kv.n : 1) * sizeof *in->cols);
         in->values = sqlalc__malloc((kv.n ? kv.n : 1) * sizeof *in->values);
+        in->values_cap = kv.n ? kv.n : 1;
         if (!in->cols || !in->values) {
             drop_kvs(kv);
             sqlalc_stmt_free(s);
@@ -669,13 +671,20 @@ sqlalc_stmt *sqlalc_values(sqlalc_stmt *stmt, sqlalc_kvs kv)
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_values: every row must name the same columns");
         return NULL;
     }
-    sqlalc_expr **nv = sqlalc__realloc(in->values, (in->nrows + 1) * in->ncols * sizeof *nv);
-    if (!nv) {
-        drop_kvs(kv);
-        sqlalc_stmt_free(s);
-        return NULL;
+    size_t need = (in->nrows + 1) * in->ncols;
+    if (need > in->values_cap) {
+        /* Doubling: building a many-row INSERT row by row stays linear. */
+        size_t cap = in->values_cap * 2 > need ? in->values_cap * 2 : need;
+        sqlalc_expr **nv = sqlalc__realloc(in->values, cap * sizeof *nv);
+        if (!nv) {
+            drop_kvs(kv);
+            sqlalc_stmt_free(s);
+            return NULL;
+        }
+        in->values = nv;
+        in->values_cap = cap;
     }
-    in->values = nv;
+    sqlalc_expr **nv = in->values;
     sqlalc_expr **row = nv + in->nrows * in->ncols;
     for (size_t i = 0; i < in->ncols; i++)
         row[i] = NULL;
