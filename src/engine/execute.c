@@ -141,14 +141,25 @@ static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, cons
 }
 
 /* A multi-row INSERT past the parameter ceiling: chunks of rows, one transaction. */
+/* The parameter ceiling for a connection: the dialect's, or the driver's when lower. */
+static int max_params(sqlalc_conn *conn, const sqlalc_dialect *d)
+{
+    const sqlalc_driver *drv = sqlalc__conn_driver(conn);
+    int m = d ? d->max_params : 0;
+    if (drv && drv->max_params > 0 && (m <= 0 || drv->max_params < m))
+        m = drv->max_params;
+    return m > 0 ? m : 999;
+}
+
 static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlalc_dialect *d, int style,
                             const sqlalc_params *ov, sqlalc_result **out)
 {
+    int limit = max_params(conn, d);
     if (in->returning.n)
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
                                 "execute: a multi-row INSERT … RETURNING past %d parameters cannot be split",
-                                d->max_params);
-    size_t per = (size_t)d->max_params / in->ncols;
+                                limit);
+    size_t per = (size_t)limit / in->ncols;
     if (per == 0)
         per = 1;
     sqlalc_tx *tx = NULL;
@@ -187,7 +198,7 @@ int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *ov
     int style = style_for(sqlalc__conn_driver(conn));
     if (stmt->base.kind == NK_INSERT) {
         const struct ins *in = (const struct ins *)stmt;
-        if (in->nrows > 1 && d && in->ncols * in->nrows > (size_t)d->max_params)
+        if (in->nrows > 1 && in->ncols * in->nrows > (size_t)max_params(conn, d))
             return run_split_insert(conn, in, d, style, overrides, out);
         int rc;
         sqlalc_stmt *narrow = narrow_insert(stmt, overrides, &rc);
