@@ -16,6 +16,8 @@
  *     if (!q) die(sqlalc_errmsg());
  *
  * To keep using a node after passing it, pass sqlalc_expr_ref(node).
+ * Column lookups borrow what they look in: sqlalc_c(table, …) and
+ * sqlalc_ac(alias, …) (keep the alias in a variable, free it when done).
  * Nodes are immutable: the "generative" calls (sqlalc_where, sqlalc_limit …)
  * return a statement that shares the unchanged parts of their input; when
  * the caller held the only reference the input is reused in place.
@@ -216,7 +218,10 @@ SQLALC_API sqlalc_expr *sqlalc_exists(sqlalc_stmt *sel);
 SQLALC_API sqlalc_expr *sqlalc_alias(sqlalc_expr *from, const char *name);
 /* A SELECT as a FROM item (name NULL: anon_1 …). */
 SQLALC_API sqlalc_expr *sqlalc_subquery(sqlalc_stmt *sel, const char *name);
-/* A column of an alias, subquery or CTE, by name (new reference). */
+/* A column of an alias, subquery or CTE, by name: a new reference that
+ * keeps `from` alive.  Like sqlalc_c() with its table, `from` is BORROWED
+ * (the one exception to the ownership rule, so that one alias can serve
+ * many column references); a NULL `from` gives NULL. */
 SQLALC_API sqlalc_expr *sqlalc_ac(sqlalc_expr *from, const char *name);
 /* Common table expressions: WITH name AS (…).  A recursive CTE starts
  * with its anchor SELECT; sqlalc_cte_union[_all] adds the recursive part
