@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sqlalc.h>
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
     fprintf(stderr, "%s: %s\n", what, sqlalc_errmsg());
     exit(1);
@@ -104,8 +104,8 @@ int main(int argc, char **argv)
     }
 
     /* --- The football database, queried with expression trees -------- */
-    sqlalc_engine *eng;
-    sqlalc_conn *conn;
+    sqlalc_engine *eng = NULL;
+    sqlalc_conn *conn = NULL;
     if (sqlalc_engine_create(url, NULL, &eng) || sqlalc_connect(eng, &conn))
         die("engine");
     sqlalc_table *team = sqlalc_table_new(md, "team",
