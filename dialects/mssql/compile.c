@@ -10,8 +10,6 @@ static const char *function_name(const char *generic)
         return "LEN";
     if (!strcmp(generic, "now"))
         return "CURRENT_TIMESTAMP";
-    if (!strcmp(generic, "random"))
-        return "NEWID";
     return NULL;
 }
 

@@ -1641,9 +1641,25 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
     }
 }
 
+/* UPDATE / DELETE: subqueries in SET and WHERE correlate to the target table. */
+static int push_table_frame(sqlalc_compiler *c, frame *f, const struct sqlalc_table *t)
+{
+    f->n = 1;
+    f->froms[0] = &t->base;
+    if (c->depth == MAX_DEPTH) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "subqueries nested too deep");
+        return 0;
+    }
+    c->stack[c->depth++] = f;
+    return 1;
+}
+
 static void render_update(sqlalc_compiler *c, const struct upd *s)
 {
     if (!check_returning(c, &s->returning))
+        return;
+    frame tf;
+    if (!push_table_frame(c, &tf, s->table))
         return;
     int output = s->returning.n && c->h->returning_style == SQLALC_RETURNING_OUTPUT;
     PUTS(c, "UPDATE ");
@@ -1677,11 +1693,15 @@ static void render_update(sqlalc_compiler *c, const struct upd *s)
         PUTS(c, " RETURNING ");
         render_returning(c, &s->returning, NULL);
     }
+    c->depth--;
 }
 
 static void render_delete(sqlalc_compiler *c, const struct del *s)
 {
     if (!check_returning(c, &s->returning))
+        return;
+    frame tf;
+    if (!push_table_frame(c, &tf, s->table))
         return;
     int output = s->returning.n && c->h->returning_style == SQLALC_RETURNING_OUTPUT;
     PUTS(c, "DELETE FROM ");
@@ -1698,6 +1718,7 @@ static void render_delete(sqlalc_compiler *c, const struct del *s)
         PUTS(c, " RETURNING ");
         render_returning(c, &s->returning, NULL);
     }
+    c->depth--;
 }
 
 static void render_stmt(sqlalc_compiler *c, const sqlalc_expr *e, int mode)

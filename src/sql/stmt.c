@@ -569,6 +569,14 @@ sqlalc_stmt *sqlalc_delete(sqlalc_table *t)
     return &s->st;
 }
 
+static size_t col_index(const struct sqlalc_table *t, const struct sqlalc_column_node *c)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i] == c)
+            return i;
+    return t->ncolumns;
+}
+
 /* Set (col, value) pairs into the arrays (growing them), taking the values. */
 static int set_pairs(const struct sqlalc_table *t, sqlalc_kvs kv, struct sqlalc_column_node ***cols,
                      sqlalc_expr ***vals, size_t *n)
@@ -596,8 +604,15 @@ static int set_pairs(const struct sqlalc_table *t, sqlalc_kvs kv, struct sqlalc_
             sqlalc_expr_free(nv[k]);
             nv[k] = kv.items[i].value;
         } else {
-            nc[*n] = c;
-            nv[*n] = kv.items[i].value;
+            /* Insert in the table's column order, as SQLAlchemy renders SET. */
+            size_t pos = col_index(t, c), j = *n;
+            while (j > 0 && col_index(t, nc[j - 1]) > pos) {
+                nc[j] = nc[j - 1];
+                nv[j] = nv[j - 1];
+                j--;
+            }
+            nc[j] = c;
+            nv[j] = kv.items[i].value;
             (*n)++;
         }
     }
@@ -660,6 +675,16 @@ sqlalc_stmt *sqlalc_values(sqlalc_stmt *stmt, sqlalc_kvs kv)
         }
         for (size_t i = 0; i < kv.n; i++)
             in->values[i] = kv.items[i].value;
+        /* Columns in the table's order, as SQLAlchemy renders them. */
+        for (size_t i = 1; i < kv.n; i++)
+            for (size_t j = i; j > 0 && col_index(in->table, in->cols[j - 1]) > col_index(in->table, in->cols[j]); j--) {
+                struct sqlalc_column_node *tc = in->cols[j];
+                in->cols[j] = in->cols[j - 1];
+                in->cols[j - 1] = tc;
+                sqlalc_expr *tv = in->values[j];
+                in->values[j] = in->values[j - 1];
+                in->values[j - 1] = tv;
+            }
         in->ncols = kv.n;
         in->nrows = 1;
         return s;
