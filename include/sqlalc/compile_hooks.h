@@ -1,6 +1,10 @@
 /*
  * libsqlalc — the hooks a dialect gives the SQL compiler (src/sql).
  * Included by <sqlalc.h>; needed only to write a dialect.
+ *
+ * The compiler is generic; a dialect describes how its SQL differs with
+ * the flags below and, where text must be produced, callbacks that write
+ * through the sqlalc_compiler_* functions (so binds stay bound).
  */
 #ifndef SQLALC_COMPILE_HOOKS_H
 #define SQLALC_COMPILE_HOOKS_H
@@ -9,9 +13,58 @@
 extern "C" {
 #endif
 
-struct sqlalc_compile_hooks {
-    unsigned version;
+/* The compiler state a hook writes into (opaque). */
+typedef struct sqlalc_compiler sqlalc_compiler;
+
+/* Append raw SQL text. */
+SQLALC_API void sqlalc_compiler_puts(sqlalc_compiler *c, const char *s);
+/* Append an anonymous parameter (named param_N) bound to *v, which must
+ * outlive the compiled statement (a value held by the statement or a
+ * static constant). */
+SQLALC_API void sqlalc_compiler_param(sqlalc_compiler *c, const sqlalc_value *v);
+/* Append an anonymous parameter bound to the small constant v (-1, 0 or
+ * 1), e.g. SQLite's LIMIT -1 when only OFFSET is given. */
+SQLALC_API void sqlalc_compiler_param_const(sqlalc_compiler *c, int v);
+/* Append an integer as SQL text (e.g. TOP n). */
+SQLALC_API void sqlalc_compiler_literal_int(sqlalc_compiler *c, int64_t v);
+/* Record a compile error (e.g. an unsupported combination); returns code. */
+SQLALC_API int sqlalc_compiler_error(sqlalc_compiler *c, int code, const char *msg);
+
+enum {
+    SQLALC_LIMIT_LIMIT_OFFSET = 0,  /* ... LIMIT n OFFSET m (hook may refine) */
+    SQLALC_LIMIT_TOP_FETCH          /* SELECT TOP n / OFFSET m ROWS FETCH FIRST n ROWS ONLY */
 };
+enum {
+    SQLALC_RETURNING_NONE = 0,
+    SQLALC_RETURNING_CLAUSE,        /* ... RETURNING cols */
+    SQLALC_RETURNING_OUTPUT         /* INSERT INTO t (...) OUTPUT inserted.x VALUES ... */
+};
+
+struct sqlalc_compile_hooks {
+    unsigned version;                 /* SQLALC_COMPILE_HOOKS_VERSION */
+    const char *concat_op;            /* " || " or " + " */
+    unsigned native_boolean : 1;      /* true/false literals (else 1/0) */
+    unsigned has_ilike : 1;           /* ILIKE operator (else lower() LIKE lower()) */
+    unsigned has_for_update : 1;      /* SELECT … FOR UPDATE */
+    unsigned has_nulls_order : 1;     /* NULLS FIRST / NULLS LAST */
+    unsigned has_upsert : 1;          /* INSERT … ON CONFLICT */
+    unsigned has_multivalues : 1;     /* INSERT … VALUES (…), (…) */
+    unsigned recursive_keyword : 1;   /* WITH RECURSIVE (mssql: plain WITH) */
+    unsigned empty_in_subquery : 1;   /* empty IN as IN (SELECT 1 FROM (SELECT 1) WHERE 1!=1) */
+    int limit_style;                  /* SQLALC_LIMIT_* */
+    int returning_style;              /* SQLALC_RETURNING_* */
+    /* Render the LIMIT / OFFSET clause after ORDER BY (LIMIT_OFFSET style);
+     * limit / offset are NULL when not given.  NULL hook: the generic
+     * "\n LIMIT n OFFSET m". */
+    void (*limit_clause)(sqlalc_compiler *c, const sqlalc_value *limit, const sqlalc_value *offset);
+    /* The dialect's name for a generic function (e.g. "length" → "LEN"),
+     * or NULL to keep it. */
+    const char *(*function_name)(const char *generic);
+    /* Type name in CAST(x AS …) for a sqlalc_type_kind with its arguments. */
+    void (*cast_type)(sqlalc_compiler *c, int kind, int length, int precision, int scale);
+};
+
+#define SQLALC_COMPILE_HOOKS_VERSION 1
 
 #ifdef __cplusplus
 }

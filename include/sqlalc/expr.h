@@ -1,10 +1,376 @@
-/* libsqlalc — expr API.  Included by <sqlalc.h>. */
+/*
+ * libsqlalc — the SQL expression language: column expressions, SELECT /
+ * INSERT / UPDATE / DELETE statements, compiling them per dialect and
+ * executing them.  Included by <sqlalc.h>.
+ *
+ * Ownership (the rule of sqlalc.h, restated because every call here obeys
+ * it): constructors return a NEW reference; every function that takes an
+ * sqlalc_expr * or sqlalc_stmt * argument TAKES OWNERSHIP of it, on
+ * success and on failure.  A NULL expression argument makes the call
+ * release its other arguments and return NULL (the first error stays in
+ * sqlalc_error_last()), so a whole nested build needs one check at the end:
+ *
+ *     sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_c(user, "name")),
+ *         sqlalc_or(sqlalc_gt(sqlalc_c(user, "id"), sqlalc_int(5)),
+ *                   sqlalc_lt(sqlalc_c(user, "id"), sqlalc_int(2))));
+ *     if (!q) die(sqlalc_errmsg());
+ *
+ * To keep using a node after passing it, pass sqlalc_expr_ref(node).
+ * Column lookups borrow what they look in: sqlalc_c(table, …) and
+ * sqlalc_ac(alias, …) (keep the alias in a variable, free it when done).
+ * Nodes are immutable: the "generative" calls (sqlalc_where, sqlalc_limit …)
+ * return a statement that shares the unchanged parts of their input; when
+ * the caller held the only reference the input is reused in place.
+ */
 #ifndef SQLALC_EXPR_H
 #define SQLALC_EXPR_H
 #include "core.h"
+#include "engine.h"
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+typedef struct sqlalc_dialect sqlalc_dialect;
+
+/* ------------------------------------------------------------------ */
+/* Argument lists                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A counted list of expressions (each reference is taken over). */
+typedef struct sqlalc_exprs {
+    size_t n;
+    sqlalc_expr *const *items;
+} sqlalc_exprs;
+
+/* SQLALC_EXPRS(a, b, …): a list built in place (each argument evaluated once). */
+#define SQLALC_EXPRS(...) \
+    ((sqlalc_exprs){ sizeof((sqlalc_expr *[]){ __VA_ARGS__ }) / sizeof(sqlalc_expr *), \
+                     (sqlalc_expr *[]){ __VA_ARGS__ } })
+#define SQLALC_COLS(...) SQLALC_EXPRS(__VA_ARGS__)
+/* The empty list. */
+#define SQLALC_NOEXPRS ((sqlalc_exprs){ 0, NULL })
+
+/* column name = value pairs for INSERT / UPDATE / ON CONFLICT DO UPDATE. */
+typedef struct sqlalc_kv {
+    const char *column;
+    sqlalc_expr *value;
+} sqlalc_kv;
+typedef struct sqlalc_kvs {
+    size_t n;
+    const sqlalc_kv *items;
+} sqlalc_kvs;
+#define SQLALC_KV(col, val) ((sqlalc_kv){ (col), (val) })
+#define SQLALC_KVS(...) \
+    ((sqlalc_kvs){ sizeof((sqlalc_kv[]){ __VA_ARGS__ }) / sizeof(sqlalc_kv), \
+                   (sqlalc_kv[]){ __VA_ARGS__ } })
+
+/* A counted list of names (INSERT … FROM SELECT columns). */
+typedef struct sqlalc_names {
+    size_t n;
+    const char *const *items;
+} sqlalc_names;
+#define SQLALC_NAMES(...) \
+    ((sqlalc_names){ sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *), \
+                     (const char *[]){ __VA_ARGS__ } })
+
+/* ------------------------------------------------------------------ */
+/* Leaves: tables as FROM items, values, constants                     */
+/* ------------------------------------------------------------------ */
+
+/* Tables: sqlalc_c(table, "col") gives a column, sqlalc_table_expr(table)
+ * the table as a FROM item (join operand, select_from); see schema.h. */
+
+/* Bound literal values (each becomes a parameter named after what it is
+ * compared with, as SQLAlchemy does: id_1, name_2, param_1 …). */
+SQLALC_API sqlalc_expr *sqlalc_int(int64_t v);
+SQLALC_API sqlalc_expr *sqlalc_float(double v);
+SQLALC_API sqlalc_expr *sqlalc_text(const char *s);        /* copied */
+SQLALC_API sqlalc_expr *sqlalc_bool(int v);
+/* Any value (text, blob and typed text are copied). */
+SQLALC_API sqlalc_expr *sqlalc_value_expr(sqlalc_value v);
+/* A named parameter (SQLAlchemy's bindparam): rendered ":name"; its value
+ * may be replaced at execution by an override of the same name. */
+SQLALC_API sqlalc_expr *sqlalc_bindparam(const char *name, sqlalc_value v);
+/* A named parameter with no value: one must be given at execution. */
+SQLALC_API sqlalc_expr *sqlalc_bindparam_required(const char *name);
+/* NULL, TRUE, FALSE constants (TRUE/FALSE render as 1/0 where the
+ * dialect has no boolean literals). */
+SQLALC_API sqlalc_expr *sqlalc_null(void);
+SQLALC_API sqlalc_expr *sqlalc_true(void);
+SQLALC_API sqlalc_expr *sqlalc_false(void);
+/* Raw SQL text rendered verbatim (SQLAlchemy's literal_column / text).
+ * Named binds ":name" inside it take their values from params (copied). */
+SQLALC_API sqlalc_expr *sqlalc_literal_sql(const char *sql);
+SQLALC_API sqlalc_expr *sqlalc_text_sql(const char *sql, const sqlalc_params *params);
+
+/* ------------------------------------------------------------------ */
+/* Operators                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Comparison.  Comparing with sqlalc_null() renders IS NULL / IS NOT NULL. */
+SQLALC_API sqlalc_expr *sqlalc_eq(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_ne(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_lt(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_le(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_gt(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_ge(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_is(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_isnot(sqlalc_expr *a, sqlalc_expr *b);
+/* Arithmetic; sqlalc_add on two string-typed operands concatenates. */
+SQLALC_API sqlalc_expr *sqlalc_add(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_sub(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_mul(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_div(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_mod(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_neg(sqlalc_expr *a);
+/* String concatenation: || (+ on mssql). */
+SQLALC_API sqlalc_expr *sqlalc_concat(sqlalc_expr *a, sqlalc_expr *b);
+
+/* Boolean.  sqlalc_and(a, b, …) / sqlalc_or(a, b, …) flatten nested lists
+ * of the same operator; parentheses appear only where precedence needs. */
+SQLALC_API sqlalc_expr *sqlalc_and_list(sqlalc_exprs items);
+SQLALC_API sqlalc_expr *sqlalc_or_list(sqlalc_exprs items);
+#define sqlalc_and(...) sqlalc_and_list(SQLALC_EXPRS(__VA_ARGS__))
+#define sqlalc_or(...) sqlalc_or_list(SQLALC_EXPRS(__VA_ARGS__))
+/* NOT; negates comparisons, LIKE, IN, BETWEEN, IS in place (= becomes !=). */
+SQLALC_API sqlalc_expr *sqlalc_not(sqlalc_expr *a);
+
+/* IN / NOT IN over a list (an empty list renders as SQLAlchemy 1.4 does). */
+SQLALC_API sqlalc_expr *sqlalc_in(sqlalc_expr *a, sqlalc_exprs list);
+SQLALC_API sqlalc_expr *sqlalc_notin(sqlalc_expr *a, sqlalc_exprs list);
+/* IN over n values (copied), each its own parameter. */
+SQLALC_API sqlalc_expr *sqlalc_in_values(sqlalc_expr *a, const sqlalc_value *vals, size_t n);
+/* IN / NOT IN over a subquery. */
+SQLALC_API sqlalc_expr *sqlalc_in_select(sqlalc_expr *a, sqlalc_stmt *sub);
+SQLALC_API sqlalc_expr *sqlalc_notin_select(sqlalc_expr *a, sqlalc_stmt *sub);
+/* An "expanding" IN whose list is the parameter `name`: at execution, each
+ * override named `name` is one value, in order (none: the empty list), e.g.
+ * SQLALC_PARAMS(SQLALC_P_INT("ids", 4), SQLALC_P_INT("ids", 2)).  Display
+ * form: IN (__[POSTCOMPILE_name]); sqlalc_compile() in a positional style
+ * reports SQLALC_ERR_NOT_SUPPORTED since the values decide the SQL. */
+SQLALC_API sqlalc_expr *sqlalc_in_expanding(sqlalc_expr *a, const char *name);
+
+/* LIKE family; escape is the ESCAPE character or 0 for none.  ILIKE is
+ * emulated as lower(a) LIKE lower(b) where the dialect has none. */
+SQLALC_API sqlalc_expr *sqlalc_like(sqlalc_expr *a, sqlalc_expr *pattern, char escape);
+SQLALC_API sqlalc_expr *sqlalc_notlike(sqlalc_expr *a, sqlalc_expr *pattern, char escape);
+SQLALC_API sqlalc_expr *sqlalc_ilike(sqlalc_expr *a, sqlalc_expr *pattern, char escape);
+SQLALC_API sqlalc_expr *sqlalc_notilike(sqlalc_expr *a, sqlalc_expr *pattern, char escape);
+/* a LIKE '%' || b || '%' and friends (SQLAlchemy's contains/startswith/endswith). */
+SQLALC_API sqlalc_expr *sqlalc_contains(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_startswith(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_endswith(sqlalc_expr *a, sqlalc_expr *b);
+
+SQLALC_API sqlalc_expr *sqlalc_between(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi);
+SQLALC_API sqlalc_expr *sqlalc_notbetween(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi);
+
+/* DISTINCT x (in a column list or a function argument). */
+SQLALC_API sqlalc_expr *sqlalc_distinct(sqlalc_expr *a);
+/* CAST(a AS type); the type is copied (borrowed pointer). */
+SQLALC_API sqlalc_expr *sqlalc_cast(sqlalc_expr *a, const sqlalc_type *type);
+/* CAST to a generic kind with optional length (0 = none). */
+SQLALC_API sqlalc_expr *sqlalc_cast_kind(sqlalc_expr *a, int type_kind, int length);
+
+/* CASE WHEN c1 THEN r1 WHEN c2 THEN r2 … [ELSE e] END: whens holds the
+ * pairs c1, r1, c2, r2 …  The _value forms are the simple CASE x WHEN v THEN r. */
+SQLALC_API sqlalc_expr *sqlalc_case(sqlalc_exprs whens);
+SQLALC_API sqlalc_expr *sqlalc_case_else(sqlalc_exprs whens, sqlalc_expr *else_);
+SQLALC_API sqlalc_expr *sqlalc_case_value(sqlalc_expr *value, sqlalc_exprs whens);
+SQLALC_API sqlalc_expr *sqlalc_case_value_else(sqlalc_expr *value, sqlalc_exprs whens,
+                                               sqlalc_expr *else_);
+
+/* Any SQL function: name(args…).  Generic names the dialect spells
+ * differently are translated (length → LEN on mssql). */
+SQLALC_API sqlalc_expr *sqlalc_func(const char *name, sqlalc_exprs args);
+/* count(*) and count(x); count(DISTINCT x) is sqlalc_count(sqlalc_distinct(x)). */
+SQLALC_API sqlalc_expr *sqlalc_count_star(void);
+SQLALC_API sqlalc_expr *sqlalc_count(sqlalc_expr *a);
+SQLALC_API sqlalc_expr *sqlalc_coalesce(sqlalc_exprs args);
+
+/* expr AS name. */
+SQLALC_API sqlalc_expr *sqlalc_label(sqlalc_expr *a, const char *name);
+
+/* ORDER BY modifiers. */
+SQLALC_API sqlalc_expr *sqlalc_asc(sqlalc_expr *a);
+SQLALC_API sqlalc_expr *sqlalc_desc(sqlalc_expr *a);
+SQLALC_API sqlalc_expr *sqlalc_nulls_first(sqlalc_expr *a);
+SQLALC_API sqlalc_expr *sqlalc_nulls_last(sqlalc_expr *a);
+
+/* Window functions: func OVER (PARTITION BY … ORDER BY … [frame]). */
+#define SQLALC_UNBOUNDED INT64_MIN
+enum { SQLALC_FRAME_NONE = 0, SQLALC_FRAME_ROWS, SQLALC_FRAME_RANGE };
+SQLALC_API sqlalc_expr *sqlalc_over(sqlalc_expr *func, sqlalc_exprs partition_by,
+                                    sqlalc_exprs order_by);
+/* Frame bounds: SQLALC_UNBOUNDED, 0 (CURRENT ROW), -n (n PRECEDING), n (n FOLLOWING). */
+SQLALC_API sqlalc_expr *sqlalc_over_frame(sqlalc_expr *func, sqlalc_exprs partition_by,
+                                          sqlalc_exprs order_by, int frame, int64_t lower,
+                                          int64_t upper);
+
+/* Subqueries as expressions. */
+SQLALC_API sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel);
+SQLALC_API sqlalc_expr *sqlalc_exists(sqlalc_stmt *sel);
+
+/* ------------------------------------------------------------------ */
+/* FROM items                                                          */
+/* ------------------------------------------------------------------ */
+
+/* An alias of a table or subquery: FROM "user" AS u2. */
+SQLALC_API sqlalc_expr *sqlalc_alias(sqlalc_expr *from, const char *name);
+/* A SELECT as a FROM item (name NULL: anon_1 …). */
+SQLALC_API sqlalc_expr *sqlalc_subquery(sqlalc_stmt *sel, const char *name);
+/* A column of an alias, subquery or CTE, by name: a new reference that
+ * keeps `from` alive.  Like sqlalc_c() with its table, `from` is BORROWED
+ * (the one exception to the ownership rule, so that one alias can serve
+ * many column references); a NULL `from` gives NULL. */
+SQLALC_API sqlalc_expr *sqlalc_ac(sqlalc_expr *from, const char *name);
+/* Common table expressions: WITH name AS (…).  A recursive CTE starts
+ * with its anchor SELECT; sqlalc_cte_union[_all] adds the recursive part
+ * (which refers to the CTE's columns through sqlalc_ac). */
+SQLALC_API sqlalc_expr *sqlalc_cte(sqlalc_stmt *sel, const char *name);
+SQLALC_API sqlalc_expr *sqlalc_cte_recursive(sqlalc_stmt *anchor, const char *name);
+SQLALC_API sqlalc_expr *sqlalc_cte_union_all(sqlalc_expr *cte, sqlalc_stmt *recursive);
+SQLALC_API sqlalc_expr *sqlalc_cte_union(sqlalc_expr *cte, sqlalc_stmt *recursive);
+
+typedef enum sqlalc_join_kind {
+    SQLALC_JOIN_INNER = 0,
+    SQLALC_JOIN_LEFT,     /* LEFT OUTER JOIN */
+    SQLALC_JOIN_RIGHT,    /* RIGHT OUTER JOIN */
+    SQLALC_JOIN_FULL,     /* FULL OUTER JOIN */
+    SQLALC_JOIN_CROSS     /* CROSS JOIN (no ON) */
+} sqlalc_join_kind;
+/* JOIN with the ON clause inferred from the foreign keys between the two
+ * sides (an error when there is none or more than one). */
+SQLALC_API sqlalc_expr *sqlalc_join(sqlalc_expr *left, sqlalc_expr *right, sqlalc_join_kind kind);
+/* JOIN … ON on. */
+SQLALC_API sqlalc_expr *sqlalc_join_on(sqlalc_expr *left, sqlalc_expr *right, sqlalc_expr *on,
+                                       sqlalc_join_kind kind);
+
+/* ------------------------------------------------------------------ */
+/* SELECT                                                              */
+/* ------------------------------------------------------------------ */
+
+/* SELECT cols [WHERE where]: the FROM list is inferred from the columns
+ * and criteria, as SQLAlchemy does; nested selects correlate to their
+ * enclosing one automatically. */
+SQLALC_API sqlalc_stmt *sqlalc_select_cols(sqlalc_exprs cols);
+SQLALC_API sqlalc_stmt *sqlalc_select_where(sqlalc_exprs cols, sqlalc_expr *where);
+#define SQLALC__SELPICK(a, b, f, ...) f
+#define sqlalc_select(...) \
+    SQLALC__SELPICK(__VA_ARGS__, sqlalc_select_where, sqlalc_select_cols, )(__VA_ARGS__)
+
+/* Generative modifiers: each consumes stmt and returns the new statement. */
+/* AND cond into WHERE (SELECT, UPDATE, DELETE). */
+SQLALC_API sqlalc_stmt *sqlalc_where(sqlalc_stmt *stmt, sqlalc_expr *cond);
+SQLALC_API sqlalc_stmt *sqlalc_select_from(sqlalc_stmt *stmt, sqlalc_expr *from);
+SQLALC_API sqlalc_stmt *sqlalc_group_by(sqlalc_stmt *stmt, sqlalc_exprs exprs);
+SQLALC_API sqlalc_stmt *sqlalc_having(sqlalc_stmt *stmt, sqlalc_expr *cond);
+/* ORDER BY (SELECT or compound). */
+SQLALC_API sqlalc_stmt *sqlalc_order_by(sqlalc_stmt *stmt, sqlalc_exprs exprs);
+SQLALC_API sqlalc_stmt *sqlalc_limit(sqlalc_stmt *stmt, int64_t n);
+SQLALC_API sqlalc_stmt *sqlalc_offset(sqlalc_stmt *stmt, int64_t n);
+SQLALC_API sqlalc_stmt *sqlalc_select_distinct(sqlalc_stmt *stmt);
+enum { SQLALC_FOR_UPDATE = 1, SQLALC_FOR_UPDATE_NOWAIT = 2, SQLALC_FOR_UPDATE_SKIP_LOCKED = 4,
+       SQLALC_FOR_SHARE = 8 };
+/* FOR UPDATE (ignored where the dialect has no row locking, as SQLAlchemy). */
+SQLALC_API sqlalc_stmt *sqlalc_for_update(sqlalc_stmt *stmt, int flags);
+
+/* UNION / UNION ALL / INTERSECT / EXCEPT. */
+SQLALC_API sqlalc_stmt *sqlalc_union(sqlalc_stmt *a, sqlalc_stmt *b);
+SQLALC_API sqlalc_stmt *sqlalc_union_all(sqlalc_stmt *a, sqlalc_stmt *b);
+SQLALC_API sqlalc_stmt *sqlalc_intersect(sqlalc_stmt *a, sqlalc_stmt *b);
+SQLALC_API sqlalc_stmt *sqlalc_except(sqlalc_stmt *a, sqlalc_stmt *b);
+
+/* ------------------------------------------------------------------ */
+/* INSERT / UPDATE / DELETE                                            */
+/* ------------------------------------------------------------------ */
+
+/* INSERT INTO t: without values it lists every column as a parameter named
+ * after the column (for execution with parameters / executemany). */
+SQLALC_API sqlalc_stmt *sqlalc_insert(sqlalc_table *t);
+/* INSERT: add a row of values (several calls: multi-row VALUES; every row
+ * must name the same columns).  UPDATE: set columns (SET col=value). */
+SQLALC_API sqlalc_stmt *sqlalc_values(sqlalc_stmt *stmt, sqlalc_kvs kvs);
+/* INSERT INTO t DEFAULT VALUES. */
+SQLALC_API sqlalc_stmt *sqlalc_insert_default_values(sqlalc_table *t);
+/* INSERT INTO t (names…) SELECT … */
+SQLALC_API sqlalc_stmt *sqlalc_insert_from_select(sqlalc_table *t, sqlalc_names cols,
+                                                  sqlalc_stmt *sel);
+SQLALC_API sqlalc_stmt *sqlalc_update(sqlalc_table *t);
+SQLALC_API sqlalc_stmt *sqlalc_delete(sqlalc_table *t);
+/* RETURNING cols (OUTPUT inserted./deleted. on mssql). */
+SQLALC_API sqlalc_stmt *sqlalc_returning(sqlalc_stmt *stmt, sqlalc_exprs cols);
+
+/* Upsert (sqlite, postgresql): INSERT … ON CONFLICT [(index cols)] DO
+ * NOTHING / DO UPDATE SET … [WHERE …].  An error at compile time on
+ * dialects without it. */
+SQLALC_API sqlalc_stmt *sqlalc_on_conflict_do_nothing(sqlalc_stmt *ins, sqlalc_exprs index_cols);
+SQLALC_API sqlalc_stmt *sqlalc_on_conflict_do_update(sqlalc_stmt *ins, sqlalc_exprs index_cols,
+                                                     sqlalc_kvs set);
+SQLALC_API sqlalc_stmt *sqlalc_on_conflict_do_update_where(sqlalc_stmt *ins,
+                                                           sqlalc_exprs index_cols,
+                                                           sqlalc_kvs set, sqlalc_expr *where);
+/* The would-be-inserted value of a column inside ON CONFLICT DO UPDATE. */
+SQLALC_API sqlalc_expr *sqlalc_excluded(sqlalc_table *t, const char *column);
+
+/* ------------------------------------------------------------------ */
+/* Statement handles                                                   */
+/* ------------------------------------------------------------------ */
+
+SQLALC_API sqlalc_stmt *sqlalc_stmt_ref(sqlalc_stmt *s);
+SQLALC_API void sqlalc_stmt_free(sqlalc_stmt *s);
+
+/* ------------------------------------------------------------------ */
+/* Compiling                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The display form, as SQLAlchemy's str(stmt): named binds ":id_1" and the
+ * dialect's quoting (d NULL: SQLAlchemy's default dialect).  The string is
+ * owned by the statement (computed once per dialect).  NULL on error.
+ */
+SQLALC_API const char *sqlalc_stmt_sql(sqlalc_stmt *stmt, const sqlalc_dialect *d);
+/* Debug form with values rendered as literals (quotes doubled); caller
+ * frees with sqlalc_free().  Never send it to a database. */
+SQLALC_API char *sqlalc_stmt_sql_literal(sqlalc_stmt *stmt, const sqlalc_dialect *d);
+
+/* The display form of a lone expression (SQLAlchemy's str(expr)), e.g.
+ * "example.id = :id_1".  e is borrowed; free the string with sqlalc_free(). */
+SQLALC_API char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d);
+
+typedef struct sqlalc_compiled sqlalc_compiled;
+/* Parameter styles for sqlalc_compile: SQLALC_PARAMSTYLE_* of plugin.h or 0
+ * for the named display form. */
+SQLALC_API int sqlalc_compile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle,
+                              sqlalc_compiled **out);
+SQLALC_API void sqlalc_compiled_free(sqlalc_compiled *c);
+SQLALC_API const char *sqlalc_compiled_sql(const sqlalc_compiled *c);
+SQLALC_API size_t sqlalc_compiled_nparams(const sqlalc_compiled *c);
+/* Parameter i (in placeholder order): its name, value (NULL if it has
+ * none and must be supplied at execution) and type (sqlalc_type_kind). */
+SQLALC_API const char *sqlalc_compiled_param_name(const sqlalc_compiled *c, size_t i);
+SQLALC_API const sqlalc_value *sqlalc_compiled_param_value(const sqlalc_compiled *c, size_t i);
+SQLALC_API int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Executing                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Execute a statement on a connection.  overrides (may be NULL) replace
+ * parameter values by name (a bindparam's name, "id_1", or a column name
+ * for INSERT/UPDATE without values).  The compiled SQL is cached on the
+ * statement per dialect, so executing it again skips compilation.  out may
+ * be NULL.
+ */
+SQLALC_API int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                              sqlalc_result **out);
+/* Engine-level: a pooled connection, returned when the result is freed. */
+SQLALC_API int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt,
+                                     const sqlalc_params *overrides, sqlalc_result **out);
+/* executemany: run an INSERT / UPDATE / DELETE once per parameter set,
+ * through one prepared statement.  *rowcount (may be NULL) gets the total. */
+SQLALC_API int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets,
+                                   size_t nsets, int64_t *rowcount);
 
 #ifdef __cplusplus
 }

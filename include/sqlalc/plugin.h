@@ -90,6 +90,11 @@ typedef struct sqlalc_driver {
     /* More fast typed accessors (may be NULL), as column_int64. */
     int (*column_double)(void *stmt, int i, double *out);
     int (*column_text)(void *stmt, int i, const char **out, size_t *len);
+
+    /* Most parameters one statement may bind through this driver, when
+     * lower than the dialect's ceiling (ODBC numbers parameters with a
+     * 16-bit integer); 0 = the dialect's max_params. */
+    int max_params;
 } sqlalc_driver;
 
 #define SQLALC_DRIVER_VERSION 1

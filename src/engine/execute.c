@@ -1,0 +1,299 @@
+/*
+ * Executing expression statements: compile (or find the compiled form
+ * cached on the statement for this dialect and paramstyle), gather the
+ * parameter values in placeholder order (overrides by name win), and hand
+ * the SQL to the engine's prepared-statement cache.
+ *
+ * A multi-row INSERT that would pass the dialect's parameter ceiling is
+ * split into several INSERTs run in one transaction.
+ */
+#include <string.h>
+#include "engine_int.h"
+#include "../sql/expr_int.h"
+
+#define STACK_VALS 32
+
+static int style_for(const sqlalc_driver *drv)
+{
+    if (!drv || drv->paramstyle == SQLALC_PARAMSTYLE_NAMED)
+        return 0;
+    return drv->paramstyle;
+}
+
+static const sqlalc_param *find_override(const sqlalc_params *ov, const char *name)
+{
+    for (size_t i = 0; ov && i < ov->count; i++)
+        if (ov->items[i].name && !strcmp(ov->items[i].name, name))
+            return &ov->items[i];
+    return NULL;
+}
+
+/* Fill vals[0..nparams) from the compiled defaults and the overrides;
+ * every override must name a parameter of the statement. */
+static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+{
+    size_t nov = ov ? ov->count : 0, used = 0;
+    uint64_t seen = 0;
+    for (size_t i = 0; i < c->nparams; i++) {
+        const char *name = c->names + c->params[i].name_off;
+        const sqlalc_param *p = NULL;
+        for (size_t k = 0; k < nov; k++) {
+            const char *n = ov->items[k].name;
+            if (n && n[0] == name[0] && !strcmp(n, name)) {
+                p = &ov->items[k];
+                if (k < 64 && !(seen & ((uint64_t)1 << k))) {
+                    seen |= (uint64_t)1 << k;
+                    used++;
+                }
+                break;
+            }
+        }
+        if (p)
+            vals[i] = p->value;
+        else if (c->params[i].value)
+            vals[i] = *c->params[i].value;
+        else
+            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no value for parameter '%s' in: %s",
+                                    name, c->sql);
+    }
+    if (used == nov)
+        return SQLALC_OK;
+    /* Some override matched nothing (or there are more than 64): name it. */
+    for (size_t k = 0; k < nov; k++) {
+        const char *n = ov->items[k].name;
+        if (!n)
+            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
+                                    "execute: parameter %zu has no name (statements take named values)", k);
+        size_t i, nl = strlen(n);
+        for (i = 0; i < c->nparams; i++) {
+            const char *pn = c->names + c->params[i].name_off;
+            /* "ids" feeds the expanded ids_1, ids_2 … of an expanding IN. */
+            if (!strcmp(pn, n) || (c->literal_values && !strncmp(pn, n, nl) && pn[nl] == '_'))
+                break;
+        }
+        if (i == c->nparams)
+            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'", n);
+    }
+    return SQLALC_OK;
+}
+
+/*
+ * An INSERT without values lists every column; executed with parameters
+ * naming only some columns, it is narrowed to those (as SQLAlchemy
+ * compiles an insert for the keys given).  Returns a new statement, or
+ * NULL with *rc = OK when no narrowing applies.
+ */
+static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, int *rc)
+{
+    *rc = SQLALC_OK;
+    if (stmt->base.kind != NK_INSERT || !keys || !keys->count)
+        return NULL;
+    const struct ins *in = (const struct ins *)stmt;
+    if (in->nrows || in->from_select || in->default_values || in->upsert)
+        return NULL;
+    sqlalc_kv kv[64];
+    size_t n = 0;
+    for (size_t i = 0; i < in->table->ncolumns; i++) {
+        const char *cn = in->table->columns[i]->name;
+        if (find_override(keys, cn)) {
+            if (n == sizeof kv / sizeof kv[0]) {
+                for (size_t j = 0; j < n; j++)
+                    sqlalc_expr_free(kv[j].value);
+                *rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "execute: more than 64 columns");
+                return NULL;
+            }
+            kv[n].column = cn;
+            kv[n].value = sqlalc_bindparam_required(cn);
+            n++;
+        }
+    }
+    if (n == in->table->ncolumns) {
+        /* all columns: the cached form serves */
+        for (size_t j = 0; j < n; j++)
+            sqlalc_expr_free(kv[j].value);
+        return NULL;
+    }
+    sqlalc_stmt *ni = sqlalc_insert(in->table);
+    if (ni && in->returning.n) {
+        for (size_t i = 0; i < in->returning.n; i++)
+            sqlalc_expr_ref(in->returning.v[i]);
+        ni = sqlalc_returning(ni, (sqlalc_exprs){ in->returning.n, in->returning.v });
+    }
+    ni = n ? sqlalc_values(ni, (sqlalc_kvs){ n, kv }) : ni;
+    if (!ni)
+        *rc = sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_NOMEM;
+    return ni;
+}
+
+static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
+                        sqlalc_result **out)
+{
+    sqlalc_value stackv[STACK_VALS];
+    sqlalc_value *vals = c->nparams <= STACK_VALS ? stackv : sqlalc__malloc(c->nparams * sizeof *vals);
+    if (!vals)
+        return SQLALC_ERR_NOMEM;
+    int rc = gather(c, ov, vals);
+    if (!rc)
+        rc = sqlalc__conn_exec_compiled(conn, c->sql, c->len, vals, (int)c->nparams, out);
+    if (vals != stackv)
+        sqlalc_free(vals);
+    return rc;
+}
+
+/* A multi-row INSERT past the parameter ceiling: chunks of rows, one transaction. */
+/* The parameter ceiling for a connection: the dialect's, or the driver's when lower. */
+static int max_params(sqlalc_conn *conn, const sqlalc_dialect *d)
+{
+    const sqlalc_driver *drv = sqlalc__conn_driver(conn);
+    int m = d ? d->max_params : 0;
+    if (drv && drv->max_params > 0 && (m <= 0 || drv->max_params < m))
+        m = drv->max_params;
+    return m > 0 ? m : 999;
+}
+
+static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlalc_dialect *d, int style,
+                            const sqlalc_params *ov, sqlalc_result **out)
+{
+    int limit = max_params(conn, d);
+    if (in->returning.n)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                "execute: a multi-row INSERT … RETURNING past %d parameters cannot be split",
+                                limit);
+    size_t per = (size_t)limit / in->ncols;
+    if (per == 0)
+        per = 1;
+    sqlalc_tx *tx = NULL;
+    int rc = SQLALC_OK;
+    if (!sqlalc_in_transaction(conn) && (rc = sqlalc_begin(conn, &tx)))
+        return rc;
+    for (size_t r = 0; r < in->nrows && !rc; r += per) {
+        size_t r1 = r + per < in->nrows ? r + per : in->nrows;
+        struct sqlalc_compiled *c;
+        rc = sqlalc__compile((sqlalc_expr *)&in->st.base, d, style, r, r1, &c);
+        if (rc)
+            break;
+        rc = run_compiled(conn, c, ov, NULL);
+        sqlalc_compiled_free(c);
+    }
+    if (tx) {
+        if (rc)
+            sqlalc_tx_rollback(tx);
+        else
+            rc = sqlalc_tx_commit(tx);
+    }
+    if (out)
+        *out = NULL;
+    return rc;
+}
+
+int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides, sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    if (!conn || !stmt)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute: NULL %s", conn ? "statement" : "connection");
+    if (!sqlalc__is_stmt_kind(stmt->base.kind))
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute: not a statement");
+    const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
+    int style = style_for(sqlalc__conn_driver(conn));
+    if (stmt->base.kind == NK_INSERT) {
+        const struct ins *in = (const struct ins *)stmt;
+        if (in->nrows > 1 && in->ncols * in->nrows > (size_t)max_params(conn, d))
+            return run_split_insert(conn, in, d, style, overrides, out);
+        int rc;
+        sqlalc_stmt *narrow = narrow_insert(stmt, overrides, &rc);
+        if (rc)
+            return rc;
+        if (narrow) {
+            struct sqlalc_compiled *c;
+            rc = sqlalc__compile(&narrow->base, d, style, 0, 0, &c);
+            if (!rc) {
+                rc = run_compiled(conn, c, overrides, out);
+                sqlalc_compiled_free(c);
+            }
+            sqlalc_stmt_free(narrow);
+            return rc;
+        }
+    }
+    const struct sqlalc_compiled *c;
+    int rc = sqlalc__stmt_compiled(stmt, d, style, &c);
+    if (rc == SQLALC__NEEDS_EXPAND) {
+        /* An expanding IN: its values (overrides of that name) shape the SQL. */
+        struct sqlalc_compiled *x;
+        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides, &x);
+        if (rc == SQLALC__NEEDS_EXPAND)
+            rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
+        if (rc)
+            return rc;
+        rc = run_compiled(conn, x, overrides, out);
+        sqlalc_compiled_free(x);
+        return rc;
+    }
+    if (rc)
+        return rc;
+    return run_compiled(conn, c, overrides, out);
+}
+
+int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                          sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    sqlalc_conn *conn;
+    int rc = sqlalc_connect(eng, &conn);
+    if (rc)
+        return rc;
+    rc = sqlalc_execute(conn, stmt, overrides, out);
+    if (rc || !out || !*out) {
+        sqlalc_conn_close(conn);
+        return rc;
+    }
+    /* The result gives the connection back when it is freed. */
+    sqlalc__result_own_conn(*out, conn);
+    return SQLALC_OK;
+}
+
+int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets, size_t nsets,
+                        int64_t *rowcount)
+{
+    if (rowcount)
+        *rowcount = 0;
+    if (!conn || !stmt || (nsets && !sets))
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute_many: NULL argument");
+    if (!nsets)
+        return SQLALC_OK;
+    if (stmt->base.kind != NK_INSERT && stmt->base.kind != NK_UPDATE && stmt->base.kind != NK_DELETE)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute_many: only INSERT, UPDATE and DELETE");
+    const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
+    int style = style_for(sqlalc__conn_driver(conn));
+    int rc;
+    struct sqlalc_compiled *owned = NULL;
+    const struct sqlalc_compiled *c = NULL;
+    sqlalc_stmt *narrow = narrow_insert(stmt, &sets[0], &rc);
+    if (rc)
+        return rc;
+    if (narrow) {
+        rc = sqlalc__compile(&narrow->base, d, style, 0, 0, &owned);
+        sqlalc_stmt_free(narrow);
+        c = owned;
+    } else
+        rc = sqlalc__stmt_compiled(stmt, d, style, &c);
+    if (rc)
+        return rc;
+    size_t np = c->nparams;
+    sqlalc_value *vals = sqlalc__malloc((np ? np : 1) * nsets * sizeof *vals);
+    if (!vals) {
+        sqlalc_compiled_free(owned);
+        return SQLALC_ERR_NOMEM;
+    }
+    for (size_t s = 0; s < nsets && !rc; s++) {
+        rc = gather(c, &sets[s], vals + s * np);
+        if (rc)
+            sqlalc__error_prefix("parameter set %zu", s);
+    }
+    if (!rc)
+        rc = sqlalc__conn_exec_compiled_many(conn, c->sql, c->len, vals, (int)np, nsets, rowcount);
+    sqlalc_free(vals);
+    sqlalc_compiled_free(owned);
+    return rc;
+}

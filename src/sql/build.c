@@ -1,0 +1,1014 @@
+/*
+ * Expression constructors.  Every function here follows the ownership
+ * rule of sqlalc.h: it owns its expression arguments from the moment it
+ * is called, releases them all when any is NULL or when it fails, and
+ * returns one new reference.
+ */
+#include <string.h>
+#include "expr_int.h"
+
+/* ---- helpers shared with stmt.c (prototypes in this file only) ---- */
+
+static void *node_new(size_t size, int kind)
+{
+    sqlalc_expr *e = sqlalc__calloc(1, size);
+    if (e)
+        sqlalc__node_init(e, kind, NULL);
+    return e;
+}
+
+static void drop_exprs(sqlalc_exprs l)
+{
+    for (size_t i = 0; i < l.n; i++)
+        sqlalc_expr_free(l.items[i]);
+}
+
+static int exprs_ok(sqlalc_exprs l)
+{
+    for (size_t i = 0; i < l.n; i++)
+        if (!l.items[i])
+            return 0;
+    return 1;
+}
+
+/* ---- leaves ---- */
+
+static int is_text_kind(sqlalc_vtype t)
+{
+    return t == SQLALC_V_TEXT || t == SQLALC_V_BLOB || t == SQLALC_V_NUMERIC ||
+           t == SQLALC_V_DATE || t == SQLALC_V_TIME || t == SQLALC_V_DATETIME ||
+           t == SQLALC_V_INTERVAL || t == SQLALC_V_JSON || t == SQLALC_V_UUID;
+}
+
+/* One allocation holds the node, its copied text and its name. */
+static sqlalc_expr *bind_new(const char *name, const sqlalc_value *v)
+{
+    size_t tlen = 0, nlen = name ? strlen(name) + 1 : 0;
+    if (v && is_text_kind(v->type)) {
+        if (!v->u.s.p && v->u.s.len) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "bind value: NULL text pointer");
+            return NULL;
+        }
+        tlen = v->u.s.len == SQLALC_NTS ? (v->u.s.p ? strlen(v->u.s.p) : 0) : v->u.s.len;
+    }
+    struct bind *b = node_new(sizeof *b + tlen + 1 + nlen, NK_BIND);
+    if (!b)
+        return NULL;
+    char *p = (char *)(b + 1);
+    if (v) {
+        b->v = *v;
+        b->has_value = 1;
+        if (is_text_kind(v->type)) {
+            if (tlen)
+                memcpy(p, v->u.s.p, tlen);
+            p[tlen] = 0;
+            b->v.u.s.p = p;
+            b->v.u.s.len = tlen;
+        }
+    }
+    if (name) {
+        b->name = p + tlen + 1;
+        memcpy(b->name, name, nlen);
+    }
+    return &b->base;
+}
+
+sqlalc_expr *sqlalc_int(int64_t v) { return bind_new(NULL, &SQLALC_INTV(v)); }
+sqlalc_expr *sqlalc_float(double v) { return bind_new(NULL, &SQLALC_FLOATV(v)); }
+sqlalc_expr *sqlalc_bool(int v) { return bind_new(NULL, &SQLALC_BOOLV(v)); }
+sqlalc_expr *sqlalc_value_expr(sqlalc_value v) { return bind_new(NULL, &v); }
+
+sqlalc_expr *sqlalc_text(const char *s)
+{
+    if (!s) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_text: NULL string");
+        return NULL;
+    }
+    return bind_new(NULL, &SQLALC_TEXTV(s));
+}
+
+sqlalc_expr *sqlalc_bindparam(const char *name, sqlalc_value v)
+{
+    if (!name || !*name) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_bindparam: empty name");
+        return NULL;
+    }
+    return bind_new(name, &v);
+}
+
+sqlalc_expr *sqlalc_bindparam_required(const char *name)
+{
+    if (!name || !*name) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_bindparam_required: empty name");
+        return NULL;
+    }
+    return bind_new(name, NULL);
+}
+
+static sqlalc_expr *const_new(int which)
+{
+    sqlalc_expr *e = node_new(sizeof *e, NK_CONST);
+    if (e)
+        e->flags = (uint16_t)which;
+    return e;
+}
+
+sqlalc_expr *sqlalc_null(void) { return const_new(CONST_NULL); }
+sqlalc_expr *sqlalc_true(void) { return const_new(CONST_TRUE); }
+sqlalc_expr *sqlalc_false(void) { return const_new(CONST_FALSE); }
+
+sqlalc_expr *sqlalc_literal_sql(const char *sql) { return sqlalc_text_sql(sql, NULL); }
+
+sqlalc_expr *sqlalc_text_sql(const char *sql, const sqlalc_params *params)
+{
+    if (!sql) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_text_sql: NULL SQL");
+        return NULL;
+    }
+    size_t np = params ? params->count : 0, need = strlen(sql) + 1;
+    for (size_t i = 0; i < np; i++) {
+        const sqlalc_param *p = &params->items[i];
+        if (!p->name) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_text_sql: parameter %zu has no name", i);
+            return NULL;
+        }
+        need += strlen(p->name) + 1;
+        if (is_text_kind(p->value.type))
+            need += (p->value.u.s.len == SQLALC_NTS ? strlen(p->value.u.s.p) : p->value.u.s.len) + 1;
+    }
+    struct textx *t = node_new(sizeof *t + np * sizeof(sqlalc_param) + need, NK_TEXT);
+    if (!t)
+        return NULL;
+    t->params = (sqlalc_param *)(t + 1);
+    char *s = (char *)(t->params + np);
+    t->sql = s;
+    size_t l = strlen(sql) + 1;
+    memcpy(s, sql, l);
+    s += l;
+    t->nparams = np;
+    for (size_t i = 0; i < np; i++) {
+        const sqlalc_param *p = &params->items[i];
+        l = strlen(p->name) + 1;
+        memcpy(s, p->name, l);
+        t->params[i].name = s;
+        s += l;
+        t->params[i].value = p->value;
+        if (is_text_kind(p->value.type)) {
+            l = p->value.u.s.len == SQLALC_NTS ? strlen(p->value.u.s.p) : p->value.u.s.len;
+            memcpy(s, p->value.u.s.p, l);
+            s[l] = 0;
+            t->params[i].value.u.s.p = s;
+            t->params[i].value.u.s.len = l;
+            s += l + 1;
+        }
+    }
+    return &t->base;
+}
+
+/* ---- operators ---- */
+
+static sqlalc_expr *binop_new(int op, sqlalc_expr *a, sqlalc_expr *b, char escape)
+{
+    if (!a || !b) {
+        sqlalc_expr_free(a);
+        sqlalc_expr_free(b);
+        return NULL;
+    }
+    struct binop *n = node_new(sizeof *n, NK_BINARY);
+    if (!n) {
+        sqlalc_expr_free(a);
+        sqlalc_expr_free(b);
+        return NULL;
+    }
+    n->op = op;
+    n->l = a;
+    n->r = b;
+    n->escape = escape;
+    n->base.type = a->type ? a->type : b->type;
+    return &n->base;
+}
+
+static int is_null_const(const sqlalc_expr *e) { return e && e->kind == NK_CONST && e->flags == CONST_NULL; }
+
+/* == NULL becomes IS NULL, as in SQLAlchemy (either side). */
+static sqlalc_expr *cmp(int op, sqlalc_expr *a, sqlalc_expr *b)
+{
+    if (a && b && (op == OP_EQ || op == OP_NE)) {
+        if (is_null_const(b))
+            op = op == OP_EQ ? OP_IS : OP_ISNOT;
+        else if (is_null_const(a)) {
+            sqlalc_expr *t = a;
+            a = b;
+            b = t;
+            op = op == OP_EQ ? OP_IS : OP_ISNOT;
+        }
+    }
+    return binop_new(op, a, b, 0);
+}
+
+sqlalc_expr *sqlalc_eq(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_EQ, a, b); }
+sqlalc_expr *sqlalc_ne(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_NE, a, b); }
+sqlalc_expr *sqlalc_lt(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_LT, a, b); }
+sqlalc_expr *sqlalc_le(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_LE, a, b); }
+sqlalc_expr *sqlalc_gt(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_GT, a, b); }
+sqlalc_expr *sqlalc_ge(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_GE, a, b); }
+sqlalc_expr *sqlalc_is(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_IS, a, b, 0); }
+sqlalc_expr *sqlalc_isnot(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_ISNOT, a, b, 0); }
+
+/* Whether an expression has a string type (decides + vs concatenation). */
+static int is_stringy(const sqlalc_expr *e)
+{
+    if (!e)
+        return 0;
+    switch (e->kind) {
+    case SQLALC_NK_COLUMN: {
+        const sqlalc_type *t = ((const struct sqlalc_column_node *)e)->type;
+        if (!t)
+            return 0;
+        return t->kind == SQLALC_TYPE_STRING || t->kind == SQLALC_TYPE_TEXT ||
+               t->kind == SQLALC_TYPE_UNICODE || t->kind == SQLALC_TYPE_UNICODE_TEXT ||
+               t->kind == SQLALC_TYPE_ENUM;
+    }
+    case NK_ALIAS_COL:
+    case NK_EXCLUDED:
+        return is_stringy(((const struct aliascol *)e)->inner);
+    case NK_BIND:
+        return ((const struct bind *)e)->has_value && ((const struct bind *)e)->v.type == SQLALC_V_TEXT;
+    case NK_BINARY:
+        return ((const struct binop *)e)->op == OP_CONCAT;
+    case NK_LABEL:
+        return is_stringy(((const struct label *)e)->e);
+    default:
+        return 0;
+    }
+}
+
+sqlalc_expr *sqlalc_add(sqlalc_expr *a, sqlalc_expr *b)
+{
+    int op = (is_stringy(a) || (a && a->kind == NK_BIND && is_stringy(b))) ? OP_CONCAT : OP_ADD;
+    return binop_new(op, a, b, 0);
+}
+sqlalc_expr *sqlalc_sub(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_SUB, a, b, 0); }
+sqlalc_expr *sqlalc_mul(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_MUL, a, b, 0); }
+sqlalc_expr *sqlalc_div(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_DIV, a, b, 0); }
+sqlalc_expr *sqlalc_mod(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_MOD, a, b, 0); }
+sqlalc_expr *sqlalc_concat(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_CONCAT, a, b, 0); }
+
+static sqlalc_expr *unop_new(int op, sqlalc_expr *a)
+{
+    if (!a)
+        return NULL;
+    struct unop *n = node_new(sizeof *n, NK_UNARY);
+    if (!n) {
+        sqlalc_expr_free(a);
+        return NULL;
+    }
+    n->op = op;
+    n->e = a;
+    n->base.type = a->type;
+    return &n->base;
+}
+
+sqlalc_expr *sqlalc_neg(sqlalc_expr *a) { return unop_new(UOP_NEG, a); }
+sqlalc_expr *sqlalc_distinct(sqlalc_expr *a) { return unop_new(UOP_DISTINCT, a); }
+sqlalc_expr *sqlalc_asc(sqlalc_expr *a) { return unop_new(UOP_ASC, a); }
+sqlalc_expr *sqlalc_desc(sqlalc_expr *a) { return unop_new(UOP_DESC, a); }
+sqlalc_expr *sqlalc_nulls_first(sqlalc_expr *a) { return unop_new(UOP_NULLS_FIRST, a); }
+sqlalc_expr *sqlalc_nulls_last(sqlalc_expr *a) { return unop_new(UOP_NULLS_LAST, a); }
+
+static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
+{
+    if (!exprs_ok(l)) {
+        drop_exprs(l);
+        return NULL;
+    }
+    if (l.n == 0) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s of nothing", op == BOOL_AND ? "and" : "or");
+        return NULL;
+    }
+    if (l.n == 1)
+        return l.items[0];
+    /* Flatten nested lists of the same operator. */
+    size_t n = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const sqlalc_expr *e = l.items[i];
+        n += (e->kind == NK_BOOL && ((const struct boollist *)e)->op == op)
+                 ? ((const struct boollist *)e)->n : 1;
+    }
+    struct boollist *b = node_new(sizeof *b + n * sizeof(sqlalc_expr *), NK_BOOL);
+    if (!b) {
+        drop_exprs(l);
+        return NULL;
+    }
+    b->op = op;
+    size_t k = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        sqlalc_expr *e = l.items[i];
+        if (e->kind == NK_BOOL && ((struct boollist *)e)->op == op) {
+            struct boollist *in = (struct boollist *)e;
+            for (size_t j = 0; j < in->n; j++)
+                b->items[k++] = sqlalc_expr_ref(in->items[j]);
+            sqlalc_expr_free(e);
+        } else
+            b->items[k++] = e;
+    }
+    b->n = k;
+    return &b->base;
+}
+
+sqlalc_expr *sqlalc_and_list(sqlalc_exprs items) { return boollist_new(BOOL_AND, items); }
+sqlalc_expr *sqlalc_or_list(sqlalc_exprs items) { return boollist_new(BOOL_OR, items); }
+
+static int negate_op(int op)
+{
+    switch (op) {
+    case OP_EQ: return OP_NE;
+    case OP_NE: return OP_EQ;
+    case OP_LT: return OP_GE;
+    case OP_GE: return OP_LT;
+    case OP_GT: return OP_LE;
+    case OP_LE: return OP_GT;
+    case OP_IS: return OP_ISNOT;
+    case OP_ISNOT: return OP_IS;
+    case OP_LIKE: return OP_NOTLIKE;
+    case OP_NOTLIKE: return OP_LIKE;
+    case OP_ILIKE: return OP_NOTILIKE;
+    case OP_NOTILIKE: return OP_ILIKE;
+    case OP_CONTAINS: return OP_NOTCONTAINS;
+    case OP_NOTCONTAINS: return OP_CONTAINS;
+    case OP_STARTSWITH: return OP_NOTSTARTSWITH;
+    case OP_NOTSTARTSWITH: return OP_STARTSWITH;
+    case OP_ENDSWITH: return OP_NOTENDSWITH;
+    case OP_NOTENDSWITH: return OP_ENDSWITH;
+    case OP_IN: return OP_NOTIN;
+    case OP_NOTIN: return OP_IN;
+    case OP_BETWEEN: return OP_NOTBETWEEN;
+    case OP_NOTBETWEEN: return OP_BETWEEN;
+    default: return 0;
+    }
+}
+
+sqlalc_expr *sqlalc_not(sqlalc_expr *a)
+{
+    if (!a)
+        return NULL;
+    if (a->kind == NK_BINARY) {
+        struct binop *b = (struct binop *)a;
+        int nop = negate_op(b->op);
+        if (nop) {
+            sqlalc_expr *r = binop_new(nop, sqlalc_expr_ref(b->l), sqlalc_expr_ref(b->r), b->escape);
+            sqlalc_expr_free(a);
+            return r;
+        }
+    } else if (a->kind == NK_UNARY && ((struct unop *)a)->op == UOP_NOT) {
+        sqlalc_expr *r = sqlalc_expr_ref(((struct unop *)a)->e);
+        sqlalc_expr_free(a);
+        return r;
+    } else if (a->kind == NK_CONST && a->flags != CONST_NULL) {
+        int w = a->flags == CONST_TRUE ? CONST_FALSE : CONST_TRUE;
+        sqlalc_expr_free(a);
+        return const_new(w);
+    }
+    return unop_new(UOP_NOT, a);
+}
+
+static sqlalc_expr *list_new(sqlalc_exprs l)
+{
+    if (!exprs_ok(l)) {
+        drop_exprs(l);
+        return NULL;
+    }
+    struct exprlist *x = node_new(sizeof *x + l.n * sizeof(sqlalc_expr *), NK_LIST);
+    if (!x) {
+        drop_exprs(l);
+        return NULL;
+    }
+    x->n = l.n;
+    for (size_t i = 0; i < l.n; i++)
+        x->items[i] = l.items[i];
+    return &x->base;
+}
+
+sqlalc_expr *sqlalc_in(sqlalc_expr *a, sqlalc_exprs list)
+{
+    if (!a) {
+        drop_exprs(list);
+        return NULL;
+    }
+    return binop_new(OP_IN, a, list_new(list), 0);
+}
+
+sqlalc_expr *sqlalc_notin(sqlalc_expr *a, sqlalc_exprs list)
+{
+    if (!a) {
+        drop_exprs(list);
+        return NULL;
+    }
+    return binop_new(OP_NOTIN, a, list_new(list), 0);
+}
+
+sqlalc_expr *sqlalc_in_values(sqlalc_expr *a, const sqlalc_value *vals, size_t n)
+{
+    if (!a)
+        return NULL;
+    struct exprlist *x = node_new(sizeof *x + n * sizeof(sqlalc_expr *), NK_LIST);
+    if (!x) {
+        sqlalc_expr_free(a);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        x->items[i] = bind_new(NULL, &vals[i]);
+        if (!x->items[i]) {
+            x->n = i;
+            sqlalc_expr_free(&x->base);
+            sqlalc_expr_free(a);
+            return NULL;
+        }
+    }
+    x->n = n;
+    return binop_new(OP_IN, a, &x->base, 0);
+}
+
+sqlalc_expr *sqlalc_in_select(sqlalc_expr *a, sqlalc_stmt *sub)
+{
+    return binop_new(OP_IN, a, (sqlalc_expr *)sub, 0);
+}
+
+sqlalc_expr *sqlalc_notin_select(sqlalc_expr *a, sqlalc_stmt *sub)
+{
+    return binop_new(OP_NOTIN, a, (sqlalc_expr *)sub, 0);
+}
+
+sqlalc_expr *sqlalc_in_expanding(sqlalc_expr *a, const char *name)
+{
+    if (!a)
+        return NULL;
+    if (!name || !*name) {
+        sqlalc_expr_free(a);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_in_expanding: empty name");
+        return NULL;
+    }
+    sqlalc_expr *b = bind_new(name, NULL);
+    if (b)
+        ((struct bind *)b)->expanding = 1;
+    return binop_new(OP_IN, a, b, 0);
+}
+
+sqlalc_expr *sqlalc_like(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_LIKE, a, p, esc); }
+sqlalc_expr *sqlalc_notlike(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_NOTLIKE, a, p, esc); }
+sqlalc_expr *sqlalc_ilike(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_ILIKE, a, p, esc); }
+sqlalc_expr *sqlalc_notilike(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_NOTILIKE, a, p, esc); }
+sqlalc_expr *sqlalc_contains(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_CONTAINS, a, b, 0); }
+sqlalc_expr *sqlalc_startswith(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_STARTSWITH, a, b, 0); }
+sqlalc_expr *sqlalc_endswith(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_ENDSWITH, a, b, 0); }
+
+static sqlalc_expr *between(int op, sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi)
+{
+    if (!a || !lo || !hi) {
+        sqlalc_expr_free(a);
+        sqlalc_expr_free(lo);
+        sqlalc_expr_free(hi);
+        return NULL;
+    }
+    return binop_new(op, a, list_new(SQLALC_EXPRS(lo, hi)), 0);
+}
+
+sqlalc_expr *sqlalc_between(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi) { return between(OP_BETWEEN, a, lo, hi); }
+sqlalc_expr *sqlalc_notbetween(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi) { return between(OP_NOTBETWEEN, a, lo, hi); }
+
+sqlalc_expr *sqlalc_cast_kind(sqlalc_expr *a, int kind, int length)
+{
+    if (!a)
+        return NULL;
+    struct cast *c = node_new(sizeof *c, NK_CAST);
+    if (!c) {
+        sqlalc_expr_free(a);
+        return NULL;
+    }
+    c->e = a;
+    c->kind = kind;
+    c->length = length;
+    c->precision = c->scale = -1;
+    return &c->base;
+}
+
+sqlalc_expr *sqlalc_cast(sqlalc_expr *a, const sqlalc_type *type)
+{
+    if (!type) {
+        sqlalc_expr_free(a);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_cast: NULL type");
+        return NULL;
+    }
+    sqlalc_expr *e = sqlalc_cast_kind(a, type->kind, type->length);
+    if (e) {
+        ((struct cast *)e)->precision = type->precision;
+        ((struct cast *)e)->scale = type->scale;
+    }
+    return e;
+}
+
+static sqlalc_expr *case_new(sqlalc_expr *value, int has_value, sqlalc_exprs whens, sqlalc_expr *else_,
+                             int has_else)
+{
+    if ((has_value && !value) || (has_else && !else_) || !exprs_ok(whens) || whens.n == 0 ||
+        whens.n % 2) {
+        if (exprs_ok(whens) && (whens.n == 0 || whens.n % 2) && (!has_value || value) &&
+            (!has_else || else_))
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_case: whens must be condition/result pairs");
+        sqlalc_expr_free(value);
+        sqlalc_expr_free(else_);
+        drop_exprs(whens);
+        return NULL;
+    }
+    struct casex *c = node_new(sizeof *c + whens.n * sizeof(sqlalc_expr *), NK_CASE);
+    if (!c) {
+        sqlalc_expr_free(value);
+        sqlalc_expr_free(else_);
+        drop_exprs(whens);
+        return NULL;
+    }
+    c->value = value;
+    c->else_ = else_;
+    c->n = whens.n / 2;
+    for (size_t i = 0; i < whens.n; i++)
+        c->items[i] = whens.items[i];
+    c->base.type = whens.items[1]->type;
+    return &c->base;
+}
+
+sqlalc_expr *sqlalc_case(sqlalc_exprs whens) { return case_new(NULL, 0, whens, NULL, 0); }
+sqlalc_expr *sqlalc_case_else(sqlalc_exprs whens, sqlalc_expr *e) { return case_new(NULL, 0, whens, e, 1); }
+sqlalc_expr *sqlalc_case_value(sqlalc_expr *v, sqlalc_exprs whens) { return case_new(v, 1, whens, NULL, 0); }
+sqlalc_expr *sqlalc_case_value_else(sqlalc_expr *v, sqlalc_exprs whens, sqlalc_expr *e)
+{
+    return case_new(v, 1, whens, e, 1);
+}
+
+static sqlalc_expr *func_new(const char *name, sqlalc_exprs args, int star)
+{
+    if (!exprs_ok(args) || !name || !*name) {
+        if (exprs_ok(args))
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_func: empty function name");
+        drop_exprs(args);
+        return NULL;
+    }
+    size_t nl = strlen(name) + 1;
+    struct func *f = node_new(sizeof *f + args.n * sizeof(sqlalc_expr *) + nl, NK_FUNC);
+    if (!f) {
+        drop_exprs(args);
+        return NULL;
+    }
+    f->n = args.n;
+    for (size_t i = 0; i < args.n; i++)
+        f->args[i] = args.items[i];
+    f->name = (char *)(f->args + args.n);
+    memcpy(f->name, name, nl);
+    f->star = star;
+    if (args.n && (!strcmp(name, "coalesce") || !strcmp(name, "max") || !strcmp(name, "min") ||
+                   !strcmp(name, "lower") || !strcmp(name, "upper")))
+        f->base.type = args.items[0]->type;
+    return &f->base;
+}
+
+sqlalc_expr *sqlalc_func(const char *name, sqlalc_exprs args) { return func_new(name, args, 0); }
+sqlalc_expr *sqlalc_count_star(void) { return func_new("count", SQLALC_NOEXPRS, 1); }
+sqlalc_expr *sqlalc_count(sqlalc_expr *a)
+{
+    if (!a)
+        return NULL;
+    return func_new("count", SQLALC_EXPRS(a), 0);
+}
+sqlalc_expr *sqlalc_coalesce(sqlalc_exprs args) { return func_new("coalesce", args, 0); }
+
+sqlalc_expr *sqlalc_label(sqlalc_expr *a, const char *name)
+{
+    if (!a)
+        return NULL;
+    if (!name || !*name) {
+        sqlalc_expr_free(a);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_label: empty name");
+        return NULL;
+    }
+    size_t nl = strlen(name) + 1;
+    struct label *l = node_new(sizeof *l + nl, NK_LABEL);
+    if (!l) {
+        sqlalc_expr_free(a);
+        return NULL;
+    }
+    l->e = a;
+    l->name = (char *)(l + 1);
+    memcpy(l->name, name, nl);
+    l->base.type = a->type;
+    return &l->base;
+}
+
+/* Copy a list into a vector (taking the references).  On failure the
+ * references are released. */
+static int vec_take(exprvec *v, sqlalc_exprs l)
+{
+    v->n = 0;
+    v->v = NULL;
+    if (!l.n)
+        return 1;
+    v->v = sqlalc__malloc(l.n * sizeof(sqlalc_expr *));
+    if (!v->v) {
+        drop_exprs(l);
+        return 0;
+    }
+    memcpy(v->v, l.items, l.n * sizeof(sqlalc_expr *));
+    v->n = l.n;
+    return 1;
+}
+
+void sqlalc__exprvec_free(exprvec *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        sqlalc_expr_free(v->v[i]);
+    sqlalc_free(v->v);
+    v->v = NULL;
+    v->n = 0;
+}
+
+sqlalc_expr *sqlalc_over_frame(sqlalc_expr *func, sqlalc_exprs part, sqlalc_exprs order, int frame,
+                               int64_t lower, int64_t upper)
+{
+    if (!func || !exprs_ok(part) || !exprs_ok(order)) {
+        sqlalc_expr_free(func);
+        drop_exprs(part);
+        drop_exprs(order);
+        return NULL;
+    }
+    struct over *o = node_new(sizeof *o, NK_OVER);
+    if (!o) {
+        sqlalc_expr_free(func);
+        drop_exprs(part);
+        drop_exprs(order);
+        return NULL;
+    }
+    o->func = func;
+    o->frame = frame;
+    o->lower = lower;
+    o->upper = upper;
+    o->lower_v = SQLALC_INTV(lower < 0 && lower != SQLALC_UNBOUNDED ? -lower : lower);
+    o->upper_v = SQLALC_INTV(upper < 0 && upper != SQLALC_UNBOUNDED ? -upper : upper);
+    o->base.type = func->type;
+    if (!vec_take(&o->partition, part)) {
+        drop_exprs(order);
+        sqlalc_expr_free(&o->base);
+        return NULL;
+    }
+    if (!vec_take(&o->order, order)) {
+        sqlalc_expr_free(&o->base);
+        return NULL;
+    }
+    return &o->base;
+}
+
+sqlalc_expr *sqlalc_over(sqlalc_expr *func, sqlalc_exprs part, sqlalc_exprs order)
+{
+    return sqlalc_over_frame(func, part, order, SQLALC_FRAME_NONE, 0, 0);
+}
+
+sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel)
+{
+    sqlalc_expr *e = unop_new(UOP_SCALAR, (sqlalc_expr *)sel);
+    if (e && sel && sel->base.kind == NK_SELECT && ((struct sel *)sel)->cols.n)
+        e->type = ((struct sel *)sel)->cols.v[0]->type;
+    return e;
+}
+
+sqlalc_expr *sqlalc_exists(sqlalc_stmt *sel) { return unop_new(UOP_EXISTS, (sqlalc_expr *)sel); }
+
+/* ---- FROM items ---- */
+
+static sqlalc_expr *alias_new(sqlalc_expr *target, const char *name, int cte, int recursive)
+{
+    if (!target)
+        return NULL;
+    int k = target->kind;
+    if (k != SQLALC_NK_TABLE && k != NK_SELECT && k != NK_COMPOUND && k != NK_ALIAS) {
+        sqlalc_expr_free(target);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "alias: only a table or a SELECT can be aliased");
+        return NULL;
+    }
+    if (cte && (!name || !*name)) {
+        sqlalc_expr_free(target);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "cte: a name is required");
+        return NULL;
+    }
+    size_t nl = name ? strlen(name) + 1 : 0;
+    struct alias *a = node_new(sizeof *a + nl, NK_ALIAS);
+    if (!a) {
+        sqlalc_expr_free(target);
+        return NULL;
+    }
+    a->target = target;
+    if (name) {
+        a->name = (char *)(a + 1);
+        memcpy(a->name, name, nl);
+    }
+    a->is_cte = cte ? 1u : 0u;
+    a->recursive = recursive ? 1u : 0u;
+    return &a->base;
+}
+
+sqlalc_expr *sqlalc_alias(sqlalc_expr *from, const char *name) { return alias_new(from, name, 0, 0); }
+sqlalc_expr *sqlalc_subquery(sqlalc_stmt *sel, const char *name)
+{
+    return alias_new((sqlalc_expr *)sel, name, 0, 0);
+}
+sqlalc_expr *sqlalc_cte(sqlalc_stmt *sel, const char *name) { return alias_new((sqlalc_expr *)sel, name, 1, 0); }
+sqlalc_expr *sqlalc_cte_recursive(sqlalc_stmt *sel, const char *name)
+{
+    return alias_new((sqlalc_expr *)sel, name, 1, 1);
+}
+
+static sqlalc_expr *cte_union(sqlalc_expr *cte, sqlalc_stmt *rec, int all)
+{
+    if (!cte || !rec) {
+        sqlalc_expr_free(cte);
+        sqlalc_stmt_free(rec);
+        return NULL;
+    }
+    struct alias *a = (struct alias *)cte;
+    if (cte->kind != NK_ALIAS || !a->is_cte) {
+        sqlalc_expr_free(cte);
+        sqlalc_stmt_free(rec);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_cte_union: not a CTE");
+        return NULL;
+    }
+    sqlalc_stmt *body = all ? sqlalc_union_all(sqlalc_stmt_ref((sqlalc_stmt *)a->target), rec)
+                            : sqlalc_union(sqlalc_stmt_ref((sqlalc_stmt *)a->target), rec);
+    if (!body) {
+        sqlalc_expr_free(cte);
+        return NULL;
+    }
+    sqlalc_expr *n = alias_new((sqlalc_expr *)body, a->name, 1, 1);
+    if (!n) {
+        sqlalc_expr_free(cte);
+        return NULL;
+    }
+    ((struct alias *)n)->anchor = a; /* keeps the reference passed in */
+    return n;
+}
+
+sqlalc_expr *sqlalc_cte_union_all(sqlalc_expr *cte, sqlalc_stmt *rec) { return cte_union(cte, rec, 1); }
+sqlalc_expr *sqlalc_cte_union(sqlalc_expr *cte, sqlalc_stmt *rec) { return cte_union(cte, rec, 0); }
+
+/* The name a SELECT column is known by in a subquery (NULL: none). */
+static const char *sel_col_name(const sqlalc_expr *e)
+{
+    switch (e->kind) {
+    case SQLALC_NK_COLUMN: return ((const struct sqlalc_column_node *)e)->name;
+    case NK_ALIAS_COL: return ((const struct aliascol *)e)->name;
+    case NK_LABEL: return ((const struct label *)e)->name;
+    default: return NULL;
+    }
+}
+
+static const struct sel *first_select(const sqlalc_expr *e)
+{
+    while (e && e->kind == NK_COMPOUND)
+        e = ((const struct compound *)e)->selects.v[0];
+    return e && e->kind == NK_SELECT ? (const struct sel *)e : NULL;
+}
+
+sqlalc_expr *sqlalc_ac(sqlalc_expr *from, const char *name)
+{
+    if (!from)
+        return NULL;
+    if (from->kind != NK_ALIAS || !name) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_ac: not an alias, subquery or CTE");
+        return NULL;
+    }
+    struct alias *a = (struct alias *)from;
+    sqlalc_expr *inner = NULL;
+    const sqlalc_expr *t = a->target;
+    while (t->kind == NK_ALIAS)
+        t = ((const struct alias *)t)->target;
+    if (t->kind == SQLALC_NK_TABLE) {
+        const struct sqlalc_table *tb = (const struct sqlalc_table *)t;
+        for (size_t i = 0; i < tb->ncolumns; i++)
+            if (!strcmp(tb->columns[i]->name, name))
+                inner = &tb->columns[i]->base;
+    } else {
+        const struct sel *s = first_select(t);
+        for (size_t i = 0; s && i < s->cols.n; i++) {
+            const char *cn = sel_col_name(s->cols.v[i]);
+            if (cn && !strcmp(cn, name)) {
+                inner = s->cols.v[i];
+                break;
+            }
+        }
+    }
+    if (!inner) {
+        sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column '%s' in '%s'", name,
+                         a->name ? a->name : "(anonymous subquery)");
+        return NULL;
+    }
+    size_t nl = strlen(name) + 1;
+    struct aliascol *c = node_new(sizeof *c + nl, NK_ALIAS_COL);
+    if (!c)
+        return NULL;
+    c->alias = (struct alias *)sqlalc_expr_ref(from);
+    c->inner = inner;
+    c->name = (char *)(c + 1);
+    memcpy(c->name, name, nl);
+    c->base.type = inner->type;
+    return &c->base;
+}
+
+sqlalc_expr *sqlalc_excluded(sqlalc_table *t, const char *column)
+{
+    if (!t || !column) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_excluded: NULL table or column");
+        return NULL;
+    }
+    struct sqlalc_column_node *col = NULL;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (!strcmp(t->columns[i]->name, column))
+            col = t->columns[i];
+    if (!col) {
+        sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column '%s' in table '%s'", column, t->name);
+        return NULL;
+    }
+    struct aliascol *c = node_new(sizeof *c, NK_EXCLUDED);
+    if (!c)
+        return NULL;
+    c->inner = &col->base;
+    c->name = col->name;
+    c->table = (struct sqlalc_table *)sqlalc_expr_ref(&t->base);
+    c->base.type = col->type;
+    return &c->base;
+}
+
+/* ---- joins ---- */
+
+/* The table under a FROM leaf (table or alias of a table), or NULL. */
+static const struct sqlalc_table *leaf_table(const sqlalc_expr *e)
+{
+    while (e && e->kind == NK_ALIAS)
+        e = ((const struct alias *)e)->target;
+    return e && e->kind == SQLALC_NK_TABLE ? (const struct sqlalc_table *)e : NULL;
+}
+
+/* A reference to column col of table t seen through leaf (the table or an alias). */
+static sqlalc_expr *leaf_col(sqlalc_expr *leaf, struct sqlalc_column_node *col)
+{
+    if (leaf->kind == SQLALC_NK_TABLE)
+        return sqlalc_expr_ref(&col->base);
+    return sqlalc_ac(leaf, col->name);
+}
+
+static struct sqlalc_column_node *find_col(const struct sqlalc_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (!strcmp(t->columns[i]->name, name))
+            return t->columns[i];
+    return NULL;
+}
+
+static int fk_targets(const sqlalc_fk *fk, const struct sqlalc_table *t)
+{
+    if (fk->ref)
+        return fk->ref == t;
+    return fk->ref_table && !strcmp(fk->ref_table, t->name) &&
+           ((!fk->ref_schema && !t->schema) ||
+            (fk->ref_schema && t->schema && !strcmp(fk->ref_schema, t->schema)));
+}
+
+/* ON condition for child (has the FK) referencing parent: parent.col = child.fkcol. */
+static sqlalc_expr *fk_condition(sqlalc_expr *parent, const struct sqlalc_table *pt, sqlalc_expr *child,
+                                 const sqlalc_fk *fk)
+{
+    sqlalc_expr *parts[16];
+    size_t n = fk->ncols < 16 ? fk->ncols : 16;
+    for (size_t i = 0; i < n; i++) {
+        struct sqlalc_column_node *pc = find_col(pt, fk->ref_colnames[i]);
+        if (!pc) {
+            for (size_t j = 0; j < i; j++)
+                sqlalc_expr_free(parts[j]);
+            sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "foreign key target column '%s.%s' not found",
+                             pt->name, fk->ref_colnames[i]);
+            return NULL;
+        }
+        parts[i] = sqlalc_eq(leaf_col(parent, pc), leaf_col(child, fk->cols[i]));
+    }
+    if (n == 1)
+        return parts[0];
+    return sqlalc_and_list((sqlalc_exprs){ n, parts });
+}
+
+/* Collect the leaves of a FROM tree (joins flattened), left to right. */
+static void join_leaves(sqlalc_expr *e, sqlalc_expr **out, size_t *n, size_t max)
+{
+    if (e->kind == NK_JOIN) {
+        join_leaves(((struct join *)e)->l, out, n, max);
+        join_leaves(((struct join *)e)->r, out, n, max);
+    } else if (*n < max)
+        out[(*n)++] = e;
+}
+
+static sqlalc_expr *infer_on(sqlalc_expr *left, sqlalc_expr *right)
+{
+    const struct sqlalc_table *rt = leaf_table(right);
+    sqlalc_expr *leaves[32];
+    size_t nl = 0;
+    join_leaves(left, leaves, &nl, 32);
+    if (!rt) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                         "join: cannot infer the ON clause for a subquery; give it with sqlalc_join_on");
+        return NULL;
+    }
+    /* SQLAlchemy searches the left side from the right end. */
+    for (size_t k = nl; k-- > 0;) {
+        const struct sqlalc_table *lt = leaf_table(leaves[k]);
+        if (!lt)
+            continue;
+        const sqlalc_fk *found = NULL;
+        int child_is_right = 0, count = 0;
+        for (size_t i = 0; i < rt->nfks; i++)
+            if (fk_targets(rt->fks[i], lt)) {
+                found = rt->fks[i];
+                child_is_right = 1;
+                count++;
+            }
+        for (size_t i = 0; i < lt->nfks; i++)
+            if (lt != rt && fk_targets(lt->fks[i], rt)) {
+                if (!found)
+                    found = lt->fks[i];
+                count++;
+            }
+        if (count > 1) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                             "join: more than one foreign key between '%s' and '%s'; give the ON clause",
+                             lt->name, rt->name);
+            return NULL;
+        }
+        if (found)
+            return child_is_right ? fk_condition(leaves[k], lt, right, found)
+                                  : fk_condition(right, rt, leaves[k], found);
+    }
+    sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: no foreign key links '%s' to the left side",
+                     rt->name);
+    return NULL;
+}
+
+static int is_from_kind(const sqlalc_expr *e)
+{
+    return e->kind == SQLALC_NK_TABLE || e->kind == NK_ALIAS || e->kind == NK_JOIN;
+}
+
+sqlalc_expr *sqlalc_join_on(sqlalc_expr *l, sqlalc_expr *r, sqlalc_expr *on, sqlalc_join_kind kind)
+{
+    if (!l || !r || (!on && kind != SQLALC_JOIN_CROSS)) {
+        sqlalc_expr_free(l);
+        sqlalc_expr_free(r);
+        sqlalc_expr_free(on);
+        return NULL;
+    }
+    if (!is_from_kind(l) || !is_from_kind(r)) {
+        sqlalc_expr_free(l);
+        sqlalc_expr_free(r);
+        sqlalc_expr_free(on);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: operands must be tables, aliases, subqueries or joins");
+        return NULL;
+    }
+    struct join *j = node_new(sizeof *j, NK_JOIN);
+    if (!j) {
+        sqlalc_expr_free(l);
+        sqlalc_expr_free(r);
+        sqlalc_expr_free(on);
+        return NULL;
+    }
+    j->l = l;
+    j->r = r;
+    j->on = on;
+    j->kind = kind;
+    return &j->base;
+}
+
+sqlalc_expr *sqlalc_join(sqlalc_expr *l, sqlalc_expr *r, sqlalc_join_kind kind)
+{
+    if (!l || !r) {
+        sqlalc_expr_free(l);
+        sqlalc_expr_free(r);
+        return NULL;
+    }
+    sqlalc_expr *on = NULL;
+    if (kind != SQLALC_JOIN_CROSS) {
+        if (!is_from_kind(l) || !is_from_kind(r)) {
+            sqlalc_expr_free(l);
+            sqlalc_expr_free(r);
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: operands must be tables, aliases or joins");
+            return NULL;
+        }
+        on = infer_on(l, r);
+        if (!on) {
+            sqlalc_expr_free(l);
+            sqlalc_expr_free(r);
+            return NULL;
+        }
+    }
+    return sqlalc_join_on(l, r, on, kind);
+}

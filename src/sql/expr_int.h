@@ -1,0 +1,291 @@
+/*
+ * Expression and statement nodes of src/sql (kinds >= SQLALC_NK__SQL_FIRST).
+ * Shared by the builders (build.c, stmt.c), the compiler (compile.c),
+ * destruction (destroy.c) and execution (src/engine/execute.c).
+ */
+#ifndef SQLALC_SQL_EXPR_INT_H
+#define SQLALC_SQL_EXPR_INT_H
+
+#include <stdatomic.h>
+#include "node.h"
+#include "../schema/model.h"
+#include "../util/util.h"
+
+enum {
+    NK_BIND = SQLALC_NK__SQL_FIRST, /* struct bind */
+    NK_CONST,      /* struct sqlalc_expr; flags = CONST_* */
+    NK_BINARY,     /* struct binop */
+    NK_UNARY,      /* struct unop */
+    NK_BOOL,       /* struct boollist: AND / OR */
+    NK_LIST,       /* struct exprlist: (a, b, …) */
+    NK_FUNC,       /* struct func */
+    NK_CAST,       /* struct cast */
+    NK_CASE,       /* struct casex */
+    NK_LABEL,      /* struct label */
+    NK_OVER,       /* struct over */
+    NK_TEXT,       /* struct textx */
+    NK_ALIAS,      /* struct alias (table alias, subquery, CTE) */
+    NK_ALIAS_COL,  /* struct aliascol */
+    NK_JOIN,       /* struct join */
+    NK_EXCLUDED,   /* struct aliascol (alias NULL): excluded.col */
+    NK_TABLEREF,   /* not used as a separate node: tables are NK_TABLE */
+    NK_SELECT,     /* struct sel */
+    NK_COMPOUND,   /* struct compound */
+    NK_INSERT,     /* struct ins */
+    NK_UPDATE,     /* struct upd */
+    NK_DELETE      /* struct del */
+};
+
+enum { CONST_NULL = 1, CONST_TRUE, CONST_FALSE };
+
+/* Binary operators. */
+enum {
+    OP_EQ = 1, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IS, OP_ISNOT,
+    OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_CONCAT,
+    OP_LIKE, OP_NOTLIKE, OP_ILIKE, OP_NOTILIKE,
+    OP_CONTAINS, OP_NOTCONTAINS, OP_STARTSWITH, OP_NOTSTARTSWITH, OP_ENDSWITH, OP_NOTENDSWITH,
+    OP_IN, OP_NOTIN,                /* right: NK_LIST, NK_SELECT/NK_COMPOUND, or expanding NK_BIND */
+    OP_BETWEEN, OP_NOTBETWEEN       /* right: NK_LIST of two */
+};
+
+/* Unary operators. */
+enum {
+    UOP_NEG = 1, UOP_NOT, UOP_DISTINCT, UOP_EXISTS, UOP_SCALAR, UOP_ASC, UOP_DESC,
+    UOP_NULLS_FIRST, UOP_NULLS_LAST
+};
+
+typedef struct exprvec {
+    size_t n;
+    sqlalc_expr **v;
+} exprvec;
+
+struct bind {
+    sqlalc_expr base;
+    sqlalc_value v;
+    char *name;        /* explicit name (bindparam) or NULL: anonymous */
+    unsigned has_value : 1;
+    unsigned expanding : 1;
+    /* text payload and name stored after the struct */
+};
+
+struct binop {
+    sqlalc_expr base;
+    int op;
+    char escape;
+    sqlalc_expr *l, *r;
+};
+
+struct unop {
+    sqlalc_expr base;
+    int op;
+    sqlalc_expr *e;
+};
+
+struct boollist {
+    sqlalc_expr base;
+    int op;            /* OP_AND_ / OP_OR_ below */
+    size_t n;
+    sqlalc_expr *items[];
+};
+enum { BOOL_AND = 1, BOOL_OR = 2 };
+
+struct exprlist {
+    sqlalc_expr base;
+    size_t n;
+    sqlalc_expr *items[];
+};
+
+struct func {
+    sqlalc_expr base;
+    char *name;
+    int star;          /* count(*) */
+    size_t n;
+    sqlalc_expr *args[];
+};
+
+struct cast {
+    sqlalc_expr base;
+    sqlalc_expr *e;
+    int kind, length, precision, scale;
+};
+
+struct casex {
+    sqlalc_expr base;
+    sqlalc_expr *value;  /* simple CASE operand or NULL */
+    sqlalc_expr *else_;  /* or NULL */
+    size_t n;            /* pairs */
+    sqlalc_expr *items[];/* when0, then0, when1, then1 … */
+};
+
+struct label {
+    sqlalc_expr base;
+    sqlalc_expr *e;
+    char *name;
+};
+
+struct over {
+    sqlalc_expr base;
+    sqlalc_expr *func;
+    exprvec partition, order;
+    int frame;
+    int64_t lower, upper;
+    sqlalc_value lower_v, upper_v;  /* |bound| as bound values */
+};
+
+struct textx {
+    sqlalc_expr base;
+    char *sql;
+    size_t nparams;
+    sqlalc_param *params;   /* names and values copied into storage */
+    char *storage;
+};
+
+/* Alias / subquery / CTE. */
+struct alias {
+    sqlalc_expr base;
+    sqlalc_expr *target;    /* NK_TABLE, NK_SELECT, NK_COMPOUND (or an alias) */
+    char *name;             /* NULL: anonymous (anon_N at compile time) */
+    unsigned is_cte : 1;
+    unsigned recursive : 1;
+    struct alias *anchor;   /* the recursive CTE this one extends (same name), ref held */
+};
+
+/* A column seen through an alias (or, for NK_EXCLUDED, excluded.col). */
+struct aliascol {
+    sqlalc_expr base;
+    struct alias *alias;    /* ref held; NULL for NK_EXCLUDED */
+    sqlalc_expr *inner;     /* the underlying column / select column (borrowed) */
+    char *name;
+    struct sqlalc_table *table;  /* NK_EXCLUDED: table (ref held) */
+};
+
+struct join {
+    sqlalc_expr base;
+    sqlalc_expr *l, *r;
+    sqlalc_expr *on;        /* NULL for CROSS */
+    int kind;
+};
+
+/* Per statement: compiled forms, computed once and kept until the
+ * statement dies.  Pushed lock-free so a shared statement is safe. */
+typedef struct stmt_cache_entry {
+    struct stmt_cache_entry *next;
+    const void *dialect;
+    int style;
+    struct sqlalc_compiled *compiled;
+} stmt_cache_entry;
+
+struct sqlalc_stmt {
+    sqlalc_expr base;
+    _Atomic(stmt_cache_entry *) cache;
+};
+
+struct sel {
+    struct sqlalc_stmt st;
+    exprvec cols, froms, group, order;
+    sqlalc_expr *where, *having;
+    sqlalc_value limit, offset;  /* INT values */
+    unsigned has_limit : 1, has_offset : 1, distinct : 1;
+    int for_update;
+};
+
+enum { CMP_UNION = 1, CMP_UNION_ALL, CMP_INTERSECT, CMP_EXCEPT };
+struct compound {
+    struct sqlalc_stmt st;
+    int op;
+    exprvec selects;
+    exprvec order;
+    sqlalc_value limit, offset;
+    unsigned has_limit : 1, has_offset : 1;
+};
+
+enum { UPSERT_NONE = 0, UPSERT_NOTHING, UPSERT_UPDATE };
+struct ins {
+    struct sqlalc_stmt st;
+    struct sqlalc_table *table;              /* ref held */
+    size_t ncols;                            /* columns named by the rows */
+    struct sqlalc_column_node **cols;
+    size_t nrows;
+    sqlalc_expr **values;                    /* nrows * ncols */
+    size_t values_cap;                       /* allocated slots of values */
+    sqlalc_expr *from_select;
+    unsigned default_values : 1;
+    exprvec returning;
+    int upsert;
+    exprvec conflict_cols;
+    size_t nset;
+    struct sqlalc_column_node **set_cols;
+    sqlalc_expr **set_vals;
+    sqlalc_expr *upsert_where;
+};
+
+struct upd {
+    struct sqlalc_stmt st;
+    struct sqlalc_table *table;
+    size_t nset;
+    struct sqlalc_column_node **set_cols;
+    sqlalc_expr **set_vals;
+    sqlalc_expr *where;
+    exprvec returning;
+};
+
+struct del {
+    struct sqlalc_stmt st;
+    struct sqlalc_table *table;
+    sqlalc_expr *where;
+    exprvec returning;
+};
+
+/* The compiled form. */
+typedef struct sqlalc_cparam {
+    size_t name_off;            /* into names */
+    const sqlalc_value *value;  /* borrowed from the tree; NULL: required */
+    int type;                   /* sqlalc_type_kind */
+} sqlalc_cparam;
+
+struct sqlalc_compiled {
+    char *sql;
+    size_t len;
+    size_t nparams;
+    sqlalc_cparam *params;
+    char *names;
+    int style;
+    int literal_values;         /* values were rendered inline (not shareable by shape) */
+};
+
+/* Compile stmt (an NK_SELECT … NK_DELETE node).  style: 0 named display,
+ * SQLALC_PARAMSTYLE_QMARK / _NUMERIC_DOLLAR, or COMPILE_LITERAL.
+ * rows_from/rows_to restrict a multi-row INSERT to a slice (0, 0 = all). */
+#define COMPILE_LITERAL 100
+/* Returned (positive, no error recorded) when a positional compile meets an
+ * expanding IN parameter: compile again with its values. */
+#define SQLALC__NEEDS_EXPAND 1
+/* Same, with the values of expanding parameters: entries of expand named
+ * like the parameter, in order (borrowed: the result is for one execution). */
+int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                           size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out);
+int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                    size_t rows_to, struct sqlalc_compiled **out);
+/* The compiled form cached on the statement (compiled on first use). */
+int sqlalc__stmt_compiled(struct sqlalc_stmt *st, const sqlalc_dialect *d, int style,
+                          const struct sqlalc_compiled **out);
+/* Compile through the shape cache (same structure, other values: no recompile). */
+int sqlalc__shape_compiled(sqlalc_expr *stmt, const sqlalc_dialect *d, int style,
+                           struct sqlalc_compiled **out);
+void sqlalc__shape_cache_stats(long *hits, long *misses);
+void sqlalc__shape_cache_clear(void);
+/* Small integer constants the compiler binds (LIMIT -1, OFFSET 0). */
+const sqlalc_value *sqlalc__compile_static_value(int k);
+int sqlalc__compile_static_index(const sqlalc_value *v);
+/* The SQLAlchemy default dialect used for display when none is given. */
+extern const sqlalc_dialect sqlalc__default_dialect;
+
+void sqlalc__exprvec_free(exprvec *v);
+/* Table of a column, or NULL. */
+static inline int sqlalc__is_stmt_kind(int k)
+{
+    return k == NK_SELECT || k == NK_COMPOUND || k == NK_INSERT || k == NK_UPDATE ||
+           k == NK_DELETE;
+}
+
+#endif
