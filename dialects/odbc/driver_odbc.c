@@ -648,4 +648,7 @@ const sqlalc_driver sqlalc__driver_odbc = {
     .release_savepoint = odbc_release,
     .rollback_to_savepoint = odbc_rollback_to,
     .exec_batch = NULL,
+    /* psqlodbc corrupts its heap binding parameter 32768 and loses protocol
+     * sync near 8,000 parameters; 4,000 is measured safe. */
+    .max_params = 4000,
 };
