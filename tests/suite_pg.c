@@ -1,0 +1,596 @@
+/*
+ * PostgreSQL-specific tests (libpq driver): the driver through its vtable,
+ * every type both ways, errors with their fields, URL keywords, multi-host
+ * and unix sockets, streaming with interleaved commands, batches, COPY,
+ * and a backend terminated mid-transaction.  Skipped (all of them) when
+ * SQLALC_TEST_URL is not a postgresql URL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+#include "sqlalc/postgresql.h"
+
+static sqlalc_engine *eng;
+
+static int setup(void **state)
+{
+    (void)state;
+    eng = test_engine();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sqlalc_engine_free(eng);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The driver directly through the vtable                              */
+/* ------------------------------------------------------------------ */
+
+static void test_vtable_direct(void **state)
+{
+    (void)state;
+    const sqlalc_driver *d = sqlalc_find_driver("libpq");
+    assert_non_null(d);
+    sqlalc_url *url;
+    assert_ok(sqlalc_url_parse(test_url(), &url));
+    void *c = NULL, *st = NULL;
+    assert_ok(d->connect(url, &c));
+    sqlalc_url_free(url);
+    assert_ok(d->ping(c));
+    assert_ok(d->exec_simple(c, "DROP TABLE IF EXISTS pg_vt"));
+    assert_ok(d->exec_simple(c, "CREATE TABLE pg_vt (id int PRIMARY KEY, name text, w float8)"));
+    assert_ok(d->begin(c));
+    static const char ins[] = "INSERT INTO pg_vt VALUES ($1, $2, $3)";
+    assert_ok(d->prepare(c, ins, strlen(ins), 3, &st));
+    for (int i = 1; i <= 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%d", i);
+        sqlalc_value v[3] = { SQLALC_INTV(i), SQLALC_TEXTV(name), i == 2 ? SQLALC_NULLV : SQLALC_FLOATV(i * 1.5) };
+        for (int k = 0; k < 3; k++)
+            assert_ok(d->bind(st, k, &v[k]));
+        assert_int_equal(d->step(st), SQLALC_DONE);
+        assert_int_equal(d->rowcount(st), 1);
+        assert_ok(d->reset(st));
+    }
+    d->finalize(st);
+    assert_ok(d->savepoint(c, "sp1"));
+    assert_ok(d->exec_simple(c, "DELETE FROM pg_vt"));
+    assert_ok(d->rollback_to_savepoint(c, "sp1"));
+    assert_ok(d->release_savepoint(c, "sp1"));
+    assert_ok(d->commit(c));
+
+    static const char sel[] = "SELECT id, name, w FROM pg_vt WHERE id >= $1 ORDER BY id";
+    assert_ok(d->prepare(c, sel, strlen(sel), 1, &st));
+    sqlalc_value one = SQLALC_INTV(1);
+    assert_ok(d->bind(st, 0, &one));
+    int n = 0;
+    int rc;
+    while ((rc = d->step(st)) == SQLALC_ROW) {
+        n++;
+        assert_int_equal(d->column_count(st), 3);
+        assert_string_equal(d->column_name(st, 1), "name");
+        assert_string_equal(d->column_decltype(st, 0), "INTEGER");
+        int64_t id;
+        assert_ok(d->column_int64(st, 0, &id));
+        assert_int_equal(id, n);
+        sqlalc_value v;
+        assert_ok(d->column_value(st, 2, &v));
+        if (n == 2)
+            assert_int_equal(v.type, SQLALC_V_NULL);
+        else {
+            assert_int_equal(v.type, SQLALC_V_FLOAT);
+            assert_true(v.u.f == n * 1.5);
+        }
+    }
+    assert_int_equal(rc, SQLALC_DONE);
+    assert_int_equal(n, 3);
+    d->finalize(st);
+    assert_ok(d->exec_simple(c, "DROP TABLE pg_vt"));
+    d->close(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Types                                                               */
+/* ------------------------------------------------------------------ */
+
+static void test_types_round_trip(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_types");
+    test_exec_quiet(eng, "DROP TYPE IF EXISTS pg_mood");
+    test_exec(eng, "CREATE TYPE pg_mood AS ENUM ('sad', 'ok', 'happy')");
+    test_exec(eng, "CREATE TABLE pg_types (b bool, i2 int2, i4 int4, i8 int8, f4 float4, f8 float8, "
+                   "n numeric(20,6), t text, vc varchar(10), ch char(4), by bytea, d date, tm time, "
+                   "ts timestamp, tz timestamptz, iv interval, u uuid, j json, jb jsonb, m pg_mood)");
+    static const unsigned char blob[] = { 0, 'a', 0xff, '\\', 0, 'x' };
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_exec_text(c, "SET TIME ZONE 'UTC'", NULL, NULL));
+    assert_ok(sqlalc_exec_text(
+        c,
+        "INSERT INTO pg_types VALUES (:b, :i2, :i4, :i8, :f4, :f8, :n, :t, :vc, :ch, :by, :d, :tm, :ts, :tz, :iv, "
+        ":u, :j, :jb, :m)",
+        SQLALC_PARAMS(SQLALC_P_BOOL("b", 1), SQLALC_P_INT("i2", -7), SQLALC_P_INT("i4", 2147483647),
+                      SQLALC_P_INT("i8", INT64_MIN), SQLALC_P_FLOAT("f4", 1.5), SQLALC_P_FLOAT("f8", -0.1),
+                      SQLALC_P_NUMERIC("n", "12345678901234.123456"), SQLALC_P_TEXT("t", "tab\there \xe2\x82\xac"),
+                      SQLALC_P_TEXT("vc", "short"), SQLALC_P_TEXT("ch", "ab"), SQLALC_P_BLOB("by", blob, sizeof blob),
+                      SQLALC_P_DATE("d", "2024-02-29"), SQLALC_P_TIME("tm", "13:45:01.5"),
+                      SQLALC_P_DATETIME("ts", "2024-02-29 13:45:01.123456"),
+                      SQLALC_P_DATETIME("tz", "2024-02-29 13:45:01+02:00"),
+                      SQLALC_P("iv", SQLALC_TYPEDV(SQLALC_V_INTERVAL, "1 day 02:00:00")),
+                      SQLALC_P("u", SQLALC_TYPEDV(SQLALC_V_UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
+                      SQLALC_P("j", SQLALC_TYPEDV(SQLALC_V_JSON, "{\"a\": [1, 2]}")),
+                      SQLALC_P("jb", SQLALC_TYPEDV(SQLALC_V_JSON, "{\"b\": true}")), SQLALC_P_TEXT("m", "happy")),
+        NULL));
+    /* and a row of NULLs everywhere */
+    assert_ok(sqlalc_exec_text(
+        c,
+        "INSERT INTO pg_types VALUES (:b, :i2, :i4, :i8, :f4, :f8, :n, :t, :vc, :ch, :by, :d, :tm, :ts, :tz, :iv, "
+        ":u, :j, :jb, :m)",
+        SQLALC_PARAMS(SQLALC_P_NULL("b"), SQLALC_P_NULL("i2"), SQLALC_P_NULL("i4"), SQLALC_P_NULL("i8"),
+                      SQLALC_P_NULL("f4"), SQLALC_P_NULL("f8"), SQLALC_P_NULL("n"), SQLALC_P_NULL("t"),
+                      SQLALC_P_NULL("vc"), SQLALC_P_NULL("ch"), SQLALC_P_NULL("by"), SQLALC_P_NULL("d"),
+                      SQLALC_P_NULL("tm"), SQLALC_P_NULL("ts"), SQLALC_P_NULL("tz"), SQLALC_P_NULL("iv"),
+                      SQLALC_P_NULL("u"), SQLALC_P_NULL("j"), SQLALC_P_NULL("jb"), SQLALC_P_NULL("m")),
+        NULL));
+    sqlalc_result *res;
+    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_types ORDER BY i2 NULLS LAST", NULL, &res));
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    static const struct {
+        sqlalc_vtype t;
+        const char *text;
+    } want[] = {
+        { SQLALC_V_BOOL, NULL },
+        { SQLALC_V_INT, "-7" },
+        { SQLALC_V_INT, "2147483647" },
+        { SQLALC_V_INT, "-9223372036854775808" },
+        { SQLALC_V_FLOAT, NULL },
+        { SQLALC_V_FLOAT, NULL },
+        { SQLALC_V_NUMERIC, "12345678901234.123456" },
+        { SQLALC_V_TEXT, "tab\there \xe2\x82\xac" },
+        { SQLALC_V_TEXT, "short" },
+        { SQLALC_V_TEXT, "ab  " },
+        { SQLALC_V_BLOB, NULL },
+        { SQLALC_V_DATE, "2024-02-29" },
+        { SQLALC_V_TIME, "13:45:01.5" },
+        { SQLALC_V_DATETIME, "2024-02-29 13:45:01.123456" },
+        { SQLALC_V_DATETIME, "2024-02-29 11:45:01+00:00" },
+        { SQLALC_V_INTERVAL, "1 day 02:00:00" },
+        { SQLALC_V_UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11" },
+        { SQLALC_V_JSON, "{\"a\": [1, 2]}" },
+        { SQLALC_V_JSON, "{\"b\": true}" },
+        { SQLALC_V_TEXT, "happy" },
+    };
+    assert_int_equal(sqlalc_result_column_count(res), (int)(sizeof want / sizeof want[0]));
+    for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++) {
+        sqlalc_value v;
+        assert_ok(sqlalc_row_get_value(row, i, &v));
+        if (v.type != want[i].t)
+            fail_msg("column %d: type %s, want %s", i, sqlalc_vtype_name(v.type), sqlalc_vtype_name(want[i].t));
+        if (want[i].text) {
+            const char *t;
+            assert_ok(sqlalc_row_get_text(row, i, &t, NULL));
+            assert_string_equal(t, want[i].text);
+        }
+    }
+    int b;
+    assert_ok(sqlalc_row_get_bool(row, 0, &b));
+    assert_true(b);
+    assert_true(sqlalc_row_double(row, 4) == 1.5);
+    assert_true(sqlalc_row_double(row, 5) == -0.1);
+    const void *bp;
+    size_t bl;
+    assert_ok(sqlalc_row_get_blob(row, 10, &bp, &bl));
+    assert_int_equal(bl, sizeof blob);
+    assert_memory_equal(bp, blob, sizeof blob);
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++)
+        assert_true(sqlalc_row_is_null(row, i));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_DONE);
+    sqlalc_result_free(res);
+
+    /* typed parameters come back typed (FLOAT, BOOL, NUMERIC, BLOB are sent typed) */
+    assert_ok(sqlalc_exec_text(c, "SELECT :f AS f, :b AS b, :n AS n, :by AS by",
+                               SQLALC_PARAMS(SQLALC_P_FLOAT("f", 2.25), SQLALC_P_BOOL("b", 0),
+                                             SQLALC_P_NUMERIC("n", "0.1"), SQLALC_P_BLOB("by", "\0z", 2)),
+                               &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    assert_true(sqlalc_row_double(row, 0) == 2.25);
+    assert_ok(sqlalc_row_get_bool(row, 1, &b));
+    assert_false(b);
+    assert_string_equal(sqlalc_row_text(row, 2), "0.1");
+    assert_ok(sqlalc_row_get_blob(row, 3, &bp, &bl));
+    assert_int_equal(bl, 2);
+    assert_memory_equal(bp, "\0z", 2);
+    sqlalc_result_free(res);
+    /* a float compared with an integer column is not parsed as integer */
+    assert_ok(sqlalc_exec_text(c, "SELECT count(*) FROM pg_types WHERE i2 < :x",
+                               SQLALC_PARAMS(SQLALC_P_FLOAT("x", -6.5)), &res));
+    int64_t cnt;
+    assert_ok(sqlalc_result_scalar_int64(res, &cnt));
+    assert_int_equal(cnt, 1);
+    sqlalc_conn_close(c);
+    test_exec(eng, "DROP TABLE pg_types");
+    test_exec(eng, "DROP TYPE pg_mood");
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_error_fields(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_err");
+    test_exec(eng, "CREATE TABLE pg_err (id int CONSTRAINT pg_err_pk PRIMARY KEY, v int CHECK (v > 0))");
+    test_exec(eng, "INSERT INTO pg_err VALUES (1, 1)");
+    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (1, 2)", NULL, NULL), SQLALC_ERR_INTEGRITY);
+    const sqlalc_error *e = sqlalc_error_last();
+    assert_string_equal(e->sqlstate, "23505");
+    assert_non_null(e->constraint_name);
+    assert_string_equal(e->constraint_name, "pg_err_pk");
+    assert_non_null(e->detail);
+    assert_non_null(strstr(e->detail, "(id)=(1)"));
+    assert_non_null(strstr(e->message, "duplicate key"));
+    assert_non_null(strstr(e->message, "INSERT INTO pg_err"));
+    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (2, -1)", NULL, NULL), SQLALC_ERR_INTEGRITY);
+    assert_string_equal(sqlalc_error_last()->sqlstate, "23514");
+    assert_code(sqlalc_engine_exec_text(eng, "SELEC 1", NULL, NULL), SQLALC_ERR_PROGRAMMING);
+    assert_string_equal(sqlalc_error_last()->sqlstate, "42601");
+    assert_code(sqlalc_engine_exec_text(eng, "SELECT 1/0", NULL, NULL), SQLALC_ERR_DATA);
+    assert_string_equal(sqlalc_error_last()->sqlstate, "22012");
+    assert_code(sqlalc_engine_exec_text(eng,
+                                        "DO $$ BEGIN RAISE EXCEPTION 'try again' USING ERRCODE = '40001', "
+                                        "HINT = 'retry the transaction'; END $$",
+                                        NULL, NULL),
+                SQLALC_ERR_SERIALIZATION);
+    e = sqlalc_error_last();
+    assert_string_equal(e->sqlstate, "40001");
+    assert_non_null(e->hint);
+    assert_string_equal(e->hint, "retry the transaction");
+    test_exec(eng, "DROP TABLE pg_err");
+}
+
+static void test_connect_errors_mask_password(void **state)
+{
+    (void)state;
+    sqlalc_engine *e2;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_create("postgresql://bob:s3cretpw@127.0.0.1:1/nodb?connect_timeout=2", NULL, &e2));
+    int rc = sqlalc_connect(e2, &c);
+    assert_true(rc == SQLALC_ERR_OPERATIONAL);
+    assert_null(strstr(sqlalc_errmsg(), "s3cretpw"));
+    assert_non_null(strstr(sqlalc_errmsg(), "postgresql://bob:***@127.0.0.1:1/nodb"));
+    sqlalc_engine_free(e2);
+    /* an unknown libpq keyword is the caller's mistake */
+    char url[512];
+    snprintf(url, sizeof url, "%s%sno_such_keyword=1", test_url(), strchr(test_url(), '?') ? "&" : "?");
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    assert_code(sqlalc_connect(e2, &c), SQLALC_ERR_ARGUMENT);
+    assert_non_null(strstr(sqlalc_errmsg(), "no_such_keyword"));
+    sqlalc_engine_free(e2);
+}
+
+/* ------------------------------------------------------------------ */
+/* URL keywords, multi-host, unix socket                               */
+/* ------------------------------------------------------------------ */
+
+static char *text_scalar(sqlalc_engine *e, const char *sql)
+{
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    if (sqlalc_engine_exec_text(e, sql, NULL, &res) != SQLALC_OK)
+        fail_msg("%s: %s", sql, sqlalc_errmsg());
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const char *t = sqlalc_row_text(row, 0);
+    char *s = malloc(strlen(t) + 1);
+    strcpy(s, t);
+    sqlalc_result_free(res);
+    return s;
+}
+
+static void test_url_keywords_and_hosts(void **state)
+{
+    (void)state;
+    const sqlalc_url *u = sqlalc_engine_url(eng);
+    const char *host = sqlalc_url_host(u), *user = sqlalc_url_username(u), *db = sqlalc_url_database(u);
+    int port = sqlalc_url_port(u);
+    if (!host || !port)
+        skip();
+    char url[1024];
+    sqlalc_engine *e2;
+    /* keywords pass through */
+    snprintf(url, sizeof url, "postgresql://%s@%s:%d/%s?application_name=sqlalc_test&options=-c%%20work_mem%%3D8MB",
+             user ? user : "postgres", host, port, db ? db : "postgres");
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    char *s = text_scalar(e2, "SELECT current_setting('application_name')");
+    assert_string_equal(s, "sqlalc_test");
+    free(s);
+    s = text_scalar(e2, "SHOW work_mem");
+    assert_string_equal(s, "8MB");
+    free(s);
+    sqlalc_engine_free(e2);
+    /* SQLAlchemy-style repeated host=h:port, first one dead; target_session_attrs */
+    snprintf(url, sizeof url,
+             "postgresql://%s@/%s?host=%s:1&host=%s:%d&target_session_attrs=read-write&connect_timeout=3",
+             user ? user : "postgres", db ? db : "postgres", host, host, port);
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    s = text_scalar(e2, "SELECT current_setting('port')");
+    assert_int_equal(atoi(s), port);
+    free(s);
+    sqlalc_engine_free(e2);
+    /* libpq's own spelling: host=a,b&port=p1,p2 */
+    snprintf(url, sizeof url, "postgresql://%s@/%s?host=%s,%s&port=1,%d", user ? user : "postgres",
+             db ? db : "postgres", host, host, port);
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    s = text_scalar(e2, "SELECT 'multi'");
+    assert_string_equal(s, "multi");
+    free(s);
+    sqlalc_engine_free(e2);
+    /* unix-socket directory as host */
+    char *dir = text_scalar(eng, "SELECT split_part(current_setting('unix_socket_directories'), ',', 1)");
+    if (dir[0] == '/') {
+        snprintf(url, sizeof url, "postgresql://%s@/%s?host=%s&port=%d", user ? user : "postgres",
+                 db ? db : "postgres", dir, port);
+        assert_ok(sqlalc_engine_create(url, NULL, &e2));
+        s = text_scalar(e2, "SELECT coalesce(inet_client_addr()::text, 'local')");
+        assert_string_equal(s, "local");
+        free(s);
+        sqlalc_engine_free(e2);
+    }
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming                                                           */
+/* ------------------------------------------------------------------ */
+
+static void test_streaming_interleaved(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    sqlalc_result *big, *other;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_exec_text(c, "SELECT g, 'row ' || g AS s FROM generate_series(1, 50000) g", NULL, &big));
+    int64_t n = 0;
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(sqlalc_result_next(big, &row), SQLALC_ROW);
+        assert_int_equal(sqlalc_row_int64(row, 0), ++n);
+    }
+    /* another command on the same connection while rows are pending */
+    assert_ok(sqlalc_exec_text(c, "SELECT 41 + 1", NULL, &other));
+    int64_t v;
+    assert_ok(sqlalc_result_scalar_int64(other, &v));
+    assert_int_equal(v, 42);
+    while (sqlalc_result_next(big, &row) == SQLALC_ROW) {
+        n++;
+        assert_int_equal(sqlalc_row_int64(row, 0), n);
+    }
+    assert_int_equal(n, 50000);
+    sqlalc_result_free(big);
+    /* abandoning a result half read leaves the connection usable */
+    assert_ok(sqlalc_exec_text(c, "SELECT g FROM generate_series(1, 1000) g", NULL, &big));
+    assert_int_equal(sqlalc_result_next(big, &row), SQLALC_ROW);
+    sqlalc_result_free(big);
+    assert_ok(sqlalc_exec_text(c, "SELECT 7", NULL, &other));
+    assert_ok(sqlalc_result_scalar_int64(other, &v));
+    assert_int_equal(v, 7);
+    /* zero rows still describe their columns */
+    assert_ok(sqlalc_exec_text(c, "SELECT 1 AS a, 2 AS b WHERE false", NULL, &big));
+    assert_int_equal(sqlalc_result_column_count(big), 2);
+    assert_string_equal(sqlalc_result_column_name(big, 1), "b");
+    assert_int_equal(sqlalc_result_next(big, &row), SQLALC_DONE);
+    sqlalc_result_free(big);
+    sqlalc_conn_close(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Batches and COPY                                                    */
+/* ------------------------------------------------------------------ */
+
+static void test_executemany_paths(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_many");
+    test_exec(eng, "CREATE TABLE pg_many (id int PRIMARY KEY, name text, w float8)");
+    enum { N = 2500 };
+    sqlalc_param *items = calloc(N * 3, sizeof *items);
+    sqlalc_params *sets = calloc(N, sizeof *sets);
+    char (*names)[16] = calloc(N, 16);
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], 16, "n'%d", i);
+        items[i * 3] = SQLALC_P_INT("id", i);
+        items[i * 3 + 1] = i % 7 ? SQLALC_P_TEXT("name", names[i]) : SQLALC_P_NULL("name");
+        items[i * 3 + 2] = SQLALC_P_FLOAT("w", i / 4.0);
+        sets[i] = (sqlalc_params){ 3, items + i * 3 };
+    }
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    int64_t count;
+    /* multi-row VALUES path */
+    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets, N, &count));
+    assert_int_equal(count, N);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), N);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many WHERE name IS NULL"), (N + 6) / 7);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many WHERE name = 'n''2501' OR name = 'n''2498'"), 1);
+    /* pipeline path: ON CONFLICT keeps per-row semantics */
+    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w) ON CONFLICT (id) DO UPDATE SET w = excluded.w + 1",
+                                    sets, N, &count));
+    assert_int_equal(count, N);
+    assert_int_equal(test_scalar(eng, "SELECT CAST(floor(sum(w)) AS bigint) FROM pg_many"), (int64_t)N * (N - 1) / 8 + N);
+    /* UPDATE executemany */
+    assert_ok(sqlalc_exec_text_many(c, "UPDATE pg_many SET w = 0 WHERE id = :id AND (name = :name OR :name IS NULL OR :w >= 0)", sets, N, &count));
+    assert_int_equal(count, N);
+    /* a failing row: nothing of the batch stays, the error names the rows */
+    test_exec(eng, "DELETE FROM pg_many WHERE id >= 1000");
+    items[1500 * 3] = SQLALC_P_INT("id", 5);  /* duplicate of an existing id */
+    assert_code(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets + 1000,
+                                      N - 1000, &count),
+                SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany row"));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), 1000);
+    /* the connection is fine afterwards, and inside a transaction too */
+    sqlalc_tx *tx;
+    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets + 1000, 10,
+                                    &count));
+    assert_ok(sqlalc_tx_rollback(tx));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), 1000);
+    sqlalc_conn_close(c);
+    free(items);
+    free(sets);
+    free(names);
+    test_exec(eng, "DROP TABLE pg_many");
+}
+
+static void test_copy_in(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_copy");
+    test_exec(eng, "CREATE TABLE pg_copy (id int PRIMARY KEY, t text, b bytea, ok bool, f float8)");
+    enum { N = 3000 };
+    sqlalc_value *rows = calloc(N * 5, sizeof *rows);
+    static const char odd[] = "tab\t nl\n cr\r bs\\ \\N";
+    for (int i = 0; i < N; i++) {
+        rows[i * 5] = SQLALC_INTV(i);
+        rows[i * 5 + 1] = i % 3 ? SQLALC_TEXTV(odd) : SQLALC_NULLV;
+        rows[i * 5 + 2] = SQLALC_BLOBV("\0\\x\n", 4);
+        rows[i * 5 + 3] = SQLALC_BOOLV(i & 1);
+        rows[i * 5 + 4] = SQLALC_FLOATV(i * 0.5);
+    }
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    int64_t count;
+    static const char *const cols[] = { "id", "t", "b", "ok", "f" };
+    assert_ok(sqlalc_pg_copy_in(c, "pg_copy", cols, 5, rows, N, &count));
+    assert_int_equal(count, N);
+    assert_ok(sqlalc_pg_copy_in(c, "public.pg_copy", NULL, 5, rows + 5, 0, &count));
+    assert_int_equal(count, 0);
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_exec_text(c, "SELECT t, b, ok, f FROM pg_copy WHERE id = 4", NULL, &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    assert_string_equal(sqlalc_row_text(row, 0), odd);
+    const void *bp;
+    size_t bl;
+    assert_ok(sqlalc_row_get_blob(row, 1, &bp, &bl));
+    assert_int_equal(bl, 4);
+    assert_memory_equal(bp, "\0\\x\n", 4);
+    int ok;
+    assert_ok(sqlalc_row_get_bool(row, 2, &ok));
+    assert_false(ok);
+    assert_true(sqlalc_row_double(row, 3) == 2.0);
+    sqlalc_result_free(res);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_copy WHERE t IS NULL"), N / 3);
+    /* a duplicate: integrity error, nothing of this COPY stays */
+    rows[10 * 5] = SQLALC_INTV(N + 5);
+    assert_code(sqlalc_pg_copy_in(c, "pg_copy", NULL, 5, rows, 20, &count), SQLALC_ERR_INTEGRITY);
+    assert_string_equal(sqlalc_error_last()->sqlstate, "23505");
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_copy"), N);
+    assert_code(sqlalc_pg_copy_in(c, "no_such_table", NULL, 5, rows, 1, &count), SQLALC_ERR_PROGRAMMING);
+    /* the connection still works */
+    assert_ok(sqlalc_exec_text(c, "SELECT 1", NULL, &res));
+    sqlalc_result_free(res);
+    sqlalc_conn_close(c);
+    free(rows);
+    test_exec(eng, "DROP TABLE pg_copy");
+}
+
+/* ------------------------------------------------------------------ */
+/* A backend terminated mid-transaction                                */
+/* ------------------------------------------------------------------ */
+
+static void test_terminated_backend(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_kill");
+    test_exec(eng, "CREATE TABLE pg_kill (id int)");
+    sqlalc_conn *a, *b;
+    assert_ok(sqlalc_connect(eng, &a));
+    sqlalc_tx *tx;
+    assert_ok(sqlalc_begin(a, &tx));
+    assert_ok(sqlalc_exec_text(a, "INSERT INTO pg_kill VALUES (1), (2)", NULL, NULL));
+    sqlalc_result *res;
+    int64_t pid;
+    assert_ok(sqlalc_exec_text(a, "SELECT pg_backend_pid()", NULL, &res));
+    assert_ok(sqlalc_result_scalar_int64(res, &pid));
+    /* a second connection kills the first one's backend */
+    assert_ok(sqlalc_connect(eng, &b));
+    assert_ok(sqlalc_exec_text(b, "SELECT pg_terminate_backend(:p)", SQLALC_PARAMS(SQLALC_P_INT("p", pid)), &res));
+    sqlalc_result_free(res);
+    sqlalc_conn_close(b);
+    /* the backend exits asynchronously: wait until it is gone */
+    for (int i = 0; i < 200; i++) {
+        char q[128];
+        snprintf(q, sizeof q, "SELECT count(*) FROM pg_stat_activity WHERE pid = %lld", (long long)pid);
+        if (test_scalar(eng, q) == 0)
+            break;
+    }
+    int rc = sqlalc_exec_text(a, "INSERT INTO pg_kill VALUES (3)", NULL, NULL);
+    assert_int_equal(rc, SQLALC_ERR_DISCONNECT);
+    assert_non_null(strstr(sqlalc_errmsg(), "connection to postgresql://"));
+    assert_true(sqlalc_conn_invalidated(a));
+    assert_code(sqlalc_exec_text(a, "SELECT 1", NULL, NULL), SQLALC_ERR_DISCONNECT);
+    assert_code(sqlalc_conn_ping(a), SQLALC_ERR_DISCONNECT);
+    sqlalc_tx_rollback(tx);
+    sqlalc_conn_close(a);
+    /* nothing half-written; the next checkout works */
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_kill"), 0);
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_conn_ping(c));
+    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_kill VALUES (9)", NULL, NULL));
+    sqlalc_conn_close(c);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_kill"), 1);
+    test_exec(eng, "DROP TABLE pg_kill");
+}
+
+static void test_ping_detects_dead_idle_connection(void **state)
+{
+    (void)state;
+    sqlalc_conn *a;
+    assert_ok(sqlalc_connect(eng, &a));
+    sqlalc_result *res;
+    int64_t pid;
+    assert_ok(sqlalc_exec_text(a, "SELECT pg_backend_pid()", NULL, &res));
+    assert_ok(sqlalc_result_scalar_int64(res, &pid));
+    char q[128];
+    snprintf(q, sizeof q, "SELECT CAST(pg_terminate_backend(%lld) AS int)", (long long)pid);
+    sqlalc_engine *e2 = test_engine();
+    assert_int_equal(test_scalar(e2, q), 1);
+    sqlalc_engine_free(e2);
+    int rc = SQLALC_OK;
+    for (int i = 0; i < 100 && rc == SQLALC_OK; i++)
+        rc = sqlalc_conn_ping(a);
+    assert_int_equal(rc, SQLALC_ERR_DISCONNECT);
+    assert_true(sqlalc_conn_invalidated(a));
+    sqlalc_conn_close(a);
+}
+
+int main(void)
+{
+    if (!test_dialect_is("postgresql") || strstr(test_url(), "+odbc") || !sqlalc_find_driver("libpq")) {
+        printf("suite_pg: SQLALC_TEST_URL is not a postgresql (libpq) URL; skipped\n");
+        return 0;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vtable_direct),
+        cmocka_unit_test(test_types_round_trip),
+        cmocka_unit_test(test_error_fields),
+        cmocka_unit_test(test_connect_errors_mask_password),
+        cmocka_unit_test(test_url_keywords_and_hosts),
+        cmocka_unit_test(test_streaming_interleaved),
+        cmocka_unit_test(test_executemany_paths),
+        cmocka_unit_test(test_copy_in),
+        cmocka_unit_test(test_terminated_backend),
+        cmocka_unit_test(test_ping_detects_dead_idle_connection),
+    };
+    return cmocka_run_group_tests_name("postgresql", tests, setup, teardown);
+}
