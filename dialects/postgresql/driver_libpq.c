@@ -62,7 +62,7 @@ enum {
 /* How a column's text becomes a value. */
 enum { K_TEXT = 0, K_INT, K_FLOAT, K_BOOL, K_BYTEA, K_TZ };
 
-#define BATCH_ROWS_MAX 1000     /* rows per multi-row INSERT */
+#define BATCH_ROWS_MAX 1024     /* rows per multi-row INSERT (the engine hands 1,024-row chunks) */
 #define PIPELINE_SYNC_EVERY 1000 /* generic pipeline: rows between syncs */
 #define DEALLOC_FLUSH 32        /* queued DEALLOCATEs sent together */
 
@@ -1451,29 +1451,28 @@ static void leave_pipeline(pq_conn *c)
     }
 }
 
-/* Multi-row VALUES batches, pipelined. */
+/* Multi-row VALUES batches, pipelined.  Full batches run a statement
+ * prepared once (kept on s); a smaller rest goes as an unnamed one. */
 static int batch_insert(pq_stmt *s, const sqlalc_value *values, size_t nsets, int n, int64_t *count)
 {
     pq_conn *c = s->c;
     int per = 65535 / n;
     if (per > BATCH_ROWS_MAX)
         per = BATCH_ROWS_MAX;
-    if ((size_t)per > nsets)
-        per = (int)nsets;
     size_t nfull = nsets / (size_t)per, rem = nsets % (size_t)per;
-    int rc = ensure_params(s, per * n);
+    size_t width = nfull ? (size_t)per : rem;
+    int rc = ensure_params(s, (int)width * n);
     if (rc)
         return rc;
-    Oid *types = sqlalc__malloc((size_t)(per * n) * sizeof *types);
+    Oid *types = sqlalc__malloc(width * (size_t)n * sizeof *types);
     if (!types)
         return SQLALC_ERR_NOMEM;
     batch_types(values, nsets, n, types);
-    for (int r = 1; r < per; r++)
-        memcpy(types + (size_t)r * (size_t)n, types, (size_t)n * sizeof *types);
+    for (size_t r = 1; r < width; r++)
+        memcpy(types + r * (size_t)n, types, (size_t)n * sizeof *types);
 
-    /* the full-size statement is prepared once and kept */
-    int need_prepare = !s->full_name[0] || s->full_rows != per || !s->full_types ||
-                       memcmp(s->full_types, types, (size_t)n * sizeof *types);
+    int need_prepare = nfull && (!s->full_name[0] || s->full_rows != per || !s->full_types ||
+                                 memcmp(s->full_types, types, (size_t)n * sizeof *types));
     char *full_sql = NULL, *rem_sql = NULL;
     if (need_prepare) {
         if (s->full_name[0])
@@ -1508,8 +1507,9 @@ static int batch_insert(pq_stmt *s, const sqlalc_value *values, size_t nsets, in
         size_t k = b < nfull ? (size_t)per : rem;
         int np = (int)k * n;
         sqlalc_buf_reset(&s->arena);
+        const sqlalc_value *v = values + row * (size_t)n;
         for (int j = 0; j < np; j++)
-            encode(&s->arena, &s->params[j], &values[row * (size_t)n + (size_t)j], types[j], 0);
+            encode(&s->arena, &s->params[j], &v[j], types[j], 0);
         if ((rc = resolve_params(s, np)))
             break;
         int ok = b < nfull ? PQsendQueryPrepared(c->pg, s->full_name, np, s->pv, s->pl, s->pf, 0)
