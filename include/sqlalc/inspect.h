@@ -1,10 +1,213 @@
-/* libsqlalc — inspect API.  Included by <sqlalc.h>. */
+/*
+ * libsqlalc — the inspector (reading a live database's schema) and
+ * reflection (building Tables from it).  Included by <sqlalc.h>.
+ *
+ *   sqlalc_inspector *insp;
+ *   sqlalc_inspector_new(eng, &insp);
+ *   const sqlalc_table_info *ti;
+ *   if (sqlalc_inspector_table(insp, NULL, "address", &ti) == SQLALC_OK)
+ *       for (size_t i = 0; i < ti->ncolumns; i++)
+ *           printf("%s %s\n", ti->columns[i].name, ti->columns[i].type_sql);
+ *   sqlalc_inspector_free(insp);
+ *
+ * The info structs below are what the inspector hands out (borrowed from
+ * the inspector, valid until it is freed) and what a dialect's reflection
+ * hooks fill (see <sqlalc/schema_hooks.h>).  Their keys are SQLAlchemy's
+ * Inspector keys.
+ */
 #ifndef SQLALC_INSPECT_H
 #define SQLALC_INSPECT_H
+#include <stdio.h>
 #include "core.h"
+#include "engine.h"
+#include "schema.h"
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A list of names. */
+typedef struct sqlalc_names {
+    size_t count;
+    char **items;
+} sqlalc_names;
+
+/* Append a copy of name.  SQLALC_OK or SQLALC_ERR_NOMEM. */
+SQLALC_API int sqlalc_names_append(sqlalc_names *l, const char *name);
+/* Non-zero when name is in the list. */
+SQLALC_API int sqlalc_names_contains(const sqlalc_names *l, const char *name);
+/* Free the items (the struct itself is the caller's). */
+SQLALC_API void sqlalc_names_clear(sqlalc_names *l);
+
+typedef struct sqlalc_column_info {
+    char *name;
+    sqlalc_type *type;      /* the library type with its arguments */
+    char *type_sql;         /* the type as the dialect's DDL spells it: "VARCHAR(100)" */
+    int nullable;
+    char *default_sql;      /* server default as SQL text, NULL when none */
+    int autoincrement;      /* non-zero when the database generates values */
+    int pk_position;        /* 1-based position in the primary key, 0 when not in it */
+    char *comment;          /* NULL when none (or not supported, e.g. SQLite) */
+} sqlalc_column_info;
+
+typedef struct sqlalc_pk_info {
+    char *name;             /* constraint name, NULL when unnamed */
+    sqlalc_names columns;   /* constrained_columns in key order */
+} sqlalc_pk_info;
+
+typedef struct sqlalc_fk_info {
+    char *name;
+    sqlalc_names columns;           /* constrained_columns */
+    char *referred_schema;          /* NULL: the same (default) schema */
+    char *referred_table;
+    sqlalc_names referred_columns;
+    char *ondelete, *onupdate;      /* "CASCADE" …, NULL for NO ACTION */
+} sqlalc_fk_info;
+
+typedef struct sqlalc_index_info {
+    char *name;
+    sqlalc_names columns;
+    int unique;
+} sqlalc_index_info;
+
+typedef struct sqlalc_unique_info {
+    char *name;
+    sqlalc_names columns;
+} sqlalc_unique_info;
+
+typedef struct sqlalc_check_info {
+    char *name;
+    char *sqltext;          /* the condition, without CHECK and outer parentheses */
+} sqlalc_check_info;
+
+typedef struct sqlalc_table_info {
+    char *schema;           /* NULL: the default schema */
+    char *name;
+    int is_view;
+    char *comment;
+    int sqlite_autoincrement;   /* SQLite: declared PRIMARY KEY AUTOINCREMENT */
+    size_t ncolumns;
+    sqlalc_column_info *columns;
+    sqlalc_pk_info pk;
+    size_t nfks;
+    sqlalc_fk_info *fks;
+    size_t nindexes;
+    sqlalc_index_info *indexes;
+    size_t nuniques;
+    sqlalc_unique_info *uniques;
+    size_t nchecks;
+    sqlalc_check_info *checks;
+} sqlalc_table_info;
+
+/* The tables of one reflection run. */
+typedef struct sqlalc_schema_info {
+    size_t count;
+    sqlalc_table_info **tables;
+    void *priv;             /* lookup index; do not touch */
+} sqlalc_schema_info;
+
+SQLALC_API void sqlalc_schema_info_clear(sqlalc_schema_info *si);
+SQLALC_API const sqlalc_table_info *sqlalc_schema_info_find(const sqlalc_schema_info *si,
+                                                            const char *schema, const char *name);
+
+/*
+ * Describe a declared table in the inspector's terms (as if reflected:
+ * types spelled for dialect d, which may be NULL for generic names).
+ * *out is freed with sqlalc_table_info_free().
+ */
+SQLALC_API int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d,
+                                     sqlalc_table_info **out);
+SQLALC_API void sqlalc_table_info_free(sqlalc_table_info *ti);
+
+/* ------------------------------------------------------------------ */
+/* Inspector                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct sqlalc_inspector sqlalc_inspector;
+
+/* An inspector on the engine (it checks out one connection and keeps it
+ * until freed) or on a connection the caller keeps open. */
+SQLALC_API int sqlalc_inspector_new(sqlalc_engine *eng, sqlalc_inspector **out);
+SQLALC_API int sqlalc_inspector_new_conn(sqlalc_conn *conn, sqlalc_inspector **out);
+SQLALC_API void sqlalc_inspector_free(sqlalc_inspector *insp);
+/* Forget cached answers (after DDL). */
+SQLALC_API void sqlalc_inspector_clear_cache(sqlalc_inspector *insp);
+
+/* Name lists (borrowed from the inspector).  schema NULL = default. */
+SQLALC_API int sqlalc_inspector_default_schema(sqlalc_inspector *insp, const char **out);
+SQLALC_API int sqlalc_inspector_schema_names(sqlalc_inspector *insp, const sqlalc_names **out);
+SQLALC_API int sqlalc_inspector_table_names(sqlalc_inspector *insp, const char *schema,
+                                            const sqlalc_names **out);
+SQLALC_API int sqlalc_inspector_view_names(sqlalc_inspector *insp, const char *schema,
+                                           const sqlalc_names **out);
+/* *out = 1 when the table (or view) exists, else 0. */
+SQLALC_API int sqlalc_inspector_has_table(sqlalc_inspector *insp, const char *schema,
+                                          const char *name, int *out);
+
+/*
+ * Everything about one table (columns, pk_constraint, foreign_keys,
+ * indexes, unique_constraints, check_constraints), borrowed.  A missing
+ * table is SQLALC_ERR_NOT_FOUND.  The first call for a schema reflects
+ * the whole schema in a fixed number of queries and caches it.
+ */
+SQLALC_API int sqlalc_inspector_table(sqlalc_inspector *insp, const char *schema,
+                                      const char *name, const sqlalc_table_info **out);
+/* Every table (and view) of a schema, borrowed. */
+SQLALC_API int sqlalc_inspector_tables(sqlalc_inspector *insp, const char *schema,
+                                       const sqlalc_schema_info **out);
+
+/*
+ * Write the tables of a schema (the default one for sqlalc_inspect_json;
+ * views left out) as one JSON object keyed by table name, each holding
+ * SQLAlchemy Inspector's keys:
+ *   { "<table>": {
+ *       "columns": [ {"name", "type", "nullable", "default", "primary_key",
+ *                     "autoincrement"} … ],
+ *       "pk_constraint": {"name", "constrained_columns"},
+ *       "foreign_keys": [ {"name", "constrained_columns", "referred_schema",
+ *                          "referred_table", "referred_columns"} … ],
+ *       "indexes": [ {"name", "column_names", "unique"} … ],
+ *       "unique_constraints": [ {"name", "column_names"} … ],
+ *       "check_constraints": [ {"name", "sqltext"} … ] }, … }
+ * "type" is spelled as the dialect's DDL does ("VARCHAR(100)",
+ * "NUMERIC(10, 2)"); "primary_key" is the 1-based position in the key (0:
+ * not in it, as SQLAlchemy's SQLite dialect reports it); "default" is the
+ * server default's SQL or null.  Tables come in name order.
+ */
+SQLALC_API int sqlalc_inspect_json(sqlalc_engine *eng, FILE *f);
+SQLALC_API int sqlalc_inspector_json(sqlalc_inspector *insp, const char *schema, FILE *f);
+
+/* ------------------------------------------------------------------ */
+/* Reflection                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct sqlalc_reflect_options {
+    unsigned version;               /* SQLALC_REFLECT_OPTIONS_VERSION */
+    const char *schema;             /* NULL = default schema */
+    const char *const *only;        /* reflect only these table names (NULL = all) */
+    size_t nonly;
+    int views;                      /* also reflect views */
+} sqlalc_reflect_options;
+#define SQLALC_REFLECT_OPTIONS_VERSION 1
+#define SQLALC_REFLECT_OPTIONS_INIT { SQLALC_REFLECT_OPTIONS_VERSION, NULL, NULL, 0, 0 }
+
+/*
+ * Build a Table in md for every table of the database (or those named in
+ * options->only, which must all exist), with foreign keys linked to their
+ * reflected targets; tables md already holds are kept as they are.
+ * Referenced tables outside the selection are reflected too (as
+ * SQLAlchemy does) so that every foreign key resolves.  options may be NULL.
+ */
+SQLALC_API int sqlalc_metadata_reflect(sqlalc_metadata *md, sqlalc_engine *eng,
+                                       const sqlalc_reflect_options *options);
+SQLALC_API int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn,
+                                            const sqlalc_reflect_options *options);
+/* Reflect one table (schema NULL = default) into md; *out (may be NULL)
+ * receives it, borrowed from md. */
+SQLALC_API int sqlalc_table_reflect(sqlalc_metadata *md, sqlalc_engine *eng, const char *schema,
+                                    const char *name, sqlalc_table **out);
+/* Build a table in md from an info struct (no database needed). */
+SQLALC_API int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti,
+                                      sqlalc_table **out);
 
 #ifdef __cplusplus
 }

@@ -5,17 +5,152 @@
 #ifndef SQLALC_SCHEMA_HOOKS_H
 #define SQLALC_SCHEMA_HOOKS_H
 #include "plugin.h"
+#include "schema.h"
+#include "inspect.h"
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-struct sqlalc_ddl_hooks {
-    unsigned version;
+/* ------------------------------------------------------------------ */
+/* DDL                                                                 */
+/* ------------------------------------------------------------------ */
+
+/* How the autoincrement column is declared. */
+enum {
+    SQLALC_DDL_AUTOINC_NONE = 0,   /* nothing to write (SQLite: INTEGER PRIMARY KEY is the rowid) */
+    SQLALC_DDL_AUTOINC_SERIAL,     /* type becomes SERIAL / BIGSERIAL / SMALLSERIAL (PostgreSQL) */
+    SQLALC_DDL_AUTOINC_IDENTITY    /* IDENTITY after the nullability (SQL Server) */
 };
 
-struct sqlalc_reflect_hooks {
-    unsigned version;
+/*
+ * The generic DDL compiler (src/sql/ddl.c) writes CREATE/DROP TABLE,
+ * CREATE/DROP INDEX, ALTER TABLE ADD/DROP CONSTRAINT and, where the
+ * dialect has them, enum types and comments, in SQLAlchemy's layout; the
+ * dialect only says how its flavour differs.
+ */
+struct sqlalc_ddl_hooks {
+    unsigned version;              /* SQLALC_DDL_HOOKS_VERSION */
+    /* Spell a type for a column ("VARCHAR(50)"), snprintf-like (returns the
+     * length needed).  Never called for an ENUM when native_enum is set. */
+    size_t (*type_sql)(const sqlalc_type *t, char *buf, size_t bufsize);
+    int autoincrement;             /* SQLALC_DDL_AUTOINC_* */
+    unsigned explicit_null : 1;    /* write NULL for nullable columns; NULL/NOT NULL before DEFAULT */
+    unsigned native_enum : 1;      /* CREATE TYPE name AS ENUM (…) before the table, DROP TYPE after */
+    unsigned enum_check : 1;       /* non-native enums get CHECK (col IN (…)) */
+    unsigned alter_constraints : 1;/* ALTER TABLE ADD/DROP CONSTRAINT works (FK cycles) */
+    unsigned comments : 1;         /* COMMENT ON TABLE / COLUMN after the table */
+    unsigned fk_same_schema : 1;   /* REFERENCES names the table without schema (SQLite) */
+    unsigned index_schema_on_name : 1; /* CREATE INDEX schema.ix ON t (SQLite) */
+    unsigned drop_index_on_table : 1;  /* DROP INDEX ix ON schema.t (SQL Server) */
+    /* A table asking for it (sqlalc_opt_sqlite_autoincrement) declares its
+     * integer key inline as PRIMARY KEY AUTOINCREMENT (SQLite). */
+    unsigned inline_pk_autoincrement : 1;
 };
+#define SQLALC_DDL_HOOKS_VERSION 1
+
+/* ------------------------------------------------------------------ */
+/* Reflection                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A dialect reflects a whole schema in a fixed number of round trips,
+ * whatever the number of tables (1,000 tables must not mean 5,000
+ * queries).  It does so in one of two ways:
+ *
+ *  1. Functions: `reflect` fills an sqlalc_schema_info with every table
+ *     (or the named ones) of a schema, using the sqlalc_reflect_* builders
+ *     below; it may run any queries it likes (SQLite joins sqlite_master
+ *     with the pragma table-valued functions: four queries per schema).
+ *
+ *  2. Catalog queries: when `reflect` is NULL, the engine runs these
+ *     queries with one named bind parameter :schema (the schema name, the
+ *     default schema's name when none is given) and fills the structs
+ *     itself.  Each returns rows for every table of the schema, in this
+ *     column layout (text columns may be NULL where noted):
+ *
+ *     tables_query:      table_name, is_view (int 0/1), comment (NULL)
+ *     columns_query:     table_name, column_name, type (as the catalog spells
+ *                        it, given to parse_type), nullable (int 0/1),
+ *                        default (SQL text or NULL), autoincrement (int 0/1),
+ *                        comment (NULL) — ordered by table, column position
+ *     constraints_query: table_name, kind ('p' primary key, 'u' unique,
+ *                        'f' foreign key, 'c' check), constraint_name,
+ *                        column_name (NULL for 'c'), referred_schema (NULL
+ *                        when it is the queried schema), referred_table,
+ *                        referred_column, ondelete, onupdate (NULL for NO
+ *                        ACTION), check text (for 'c', without CHECK and
+ *                        outer parentheses) — ordered by table,
+ *                        constraint name, position in the constraint
+ *     indexes_query:     table_name, index_name, column_name, is_unique
+ *                        (int 0/1) — ordered by table, index, position;
+ *                        leave out the indexes that back a primary key or
+ *                        unique constraint
+ *     enums_query:       (optional) type_name, label — ordered by type,
+ *                        label position: a column whose spelled type is
+ *                        one of these names (as is, or double-quoted)
+ *                        reflects as sqlalc_enum(type_name, labels…)
+ *
+ * Either way `parse_type` turns a spelled type into a library type
+ * ("character varying(30)" → String(30)); unknown spellings become
+ * sqlalc_user_type().  has_table / table_names / has_type may be NULL:
+ * the engine then derives them from tables_query (or reflect).
+ */
+struct sqlalc_reflect_hooks {
+    unsigned version;              /* SQLALC_REFLECT_HOOKS_VERSION */
+    const char *default_schema_name;   /* "main", "public", "dbo" */
+    /* The connection's default schema (NULL: default_schema_name). */
+    int (*default_schema)(sqlalc_conn *conn, char **out);
+    /* Schema names (NULL: just the default schema). */
+    int (*schema_names)(sqlalc_conn *conn, sqlalc_names *out);
+    /* Names of the tables (views non-zero: of the views) of schema. */
+    int (*table_names)(sqlalc_conn *conn, const char *schema, int views, sqlalc_names *out);
+    int (*has_table)(sqlalc_conn *conn, const char *schema, const char *name, int *out);
+    /* Whether a named type (PostgreSQL enum) exists. */
+    int (*has_type)(sqlalc_conn *conn, const char *schema, const char *name, int *out);
+    /* Way 1: fill out with the tables of schema (every one when names is
+     * NULL; views too when views is non-zero). */
+    int (*reflect)(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames,
+                   int views, sqlalc_schema_info *out);
+    /* Way 2: catalog queries (see above). */
+    const char *tables_query;
+    const char *columns_query;
+    const char *constraints_query;
+    const char *indexes_query;
+    const char *enums_query;       /* optional: native enum types and labels */
+    /* Spelled type → library type (new reference; NULL only when out of memory). */
+    sqlalc_type *(*parse_type)(const char *spelled);
+};
+#define SQLALC_REFLECT_HOOKS_VERSION 1
+
+/*
+ * Builders for reflection hooks.  Strings are copied.  A pointer returned
+ * by an add function stays valid until the next add of the same kind on
+ * the same table (the arrays grow).  All return NULL / an error code only
+ * when out of memory.
+ */
+SQLALC_API sqlalc_table_info *sqlalc_reflect_add_table(sqlalc_schema_info *si, const char *schema,
+                                                       const char *name, int is_view);
+/* The table already added (NULL if none). */
+SQLALC_API sqlalc_table_info *sqlalc_reflect_find_table(sqlalc_schema_info *si, const char *schema,
+                                                        const char *name);
+/* A column; type is consumed (may be NULL: then parsed from type_sql by the
+ * caller's parse_type later — pass one of them). */
+SQLALC_API sqlalc_column_info *sqlalc_reflect_add_column(sqlalc_table_info *t, const char *name,
+                                                         sqlalc_type *type, const char *type_sql,
+                                                         int nullable, const char *default_sql,
+                                                         int autoincrement, const char *comment);
+/* Append column to the primary key (sets the column's pk_position). */
+SQLALC_API int sqlalc_reflect_pk_column(sqlalc_table_info *t, const char *column);
+SQLALC_API int sqlalc_reflect_set_pk_name(sqlalc_table_info *t, const char *name);
+SQLALC_API sqlalc_fk_info *sqlalc_reflect_add_fk(sqlalc_table_info *t, const char *name,
+                                                 const char *referred_schema, const char *referred_table,
+                                                 const char *ondelete, const char *onupdate);
+SQLALC_API int sqlalc_reflect_fk_column(sqlalc_fk_info *fk, const char *column, const char *referred_column);
+SQLALC_API sqlalc_index_info *sqlalc_reflect_add_index(sqlalc_table_info *t, const char *name, int unique);
+SQLALC_API sqlalc_unique_info *sqlalc_reflect_add_unique(sqlalc_table_info *t, const char *name);
+SQLALC_API sqlalc_check_info *sqlalc_reflect_add_check(sqlalc_table_info *t, const char *name,
+                                                       const char *sqltext);
+SQLALC_API int sqlalc_reflect_set_string(char **field, const char *value);
 
 #ifdef __cplusplus
 }

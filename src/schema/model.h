@@ -49,7 +49,28 @@ typedef struct sqlalc_fk {
     struct sqlalc_table *ref;     /* resolved target table, NULL until resolved */
     char *ondelete, *onupdate;    /* "CASCADE", "SET NULL", … or NULL */
     int use_alter;                /* emitted as ALTER TABLE ADD CONSTRAINT (cycles) */
+    /* --- added by the schema work --- */
+    int order;                    /* position among the table's DDL constraints */
+    int from_column;              /* column-level ForeignKey (vs ForeignKeyConstraint) */
 } sqlalc_fk;
+
+/* UNIQUE and CHECK constraints (the primary key is table->pk). */
+enum { SQLALC__CON_UNIQUE = 1, SQLALC__CON_CHECK = 2 };
+typedef struct sqlalc_constraint {
+    int kind;                     /* SQLALC__CON_* */
+    char *name;                   /* NULL = unnamed */
+    size_t ncols;
+    char **cols;                  /* UNIQUE column names */
+    char *sqltext;                /* CHECK text */
+    int order;                    /* position among the table's DDL constraints */
+} sqlalc_constraint;
+
+typedef struct sqlalc_index_def {
+    char *name;
+    size_t ncols;
+    char **cols;
+    int unique;
+} sqlalc_index_def;
 
 struct sqlalc_table {
     sqlalc_expr base;             /* kind SQLALC_NK_TABLE */
@@ -63,7 +84,31 @@ struct sqlalc_table {
     sqlalc_fk **fks;
     /* Constraints and indexes: defined by src/schema (opaque to src/sql
      * except through src/schema's DDL helpers). */
-    void *constraints;
+    void *constraints;            /* unused (NULL) */
+    /* --- added by the schema work --- */
+    char *pk_name;                /* PRIMARY KEY constraint name, or NULL */
+    size_t npk;
+    struct sqlalc_column_node **pk;   /* primary key columns in key order */
+    size_t ncons;
+    sqlalc_constraint **cons;     /* UNIQUE / CHECK, in declaration order */
+    size_t nindexes;
+    sqlalc_index_def **indexes;
+    int sqlite_autoincrement;     /* PRIMARY KEY AUTOINCREMENT on SQLite */
+    int is_view;                  /* reflected from a view */
+    struct sqlalc_column_node *autoinc;  /* the autoincrement column or NULL */
 };
+
+/* Internal schema helpers shared with src/sql (DDL) and src/engine. */
+struct sqlalc_column_node *sqlalc__table_find_column(const struct sqlalc_table *t, const char *name);
+/* Tables of md sorted for CREATE; *cycle_fks (may be NULL) receives the
+ * foreign keys that sit in dependency cycles (array to sqlalc_free). */
+int sqlalc__metadata_sort(const struct sqlalc_metadata *md, struct sqlalc_table ***out, size_t *n,
+                          sqlalc_fk ***cycle_fks, size_t *ncycle);
+/* Non-zero when fk is one of the n in list. */
+int sqlalc__fk_in(const sqlalc_fk *fk, sqlalc_fk *const *list, size_t n);
+/* Check every foreign key of t has a resolved target with those columns. */
+int sqlalc__table_check_fks(const struct sqlalc_table *t);
+/* Build a table directly from parts (reflection): see schema.c. */
+sqlalc_type *sqlalc__type_new(sqlalc_type_kind kind);
 
 #endif

@@ -1,0 +1,295 @@
+/* Column types: constructors with argument checks, reference counting,
+ * getters.  Parameterless types are static singletons so the common
+ * sqlalc_integer() never allocates. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "model.h"
+#include "../util/util.h"
+
+#define STATIC_TYPE(var, k, tz) \
+    static sqlalc_type var = { .refs = -1, .kind = (k), .length = 0, .precision = -1, \
+                               .scale = -1, .timezone = (tz) }
+
+STATIC_TYPE(t_integer, SQLALC_TYPE_INTEGER, 0);
+STATIC_TYPE(t_smallint, SQLALC_TYPE_SMALLINT, 0);
+STATIC_TYPE(t_bigint, SQLALC_TYPE_BIGINT, 0);
+STATIC_TYPE(t_float, SQLALC_TYPE_FLOAT, 0);
+STATIC_TYPE(t_numeric, SQLALC_TYPE_NUMERIC, 0);
+STATIC_TYPE(t_string, SQLALC_TYPE_STRING, 0);
+STATIC_TYPE(t_text, SQLALC_TYPE_TEXT, 0);
+STATIC_TYPE(t_unicode, SQLALC_TYPE_UNICODE, 0);
+STATIC_TYPE(t_unicode_text, SQLALC_TYPE_UNICODE_TEXT, 0);
+STATIC_TYPE(t_boolean, SQLALC_TYPE_BOOLEAN, 0);
+STATIC_TYPE(t_date, SQLALC_TYPE_DATE, 0);
+STATIC_TYPE(t_time, SQLALC_TYPE_TIME, 0);
+STATIC_TYPE(t_timetz, SQLALC_TYPE_TIME, 1);
+STATIC_TYPE(t_datetime, SQLALC_TYPE_DATETIME, 0);
+STATIC_TYPE(t_datetimetz, SQLALC_TYPE_DATETIME, 1);
+STATIC_TYPE(t_large_binary, SQLALC_TYPE_LARGE_BINARY, 0);
+STATIC_TYPE(t_json, SQLALC_TYPE_JSON, 0);
+STATIC_TYPE(t_interval, SQLALC_TYPE_INTERVAL, 0);
+STATIC_TYPE(t_uuid, SQLALC_TYPE_UUID, 0);
+
+sqlalc_type *sqlalc_integer(void) { return &t_integer; }
+sqlalc_type *sqlalc_smallint(void) { return &t_smallint; }
+sqlalc_type *sqlalc_bigint(void) { return &t_bigint; }
+sqlalc_type *sqlalc_float_type(void) { return &t_float; }
+sqlalc_type *sqlalc_text_type(void) { return &t_text; }
+sqlalc_type *sqlalc_unicode_text(void) { return &t_unicode_text; }
+sqlalc_type *sqlalc_boolean(void) { return &t_boolean; }
+sqlalc_type *sqlalc_date_type(void) { return &t_date; }
+sqlalc_type *sqlalc_time_type(int tz) { return tz ? &t_timetz : &t_time; }
+sqlalc_type *sqlalc_datetime(int tz) { return tz ? &t_datetimetz : &t_datetime; }
+sqlalc_type *sqlalc_large_binary(void) { return &t_large_binary; }
+sqlalc_type *sqlalc_json_type(void) { return &t_json; }
+sqlalc_type *sqlalc_interval_type(void) { return &t_interval; }
+sqlalc_type *sqlalc_uuid_type(void) { return &t_uuid; }
+
+sqlalc_type *sqlalc__type_new(sqlalc_type_kind kind)
+{
+    sqlalc_type *t = sqlalc__calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    atomic_init(&t->refs, 1);
+    t->kind = kind;
+    t->precision = t->scale = -1;
+    return t;
+}
+
+sqlalc_type *sqlalc_float_precision(int precision)
+{
+    if (precision < 1) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Float: precision must be >= 1 (got %d)", precision);
+        return NULL;
+    }
+    sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_FLOAT);
+    if (t)
+        t->precision = precision;
+    return t;
+}
+
+sqlalc_type *sqlalc_numeric(int precision, int scale)
+{
+    if (precision == -1 && scale == -1)
+        return &t_numeric;
+    if (precision < -1 || precision == 0 || precision > 1000) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Numeric: precision must be between 1 and 1000 (got %d)",
+                         precision);
+        return NULL;
+    }
+    if (scale < -1) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Numeric: scale must be >= 0 (got %d)", scale);
+        return NULL;
+    }
+    if (scale >= 0 && precision == -1) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Numeric: a scale (%d) needs a precision", scale);
+        return NULL;
+    }
+    if (scale > precision) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Numeric(%d, %d): scale is greater than precision",
+                         precision, scale);
+        return NULL;
+    }
+    sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_NUMERIC);
+    if (t) {
+        t->precision = precision;
+        t->scale = scale;
+    }
+    return t;
+}
+
+static sqlalc_type *sized(sqlalc_type_kind k, sqlalc_type *unsized, const char *what, int length)
+{
+    if (length < 0) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: length must be >= 0 (got %d)", what, length);
+        return NULL;
+    }
+    if (!length)
+        return unsized;
+    sqlalc_type *t = sqlalc__type_new(k);
+    if (t)
+        t->length = length;
+    return t;
+}
+
+sqlalc_type *sqlalc_string(int length) { return sized(SQLALC_TYPE_STRING, &t_string, "String", length); }
+sqlalc_type *sqlalc_unicode(int length) { return sized(SQLALC_TYPE_UNICODE, &t_unicode, "Unicode", length); }
+
+sqlalc_type *sqlalc_enum_array(const char *name, const char *const *values, size_t n)
+{
+    if (!n) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Enum %s: at least one value is needed", name ? name : "");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!values[i]) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Enum %s: value %zu is NULL", name ? name : "", i);
+            return NULL;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(values[i], values[j])) {
+                sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Enum %s: duplicate value '%s'", name ? name : "",
+                                 values[i]);
+                return NULL;
+            }
+    }
+    if (name && !*name) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Enum: empty name");
+        return NULL;
+    }
+    sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_ENUM);
+    if (!t)
+        return NULL;
+    t->enum_values = sqlalc__calloc(n, sizeof(char *));
+    if (!t->enum_values || (name && !(t->name = sqlalc__strdup(name))))
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        t->enum_values[i] = sqlalc__strdup(values[i]);
+        if (!t->enum_values[i])
+            goto oom;
+        t->n_enum_values = i + 1;
+        size_t len = strlen(values[i]);
+        if ((int)len > t->length)
+            t->length = (int)len;
+    }
+    return t;
+oom:
+    if (!t->enum_values)
+        sqlalc__oom();
+    sqlalc_type_free(t);
+    return NULL;
+}
+
+sqlalc_type *sqlalc_enum_new(const char *name, ...)
+{
+    const char *vals[256];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, name);
+    for (const char *v; (v = va_arg(ap, const char *)) != NULL;) {
+        if (n == SQLALC_ARRAY_LEN(vals)) {
+            va_end(ap);
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Enum %s: more than 256 values (use sqlalc_enum_array)",
+                             name ? name : "");
+            return NULL;
+        }
+        vals[n++] = v;
+    }
+    va_end(ap);
+    return sqlalc_enum_array(name, vals, n);
+}
+
+sqlalc_type *sqlalc_user_type(const char *sql)
+{
+    if (!sql || !*sql) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "user type: empty name");
+        return NULL;
+    }
+    /* Written verbatim into DDL, so keep it to what type names use. */
+    for (const char *p = sql; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == ' ' || c == '(' || c == ')' || c == ',' || c == '.' || c == '[' || c == ']')) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "user type '%s': character '%c' not allowed", sql, c);
+            return NULL;
+        }
+    }
+    sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_USER);
+    if (t && !(t->name = sqlalc__strdup(sql))) {
+        sqlalc__oom();
+        sqlalc_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+sqlalc_type *sqlalc_type_ref(sqlalc_type *t)
+{
+    if (t && atomic_load_explicit(&t->refs, memory_order_relaxed) >= 0)
+        atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+    return t;
+}
+
+void sqlalc_type_free(sqlalc_type *t)
+{
+    if (!t || atomic_load_explicit(&t->refs, memory_order_relaxed) < 0)
+        return;
+    if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    for (size_t i = 0; i < t->n_enum_values; i++)
+        sqlalc_free(t->enum_values[i]);
+    sqlalc_free(t->enum_values);
+    sqlalc_free(t->name);
+    sqlalc_free(t);
+}
+
+sqlalc_type_kind sqlalc_type_get_kind(const sqlalc_type *t) { return t ? t->kind : SQLALC_TYPE_NULL; }
+int sqlalc_type_length(const sqlalc_type *t) { return t ? t->length : 0; }
+int sqlalc_type_precision(const sqlalc_type *t) { return t ? t->precision : -1; }
+int sqlalc_type_scale(const sqlalc_type *t) { return t ? t->scale : -1; }
+int sqlalc_type_timezone(const sqlalc_type *t) { return t ? t->timezone : 0; }
+const char *sqlalc_type_name(const sqlalc_type *t) { return t ? t->name : NULL; }
+size_t sqlalc_type_enum_count(const sqlalc_type *t) { return t ? t->n_enum_values : 0; }
+
+const char *sqlalc_type_enum_value(const sqlalc_type *t, size_t i)
+{
+    return t && i < t->n_enum_values ? t->enum_values[i] : NULL;
+}
+
+const char *sqlalc_type_kind_name(sqlalc_type_kind k)
+{
+    static const char *const names[] = {
+        "NULL", "INTEGER", "SMALLINT", "BIGINT", "FLOAT", "NUMERIC", "VARCHAR", "TEXT", "NVARCHAR",
+        "NTEXT", "BOOLEAN", "DATE", "TIME", "DATETIME", "ENUM", "BLOB", "JSON", "INTERVAL", "UUID", "USER",
+    };
+    return (unsigned)k < SQLALC_ARRAY_LEN(names) ? names[k] : "?";
+}
+
+static int streq0(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+int sqlalc_type_equal(const sqlalc_type *a, const sqlalc_type *b)
+{
+    if (a == b)
+        return 1;
+    if (!a || !b || a->kind != b->kind || a->length != b->length || a->precision != b->precision ||
+        a->scale != b->scale || a->timezone != b->timezone || !streq0(a->name, b->name) ||
+        a->n_enum_values != b->n_enum_values)
+        return 0;
+    for (size_t i = 0; i < a->n_enum_values; i++)
+        if (strcmp(a->enum_values[i], b->enum_values[i]))
+            return 0;
+    return 1;
+}
+
+size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf, size_t bufsize)
+{
+    if (d && d->ddl && d->ddl->type_sql)
+        return d->ddl->type_sql(t, buf, bufsize);
+    /* No dialect: SQLAlchemy's generic spelling. */
+    int n;
+    switch (t ? t->kind : SQLALC_TYPE_NULL) {
+    case SQLALC_TYPE_STRING:
+    case SQLALC_TYPE_UNICODE:
+    case SQLALC_TYPE_ENUM:
+        n = t->length ? snprintf(buf, bufsize, "VARCHAR(%d)", t->length) : snprintf(buf, bufsize, "VARCHAR");
+        break;
+    case SQLALC_TYPE_NUMERIC:
+        if (t->precision < 0)
+            n = snprintf(buf, bufsize, "NUMERIC");
+        else if (t->scale < 0)
+            n = snprintf(buf, bufsize, "NUMERIC(%d)", t->precision);
+        else
+            n = snprintf(buf, bufsize, "NUMERIC(%d, %d)", t->precision, t->scale);
+        break;
+    case SQLALC_TYPE_USER:
+        n = snprintf(buf, bufsize, "%s", t->name);
+        break;
+    case SQLALC_TYPE_UNICODE_TEXT:
+        n = snprintf(buf, bufsize, "TEXT");
+        break;
+    default:
+        n = snprintf(buf, bufsize, "%s", sqlalc_type_kind_name(t ? t->kind : SQLALC_TYPE_NULL));
+    }
+    return n < 0 ? 0 : (size_t)n;
+}
