@@ -359,8 +359,8 @@ int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sql
         unsigned flags = c->nullable ? 0 : SQLALC_NOT_NULL;
         if (!c->autoincrement)
             flags |= SQLALC_NO_AUTOINCREMENT;
-        else if (!c->pk_position)
-            flags |= SQLALC_AUTOINCREMENT; /* an IDENTITY off the key */
+        else if (!c->pk_position || c->default_sql)
+            flags |= SQLALC_AUTOINCREMENT; /* an IDENTITY off the key, or a SERIAL's nextval() default */
         sqlalc_schema_item *o[2];
         int k = 0;
         if (c->default_sql)
