@@ -2,7 +2,7 @@
  * bench_pg — libsqlalc on PostgreSQL against raw libpq loops doing the
  * same work, in the same run (not a test).
  *
- *   bench_pg [URL] [--rows N] [--lookups N] [--repeat N] [--no-python]
+ *   bench_pg [URL] [--rows N] [--lookups N] [--tables N] [--repeat N] [--no-python]
  *
  * URL defaults to $SQLALC_TEST_URL.  Work (issue 5, item 7), on a table
  * bench (id int primary key, name text, value float8, qty int, note text):
@@ -14,7 +14,12 @@
  *  - full scan reading every column: libsqlalc vs a raw single-row-mode
  *    loop and a raw single PQexec;
  *  - L primary-key lookups (default 20,000): libsqlalc exec_text with a
- *    named bind vs a raw PQexecPrepared loop.
+ *    named bind vs a raw PQexecPrepared loop;
+ *  - reflection of a schema of T tables (default 1,000; each with a serial
+ *    key, a unique constraint, a check, an index and a foreign key to the
+ *    first table): sqlalc_metadata_reflect of the whole schema (a fixed
+ *    handful of catalog queries) vs the same tables reflected one by one
+ *    with sqlalc_table_reflect.
  * Best of --repeat runs (default 3), each side alternating.  Raw loops
  * convert values the way a libpq program would (snprintf, strtoll,
  * strtod).  When /usr/bin/python3 has SQLAlchemy and psycopg2,
@@ -31,7 +36,7 @@
 #include <sqlalc.h>
 #include <sqlalc/postgresql.h>
 
-static size_t NROWS = 100000, NLOOK = 20000, NPERROW = 20000;
+static size_t NROWS = 100000, NLOOK = 20000, NPERROW = 20000, NTABLES = 1000;
 static int REPEAT = 3;
 static const char *URL;
 
@@ -393,6 +398,57 @@ static double lib_lookups(sqlalc_conn *c, check *ck)
 }
 
 /* ------------------------------------------------------------------ */
+/* Reflection                                                          */
+/* ------------------------------------------------------------------ */
+
+static void make_schema(PGconn *c)
+{
+    size_t cap = 256 + NTABLES * 512, n = 0;
+    char *sql = malloc(cap);
+    n += (size_t)snprintf(sql + n, cap - n, "DROP SCHEMA IF EXISTS bench_reflect CASCADE; CREATE SCHEMA bench_reflect;");
+    for (size_t i = 0; i < NTABLES; i++) {
+        n += (size_t)snprintf(sql + n, cap - n,
+                              "CREATE TABLE bench_reflect.t%04zu (id serial PRIMARY KEY, name varchar(50) NOT NULL "
+                              "UNIQUE, amount numeric(10,2) NOT NULL DEFAULT 0 CHECK (amount >= 0), created "
+                              "timestamptz, parent_id int%s); CREATE INDEX ix_t%04zu_created ON bench_reflect.t%04zu "
+                              "(created, amount);",
+                              i, i ? " REFERENCES bench_reflect.t0000 (id) ON DELETE CASCADE" : "", i, i);
+    }
+    pq_ok(c, PQexec(c, sql), PGRES_COMMAND_OK, "create reflection schema");
+    free(sql);
+}
+
+static double reflect_all(sqlalc_engine *eng)
+{
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_reflect_options o = SQLALC_REFLECT_OPTIONS_INIT;
+    o.schema = "bench_reflect";
+    double t0 = now_us();
+    LIB(sqlalc_metadata_reflect(md, eng, &o));
+    double t = now_us() - t0;
+    if (sqlalc_metadata_table_count(md) != NTABLES) {
+        fprintf(stderr, "bench_pg: reflected %zu tables of %zu\n", sqlalc_metadata_table_count(md), NTABLES);
+        exit(1);
+    }
+    sqlalc_metadata_free(md);
+    return t;
+}
+
+static double reflect_each(sqlalc_engine *eng)
+{
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    double t0 = now_us();
+    for (size_t i = 0; i < NTABLES; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "t%04zu", i);
+        LIB(sqlalc_table_reflect(md, eng, "bench_reflect", name, NULL));
+    }
+    double t = now_us() - t0;
+    sqlalc_metadata_free(md);
+    return t;
+}
+
+/* ------------------------------------------------------------------ */
 /* SQLAlchemy                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -431,6 +487,12 @@ static int run_python(double out[3])
     return st == 0 && got == 7 ? 0 : -1;
 }
 
+static void quiet_notice(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
 static void keep(double *best, double t) { if (*best == 0 || t < *best) *best = t; }
 
 int main(int argc, char **argv)
@@ -442,6 +504,8 @@ int main(int argc, char **argv)
             NROWS = (size_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--lookups") && i + 1 < argc)
             NLOOK = (size_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--tables") && i + 1 < argc)
+            NTABLES = (size_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
             REPEAT = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--no-python"))
@@ -449,7 +513,7 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-')
             URL = argv[i];
         else {
-            fprintf(stderr, "usage: bench_pg [URL] [--rows N] [--lookups N] [--repeat N] [--no-python]\n");
+            fprintf(stderr, "usage: bench_pg [URL] [--rows N] [--lookups N] [--tables N] [--repeat N] [--no-python]\n");
             return 2;
         }
     }
@@ -491,6 +555,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_pg: raw connect: %s", PQerrorMessage(raw));
         return 1;
     }
+    PQsetNoticeProcessor(raw, quiet_notice, NULL);
 
     double r_row = 0, r_pipe = 0, r_multi = 0, r_copy = 0, r_scan1 = 0, r_scanx = 0, r_look = 0;
     double l_ins = 0, l_copy = 0, l_scan = 0, l_look = 0;
@@ -521,6 +586,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_pg: checksums differ between raw and libsqlalc reads\n");
         return 1;
     }
+    double refl_all = 0, refl_each = 0;
+    if (NTABLES) {
+        make_schema(raw);
+        for (int rep = 0; rep < REPEAT; rep++)
+            keep(&refl_all, reflect_all(eng));
+        keep(&refl_each, reflect_each(eng));
+        pq_ok(raw, PQexec(raw, "DROP SCHEMA bench_reflect CASCADE"), PGRES_COMMAND_OK, "drop reflection schema");
+    }
     double py[3] = { 0, 0, 0 };
     int have_py = python ? run_python(py) == 0 : 0;
     double best_ins = r_pipe < r_multi ? r_pipe : r_multi;
@@ -537,6 +610,12 @@ int main(int argc, char **argv)
     printf("%-44s %10.2f %10.2f %7.2fx\n", "scan: vs raw single-row mode", l_scan, r_scan1, l_scan / r_scan1);
     printf("%-44s %10.2f %10.2f %7.2fx\n", "scan: vs best raw scan", l_scan, best_scan, l_scan / best_scan);
     printf("%-44s %10.2f %10.2f %7.2fx\n", "lookups: vs raw PQexecPrepared loop", l_look, r_look, l_look / r_look);
+    if (NTABLES) {
+        printf("reflection of %zu tables (ms):\n", NTABLES);
+        printf("%-44s %10.1f\n", "  whole schema, sqlalc_metadata_reflect", refl_all / 1e3);
+        printf("%-44s %10.1f %10s %7.1fx\n", "  table by table, sqlalc_table_reflect", refl_each / 1e3, "",
+               refl_each / refl_all);
+    }
     if (have_py) {
         printf("SQLAlchemy Core + psycopg2 (same rows, same run):\n");
         printf("%-44s %10.2f %10s %7.2fx\n", "  insert executemany (vs libsqlalc)", py[0], "", py[0] / l_ins);
