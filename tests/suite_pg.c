@@ -574,6 +574,109 @@ static void test_ping_detects_dead_idle_connection(void **state)
     sqlalc_conn_close(a);
 }
 
+/* ------------------------------------------------------------------ */
+/* Fault injection over the PostgreSQL paths                           */
+/* ------------------------------------------------------------------ */
+
+static int fa_workload(const char *url)
+{
+    sqlalc_engine *e = NULL;
+    sqlalc_conn *c = NULL;
+    sqlalc_result *res = NULL, *res2 = NULL;
+    sqlalc_tx *tx = NULL;
+    int rc;
+    if ((rc = sqlalc_engine_create(url, NULL, &e)))
+        return rc;
+    if ((rc = sqlalc_connect(e, &c)))
+        goto out;
+    if ((rc = sqlalc_exec_text(c, "CREATE TABLE IF NOT EXISTS pg_fa (id int PRIMARY KEY, name text, b bytea, ts timestamptz)", NULL, NULL)) ||
+        (rc = sqlalc_exec_text(c, "DELETE FROM pg_fa", NULL, NULL)))
+        goto out;
+    sqlalc_params sets[30];
+    sqlalc_param ps[30][2];
+    sqlalc_value rows[30][2];
+    for (int i = 0; i < 30; i++) {
+        ps[i][0] = SQLALC_P_INT("id", i);
+        ps[i][1] = SQLALC_P_TEXT("name", "x");
+        sets[i] = (sqlalc_params){ 2, ps[i] };
+        rows[i][0] = SQLALC_INTV(100 + i);
+        rows[i][1] = SQLALC_TEXTV("c\tq");
+    }
+    /* multi-row VALUES, then the pipeline path */
+    if ((rc = sqlalc_exec_text_many(c, "INSERT INTO pg_fa (id, name) VALUES (:id, :name)", sets, 30, NULL)) ||
+        (rc = sqlalc_exec_text_many(c, "UPDATE pg_fa SET name = :name WHERE id = :id", sets, 30, NULL)))
+        goto out;
+    if ((rc = sqlalc_pg_copy_in(c, "pg_fa", (const char *const[]){ "id", "name" }, 2, &rows[0][0], 30, NULL)))
+        goto out;
+    if ((rc = sqlalc_begin(c, &tx)))
+        goto out;
+    if ((rc = sqlalc_exec_text(c, "UPDATE pg_fa SET b = :b, ts = now() WHERE id < :n",
+                               SQLALC_PARAMS(SQLALC_P_BLOB("b", "\0\1", 2), SQLALC_P_INT("n", 10)), NULL)))
+        goto out;
+    /* stream one result while another command runs */
+    if ((rc = sqlalc_exec_text(c, "SELECT id, name, b, ts FROM pg_fa ORDER BY id", NULL, &res)))
+        goto out;
+    const sqlalc_row *row;
+    if ((rc = sqlalc_result_fetchone(res, &row)))
+        goto out;
+    if ((rc = sqlalc_exec_text(c, "SELECT count(*) FROM pg_fa", NULL, &res2)))
+        goto out;
+    int64_t n = 0;
+    rc = sqlalc_result_scalar_int64(res2, &n);
+    res2 = NULL;
+    if (rc)
+        goto out;
+    int64_t sum = 0;
+    while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
+        sqlalc_value v;
+        for (int i = 0; i < 4; i++)
+            if ((rc = sqlalc_row_get_value(row, i, &v)))
+                goto out;
+        sum++;
+    }
+    if (rc != SQLALC_DONE)
+        goto out;
+    rc = (n == 60 && sum == 59) ? SQLALC_OK : SQLALC_ERR_GENERIC;
+    if (!rc) {
+        rc = sqlalc_tx_commit(tx);
+        tx = NULL;
+    }
+out:
+    sqlalc_result_free(res2);
+    sqlalc_result_free(res);
+    if (tx)
+        sqlalc_tx_rollback(tx);
+    sqlalc_conn_close(c);
+    sqlalc_engine_free(e);
+    return rc;
+}
+
+static void test_fault_injection(void **state)
+{
+    (void)state;
+    failalloc_install();
+    failalloc_fail_at(0);
+    assert_ok(fa_workload(test_url()));
+    long total = failalloc_count();
+    assert_int_equal(failalloc_live(), 0);
+    for (long n = 1; n <= total + 5; n++) {
+        failalloc_fail_at(n);
+        int rc = fa_workload(test_url());
+        if (failalloc_failed()) {
+            if (rc > 0)
+                fail_msg("allocation %ld: positive code %d", n, rc);
+            if (rc != SQLALC_OK && !*sqlalc_errmsg())
+                fail_msg("allocation %ld: error %s without a message", n, sqlalc_code_name(rc));
+        } else
+            assert_ok(rc);
+        if (failalloc_live() != 0)
+            fail_msg("allocation %ld failed: %ld allocations leaked", n, failalloc_live());
+    }
+    failalloc_uninstall();
+    print_message("postgresql: %ld allocations, each failed in turn, no leak\n", total);
+    test_exec(eng, "DROP TABLE pg_fa");
+}
+
 int main(void)
 {
     if (!test_dialect_is("postgresql") || strstr(test_url(), "+odbc") || !sqlalc_find_driver("libpq")) {
@@ -591,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_copy_in),
         cmocka_unit_test(test_terminated_backend),
         cmocka_unit_test(test_ping_detects_dead_idle_connection),
+        cmocka_unit_test(test_fault_injection),
     };
     return cmocka_run_group_tests_name("postgresql", tests, setup, teardown);
 }
