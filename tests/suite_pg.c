@@ -392,6 +392,59 @@ static void test_streaming_interleaved(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Statements: named prepares, RETURNING, ON CONFLICT                  */
+/* ------------------------------------------------------------------ */
+
+static void test_prepared_once_returning_upsert(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_ret");
+    test_exec(eng, "CREATE TABLE pg_ret (id serial PRIMARY KEY, k text UNIQUE, n int DEFAULT 0)");
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    for (int i = 0; i < 5; i++) {
+        char k[8];
+        snprintf(k, sizeof k, "k%d", i);
+        assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES (:k) RETURNING id, k",
+                                   SQLALC_PARAMS(SQLALC_P_TEXT("k", k)), &res));
+        assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+        assert_int_equal(sqlalc_row_int64(row, 0), i + 1);
+        assert_string_equal(sqlalc_row_text_by_name(row, "k"), k);
+        sqlalc_result_free(res);
+    }
+    /* the engine's statement cache + named prepared statements: one PQprepare */
+    assert_ok(sqlalc_exec_text(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO pg_ret%'",
+                               NULL, &res));
+    int64_t n;
+    assert_ok(sqlalc_result_scalar_int64(res, &n));
+    assert_int_equal(n, 1);
+    /* ON CONFLICT DO NOTHING: no row changed; DO UPDATE: one */
+    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO NOTHING",
+                               SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
+    assert_int_equal(sqlalc_result_rowcount(res), 0);
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO UPDATE SET n = pg_ret.n + 1 "
+                                  "RETURNING n",
+                               SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    sqlalc_result_free(res);
+    /* last inserted id: lastval(), safe inside a transaction */
+    sqlalc_tx *tx;
+    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES ('z')", NULL, &res));
+    int64_t id;
+    assert_ok(sqlalc_result_last_insert_id(res, &id));
+    assert_int_equal(id, 8);  /* 5 rows, an id spent by each ON CONFLICT attempt, then this */
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_tx_commit(tx));
+    sqlalc_conn_close(c);
+    test_exec(eng, "DROP TABLE pg_ret");
+}
+
+/* ------------------------------------------------------------------ */
 /* Batches and COPY                                                    */
 /* ------------------------------------------------------------------ */
 
@@ -690,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_connect_errors_mask_password),
         cmocka_unit_test(test_url_keywords_and_hosts),
         cmocka_unit_test(test_streaming_interleaved),
+        cmocka_unit_test(test_prepared_once_returning_upsert),
         cmocka_unit_test(test_executemany_paths),
         cmocka_unit_test(test_copy_in),
         cmocka_unit_test(test_terminated_backend),
