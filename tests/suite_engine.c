@@ -497,6 +497,17 @@ static void test_values_round_trip(void **state)
     test_exec(eng, "DROP TABLE t_vals");
 }
 
+static void test_null_text_pointer_binds_null(void **state)
+{
+    (void)state;
+    sqlalc_result *res;
+    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CASE WHEN CAST(:t AS VARCHAR(10)) IS NULL THEN 1 ELSE 0 END",
+                                      SQLALC_PARAMS(SQLALC_P_TEXT("t", NULL)), &res));
+    int64_t v = -1;
+    assert_ok(sqlalc_result_scalar_int64(res, &v));
+    assert_int_equal(v, 1);
+}
+
 static void test_bad_engine_urls(void **state)
 {
     (void)state;
@@ -540,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_engine_exec_returns_connection),
         cmocka_unit_test(test_echo),
         cmocka_unit_test(test_values_round_trip),
+        cmocka_unit_test(test_null_text_pointer_binds_null),
         cmocka_unit_test(test_bad_engine_urls),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);

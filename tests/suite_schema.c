@@ -80,7 +80,7 @@ static const sqlalc_dialect *dialect_of(sqlalc_engine *eng)
 
 static int streq(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
 
-static int names_eq(const sqlalc_names *a, const sqlalc_names *b)
+static int names_eq(const sqlalc_strlist *a, const sqlalc_strlist *b)
 {
     if (a->count != b->count)
         return 0;
@@ -305,7 +305,7 @@ static void test_roundtrip(void **state)
         assert_int_equal(exists(eng, our_tables[i]), 0);
     if (test_dialect_is("sqlite")) {
         sqlalc_inspector *insp;
-        const sqlalc_names *names;
+        const sqlalc_strlist *names;
         assert_ok(sqlalc_inspector_new(eng, &insp));
         assert_ok(sqlalc_inspector_table_names(insp, NULL, &names));
         assert_int_equal(names->count, 0);
@@ -342,12 +342,12 @@ static void test_reflect_subset_pulls_targets(void **state)
 
     /* inspector: names and a missing table */
     sqlalc_inspector *insp;
-    const sqlalc_names *names;
+    const sqlalc_strlist *names;
     const sqlalc_table_info *ti;
     assert_ok(sqlalc_inspector_new(eng, &insp));
     assert_ok(sqlalc_inspector_table_names(insp, NULL, &names));
     for (size_t i = 0; i < NOURS; i++)
-        assert_true(sqlalc_names_contains(names, our_tables[i]));
+        assert_true(sqlalc_strlist_contains(names, our_tables[i]));
     assert_ok(sqlalc_inspector_table(insp, NULL, "large", &ti));
     assert_int_equal(ti->ncolumns, 16);
     assert_string_equal(ti->columns[3].name, "amount");
@@ -356,7 +356,7 @@ static void test_reflect_subset_pulls_targets(void **state)
     assert_int_equal(sqlalc_type_scale(ti->columns[3].type), 2);
     assert_int_equal(sqlalc_type_length(ti->columns[0].type), 20);
     assert_code(sqlalc_inspector_table(insp, NULL, "nope", &ti), SQLALC_ERR_NOT_FOUND);
-    const sqlalc_names *schemas;
+    const sqlalc_strlist *schemas;
     assert_ok(sqlalc_inspector_schema_names(insp, &schemas));
     assert_true(schemas->count >= 1);
     sqlalc_inspector_free(insp);
@@ -383,9 +383,9 @@ static void test_reflect_subset_pulls_targets(void **state)
     test_exec(eng, "CREATE VIEW v_user AS SELECT id, first_name FROM \"user\"");
     assert_ok(sqlalc_inspector_new(eng, &insp));
     assert_ok(sqlalc_inspector_view_names(insp, NULL, &names));
-    assert_true(sqlalc_names_contains(names, "v_user"));
+    assert_true(sqlalc_strlist_contains(names, "v_user"));
     assert_ok(sqlalc_inspector_table_names(insp, NULL, &names));
-    assert_false(sqlalc_names_contains(names, "v_user"));
+    assert_false(sqlalc_strlist_contains(names, "v_user"));
     sqlalc_inspector_free(insp);
     const char *only_view[] = { "v_user" };
     sqlalc_reflect_options vo = SQLALC_REFLECT_OPTIONS_INIT;

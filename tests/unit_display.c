@@ -294,8 +294,34 @@ static void test_cli_errors(void **state)
     out = run_cli("", &st);
     assert_int_equal(st, 2);
     free(out);
-    expect_cli("inspect " CLI_URL " --json", 1,
-               "sqlalc: inspect is not available yet (this build has no sqlalc_inspect_json)\n");
+    out = run_cli("inspect", &st);
+    assert_int_equal(st, 2);
+    free(out);
+}
+
+static void test_cli_inspect(void **state)
+{
+    (void)state;
+    expect_cli("inspect " CLI_URL " --json", 0,
+               "{\n  \"team\": {\n    \"columns\": [\n"
+               "      {\"name\": \"id\", \"type\": \"INTEGER\", \"nullable\": true, \"default\": null, \"primary_key\": 1, \"autoincrement\": true},\n"
+               "      {\"name\": \"name\", \"type\": \"VARCHAR(40)\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+               "      {\"name\": \"weight\", \"type\": \"FLOAT\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+               "      {\"name\": \"note\", \"type\": \"TEXT\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+               "      {\"name\": \"data\", \"type\": \"BLOB\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+               "      {\"name\": \"active\", \"type\": \"BOOLEAN\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false}\n"
+               "    ],\n"
+               "    \"pk_constraint\": {\"name\": null, \"constrained_columns\": [\"id\"]},\n"
+               "    \"foreign_keys\": [],\n    \"indexes\": [],\n    \"unique_constraints\": [],\n"
+               "    \"check_constraints\": []\n  }\n}\n");
+    expect_cli("inspect " CLI_URL, 0,
+               "table team\n"
+               "  id                       INTEGER PRIMARY KEY AUTOINCREMENT\n"
+               "  name                     VARCHAR(40)\n"
+               "  weight                   FLOAT\n"
+               "  note                     TEXT\n"
+               "  data                     BLOB\n"
+               "  active                   BOOLEAN\n");
 }
 
 int main(void)
@@ -308,6 +334,7 @@ int main(void)
     const struct CMUnitTest cli[] = {
         cmocka_unit_test(test_cli_formats),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_inspect),
     };
     int failed = cmocka_run_group_tests_name("display", display, setup, teardown);
     failed += cmocka_run_group_tests_name("cli", cli, cli_setup, cli_teardown);

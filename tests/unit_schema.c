@@ -382,10 +382,10 @@ static void test_sqlite_named_schema(void **state)
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM main.sqlite_master"), 0);
 
     sqlalc_inspector *insp;
-    const sqlalc_names *names;
+    const sqlalc_strlist *names;
     assert_ok(sqlalc_inspector_new(eng, &insp));
     assert_ok(sqlalc_inspector_schema_names(insp, &names));
-    assert_true(sqlalc_names_contains(names, "sch") && sqlalc_names_contains(names, "main"));
+    assert_true(sqlalc_strlist_contains(names, "sch") && sqlalc_strlist_contains(names, "main"));
     assert_ok(sqlalc_inspector_table_names(insp, "sch", &names));
     assert_int_equal(names->count, 2);
     const sqlalc_table_info *ti;

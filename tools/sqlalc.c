@@ -115,12 +115,49 @@ static int cmd_query(int argc, char **argv)
     return status;
 }
 
+/* A short human-readable listing: one block per table. */
+static int print_schema(sqlalc_engine *eng)
+{
+    sqlalc_inspector *insp = NULL;
+    const sqlalc_schema_info *si = NULL;
+    int rc = sqlalc_inspector_new(eng, &insp);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_inspector_tables(insp, NULL, &si);
+    for (size_t t = 0; rc == SQLALC_OK && t < si->count; t++) {
+        const sqlalc_table_info *ti = si->tables[t];
+        printf("%s %s\n", ti->is_view ? "view" : "table", ti->name);
+        for (size_t c = 0; c < ti->ncolumns; c++) {
+            const sqlalc_column_info *ci = &ti->columns[c];
+            printf("  %-24s %s%s%s%s\n", ci->name, ci->type_sql ? ci->type_sql : "?",
+                   ci->nullable ? "" : " NOT NULL", ci->pk_position ? " PRIMARY KEY" : "",
+                   ci->autoincrement && ci->pk_position ? " AUTOINCREMENT" : "");
+        }
+        for (size_t f = 0; f < ti->nfks; f++) {
+            const sqlalc_fk_info *fk = &ti->fks[f];
+            printf("  foreign key (");
+            for (size_t i = 0; i < fk->columns.count; i++)
+                printf("%s%s", i ? ", " : "", fk->columns.items[i]);
+            printf(") -> %s (", fk->referred_table);
+            for (size_t i = 0; i < fk->referred_columns.count; i++)
+                printf("%s%s", i ? ", " : "", fk->referred_columns.items[i]);
+            printf(")\n");
+        }
+        for (size_t i = 0; i < ti->nindexes; i++)
+            printf("  %sindex %s\n", ti->indexes[i].unique ? "unique " : "", ti->indexes[i].name ? ti->indexes[i].name : "");
+    }
+    sqlalc_inspector_free(insp);
+    return rc;
+}
+
 static int cmd_inspect(int argc, char **argv)
 {
     const char *url = NULL;
+    int json = 0;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
-            continue;  /* JSON is the only output for now */
+        if (!strcmp(argv[i], "--json")) {
+            json = 1;
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1] == '-')
             return usage_error("unknown option '%s'", argv[i]);
         if (url)
@@ -132,13 +169,10 @@ static int cmd_inspect(int argc, char **argv)
     sqlalc_engine *eng = NULL;
     if (sqlalc_engine_create(url, NULL, &eng) != SQLALC_OK)
         return lib_error("cannot create the engine");
-    /* TODO(lead): wire the schema helper's inspector once it lands:
-     *     int rc = sqlalc_inspect_json(eng, stdout);   (include/sqlalc/inspect.h)
-     *     status = rc == SQLALC_OK ? EXIT_SUCCESS : lib_error("inspect failed");
-     */
-    fputs("sqlalc: inspect is not available yet (this build has no sqlalc_inspect_json)\n", stderr);
+    int rc = json ? sqlalc_inspect_json(eng, stdout) : print_schema(eng);
+    int status = rc == SQLALC_OK ? EXIT_SUCCESS : lib_error("inspect failed");
     sqlalc_engine_free(eng);
-    return EXIT_FAILURE;
+    return status;
 }
 
 int main(int argc, char **argv)

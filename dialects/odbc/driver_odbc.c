@@ -302,7 +302,9 @@ static int odbc_bind(void *p, int idx, const sqlalc_value *v)
     odbc_param *pa = &s->params[idx];
     SQLUSMALLINT n = (SQLUSMALLINT)(idx + 1);
     SQLRETURN r;
-    switch (v->type) {
+    /* A text or blob value without a pointer is SQL NULL. */
+    sqlalc_vtype t = (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p) ? SQLALC_V_NULL : v->type;
+    switch (t) {
     case SQLALC_V_NULL:
         pa->ind = SQL_NULL_DATA;
         r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 1, 0, NULL, 0, &pa->ind);

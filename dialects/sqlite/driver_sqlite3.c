@@ -224,7 +224,9 @@ static int lite_bind(void *stmt, int idx, const sqlalc_value *v)
     lite_stmt *s = stmt;
     int rc;
     sqlite3_destructor_type how = s->bind_static ? SQLITE_STATIC : SQLITE_TRANSIENT;
-    switch (v->type) {
+    /* A text or blob value without a pointer is SQL NULL. */
+    sqlalc_vtype t = (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p) ? SQLALC_V_NULL : v->type;
+    switch (t) {
     case SQLALC_V_NULL: rc = sqlite3_bind_null(s->st, idx + 1); break;
     case SQLALC_V_INT:
     case SQLALC_V_BOOL: rc = sqlite3_bind_int64(s->st, idx + 1, v->u.i); break;

@@ -404,7 +404,7 @@ static int has_table(sqlalc_conn *conn, const char *schema, const char *name, in
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 
-static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_names *out)
+static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_strlist *out)
 {
     int rr = SQLALC_OK;
     char sql[600], sch[300];
@@ -415,21 +415,21 @@ static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_
     const sqlalc_row *row;
     int rc = sqlalc_exec_text(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
-        rc = sqlalc_names_append(out, text_at(row, 0, &rr));
+        rc = sqlalc_strlist_append(out, text_at(row, 0, &rr));
     sqlalc_result_free(res);
     if (rc == SQLALC_DONE && rr)
         rc = rr;
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 
-static int schema_names(sqlalc_conn *conn, sqlalc_names *out)
+static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
 {
     int rr = SQLALC_OK;
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
     int rc = sqlalc_exec_text(conn, "SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY name", NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
-        rc = sqlalc_names_append(out, text_at(row, 0, &rr));
+        rc = sqlalc_strlist_append(out, text_at(row, 0, &rr));
     sqlalc_result_free(res);
     if (rc == SQLALC_DONE && rr)
         rc = rr;
@@ -466,7 +466,7 @@ static void append_col(char *buf, size_t size, const char *c)
     snprintf(buf + k, size - k, "%s%s", k ? "\x1f" : "", c ? c : "");
 }
 
-static int add_split(sqlalc_names *l, const char *joined)
+static int add_split(sqlalc_strlist *l, const char *joined)
 {
     const char *s = joined;
     while (*s) {
@@ -474,7 +474,7 @@ static int add_split(sqlalc_names *l, const char *joined)
         size_t n = e ? (size_t)(e - s) : strlen(s);
         char buf[256];
         snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-        int rc = sqlalc_names_append(l, buf);
+        int rc = sqlalc_strlist_append(l, buf);
         if (rc)
             return rc;
         if (!e)
@@ -501,7 +501,7 @@ static const char *action(const char *a)
     return a && *a && sqlalc__strcasecmp(a, "NO ACTION") ? a : NULL;
 }
 
-static int flush_fk(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts, sqlalc_names *tnames)
+static int flush_fk(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts, sqlalc_strlist *tnames)
 {
     if (!p->active)
         return SQLALC_OK;
@@ -520,7 +520,7 @@ static int flush_fk(sqlalc_schema_info *si, const char *schema, pending *p, pars
     return rc ? rc : add_split(&fk->referred_columns, p->refcols);
 }
 
-static int flush_index(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts, sqlalc_names *tnames)
+static int flush_index(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts, sqlalc_strlist *tnames)
 {
     if (!p->active)
         return SQLALC_OK;
@@ -551,7 +551,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     schema_ident(schema, sch, sizeof sch);
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    sqlalc_names tnames = { 0 };
+    sqlalc_strlist tnames = { 0 };
     parsed_table *pts = NULL;
     pending p;
     int rc;
@@ -573,7 +573,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         }
         pts = v;
         memset(&pts[tnames.count], 0, sizeof *pts);
-        if ((rc = sqlalc_names_append(&tnames, name)))
+        if ((rc = sqlalc_strlist_append(&tnames, name)))
             break;
         if ((rc = parse_create(is_view ? NULL : text_at(row, 2, &rr), &pts[tnames.count - 1])))
             break;
@@ -753,7 +753,7 @@ out:
     for (size_t i = 0; i < tnames.count; i++)
         parsed_free(&pts[i]);
     sqlalc_free(pts);
-    sqlalc_names_clear(&tnames);
+    sqlalc_strlist_clear(&tnames);
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 

@@ -119,6 +119,7 @@ SQLALC_API void sqlalc_free(void *p);
  * ISO-8601 / decimal form ("12.50", "2024-05-01", "13:45:00",
  * "2024-05-01 13:45:00.123456+02:00"), so no precision is lost on any
  * backend; JSON and UUID as their text.  Text is UTF-8; len is in bytes.
+ * A text or blob value whose pointer is NULL is bound as SQL NULL.
  */
 typedef enum sqlalc_vtype {
     SQLALC_V_NULL = 0,

@@ -26,17 +26,17 @@ extern "C" {
 #endif
 
 /* A list of names. */
-typedef struct sqlalc_names {
+typedef struct sqlalc_strlist {
     size_t count;
     char **items;
-} sqlalc_names;
+} sqlalc_strlist;
 
 /* Append a copy of name.  SQLALC_OK or SQLALC_ERR_NOMEM. */
-SQLALC_API int sqlalc_names_append(sqlalc_names *l, const char *name);
+SQLALC_API int sqlalc_strlist_append(sqlalc_strlist *l, const char *name);
 /* Non-zero when name is in the list. */
-SQLALC_API int sqlalc_names_contains(const sqlalc_names *l, const char *name);
+SQLALC_API int sqlalc_strlist_contains(const sqlalc_strlist *l, const char *name);
 /* Free the items (the struct itself is the caller's). */
-SQLALC_API void sqlalc_names_clear(sqlalc_names *l);
+SQLALC_API void sqlalc_strlist_clear(sqlalc_strlist *l);
 
 typedef struct sqlalc_column_info {
     char *name;
@@ -51,27 +51,27 @@ typedef struct sqlalc_column_info {
 
 typedef struct sqlalc_pk_info {
     char *name;             /* constraint name, NULL when unnamed */
-    sqlalc_names columns;   /* constrained_columns in key order */
+    sqlalc_strlist columns;   /* constrained_columns in key order */
 } sqlalc_pk_info;
 
 typedef struct sqlalc_fk_info {
     char *name;
-    sqlalc_names columns;           /* constrained_columns */
+    sqlalc_strlist columns;           /* constrained_columns */
     char *referred_schema;          /* NULL: the same (default) schema */
     char *referred_table;
-    sqlalc_names referred_columns;
+    sqlalc_strlist referred_columns;
     char *ondelete, *onupdate;      /* "CASCADE" …, NULL for NO ACTION */
 } sqlalc_fk_info;
 
 typedef struct sqlalc_index_info {
     char *name;
-    sqlalc_names columns;
+    sqlalc_strlist columns;
     int unique;
 } sqlalc_index_info;
 
 typedef struct sqlalc_unique_info {
     char *name;
-    sqlalc_names columns;
+    sqlalc_strlist columns;
 } sqlalc_unique_info;
 
 typedef struct sqlalc_check_info {
@@ -134,11 +134,11 @@ SQLALC_API void sqlalc_inspector_clear_cache(sqlalc_inspector *insp);
 
 /* Name lists (borrowed from the inspector).  schema NULL = default. */
 SQLALC_API int sqlalc_inspector_default_schema(sqlalc_inspector *insp, const char **out);
-SQLALC_API int sqlalc_inspector_schema_names(sqlalc_inspector *insp, const sqlalc_names **out);
+SQLALC_API int sqlalc_inspector_schema_names(sqlalc_inspector *insp, const sqlalc_strlist **out);
 SQLALC_API int sqlalc_inspector_table_names(sqlalc_inspector *insp, const char *schema,
-                                            const sqlalc_names **out);
+                                            const sqlalc_strlist **out);
 SQLALC_API int sqlalc_inspector_view_names(sqlalc_inspector *insp, const char *schema,
-                                           const sqlalc_names **out);
+                                           const sqlalc_strlist **out);
 /* *out = 1 when the table (or view) exists, else 0. */
 SQLALC_API int sqlalc_inspector_has_table(sqlalc_inspector *insp, const char *schema,
                                           const char *name, int *out);

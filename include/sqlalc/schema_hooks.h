@@ -101,9 +101,9 @@ struct sqlalc_reflect_hooks {
     /* The connection's default schema (NULL: default_schema_name). */
     int (*default_schema)(sqlalc_conn *conn, char **out);
     /* Schema names (NULL: just the default schema). */
-    int (*schema_names)(sqlalc_conn *conn, sqlalc_names *out);
+    int (*schema_names)(sqlalc_conn *conn, sqlalc_strlist *out);
     /* Names of the tables (views non-zero: of the views) of schema. */
-    int (*table_names)(sqlalc_conn *conn, const char *schema, int views, sqlalc_names *out);
+    int (*table_names)(sqlalc_conn *conn, const char *schema, int views, sqlalc_strlist *out);
     int (*has_table)(sqlalc_conn *conn, const char *schema, const char *name, int *out);
     /* Whether a named type (PostgreSQL enum) exists. */
     int (*has_type)(sqlalc_conn *conn, const char *schema, const char *name, int *out);

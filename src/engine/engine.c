@@ -42,6 +42,10 @@ static void fmt_value(sqlalc_buf *b, const sqlalc_value *v)
     case SQLALC_V_FLOAT: sqlalc_buf_printf(b, "%.17g", v->u.f); break;
     case SQLALC_V_BLOB: sqlalc_buf_printf(b, "<%zu bytes>", v->u.s.len); break;
     default: {
+        if (!v->u.s.p) {
+            sqlalc_buf_puts(b, "NULL");
+            break;
+        }
         size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
         sqlalc_buf_putc(b, '\'');
         sqlalc_buf_append(b, v->u.s.p, n > 200 ? 200 : n);

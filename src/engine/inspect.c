@@ -13,7 +13,7 @@
 /* Name lists                                                          */
 /* ------------------------------------------------------------------ */
 
-int sqlalc_names_append(sqlalc_names *l, const char *name)
+int sqlalc_strlist_append(sqlalc_strlist *l, const char *name)
 {
     char *s = sqlalc__strdup(name ? name : "");
     if (!s)
@@ -28,7 +28,7 @@ int sqlalc_names_append(sqlalc_names *l, const char *name)
     return SQLALC_OK;
 }
 
-int sqlalc_names_contains(const sqlalc_names *l, const char *name)
+int sqlalc_strlist_contains(const sqlalc_strlist *l, const char *name)
 {
     for (size_t i = 0; l && name && i < l->count; i++)
         if (!strcmp(l->items[i], name))
@@ -36,7 +36,7 @@ int sqlalc_names_contains(const sqlalc_names *l, const char *name)
     return 0;
 }
 
-void sqlalc_names_clear(sqlalc_names *l)
+void sqlalc_strlist_clear(sqlalc_strlist *l)
 {
     if (!l)
         return;
@@ -48,7 +48,7 @@ void sqlalc_names_clear(sqlalc_names *l)
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-static void names_sort(sqlalc_names *l)
+static void names_sort(sqlalc_strlist *l)
 {
     if (l->count > 1)
         qsort(l->items, l->count, sizeof *l->items, cmp_str);
@@ -75,26 +75,26 @@ void sqlalc_table_info_free(sqlalc_table_info *ti)
     }
     sqlalc_free(ti->columns);
     sqlalc_free(ti->pk.name);
-    sqlalc_names_clear(&ti->pk.columns);
+    sqlalc_strlist_clear(&ti->pk.columns);
     for (size_t i = 0; i < ti->nfks; i++) {
         sqlalc_fk_info *f = &ti->fks[i];
         sqlalc_free(f->name);
-        sqlalc_names_clear(&f->columns);
+        sqlalc_strlist_clear(&f->columns);
         sqlalc_free(f->referred_schema);
         sqlalc_free(f->referred_table);
-        sqlalc_names_clear(&f->referred_columns);
+        sqlalc_strlist_clear(&f->referred_columns);
         sqlalc_free(f->ondelete);
         sqlalc_free(f->onupdate);
     }
     sqlalc_free(ti->fks);
     for (size_t i = 0; i < ti->nindexes; i++) {
         sqlalc_free(ti->indexes[i].name);
-        sqlalc_names_clear(&ti->indexes[i].columns);
+        sqlalc_strlist_clear(&ti->indexes[i].columns);
     }
     sqlalc_free(ti->indexes);
     for (size_t i = 0; i < ti->nuniques; i++) {
         sqlalc_free(ti->uniques[i].name);
-        sqlalc_names_clear(&ti->uniques[i].columns);
+        sqlalc_strlist_clear(&ti->uniques[i].columns);
     }
     sqlalc_free(ti->uniques);
     for (size_t i = 0; i < ti->nchecks; i++) {
@@ -215,7 +215,7 @@ sqlalc_column_info *sqlalc_reflect_add_column(sqlalc_table_info *t, const char *
 
 int sqlalc_reflect_pk_column(sqlalc_table_info *t, const char *column)
 {
-    int rc = sqlalc_names_append(&t->pk.columns, column);
+    int rc = sqlalc_strlist_append(&t->pk.columns, column);
     if (rc)
         return rc;
     for (size_t i = 0; i < t->ncolumns; i++)
@@ -244,8 +244,8 @@ sqlalc_fk_info *sqlalc_reflect_add_fk(sqlalc_table_info *t, const char *name, co
 
 int sqlalc_reflect_fk_column(sqlalc_fk_info *fk, const char *column, const char *referred_column)
 {
-    int rc = sqlalc_names_append(&fk->columns, column);
-    return rc ? rc : sqlalc_names_append(&fk->referred_columns, referred_column);
+    int rc = sqlalc_strlist_append(&fk->columns, column);
+    return rc ? rc : sqlalc_strlist_append(&fk->referred_columns, referred_column);
 }
 
 sqlalc_index_info *sqlalc_reflect_add_index(sqlalc_table_info *t, const char *name, int unique)
@@ -295,10 +295,10 @@ char *sqlalc__type_spelled(const sqlalc_type *t, const sqlalc_dialect *d)
     return sqlalc_buf_detach(&b);
 }
 
-static int names_from(sqlalc_names *l, char *const *v, size_t n)
+static int names_from(sqlalc_strlist *l, char *const *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (sqlalc_names_append(l, v[i]))
+        if (sqlalc_strlist_append(l, v[i]))
             return SQLALC_ERR_NOMEM;
     return SQLALC_OK;
 }
@@ -383,7 +383,7 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
 
 typedef struct schema_cache {
     sqlalc_schema_info si;
-    sqlalc_names tables, views;
+    sqlalc_strlist tables, views;
     int have_all;
 } schema_cache;
 
@@ -391,7 +391,7 @@ struct sqlalc_inspector {
     sqlalc_conn *conn;
     int own_conn;
     char *default_schema;
-    sqlalc_names schemas;
+    sqlalc_strlist schemas;
     int have_schemas;
     sqlalc_map cache;        /* schema name ("" = default) → schema_cache */
 };
@@ -430,7 +430,7 @@ int sqlalc__has_table(sqlalc_conn *conn, const char *schema, const char *name, i
     schema = norm_schema(conn, schema);
     if (h->has_table)
         return h->has_table(conn, schema, name, out);
-    sqlalc_names l = { 0 };
+    sqlalc_strlist l = { 0 };
     int rc = SQLALC_OK;
     for (int v = 0; v < 2 && !rc && !*out; v++) {
         if (h->table_names)
@@ -444,8 +444,8 @@ int sqlalc__has_table(sqlalc_conn *conn, const char *schema, const char *name, i
             break;
         }
         if (!rc)
-            *out = sqlalc_names_contains(&l, name);
-        sqlalc_names_clear(&l);
+            *out = sqlalc_strlist_contains(&l, name);
+        sqlalc_strlist_clear(&l);
     }
     return rc;
 }
@@ -501,12 +501,12 @@ void sqlalc_inspector_clear_cache(sqlalc_inspector *insp)
     for (sqlalc_map_entry *e; (e = sqlalc_map_next(&insp->cache, &it)) != NULL;) {
         schema_cache *sc = e->value;
         sqlalc_schema_info_clear(&sc->si);
-        sqlalc_names_clear(&sc->tables);
-        sqlalc_names_clear(&sc->views);
+        sqlalc_strlist_clear(&sc->tables);
+        sqlalc_strlist_clear(&sc->views);
         sqlalc_free(sc);
     }
     sqlalc_map_free(&insp->cache);
-    sqlalc_names_clear(&insp->schemas);
+    sqlalc_strlist_clear(&insp->schemas);
     insp->have_schemas = 0;
 }
 
@@ -538,7 +538,7 @@ int sqlalc_inspector_default_schema(sqlalc_inspector *insp, const char **out)
     return SQLALC_OK;
 }
 
-int sqlalc_inspector_schema_names(sqlalc_inspector *insp, const sqlalc_names **out)
+int sqlalc_inspector_schema_names(sqlalc_inspector *insp, const sqlalc_strlist **out)
 {
     if (!insp || !out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_inspector_schema_names: NULL argument");
@@ -551,10 +551,10 @@ int sqlalc_inspector_schema_names(sqlalc_inspector *insp, const sqlalc_names **o
             const char *def = NULL;
             rc = sqlalc_inspector_default_schema(insp, &def);
             if (!rc)
-                rc = sqlalc_names_append(&insp->schemas, def);
+                rc = sqlalc_strlist_append(&insp->schemas, def);
         }
         if (rc) {
-            sqlalc_names_clear(&insp->schemas);
+            sqlalc_strlist_clear(&insp->schemas);
             return rc;
         }
         names_sort(&insp->schemas);
@@ -579,15 +579,15 @@ static int get_cache(sqlalc_inspector *insp, const char *schema, schema_cache **
     }
     if (!sc->have_all) {
         sqlalc_schema_info_clear(&sc->si);
-        sqlalc_names_clear(&sc->tables);
-        sqlalc_names_clear(&sc->views);
+        sqlalc_strlist_clear(&sc->tables);
+        sqlalc_strlist_clear(&sc->views);
         int rc = sqlalc__reflect_schema(insp->conn, schema, NULL, 0, 1, &sc->si);
         for (size_t i = 0; i < sc->si.count && !rc; i++)
-            rc = sqlalc_names_append(sc->si.tables[i]->is_view ? &sc->views : &sc->tables, sc->si.tables[i]->name);
+            rc = sqlalc_strlist_append(sc->si.tables[i]->is_view ? &sc->views : &sc->tables, sc->si.tables[i]->name);
         if (rc) {
             sqlalc_schema_info_clear(&sc->si);
-            sqlalc_names_clear(&sc->tables);
-            sqlalc_names_clear(&sc->views);
+            sqlalc_strlist_clear(&sc->tables);
+            sqlalc_strlist_clear(&sc->views);
             return rc;
         }
         names_sort(&sc->tables);
@@ -609,7 +609,7 @@ int sqlalc_inspector_tables(sqlalc_inspector *insp, const char *schema, const sq
     return rc;
 }
 
-int sqlalc_inspector_table_names(sqlalc_inspector *insp, const char *schema, const sqlalc_names **out)
+int sqlalc_inspector_table_names(sqlalc_inspector *insp, const char *schema, const sqlalc_strlist **out)
 {
     if (!insp || !out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_inspector_table_names: NULL argument");
@@ -620,7 +620,7 @@ int sqlalc_inspector_table_names(sqlalc_inspector *insp, const char *schema, con
     return rc;
 }
 
-int sqlalc_inspector_view_names(sqlalc_inspector *insp, const char *schema, const sqlalc_names **out)
+int sqlalc_inspector_view_names(sqlalc_inspector *insp, const char *schema, const sqlalc_strlist **out)
 {
     if (!insp || !out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_inspector_view_names: NULL argument");
@@ -684,7 +684,7 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void json_names(FILE *f, const sqlalc_names *l)
+static void json_names(FILE *f, const sqlalc_strlist *l)
 {
     fputc('[', f);
     for (size_t i = 0; i < l->count; i++) {
@@ -768,7 +768,7 @@ int sqlalc_inspector_json(sqlalc_inspector *insp, const char *schema, FILE *f)
 {
     if (!insp || !f)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_inspector_json: NULL argument");
-    const sqlalc_names *names;
+    const sqlalc_strlist *names;
     int rc = sqlalc_inspector_table_names(insp, schema, &names);
     if (rc)
         return rc;

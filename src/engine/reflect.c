@@ -223,7 +223,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 if (fresh && !(uq = sqlalc_reflect_add_unique(ti, cname)))
                     r = SQLALC_ERR_NOMEM;
                 if (!r && col)
-                    r = sqlalc_names_append(&uq->columns, col);
+                    r = sqlalc_strlist_append(&uq->columns, col);
                 break;
             case 'f':
                 if (fresh) {
@@ -275,7 +275,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                     break;
                 }
             }
-            if (col && sqlalc_names_append(&ix->columns, col)) {
+            if (col && sqlalc_strlist_append(&ix->columns, col)) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
@@ -321,7 +321,7 @@ int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *co
 /* Tables from info                                                    */
 /* ------------------------------------------------------------------ */
 
-static char *join_names(const sqlalc_names *l, const char *prefix1, const char *prefix2)
+static char *join_names(const sqlalc_strlist *l, const char *prefix1, const char *prefix2)
 {
     sqlalc_buf b = SQLALC_BUF_INIT;
     for (size_t i = 0; i < l->count; i++) {
@@ -455,7 +455,7 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
     /* Referenced tables outside the selection come along (a bounded
      * number of extra rounds: each round adds at least one table). */
     for (int round = 0; round < 64 && !rc; round++) {
-        sqlalc_names missing = { 0 };
+        sqlalc_strlist missing = { 0 };
         const char *mschema = NULL;
         int have = 0;
         for (size_t i = 0; i < si.count && !rc; i++)
@@ -472,8 +472,8 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
                     continue; /* another schema: next round */
                 mschema = f->referred_schema;
                 have = 1;
-                if (!sqlalc_names_contains(&missing, f->referred_table))
-                    rc = sqlalc_names_append(&missing, f->referred_table);
+                if (!sqlalc_strlist_contains(&missing, f->referred_table))
+                    rc = sqlalc_strlist_append(&missing, f->referred_table);
             }
         if (!rc && missing.count) {
             sqlalc_schema_info more = { 0 };
@@ -486,7 +486,7 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
             sqlalc_schema_info_clear(&more);
         }
         size_t nm = missing.count;
-        sqlalc_names_clear(&missing);
+        sqlalc_strlist_clear(&missing);
         if (!nm)
             break;
     }
