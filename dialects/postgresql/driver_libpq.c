@@ -522,8 +522,16 @@ static int pq_last_insert_id(void *conn, int64_t *out)
 /* Parameters                                                          */
 /* ------------------------------------------------------------------ */
 
+/* A text or blob value without a pointer is SQL NULL (core.h). */
+static int is_null_value(const sqlalc_value *v)
+{
+    return v->type == SQLALC_V_NULL || (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p);
+}
+
 static Oid oid_for(const sqlalc_value *v)
 {
+    if (is_null_value(v))
+        return 0;
     switch (v->type) {
     case SQLALC_V_FLOAT: return OID_FLOAT8;
     case SQLALC_V_BOOL: return OID_BOOL;
@@ -565,7 +573,7 @@ static void encode(sqlalc_buf *a, pq_param *p, const sqlalc_value *v, Oid slot, 
     char tmp[40];
     p->isnull = 0;
     p->fmt = 0;
-    switch (v->type) {
+    switch (is_null_value(v) ? SQLALC_V_NULL : v->type) {
     case SQLALC_V_NULL:
         p->isnull = 1;
         p->direct = NULL;
@@ -1383,7 +1391,7 @@ static void batch_types(const sqlalc_value *values, size_t nsets, int n, Oid *ty
         types[j] = 0;
         for (size_t r = 0; r < nsets; r++) {
             const sqlalc_value *v = &values[r * (size_t)n + (size_t)j];
-            if (v->type != SQLALC_V_NULL) {
+            if (!is_null_value(v)) {
                 types[j] = oid_for(v);
                 break;
             }

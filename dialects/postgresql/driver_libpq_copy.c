@@ -36,7 +36,9 @@ static void put_escaped(sqlalc_buf *b, const char *p, size_t n)
 static void put_value(sqlalc_buf *b, const sqlalc_value *v)
 {
     char tmp[40];
-    switch (v->type) {
+    /* a text or blob value without a pointer is SQL NULL (core.h) */
+    int null = v->type == SQLALC_V_NULL || (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p);
+    switch (null ? SQLALC_V_NULL : v->type) {
     case SQLALC_V_NULL:
         sqlalc_buf_append(b, "\\N", 2);
         return;

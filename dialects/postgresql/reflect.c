@@ -40,7 +40,7 @@ static int default_schema(sqlalc_conn *conn, char **out)
     return rc;
 }
 
-static int schema_names(sqlalc_conn *conn, sqlalc_names *out)
+static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
 {
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
@@ -51,7 +51,7 @@ static int schema_names(sqlalc_conn *conn, sqlalc_names *out)
     if (!rc)
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
             const char *s = NULL;
-            if ((rc = sqlalc_row_get_text(row, 0, &s, NULL)) != SQLALC_OK || (rc = sqlalc_names_append(out, s)) != SQLALC_OK)
+            if ((rc = sqlalc_row_get_text(row, 0, &s, NULL)) != SQLALC_OK || (rc = sqlalc_strlist_append(out, s)) != SQLALC_OK)
                 break;
         }
     sqlalc_result_free(res);
