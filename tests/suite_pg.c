@@ -5,9 +5,11 @@
  * and a backend terminated mid-transaction.  Skipped (all of them) when
  * SQLALC_TEST_URL is not a postgresql URL.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "testutil.h"
 #include "sqlalc/postgresql.h"
 
@@ -730,6 +732,150 @@ static void test_fault_injection(void **state)
     test_exec(eng, "DROP TABLE pg_fa");
 }
 
+/* ------------------------------------------------------------------ */
+/* A SQLite football database copied to PostgreSQL: both inspect alike  */
+/* ------------------------------------------------------------------ */
+
+static const char *const soccer_ddl[] = {
+    "CREATE TABLE \"Country\" (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE)",
+    "CREATE TABLE \"League\" (id INTEGER PRIMARY KEY AUTOINCREMENT, country_id INTEGER, name TEXT UNIQUE, "
+    "FOREIGN KEY (country_id) REFERENCES \"Country\" (id))",
+    "CREATE TABLE \"Team\" (id INTEGER PRIMARY KEY AUTOINCREMENT, team_api_id INTEGER UNIQUE, "
+    "team_fifa_api_id INTEGER, team_long_name TEXT, team_short_name TEXT)",
+    "CREATE TABLE \"Match\" (id INTEGER PRIMARY KEY AUTOINCREMENT, country_id INTEGER, league_id INTEGER, "
+    "season TEXT, home_team_api_id INTEGER, away_team_api_id INTEGER, home_team_goal INTEGER, "
+    "FOREIGN KEY (country_id) REFERENCES \"Country\" (id), FOREIGN KEY (league_id) REFERENCES \"League\" (id), "
+    "FOREIGN KEY (home_team_api_id) REFERENCES \"Team\" (team_api_id))",
+    "CREATE INDEX ix_match_season ON \"Match\" (season, league_id)",
+    "INSERT INTO \"Country\" (name) VALUES ('Belgium'), ('Côte d''Ivoire')",
+    "INSERT INTO \"League\" (country_id, name) VALUES (1, 'Jupiler League'), (2, 'Ligue 1')",
+    "INSERT INTO \"Team\" (team_api_id, team_fifa_api_id, team_long_name, team_short_name) VALUES "
+    "(9987, 673, 'KRC Genk', 'GEN'), (9993, NULL, 'Beerschot AC', 'BAC'), (10000, 15005, 'Standard de Liège', 'STL')",
+    "INSERT INTO \"Match\" (country_id, league_id, season, home_team_api_id, away_team_api_id, home_team_goal) "
+    "VALUES (1, 1, '2008/2009', 9987, 9993, 1), (1, 1, '2008/2009', 10000, 9987, 3), (2, 2, '2009/2010', 9993, NULL, 0)",
+};
+
+static const char *const soccer_tables[] = { "Match", "League", "Team", "Country" };
+
+static void copy_table(sqlalc_engine *src, sqlalc_conn *dst, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", table);
+    sqlalc_result *res;
+    assert_ok(sqlalc_engine_exec_text(src, sql, NULL, &res));
+    int nc = sqlalc_result_column_count(res);
+    const char *cols[16];
+    for (int i = 0; i < nc; i++)
+        cols[i] = sqlalc_result_column_name(res, i);
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_fetchall(res, &rs));
+    size_t n = sqlalc_rowset_count(rs);
+    sqlalc_value *vals = calloc(n * (size_t)nc + 1, sizeof *vals);
+    for (size_t r = 0; r < n; r++)
+        for (int i = 0; i < nc; i++)
+            assert_ok(sqlalc_row_get_value(sqlalc_rowset_row(rs, r), i, &vals[r * (size_t)nc + (size_t)i]));
+    int64_t count;
+    assert_ok(sqlalc_pg_copy_in(dst, table, cols, nc, vals, n, &count));
+    assert_int_equal(count, (int64_t)n);
+    free(vals);
+    sqlalc_rowset_free(rs);
+    sqlalc_result_free(res);
+    /* the serial's sequence continues after the copied ids */
+    snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('\"%s\"', 'id'), max(id)) FROM \"%s\"",
+             table, table);
+    assert_ok(sqlalc_exec_text(dst, sql, NULL, NULL));
+}
+
+static int strlist_eq(const sqlalc_strlist *a, const sqlalc_strlist *b)
+{
+    if (a->count != b->count)
+        return 0;
+    for (size_t i = 0; i < a->count; i++)
+        if (strcmp(a->items[i], b->items[i]))
+            return 0;
+    return 1;
+}
+
+static void test_football_copy_inspects_alike(void **state)
+{
+    (void)state;
+    char path[128], url[160];
+    snprintf(path, sizeof path, "/tmp/sqlalc_pg_soccer_%ld.db", (long)getpid());
+    remove(path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    sqlalc_engine *lite;
+    assert_ok(sqlalc_engine_create(url, NULL, &lite));
+    for (size_t i = 0; i < sizeof soccer_ddl / sizeof soccer_ddl[0]; i++)
+        test_exec(lite, soccer_ddl[i]);
+    /* reflect SQLite, create the same tables on PostgreSQL, copy the rows */
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    assert_ok(sqlalc_metadata_reflect(md, lite, NULL));
+    assert_ok(sqlalc_metadata_drop_all(md, eng, SQLALC_CHECKFIRST));
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    for (int i = 3; i >= 0; i--)
+        copy_table(lite, c, soccer_tables[i]);
+    sqlalc_conn_close(c);
+    /* the same rows answer the same query */
+    const char *q = "SELECT count(*) FROM \"Match\" m JOIN \"Team\" t ON t.team_api_id = m.home_team_api_id "
+                    "JOIN \"Country\" c ON c.id = m.country_id WHERE c.name LIKE 'B%' AND t.team_fifa_api_id IS NOT NULL";
+    assert_int_equal(test_scalar(lite, q), 2);
+    assert_int_equal(test_scalar(eng, q), 2);
+    test_exec(eng, "INSERT INTO \"Country\" (name) VALUES ('Spain')");
+    assert_int_equal(test_scalar(eng, "SELECT max(id) FROM \"Country\""), 3);
+    /* both inspectors tell the same story where the databases agree */
+    sqlalc_inspector *a, *b;
+    assert_ok(sqlalc_inspector_new(lite, &a));
+    assert_ok(sqlalc_inspector_new(eng, &b));
+    for (int k = 0; k < 4; k++) {
+        const char *tn = soccer_tables[k];
+        const sqlalc_table_info *x, *y;
+        assert_ok(sqlalc_inspector_table(a, NULL, tn, &x));
+        assert_ok(sqlalc_inspector_table(b, NULL, tn, &y));
+        assert_int_equal(x->ncolumns, y->ncolumns);
+        for (size_t i = 0; i < x->ncolumns; i++) {
+            const sqlalc_column_info *cx = &x->columns[i], *cy = &y->columns[i];
+            assert_string_equal(cx->name, cy->name);
+            if (strcmp(cx->type_sql, cy->type_sql))
+                fail_msg("%s.%s: %s on SQLite, %s on PostgreSQL", tn, cx->name, cx->type_sql, cy->type_sql);
+            assert_int_equal(cx->pk_position, cy->pk_position);
+            assert_int_equal(cx->autoincrement, cy->autoincrement);
+            /* SQLite reports an INTEGER PRIMARY KEY as nullable */
+            if (!cx->pk_position)
+                assert_int_equal(cx->nullable, cy->nullable);
+        }
+        assert_true(strlist_eq(&x->pk.columns, &y->pk.columns));
+        assert_int_equal(x->nfks, y->nfks);
+        for (size_t i = 0; i < x->nfks; i++) {
+            const sqlalc_fk_info *fx = &x->fks[i], *fy = NULL;
+            for (size_t j = 0; j < y->nfks && !fy; j++)
+                if (strlist_eq(&fx->columns, &y->fks[j].columns))
+                    fy = &y->fks[j];
+            if (!fy)
+                fail_msg("%s: foreign key on %s not on PostgreSQL", tn, fx->columns.items[0]);
+            assert_string_equal(fx->referred_table, fy->referred_table);
+            assert_null(fy->referred_schema);
+            assert_true(strlist_eq(&fx->referred_columns, &fy->referred_columns));
+        }
+        assert_int_equal(x->nuniques, y->nuniques);
+        for (size_t i = 0; i < x->nuniques; i++)
+            assert_true(strlist_eq(&x->uniques[i].columns, &y->uniques[i].columns));
+        assert_int_equal(x->nindexes, y->nindexes);
+        for (size_t i = 0; i < x->nindexes; i++) {
+            assert_string_equal(x->indexes[i].name, y->indexes[i].name);
+            assert_true(strlist_eq(&x->indexes[i].columns, &y->indexes[i].columns));
+            assert_int_equal(x->indexes[i].unique, y->indexes[i].unique);
+        }
+    }
+    sqlalc_inspector_free(a);
+    sqlalc_inspector_free(b);
+    assert_ok(sqlalc_metadata_drop_all(md, eng, 0));
+    sqlalc_metadata_free(md);
+    sqlalc_engine_free(lite);
+    remove(path);
+}
+
 int main(void)
 {
     if (!test_dialect_is("postgresql") || strstr(test_url(), "+odbc") || !sqlalc_find_driver("libpq")) {
@@ -748,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_copy_in),
         cmocka_unit_test(test_terminated_backend),
         cmocka_unit_test(test_ping_detects_dead_idle_connection),
+        cmocka_unit_test(test_football_copy_inspects_alike),
         cmocka_unit_test(test_fault_injection),
     };
     return cmocka_run_group_tests_name("postgresql", tests, setup, teardown);
