@@ -19,7 +19,8 @@
  *    normalized to ISO-8601 "+HH:MM"; everything else is handed out as a
  *    pointer into the PGresult (no copy).
  *  - Parameters go in TEXT format, except BLOB which goes BINARY (raw
- *    bytes: no hex escaping either side).  The statement is prepared
+ *    bytes: no hex escaping either side) and FLOAT into a float8 slot,
+ *    which goes as binary float8 (no printf/strtod round trip, exact).  The statement is prepared
  *    (PQprepare, once, named) at its first execution, with parameter
  *    types taken from the first values bound: FLOAT → float8, BOOL → bool,
  *    NUMERIC → numeric, DATE → date, TIME → time, INTERVAL → interval,
@@ -590,6 +591,16 @@ static void encode(sqlalc_buf *a, pq_param *p, const sqlalc_value *v, Oid slot, 
     case SQLALC_V_FLOAT: {
         double d = v->u.f;
         int n;
+        if (slot == OID_FLOAT8) {
+            /* binary float8: no printf here, no strtod on the server */
+            uint64_t bits;
+            memcpy(&bits, &d, 8);
+            for (int k = 7; k >= 0; k--, bits >>= 8)
+                tmp[k] = (char)(bits & 0xff);
+            arena_put(a, p, tmp, 8);
+            p->fmt = 1;
+            return;
+        }
         if (isnan(d))
             n = snprintf(tmp, sizeof tmp, "NaN");
         else if (isinf(d))
