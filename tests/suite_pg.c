@@ -558,6 +558,49 @@ static void test_copy_in(void **state)
     test_exec(eng, "DROP TABLE pg_copy");
 }
 
+static void test_copy_streamed(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_copy2");
+    test_exec(eng, "CREATE TABLE pg_copy2 (id int PRIMARY KEY, t text)");
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    sqlalc_pg_copy *cp;
+    assert_ok(sqlalc_pg_copy_begin(c, "pg_copy2", NULL, 2, &cp));
+    for (int chunk = 0; chunk < 50; chunk++) {
+        char text[100][16];
+        sqlalc_value rows[100][2];
+        for (int i = 0; i < 100; i++) {
+            snprintf(text[i], sizeof text[i], "r%d", chunk * 100 + i);
+            rows[i][0] = SQLALC_INTV(chunk * 100 + i);
+            rows[i][1] = SQLALC_TEXTV(text[i]);
+        }
+        assert_ok(sqlalc_pg_copy_put(cp, &rows[0][0], 100));
+        if (chunk == 10)  /* nothing else runs while the COPY is open */
+            assert_code(sqlalc_exec_text(c, "SELECT 1", NULL, NULL), SQLALC_ERR_INTERFACE);
+    }
+    int64_t count;
+    assert_ok(sqlalc_pg_copy_end(cp, &count));
+    assert_int_equal(count, 5000);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_copy2 WHERE t = 'r' || id"), 5000);
+    /* abort: none of it stays; inside a transaction rolled back: neither */
+    assert_ok(sqlalc_pg_copy_begin(c, "pg_copy2", (const char *const[]){ "id" }, 1, &cp));
+    assert_ok(sqlalc_pg_copy_put(cp, (sqlalc_value[]){ SQLALC_INTV(-1), SQLALC_INTV(-2) }, 2));
+    sqlalc_pg_copy_abort(cp);
+    sqlalc_tx *tx;
+    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_pg_copy_in(c, "pg_copy2", (const char *const[]){ "id" }, 1,
+                                (sqlalc_value[]){ SQLALC_INTV(-3) }, 1, &count));
+    assert_int_equal(count, 1);
+    assert_ok(sqlalc_tx_rollback(tx));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_copy2"), 5000);
+    sqlalc_result *res;
+    assert_ok(sqlalc_exec_text(c, "SELECT 1", NULL, &res));
+    sqlalc_result_free(res);
+    sqlalc_conn_close(c);
+    test_exec(eng, "DROP TABLE pg_copy2");
+}
+
 /* ------------------------------------------------------------------ */
 /* A backend terminated mid-transaction                                */
 /* ------------------------------------------------------------------ */
@@ -892,6 +935,7 @@ int main(void)
         cmocka_unit_test(test_prepared_once_returning_upsert),
         cmocka_unit_test(test_executemany_paths),
         cmocka_unit_test(test_copy_in),
+        cmocka_unit_test(test_copy_streamed),
         cmocka_unit_test(test_terminated_backend),
         cmocka_unit_test(test_ping_detects_dead_idle_connection),
         cmocka_unit_test(test_football_copy_inspects_alike),

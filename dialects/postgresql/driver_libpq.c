@@ -387,6 +387,9 @@ static int stash_rest(pq_stmt *s);
 
 int sqlalc__pq_idle(pq_conn *c)
 {
+    if (c->copying)
+        return sqlalc_error_set(SQLALC_ERR_INTERFACE,
+                                "a COPY is in progress on this connection: end or abort it first");
     if (c->active) {
         pq_stmt *s = c->active;
         c->active = NULL;

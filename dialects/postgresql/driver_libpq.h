@@ -15,6 +15,7 @@ typedef struct pq_conn {
     pq_stmt *active;        /* statement whose rows are on the wire */
     char **dealloc;         /* prepared statements to DEALLOCATE lazily */
     size_t ndealloc, dealloc_cap;
+    int copying;            /* a COPY FROM STDIN is open: nothing else may run */
 } pq_conn;
 
 /* Make the wire free for a new command: rows of a statement still

@@ -84,39 +84,41 @@ static void put_value(sqlalc_buf *b, const sqlalc_value *v)
     }
 }
 
-static int copy_rows(pq_conn *c, const sqlalc_value *rows, size_t nrows, int ncols, const char *sql)
+struct sqlalc_pg_copy {
+    sqlalc_conn *conn;
+    pq_conn *c;
+    int ncols;
+    char *sql;        /* for messages */
+    sqlalc_buf buf;   /* rows not sent yet */
+};
+
+static void copy_free(sqlalc_pg_copy *cp)
 {
-    sqlalc_buf b = SQLALC_BUF_INIT;
-    int rc = SQLALC_OK;
-    for (size_t r = 0; r < nrows && rc == SQLALC_OK; r++) {
-        const sqlalc_value *row = rows + r * (size_t)ncols;
-        for (int j = 0; j < ncols; j++) {
-            if (j)
-                sqlalc_buf_putc(&b, '\t');
-            put_value(&b, &row[j]);
-        }
-        sqlalc_buf_putc(&b, '\n');
-        if (b.oom)
-            rc = sqlalc__oom();
-        else if (b.len >= COPY_CHUNK || r + 1 == nrows) {
-            if (PQputCopyData(c->pg, b.p, (int)b.len) != 1)
-                rc = sqlalc__pq_error(c, NULL, sql);
-            sqlalc_buf_reset(&b);
-        }
-    }
-    sqlalc_buf_free(&b);
-    return rc;
+    cp->c->copying = 0;
+    sqlalc_buf_free(&cp->buf);
+    sqlalc_free(cp->sql);
+    sqlalc_free(cp);
 }
 
-int sqlalc_pg_copy_in(sqlalc_conn *conn, const char *table, const char *const *columns, int ncols,
-                      const sqlalc_value *rows, size_t nrows, int64_t *count)
+static int flush(sqlalc_pg_copy *cp)
 {
-    if (count)
-        *count = 0;
-    if (!conn || !table || ncols <= 0 || (!rows && nrows))
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy_in: NULL connection, table or rows, or ncols <= 0");
+    if (cp->buf.oom)
+        return sqlalc__oom();
+    if (cp->buf.len && PQputCopyData(cp->c->pg, cp->buf.p, (int)cp->buf.len) != 1)
+        return sqlalc__conn_fail(cp->conn, sqlalc__pq_error(cp->c, NULL, cp->sql));
+    sqlalc_buf_reset(&cp->buf);
+    return SQLALC_OK;
+}
+
+int sqlalc_pg_copy_begin(sqlalc_conn *conn, const char *table, const char *const *columns, int ncols,
+                         sqlalc_pg_copy **out)
+{
+    if (out)
+        *out = NULL;
+    if (!conn || !table || ncols <= 0 || !out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy_begin: NULL connection, table or out, or ncols <= 0");
     if (sqlalc__conn_driver(conn) != &sqlalc__driver_libpq)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy_in: the connection does not use the libpq driver");
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy: the connection does not use the libpq driver");
     pq_conn *c = sqlalc__conn_driver_handle(conn);
     if (!c)
         return sqlalc_error_last()->code;
@@ -133,39 +135,124 @@ int sqlalc_pg_copy_in(sqlalc_conn *conn, const char *table, const char *const *c
         sqlalc_buf_putc(&q, ')');
     }
     sqlalc_buf_puts(&q, " FROM STDIN");
-    const char *sql = sqlalc_buf_cstr(&q);
-    if (!sql)
+    sqlalc_pg_copy *cp = sqlalc__calloc(1, sizeof *cp);
+    char *sql = sqlalc_buf_detach(&q);
+    if (!cp || !sql) {
+        sqlalc_free(cp);
+        sqlalc_free(sql);
         return SQLALC_ERR_NOMEM;
+    }
     int rc = sqlalc__pq_idle(c);
     if (rc) {
-        sqlalc_buf_free(&q);
+        sqlalc_free(cp);
+        sqlalc_free(sql);
         return rc;
     }
     PGresult *r = PQexec(c->pg, sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         rc = sqlalc__pq_error(c, r, sql);
         PQclear(r);
-        sqlalc_buf_free(&q);
+        sqlalc_free(cp);
+        sqlalc_free(sql);
         return sqlalc__conn_fail(conn, rc);
     }
     PQclear(r);
-    rc = copy_rows(c, rows, nrows, ncols, sql);
-    /* ending with an error message makes the server abandon the COPY */
-    if (PQputCopyEnd(c->pg, rc == SQLALC_OK ? NULL : "client error") != 1 && rc == SQLALC_OK)
-        rc = sqlalc__pq_error(c, NULL, sql);
+    cp->conn = conn;
+    cp->c = c;
+    cp->ncols = ncols;
+    cp->sql = sql;
+    c->copying = 1;
+    *out = cp;
+    return SQLALC_OK;
+}
+
+int sqlalc_pg_copy_put(sqlalc_pg_copy *cp, const sqlalc_value *rows, size_t nrows)
+{
+    if (!cp || (!rows && nrows))
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy_put: NULL copy or rows");
+    for (size_t r = 0; r < nrows; r++) {
+        const sqlalc_value *row = rows + r * (size_t)cp->ncols;
+        for (int j = 0; j < cp->ncols; j++) {
+            if (j)
+                sqlalc_buf_putc(&cp->buf, '\t');
+            put_value(&cp->buf, &row[j]);
+        }
+        sqlalc_buf_putc(&cp->buf, '\n');
+        if (cp->buf.len >= COPY_CHUNK || cp->buf.oom) {
+            int rc = flush(cp);
+            if (rc)
+                return rc;
+        }
+    }
+    return cp->buf.oom ? sqlalc__oom() : SQLALC_OK;
+}
+
+/* Finish the COPY (reason NULL: commit it, else make the server drop it)
+ * and read its outcome.  Errors are recorded only when record is set. */
+static int finish(sqlalc_pg_copy *cp, const char *reason, int64_t *count, int record)
+{
+    pq_conn *c = cp->c;
+    int rc = SQLALC_OK;
+    if (PQputCopyEnd(c->pg, reason) != 1 && record)
+        rc = sqlalc__pq_error(c, NULL, cp->sql);
+    PGresult *r;
     while ((r = PQgetResult(c->pg)) != NULL) {
         if (PQresultStatus(r) == PGRES_COMMAND_OK) {
             if (count)
                 *count = strtoll(PQcmdTuples(r), NULL, 10);
-        } else if (rc == SQLALC_OK)
-            rc = sqlalc__pq_error(c, r, sql);
+        } else if (rc == SQLALC_OK && record)
+            rc = sqlalc__pq_error(c, r, cp->sql);
         PQclear(r);
         if (PQstatus(c->pg) == CONNECTION_BAD) {
-            if (rc == SQLALC_OK)
-                rc = sqlalc__pq_error(c, NULL, sql);
+            if (rc == SQLALC_OK && record)
+                rc = sqlalc__pq_error(c, NULL, cp->sql);
             break;
         }
     }
-    sqlalc_buf_free(&q);
-    return sqlalc__conn_fail(conn, rc);
+    if (!record && PQstatus(c->pg) == CONNECTION_BAD)
+        sqlalc__conn_fail(cp->conn, SQLALC_ERR_DISCONNECT);
+    return sqlalc__conn_fail(cp->conn, rc);
+}
+
+int sqlalc_pg_copy_end(sqlalc_pg_copy *cp, int64_t *count)
+{
+    if (count)
+        *count = 0;
+    if (!cp)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy_end: NULL copy");
+    int rc = flush(cp);
+    if (rc) {
+        finish(cp, "client error", NULL, 0);
+        copy_free(cp);
+        return rc;
+    }
+    rc = finish(cp, NULL, count, 1);
+    copy_free(cp);
+    return rc;
+}
+
+void sqlalc_pg_copy_abort(sqlalc_pg_copy *cp)
+{
+    if (!cp)
+        return;
+    finish(cp, "aborted by the client", NULL, 0);
+    copy_free(cp);
+}
+
+int sqlalc_pg_copy_in(sqlalc_conn *conn, const char *table, const char *const *columns, int ncols,
+                      const sqlalc_value *rows, size_t nrows, int64_t *count)
+{
+    if (count)
+        *count = 0;
+    if (!rows && nrows)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy_in: rows is NULL");
+    sqlalc_pg_copy *cp;
+    int rc = sqlalc_pg_copy_begin(conn, table, columns, ncols, &cp);
+    if (rc)
+        return rc;
+    if ((rc = sqlalc_pg_copy_put(cp, rows, nrows))) {
+        sqlalc_pg_copy_abort(cp);
+        return rc;
+    }
+    return sqlalc_pg_copy_end(cp, count);
 }

@@ -32,6 +32,28 @@ extern "C" {
 SQLALC_API int sqlalc_pg_copy_in(sqlalc_conn *conn, const char *table, const char *const *columns, int ncols,
                                  const sqlalc_value *rows, size_t nrows, int64_t *count);
 
+/*
+ * The same, streamed: rows go in as many put calls as the caller likes
+ * (e.g. while reading a file), so nothing needs to be held in memory.
+ *
+ *   sqlalc_pg_copy *cp;
+ *   sqlalc_pg_copy_begin(conn, "player", cols, 3, &cp);
+ *   while (more) sqlalc_pg_copy_put(cp, rows, n);   // n rows of 3 values
+ *   sqlalc_pg_copy_end(cp, &count);                  // commits the COPY
+ *
+ * While a COPY is open the connection runs nothing else (other calls on
+ * it fail with SQLALC_ERR_INTERFACE).  sqlalc_pg_copy_end always frees
+ * cp; when put failed, or abort is wanted, sqlalc_pg_copy_abort frees it
+ * and makes the server discard every row of this COPY.  The values of a
+ * put call are used during the call only.
+ */
+typedef struct sqlalc_pg_copy sqlalc_pg_copy;
+SQLALC_API int sqlalc_pg_copy_begin(sqlalc_conn *conn, const char *table, const char *const *columns, int ncols,
+                                    sqlalc_pg_copy **out);
+SQLALC_API int sqlalc_pg_copy_put(sqlalc_pg_copy *cp, const sqlalc_value *rows, size_t nrows);
+SQLALC_API int sqlalc_pg_copy_end(sqlalc_pg_copy *cp, int64_t *count);
+SQLALC_API void sqlalc_pg_copy_abort(sqlalc_pg_copy *cp);
+
 #ifdef __cplusplus
 }
 #endif
