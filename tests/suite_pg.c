@@ -446,6 +446,33 @@ static void test_prepared_once_returning_upsert(void **state)
     test_exec(eng, "DROP TABLE pg_ret");
 }
 
+/* Statements the cache evicts are deallocated on the server (in batches). */
+static void test_evicted_statements_deallocated(void **state)
+{
+    (void)state;
+    sqlalc_engine_options o = SQLALC_ENGINE_OPTIONS_INIT;
+    o.stmt_cache_size = 4;
+    sqlalc_engine *e2;
+    assert_ok(sqlalc_engine_create(test_url(), &o, &e2));
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(e2, &c));
+    sqlalc_result *res;
+    for (int i = 0; i < 200; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "SELECT %d + :x", i);
+        assert_ok(sqlalc_exec_text(c, q, SQLALC_PARAMS(SQLALC_P_INT("x", 1)), &res));
+        int64_t v;
+        assert_ok(sqlalc_result_scalar_int64(res, &v));
+        assert_int_equal(v, i + 1);
+    }
+    assert_ok(sqlalc_exec_text(c, "SELECT count(*) FROM pg_prepared_statements", NULL, &res));
+    int64_t n;
+    assert_ok(sqlalc_result_scalar_int64(res, &n));
+    assert_true(n <= 4 + 32 + 2);
+    sqlalc_conn_close(c);
+    sqlalc_engine_free(e2);
+}
+
 /* ------------------------------------------------------------------ */
 /* Batches and COPY                                                    */
 /* ------------------------------------------------------------------ */
@@ -933,6 +960,7 @@ int main(void)
         cmocka_unit_test(test_url_keywords_and_hosts),
         cmocka_unit_test(test_streaming_interleaved),
         cmocka_unit_test(test_prepared_once_returning_upsert),
+        cmocka_unit_test(test_evicted_statements_deallocated),
         cmocka_unit_test(test_executemany_paths),
         cmocka_unit_test(test_copy_in),
         cmocka_unit_test(test_copy_streamed),
