@@ -446,6 +446,30 @@ static void test_prepared_once_returning_upsert(void **state)
     test_exec(eng, "DROP TABLE pg_ret");
 }
 
+/* A cached statement whose table changed shape is prepared again. */
+static void test_stale_plan_reprepared(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_shape");
+    test_exec(eng, "CREATE TABLE pg_shape (a int, b text)");
+    test_exec(eng, "INSERT INTO pg_shape VALUES (1, 'x')");
+    sqlalc_conn *c;
+    assert_ok(sqlalc_connect(eng, &c));
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res));
+    assert_int_equal(sqlalc_result_column_count(res), 2);
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_exec_text(c, "ALTER TABLE pg_shape ADD COLUMN c int DEFAULT 7", NULL, NULL));
+    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    assert_int_equal(sqlalc_result_column_count(res), 3);
+    assert_int_equal(sqlalc_row_int64(row, 2), 7);
+    sqlalc_result_free(res);
+    sqlalc_conn_close(c);
+    test_exec(eng, "DROP TABLE pg_shape");
+}
+
 /* Statements the cache evicts are deallocated on the server (in batches). */
 static void test_evicted_statements_deallocated(void **state)
 {
@@ -961,6 +985,7 @@ int main(void)
         cmocka_unit_test(test_streaming_interleaved),
         cmocka_unit_test(test_prepared_once_returning_upsert),
         cmocka_unit_test(test_evicted_statements_deallocated),
+        cmocka_unit_test(test_stale_plan_reprepared),
         cmocka_unit_test(test_executemany_paths),
         cmocka_unit_test(test_copy_in),
         cmocka_unit_test(test_copy_streamed),

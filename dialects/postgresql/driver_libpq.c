@@ -99,6 +99,7 @@ struct pq_stmt {
     char **cbuf;         /* per column conversion buffers (bytea, tz) */
     size_t *ccap;
     int64_t rowcount;
+    int stale_plan;      /* the last run failed on a plan made before DDL */
     PGresult **stash;    /* rest of the result, read early (sqlalc__pq_idle) */
     size_t nstash, spos, scap;
     int stashed;
@@ -962,8 +963,15 @@ static int fetch(pq_stmt *s)
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "COPY in a prepared statement is not supported (use sqlalc_pg_copy_in)");
     default: {
         int rc = sqlalc__pq_error(s->c, r, s->sql);
+        /* The table changed shape since PQprepare (DDL by anyone): outside a
+         * transaction block the statement can be prepared again and rerun. */
+        const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        s->stale_plan = !s->meta && st && !strcmp(st, "0A000") && m && strstr(m, "cached plan must not change result type");
         PQclear(r);
         finish_cmd(s);
+        if (s->stale_plan && PQtransactionStatus(s->c->pg) != PQTRANS_IDLE)
+            s->stale_plan = 0;
         return rc;
     }
     }
@@ -1010,14 +1018,24 @@ static int pq_step(void *stmt)
     }
     clear_rows(s);
     s->rowcount = -1;
-    int ok = PQsendQueryPrepared(c->pg, s->name, s->nparams, s->pv, s->pl, s->pf, 0);
-    sqlalc_buf_reset(&s->arena);  /* libpq copied the values */
-    if (!ok)
-        return stmt_fail(s, NULL);
-    PQsetSingleRowMode(c->pg);
-    c->active = s;
-    s->state = 1;
-    return fetch(s);
+    for (int attempt = 0;; attempt++) {
+        /* the arena is kept until reset: a stale plan is rerun with it */
+        if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, s->pv, s->pl, s->pf, 0))
+            return stmt_fail(s, NULL);
+        PQsetSingleRowMode(c->pg);
+        c->active = s;
+        s->state = 1;
+        s->stale_plan = 0;
+        rc = fetch(s);
+        if (!s->stale_plan || attempt)
+            return rc;
+        s->state = 0;
+        s->prepared = 0;
+        forget_name(c, s->name);
+        if ((rc = server_prepare(s, s->nparams, s->ptypes)) || (rc = resolve_params(s, s->nparams)))
+            return rc;
+        clear_rows(s);
+    }
 }
 
 static int pq_reset(void *stmt)
