@@ -653,6 +653,69 @@ static void test_copy_streamed(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Reflection in a non-default schema, across schemas, and search_path  */
+/* ------------------------------------------------------------------ */
+
+static void test_reflect_other_schema(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP SCHEMA IF EXISTS sqlalc_other CASCADE");
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_parent CASCADE");
+    test_exec(eng, "CREATE TABLE pg_parent (id int PRIMARY KEY)");
+    test_exec(eng, "CREATE SCHEMA sqlalc_other");
+    test_exec(eng, "CREATE TABLE sqlalc_other.child (id serial PRIMARY KEY, parent_id int REFERENCES pg_parent (id) "
+                   "ON DELETE SET NULL, note varchar(20) DEFAULT 'n/a')");
+    test_exec(eng, "CREATE TABLE sqlalc_other.grandchild (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                   "child_id int REFERENCES sqlalc_other.child (id))");
+    test_exec(eng, "COMMENT ON TABLE sqlalc_other.child IS 'in another schema'");
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_reflect_options o = SQLALC_REFLECT_OPTIONS_INIT;
+    o.schema = "sqlalc_other";
+    assert_ok(sqlalc_metadata_reflect(md, eng, &o));
+    sqlalc_table *child = sqlalc_metadata_table_in(md, "sqlalc_other", "child");
+    sqlalc_table *gc = sqlalc_metadata_table_in(md, "sqlalc_other", "grandchild");
+    assert_non_null(child);
+    assert_non_null(gc);
+    /* the FK into the default schema found the default-schema table */
+    sqlalc_table *parent = sqlalc_table_fk_target(child, 0);
+    assert_non_null(parent);
+    assert_string_equal(sqlalc_table_name(parent), "pg_parent");
+    assert_null(sqlalc_table_schema(parent));
+    assert_ptr_equal(sqlalc_table_fk_target(gc, 0), child);
+    sqlalc_metadata_free(md);
+    /* the inspector: identity as autoincrement, comment, FK action */
+    sqlalc_inspector *insp;
+    assert_ok(sqlalc_inspector_new(eng, &insp));
+    const sqlalc_table_info *ti;
+    assert_ok(sqlalc_inspector_table(insp, "sqlalc_other", "grandchild", &ti));
+    assert_int_equal(ti->columns[0].autoincrement, 1);
+    assert_string_equal(ti->columns[0].type_sql, "BIGINT");
+    assert_ok(sqlalc_inspector_table(insp, "sqlalc_other", "child", &ti));
+    assert_string_equal(ti->comment, "in another schema");
+    assert_int_equal(ti->nfks, 1);
+    assert_string_equal(ti->fks[0].ondelete, "SET NULL");
+    assert_string_equal(ti->columns[2].type_sql, "VARCHAR(20)");
+    assert_non_null(ti->columns[2].default_sql);
+    sqlalc_inspector_free(insp);
+    /* search_path decides the default schema */
+    char url[512];
+    snprintf(url, sizeof url, "%s%soptions=-csearch_path%%3Dsqlalc_other", test_url(), strchr(test_url(), '?') ? "&" : "?");
+    sqlalc_engine *e2;
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    assert_ok(sqlalc_inspector_new(e2, &insp));
+    const char *def;
+    assert_ok(sqlalc_inspector_default_schema(insp, &def));
+    assert_string_equal(def, "sqlalc_other");
+    int has;
+    assert_ok(sqlalc_inspector_has_table(insp, NULL, "grandchild", &has));
+    assert_true(has);
+    sqlalc_inspector_free(insp);
+    sqlalc_engine_free(e2);
+    test_exec(eng, "DROP SCHEMA sqlalc_other CASCADE");
+    test_exec(eng, "DROP TABLE pg_parent");
+}
+
+/* ------------------------------------------------------------------ */
 /* A backend terminated mid-transaction                                */
 /* ------------------------------------------------------------------ */
 
@@ -989,6 +1052,7 @@ int main(void)
         cmocka_unit_test(test_executemany_paths),
         cmocka_unit_test(test_copy_in),
         cmocka_unit_test(test_copy_streamed),
+        cmocka_unit_test(test_reflect_other_schema),
         cmocka_unit_test(test_terminated_backend),
         cmocka_unit_test(test_ping_detects_dead_idle_connection),
         cmocka_unit_test(test_football_copy_inspects_alike),

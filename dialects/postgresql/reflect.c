@@ -122,7 +122,7 @@ const sqlalc_reflect_hooks sqlalc__postgresql_reflect_hooks = {
         "ORDER BY c.relname, a.attnum",
     .constraints_query =
         "SELECT c.relname, CAST(con.contype AS text), con.conname, a.attname, "
-        "CASE WHEN con.contype = 'f' THEN rn.nspname END, rc.relname, ra.attname, "
+        "CASE WHEN con.contype = 'f' AND rn.nspname <> current_schema() THEN rn.nspname END, rc.relname, ra.attname, "
         FK_ACTION("con.confdeltype") ", " FK_ACTION("con.confupdtype") ", "
         "CASE WHEN con.contype = 'c' THEN "
         "regexp_replace(pg_get_constraintdef(con.oid), '^CHECK *\\((.*)\\)( NOT VALID)?$', '\\1') END "
