@@ -20,8 +20,9 @@
  *    pointer into the PGresult (no copy).
  *  - Parameters go in TEXT format, except BLOB which goes BINARY (raw
  *    bytes: no hex escaping either side) and FLOAT into a float8 slot,
- *    which goes as binary float8 (no printf/strtod round trip, exact).  The statement is prepared
- *    (PQprepare, once, named) at its first execution, with parameter
+ *    which goes as binary float8 (no printf/strtod round trip, exact).
+ *    The statement is prepared (PQprepare, once, named) at its first
+ *    execution, with parameter
  *    types taken from the first values bound: FLOAT → float8, BOOL → bool,
  *    NUMERIC → numeric, DATE → date, TIME → time, INTERVAL → interval,
  *    BLOB → bytea; INT, TEXT, DATETIME, JSON, UUID and NULL are left for
@@ -29,16 +30,28 @@
  *    integer fits an int2 column or a LIMIT, a string fills a date, enum
  *    or json column, and a datetime keeps its offset.
  *
+ *    A later value that needs another type re-prepares; a plan made
+ *    stale by DDL (0A000 "cached plan must not change result type") is
+ *    prepared again and rerun when outside a transaction block.
+ *    Statements the engine drops are DEALLOCATEd in batches of 32, only
+ *    outside transactions (a failing DEALLOCATE must not abort one).
+ *
  * Rows stream in single-row mode: one PGresult per row, nothing
- * accumulated.  When another command needs the connection while a result
+ * accumulated (measured as fast as a raw single-row loop, 2x faster than
+ * one PQexec).  When another command needs the connection while a result
  * is still streaming, the rest of that result is read into the
- * statement's stash first (libpq allows one command on the wire).
+ * statement's stash first (libpq allows one command on the wire).  A
+ * result abandoned half read is drained, not cancelled: a cancel would
+ * abort the enclosing transaction (or an INSERT … RETURNING).
  *
  * Batches (executemany, exec_batch): a single-row INSERT … VALUES (…) is
  * rewritten to multi-row VALUES statements sized under the 65,535
  * parameter ceiling and sent in pipeline mode; any other statement is
  * pipelined row by row (PQenterPipelineMode), syncing every 1,000 rows.
- * No round trip per row either way.
+ * No round trip per row either way.  (A pipeline of statements returning
+ * many rows each could fill both socket buffers; executemany is meant for
+ * DML, whose replies are a few bytes per row.)  COPY FROM STDIN is in
+ * driver_libpq_copy.c (sqlalc_pg_copy_* in <sqlalc/postgresql.h>).
  *
  * Errors carry SQLSTATE, primary message, DETAIL, HINT and constraint
  * name; a broken connection (terminated backend, server gone) is
