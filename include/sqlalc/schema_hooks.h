@@ -119,6 +119,11 @@ struct sqlalc_reflect_hooks {
     const char *enums_query;       /* optional: native enum types and labels */
     /* Spelled type → library type (new reference; NULL only when out of memory). */
     sqlalc_type *(*parse_type)(const char *spelled);
+    /* Non-zero: tables/columns/constraints/indexes queries also take a
+     * named parameter :tables, the wanted table names joined by the
+     * character 0x1f (NULL when every table is wanted), so reflecting a few
+     * tables of a large schema filters on the server. */
+    int queries_take_tables;
 };
 #define SQLALC_REFLECT_HOOKS_VERSION 1
 

@@ -328,6 +328,11 @@ int sqlalc__conn_fail(sqlalc_conn *conn, int rc)
     return rc;
 }
 
+void *sqlalc__conn_driver_handle(sqlalc_conn *conn)
+{
+    return sqlalc__conn_check(conn) == SQLALC_OK ? conn->db->dc : NULL;
+}
+
 int sqlalc_conn_ping(sqlalc_conn *conn)
 {
     int rc = sqlalc__conn_check(conn);

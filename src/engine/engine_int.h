@@ -32,6 +32,15 @@ int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len
 /* Give the result the connection to release when it is freed. */
 void sqlalc__result_own_conn(sqlalc_result *res, sqlalc_conn *conn);
 
+/*
+ * For a driver's own public API (e.g. sqlalc_pg_copy_in): the driver
+ * connection behind conn, after the usual checks (NULL conn, invalidated
+ * connection: error recorded, NULL returned).  conn_fail records what an
+ * error means for the connection (a disconnect invalidates it).
+ */
+void *sqlalc__conn_driver_handle(sqlalc_conn *conn);
+int sqlalc__conn_fail(sqlalc_conn *conn, int rc);
+
 /* Registry (src/engine/registry.c). */
 const sqlalc_driver *sqlalc__find_driver(const char *name);
 const sqlalc_dialect *sqlalc__find_dialect(const char *name);

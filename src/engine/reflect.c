@@ -61,6 +61,20 @@ static int run_query(sqlalc_conn *conn, const char *sql, const char *schema_name
     return rc;
 }
 
+/* The catalog queries of hooks with queries_take_tables also get :tables,
+ * the wanted names joined by '\x1f' (NULL: all), to filter server-side. */
+static int run_table_query(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const char *sql, const char *schema_name,
+                           const char *tables, sqlalc_result **res)
+{
+    if (!h->queries_take_tables)
+        return run_query(conn, sql, schema_name, res);
+    int rc = sqlalc_exec_text(conn, sql,
+                              SQLALC_PARAMS(SQLALC_P_TEXT("schema", schema_name), SQLALC_P_TEXT("tables", tables)), res);
+    if (rc)
+        sqlalc__error_prefix("reflection query failed");
+    return rc;
+}
+
 static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const char *schema, const char *const *names,
                       size_t nnames, int views, sqlalc_schema_info *out)
 {
@@ -79,6 +93,19 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     const sqlalc_row *row;
     sqlalc_type **enums = NULL;
     size_t nenums = 0;
+    char *tables = NULL;
+    if (h->queries_take_tables && names && nnames) {
+        sqlalc_buf tb = SQLALC_BUF_INIT;
+        for (size_t i = 0; i < nnames; i++) {
+            if (i)
+                sqlalc_buf_putc(&tb, '\x1f');
+            sqlalc_buf_puts(&tb, names[i]);
+        }
+        if (!(tables = sqlalc_buf_detach(&tb))) {
+            sqlalc_free(defname);
+            return SQLALC_ERR_NOMEM;
+        }
+    }
     /* native enum types first: columns of those types become Enums */
     if (h->enums_query) {
         if ((rc = run_query(conn, h->enums_query, sname, &res)))
@@ -130,7 +157,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         rc = SQLALC_OK;
     }
     /* tables */
-    if ((rc = run_query(conn, h->tables_query, sname, &res)))
+    if ((rc = run_table_query(conn, h, h->tables_query, sname, tables, &res)))
         goto out;
     while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *tn = col_text(row, 0, &rr);
@@ -151,7 +178,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         goto out;
     /* columns */
     if (h->columns_query) {
-        if ((rc = run_query(conn, h->columns_query, sname, &res)))
+        if ((rc = run_table_query(conn, h, h->columns_query, sname, tables, &res)))
             goto out;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, col_text(row, 0, &rr));
@@ -196,7 +223,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     }
     /* constraints: consecutive rows of one (table, kind, name) form one */
     if (h->constraints_query) {
-        if ((rc = run_query(conn, h->constraints_query, sname, &res)))
+        if ((rc = run_table_query(conn, h, h->constraints_query, sname, tables, &res)))
             goto out;
         char prev[600] = "";
         sqlalc_fk_info *fk = NULL;
@@ -257,7 +284,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     }
     /* indexes */
     if (h->indexes_query) {
-        if ((rc = run_query(conn, h->indexes_query, sname, &res)))
+        if ((rc = run_table_query(conn, h, h->indexes_query, sname, tables, &res)))
             goto out;
         char prev[600] = "";
         sqlalc_index_info *ix = NULL;
@@ -294,6 +321,7 @@ out:
         sqlalc_type_free(enums[i]);
     sqlalc_free(enums);
     sqlalc_free(defname);
+    sqlalc_free(tables);
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 
@@ -359,8 +387,8 @@ int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sql
         unsigned flags = c->nullable ? 0 : SQLALC_NOT_NULL;
         if (!c->autoincrement)
             flags |= SQLALC_NO_AUTOINCREMENT;
-        else if (!c->pk_position)
-            flags |= SQLALC_AUTOINCREMENT; /* an IDENTITY off the key */
+        else if (!c->pk_position || c->default_sql)
+            flags |= SQLALC_AUTOINCREMENT; /* an IDENTITY off the key, or a SERIAL's nextval() default */
         sqlalc_schema_item *o[2];
         int k = 0;
         if (c->default_sql)
