@@ -149,7 +149,7 @@ static const char *const ddl[] = {
     "  player_name TEXT,\n"
     "  player_fifa_api_id INTEGER UNIQUE,\n"
     "  birthday TEXT,\n"
-    "  height INTEGER,\n"
+    "  height FLOAT,\n" /* Kaggle declares INTEGER but stores cm with decimals; FLOAT keeps it portable */
     "  weight INTEGER\n)",
     "CREATE TABLE \"Match\" (\n"
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
