@@ -468,14 +468,23 @@ static int parse_int(const char *p, size_t n, int64_t *out)
     return 0;
 }
 
-int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
+/* The typed getters come in two halves: a small fast path (a live row and
+ * the driver's typed accessor) that compiles without register spills, and
+ * a cold general path with checks, conversions and error messages. */
+#if defined(__GNUC__)
+#define GETTER_COLD __attribute__((noinline, cold))
+#else
+#define GETTER_COLD
+#endif
+#define LIVE_ROW(row, i) \
+    ((row) && !(row)->rs && (unsigned)(i) < (unsigned)(row)->res->ncols && (row)->res->state == SQLALC_ROW && \
+     (row)->res->st)
+
+GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out)
 {
     int rc = check_index(row, i);
     if (rc)
         return rc;
-    /* Hot path: the driver's typed accessor, no value struct. */
-    if (!row->rs && row->res->drv->column_int64 && row->res->drv->column_int64(row->res->st, i, out) == SQLALC_OK)
-        return SQLALC_OK;
     sqlalc_value v;
     if ((rc = sqlalc__row_value(row, i, &v)))
         return rc;
@@ -497,11 +506,15 @@ int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
     return type_error(row, i, &v, "an integer");
 }
 
-int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
+int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
 {
-    if (check_index(row, i) == SQLALC_OK && !row->rs && row->res->drv->column_double &&
-        row->res->drv->column_double(row->res->st, i, out) == SQLALC_OK)
+    if (LIVE_ROW(row, i) && row->res->drv->column_int64 && row->res->drv->column_int64(row->res->st, i, out) == SQLALC_OK)
         return SQLALC_OK;
+    return get_int64_slow(row, i, out);
+}
+
+GETTER_COLD static int get_double_slow(const sqlalc_row *row, int i, double *out)
+{
     sqlalc_value v;
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)
@@ -527,6 +540,14 @@ int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
     return type_error(row, i, &v, "a float");
 }
 
+int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
+{
+    if (LIVE_ROW(row, i) && row->res->drv->column_double &&
+        row->res->drv->column_double(row->res->st, i, out) == SQLALC_OK)
+        return SQLALC_OK;
+    return get_double_slow(row, i, out);
+}
+
 int sqlalc_row_get_bool(const sqlalc_row *row, int i, int *out)
 {
     sqlalc_value v;
@@ -544,11 +565,8 @@ int sqlalc_row_get_bool(const sqlalc_row *row, int i, int *out)
     return type_error(row, i, &v, "a boolean");
 }
 
-int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len)
+GETTER_COLD static int get_text_slow(const sqlalc_row *row, int i, const char **out, size_t *len)
 {
-    if (check_index(row, i) == SQLALC_OK && !row->rs && row->res->drv->column_text &&
-        row->res->drv->column_text(row->res->st, i, out, len) == SQLALC_OK)
-        return SQLALC_OK;
     sqlalc_value v;
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)
@@ -583,6 +601,14 @@ int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *
     if (len)
         *len = (size_t)n;
     return SQLALC_OK;
+}
+
+int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len)
+{
+    if (LIVE_ROW(row, i) && row->res->drv->column_text &&
+        row->res->drv->column_text(row->res->st, i, out, len) == SQLALC_OK)
+        return SQLALC_OK;
+    return get_text_slow(row, i, out, len);
 }
 
 int sqlalc_row_get_blob(const sqlalc_row *row, int i, const void **out, size_t *len)
