@@ -37,7 +37,10 @@ static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqla
     for (size_t i = 0; i < c->nparams; i++) {
         const char *name = c->names + c->params[i].name_off;
         const sqlalc_param *p = NULL;
-        for (size_t k = 0; k < nov; k++) {
+        /* Start looking where the same position sits: sets usually list
+         * values in the statement's own order, so one compare suffices. */
+        for (size_t j = 0; j < nov; j++) {
+            size_t k = (i + j) % nov;
             const char *n = ov->items[k].name;
             if (n && n[0] == name[0] && !strcmp(n, name)) {
                 p = &ov->items[k];
