@@ -337,35 +337,14 @@ static int parse_create(const char *sql, parsed_table *pt)
 /* Hooks                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Column getters that remember the first failure (out of memory while
- * converting) in *rr, so that a loop can finish the row and then fail. */
-static const char *text_at(const sqlalc_row *row, int i, int *rr)
-{
-    const char *s = NULL;
-    int rc = sqlalc_row_get_text(row, i, &s, NULL);
-    if (rc != SQLALC_OK) {
-        if (!*rr)
-            *rr = rc;
-        return NULL;
-    }
-    return s;
-}
-
+/* A column as a number; a failure (out of memory while converting, or a
+ * value that is not a number) is kept in *rr so a loop can finish the row. */
 static int64_t int_at(const sqlalc_row *row, int i, int *rr)
 {
     int64_t v = 0;
-    sqlalc_value val;
-    /* (not sqlalc_row_is_null: it cannot report a failed conversion) */
-    int rc = sqlalc_row_get_value(row, i, &val);
-    if (rc == SQLALC_OK && val.type == SQLALC_V_NULL)
-        return 0;
-    if (rc == SQLALC_OK)
-        rc = sqlalc_row_get_int64(row, i, &v);
-    if (rc != SQLALC_OK) {
-        if (!*rr)
-            *rr = rc;
-        return 0;
-    }
+    int rc = sqlalc_reflect_int64(row, i, rr, &v);
+    if (rc != SQLALC_OK && !*rr)
+        *rr = rc;
     return v;
 }
 
@@ -415,7 +394,7 @@ static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_
     const sqlalc_row *row;
     int rc = sqlalc_exec_text(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
-        rc = sqlalc_strlist_append(out, text_at(row, 0, &rr));
+        rc = sqlalc_strlist_append(out, sqlalc_reflect_text(row, 0, &rr));
     sqlalc_result_free(res);
     if (rc == SQLALC_DONE && rr)
         rc = rr;
@@ -429,7 +408,7 @@ static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
     const sqlalc_row *row;
     int rc = sqlalc_exec_text(conn, "SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY name", NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
-        rc = sqlalc_strlist_append(out, text_at(row, 0, &rr));
+        rc = sqlalc_strlist_append(out, sqlalc_reflect_text(row, 0, &rr));
     sqlalc_result_free(res);
     if (rc == SQLALC_DONE && rr)
         rc = rr;
@@ -562,7 +541,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
              "ORDER BY m.name", sch);
     rc = sqlalc_exec_text(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *name = text_at(row, 0, &rr), *type = text_at(row, 1, &rr);
+        const char *name = sqlalc_reflect_text(row, 0, &rr), *type = sqlalc_reflect_text(row, 1, &rr);
         int is_view = type && !strcmp(type, "view");
         if (!name || (is_view && !views) || !wanted(name, names, nnames))
             continue;
@@ -575,7 +554,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         memset(&pts[tnames.count], 0, sizeof *pts);
         if ((rc = sqlalc_strlist_append(&tnames, name)))
             break;
-        if ((rc = parse_create(is_view ? NULL : text_at(row, 2, &rr), &pts[tnames.count - 1])))
+        if ((rc = parse_create(is_view ? NULL : sqlalc_reflect_text(row, 2, &rr), &pts[tnames.count - 1])))
             break;
         sqlalc_table_info *ti = sqlalc_reflect_add_table(out, schema, name, is_view);
         if (!ti) {
@@ -612,7 +591,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         int npk = 0;
         int64_t pkpos[16];
         while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = text_at(row, 0, &rr);
+            const char *tn = sqlalc_reflect_text(row, 0, &rr);
             sqlalc_table_info *ti = tn ? sqlalc_reflect_find_table(out, schema, tn) : NULL;
             if (!ti || int_at(row, 6, &rr) == 1)
                 continue;
@@ -630,18 +609,18 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
                 npk = 0;
                 snprintf(pkt, sizeof pkt, "%s", tn);
             }
-            const char *spelled = text_at(row, 2, &rr);
+            const char *spelled = sqlalc_reflect_text(row, 2, &rr);
             if (!spelled)
                 spelled = "";
             sqlalc_type *ty = sqlalc_type_parse(spelled);
             int64_t pk = int_at(row, 5, &rr);
-            if (!ty || !sqlalc_reflect_add_column(ti, text_at(row, 1, &rr), ty, spelled, int_at(row, 3, &rr) == 0, text_at(row, 4, &rr),
+            if (!ty || !sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, spelled, int_at(row, 3, &rr) == 0, sqlalc_reflect_text(row, 4, &rr),
                                                   0, NULL)) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
             if (pk > 0 && npk < 16) {
-                snprintf(pkcols[npk], sizeof pkcols[npk], "%s", text_at(row, 1, &rr));
+                snprintf(pkcols[npk], sizeof pkcols[npk], "%s", sqlalc_reflect_text(row, 1, &rr));
                 pkpos[npk++] = pk;
             }
         }
@@ -689,7 +668,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *tn = text_at(row, 0, &rr);
+        const char *tn = sqlalc_reflect_text(row, 0, &rr);
         int64_t id = int_at(row, 1, &rr);
         if (!tn)
             continue;
@@ -700,12 +679,12 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             p.active = 1;
             p.id = id;
             snprintf(p.table, sizeof p.table, "%s", tn);
-            snprintf(p.reftable, sizeof p.reftable, "%s", text_at(row, 2, &rr) ? text_at(row, 2, &rr) : "");
-            snprintf(p.onupdate, sizeof p.onupdate, "%s", text_at(row, 5, &rr) ? text_at(row, 5, &rr) : "");
-            snprintf(p.ondelete, sizeof p.ondelete, "%s", text_at(row, 6, &rr) ? text_at(row, 6, &rr) : "");
+            snprintf(p.reftable, sizeof p.reftable, "%s", sqlalc_reflect_text(row, 2, &rr) ? sqlalc_reflect_text(row, 2, &rr) : "");
+            snprintf(p.onupdate, sizeof p.onupdate, "%s", sqlalc_reflect_text(row, 5, &rr) ? sqlalc_reflect_text(row, 5, &rr) : "");
+            snprintf(p.ondelete, sizeof p.ondelete, "%s", sqlalc_reflect_text(row, 6, &rr) ? sqlalc_reflect_text(row, 6, &rr) : "");
         }
-        append_col(p.cols, sizeof p.cols, text_at(row, 3, &rr));
-        append_col(p.refcols, sizeof p.refcols, text_at(row, 4, &rr));
+        append_col(p.cols, sizeof p.cols, sqlalc_reflect_text(row, 3, &rr));
+        append_col(p.refcols, sizeof p.refcols, sqlalc_reflect_text(row, 4, &rr));
     }
     if (rc == SQLALC_DONE)
         rc = flush_fk(out, schema, &p, pts, &tnames) ? SQLALC_ERR_NOMEM : SQLALC_DONE;
@@ -726,7 +705,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *tn = text_at(row, 0, &rr), *iname = text_at(row, 1, &rr);
+        const char *tn = sqlalc_reflect_text(row, 0, &rr), *iname = sqlalc_reflect_text(row, 1, &rr);
         if (!tn || !iname)
             continue;
         if (!p.active || strcmp(p.table, tn) || strcmp(p.name, iname)) {
@@ -737,10 +716,10 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             snprintf(p.table, sizeof p.table, "%s", tn);
             snprintf(p.name, sizeof p.name, "%s", iname);
             p.unique = int_at(row, 2, &rr) != 0;
-            snprintf(p.origin, sizeof p.origin, "%s", text_at(row, 3, &rr) ? text_at(row, 3, &rr) : "c");
+            snprintf(p.origin, sizeof p.origin, "%s", sqlalc_reflect_text(row, 3, &rr) ? sqlalc_reflect_text(row, 3, &rr) : "c");
         }
-        if (text_at(row, 4, &rr)) /* expression index columns have no name */
-            append_col(p.cols, sizeof p.cols, text_at(row, 4, &rr));
+        if (sqlalc_reflect_text(row, 4, &rr)) /* expression index columns have no name */
+            append_col(p.cols, sizeof p.cols, sqlalc_reflect_text(row, 4, &rr));
     }
     if (rc == SQLALC_DONE)
         rc = flush_index(out, schema, &p, pts, &tnames) ? SQLALC_ERR_NOMEM : SQLALC_DONE;

@@ -157,6 +157,13 @@ SQLALC_API sqlalc_check_info *sqlalc_reflect_add_check(sqlalc_table_info *t, con
                                                        const char *sqltext);
 SQLALC_API int sqlalc_reflect_set_string(char **field, const char *value);
 
+/* Reading catalog rows in a reflect hook: the column's value, NULL / 0 for
+ * SQL NULL; a failure is kept in *rr (the first one wins) so a loop can
+ * finish its row and report once.  sqlalc_reflect_int64 returns
+ * SQLALC_ERR_TYPE without recording it when the value is not a number. */
+SQLALC_API const char *sqlalc_reflect_text(const sqlalc_row *row, int i, int *rr);
+SQLALC_API int sqlalc_reflect_int64(const sqlalc_row *row, int i, int *rr, int64_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,8 +10,7 @@
 /* Catalog-query path                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Getters that keep the first real failure (out of memory) in *rr. */
-static const char *col_text(const sqlalc_row *row, int i, int *rr)
+const char *sqlalc_reflect_text(const sqlalc_row *row, int i, int *rr)
 {
     const char *s = NULL;
     int rc = sqlalc_row_get_text(row, i, &s, NULL);
@@ -23,23 +22,29 @@ static const char *col_text(const sqlalc_row *row, int i, int *rr)
     return s;
 }
 
-static int col_int(const sqlalc_row *row, int i, int *rr)
+int sqlalc_reflect_int64(const sqlalc_row *row, int i, int *rr, int64_t *out)
 {
-    int64_t v = 0;
     sqlalc_value val;
+    *out = 0;
     /* (not sqlalc_row_is_null: it cannot report a failed conversion) */
     int rc = sqlalc_row_get_value(row, i, &val);
     if (rc == SQLALC_OK && val.type == SQLALC_V_NULL)
-        return 0;
+        return SQLALC_OK;
     if (rc == SQLALC_OK)
-        rc = sqlalc_row_get_int64(row, i, &v);
-    if (rc == SQLALC_ERR_TYPE) {
-        /* booleans spelled as text ('t', 'YES', 'true') */
-        const char *s = col_text(row, i, rr);
+        rc = sqlalc_row_get_int64(row, i, out);
+    if (rc != SQLALC_OK && rc != SQLALC_ERR_TYPE && !*rr)
+        *rr = rc;
+    return rc;
+}
+
+/* A flag column: a number, or a boolean spelled as text ('t', 'YES'). */
+static int col_int(const sqlalc_row *row, int i, int *rr)
+{
+    int64_t v = 0;
+    if (sqlalc_reflect_int64(row, i, rr, &v) == SQLALC_ERR_TYPE) {
+        const char *s = sqlalc_reflect_text(row, i, rr);
         return s && (*s == 't' || *s == 'T' || *s == 'y' || *s == 'Y' || *s == '1');
     }
-    if (rc != SQLALC_OK && !*rr)
-        *rr = rc;
     return v != 0;
 }
 
@@ -116,7 +121,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         char cur[256] = "";
         for (;;) {
             rc = sqlalc_result_next(res, &row);
-            const char *tn = rc == SQLALC_ROW ? col_text(row, 0, &rr) : NULL;
+            const char *tn = rc == SQLALC_ROW ? sqlalc_reflect_text(row, 0, &rr) : NULL;
             if (rc == SQLALC_ROW && !tn)
                 continue;
             if (nl && (rc != SQLALC_ROW || strcmp(tn, cur))) {
@@ -136,7 +141,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             if (rc != SQLALC_ROW)
                 break;
             snprintf(cur, sizeof cur, "%s", tn);
-            const char *label = col_text(row, 1, &rr);
+            const char *label = sqlalc_reflect_text(row, 1, &rr);
             if (label && nl < SQLALC_ARRAY_LEN(labels)) {
                 if (!(names_buf[nl] = sqlalc__strdup(label))) {
                     for (size_t i = 0; i < nl; i++)
@@ -160,12 +165,12 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     if ((rc = run_table_query(conn, h, h->tables_query, sname, tables, &res)))
         goto out;
     while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        const char *tn = col_text(row, 0, &rr);
+        const char *tn = sqlalc_reflect_text(row, 0, &rr);
         int is_view = col_int(row, 1, &rr);
         if (!tn || (is_view && !views) || !wanted(tn, names, nnames))
             continue;
         sqlalc_table_info *ti = sqlalc_reflect_add_table(out, schema, tn, is_view);
-        if (!ti || sqlalc_reflect_set_string(&ti->comment, col_text(row, 2, &rr))) {
+        if (!ti || sqlalc_reflect_set_string(&ti->comment, sqlalc_reflect_text(row, 2, &rr))) {
             rc = SQLALC_ERR_NOMEM;
             break;
         }
@@ -181,10 +186,10 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         if ((rc = run_table_query(conn, h, h->columns_query, sname, tables, &res)))
             goto out;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, col_text(row, 0, &rr));
+            sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, sqlalc_reflect_text(row, 0, &rr));
             if (!ti)
                 continue;
-            const char *spelled = col_text(row, 2, &rr);
+            const char *spelled = sqlalc_reflect_text(row, 2, &rr);
             sqlalc_type *ty = NULL;
             for (size_t i = 0; spelled && i < nenums && !ty; i++) {
                 const char *en = enums[i]->name;
@@ -204,9 +209,9 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 sqlalc_type_free(ty);
                 ty = NULL;
             }
-            sqlalc_column_info *ci = ty ? sqlalc_reflect_add_column(ti, col_text(row, 1, &rr), ty, ddl ? ddl : spelled,
-                                                                   col_int(row, 3, &rr), col_text(row, 4, &rr),
-                                                                   col_int(row, 5, &rr), col_text(row, 6, &rr))
+            sqlalc_column_info *ci = ty ? sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, ddl ? ddl : spelled,
+                                                                   col_int(row, 3, &rr), sqlalc_reflect_text(row, 4, &rr),
+                                                                   col_int(row, 5, &rr), sqlalc_reflect_text(row, 6, &rr))
                                         : NULL;
             sqlalc_free(ddl);
             if (!ci) {
@@ -229,7 +234,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         sqlalc_fk_info *fk = NULL;
         sqlalc_unique_info *uq = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = col_text(row, 0, &rr), *kind = col_text(row, 1, &rr), *cname = col_text(row, 2, &rr);
+            const char *tn = sqlalc_reflect_text(row, 0, &rr), *kind = sqlalc_reflect_text(row, 1, &rr), *cname = sqlalc_reflect_text(row, 2, &rr);
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !kind)
                 continue;
@@ -237,7 +242,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             snprintf(key, sizeof key, "%s\x1f%c\x1f%s", tn, kind[0], cname ? cname : "");
             int fresh = strcmp(key, prev) != 0;
             snprintf(prev, sizeof prev, "%s", key);
-            const char *col = col_text(row, 3, &rr);
+            const char *col = sqlalc_reflect_text(row, 3, &rr);
             int r = SQLALC_OK;
             switch (kind[0]) {
             case 'p':
@@ -254,17 +259,17 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 break;
             case 'f':
                 if (fresh) {
-                    const char *rs = col_text(row, 4, &rr);
+                    const char *rs = sqlalc_reflect_text(row, 4, &rr);
                     if (rs && !strcmp(rs, sname))
                         rs = schema;
-                    if (!(fk = sqlalc_reflect_add_fk(ti, cname, rs, col_text(row, 5, &rr), col_text(row, 7, &rr), col_text(row, 8, &rr))))
+                    if (!(fk = sqlalc_reflect_add_fk(ti, cname, rs, sqlalc_reflect_text(row, 5, &rr), sqlalc_reflect_text(row, 7, &rr), sqlalc_reflect_text(row, 8, &rr))))
                         r = SQLALC_ERR_NOMEM;
                 }
                 if (!r && col)
-                    r = sqlalc_reflect_fk_column(fk, col, col_text(row, 6, &rr));
+                    r = sqlalc_reflect_fk_column(fk, col, sqlalc_reflect_text(row, 6, &rr));
                 break;
             case 'c':
-                if (fresh && !sqlalc_reflect_add_check(ti, cname, col_text(row, 9, &rr)))
+                if (fresh && !sqlalc_reflect_add_check(ti, cname, sqlalc_reflect_text(row, 9, &rr)))
                     r = SQLALC_ERR_NOMEM;
                 break;
             default:
@@ -289,7 +294,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         char prev[600] = "";
         sqlalc_index_info *ix = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = col_text(row, 0, &rr), *iname = col_text(row, 1, &rr), *col = col_text(row, 2, &rr);
+            const char *tn = sqlalc_reflect_text(row, 0, &rr), *iname = sqlalc_reflect_text(row, 1, &rr), *col = sqlalc_reflect_text(row, 2, &rr);
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !iname)
                 continue;
