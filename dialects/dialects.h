@@ -3,6 +3,7 @@
 #ifndef SQLALC_DIALECTS_H
 #define SQLALC_DIALECTS_H
 #include "sqlalc.h"
+#include "../src/util/util.h"  /* sqlalc__word_in for the reserved-word lists */
 
 extern const sqlalc_dialect sqlalc__dialect_sqlite;
 extern const sqlalc_dialect sqlalc__dialect_postgresql;
@@ -26,8 +27,6 @@ extern const sqlalc_driver sqlalc__driver_libpq;
 extern const sqlalc_driver sqlalc__driver_odbc;
 #endif
 
-/* Binary search in a sorted array of lower-case words (case-insensitive). */
 #define SQLALC_ARRAY_LEN_(a) (sizeof(a) / sizeof((a)[0]))
-int sqlalc__word_in(const char *word, const char *const *sorted, size_t n);
 
 #endif

@@ -21,28 +21,7 @@ static const char *const reserved[] = {
     "unique", "user", "using", "verbose", "when", "where",
 };
 
-static int is_reserved(const char *w)
-{
-    size_t lo = 0, hi = sizeof reserved / sizeof reserved[0];
-    char low[64];
-    size_t i;
-    for (i = 0; w[i] && i < sizeof low - 1; i++)
-        low[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] + 32) : w[i];
-    if (w[i])
-        return 0;
-    low[i] = 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(low, reserved[mid]);
-        if (!c)
-            return 1;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return 0;
-}
+static int is_reserved(const char *w) { return sqlalc__word_in(w, reserved, sizeof reserved / sizeof reserved[0]); }
 
 static const sqlalc_compile_hooks default_hooks = {
     .version = SQLALC_COMPILE_HOOKS_VERSION,

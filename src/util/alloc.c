@@ -113,3 +113,27 @@ int sqlalc__strncasecmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
+
+int sqlalc__word_in(const char *word, const char *const *sorted, size_t n)
+{
+    char low[64];
+    size_t len = strlen(word);
+    if (len >= sizeof low)
+        return 0;
+    for (size_t i = 0; i <= len; i++) {
+        char c = word[i];
+        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(low, sorted[mid]);
+        if (!c)
+            return 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}

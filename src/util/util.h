@@ -72,6 +72,10 @@ void sqlalc_map_free(sqlalc_map *m);
 int sqlalc__strcasecmp(const char *a, const char *b);
 int sqlalc__strncasecmp(const char *a, const char *b, size_t n);
 
+/* Binary search for word (any case) in a sorted array of lower-case
+ * words; the dialects' reserved-word lists use it. */
+int sqlalc__word_in(const char *word, const char *const *sorted, size_t n);
+
 /* Error helpers. */
 int sqlalc__oom(void);  /* records and returns SQLALC_ERR_NOMEM */
 /* Prefix the current message with "context: " (keeps code, sqlstate). */
