@@ -362,6 +362,11 @@ static void test_rowcount_and_last_id(void **state)
     assert_ok(sqlalc_exec_text(c, "DELETE FROM t_people WHERE id = 1", NULL, &res));
     assert_int_equal(sqlalc_result_rowcount(res), 1);
     sqlalc_result_free(res);
+    /* DDL has no row count (not the previous DML's) */
+    assert_ok(sqlalc_exec_text(c, "CREATE TABLE t_rc (x INTEGER)", NULL, &res));
+    assert_true(sqlalc_result_rowcount(res) <= 0);
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_exec_text(c, "DROP TABLE t_rc", NULL, NULL));
     if (test_dialect_is("sqlite")) {
         assert_ok(sqlalc_exec_text(c, "INSERT INTO t_people (id, name) VALUES (77, 'z')", NULL, &res));
         int64_t id;

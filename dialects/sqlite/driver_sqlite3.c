@@ -38,6 +38,7 @@ typedef struct lite_stmt {
     int ncols;
     int done;            /* last step returned DONE */
     int64_t changes;     /* rows changed by the last DML execution */
+    int dml;             /* INSERT/UPDATE/DELETE/REPLACE: has a row count */
     unsigned char *cls;  /* per-column class, NULL until computed */
     int bind_static;     /* bind text/blob without copying (exec_batch) */
 } lite_stmt;
@@ -181,6 +182,34 @@ static int lite_exec_simple(void *c, const char *sql)
     return rc == SQLITE_OK ? SQLALC_OK : map_error(lc->db, rc, NULL);
 }
 
+/* Whether the statement's first keyword makes it DML (a CTE counts when
+ * the statement writes). */
+static int is_dml(sqlite3_stmt *st)
+{
+    const char *p = sqlite3_sql(st);
+    for (;;) {
+        while (p && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '('))
+            p++;
+        if (p && p[0] == '-' && p[1] == '-') {
+            p = strchr(p, '\n');
+            continue;
+        }
+        if (p && p[0] == '/' && p[1] == '*') {
+            p = strstr(p + 2, "*/");
+            p = p ? p + 2 : NULL;
+            continue;
+        }
+        break;
+    }
+    if (!p)
+        return 0;
+    static const char *const kw[] = { "INSERT", "UPDATE", "DELETE", "REPLACE" };
+    for (size_t i = 0; i < SQLALC_ARRAY_LEN(kw); i++)
+        if (!sqlalc__strncasecmp(p, kw[i], strlen(kw[i])))
+            return 1;
+    return !sqlalc__strncasecmp(p, "WITH", 4) && !sqlite3_stmt_readonly(st);
+}
+
 static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void **out)
 {
     lite_conn *lc = c;
@@ -215,6 +244,7 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
     }
     s->conn = lc;
     s->ncols = sqlite3_column_count(s->st);
+    s->dml = is_dml(s->st);
     *out = s;
     return SQLALC_OK;
 }
@@ -249,7 +279,9 @@ static int lite_step(void *stmt)
         return SQLALC_ROW;
     if (rc == SQLITE_DONE) {
         s->done = 1;
-        s->changes = sqlite3_stmt_readonly(s->st) ? -1 : sqlite3_changes64(s->conn->db);
+        /* sqlite3_changes64 keeps the last DML's count across DDL, so
+         * only DML reports one (as DBAPI's rowcount -1 otherwise). */
+        s->changes = s->dml ? sqlite3_changes64(s->conn->db) : -1;
         return SQLALC_DONE;
     }
     /* sqlite3_reset returns the same error; keep the first message. */
