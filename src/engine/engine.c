@@ -680,6 +680,61 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
 
 #define MANY_CHUNK 1024
 
+/*
+ * The one executemany loop: parameter sets are produced chunk by chunk by
+ * fill (so a large batch is never copied whole), each chunk runs through
+ * the driver's batch entry, and the whole run is one transaction (or a
+ * savepoint inside the caller's).  e/st come from acquire_stmt and are
+ * given back here.
+ */
+static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *shown, int nvals, size_t nsets,
+                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
+{
+    size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
+    sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nvals > 0 ? nvals : 1), sizeof *vals);
+    int rc = vals ? SQLALC_OK : SQLALC_ERR_NOMEM, mode = 0;
+    int64_t total = 0;
+    if (rc == SQLALC_OK) {
+        if (conn->eng->opt.echo)
+            sqlalc__engine_log(conn->eng, "%s  [executemany: %zu parameter sets]", shown, nsets);
+        rc = many_begin(conn, &mode);
+        if (rc != SQLALC_OK)
+            mode = 0;
+    }
+    for (size_t done = 0; rc == SQLALC_OK && done < nsets; done += chunk) {
+        size_t n = nsets - done < chunk ? nsets - done : chunk;
+        rc = fill(ctx, done, n, vals);
+        if (rc == SQLALC_OK)
+            rc = run_batch(conn, st, vals, nvals, n, &total);
+    }
+    if (mode)
+        rc = many_end(conn, mode, rc);
+    sqlalc_free(vals);
+    sqlalc__conn_stmt_done(conn, e, st);
+    if (rc == SQLALC_OK && rowcount)
+        *rowcount = total;
+    return rc;
+}
+
+typedef struct text_fill {
+    sqlalc__textsql *parsed;
+    const sqlalc_params *sets;
+} text_fill;
+
+static int fill_text(void *p, size_t first, size_t n, sqlalc_value *vals)
+{
+    text_fill *tf = p;
+    int nph = tf->parsed->nph;
+    for (size_t r = 0; r < n; r++) {
+        int rc = sqlalc__textsql_bind_mapped(tf->parsed, &tf->sets[first + r], vals + r * (size_t)nph);
+        if (rc) {
+            sqlalc__error_prefix("parameter set %zu", first + r);
+            return rc;
+        }
+    }
+    return SQLALC_OK;
+}
+
 int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets, size_t nsets,
                           int64_t *rowcount)
 {
@@ -696,41 +751,12 @@ int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_param
     rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
     if (rc)
         return rc;
-    int nph = parsed->nph;
-    size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
-    sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nph ? nph : 1), sizeof *vals);
-    int mode = 0;
-    int64_t total = 0;
-    if (!vals)
-        rc = SQLALC_ERR_NOMEM;
-    if (rc == SQLALC_OK) {
-        if (conn->eng->opt.echo)
-            sqlalc__engine_log(conn->eng, "%s  [executemany: %zu parameter sets]", parsed->sql, nsets);
-        rc = many_begin(conn, &mode);
-        if (rc != SQLALC_OK)
-            mode = 0;
-    }
-    for (size_t done = 0; rc == SQLALC_OK && done < nsets; done += chunk) {
-        size_t n = nsets - done < chunk ? nsets - done : chunk;
-        for (size_t r = 0; r < n && rc == SQLALC_OK; r++) {
-            rc = sqlalc__textsql_bind_mapped(parsed, &sets[done + r], vals + r * (size_t)nph);
-            if (rc)
-                sqlalc__error_prefix("parameter set %zu", done + r);
-        }
-        if (rc == SQLALC_OK)
-            rc = run_batch(conn, st, vals, nph, n, &total);
-    }
-    if (mode)
-        rc = many_end(conn, mode, rc);
-    sqlalc_free(vals);
-    sqlalc__conn_stmt_done(conn, e, st);
-    if (rc == SQLALC_OK && rowcount)
-        *rowcount = total;
-    return rc;
+    text_fill tf = { parsed, sets };
+    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, rowcount);
 }
 
-int sqlalc__conn_exec_compiled_many(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
-                                    int nvals, size_t nsets, int64_t *rowcount)
+int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
+                                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
 {
     if (rowcount)
         *rowcount = 0;
@@ -743,21 +769,7 @@ int sqlalc__conn_exec_compiled_many(sqlalc_conn *conn, const char *sql, size_t l
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
         return rc;
-    int mode = 0;
-    int64_t total = 0;
-    if (conn->eng->opt.echo)
-        sqlalc__engine_log(conn->eng, "%s  [executemany: %zu parameter sets]", parsed->sql, nsets);
-    rc = many_begin(conn, &mode);
-    if (rc != SQLALC_OK)
-        mode = 0;
-    if (rc == SQLALC_OK)
-        rc = run_batch(conn, st, vals, nvals, nsets, &total);
-    if (mode)
-        rc = many_end(conn, mode, rc);
-    sqlalc__conn_stmt_done(conn, e, st);
-    if (rc == SQLALC_OK && rowcount)
-        *rowcount = total;
-    return rc;
+    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, rowcount);
 }
 
 /* Engine-level execution: the result owns the connection. */

@@ -256,6 +256,25 @@ int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_pa
     return SQLALC_OK;
 }
 
+typedef struct gather_fill {
+    const struct sqlalc_compiled *c;
+    const sqlalc_params *sets;
+} gather_fill;
+
+static int fill_gather(void *p, size_t first, size_t n, sqlalc_value *vals)
+{
+    gather_fill *gf = p;
+    size_t np = gf->c->nparams;
+    for (size_t s = 0; s < n; s++) {
+        int rc = gather(gf->c, &gf->sets[first + s], vals + s * np);
+        if (rc) {
+            sqlalc__error_prefix("parameter set %zu", first + s);
+            return rc;
+        }
+    }
+    return SQLALC_OK;
+}
+
 int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets, size_t nsets,
                         int64_t *rowcount)
 {
@@ -283,20 +302,9 @@ int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
         rc = sqlalc__stmt_compiled(stmt, d, style, &c);
     if (rc)
         return rc;
-    size_t np = c->nparams;
-    sqlalc_value *vals = sqlalc__malloc((np ? np : 1) * nsets * sizeof *vals);
-    if (!vals) {
-        sqlalc_compiled_free(owned);
-        return SQLALC_ERR_NOMEM;
-    }
-    for (size_t s = 0; s < nsets && !rc; s++) {
-        rc = gather(c, &sets[s], vals + s * np);
-        if (rc)
-            sqlalc__error_prefix("parameter set %zu", s);
-    }
-    if (!rc)
-        rc = sqlalc__conn_exec_compiled_many(conn, c->sql, c->len, vals, (int)np, nsets, rowcount);
-    sqlalc_free(vals);
+    /* Sets are gathered chunk by chunk as the engine runs them. */
+    gather_fill gf = { c, sets };
+    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf, rowcount);
     sqlalc_compiled_free(owned);
     return rc;
 }
