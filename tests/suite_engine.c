@@ -513,6 +513,23 @@ static void test_null_text_pointer_binds_null(void **state)
     assert_int_equal(v, 1);
 }
 
+/* "odbc://DSN" names only the driver: the server says which dialect. */
+static void test_odbc_detects_dialect(void **state)
+{
+    (void)state;
+    if (!test_via_odbc())
+        skip();  /* only meaningful through ODBC */
+    const sqlalc_url *u = sqlalc_engine_url(eng);
+    char url[300];
+    snprintf(url, sizeof url, "odbc://%s%s%s", sqlalc_url_username(u) ? sqlalc_url_username(u) : "",
+             sqlalc_url_username(u) ? "@" : "", sqlalc_url_host(u));
+    sqlalc_engine *e2;
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    assert_string_equal(sqlalc_engine_dialect_name(e2), sqlalc_engine_dialect_name(eng));
+    assert_int_equal(test_scalar(e2, "SELECT 40 + 2"), 42);
+    sqlalc_engine_free(e2);
+}
+
 static void test_bad_engine_urls(void **state)
 {
     (void)state;
@@ -557,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_echo),
         cmocka_unit_test(test_values_round_trip),
         cmocka_unit_test(test_null_text_pointer_binds_null),
+        cmocka_unit_test(test_odbc_detects_dialect),
         cmocka_unit_test(test_bad_engine_urls),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);

@@ -175,6 +175,23 @@ static int build_connstr(const sqlalc_url *url, sqlalc_buf *b)
     return SQLALC_OK;
 }
 
+/* SQL_DBMS_NAME mapped onto our dialect names. */
+static const char *odbc_server_dialect(void *p)
+{
+    odbc_conn *c = p;
+    char name[128] = "";
+    SQLSMALLINT len = 0;
+    if (!SQL_SUCCEEDED(SQLGetInfo(c->dbc, SQL_DBMS_NAME, name, sizeof name, &len)))
+        return NULL;
+    if (strstr(name, "SQL Server"))
+        return "mssql";
+    if (!sqlalc__strncasecmp(name, "PostgreSQL", 10))
+        return "postgresql";
+    if (!sqlalc__strncasecmp(name, "SQLite", 6))
+        return "sqlite";
+    return NULL;
+}
+
 static int odbc_connect(const sqlalc_url *url, void **out)
 {
     *out = NULL;
@@ -217,6 +234,12 @@ static int odbc_connect(const sqlalc_url *url, void **out)
         return code == SQLALC_ERR_DISCONNECT ? SQLALC_ERR_OPERATIONAL : code;
     }
     SQLSetConnectAttr(c->dbc, SQL_ATTR_AUTOCOMMIT, (SQLPOINTER)SQL_AUTOCOMMIT_ON, 0);
+    if (!strcmp(dialect, "odbc")) {
+        /* The URL named no dialect: the server's own name decides. */
+        const char *d = odbc_server_dialect(c);
+        c->mssql = d && !strcmp(d, "mssql");
+        c->sqlite = d && !strcmp(d, "sqlite");
+    }
     *out = c;
     return SQLALC_OK;
 }
@@ -651,4 +674,5 @@ const sqlalc_driver sqlalc__driver_odbc = {
     /* psqlodbc corrupts its heap binding parameter 32768 and loses protocol
      * sync near 8,000 parameters; 4,000 is measured safe. */
     .max_params = 4000,
+    .server_dialect = odbc_server_dialect,
 };

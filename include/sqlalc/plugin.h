@@ -95,6 +95,11 @@ typedef struct sqlalc_driver {
      * lower than the dialect's ceiling (ODBC numbers parameters with a
      * 16-bit integer); 0 = the dialect's max_params. */
     int max_params;
+
+    /* Optional: the dialect name of the server behind conn ("mssql",
+     * "postgresql", "sqlite"), for URLs that name only the driver
+     * ("odbc://DSN").  NULL when unknown. */
+    const char *(*server_dialect)(void *conn);
 } sqlalc_driver;
 
 #define SQLALC_DRIVER_VERSION 1

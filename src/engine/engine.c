@@ -119,11 +119,15 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
     }
     const char *dname = sqlalc_url_dialect(eng->url), *drvname = sqlalc_url_driver(eng->url);
     eng->dialect = sqlalc__find_dialect(dname);
+    int detect = 0;
     if (!eng->dialect && !drvname) {
-        /* "odbc://DSN": the scheme names a driver; its default dialect applies. */
+        /* "odbc://DSN": the scheme names a driver; the server says which
+         * dialect (first connection below), else the driver's default. */
         eng->driver = sqlalc__find_driver(dname);
-        if (eng->driver)
+        if (eng->driver) {
             eng->dialect = sqlalc__find_dialect(eng->driver->default_dialect);
+            detect = eng->driver->server_dialect != NULL;
+        }
     }
     if (!eng->dialect) {
         rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "unknown dialect '%s' in URL %s", dname, eng->masked_url);
@@ -140,6 +144,19 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
         }
     }
     eng->singleton = is_memory_sqlite(eng);
+    if (detect) {
+        /* Like SQLAlchemy's first connect: ask the server, keep the
+         * connection in the pool. */
+        sqlalc_conn *c;
+        if ((rc = sqlalc_connect(eng, &c)) != SQLALC_OK)
+            goto fail;
+        const char *name = eng->driver->server_dialect(c->db->dc);
+        const sqlalc_dialect *d = name ? sqlalc__find_dialect(name) : NULL;
+        if (d)
+            eng->dialect = d;
+        sqlalc__engine_log(eng, "server dialect: %s", eng->dialect->name);
+        sqlalc_conn_close(c);
+    }
     *out = eng;
     return SQLALC_OK;
 fail:
