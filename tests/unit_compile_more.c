@@ -371,6 +371,30 @@ static void test_expression_display(void **state)
     fx_free(ex);
 }
 
+/* CAST names the type as the dialect's DDL does (what CREATE TABLE made). */
+static void test_cast_follows_ddl_spelling(void **state)
+{
+    (void)state;
+    struct { const sqlalc_dialect *d; int kind, length; const char *want; } cases[] = {
+        { PG, SQLALC_TYPE_DATETIME, 0, "CAST(x AS TIMESTAMP WITHOUT TIME ZONE)" },
+        { PG, SQLALC_TYPE_LARGE_BINARY, 0, "CAST(x AS BYTEA)" },
+        { MSSQL, SQLALC_TYPE_BOOLEAN, 0, "CAST(x AS BIT)" },
+        { MSSQL, SQLALC_TYPE_DATETIME, 0, "CAST(x AS DATETIME2)" },
+        { MSSQL, SQLALC_TYPE_UNICODE, 5, "CAST(x AS NVARCHAR(5))" },
+        { MSSQL, SQLALC_TYPE_STRING, 0, "CAST(x AS VARCHAR(max))" },
+        { SQLITE, SQLALC_TYPE_LARGE_BINARY, 0, "CAST(x AS BLOB)" },
+        { NULL, SQLALC_TYPE_STRING, 20, "CAST(x AS VARCHAR(20))" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sqlalc_expr *e = sqlalc_cast_kind(sqlalc_literal_sql("x"), cases[i].kind, cases[i].length);
+        char *s = sqlalc_expr_sql(e, cases[i].d);
+        assert_non_null(s);
+        assert_string_equal(s, cases[i].want);
+        sqlalc_free(s);
+        sqlalc_expr_free(e);
+    }
+}
+
 /* A statement shared by threads: each compiles it (cache pushed lock-free)
  * and builds statements of one shape (the shared shape cache). */
 static sqlalc_stmt *shared_q;
@@ -419,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_shared_across_threads_safe_cache),
         cmocka_unit_test(test_shape_cache),
         cmocka_unit_test(test_expression_display),
+        cmocka_unit_test(test_cast_follows_ddl_spelling),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -60,7 +60,9 @@ struct sqlalc_compile_hooks {
     /* The dialect's name for a generic function (e.g. "length" → "LEN"),
      * or NULL to keep it. */
     const char *(*function_name)(const char *generic);
-    /* Type name in CAST(x AS …) for a sqlalc_type_kind with its arguments. */
+    /* Type name in CAST(x AS …) for a sqlalc_type_kind with its arguments.
+     * NULL: the dialect's DDL spelling (ddl->type_sql), so a CAST names
+     * the same type a CREATE TABLE would. */
     void (*cast_type)(sqlalc_compiler *c, int kind, int length, int precision, int scale);
 };
 

@@ -209,10 +209,11 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 sqlalc_type_free(ty);
                 ty = NULL;
             }
-            sqlalc_column_info *ci = ty ? sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, ddl ? ddl : spelled,
-                                                                   col_int(row, 3, &rr), sqlalc_reflect_text(row, 4, &rr),
-                                                                   col_int(row, 5, &rr), sqlalc_reflect_text(row, 6, &rr))
-                                        : NULL;
+            sqlalc_column_info *ci = NULL;
+            if (ty)
+                ci = sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, ddl ? ddl : spelled,
+                                               col_int(row, 3, &rr), sqlalc_reflect_text(row, 4, &rr),
+                                               col_int(row, 5, &rr), sqlalc_reflect_text(row, 6, &rr));
             sqlalc_free(ddl);
             if (!ci) {
                 rc = SQLALC_ERR_NOMEM;
@@ -234,7 +235,9 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         sqlalc_fk_info *fk = NULL;
         sqlalc_unique_info *uq = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = sqlalc_reflect_text(row, 0, &rr), *kind = sqlalc_reflect_text(row, 1, &rr), *cname = sqlalc_reflect_text(row, 2, &rr);
+            const char *tn = sqlalc_reflect_text(row, 0, &rr);
+            const char *kind = sqlalc_reflect_text(row, 1, &rr);
+            const char *cname = sqlalc_reflect_text(row, 2, &rr);
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !kind)
                 continue;
@@ -262,7 +265,9 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                     const char *rs = sqlalc_reflect_text(row, 4, &rr);
                     if (rs && !strcmp(rs, sname))
                         rs = schema;
-                    if (!(fk = sqlalc_reflect_add_fk(ti, cname, rs, sqlalc_reflect_text(row, 5, &rr), sqlalc_reflect_text(row, 7, &rr), sqlalc_reflect_text(row, 8, &rr))))
+                    fk = sqlalc_reflect_add_fk(ti, cname, rs, sqlalc_reflect_text(row, 5, &rr),
+                                               sqlalc_reflect_text(row, 7, &rr), sqlalc_reflect_text(row, 8, &rr));
+                    if (!fk)
                         r = SQLALC_ERR_NOMEM;
                 }
                 if (!r && col)
@@ -294,7 +299,9 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         char prev[600] = "";
         sqlalc_index_info *ix = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-            const char *tn = sqlalc_reflect_text(row, 0, &rr), *iname = sqlalc_reflect_text(row, 1, &rr), *col = sqlalc_reflect_text(row, 2, &rr);
+            const char *tn = sqlalc_reflect_text(row, 0, &rr);
+            const char *iname = sqlalc_reflect_text(row, 1, &rr);
+            const char *col = sqlalc_reflect_text(row, 2, &rr);
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !iname)
                 continue;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "expr_int.h"
+#include "../schema/model.h"
 
 #define MARK '\x01'
 #define MAX_FROMS 32
@@ -895,7 +896,15 @@ static void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int ag
         PUTS(c, " AS ");
         if (c->h->cast_type)
             c->h->cast_type(c, k->kind, k->length, k->precision, k->scale);
-        else
+        else if (c->d->ddl && c->d->ddl->type_sql) {
+            /* The type as the dialect's DDL spells it. */
+            struct sqlalc_type t = { .kind = (sqlalc_type_kind)k->kind, .length = k->length,
+                                     .precision = k->precision, .scale = k->scale };
+            atomic_init(&t.refs, -1);
+            char tmp[128];
+            size_t n = c->d->ddl->type_sql(&t, tmp, sizeof tmp);
+            put(c, tmp, n < sizeof tmp ? n : sizeof tmp - 1);
+        } else
             default_cast_type(c, k->kind, k->length, k->precision, k->scale);
         putc_(c, ')');
         break;
