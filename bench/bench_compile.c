@@ -32,10 +32,11 @@ static sqlalc_stmt *build(void)
             sqlalc_having(
                 sqlalc_group_by(
                     sqlalc_select_from(
-                        sqlalc_select(SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id"))),
-                                      sqlalc_or(sqlalc_in(fx_c(user, "id"),
-                                                          SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
-                                                sqlalc_like(fx_c(user, "name"), sqlalc_text("a%"), 0))),
+                        sqlalc_select(
+                            SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id"))),
+                            sqlalc_or(sqlalc_in(fx_c(user, "id"),
+                                                SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
+                                      sqlalc_like(fx_c(user, "name"), sqlalc_text("a%"), 0))),
                         sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_INNER)),
                     SQLALC_EXPRS(fx_c(user, "name"))),
                 sqlalc_gt(sqlalc_count(fx_c(address, "id")), sqlalc_int(1))),
@@ -57,7 +58,8 @@ static void bench_execute(void)
         fprintf(stderr, "engine: %s\n", sqlalc_errmsg());
         return;
     }
-    sqlalc_exec_text(conn, "CREATE TABLE user (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)", NULL, NULL);
+    sqlalc_exec_text(conn, "CREATE TABLE user (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)",
+                     NULL, NULL);
     sqlalc_param *ps = malloc(ROWS * 3 * sizeof *ps);
     sqlalc_params *sets = malloc(ROWS * sizeof *sets);
     static char names[ROWS][16];
@@ -78,11 +80,12 @@ static void bench_execute(void)
     double tins = now_us() - t0;
     sqlalc_stmt_free(ins);
     /* The engine's own text path doing the same insert, for reference. */
-    sqlalc_exec_text(conn, "CREATE TABLE user2 (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)", NULL, NULL);
+    sqlalc_exec_text(conn, "CREATE TABLE user2 (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)",
+                     NULL, NULL);
     sqlalc_begin(conn, &tx);
     t0 = now_us();
-    if (sqlalc_exec_text_many(conn, "INSERT INTO user2 (id, name, fullname) VALUES (:id, :name, :fullname)", sets,
-                              ROWS, NULL))
+    if (sqlalc_exec_text_many(conn, "INSERT INTO user2 (id, name, fullname) VALUES (:id, :name, :fullname)",
+                              sets, ROWS, NULL))
         fprintf(stderr, "insert text: %s\n", sqlalc_errmsg());
     sqlalc_tx_commit(tx);
     double ttext = now_us() - t0;
@@ -111,7 +114,8 @@ static void bench_execute(void)
 
     sqlite3 *db;
     sqlite3_open(":memory:", &db);
-    sqlite3_exec(db, "CREATE TABLE user (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)", 0, 0, 0);
+    sqlite3_exec(db, "CREATE TABLE user (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)", 0, 0,
+                 0);
     sqlite3_exec(db, "BEGIN", 0, 0, 0);
     sqlite3_stmt *st;
     sqlite3_prepare_v2(db, "INSERT INTO user (id, name, fullname) VALUES (?, ?, ?)", -1, &st, 0);
@@ -132,7 +136,8 @@ static void bench_execute(void)
     for (int k = 0; k < ROWS; k++) {
         sqlite3_bind_int64(st, 1, (k * 7919) % ROWS + 1);
         if (sqlite3_step(st) == SQLITE_ROW)
-            sink2 += strlen((const char *)sqlite3_column_text(st, 0)) + strlen((const char *)sqlite3_column_text(st, 1));
+            sink2 += strlen((const char *)sqlite3_column_text(st, 0)) +
+                     strlen((const char *)sqlite3_column_text(st, 1));
         sqlite3_reset(st);
     }
     double traw = now_us() - t0;
@@ -153,7 +158,11 @@ int main(int argc, char **argv)
     long n = argc > 1 ? atol(argv[1]) : 200000;
     const char *script = argc > 2 ? argv[2] : NULL;
     fx_setup();
-    static const struct { const char *name; const sqlalc_dialect *d; int style; } ds[] = {
+    static const struct {
+        const char *name;
+        const sqlalc_dialect *d;
+        int style;
+    } ds[] = {
         { "sqlite", &sqlalc__dialect_sqlite, SQLALC_PARAMSTYLE_QMARK },
         { "postgresql", &sqlalc__dialect_postgresql, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR },
         { "mssql", &sqlalc__dialect_mssql, SQLALC_PARAMSTYLE_QMARK },

@@ -42,9 +42,14 @@ static const char *URL;
 
 static char (*names)[32];
 static const char *const notes[] = {
-    "scored twice in the derby", "left footed, quick on the break", "injured in March",
-    "captain since 2009",        "on loan from Atlético Madrid",    "N'Golo's understudy",
-    "free kick specialist",      "",
+    "scored twice in the derby",
+    "left footed, quick on the break",
+    "injured in March",
+    "captain since 2009",
+    "on loan from Atlético Madrid",
+    "N'Golo's understudy",
+    "free kick specialist",
+    "",
 };
 static int64_t *lookup_ids;
 
@@ -55,13 +60,13 @@ static double now_us(void)
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-#define LIB(call)                                                                               \
-    do {                                                                                        \
-        int rc_ = (call);                                                                       \
-        if (rc_ != SQLALC_OK) {                                                                 \
-            fprintf(stderr, "bench_pg: %s: %s\n", #call, sqlalc_errmsg());                      \
-            exit(1);                                                                            \
-        }                                                                                       \
+#define LIB(call)                                                          \
+    do {                                                                   \
+        int rc_ = (call);                                                  \
+        if (rc_ != SQLALC_OK) {                                            \
+            fprintf(stderr, "bench_pg: %s: %s\n", #call, sqlalc_errmsg()); \
+            exit(1);                                                       \
+        }                                                                  \
     } while (0)
 
 static void pq_ok(PGconn *c, PGresult *r, ExecStatusType want, const char *what)
@@ -82,7 +87,11 @@ static const char *SCAN = "SELECT id, name, value, qty, note FROM bench";
 static const char *LOOKUP_NAMED = "SELECT id, name, value, qty, note FROM bench WHERE id = :id";
 static const char *LOOKUP_D = "SELECT id, name, value, qty, note FROM bench WHERE id = $1";
 
-typedef struct { int64_t ints; size_t bytes; double sum; } check;
+typedef struct {
+    int64_t ints;
+    size_t bytes;
+    double sum;
+} check;
 
 static void reset_table(PGconn *c)
 {
@@ -94,7 +103,10 @@ static void reset_table(PGconn *c)
 /* Raw libpq                                                           */
 /* ------------------------------------------------------------------ */
 
-typedef struct { char id[24], value[32], qty[24]; const char *v[5]; } rawrow;
+typedef struct {
+    char id[24], value[32], qty[24];
+    const char *v[5];
+} rawrow;
 
 static void raw_fill(rawrow *r, size_t i)
 {
@@ -170,8 +182,8 @@ static char *multi_sql(size_t rows)
     char *s = malloc(cap);
     size_t n = (size_t)snprintf(s, cap, "INSERT INTO bench (id, name, value, qty, note) VALUES ");
     for (size_t r = 0; r < rows; r++)
-        n += (size_t)snprintf(s + n, cap - n, "%s($%zu,$%zu,$%zu,$%zu,$%zu)", r ? "," : "", r * 5 + 1, r * 5 + 2,
-                              r * 5 + 3, r * 5 + 4, r * 5 + 5);
+        n += (size_t)snprintf(s + n, cap - n, "%s($%zu,$%zu,$%zu,$%zu,$%zu)", r ? "," : "", r * 5 + 1,
+                              r * 5 + 2, r * 5 + 3, r * 5 + 4, r * 5 + 5);
     return s;
 }
 
@@ -195,7 +207,8 @@ static double raw_insert_multirow(PGconn *c)
             pq_ok(c, PQexecPrepared(c, "ins3", B * 5, vals, NULL, NULL, 0), PGRES_COMMAND_OK, "multi insert");
         else {
             char *rs = multi_sql(k);
-            pq_ok(c, PQexecParams(c, rs, (int)k * 5, NULL, vals, NULL, NULL, 0), PGRES_COMMAND_OK, "rest insert");
+            pq_ok(c, PQexecParams(c, rs, (int)k * 5, NULL, vals, NULL, NULL, 0), PGRES_COMMAND_OK,
+                  "rest insert");
             free(rs);
         }
     }
@@ -216,8 +229,8 @@ static double raw_copy(PGconn *c)
     char *buf = malloc(1 << 18);
     size_t len = 0;
     for (size_t i = 0; i < NROWS; i++) {
-        len += (size_t)snprintf(buf + len, 512, "%zu\t%s\t%.17g\t%zu\t%s\n", i + 1, names[i], (double)i * 0.25,
-                                i % 997, notes[i % 8]);
+        len += (size_t)snprintf(buf + len, 512, "%zu\t%s\t%.17g\t%zu\t%s\n", i + 1, names[i],
+                                (double)i * 0.25, i % 997, notes[i % 8]);
         if (len > (1 << 18) - 512 || i + 1 == NROWS) {
             PQputCopyData(c, buf, (int)len);
             len = 0;
@@ -422,7 +435,8 @@ static void drop_schema(PGconn *c)
         pq_ok(c, PQexec(c, sql), PGRES_COMMAND_OK, "drop reflection tables");
     }
     PQclear(r);
-    pq_ok(c, PQexec(c, "DROP SCHEMA IF EXISTS bench_reflect CASCADE"), PGRES_COMMAND_OK, "drop reflection schema");
+    pq_ok(c, PQexec(c, "DROP SCHEMA IF EXISTS bench_reflect CASCADE"), PGRES_COMMAND_OK,
+          "drop reflection schema");
 }
 
 static void make_schema(PGconn *c)
@@ -432,12 +446,13 @@ static void make_schema(PGconn *c)
     size_t cap = 100 * 640, n = 0;
     char *sql = malloc(cap);
     for (size_t i = 0; i < NTABLES; i++) {
-        n += (size_t)snprintf(sql + n, cap - n,
-                              "CREATE TABLE bench_reflect.t%04zu (id serial PRIMARY KEY, name varchar(50) NOT NULL "
-                              "UNIQUE, amount numeric(10,2) NOT NULL DEFAULT 0 CHECK (amount >= 0), created "
-                              "timestamptz, parent_id int%s); CREATE INDEX ix_t%04zu_created ON bench_reflect.t%04zu "
-                              "(created, amount);",
-                              i, i ? " REFERENCES bench_reflect.t0000 (id) ON DELETE CASCADE" : "", i, i);
+        n += (size_t)snprintf(
+            sql + n, cap - n,
+            "CREATE TABLE bench_reflect.t%04zu (id serial PRIMARY KEY, name varchar(50) NOT NULL "
+            "UNIQUE, amount numeric(10,2) NOT NULL DEFAULT 0 CHECK (amount >= 0), created "
+            "timestamptz, parent_id int%s); CREATE INDEX ix_t%04zu_created ON bench_reflect.t%04zu "
+            "(created, amount);",
+            i, i ? " REFERENCES bench_reflect.t0000 (id) ON DELETE CASCADE" : "", i, i);
         if ((i + 1) % 100 == 0 || i + 1 == NTABLES) {
             pq_ok(c, PQexec(c, sql), PGRES_COMMAND_OK, "create reflection tables");
             n = 0;
@@ -490,7 +505,8 @@ static int run_python(double out[3])
     if (!script) {
         snprintf(path, sizeof path, "%s", __FILE__);
         char *slash = strrchr(path, '/');
-        snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0), "sqla_pg.py");
+        snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0),
+                 "sqla_pg.py");
         script = path;
     }
     if (access("/usr/bin/python3", X_OK) != 0 || access(script, R_OK) != 0)
@@ -524,7 +540,11 @@ static void quiet_notice(void *arg, const char *msg)
     (void)msg;
 }
 
-static void keep(double *best, double t) { if (*best == 0 || t < *best) *best = t; }
+static void keep(double *best, double t)
+{
+    if (*best == 0 || t < *best)
+        *best = t;
+}
 
 int main(int argc, char **argv)
 {
@@ -544,7 +564,9 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-')
             URL = argv[i];
         else {
-            fprintf(stderr, "usage: bench_pg [URL] [--rows N] [--lookups N] [--tables N] [--repeat N] [--no-python]\n");
+            fprintf(
+                stderr,
+                "usage: bench_pg [URL] [--rows N] [--lookups N] [--tables N] [--repeat N] [--no-python]\n");
             return 2;
         }
     }
@@ -635,12 +657,15 @@ int main(int argc, char **argv)
     printf("%-44s %10s %10.2f %8s\n", "insert: raw one PQexecPrepared per row", "", r_row, "");
     printf("%-44s %10s %10.2f %8s\n", "insert: raw pipeline mode", "", r_pipe, "");
     printf("%-44s %10s %10.2f %8s\n", "insert: raw multi-row VALUES x1000", "", r_multi, "");
-    printf("%-44s %10.2f %10.2f %7.2fx\n", "insert: executemany vs best raw insert", l_ins, best_ins, l_ins / best_ins);
-    printf("%-44s %10.2f %10.2f %7.2fx\n", "COPY: sqlalc_pg_copy_in vs raw COPY", l_copy, r_copy, l_copy / r_copy);
+    printf("%-44s %10.2f %10.2f %7.2fx\n", "insert: executemany vs best raw insert", l_ins, best_ins,
+           l_ins / best_ins);
+    printf("%-44s %10.2f %10.2f %7.2fx\n", "COPY: sqlalc_pg_copy_in vs raw COPY", l_copy, r_copy,
+           l_copy / r_copy);
     printf("%-44s %10s %10.2f %8s\n", "scan: raw single PQexec", "", r_scanx, "");
     printf("%-44s %10.2f %10.2f %7.2fx\n", "scan: vs raw single-row mode", l_scan, r_scan1, l_scan / r_scan1);
     printf("%-44s %10.2f %10.2f %7.2fx\n", "scan: vs best raw scan", l_scan, best_scan, l_scan / best_scan);
-    printf("%-44s %10.2f %10.2f %7.2fx\n", "lookups: vs raw PQexecPrepared loop", l_look, r_look, l_look / r_look);
+    printf("%-44s %10.2f %10.2f %7.2fx\n", "lookups: vs raw PQexecPrepared loop", l_look, r_look,
+           l_look / r_look);
     if (NTABLES) {
         printf("reflection of %zu tables (ms):\n", NTABLES);
         printf("%-44s %10.1f\n", "  whole schema, sqlalc_metadata_reflect", refl_all / 1e3);

@@ -36,9 +36,14 @@ static int REPEAT = 3;
 
 static char (*names)[32];
 static const char *const notes[] = {
-    "scored twice in the derby", "left footed, quick on the break", "injured in March",
-    "captain since 2009",        "on loan from Atlético Madrid",    "N'Golo's understudy",
-    "free kick specialist",      "",
+    "scored twice in the derby",
+    "left footed, quick on the break",
+    "injured in March",
+    "captain since 2009",
+    "on loan from Atlético Madrid",
+    "N'Golo's understudy",
+    "free kick specialist",
+    "",
 };
 static int64_t *lookup_ids;
 
@@ -55,14 +60,18 @@ static void die_lite(sqlite3 *db, const char *what)
     exit(1);
 }
 
-#define LITE(db, call, what) do { if ((call) != SQLITE_OK) die_lite(db, what); } while (0)
-#define LIB(call)                                                                               \
-    do {                                                                                        \
-        int rc_ = (call);                                                                       \
-        if (rc_ != SQLALC_OK) {                                                                 \
-            fprintf(stderr, "bench_sqlite: %s: %s\n", #call, sqlalc_errmsg());                  \
-            exit(1);                                                                            \
-        }                                                                                       \
+#define LITE(db, call, what)     \
+    do {                         \
+        if ((call) != SQLITE_OK) \
+            die_lite(db, what);  \
+    } while (0)
+#define LIB(call)                                                              \
+    do {                                                                       \
+        int rc_ = (call);                                                      \
+        if (rc_ != SQLALC_OK) {                                                \
+            fprintf(stderr, "bench_sqlite: %s: %s\n", #call, sqlalc_errmsg()); \
+            exit(1);                                                           \
+        }                                                                      \
     } while (0)
 
 static const char *CREATE = "CREATE TABLE bench (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -75,7 +84,11 @@ static const char *LOOKUP_NAMED = "SELECT id, name, value, qty, note FROM bench 
 static const char *LOOKUP_Q = "SELECT id, name, value, qty, note FROM bench WHERE id = ?";
 
 /* Checksums make sure both sides really read the same data. */
-typedef struct { int64_t ints; size_t bytes; double sum; } check;
+typedef struct {
+    int64_t ints;
+    size_t bytes;
+    double sum;
+} check;
 
 /* ------------------------------------------------------------------ */
 /* Raw sqlite3                                                          */
@@ -85,7 +98,8 @@ static sqlite3 *raw_open(const char *path, const char *journal, const char *cach
 {
     sqlite3 *db;
     /* Same flags and settings as the library's driver. */
-    LITE(NULL, sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL),
+    LITE(NULL,
+         sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL),
          "open");
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, 5000);
@@ -288,14 +302,20 @@ static double lib_lookups(sqlalc_conn *conn, int explicit_tx, check *ck)
 
 enum { T_INSERT, T_SCAN, T_LOOKUP, T_LOOKUP_TX, T_SCAN_CACHE, T_LOOKUP_CACHE, T_LOOKUP_TX_CACHE, T_N };
 static const char *const task_names[T_N] = {
-    "insert (executemany, 1 tx)", "scan (every column)",     "lookup (implicit tx each)",
-    "lookup (one explicit tx)",   "scan, cache_size=-65536", "lookup, cache_size=-65536",
+    "insert (executemany, 1 tx)",     "scan (every column)",     "lookup (implicit tx each)",
+    "lookup (one explicit tx)",       "scan, cache_size=-65536", "lookup, cache_size=-65536",
     "lookup 1 tx, cache_size=-65536",
 };
 
-typedef struct { double raw[T_N], lib[T_N]; } times;
+typedef struct {
+    double raw[T_N], lib[T_N];
+} times;
 
-static void keep_min(double *best, double t) { if (*best == 0 || t < *best) *best = t; }
+static void keep_min(double *best, double t)
+{
+    if (*best == 0 || t < *best)
+        *best = t;
+}
 
 static void same(const check *a, const check *b, const char *what)
 {
@@ -327,7 +347,7 @@ static void run_mode(const char *dir, const char *journal, times *tm)
                 sqlite3_close(db);
                 db = raw_open(raw_path, journal, "-65536");
                 check w = { 0, 0, 0 };
-                raw_scan(db, &w);  /* warm the bigger cache */
+                raw_scan(db, &w); /* warm the bigger cache */
                 keep_min(&tm->raw[T_SCAN_CACHE], raw_scan(db, &w));
                 keep_min(&tm->raw[T_LOOKUP_CACHE], raw_lookups(db, 0, &w));
                 keep_min(&tm->raw[T_LOOKUP_TX_CACHE], raw_lookups(db, 1, &w));
@@ -368,7 +388,8 @@ static int run_python(const char *dir, const char *journal, double out[3])
         /* the script sits next to this source file */
         snprintf(path, sizeof path, "%s", __FILE__);
         char *slash = strrchr(path, '/');
-        snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0), "sqla_sqlite.py");
+        snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0),
+                 "sqla_sqlite.py");
         script = path;
     }
     if (access("/usr/bin/python3", X_OK) != 0 || access(script, R_OK) != 0)
@@ -398,8 +419,8 @@ static int run_python(const char *dir, const char *journal, double out[3])
 
 static void print_table(const char *journal, const times *tm, const double *py)
 {
-    printf("\njournal_mode=%s  (%zu rows, %zu lookups, best of %d; µs per row or lookup)\n", journal, NROWS, NLOOK,
-           REPEAT);
+    printf("\njournal_mode=%s  (%zu rows, %zu lookups, best of %d; µs per row or lookup)\n", journal, NROWS,
+           NLOOK, REPEAT);
     printf("%-31s %10s %10s %8s", "task", "raw µs", "lib µs", "lib/raw");
     if (py)
         printf(" %12s %9s", "SQLAlchemy µs", "sqla/raw");
@@ -419,7 +440,8 @@ static void print_table(const char *journal, const times *tm, const double *py)
     printf("%-36s %7.2fx %9.2fx\n", "  default cache / 64 MB (lookup)",
            tm->raw[T_LOOKUP] / tm->raw[T_LOOKUP_CACHE], tm->lib[T_LOOKUP] / tm->lib[T_LOOKUP_CACHE]);
     printf("%-36s %7.2fx %9.2fx\n", "  default cache / 64 MB (lookup 1 tx)",
-           tm->raw[T_LOOKUP_TX] / tm->raw[T_LOOKUP_TX_CACHE], tm->lib[T_LOOKUP_TX] / tm->lib[T_LOOKUP_TX_CACHE]);
+           tm->raw[T_LOOKUP_TX] / tm->raw[T_LOOKUP_TX_CACHE],
+           tm->lib[T_LOOKUP_TX] / tm->lib[T_LOOKUP_TX_CACHE]);
     fflush(stdout);
 }
 
@@ -453,7 +475,7 @@ int main(int argc, char **argv)
         snprintf(names[i], sizeof names[i], "player-%07zu", i + 1);
     uint64_t x = 42;
     for (size_t i = 0; i < NLOOK; i++) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;  /* fixed LCG: same ids every run */
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL; /* fixed LCG: same ids every run */
         lookup_ids[i] = (int64_t)((x >> 33) % NROWS) + 1;
     }
     lib_prepare_params();

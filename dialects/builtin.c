@@ -3,7 +3,10 @@
 #include "dialects.h"
 
 const sqlalc_dialect *const sqlalc__builtin_dialects[] = {
-    &sqlalc__dialect_sqlite, &sqlalc__dialect_postgresql, &sqlalc__dialect_mssql, NULL,
+    &sqlalc__dialect_sqlite,
+    &sqlalc__dialect_postgresql,
+    &sqlalc__dialect_mssql,
+    NULL,
 };
 
 const sqlalc_driver *const sqlalc__builtin_drivers[] = {

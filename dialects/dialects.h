@@ -3,7 +3,7 @@
 #ifndef SQLALC_DIALECTS_H
 #define SQLALC_DIALECTS_H
 #include "sqlalc.h"
-#include "../src/util/util.h"  /* sqlalc__word_in for the reserved-word lists */
+#include "../src/util/util.h" /* sqlalc__word_in for the reserved-word lists */
 
 extern const sqlalc_dialect sqlalc__dialect_sqlite;
 extern const sqlalc_dialect sqlalc__dialect_postgresql;

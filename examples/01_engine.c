@@ -15,14 +15,14 @@
 
 /* One error check where it matters: print what the library says and stop.
  * (A real program would clean up; this one exits, and the OS does.) */
-#define CHECK(call)                                                                             \
-    do {                                                                                        \
-        int rc_ = (call);                                                                       \
-        if (rc_ != SQLALC_OK) {                                                                 \
-            fprintf(stderr, "01_engine: %s failed: %s: %s\n", #call, sqlalc_code_name(rc_),     \
-                    sqlalc_errmsg());                                                           \
-            exit(1);                                                                            \
-        }                                                                                       \
+#define CHECK(call)                                                                         \
+    do {                                                                                    \
+        int rc_ = (call);                                                                   \
+        if (rc_ != SQLALC_OK) {                                                             \
+            fprintf(stderr, "01_engine: %s failed: %s: %s\n", #call, sqlalc_code_name(rc_), \
+                    sqlalc_errmsg());                                                       \
+            exit(1);                                                                        \
+        }                                                                                   \
     } while (0)
 
 static void expect(int ok, const char *what)
@@ -33,7 +33,10 @@ static void expect(int ok, const char *what)
     }
 }
 
-static void section(const char *title) { printf("\n== %s ==\n", title); }
+static void section(const char *title)
+{
+    printf("\n== %s ==\n", title);
+}
 
 /* SELECT count(*) on the connection: inside a transaction it sees that
  * transaction's own uncommitted rows. */
@@ -44,7 +47,7 @@ static int64_t count_rows(sqlalc_conn *conn, const char *table)
     int64_t n = -1;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
     CHECK(sqlalc_exec_text(conn, sql, NULL, &res));
-    CHECK(sqlalc_result_scalar_int64(res, &n));  /* frees the result */
+    CHECK(sqlalc_result_scalar_int64(res, &n)); /* frees the result */
     return n;
 }
 
@@ -69,7 +72,7 @@ int main(int argc, char **argv)
     section("Engine");
     sqlalc_engine *eng;
     CHECK(sqlalc_engine_create(url, NULL, &eng));
-    char *shown = sqlalc_url_render(sqlalc_engine_url(eng), 1);  /* password masked */
+    char *shown = sqlalc_url_render(sqlalc_engine_url(eng), 1); /* password masked */
     printf("engine on %s (dialect %s)\n", shown ? shown : url, sqlalc_engine_dialect_name(eng));
     sqlalc_free(shown);
 
@@ -87,8 +90,8 @@ int main(int argc, char **argv)
     const sqlalc_row *row;
     int n = 0, rc;
     while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        int64_t id = sqlalc_row_int64(row, 0);                               /* by index */
-        const char *name = sqlalc_row_text_by_name(row, "team_long_name");  /* by name */
+        int64_t id = sqlalc_row_int64(row, 0);                             /* by index */
+        const char *name = sqlalc_row_text_by_name(row, "team_long_name"); /* by name */
         int no_fifa = sqlalc_row_is_null_by_name(row, "team_fifa_api_id");
         printf("team %lld: %s%s\n", (long long)id, name, no_fifa ? " (no FIFA id)" : "");
         n++;
@@ -136,7 +139,7 @@ int main(int argc, char **argv)
     printf("teams inside the savepoint: %lld, after rolling it back: %lld (the first insert stays)\n",
            (long long)in_sp, (long long)after_sp);
     expect(in_sp == before + 2 && after_sp == before + 1, "the savepoint undoes only its own insert");
-    CHECK(sqlalc_tx_rollback(outer));  /* leave the database as we found it */
+    CHECK(sqlalc_tx_rollback(outer)); /* leave the database as we found it */
 
     /* executemany: one statement, many parameter sets, one prepared
      * statement reused for all of them. */
@@ -152,7 +155,8 @@ int main(int argc, char **argv)
     }
     int64_t inserted = 0;
     CHECK(sqlalc_begin(conn, &tx));
-    CHECK(sqlalc_exec_text_many(conn, "insert into country (id, name) values (:id, :name)", sets, 3, &inserted));
+    CHECK(sqlalc_exec_text_many(conn, "insert into country (id, name) values (:id, :name)", sets, 3,
+                                &inserted));
     printf("inserted %lld countries in one call; countries now: %lld\n", (long long)inserted,
            (long long)count_rows(conn, "country"));
     expect(inserted == 3, "executemany inserts three rows");

@@ -21,7 +21,10 @@ static _Noreturn void die(const char *what)
     exit(1);
 }
 
-static void section(const char *title) { printf("\n== %s\n", title); }
+static void section(const char *title)
+{
+    printf("\n== %s\n", title);
+}
 
 static int failures;
 static void expect(int ok, const char *what)
@@ -52,9 +55,9 @@ int main(int argc, char **argv)
 
     /* --- The lesson's example table ---------------------------------- */
     sqlalc_metadata *md = sqlalc_metadata_new();
-    sqlalc_table *example = sqlalc_table_new(md, "example",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("name", sqlalc_string(0), 0));
+    sqlalc_table *example =
+        sqlalc_table_new(md, "example", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_string(0), 0));
     if (!example)
         die("table example");
 
@@ -63,13 +66,16 @@ int main(int argc, char **argv)
     show("example.c.id != 5", sqlalc_ne(sqlalc_c(example, "id"), sqlalc_int(5)), "example.id != :id_1");
     show("example.c.id > 5", sqlalc_gt(sqlalc_c(example, "id"), sqlalc_int(5)), "example.id > :id_1");
     show("or_(example.c.id > 5, example.c.id < 2)",
-         sqlalc_or(sqlalc_gt(sqlalc_c(example, "id"), sqlalc_int(5)), sqlalc_lt(sqlalc_c(example, "id"), sqlalc_int(2))),
+         sqlalc_or(sqlalc_gt(sqlalc_c(example, "id"), sqlalc_int(5)),
+                   sqlalc_lt(sqlalc_c(example, "id"), sqlalc_int(2))),
          "example.id > :id_1 OR example.id < :id_2");
     /* Python's `|` is the same OR: in C there is one spelling. */
     show("(example.c.id > 5) | (example.c.id < 2)",
-         sqlalc_or(sqlalc_gt(sqlalc_c(example, "id"), sqlalc_int(5)), sqlalc_lt(sqlalc_c(example, "id"), sqlalc_int(2))),
+         sqlalc_or(sqlalc_gt(sqlalc_c(example, "id"), sqlalc_int(5)),
+                   sqlalc_lt(sqlalc_c(example, "id"), sqlalc_int(2))),
          "example.id > :id_1 OR example.id < :id_2");
-    show("example.c.name == None", sqlalc_eq(sqlalc_c(example, "name"), sqlalc_null()), "example.name IS NULL");
+    show("example.c.name == None", sqlalc_eq(sqlalc_c(example, "name"), sqlalc_null()),
+         "example.name IS NULL");
     show("example.c.id + 5", sqlalc_add(sqlalc_c(example, "id"), sqlalc_int(5)), "example.id + :id_1");
     show("example.c.name + \"some name\"", sqlalc_add(sqlalc_c(example, "name"), sqlalc_text("some name")),
          "example.name || :name_1");
@@ -78,11 +84,12 @@ int main(int argc, char **argv)
          "example.id IN (:id_1_1, :id_1_2, :id_1_3)");
 
     section("A statement, per dialect (\"user\" is reserved: quoted where needed)");
-    sqlalc_table *user = sqlalc_table_new(md, "user",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL));
+    sqlalc_table *user =
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL));
     sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_c(user, "first_name")),
-        sqlalc_or(sqlalc_gt(sqlalc_c(user, "id"), sqlalc_int(5)), sqlalc_lt(sqlalc_c(user, "id"), sqlalc_int(2))));
+                                   sqlalc_or(sqlalc_gt(sqlalc_c(user, "id"), sqlalc_int(5)),
+                                             sqlalc_lt(sqlalc_c(user, "id"), sqlalc_int(2))));
     if (!q)
         die("select");
     static const char *const dialects[] = { "sqlite", "postgresql", "mssql" };
@@ -91,7 +98,8 @@ int main(int argc, char **argv)
         printf("%s:\n%s\n", dialects[i], sqlalc_stmt_sql(q, sqlalc_find_dialect(dialects[i])));
     sqlalc_stmt_free(q);
     /* The values travel separately; the debug form shows them inline. */
-    q = sqlalc_select(SQLALC_COLS(sqlalc_c(example, "id")), sqlalc_eq(sqlalc_c(example, "name"), sqlalc_text("O'Brien")));
+    q = sqlalc_select(SQLALC_COLS(sqlalc_c(example, "id")),
+                      sqlalc_eq(sqlalc_c(example, "name"), sqlalc_text("O'Brien")));
     char *lit = sqlalc_stmt_sql_literal(q, NULL);
     printf("literal (debugging only):\n%s\n", lit ? lit : sqlalc_errmsg());
     expect(lit && strstr(lit, "'O''Brien'"), "quotes are doubled in the literal form");
@@ -108,28 +116,27 @@ int main(int argc, char **argv)
     sqlalc_conn *conn = NULL;
     if (sqlalc_engine_create(url, NULL, &eng) || sqlalc_connect(eng, &conn))
         die("engine");
-    sqlalc_table *team = sqlalc_table_new(md, "team",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("team_api_id", sqlalc_integer(), 0),
-        sqlalc_column("team_fifa_api_id", sqlalc_integer(), 0),
-        sqlalc_column("team_long_name", sqlalc_text_type(), 0),
-        sqlalc_column("team_short_name", sqlalc_text_type(), 0));
-    sqlalc_table *player = sqlalc_table_new(md, "player",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("player_name", sqlalc_text_type(), 0),
-        sqlalc_column("birthday", sqlalc_text_type(), 0),
-        sqlalc_column("height", sqlalc_integer(), 0),
-        sqlalc_column("weight", sqlalc_integer(), 0));
-    sqlalc_table *match = sqlalc_table_new(md, "match",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("season", sqlalc_text_type(), 0),
-        sqlalc_column("home_team_api_id", sqlalc_integer(), 0),
-        sqlalc_column("home_team_goal", sqlalc_integer(), 0));
+    sqlalc_table *team =
+        sqlalc_table_new(md, "team", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("team_api_id", sqlalc_integer(), 0),
+                         sqlalc_column("team_fifa_api_id", sqlalc_integer(), 0),
+                         sqlalc_column("team_long_name", sqlalc_text_type(), 0),
+                         sqlalc_column("team_short_name", sqlalc_text_type(), 0));
+    sqlalc_table *player = sqlalc_table_new(
+        md, "player", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("player_name", sqlalc_text_type(), 0), sqlalc_column("birthday", sqlalc_text_type(), 0),
+        sqlalc_column("height", sqlalc_integer(), 0), sqlalc_column("weight", sqlalc_integer(), 0));
+    sqlalc_table *match =
+        sqlalc_table_new(md, "match", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("season", sqlalc_text_type(), 0),
+                         sqlalc_column("home_team_api_id", sqlalc_integer(), 0),
+                         sqlalc_column("home_team_goal", sqlalc_integer(), 0));
     if (!team || !player || !match)
         die("tables");
 
     section("Teams called GEN");
-    q = sqlalc_select(SQLALC_COLS(sqlalc_c(team, "id"), sqlalc_c(team, "team_long_name"), sqlalc_c(team, "team_fifa_api_id")),
+    q = sqlalc_select(SQLALC_COLS(sqlalc_c(team, "id"), sqlalc_c(team, "team_long_name"),
+                                  sqlalc_c(team, "team_fifa_api_id")),
                       sqlalc_eq(sqlalc_c(team, "team_short_name"), sqlalc_text("GEN")));
     if (!q)
         die("select team");
@@ -140,7 +147,8 @@ int main(int argc, char **argv)
     const sqlalc_row *row;
     int n = 0, rc;
     while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
-        printf("team %lld: %s%s\n", (long long)sqlalc_row_int64(row, 0), sqlalc_row_text_by_name(row, "team_long_name"),
+        printf("team %lld: %s%s\n", (long long)sqlalc_row_int64(row, 0),
+               sqlalc_row_text_by_name(row, "team_long_name"),
                sqlalc_row_is_null(row, 2) ? " (no FIFA id)" : "");
         n++;
     }
@@ -155,11 +163,13 @@ int main(int argc, char **argv)
     sqlalc_stmt_free(q);
 
     section("Players like N'Golo%, as a table");
-    q = sqlalc_limit(sqlalc_order_by(
+    q = sqlalc_limit(
+        sqlalc_order_by(
             sqlalc_select(SQLALC_COLS(sqlalc_c(player, "player_name"), sqlalc_c(player, "birthday"),
                                       sqlalc_c(player, "height"), sqlalc_c(player, "weight")),
                           sqlalc_like(sqlalc_c(player, "player_name"), sqlalc_text("N'Golo%"), 0)),
-            SQLALC_EXPRS(sqlalc_c(player, "player_name"), sqlalc_c(player, "birthday"))), 5);
+            SQLALC_EXPRS(sqlalc_c(player, "player_name"), sqlalc_c(player, "birthday"))),
+        5);
     if (!q || sqlalc_execute(conn, q, NULL, &res))
         die("players");
     if (sqlalc_result_print(res, stdout, SQLALC_FORMAT_TABLE, 0))
@@ -168,12 +178,16 @@ int main(int argc, char **argv)
     sqlalc_stmt_free(q);
 
     section("Home goals per team, top 5 (join, group by, order by, limit)");
-    sqlalc_expr *goals = sqlalc_label(sqlalc_func("sum", SQLALC_EXPRS(sqlalc_c(match, "home_team_goal"))), "goals");
+    sqlalc_expr *goals =
+        sqlalc_label(sqlalc_func("sum", SQLALC_EXPRS(sqlalc_c(match, "home_team_goal"))), "goals");
     q = sqlalc_select(SQLALC_COLS(sqlalc_c(team, "team_long_name"), sqlalc_expr_ref(goals)));
-    q = sqlalc_select_from(q, sqlalc_join_on(sqlalc_table_expr(match), sqlalc_table_expr(team),
-        sqlalc_eq(sqlalc_c(match, "home_team_api_id"), sqlalc_c(team, "team_api_id")), SQLALC_JOIN_INNER));
+    q = sqlalc_select_from(
+        q, sqlalc_join_on(sqlalc_table_expr(match), sqlalc_table_expr(team),
+                          sqlalc_eq(sqlalc_c(match, "home_team_api_id"), sqlalc_c(team, "team_api_id")),
+                          SQLALC_JOIN_INNER));
     q = sqlalc_group_by(q, SQLALC_EXPRS(sqlalc_c(team, "team_long_name")));
-    q = sqlalc_limit(sqlalc_order_by(q, SQLALC_EXPRS(sqlalc_desc(goals), sqlalc_c(team, "team_long_name"))), 5);
+    q = sqlalc_limit(sqlalc_order_by(q, SQLALC_EXPRS(sqlalc_desc(goals), sqlalc_c(team, "team_long_name"))),
+                     5);
     if (!q)
         die("goals");
     puts(sqlalc_stmt_sql(q, NULL));
@@ -183,7 +197,8 @@ int main(int argc, char **argv)
     sqlalc_stmt_free(q);
 
     section("Exercise: players over 170 lbs");
-    q = sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_gt(sqlalc_c(player, "weight"), sqlalc_int(170)));
+    q = sqlalc_select(SQLALC_COLS(sqlalc_count_star()),
+                      sqlalc_gt(sqlalc_c(player, "weight"), sqlalc_int(170)));
     if (!q)
         die("count");
     puts(sqlalc_stmt_sql(q, NULL));

@@ -28,14 +28,16 @@ static int teardown(void **state)
     return 0;
 }
 
-static void clear_people(void) { test_exec(eng, "DELETE FROM t_people"); }
+static void clear_people(void)
+{
+    test_exec(eng, "DELETE FROM t_people");
+}
 
 static void insert_person(sqlalc_conn *c, int id, const char *name, double w)
 {
-    assert_ok(sqlalc_exec_text(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
-                               SQLALC_PARAMS(SQLALC_P_INT("id", id), SQLALC_P_TEXT("name", name),
-                                             SQLALC_P_FLOAT("w", w)),
-                               NULL));
+    assert_ok(sqlalc_exec_text(
+        c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
+        SQLALC_PARAMS(SQLALC_P_INT("id", id), SQLALC_P_TEXT("name", name), SQLALC_P_FLOAT("w", w)), NULL));
 }
 
 static void test_named_binds_and_rows(void **state)
@@ -75,8 +77,7 @@ static void test_binds_not_in_quotes_or_comments(void **state)
     (void)state;
     sqlalc_result *res;
     /* ':x' inside quotes and comments is text; '::' is left alone on PG */
-    assert_ok(sqlalc_engine_exec_text(eng,
-                                      "SELECT ':notabind' AS a, :v AS b -- :nope\n /* :nope2 */",
+    assert_ok(sqlalc_engine_exec_text(eng, "SELECT ':notabind' AS a, :v AS b -- :nope\n /* :nope2 */",
                                       SQLALC_PARAMS(SQLALC_P_TEXT("v", "yes")), &res));
     const sqlalc_row *row;
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
@@ -84,8 +85,8 @@ static void test_binds_not_in_quotes_or_comments(void **state)
     assert_string_equal(sqlalc_row_text(row, 1), "yes");
     sqlalc_result_free(res);
     if (test_dialect_is("postgresql")) {
-        assert_ok(sqlalc_engine_exec_text(eng, "SELECT :v::integer + 1", SQLALC_PARAMS(SQLALC_P_TEXT("v", "41")),
-                                          &res));
+        assert_ok(sqlalc_engine_exec_text(eng, "SELECT :v::integer + 1",
+                                          SQLALC_PARAMS(SQLALC_P_TEXT("v", "41")), &res));
         int64_t v;
         assert_ok(sqlalc_result_scalar_int64(res, &v));
         assert_int_equal(v, 42);
@@ -97,11 +98,13 @@ static void test_same_name_twice_and_positional(void **state)
     (void)state;
     sqlalc_result *res;
     int64_t v = 0;
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CAST(:a AS INTEGER) + CAST(:a AS INTEGER) + CAST(:b AS INTEGER)", SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)),
-                                      &res));
+    assert_ok(
+        sqlalc_engine_exec_text(eng, "SELECT CAST(:a AS INTEGER) + CAST(:a AS INTEGER) + CAST(:b AS INTEGER)",
+                                SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)), &res));
     assert_ok(sqlalc_result_scalar_int64(res, &v));
     assert_int_equal(v, 42);
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CAST(? AS INTEGER) * CAST(? AS INTEGER)", SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
+    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CAST(? AS INTEGER) * CAST(? AS INTEGER)",
+                                      SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
     assert_ok(sqlalc_result_scalar_int64(res, &v));
     assert_int_equal(v, 42);
 }
@@ -114,7 +117,8 @@ static void test_missing_and_extra_params(void **state)
                 SQLALC_ERR_PROGRAMMING);
     assert_null(res);
     assert_non_null(strstr(sqlalc_errmsg(), "'b'"));
-    assert_code(sqlalc_engine_exec_text(eng, "SELECT :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1), SQLALC_P_INT("zz", 2)), &res),
+    assert_code(sqlalc_engine_exec_text(eng, "SELECT :a",
+                                        SQLALC_PARAMS(SQLALC_P_INT("a", 1), SQLALC_P_INT("zz", 2)), &res),
                 SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "'zz'"));
     assert_code(sqlalc_engine_exec_text(eng, "SELECT ?, ?", SQLALC_PARAMS(SQLALC_P_INT(NULL, 1)), &res),
@@ -127,7 +131,8 @@ static void test_bad_sql_is_programming_error(void **state)
     sqlalc_result *res;
     assert_code(sqlalc_engine_exec_text(eng, "SELEKT 1", NULL, &res), SQLALC_ERR_PROGRAMMING);
     assert_true(strlen(sqlalc_error_last()->sqlstate) == 5);
-    assert_code(sqlalc_engine_exec_text(eng, "SELECT * FROM no_such_table_xyz", NULL, &res), SQLALC_ERR_PROGRAMMING);
+    assert_code(sqlalc_engine_exec_text(eng, "SELECT * FROM no_such_table_xyz", NULL, &res),
+                SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "no_such_table_xyz"));
 }
 
@@ -186,8 +191,8 @@ static void test_savepoints(void **state)
     insert_person(c, 2, "Bob", 1);
     assert_ok(sqlalc_begin_nested(c, &sp2));
     insert_person(c, 3, "Cid", 1);
-    assert_ok(sqlalc_tx_rollback(sp2));   /* Cid gone */
-    assert_ok(sqlalc_tx_commit(sp1));     /* Bob kept */
+    assert_ok(sqlalc_tx_rollback(sp2)); /* Cid gone */
+    assert_ok(sqlalc_tx_commit(sp1));   /* Bob kept */
     assert_ok(sqlalc_tx_commit(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 2);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE name = 'Cid'"), 0);
@@ -214,7 +219,8 @@ static void test_failed_statement_in_tx_loses_nothing(void **state)
     insert_person(c, 2, "Bob", 1);
     assert_ok(sqlalc_begin_nested(c, &sp));
     /* fails halfway: both rows or neither */
-    assert_code(sqlalc_exec_text(c, "INSERT INTO t_people (id, name) SELECT id + 10, 'Ann' FROM t_people", NULL, NULL),
+    assert_code(sqlalc_exec_text(c, "INSERT INTO t_people (id, name) SELECT id + 10, 'Ann' FROM t_people",
+                                 NULL, NULL),
                 SQLALC_ERR_INTEGRITY);
     assert_ok(sqlalc_tx_rollback(sp));
     insert_person(c, 3, "Cid", 1);
@@ -246,15 +252,18 @@ static void test_executemany(void **state)
         sets[i] = (sqlalc_params){ 3, &ps[i * 3] };
     }
     int64_t count = 0;
-    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, &count));
+    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
+                                    sets, N, &count));
     assert_int_equal(count, N);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), N);
-    assert_int_equal(test_scalar(eng, "SELECT CAST(sum(weight) * 2 AS INTEGER) FROM t_people"), (int64_t)N * (N - 1) / 2);
+    assert_int_equal(test_scalar(eng, "SELECT CAST(sum(weight) * 2 AS INTEGER) FROM t_people"),
+                     (int64_t)N * (N - 1) / 2);
 
     /* a failing set keeps none of the batch */
     clear_people();
-    ps[(N - 1) * 3 + 1] = SQLALC_P_TEXT("name", "p0");  /* duplicate name in the last set */
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, &count),
+    ps[(N - 1) * 3 + 1] = SQLALC_P_TEXT("name", "p0"); /* duplicate name in the last set */
+    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
+                                      sets, N, &count),
                 SQLALC_ERR_INTEGRITY);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
 
@@ -262,14 +271,16 @@ static void test_executemany(void **state)
     sqlalc_tx *tx;
     assert_ok(sqlalc_begin(c, &tx));
     insert_person(c, 100000, "keep", 1);
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, NULL),
+    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
+                                      sets, N, NULL),
                 SQLALC_ERR_INTEGRITY);
     assert_ok(sqlalc_tx_commit(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 1);
 
     /* a set missing a parameter is named */
     sets[5].count = 2;
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, NULL),
+    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
+                                      sets, N, NULL),
                 SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "parameter set 5"));
     assert_non_null(strstr(sqlalc_errmsg(), "'w'"));
@@ -355,7 +366,8 @@ static void test_rowcount_and_last_id(void **state)
     assert_ok(sqlalc_connect(eng, &c));
     for (int i = 1; i <= 5; i++)
         insert_person(c, i, i % 2 ? (i == 1 ? "a" : i == 3 ? "c" : "e") : (i == 2 ? "b" : "d"), i);
-    assert_ok(sqlalc_exec_text(c, "UPDATE t_people SET note = 'x' WHERE id > :n", SQLALC_PARAMS(SQLALC_P_INT("n", 2)), &res));
+    assert_ok(sqlalc_exec_text(c, "UPDATE t_people SET note = 'x' WHERE id > :n",
+                               SQLALC_PARAMS(SQLALC_P_INT("n", 2)), &res));
     assert_int_equal(sqlalc_result_rowcount(res), 3);
     assert_int_equal(sqlalc_result_column_count(res), 0);
     sqlalc_result_free(res);
@@ -419,7 +431,11 @@ static void test_engine_exec_returns_connection(void **state)
     }
 }
 
-typedef struct { int lines; int saw_password; int saw_param; } logstate;
+typedef struct {
+    int lines;
+    int saw_password;
+    int saw_param;
+} logstate;
 
 static void capture(void *ctx, const char *line)
 {
@@ -455,22 +471,23 @@ static void test_values_round_trip(void **state)
     (void)state;
     test_exec_quiet(eng, "DROP TABLE IF EXISTS t_vals");
     int pg = test_dialect_is("postgresql");
-    test_exec(eng, pg ? "CREATE TABLE t_vals (i BIGINT, f DOUBLE PRECISION, t TEXT, b BYTEA, n NUMERIC(10,2), "
-                        "d DATE, ts TIMESTAMP, ok BOOLEAN)"
-                      : "CREATE TABLE t_vals (i BIGINT, f DOUBLE PRECISION, t TEXT, b BLOB, n NUMERIC(10,2), "
-                        "d DATE, ts TIMESTAMP, ok BOOLEAN)");
+    test_exec(eng,
+              pg ? "CREATE TABLE t_vals (i BIGINT, f DOUBLE PRECISION, t TEXT, b BYTEA, n NUMERIC(10,2), "
+                   "d DATE, ts TIMESTAMP, ok BOOLEAN)"
+                 : "CREATE TABLE t_vals (i BIGINT, f DOUBLE PRECISION, t TEXT, b BLOB, n NUMERIC(10,2), "
+                   "d DATE, ts TIMESTAMP, ok BOOLEAN)");
     static const unsigned char blob[] = { 0, 1, 2, 255, 0, 7 };
-    assert_ok(sqlalc_engine_exec_text(eng, "INSERT INTO t_vals VALUES (:i, :f, :t, :b, :n, :d, :ts, :ok)",
-                                      SQLALC_PARAMS(SQLALC_P_INT("i", INT64_C(9007199254740993)),
-                                                    SQLALC_P_FLOAT("f", 0.1), SQLALC_P_TEXT("t", "h\xc3\xa9llo 'x'"),
-                                                    SQLALC_P_BLOB("b", blob, sizeof blob),
-                                                    SQLALC_P_NUMERIC("n", "12.50"), SQLALC_P_DATE("d", "2024-02-29"),
-                                                    SQLALC_P_DATETIME("ts", "2024-02-29 13:45:01"),
-                                                    SQLALC_P_BOOL("ok", 1)),
-                                      NULL));
+    assert_ok(sqlalc_engine_exec_text(
+        eng, "INSERT INTO t_vals VALUES (:i, :f, :t, :b, :n, :d, :ts, :ok)",
+        SQLALC_PARAMS(SQLALC_P_INT("i", INT64_C(9007199254740993)), SQLALC_P_FLOAT("f", 0.1),
+                      SQLALC_P_TEXT("t", "h\xc3\xa9llo 'x'"), SQLALC_P_BLOB("b", blob, sizeof blob),
+                      SQLALC_P_NUMERIC("n", "12.50"), SQLALC_P_DATE("d", "2024-02-29"),
+                      SQLALC_P_DATETIME("ts", "2024-02-29 13:45:01"), SQLALC_P_BOOL("ok", 1)),
+        NULL));
     assert_ok(sqlalc_engine_exec_text(eng, "INSERT INTO t_vals (i) VALUES (NULL)", NULL, NULL));
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT i, f, t, b, n, d, ts, ok FROM t_vals ORDER BY i", NULL, &res));
+    assert_ok(
+        sqlalc_engine_exec_text(eng, "SELECT i, f, t, b, n, d, ts, ok FROM t_vals ORDER BY i", NULL, &res));
     const sqlalc_row *row;
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     if (sqlalc_row_is_null(row, 0)) /* NULLs sort first on SQLite, last on PostgreSQL */
@@ -506,7 +523,8 @@ static void test_null_text_pointer_binds_null(void **state)
 {
     (void)state;
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CASE WHEN CAST(:t AS VARCHAR(10)) IS NULL THEN 1 ELSE 0 END",
+    assert_ok(sqlalc_engine_exec_text(eng,
+                                      "SELECT CASE WHEN CAST(:t AS VARCHAR(10)) IS NULL THEN 1 ELSE 0 END",
                                       SQLALC_PARAMS(SQLALC_P_TEXT("t", NULL)), &res));
     int64_t v = -1;
     assert_ok(sqlalc_result_scalar_int64(res, &v));
@@ -518,7 +536,7 @@ static void test_odbc_detects_dialect(void **state)
 {
     (void)state;
     if (!test_via_odbc())
-        skip();  /* only meaningful through ODBC */
+        skip(); /* only meaningful through ODBC */
     const sqlalc_url *u = sqlalc_engine_url(eng);
     char url[300];
     snprintf(url, sizeof url, "odbc://%s%s%s", sqlalc_url_username(u) ? sqlalc_url_username(u) : "",

@@ -28,8 +28,9 @@ static int setup(void **state)
     test_exec(eng, "CREATE TABLE \"user\" (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR(100))");
     test_exec(eng, "CREATE TABLE address (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES \"user\"(id), "
                    "email VARCHAR(100))");
-    test_exec(eng, "CREATE TABLE \"Order\" (id INTEGER PRIMARY KEY, address_id INTEGER REFERENCES address(id), "
-                   "\"Total\" FLOAT, \"select\" INTEGER)");
+    test_exec(eng,
+              "CREATE TABLE \"Order\" (id INTEGER PRIMARY KEY, address_id INTEGER REFERENCES address(id), "
+              "\"Total\" FLOAT, \"select\" INTEGER)");
     if (sqlalc_connect(eng, &conn) != SQLALC_OK)
         fail_msg("connect: %s", sqlalc_errmsg());
     return 0;
@@ -62,10 +63,13 @@ static int load(void **state)
 
     sqlalc_stmt *ins = sqlalc_insert(user);
     const sqlalc_params sets[] = {
-        *SQLALC_PARAMS(SQLALC_P_INT("id", 1), SQLALC_P_TEXT("name", "jack"), SQLALC_P_TEXT("fullname", "Jack Jones")),
-        *SQLALC_PARAMS(SQLALC_P_INT("id", 2), SQLALC_P_TEXT("name", "wendy"), SQLALC_P_TEXT("fullname", "Wendy Williams")),
+        *SQLALC_PARAMS(SQLALC_P_INT("id", 1), SQLALC_P_TEXT("name", "jack"),
+                       SQLALC_P_TEXT("fullname", "Jack Jones")),
+        *SQLALC_PARAMS(SQLALC_P_INT("id", 2), SQLALC_P_TEXT("name", "wendy"),
+                       SQLALC_P_TEXT("fullname", "Wendy Williams")),
         *SQLALC_PARAMS(SQLALC_P_INT("id", 3), SQLALC_P_TEXT("name", "mary"), SQLALC_P_NULL("fullname")),
-        *SQLALC_PARAMS(SQLALC_P_INT("id", 4), SQLALC_P_TEXT("name", "O'Brien"), SQLALC_P_TEXT("fullname", "Pat O'Brien")),
+        *SQLALC_PARAMS(SQLALC_P_INT("id", 4), SQLALC_P_TEXT("name", "O'Brien"),
+                       SQLALC_P_TEXT("fullname", "Pat O'Brien")),
     };
     int64_t n = 0;
     assert_ok(sqlalc_execute_many(conn, ins, sets, 4, &n));
@@ -73,9 +77,12 @@ static int load(void **state)
     sqlalc_stmt_free(ins);
 
     sqlalc_stmt *a = sqlalc_insert(address);
-    static const struct { int id, uid; const char *email; } rows[] = {
+    static const struct {
+        int id, uid;
+        const char *email;
+    } rows[] = {
         { 1, 1, "jack@yahoo.com" }, { 2, 1, "jack@msn.com" }, { 3, 2, "www@www.org" },
-        { 4, 2, "wendy@aol.com" }, { 5, 3, "mary@x.org" },
+        { 4, 2, "wendy@aol.com" },  { 5, 3, "mary@x.org" },
     };
     for (size_t i = 0; i < 5; i++)
         a = sqlalc_values(a, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(rows[i].id)),
@@ -115,59 +122,93 @@ static char *col0(sqlalc_stmt *q, const sqlalc_params *ov)
 static void test_where_or_and_in(void **state)
 {
     (void)state;
-    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                                                           sqlalc_or(sqlalc_gt(fx_c(user, "id"), sqlalc_int(3)),
-                                                                     sqlalc_lt(fx_c(user, "id"), sqlalc_int(2)))),
-                                             SQLALC_EXPRS(fx_c(user, "id"))), NULL),
-                        "jack,O'Brien");
-    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                                                           sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(2), sqlalc_int(3)))),
-                                             SQLALC_EXPRS(fx_c(user, "id"))), NULL),
-                        "wendy,mary");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_in(fx_c(user, "id"), SQLALC_NOEXPRS)), NULL), "");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_notin(fx_c(user, "id"), SQLALC_NOEXPRS)), NULL), "4");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "fullname"), sqlalc_null())), NULL), "mary");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")), sqlalc_eq(fx_c(user, "name"), sqlalc_text("O'Brien"))), NULL),
+    assert_string_equal(
+        col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                                           sqlalc_or(sqlalc_gt(fx_c(user, "id"), sqlalc_int(3)),
+                                                     sqlalc_lt(fx_c(user, "id"), sqlalc_int(2)))),
+                             SQLALC_EXPRS(fx_c(user, "id"))),
+             NULL),
+        "jack,O'Brien");
+    assert_string_equal(
+        col0(sqlalc_order_by(
+                 sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                               sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(2), sqlalc_int(3)))),
+                 SQLALC_EXPRS(fx_c(user, "id"))),
+             NULL),
+        "wendy,mary");
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_in(fx_c(user, "id"), SQLALC_NOEXPRS)),
+             NULL),
+        "");
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_notin(fx_c(user, "id"), SQLALC_NOEXPRS)),
+             NULL),
+        "4");
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "fullname"), sqlalc_null())),
+             NULL),
+        "mary");
+    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")),
+                                           sqlalc_eq(fx_c(user, "name"), sqlalc_text("O'Brien"))),
+                             NULL),
                         "Pat O'Brien");
-    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
-                                                           sqlalc_not(sqlalc_between(fx_c(user, "id"), sqlalc_int(2), sqlalc_int(3)))),
-                                             SQLALC_EXPRS(sqlalc_desc(fx_c(user, "id")))), NULL),
-                        "4,1");
+    assert_string_equal(
+        col0(sqlalc_order_by(
+                 sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                               sqlalc_not(sqlalc_between(fx_c(user, "id"), sqlalc_int(2), sqlalc_int(3)))),
+                 SQLALC_EXPRS(sqlalc_desc(fx_c(user, "id")))),
+             NULL),
+        "4,1");
 }
 
 static void test_like_family(void **state)
 {
     (void)state;
-    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_contains(fx_c(user, "name"), sqlalc_text("a"))),
-                                             SQLALC_EXPRS(fx_c(user, "id"))), NULL),
-                        "jack,mary");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_ilike(fx_c(user, "name"), sqlalc_text("o'b%"), 0)), NULL),
+    assert_string_equal(
+        col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                                           sqlalc_contains(fx_c(user, "name"), sqlalc_text("a"))),
+                             SQLALC_EXPRS(fx_c(user, "id"))),
+             NULL),
+        "jack,mary");
+    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                                           sqlalc_ilike(fx_c(user, "name"), sqlalc_text("o'b%"), 0)),
+                             NULL),
                         "O'Brien");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_startswith(fx_c(user, "name"), sqlalc_text("we"))), NULL),
+    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                                           sqlalc_startswith(fx_c(user, "name"), sqlalc_text("we"))),
+                             NULL),
                         "wendy");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_endswith(fx_c(address, "email"), sqlalc_text(".org"))), NULL),
+    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()),
+                                           sqlalc_endswith(fx_c(address, "email"), sqlalc_text(".org"))),
+                             NULL),
                         "2");
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_like(fx_c(address, "email"), sqlalc_text("%!%%"), '!')), NULL),
+    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()),
+                                           sqlalc_like(fx_c(address, "email"), sqlalc_text("%!%%"), '!')),
+                             NULL),
                         "0");
 }
 
 static void test_join_group_having(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id")))),
-                                        sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_INNER));
+    sqlalc_stmt *q = sqlalc_select_from(
+        sqlalc_select(SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id")))),
+        sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_INNER));
     q = sqlalc_group_by(q, SQLALC_EXPRS(fx_c(user, "name")));
     q = sqlalc_having(q, sqlalc_gt(sqlalc_count(fx_c(address, "id")), sqlalc_int(1)));
     q = sqlalc_order_by(q, SQLALC_EXPRS(fx_c(user, "name")));
     assert_string_equal(col0(q, NULL), "jack,wendy");
     /* LEFT OUTER JOIN finds the user without addresses. */
-    q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(address, "id"), sqlalc_null())),
-                           sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_LEFT));
+    q = sqlalc_select_from(
+        sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(address, "id"), sqlalc_null())),
+        sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_LEFT));
     assert_string_equal(col0(q, NULL), "O'Brien");
     /* Self-join through an alias. */
     sqlalc_expr *u2 = sqlalc_alias(sqlalc_table_expr(user), "u2");
-    q = sqlalc_select(SQLALC_COLS(sqlalc_ac(u2, "name")), sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_text("jack")),
-                                                                  sqlalc_eq(sqlalc_ac(u2, "id"), sqlalc_add(fx_c(user, "id"), sqlalc_int(1)))));
+    q = sqlalc_select(
+        SQLALC_COLS(sqlalc_ac(u2, "name")),
+        sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_text("jack")),
+                   sqlalc_eq(sqlalc_ac(u2, "id"), sqlalc_add(fx_c(user, "id"), sqlalc_int(1)))));
     assert_string_equal(col0(q, NULL), "wendy");
     sqlalc_expr_free(u2);
 }
@@ -175,12 +216,18 @@ static void test_join_group_having(void **state)
 static void test_limit_offset_distinct(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_offset(sqlalc_limit(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name"))),
-                                                                SQLALC_EXPRS(fx_c(user, "id"))), 2), 1);
+    sqlalc_stmt *q =
+        sqlalc_offset(sqlalc_limit(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name"))),
+                                                   SQLALC_EXPRS(fx_c(user, "id"))),
+                                   2),
+                      1);
     assert_string_equal(col0(q, NULL), "wendy,mary");
-    q = sqlalc_limit(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name"))), SQLALC_EXPRS(sqlalc_desc(fx_c(user, "id")))), 1);
+    q = sqlalc_limit(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name"))),
+                                     SQLALC_EXPRS(sqlalc_desc(fx_c(user, "id")))),
+                     1);
     assert_string_equal(col0(q, NULL), "O'Brien");
-    q = sqlalc_order_by(sqlalc_select_distinct(sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")))), SQLALC_EXPRS(fx_c(address, "user_id")));
+    q = sqlalc_order_by(sqlalc_select_distinct(sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")))),
+                        SQLALC_EXPRS(fx_c(address, "user_id")));
     assert_string_equal(col0(q, NULL), "1,2,3");
 }
 
@@ -188,23 +235,29 @@ static void test_functions_case_cast(void **state)
 {
     (void)state;
     sqlalc_stmt *q = sqlalc_order_by(
-        sqlalc_select(SQLALC_COLS(sqlalc_case_else(SQLALC_EXPRS(sqlalc_lt(fx_c(user, "id"), sqlalc_int(2)), sqlalc_text("first"),
-                                                                sqlalc_eq(fx_c(user, "fullname"), sqlalc_null()), sqlalc_text("anon")),
-                                                  fx_c(user, "name")))),
+        sqlalc_select(SQLALC_COLS(sqlalc_case_else(
+            SQLALC_EXPRS(sqlalc_lt(fx_c(user, "id"), sqlalc_int(2)), sqlalc_text("first"),
+                         sqlalc_eq(fx_c(user, "fullname"), sqlalc_null()), sqlalc_text("anon")),
+            fx_c(user, "name")))),
         SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "first,wendy,anon,O'Brien");
-    q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(sqlalc_coalesce(SQLALC_EXPRS(fx_c(user, "fullname"), sqlalc_text("-"))))),
-                        SQLALC_EXPRS(fx_c(user, "id")));
+    q = sqlalc_order_by(
+        sqlalc_select(SQLALC_COLS(sqlalc_coalesce(SQLALC_EXPRS(fx_c(user, "fullname"), sqlalc_text("-"))))),
+        SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "Jack Jones,Wendy Williams,-,Pat O'Brien");
-    q = sqlalc_select(SQLALC_COLS(sqlalc_func("length", SQLALC_EXPRS(fx_c(user, "name")))), sqlalc_eq(fx_c(user, "id"), sqlalc_int(2)));
+    q = sqlalc_select(SQLALC_COLS(sqlalc_func("length", SQLALC_EXPRS(fx_c(user, "name")))),
+                      sqlalc_eq(fx_c(user, "id"), sqlalc_int(2)));
     assert_string_equal(col0(q, NULL), "5");
-    q = sqlalc_select(SQLALC_COLS(sqlalc_add(fx_c(user, "name"), sqlalc_text("!"))), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1)));
-    assert_string_equal(col0(q, NULL), "jack!");
-    q = sqlalc_select(SQLALC_COLS(sqlalc_cast_kind(sqlalc_add(fx_c(user, "id"), sqlalc_int(10)), SQLALC_TYPE_STRING, 10)),
+    q = sqlalc_select(SQLALC_COLS(sqlalc_add(fx_c(user, "name"), sqlalc_text("!"))),
                       sqlalc_eq(fx_c(user, "id"), sqlalc_int(1)));
+    assert_string_equal(col0(q, NULL), "jack!");
+    q = sqlalc_select(
+        SQLALC_COLS(sqlalc_cast_kind(sqlalc_add(fx_c(user, "id"), sqlalc_int(10)), SQLALC_TYPE_STRING, 10)),
+        sqlalc_eq(fx_c(user, "id"), sqlalc_int(1)));
     assert_string_equal(col0(q, NULL), "11");
-    q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(sqlalc_over(sqlalc_func("row_number", SQLALC_NOEXPRS), SQLALC_EXPRS(fx_c(address, "user_id")),
-                                                              SQLALC_EXPRS(sqlalc_desc(fx_c(address, "id")))))),
+    q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(sqlalc_over(
+                            sqlalc_func("row_number", SQLALC_NOEXPRS), SQLALC_EXPRS(fx_c(address, "user_id")),
+                            SQLALC_EXPRS(sqlalc_desc(fx_c(address, "id")))))),
                         SQLALC_EXPRS(fx_c(address, "id")));
     assert_string_equal(col0(q, NULL), "2,1,2,1,1");
 }
@@ -213,25 +266,33 @@ static void test_subqueries(void **state)
 {
     (void)state;
     /* Correlated scalar subquery: address count per user. */
-    sqlalc_stmt *q = sqlalc_order_by(
-        sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_scalar_subquery(sqlalc_select(SQLALC_COLS(sqlalc_count(fx_c(address, "id"))),
-                                                                       sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id")))))),
-                           sqlalc_table_expr(user)),
-        SQLALC_EXPRS(fx_c(user, "id")));
+    sqlalc_stmt *q =
+        sqlalc_order_by(sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_scalar_subquery(sqlalc_select(
+                                               SQLALC_COLS(sqlalc_count(fx_c(address, "id"))),
+                                               sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id")))))),
+                                           sqlalc_table_expr(user)),
+                        SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "2,2,1,0");
     q = sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                      sqlalc_not(sqlalc_exists(sqlalc_select(SQLALC_NOEXPRS, sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))));
+                      sqlalc_not(sqlalc_exists(sqlalc_select(
+                          SQLALC_NOEXPRS, sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))));
     assert_string_equal(col0(q, NULL), "O'Brien");
     q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                                      sqlalc_in_select(fx_c(user, "id"), sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")),
-                                                                                       sqlalc_like(fx_c(address, "email"), sqlalc_text("%.com"), 0)))),
+                                      sqlalc_in_select(fx_c(user, "id"),
+                                                       sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")),
+                                                                     sqlalc_like(fx_c(address, "email"),
+                                                                                 sqlalc_text("%.com"), 0)))),
                         SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "jack,wendy");
-    sqlalc_expr *sq = sqlalc_subquery(sqlalc_group_by(sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"), sqlalc_label(sqlalc_count_star(), "cnt"))),
-                                                      SQLALC_EXPRS(fx_c(address, "user_id"))), "sq");
-    q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(sqlalc_ac(sq, "cnt"), sqlalc_int(1))),
-                           sqlalc_join_on(sqlalc_table_expr(user), sqlalc_expr_ref(sq), sqlalc_eq(fx_c(user, "id"), sqlalc_ac(sq, "user_id")),
-                                          SQLALC_JOIN_INNER));
+    sqlalc_expr *sq =
+        sqlalc_subquery(sqlalc_group_by(sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"),
+                                                                  sqlalc_label(sqlalc_count_star(), "cnt"))),
+                                        SQLALC_EXPRS(fx_c(address, "user_id"))),
+                        "sq");
+    q = sqlalc_select_from(
+        sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(sqlalc_ac(sq, "cnt"), sqlalc_int(1))),
+        sqlalc_join_on(sqlalc_table_expr(user), sqlalc_expr_ref(sq),
+                       sqlalc_eq(fx_c(user, "id"), sqlalc_ac(sq, "user_id")), SQLALC_JOIN_INNER));
     assert_string_equal(col0(q, NULL), "mary");
     sqlalc_expr_free(sq);
 }
@@ -239,17 +300,22 @@ static void test_subqueries(void **state)
 static void test_compound_and_cte(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_order_by(sqlalc_union(sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_lt(fx_c(user, "id"), sqlalc_int(3))),
-                                                  sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")))),
-                                     SQLALC_EXPRS(fx_c(user, "id")));
+    sqlalc_stmt *q = sqlalc_order_by(
+        sqlalc_union(sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_lt(fx_c(user, "id"), sqlalc_int(3))),
+                     sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")))),
+        SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "1,2,3");
-    q = sqlalc_except(sqlalc_select(SQLALC_COLS(fx_c(user, "id"))), sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"))));
+    q = sqlalc_except(sqlalc_select(SQLALC_COLS(fx_c(user, "id"))),
+                      sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"))));
     assert_string_equal(col0(q, NULL), "4");
     /* Typed anchor: PostgreSQL types an untyped parameter as text. */
-    sqlalc_expr *cnt = sqlalc_cte_recursive(
-        sqlalc_select(SQLALC_COLS(sqlalc_label(sqlalc_cast_kind(sqlalc_int(1), SQLALC_TYPE_INTEGER, 0), "n"))), "cnt");
-    sqlalc_expr *cnt2 = sqlalc_cte_union_all(sqlalc_expr_ref(cnt), sqlalc_select(SQLALC_COLS(sqlalc_add(sqlalc_ac(cnt, "n"), sqlalc_int(1))),
-                                                                                 sqlalc_lt(sqlalc_ac(cnt, "n"), sqlalc_int(5))));
+    sqlalc_expr *cnt =
+        sqlalc_cte_recursive(sqlalc_select(SQLALC_COLS(
+                                 sqlalc_label(sqlalc_cast_kind(sqlalc_int(1), SQLALC_TYPE_INTEGER, 0), "n"))),
+                             "cnt");
+    sqlalc_expr *cnt2 = sqlalc_cte_union_all(
+        sqlalc_expr_ref(cnt), sqlalc_select(SQLALC_COLS(sqlalc_add(sqlalc_ac(cnt, "n"), sqlalc_int(1))),
+                                            sqlalc_lt(sqlalc_ac(cnt, "n"), sqlalc_int(5))));
     q = sqlalc_select(SQLALC_COLS(sqlalc_func("sum", SQLALC_EXPRS(sqlalc_ac(cnt2, "n")))));
     assert_string_equal(col0(q, NULL), "15");
     sqlalc_expr_free(cnt);
@@ -259,13 +325,19 @@ static void test_compound_and_cte(void **state)
 static void test_update_delete_returning(void **state)
 {
     (void)state;
-    sqlalc_stmt *u = sqlalc_where(sqlalc_values(sqlalc_update(user), SQLALC_KVS(SQLALC_KV("fullname", sqlalc_add(fx_c(user, "name"), sqlalc_text(" X"))))),
-                                  sqlalc_eq(fx_c(user, "id"), sqlalc_int(3)));
+    sqlalc_stmt *u = sqlalc_where(
+        sqlalc_values(sqlalc_update(user),
+                      SQLALC_KVS(SQLALC_KV("fullname", sqlalc_add(fx_c(user, "name"), sqlalc_text(" X"))))),
+        sqlalc_eq(fx_c(user, "id"), sqlalc_int(3)));
     assert_ok(sqlalc_execute(conn, u, NULL, NULL));
     sqlalc_stmt_free(u);
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(3))), NULL), "mary X");
-    sqlalc_stmt *d = sqlalc_returning(sqlalc_where(sqlalc_delete(address), sqlalc_gt(fx_c(address, "id"), sqlalc_int(3))),
-                                      SQLALC_COLS(fx_c(address, "email")));
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(3))),
+             NULL),
+        "mary X");
+    sqlalc_stmt *d =
+        sqlalc_returning(sqlalc_where(sqlalc_delete(address), sqlalc_gt(fx_c(address, "id"), sqlalc_int(3))),
+                         SQLALC_COLS(fx_c(address, "email")));
     d = sqlalc_order_by(d, SQLALC_NOEXPRS);
     assert_null(d); /* ORDER BY is for SELECTs */
     if (!strcmp(test_backend(), "odbc_sqlite"))
@@ -273,8 +345,10 @@ static void test_update_delete_returning(void **state)
     d = sqlalc_returning(sqlalc_where(sqlalc_delete(address), sqlalc_eq(fx_c(address, "id"), sqlalc_int(5))),
                          SQLALC_COLS(fx_c(address, "email")));
     assert_string_equal(col0(d, NULL), "mary@x.org");
-    sqlalc_stmt *ins = sqlalc_returning(sqlalc_values(sqlalc_insert(address), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(9)), SQLALC_KV("email", sqlalc_text("n@x")))),
-                                        SQLALC_COLS(fx_c(address, "id")));
+    sqlalc_stmt *ins = sqlalc_returning(
+        sqlalc_values(sqlalc_insert(address),
+                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(9)), SQLALC_KV("email", sqlalc_text("n@x")))),
+        SQLALC_COLS(fx_c(address, "id")));
     assert_string_equal(col0(ins, NULL), "9");
 }
 
@@ -282,24 +356,33 @@ static void test_upsert(void **state)
 {
     (void)state;
     sqlalc_stmt *i = sqlalc_on_conflict_do_nothing(
-        sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_text("dup")))),
+        sqlalc_values(sqlalc_insert(user),
+                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_text("dup")))),
         SQLALC_EXPRS(fx_c(user, "id")));
     assert_ok(sqlalc_execute(conn, i, NULL, NULL));
     sqlalc_stmt_free(i);
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1))), NULL), "jack");
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1))),
+             NULL),
+        "jack");
     i = sqlalc_on_conflict_do_update_where(
-        sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_text("jack2")))),
+        sqlalc_values(sqlalc_insert(user),
+                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_text("jack2")))),
         SQLALC_EXPRS(fx_c(user, "id")), SQLALC_KVS(SQLALC_KV("name", sqlalc_excluded(user, "name"))),
         sqlalc_lt(fx_c(user, "id"), sqlalc_int(10)));
     assert_ok(sqlalc_execute(conn, i, NULL, NULL));
     sqlalc_stmt_free(i);
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1))), NULL), "jack2");
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1))),
+             NULL),
+        "jack2");
 }
 
 static void test_overrides_and_cache(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam("uid", SQLALC_INTV(1))));
+    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                                   sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam("uid", SQLALC_INTV(1))));
     sqlalc_stmt_ref(q);
     assert_string_equal(col0(q, NULL), "jack");
     const char *names[] = { "jack", "wendy", "mary", "O'Brien" };
@@ -308,14 +391,17 @@ static void test_overrides_and_cache(void **state)
         assert_string_equal(col0(q, SQLALC_PARAMS(SQLALC_P_INT("uid", k))), names[k - 1]);
     }
     /* Anonymous binds are overridable by their compiled names too. */
-    sqlalc_stmt *q2 = sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1)));
+    sqlalc_stmt *q2 =
+        sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1)));
     assert_string_equal(col0(q2, SQLALC_PARAMS(SQLALC_P_INT("id_1", 2))), "wendy");
     /* Unknown and missing names are errors naming them. */
     sqlalc_result *res = NULL;
-    assert_code(sqlalc_execute(conn, q, SQLALC_PARAMS(SQLALC_P_INT("nope", 2)), &res), SQLALC_ERR_PROGRAMMING);
+    assert_code(sqlalc_execute(conn, q, SQLALC_PARAMS(SQLALC_P_INT("nope", 2)), &res),
+                SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "nope"));
     sqlalc_stmt_free(q);
-    q = sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam_required("uid")));
+    q = sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                      sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam_required("uid")));
     assert_code(sqlalc_execute(conn, q, NULL, &res), SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "uid"));
     sqlalc_stmt_free(q);
@@ -325,24 +411,29 @@ static void test_overrides_and_cache(void **state)
 static void test_expanding_in(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_in_expanding(fx_c(user, "id"), "ids")),
-                                     SQLALC_EXPRS(fx_c(user, "id")));
+    sqlalc_stmt *q = sqlalc_order_by(
+        sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_in_expanding(fx_c(user, "id"), "ids")),
+        SQLALC_EXPRS(fx_c(user, "id")));
     sqlalc_stmt_ref(q);
-    assert_string_equal(col0(q, SQLALC_PARAMS(SQLALC_P_INT("ids", 4), SQLALC_P_INT("ids", 2))), "wendy,O'Brien");
+    assert_string_equal(col0(q, SQLALC_PARAMS(SQLALC_P_INT("ids", 4), SQLALC_P_INT("ids", 2))),
+                        "wendy,O'Brien");
     sqlalc_stmt_ref(q);
     assert_string_equal(col0(q, SQLALC_PARAMS(SQLALC_P_INT("ids", 3))), "mary");
     sqlalc_result *res = NULL;
     assert_code(sqlalc_execute(conn, q, NULL, &res), SQLALC_ERR_PROGRAMMING);
-    assert_string_equal(sqlalc_stmt_sql(q, NULL),
-                        "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN (__[POSTCOMPILE_ids]) ORDER BY \"user\".id");
+    assert_string_equal(
+        sqlalc_stmt_sql(q, NULL),
+        "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN (__[POSTCOMPILE_ids]) ORDER BY \"user\".id");
     sqlalc_stmt_free(q);
 }
 
 static void test_engine_execute_and_many_update(void **state)
 {
     (void)state;
-    sqlalc_stmt *u = sqlalc_where(sqlalc_values(sqlalc_update(user), SQLALC_KVS(SQLALC_KV("fullname", sqlalc_bindparam_required("fn")))),
-                                  sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam_required("uid")));
+    sqlalc_stmt *u =
+        sqlalc_where(sqlalc_values(sqlalc_update(user),
+                                   SQLALC_KVS(SQLALC_KV("fullname", sqlalc_bindparam_required("fn")))),
+                     sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam_required("uid")));
     const sqlalc_params sets[] = {
         *SQLALC_PARAMS(SQLALC_P_TEXT("fn", "A"), SQLALC_P_INT("uid", 1)),
         *SQLALC_PARAMS(SQLALC_P_TEXT("fn", "B"), SQLALC_P_INT("uid", 2)),
@@ -351,8 +442,9 @@ static void test_engine_execute_and_many_update(void **state)
     assert_ok(sqlalc_execute_many(conn, u, sets, 2, &n));
     assert_int_equal(n, 2);
     sqlalc_stmt_free(u);
-    sqlalc_stmt *q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")), sqlalc_le(fx_c(user, "id"), sqlalc_int(2))),
-                                     SQLALC_EXPRS(fx_c(user, "id")));
+    sqlalc_stmt *q = sqlalc_order_by(
+        sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")), sqlalc_le(fx_c(user, "id"), sqlalc_int(2))),
+        SQLALC_EXPRS(fx_c(user, "id")));
     sqlalc_result *res;
     assert_ok(sqlalc_engine_execute(eng, q, NULL, &res));
     const sqlalc_row *row;
@@ -373,17 +465,22 @@ static void test_split_multirow_insert(void **state)
     int rows = 25000;
     sqlalc_stmt *ins = sqlalc_insert(order);
     for (int i = 0; i < rows; i++)
-        ins = sqlalc_values(ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i + 1)), SQLALC_KV("Total", sqlalc_float(i * 0.5)),
+        ins = sqlalc_values(ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i + 1)),
+                                            SQLALC_KV("Total", sqlalc_float(i * 0.5)),
                                             SQLALC_KV("select", sqlalc_int(i % 7))));
     assert_ok(sqlalc_execute(conn, ins, NULL, NULL));
     sqlalc_stmt_free(ins);
     char want[32];
     snprintf(want, sizeof want, "%d", rows);
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_ge(fx_c(order, "Total"), sqlalc_float(0))), NULL),
+    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()),
+                                           sqlalc_ge(fx_c(order, "Total"), sqlalc_float(0))),
+                             NULL),
                         want);
-    snprintf(want, sizeof want, "%d", (rows + 6) / 7);  /* ids with i % 7 == 0 */
-    assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_eq(fx_c(order, "select"), sqlalc_int(0))), NULL),
-                        want);
+    snprintf(want, sizeof want, "%d", (rows + 6) / 7); /* ids with i % 7 == 0 */
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_eq(fx_c(order, "select"), sqlalc_int(0))),
+             NULL),
+        want);
 }
 
 /* Tables declared through the schema API (sqlalc_table_new), created with
@@ -394,14 +491,14 @@ static void test_schema_api_tables(void **state)
 {
     (void)state;
     sqlalc_metadata *md = sqlalc_metadata_new();
-    sqlalc_table *u = sqlalc_table_new(md, "x_user",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL),
-        sqlalc_column("last_name", sqlalc_string(50), 0));
-    sqlalc_table *a = sqlalc_table_new(md, "x_address",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("user_id", sqlalc_integer(), 0, sqlalc_foreign_key("x_user.id")),
-        sqlalc_column("email", sqlalc_string(100), 0));
+    sqlalc_table *u =
+        sqlalc_table_new(md, "x_user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL),
+                         sqlalc_column("last_name", sqlalc_string(50), 0));
+    sqlalc_table *a =
+        sqlalc_table_new(md, "x_address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("user_id", sqlalc_integer(), 0, sqlalc_foreign_key("x_user.id")),
+                         sqlalc_column("email", sqlalc_string(100), 0));
     assert_non_null(u);
     assert_non_null(a);
     test_exec_quiet(eng, "DROP TABLE IF EXISTS x_address");
@@ -412,27 +509,33 @@ static void test_schema_api_tables(void **state)
     for (int i = 1; i <= 6; i++) {
         char name[16];
         snprintf(name, sizeof name, "n%d", i);
-        ins = sqlalc_values(ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i)), SQLALC_KV("first_name", sqlalc_text(name))));
+        ins = sqlalc_values(
+            ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i)), SQLALC_KV("first_name", sqlalc_text(name))));
     }
     assert_ok(sqlalc_execute(conn, ins, NULL, NULL));
     sqlalc_stmt_free(ins);
-    ins = sqlalc_values(sqlalc_values(sqlalc_insert(a), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("user_id", sqlalc_int(1)),
+    ins = sqlalc_values(sqlalc_values(sqlalc_insert(a), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)),
+                                                                   SQLALC_KV("user_id", sqlalc_int(1)),
                                                                    SQLALC_KV("email", sqlalc_text("a@x")))),
-                        SQLALC_KVS(SQLALC_KV("id", sqlalc_int(2)), SQLALC_KV("user_id", sqlalc_int(6)), SQLALC_KV("email", sqlalc_text("b@x"))));
+                        SQLALC_KVS(SQLALC_KV("id", sqlalc_int(2)), SQLALC_KV("user_id", sqlalc_int(6)),
+                                   SQLALC_KV("email", sqlalc_text("b@x"))));
     assert_ok(sqlalc_execute(conn, ins, NULL, NULL));
     sqlalc_stmt_free(ins);
 
     /* DESIGN.md's query. */
     sqlalc_stmt *q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(sqlalc_c(u, "first_name")),
-        sqlalc_or(sqlalc_gt(sqlalc_c(u, "id"), sqlalc_int(5)), sqlalc_lt(sqlalc_c(u, "id"), sqlalc_int(2)))),
-        SQLALC_EXPRS(sqlalc_c(u, "id")));
+                                                   sqlalc_or(sqlalc_gt(sqlalc_c(u, "id"), sqlalc_int(5)),
+                                                             sqlalc_lt(sqlalc_c(u, "id"), sqlalc_int(2)))),
+                                     SQLALC_EXPRS(sqlalc_c(u, "id")));
     assert_string_equal(col0(q, NULL), "n1,n6");
     /* ON inferred from the declared foreign key. */
-    q = sqlalc_order_by(sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_c(a, "email"), sqlalc_c(u, "first_name"))),
-                                           sqlalc_join(sqlalc_table_expr(u), sqlalc_table_expr(a), SQLALC_JOIN_INNER)),
-                        SQLALC_EXPRS(sqlalc_c(a, "id")));
+    q = sqlalc_order_by(
+        sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_c(a, "email"), sqlalc_c(u, "first_name"))),
+                           sqlalc_join(sqlalc_table_expr(u), sqlalc_table_expr(a), SQLALC_JOIN_INNER)),
+        SQLALC_EXPRS(sqlalc_c(a, "id")));
     assert_non_null(q);
-    assert_non_null(strstr(sqlalc_stmt_sql(q, NULL), "x_user JOIN x_address ON x_user.id = x_address.user_id"));
+    assert_non_null(
+        strstr(sqlalc_stmt_sql(q, NULL), "x_user JOIN x_address ON x_user.id = x_address.user_id"));
     assert_string_equal(col0(q, NULL), "a@x,b@x");
 
     /* Reflect x_address into a fresh MetaData and query through it. */
@@ -451,7 +554,8 @@ static void test_schema_api_tables(void **state)
     /* Its referenced table came along, with the FK linked: the join infers ON. */
     sqlalc_table *ru = sqlalc_metadata_table(md2, "x_user");
     assert_non_null(ru);
-    q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_c(ru, "first_name")), sqlalc_eq(sqlalc_c(ra, "email"), sqlalc_text("a@x"))),
+    q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_c(ru, "first_name")),
+                                         sqlalc_eq(sqlalc_c(ra, "email"), sqlalc_text("a@x"))),
                            sqlalc_join(sqlalc_table_expr(ra), sqlalc_table_expr(ru), SQLALC_JOIN_INNER));
     assert_string_equal(col0(q, NULL), "n1");
     sqlalc_metadata_free(md2);

@@ -52,7 +52,8 @@ static void test_vtable_direct(void **state)
     for (int i = 1; i <= 3; i++) {
         char name[16];
         snprintf(name, sizeof name, "n%d", i);
-        sqlalc_value v[3] = { SQLALC_INTV(i), SQLALC_TEXTV(name), i == 2 ? SQLALC_NULLV : SQLALC_FLOATV(i * 1.5) };
+        sqlalc_value v[3] = { SQLALC_INTV(i), SQLALC_TEXTV(name),
+                              i == 2 ? SQLALC_NULLV : SQLALC_FLOATV(i * 1.5) };
         for (int k = 0; k < 3; k++)
             assert_ok(d->bind(st, k, &v[k]));
         assert_int_equal(d->step(st), SQLALC_DONE);
@@ -117,17 +118,18 @@ static void test_types_round_trip(void **state)
         c,
         "INSERT INTO pg_types VALUES (:b, :i2, :i4, :i8, :f4, :f8, :n, :t, :vc, :ch, :by, :d, :tm, :ts, :tz, :iv, "
         ":u, :j, :jb, :m)",
-        SQLALC_PARAMS(SQLALC_P_BOOL("b", 1), SQLALC_P_INT("i2", -7), SQLALC_P_INT("i4", 2147483647),
-                      SQLALC_P_INT("i8", INT64_MIN), SQLALC_P_FLOAT("f4", 1.5), SQLALC_P_FLOAT("f8", -0.1),
-                      SQLALC_P_NUMERIC("n", "12345678901234.123456"), SQLALC_P_TEXT("t", "tab\there \xe2\x82\xac"),
-                      SQLALC_P_TEXT("vc", "short"), SQLALC_P_TEXT("ch", "ab"), SQLALC_P_BLOB("by", blob, sizeof blob),
-                      SQLALC_P_DATE("d", "2024-02-29"), SQLALC_P_TIME("tm", "13:45:01.5"),
-                      SQLALC_P_DATETIME("ts", "2024-02-29 13:45:01.123456"),
-                      SQLALC_P_DATETIME("tz", "2024-02-29 13:45:01+02:00"),
-                      SQLALC_P("iv", SQLALC_TYPEDV(SQLALC_V_INTERVAL, "1 day 02:00:00")),
-                      SQLALC_P("u", SQLALC_TYPEDV(SQLALC_V_UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
-                      SQLALC_P("j", SQLALC_TYPEDV(SQLALC_V_JSON, "{\"a\": [1, 2]}")),
-                      SQLALC_P("jb", SQLALC_TYPEDV(SQLALC_V_JSON, "{\"b\": true}")), SQLALC_P_TEXT("m", "happy")),
+        SQLALC_PARAMS(
+            SQLALC_P_BOOL("b", 1), SQLALC_P_INT("i2", -7), SQLALC_P_INT("i4", 2147483647),
+            SQLALC_P_INT("i8", INT64_MIN), SQLALC_P_FLOAT("f4", 1.5), SQLALC_P_FLOAT("f8", -0.1),
+            SQLALC_P_NUMERIC("n", "12345678901234.123456"), SQLALC_P_TEXT("t", "tab\there \xe2\x82\xac"),
+            SQLALC_P_TEXT("vc", "short"), SQLALC_P_TEXT("ch", "ab"), SQLALC_P_BLOB("by", blob, sizeof blob),
+            SQLALC_P_DATE("d", "2024-02-29"), SQLALC_P_TIME("tm", "13:45:01.5"),
+            SQLALC_P_DATETIME("ts", "2024-02-29 13:45:01.123456"),
+            SQLALC_P_DATETIME("tz", "2024-02-29 13:45:01+02:00"),
+            SQLALC_P("iv", SQLALC_TYPEDV(SQLALC_V_INTERVAL, "1 day 02:00:00")),
+            SQLALC_P("u", SQLALC_TYPEDV(SQLALC_V_UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
+            SQLALC_P("j", SQLALC_TYPEDV(SQLALC_V_JSON, "{\"a\": [1, 2]}")),
+            SQLALC_P("jb", SQLALC_TYPEDV(SQLALC_V_JSON, "{\"b\": true}")), SQLALC_P_TEXT("m", "happy")),
         NULL));
     /* and a row of NULLs everywhere */
     assert_ok(sqlalc_exec_text(
@@ -174,7 +176,8 @@ static void test_types_round_trip(void **state)
         sqlalc_value v;
         assert_ok(sqlalc_row_get_value(row, i, &v));
         if (v.type != want[i].t)
-            fail_msg("column %d: type %s, want %s", i, sqlalc_vtype_name(v.type), sqlalc_vtype_name(want[i].t));
+            fail_msg("column %d: type %s, want %s", i, sqlalc_vtype_name(v.type),
+                     sqlalc_vtype_name(want[i].t));
         if (want[i].text) {
             const char *t;
             assert_ok(sqlalc_row_get_text(row, i, &t, NULL));
@@ -232,7 +235,8 @@ static void test_error_fields(void **state)
     test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_err");
     test_exec(eng, "CREATE TABLE pg_err (id int CONSTRAINT pg_err_pk PRIMARY KEY, v int CHECK (v > 0))");
     test_exec(eng, "INSERT INTO pg_err VALUES (1, 1)");
-    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (1, 2)", NULL, NULL), SQLALC_ERR_INTEGRITY);
+    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (1, 2)", NULL, NULL),
+                SQLALC_ERR_INTEGRITY);
     const sqlalc_error *e = sqlalc_error_last();
     assert_string_equal(e->sqlstate, "23505");
     assert_non_null(e->constraint_name);
@@ -241,7 +245,8 @@ static void test_error_fields(void **state)
     assert_non_null(strstr(e->detail, "(id)=(1)"));
     assert_non_null(strstr(e->message, "duplicate key"));
     assert_non_null(strstr(e->message, "INSERT INTO pg_err"));
-    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (2, -1)", NULL, NULL), SQLALC_ERR_INTEGRITY);
+    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (2, -1)", NULL, NULL),
+                SQLALC_ERR_INTEGRITY);
     assert_string_equal(sqlalc_error_last()->sqlstate, "23514");
     assert_code(sqlalc_engine_exec_text(eng, "SELEC 1", NULL, NULL), SQLALC_ERR_PROGRAMMING);
     assert_string_equal(sqlalc_error_last()->sqlstate, "42601");
@@ -264,7 +269,8 @@ static void test_connect_errors_mask_password(void **state)
     (void)state;
     sqlalc_engine *e2;
     sqlalc_conn *c;
-    assert_ok(sqlalc_engine_create("postgresql://bob:s3cretpw@127.0.0.1:1/nodb?connect_timeout=2", NULL, &e2));
+    assert_ok(
+        sqlalc_engine_create("postgresql://bob:s3cretpw@127.0.0.1:1/nodb?connect_timeout=2", NULL, &e2));
     int rc = sqlalc_connect(e2, &c);
     assert_true(rc == SQLALC_ERR_OPERATIONAL);
     assert_null(strstr(sqlalc_errmsg(), "s3cretpw"));
@@ -308,7 +314,8 @@ static void test_url_keywords_and_hosts(void **state)
     char url[1024];
     sqlalc_engine *e2;
     /* keywords pass through */
-    snprintf(url, sizeof url, "postgresql://%s@%s:%d/%s?application_name=sqlalc_test&options=-c%%20work_mem%%3D8MB",
+    snprintf(url, sizeof url,
+             "postgresql://%s@%s:%d/%s?application_name=sqlalc_test&options=-c%%20work_mem%%3D8MB",
              user ? user : "postgres", host, port, db ? db : "postgres");
     assert_ok(sqlalc_engine_create(url, NULL, &e2));
     char *s = text_scalar(e2, "SELECT current_setting('application_name')");
@@ -417,8 +424,9 @@ static void test_prepared_once_returning_upsert(void **state)
         sqlalc_result_free(res);
     }
     /* the engine's statement cache + named prepared statements: one PQprepare */
-    assert_ok(sqlalc_exec_text(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO pg_ret%'",
-                               NULL, &res));
+    assert_ok(sqlalc_exec_text(
+        c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO pg_ret%'", NULL,
+        &res));
     int64_t n;
     assert_ok(sqlalc_result_scalar_int64(res, &n));
     assert_int_equal(n, 1);
@@ -427,9 +435,11 @@ static void test_prepared_once_returning_upsert(void **state)
                                SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
     assert_int_equal(sqlalc_result_rowcount(res), 0);
     sqlalc_result_free(res);
-    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO UPDATE SET n = pg_ret.n + 1 "
-                                  "RETURNING n",
-                               SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
+    assert_ok(
+        sqlalc_exec_text(c,
+                         "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO UPDATE SET n = pg_ret.n + 1 "
+                         "RETURNING n",
+                         SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     assert_int_equal(sqlalc_row_int64(row, 0), 1);
     sqlalc_result_free(res);
@@ -439,7 +449,7 @@ static void test_prepared_once_returning_upsert(void **state)
     assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES ('z')", NULL, &res));
     int64_t id;
     assert_ok(sqlalc_result_last_insert_id(res, &id));
-    assert_int_equal(id, 8);  /* 5 rows, an id spent by each ON CONFLICT attempt, then this */
+    assert_int_equal(id, 8); /* 5 rows, an id spent by each ON CONFLICT attempt, then this */
     sqlalc_result_free(res);
     assert_ok(sqlalc_tx_commit(tx));
     sqlalc_conn_close(c);
@@ -457,11 +467,13 @@ static void test_stale_plan_reprepared(void **state)
     assert_ok(sqlalc_connect(eng, &c));
     sqlalc_result *res;
     const sqlalc_row *row;
-    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res));
+    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)),
+                               &res));
     assert_int_equal(sqlalc_result_column_count(res), 2);
     sqlalc_result_free(res);
     assert_ok(sqlalc_exec_text(c, "ALTER TABLE pg_shape ADD COLUMN c int DEFAULT 7", NULL, NULL));
-    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res));
+    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)),
+                               &res));
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     assert_int_equal(sqlalc_result_column_count(res), 3);
     assert_int_equal(sqlalc_row_int64(row, 2), 7);
@@ -509,7 +521,7 @@ static void test_executemany_paths(void **state)
     enum { N = 2500 };
     sqlalc_param *items = calloc(N * 3, sizeof *items);
     sqlalc_params *sets = calloc(N, sizeof *sets);
-    char (*names)[16] = calloc(N, 16);
+    char(*names)[16] = calloc(N, 16);
     for (int i = 0; i < N; i++) {
         snprintf(names[i], 16, "n'%d", i);
         items[i * 3] = SQLALC_P_INT("id", i);
@@ -521,32 +533,39 @@ static void test_executemany_paths(void **state)
     assert_ok(sqlalc_connect(eng, &c));
     int64_t count;
     /* multi-row VALUES path */
-    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets, N, &count));
+    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets, N,
+                                    &count));
     assert_int_equal(count, N);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), N);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many WHERE name IS NULL"), (N + 6) / 7);
-    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many WHERE name = 'n''2501' OR name = 'n''2498'"), 1);
+    assert_int_equal(
+        test_scalar(eng, "SELECT count(*) FROM pg_many WHERE name = 'n''2501' OR name = 'n''2498'"), 1);
     /* pipeline path: ON CONFLICT keeps per-row semantics */
-    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w) ON CONFLICT (id) DO UPDATE SET w = excluded.w + 1",
-                                    sets, N, &count));
+    assert_ok(sqlalc_exec_text_many(
+        c,
+        "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w) ON CONFLICT (id) DO UPDATE SET w = excluded.w + 1",
+        sets, N, &count));
     assert_int_equal(count, N);
-    assert_int_equal(test_scalar(eng, "SELECT CAST(floor(sum(w)) AS bigint) FROM pg_many"), (int64_t)N * (N - 1) / 8 + N);
+    assert_int_equal(test_scalar(eng, "SELECT CAST(floor(sum(w)) AS bigint) FROM pg_many"),
+                     (int64_t)N * (N - 1) / 8 + N);
     /* UPDATE executemany */
-    assert_ok(sqlalc_exec_text_many(c, "UPDATE pg_many SET w = 0 WHERE id = :id AND (name = :name OR :name IS NULL OR :w >= 0)", sets, N, &count));
+    assert_ok(sqlalc_exec_text_many(
+        c, "UPDATE pg_many SET w = 0 WHERE id = :id AND (name = :name OR :name IS NULL OR :w >= 0)", sets, N,
+        &count));
     assert_int_equal(count, N);
     /* a failing row: nothing of the batch stays, the error names the rows */
     test_exec(eng, "DELETE FROM pg_many WHERE id >= 1000");
-    items[1500 * 3] = SQLALC_P_INT("id", 5);  /* duplicate of an existing id */
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets + 1000,
-                                      N - 1000, &count),
+    items[1500 * 3] = SQLALC_P_INT("id", 5); /* duplicate of an existing id */
+    assert_code(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)",
+                                      sets + 1000, N - 1000, &count),
                 SQLALC_ERR_INTEGRITY);
     assert_non_null(strstr(sqlalc_errmsg(), "executemany row"));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), 1000);
     /* the connection is fine afterwards, and inside a transaction too */
     sqlalc_tx *tx;
     assert_ok(sqlalc_begin(c, &tx));
-    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets + 1000, 10,
-                                    &count));
+    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)",
+                                    sets + 1000, 10, &count));
     assert_ok(sqlalc_tx_rollback(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), 1000);
     sqlalc_conn_close(c);
@@ -627,7 +646,7 @@ static void test_copy_streamed(void **state)
             rows[i][1] = SQLALC_TEXTV(text[i]);
         }
         assert_ok(sqlalc_pg_copy_put(cp, &rows[0][0], 100));
-        if (chunk == 10)  /* nothing else runs while the COPY is open */
+        if (chunk == 10) /* nothing else runs while the COPY is open */
             assert_code(sqlalc_exec_text(c, "SELECT 1", NULL, NULL), SQLALC_ERR_INTERFACE);
     }
     int64_t count;
@@ -663,10 +682,13 @@ static void test_reflect_other_schema(void **state)
     test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_parent CASCADE");
     test_exec(eng, "CREATE TABLE pg_parent (id int PRIMARY KEY)");
     test_exec(eng, "CREATE SCHEMA sqlalc_other");
-    test_exec(eng, "CREATE TABLE sqlalc_other.child (id serial PRIMARY KEY, parent_id int REFERENCES pg_parent (id) "
-                   "ON DELETE SET NULL, note varchar(20) DEFAULT 'n/a')");
-    test_exec(eng, "CREATE TABLE sqlalc_other.grandchild (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-                   "child_id int REFERENCES sqlalc_other.child (id))");
+    test_exec(
+        eng,
+        "CREATE TABLE sqlalc_other.child (id serial PRIMARY KEY, parent_id int REFERENCES pg_parent (id) "
+        "ON DELETE SET NULL, note varchar(20) DEFAULT 'n/a')");
+    test_exec(eng,
+              "CREATE TABLE sqlalc_other.grandchild (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+              "child_id int REFERENCES sqlalc_other.child (id))");
     test_exec(eng, "COMMENT ON TABLE sqlalc_other.child IS 'in another schema'");
     sqlalc_metadata *md = sqlalc_metadata_new();
     sqlalc_reflect_options o = SQLALC_REFLECT_OPTIONS_INIT;
@@ -699,7 +721,8 @@ static void test_reflect_other_schema(void **state)
     sqlalc_inspector_free(insp);
     /* search_path decides the default schema */
     char url[512];
-    snprintf(url, sizeof url, "%s%soptions=-csearch_path%%3Dsqlalc_other", test_url(), strchr(test_url(), '?') ? "&" : "?");
+    snprintf(url, sizeof url, "%s%soptions=-csearch_path%%3Dsqlalc_other", test_url(),
+             strchr(test_url(), '?') ? "&" : "?");
     sqlalc_engine *e2;
     assert_ok(sqlalc_engine_create(url, NULL, &e2));
     assert_ok(sqlalc_inspector_new(e2, &insp));
@@ -735,7 +758,8 @@ static void test_terminated_backend(void **state)
     assert_ok(sqlalc_result_scalar_int64(res, &pid));
     /* a second connection kills the first one's backend */
     assert_ok(sqlalc_connect(eng, &b));
-    assert_ok(sqlalc_exec_text(b, "SELECT pg_terminate_backend(:p)", SQLALC_PARAMS(SQLALC_P_INT("p", pid)), &res));
+    assert_ok(
+        sqlalc_exec_text(b, "SELECT pg_terminate_backend(:p)", SQLALC_PARAMS(SQLALC_P_INT("p", pid)), &res));
     sqlalc_result_free(res);
     sqlalc_conn_close(b);
     /* the backend exits asynchronously: wait until it is gone */
@@ -801,7 +825,9 @@ static int fa_workload(const char *url)
         return rc;
     if ((rc = sqlalc_connect(e, &c)))
         goto out;
-    if ((rc = sqlalc_exec_text(c, "CREATE TABLE IF NOT EXISTS pg_fa (id int PRIMARY KEY, name text, b bytea, ts timestamptz)", NULL, NULL)) ||
+    if ((rc = sqlalc_exec_text(
+             c, "CREATE TABLE IF NOT EXISTS pg_fa (id int PRIMARY KEY, name text, b bytea, ts timestamptz)",
+             NULL, NULL)) ||
         (rc = sqlalc_exec_text(c, "DELETE FROM pg_fa", NULL, NULL)))
         goto out;
     sqlalc_params sets[30];
@@ -975,8 +1001,9 @@ static void test_football_copy_inspects_alike(void **state)
         copy_table(lite, c, soccer_tables[i]);
     sqlalc_conn_close(c);
     /* the same rows answer the same query */
-    const char *q = "SELECT count(*) FROM \"Match\" m JOIN \"Team\" t ON t.team_api_id = m.home_team_api_id "
-                    "JOIN \"Country\" c ON c.id = m.country_id WHERE c.name LIKE 'B%' AND t.team_fifa_api_id IS NOT NULL";
+    const char *q =
+        "SELECT count(*) FROM \"Match\" m JOIN \"Team\" t ON t.team_api_id = m.home_team_api_id "
+        "JOIN \"Country\" c ON c.id = m.country_id WHERE c.name LIKE 'B%' AND t.team_fifa_api_id IS NOT NULL";
     assert_int_equal(test_scalar(lite, q), 2);
     assert_int_equal(test_scalar(eng, q), 2);
     test_exec(eng, "INSERT INTO \"Country\" (name) VALUES ('Spain')");

@@ -110,8 +110,25 @@ void failalloc_install(void)
     sqlalc_set_allocator(&a);
 }
 
-void failalloc_uninstall(void) { sqlalc_set_allocator(NULL); }
-void failalloc_fail_at(long n) { fa_fail_at = n; fa_count = 0; fa_failed = 0; }
-long failalloc_count(void) { return fa_count; }
-long failalloc_live(void) { return fa_live; }
-int failalloc_failed(void) { return fa_failed; }
+void failalloc_uninstall(void)
+{
+    sqlalc_set_allocator(NULL);
+}
+void failalloc_fail_at(long n)
+{
+    fa_fail_at = n;
+    fa_count = 0;
+    fa_failed = 0;
+}
+long failalloc_count(void)
+{
+    return fa_count;
+}
+long failalloc_live(void)
+{
+    return fa_live;
+}
+int failalloc_failed(void)
+{
+    return fa_failed;
+}

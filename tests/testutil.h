@@ -20,11 +20,19 @@ int test_dialect_is(const char *name);
 int test_via_odbc(void);
 
 /* Assert a call returned SQLALC_OK, printing the library's message if not. */
-#define assert_ok(call) do { int rc_ = (call); \
-    if (rc_ != SQLALC_OK) fail_msg("%s -> %s: %s", #call, sqlalc_code_name(rc_), sqlalc_errmsg()); } while (0)
-#define assert_code(call, code) do { int rc_ = (call); \
-    if (rc_ != (code)) fail_msg("%s -> %s (want %s): %s", #call, sqlalc_code_name(rc_), \
-                                sqlalc_code_name(code), sqlalc_errmsg()); } while (0)
+#define assert_ok(call)                                                              \
+    do {                                                                             \
+        int rc_ = (call);                                                            \
+        if (rc_ != SQLALC_OK)                                                        \
+            fail_msg("%s -> %s: %s", #call, sqlalc_code_name(rc_), sqlalc_errmsg()); \
+    } while (0)
+#define assert_code(call, code)                                                                      \
+    do {                                                                                             \
+        int rc_ = (call);                                                                            \
+        if (rc_ != (code))                                                                           \
+            fail_msg("%s -> %s (want %s): %s", #call, sqlalc_code_name(rc_), sqlalc_code_name(code), \
+                     sqlalc_errmsg());                                                               \
+    } while (0)
 
 /* Create an engine on the backend under test (fails the test if it cannot). */
 sqlalc_engine *test_engine(void);
@@ -40,8 +48,8 @@ int64_t test_scalar(sqlalc_engine *eng, const char *sql);
 void failalloc_install(void);
 void failalloc_uninstall(void);
 void failalloc_fail_at(long n);
-long failalloc_count(void);       /* allocations made since the last fail_at */
-long failalloc_live(void);        /* allocations not yet freed */
-int failalloc_failed(void);       /* non-zero once the planned failure happened */
+long failalloc_count(void); /* allocations made since the last fail_at */
+long failalloc_live(void);  /* allocations not yet freed */
+int failalloc_failed(void); /* non-zero once the planned failure happened */
 
 #endif

@@ -24,7 +24,8 @@ static int workload(const char *url)
         return rc;
     if ((rc = sqlalc_connect(eng, &c)))
         goto out;
-    if ((rc = sqlalc_exec_text(c, "CREATE TABLE IF NOT EXISTS fa (id INTEGER PRIMARY KEY, name TEXT, w REAL)", NULL, NULL)))
+    if ((rc = sqlalc_exec_text(c, "CREATE TABLE IF NOT EXISTS fa (id INTEGER PRIMARY KEY, name TEXT, w REAL)",
+                               NULL, NULL)))
         goto out;
     if ((rc = sqlalc_exec_text(c, "DELETE FROM fa", NULL, NULL)))
         goto out;
@@ -38,7 +39,8 @@ static int workload(const char *url)
         ps[i][2] = SQLALC_P_FLOAT("w", i * 1.5);
         sets[i] = (sqlalc_params){ 3, ps[i] };
     }
-    if ((rc = sqlalc_exec_text_many(c, "INSERT INTO fa (id, name, w) VALUES (:id, :name, :w)", sets, 40, NULL)))
+    if ((rc = sqlalc_exec_text_many(c, "INSERT INTO fa (id, name, w) VALUES (:id, :name, :w)", sets, 40,
+                                    NULL)))
         goto out;
     if ((rc = sqlalc_begin(c, &tx)))
         goto out;
@@ -73,8 +75,8 @@ static int workload(const char *url)
     tx = NULL;
     if (rc)
         goto out;
-    rc = sqlalc_engine_exec_text(eng, "SELECT count(*) FROM fa WHERE name LIKE :p", SQLALC_PARAMS(SQLALC_P_TEXT("p", "n%")),
-                                 &res);
+    rc = sqlalc_engine_exec_text(eng, "SELECT count(*) FROM fa WHERE name LIKE :p",
+                                 SQLALC_PARAMS(SQLALC_P_TEXT("p", "n%")), &res);
     if (rc == SQLALC_OK) {
         int64_t n = 0;
         rc = sqlalc_result_scalar_int64(res, &n);

@@ -17,11 +17,10 @@ struct expect {
 struct compile_case {
     const char *title;
     sqlalc_stmt *(*build)(void);
-    struct expect e[4];     /* default, sqlite, postgresql, mssql */
+    struct expect e[4]; /* default, sqlite, postgresql, mssql */
 };
 
 #include "unit_compile_cases.inc"
-
 
 static const sqlalc_dialect *dia(int i)
 {
@@ -111,8 +110,8 @@ static void test_cases(void **state)
             if (e->positional) {
                 checks++;
                 if (strcmp(sqlalc_compiled_sql(c), e->positional)) {
-                    printf("case %zu %s positional\n  want: %s\n  got:  %s\n", k, dname[d],
-                           e->positional, sqlalc_compiled_sql(c));
+                    printf("case %zu %s positional\n  want: %s\n  got:  %s\n", k, dname[d], e->positional,
+                           sqlalc_compiled_sql(c));
                     failed++;
                 }
             }

@@ -13,7 +13,6 @@
 #include "../src/schema/model.h"
 #include "../dialects/dialects.h"
 
-
 static char *fx_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;

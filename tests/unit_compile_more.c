@@ -53,9 +53,9 @@ static void expect_error(sqlalc_stmt *q, const sqlalc_dialect *d, int code, cons
 static void test_sqlite_returning(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_returning(
-        sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("name", sqlalc_text("a")))),
-        SQLALC_COLS(fx_c(user, "id")));
+    sqlalc_stmt *q =
+        sqlalc_returning(sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("name", sqlalc_text("a")))),
+                         SQLALC_COLS(fx_c(user, "id")));
     expect_sql(q, SQLITE, "INSERT INTO user (name) VALUES (:name) RETURNING user.id");
     expect_sql(q, MSSQL, "INSERT INTO [user] (name) OUTPUT inserted.id VALUES (:name)");
     sqlalc_stmt_free(q);
@@ -86,8 +86,8 @@ static void test_unsupported_is_a_compile_error(void **state)
     expect_error(q, &noret, SQLALC_ERR_NOT_SUPPORTED, "RETURNING");
     sqlalc_stmt_free(q);
 
-    q = sqlalc_on_conflict_do_nothing(sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)))),
-                                      SQLALC_NOEXPRS);
+    q = sqlalc_on_conflict_do_nothing(
+        sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)))), SQLALC_NOEXPRS);
     expect_error(q, MSSQL, SQLALC_ERR_NOT_SUPPORTED, "ON CONFLICT");
     expect_sql(q, SQLITE, "INSERT INTO user (id) VALUES (:id) ON CONFLICT DO NOTHING");
     sqlalc_stmt_free(q);
@@ -119,17 +119,22 @@ static void test_literal_form(void **state)
     assert_string_equal(s, "SELECT user.id, 'a' \nFROM user \nWHERE user.name = 'O''Brien' AND user.id = 3");
     sqlalc_free(s);
     s = sqlalc_stmt_sql_literal(q, MSSQL);
-    assert_string_equal(s, "SELECT [user].id, 'a' \nFROM [user] \nWHERE [user].name = 'O''Brien' AND [user].id = 3");
+    assert_string_equal(
+        s, "SELECT [user].id, 'a' \nFROM [user] \nWHERE [user].name = 'O''Brien' AND [user].id = 3");
     sqlalc_free(s);
     sqlalc_stmt_free(q);
     q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
-                      sqlalc_or(sqlalc_eq(fx_c(user, "id"), sqlalc_float(1.5)), sqlalc_eq(fx_c(user, "id"), sqlalc_bool(1)),
+                      sqlalc_or(sqlalc_eq(fx_c(user, "id"), sqlalc_float(1.5)),
+                                sqlalc_eq(fx_c(user, "id"), sqlalc_bool(1)),
                                 sqlalc_eq(fx_c(user, "name"), sqlalc_value_expr(SQLALC_NULLV))));
     s = sqlalc_stmt_sql_literal(q, PG);
-    assert_string_equal(s, "SELECT \"user\".id \nFROM \"user\" \nWHERE \"user\".id = 1.5 OR \"user\".id = true OR \"user\".name = NULL");
+    assert_string_equal(
+        s,
+        "SELECT \"user\".id \nFROM \"user\" \nWHERE \"user\".id = 1.5 OR \"user\".id = true OR \"user\".name = NULL");
     sqlalc_free(s);
     s = sqlalc_stmt_sql_literal(q, SQLITE);
-    assert_string_equal(s, "SELECT user.id \nFROM user \nWHERE user.id = 1.5 OR user.id = 1 OR user.name = NULL");
+    assert_string_equal(
+        s, "SELECT user.id \nFROM user \nWHERE user.id = 1.5 OR user.id = 1 OR user.name = NULL");
     sqlalc_free(s);
     sqlalc_stmt_free(q);
 }
@@ -145,13 +150,15 @@ static void test_generative_sharing(void **state)
     assert_ptr_not_equal(q, q2);
     assert_string_equal(sqlalc_stmt_sql(q, SQLITE), "SELECT user.id \nFROM user");
     assert_string_equal(sqlalc_stmt_sql(q2, SQLITE), "SELECT user.id \nFROM user \nWHERE user.id > :id_1");
-    assert_string_equal(sqlalc_stmt_sql(q3, SQLITE),
-                        "SELECT user.id \nFROM user \nWHERE user.id > :id_1\n LIMIT :param_1 OFFSET :param_2");
+    assert_string_equal(
+        sqlalc_stmt_sql(q3, SQLITE),
+        "SELECT user.id \nFROM user \nWHERE user.id > :id_1\n LIMIT :param_1 OFFSET :param_2");
     /* Sole owner: modified in place, the compiled form is dropped. */
     sqlalc_stmt *same = sqlalc_select_distinct(q3);
     assert_ptr_equal(same, q3);
-    assert_string_equal(sqlalc_stmt_sql(same, SQLITE),
-                        "SELECT DISTINCT user.id \nFROM user \nWHERE user.id > :id_1\n LIMIT :param_1 OFFSET :param_2");
+    assert_string_equal(
+        sqlalc_stmt_sql(same, SQLITE),
+        "SELECT DISTINCT user.id \nFROM user \nWHERE user.id > :id_1\n LIMIT :param_1 OFFSET :param_2");
     sqlalc_stmt_free(q);
     sqlalc_stmt_free(q2);
     sqlalc_stmt_free(same);
@@ -166,8 +173,9 @@ static void test_parameters(void **state)
                                   7);
     sqlalc_compiled *c;
     assert_ok(sqlalc_compile(q, PG, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, &c));
-    assert_string_equal(sqlalc_compiled_sql(c),
-                        "SELECT \"user\".id \nFROM \"user\" \nWHERE \"user\".id > $1 AND \"user\".name = $2 \n LIMIT $3");
+    assert_string_equal(
+        sqlalc_compiled_sql(c),
+        "SELECT \"user\".id \nFROM \"user\" \nWHERE \"user\".id > $1 AND \"user\".name = $2 \n LIMIT $3");
     assert_int_equal(sqlalc_compiled_nparams(c), 3);
     assert_string_equal(sqlalc_compiled_param_name(c, 0), "id_1");
     assert_int_equal(sqlalc_compiled_param_value(c, 0)->u.i, 5);
@@ -181,10 +189,12 @@ static void test_parameters(void **state)
     sqlalc_stmt_free(q);
 
     /* bindparam: named, value replaceable; required: no value. */
-    q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_bindparam_required("nm")),
-                                                             sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam("x", SQLALC_INTV(4)))));
+    q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                      sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_bindparam_required("nm")),
+                                 sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam("x", SQLALC_INTV(4)))));
     assert_ok(sqlalc_compile(q, SQLITE, SQLALC_PARAMSTYLE_QMARK, &c));
-    assert_string_equal(sqlalc_compiled_sql(c), "SELECT user.id \nFROM user \nWHERE user.name = ? AND user.id = ?");
+    assert_string_equal(sqlalc_compiled_sql(c),
+                        "SELECT user.id \nFROM user \nWHERE user.name = ? AND user.id = ?");
     assert_null(sqlalc_compiled_param_value(c, 0));
     assert_string_equal(sqlalc_compiled_param_name(c, 1), "x");
     sqlalc_compiled_free(c);
@@ -198,7 +208,8 @@ static void test_in_past_parameter_ceiling(void **state)
     sqlalc_value *vals = malloc(N * sizeof *vals);
     for (int i = 0; i < N; i++)
         vals[i] = SQLALC_INTV(i);
-    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_values(fx_c(user, "id"), vals, N));
+    sqlalc_stmt *q =
+        sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_values(fx_c(user, "id"), vals, N));
     free(vals);
     sqlalc_compiled *c;
     /* mssql takes 2,100 parameters: the list goes inline. */
@@ -229,7 +240,9 @@ static void test_multirow_insert_slices(void **state)
     assert_int_equal(c->params[0].value->u.i, 1);
     assert_int_equal(c->params[2].value->u.i, 2);
     sqlalc_compiled_free(c);
-    expect_sql(q, SQLITE, "INSERT INTO user (id, name) VALUES (:id_m0, :name_m0), (:id_m1, :name_m1), (:id_m2, :name_m2)");
+    expect_sql(
+        q, SQLITE,
+        "INSERT INTO user (id, name) VALUES (:id_m0, :name_m0), (:id_m1, :name_m1), (:id_m2, :name_m2)");
     sqlalc_stmt_free(q);
     /* Rows must name the same columns. */
     q = sqlalc_values(sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)))),
@@ -241,16 +254,19 @@ static void test_multirow_insert_slices(void **state)
 static void test_expanding_in_and_text(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_expanding(fx_c(user, "id"), "ids"));
+    sqlalc_stmt *q =
+        sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_expanding(fx_c(user, "id"), "ids"));
     expect_sql(q, NULL, "SELECT \"user\".id \nFROM \"user\" \nWHERE \"user\".id IN (__[POSTCOMPILE_ids])");
     sqlalc_compiled *c;
     assert_int_equal(sqlalc_compile(q, SQLITE, SQLALC_PARAMSTYLE_QMARK, &c), SQLALC_ERR_NOT_SUPPORTED);
     sqlalc_stmt_free(q);
     q = sqlalc_where(sqlalc_select(SQLALC_COLS(fx_c(user, "id"))),
-                     sqlalc_text_sql("user.id > :v AND 'a:b' = 'a:b' AND x::int = 1", SQLALC_PARAMS(SQLALC_P_INT("v", 3))));
+                     sqlalc_text_sql("user.id > :v AND 'a:b' = 'a:b' AND x::int = 1",
+                                     SQLALC_PARAMS(SQLALC_P_INT("v", 3))));
     assert_ok(sqlalc_compile(q, PG, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, &c));
-    assert_string_equal(sqlalc_compiled_sql(c),
-                        "SELECT \"user\".id \nFROM \"user\" \nWHERE user.id > $1 AND 'a:b' = 'a:b' AND x::int = 1");
+    assert_string_equal(
+        sqlalc_compiled_sql(c),
+        "SELECT \"user\".id \nFROM \"user\" \nWHERE user.id > $1 AND 'a:b' = 'a:b' AND x::int = 1");
     assert_int_equal(sqlalc_compiled_param_value(c, 0)->u.i, 3);
     sqlalc_compiled_free(c);
     sqlalc_stmt_free(q);
@@ -265,8 +281,12 @@ static void test_quoting_and_schema(void **state)
     t->schema = fx_strdup("sales");
     sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(t, "first name"), fx_c(t, "We\"ird]")),
                                    sqlalc_eq(fx_c(t, "id"), sqlalc_int(1)));
-    expect_sql(q, PG, "SELECT sales.\"People\".\"first name\", sales.\"People\".\"We\"\"ird]\" \nFROM sales.\"People\" \nWHERE sales.\"People\".id = :id_1");
-    expect_sql(q, MSSQL, "SELECT sales.[People].[first name], sales.[People].[We\"ird]]] \nFROM sales.[People] \nWHERE sales.[People].id = :id_1");
+    expect_sql(
+        q, PG,
+        "SELECT sales.\"People\".\"first name\", sales.\"People\".\"We\"\"ird]\" \nFROM sales.\"People\" \nWHERE sales.\"People\".id = :id_1");
+    expect_sql(
+        q, MSSQL,
+        "SELECT sales.[People].[first name], sales.[People].[We\"ird]]] \nFROM sales.[People] \nWHERE sales.[People].id = :id_1");
     sqlalc_stmt_free(q);
     free(t->schema);
     fx_free(t);
@@ -287,11 +307,12 @@ static void test_shared_across_threads_safe_cache(void **state)
 
 static sqlalc_stmt *shape(int64_t id, const char *name, int64_t limit)
 {
-    return sqlalc_limit(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
-                                                      sqlalc_or(sqlalc_gt(fx_c(user, "id"), sqlalc_int(id)),
-                                                                sqlalc_eq(fx_c(user, "name"), sqlalc_text(name)))),
-                                        SQLALC_EXPRS(fx_c(user, "id"))),
-                        limit);
+    return sqlalc_limit(
+        sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                                      sqlalc_or(sqlalc_gt(fx_c(user, "id"), sqlalc_int(id)),
+                                                sqlalc_eq(fx_c(user, "name"), sqlalc_text(name)))),
+                        SQLALC_EXPRS(fx_c(user, "id"))),
+        limit);
 }
 
 static void test_shape_cache(void **state)
@@ -305,10 +326,12 @@ static void test_shape_cache(void **state)
     const char *sb = sqlalc_stmt_sql(b, MSSQL);
     const char *sc = sqlalc_stmt_sql(c, MSSQL);
     sqlalc__shape_cache_stats(&h1, &m1);
-    assert_int_equal(h1 - h0, 1);   /* b shares a's compilation */
-    assert_int_equal(m1 - m0, 2);   /* c differs: TOP 6 is text */
+    assert_int_equal(h1 - h0, 1); /* b shares a's compilation */
+    assert_int_equal(m1 - m0, 2); /* c differs: TOP 6 is text */
     assert_string_equal(sa, sb);
-    assert_string_equal(sc, "SELECT TOP 6 [user].id \nFROM [user] \nWHERE [user].id > :id_1 OR [user].name = :name_1 ORDER BY [user].id");
+    assert_string_equal(
+        sc,
+        "SELECT TOP 6 [user].id \nFROM [user] \nWHERE [user].id > :id_1 OR [user].name = :name_1 ORDER BY [user].id");
     /* The values come from each statement. */
     const struct sqlalc_compiled *ca, *cb;
     assert_ok(sqlalc__stmt_compiled(a, SQLITE, SQLALC_PARAMSTYLE_QMARK, &ca));
@@ -318,7 +341,7 @@ static void test_shape_cache(void **state)
     assert_int_equal(cb->params[0].value->u.i, 2);
     assert_string_equal(cb->params[1].value->u.s.p, "b");
     assert_int_equal(cb->params[2].value->u.i, 5);
-    assert_int_equal(cb->params[3].value->u.i, 0);  /* SQLite's OFFSET 0 constant */
+    assert_int_equal(cb->params[3].value->u.i, 0); /* SQLite's OFFSET 0 constant */
     sqlalc_stmt_free(a);
     sqlalc_stmt_free(b);
     /* c outlives a and b: its entry holds no pointer into them. */
@@ -330,10 +353,15 @@ static void test_shape_cache(void **state)
     sqlalc_stmt_free(c);
     sqlalc_stmt_free(d);
     /* A different IN list length is a different shape. */
-    sqlalc_stmt *i2 = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2))));
-    sqlalc_stmt *i3 = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))));
-    assert_string_equal(sqlalc_stmt_sql(i2, SQLITE), "SELECT user.id \nFROM user \nWHERE user.id IN (:id_1_1, :id_1_2)");
-    assert_string_equal(sqlalc_stmt_sql(i3, SQLITE), "SELECT user.id \nFROM user \nWHERE user.id IN (:id_1_1, :id_1_2, :id_1_3)");
+    sqlalc_stmt *i2 = sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                                    sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2))));
+    sqlalc_stmt *i3 =
+        sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                      sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))));
+    assert_string_equal(sqlalc_stmt_sql(i2, SQLITE),
+                        "SELECT user.id \nFROM user \nWHERE user.id IN (:id_1_1, :id_1_2)");
+    assert_string_equal(sqlalc_stmt_sql(i3, SQLITE),
+                        "SELECT user.id \nFROM user \nWHERE user.id IN (:id_1_1, :id_1_2, :id_1_3)");
     sqlalc_stmt_free(i2);
     sqlalc_stmt_free(i3);
 }
@@ -345,7 +373,10 @@ static void test_expression_display(void **state)
     static const char *const cols[] = { "id", "name", NULL };
     static struct sqlalc_type *const types[] = { &fx_int, &fx_str };
     sqlalc_table *ex = fx_table("example", cols, types);
-    struct { sqlalc_expr *e; const char *want; } cases[] = {
+    struct {
+        sqlalc_expr *e;
+        const char *want;
+    } cases[] = {
         { sqlalc_eq(fx_c(ex, "id"), sqlalc_int(5)), "example.id = :id_1" },
         { sqlalc_ne(fx_c(ex, "id"), sqlalc_int(5)), "example.id != :id_1" },
         { sqlalc_gt(fx_c(ex, "id"), sqlalc_int(5)), "example.id > :id_1" },
@@ -375,7 +406,11 @@ static void test_expression_display(void **state)
 static void test_cast_follows_ddl_spelling(void **state)
 {
     (void)state;
-    struct { const sqlalc_dialect *d; int kind, length; const char *want; } cases[] = {
+    struct {
+        const sqlalc_dialect *d;
+        int kind, length;
+        const char *want;
+    } cases[] = {
         { PG, SQLALC_TYPE_DATETIME, 0, "CAST(x AS TIMESTAMP WITHOUT TIME ZONE)" },
         { PG, SQLALC_TYPE_LARGE_BINARY, 0, "CAST(x AS BYTEA)" },
         { MSSQL, SQLALC_TYPE_BOOLEAN, 0, "CAST(x AS BIT)" },

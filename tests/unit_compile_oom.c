@@ -34,20 +34,23 @@ static sqlalc_stmt *build_nested(void)
         "counts");
     sqlalc_expr *u2 = sqlalc_alias(sqlalc_table_expr(user), "u2");
     sqlalc_stmt *q = sqlalc_select(
-        SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id")), sqlalc_ac(cte, "n"),
-                    sqlalc_ac(u2, "name"),
-                    sqlalc_case_else(SQLALC_EXPRS(sqlalc_gt(fx_c(user, "id"), sqlalc_int(1)), sqlalc_text("big")),
-                                     sqlalc_text("small")),
-                    sqlalc_over(sqlalc_func("row_number", SQLALC_NOEXPRS), SQLALC_EXPRS(fx_c(user, "name")),
-                                SQLALC_EXPRS(sqlalc_desc(fx_c(user, "id")))),
-                    sqlalc_cast_kind(fx_c(user, "id"), SQLALC_TYPE_STRING, 10),
-                    sqlalc_scalar_subquery(sqlalc_select(SQLALC_COLS(sqlalc_func("max", SQLALC_EXPRS(fx_c(address, "id")))),
-                                                         sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))),
+        SQLALC_COLS(
+            fx_c(user, "name"), sqlalc_count(fx_c(address, "id")), sqlalc_ac(cte, "n"), sqlalc_ac(u2, "name"),
+            sqlalc_case_else(SQLALC_EXPRS(sqlalc_gt(fx_c(user, "id"), sqlalc_int(1)), sqlalc_text("big")),
+                             sqlalc_text("small")),
+            sqlalc_over(sqlalc_func("row_number", SQLALC_NOEXPRS), SQLALC_EXPRS(fx_c(user, "name")),
+                        SQLALC_EXPRS(sqlalc_desc(fx_c(user, "id")))),
+            sqlalc_cast_kind(fx_c(user, "id"), SQLALC_TYPE_STRING, 10),
+            sqlalc_scalar_subquery(
+                sqlalc_select(SQLALC_COLS(sqlalc_func("max", SQLALC_EXPRS(fx_c(address, "id")))),
+                              sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))),
         sqlalc_or(sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
                   sqlalc_and(sqlalc_ilike(fx_c(user, "name"), sqlalc_text("a%"), 0),
                              sqlalc_not(sqlalc_between(fx_c(user, "id"), sqlalc_int(5), sqlalc_int(9)))),
-                  sqlalc_exists(sqlalc_select(SQLALC_NOEXPRS, sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))));
-    q = sqlalc_select_from(q, sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_LEFT));
+                  sqlalc_exists(
+                      sqlalc_select(SQLALC_NOEXPRS, sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))));
+    q = sqlalc_select_from(
+        q, sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_LEFT));
     q = sqlalc_where(q, sqlalc_eq(sqlalc_ac(cte, "user_id"), fx_c(user, "id")));
     q = sqlalc_where(q, sqlalc_eq(sqlalc_ac(u2, "id"), fx_c(user, "id")));
     q = sqlalc_group_by(q, SQLALC_EXPRS(fx_c(user, "name")));
@@ -67,21 +70,24 @@ static sqlalc_stmt *build_dml(int which)
     case 0:
         return sqlalc_returning(
             sqlalc_on_conflict_do_update_where(
-                sqlalc_values(sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)),
-                                                                           SQLALC_KV("name", sqlalc_text("a")))),
-                              SQLALC_KVS(SQLALC_KV("name", sqlalc_text("b")), SQLALC_KV("id", sqlalc_int(2)))),
+                sqlalc_values(
+                    sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)),
+                                                                  SQLALC_KV("name", sqlalc_text("a")))),
+                    SQLALC_KVS(SQLALC_KV("name", sqlalc_text("b")), SQLALC_KV("id", sqlalc_int(2)))),
                 SQLALC_EXPRS(fx_c(user, "id")), SQLALC_KVS(SQLALC_KV("name", sqlalc_excluded(user, "name"))),
                 sqlalc_gt(fx_c(user, "id"), sqlalc_int(0))),
             SQLALC_COLS(fx_c(user, "id")));
     case 1:
         return sqlalc_returning(
-            sqlalc_where(sqlalc_values(sqlalc_update(user), SQLALC_KVS(SQLALC_KV("name", sqlalc_add(fx_c(user, "name"),
-                                                                                                  sqlalc_text("x"))))),
+            sqlalc_where(sqlalc_values(
+                             sqlalc_update(user),
+                             SQLALC_KVS(SQLALC_KV("name", sqlalc_add(fx_c(user, "name"), sqlalc_text("x"))))),
                          sqlalc_eq(fx_c(user, "id"), sqlalc_int(5))),
             SQLALC_COLS(fx_c(user, "id")));
     default:
-        return sqlalc_where(sqlalc_delete(user), sqlalc_in_select(fx_c(user, "id"),
-                                                                 sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")))));
+        return sqlalc_where(
+            sqlalc_delete(user),
+            sqlalc_in_select(fx_c(user, "id"), sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")))));
     }
 }
 
@@ -99,7 +105,8 @@ static int workload(sqlalc_stmt *(*build)(int), int arg)
         if (!sqlalc_stmt_sql(q, dias[d]) && sqlalc_error_last()->code == SQLALC_ERR_NOMEM)
             ok = 0;
         sqlalc_compiled *c = NULL;
-        int rc = sqlalc_compile(q, dias[d], d == 2 ? SQLALC_PARAMSTYLE_NUMERIC_DOLLAR : SQLALC_PARAMSTYLE_QMARK, &c);
+        int rc = sqlalc_compile(q, dias[d],
+                                d == 2 ? SQLALC_PARAMSTYLE_NUMERIC_DOLLAR : SQLALC_PARAMSTYLE_QMARK, &c);
         if (rc == SQLALC_ERR_NOMEM)
             ok = 0;
         assert_true(rc == SQLALC_OK || c == NULL);

@@ -10,7 +10,7 @@
 #include "testutil.h"
 
 #ifndef SQLALC_CLI_PATH
-#error "SQLALC_CLI_PATH must name the sqlalc binary (tests/CMakeLists.txt)"
+#    error "SQLALC_CLI_PATH must name the sqlalc binary (tests/CMakeLists.txt)"
 #endif
 
 static sqlalc_engine *eng;
@@ -302,18 +302,19 @@ static void test_cli_errors(void **state)
 static void test_cli_inspect(void **state)
 {
     (void)state;
-    expect_cli("inspect " CLI_URL " --json", 0,
-               "{\n  \"team\": {\n    \"columns\": [\n"
-               "      {\"name\": \"id\", \"type\": \"INTEGER\", \"nullable\": true, \"default\": null, \"primary_key\": 1, \"autoincrement\": true},\n"
-               "      {\"name\": \"name\", \"type\": \"VARCHAR(40)\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
-               "      {\"name\": \"weight\", \"type\": \"FLOAT\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
-               "      {\"name\": \"note\", \"type\": \"TEXT\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
-               "      {\"name\": \"data\", \"type\": \"BLOB\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
-               "      {\"name\": \"active\", \"type\": \"BOOLEAN\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false}\n"
-               "    ],\n"
-               "    \"pk_constraint\": {\"name\": null, \"constrained_columns\": [\"id\"]},\n"
-               "    \"foreign_keys\": [],\n    \"indexes\": [],\n    \"unique_constraints\": [],\n"
-               "    \"check_constraints\": []\n  }\n}\n");
+    expect_cli(
+        "inspect " CLI_URL " --json", 0,
+        "{\n  \"team\": {\n    \"columns\": [\n"
+        "      {\"name\": \"id\", \"type\": \"INTEGER\", \"nullable\": true, \"default\": null, \"primary_key\": 1, \"autoincrement\": true},\n"
+        "      {\"name\": \"name\", \"type\": \"VARCHAR(40)\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+        "      {\"name\": \"weight\", \"type\": \"FLOAT\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+        "      {\"name\": \"note\", \"type\": \"TEXT\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+        "      {\"name\": \"data\", \"type\": \"BLOB\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false},\n"
+        "      {\"name\": \"active\", \"type\": \"BOOLEAN\", \"nullable\": true, \"default\": null, \"primary_key\": 0, \"autoincrement\": false}\n"
+        "    ],\n"
+        "    \"pk_constraint\": {\"name\": null, \"constrained_columns\": [\"id\"]},\n"
+        "    \"foreign_keys\": [],\n    \"indexes\": [],\n    \"unique_constraints\": [],\n"
+        "    \"check_constraints\": []\n  }\n}\n");
     expect_cli("inspect " CLI_URL, 0,
                "table team\n"
                "  id                       INTEGER PRIMARY KEY AUTOINCREMENT\n"
@@ -327,8 +328,8 @@ static void test_cli_inspect(void **state)
 int main(void)
 {
     const struct CMUnitTest display[] = {
-        cmocka_unit_test(test_table),   cmocka_unit_test(test_table_limits_and_edges),
-        cmocka_unit_test(test_csv),     cmocka_unit_test(test_json),
+        cmocka_unit_test(test_table),         cmocka_unit_test(test_table_limits_and_edges),
+        cmocka_unit_test(test_csv),           cmocka_unit_test(test_json),
         cmocka_unit_test(test_bad_arguments), cmocka_unit_test(test_failing_allocator),
     };
     const struct CMUnitTest cli[] = {

@@ -82,7 +82,7 @@ static void test_memory_db_survives_checkouts(void **state)
     assert_ok(sqlalc_engine_exec_text(eng, "INSERT INTO m VALUES (1)", NULL, NULL));
     sqlalc_conn *a, *b;
     assert_ok(sqlalc_connect(eng, &a));
-    assert_ok(sqlalc_connect(eng, &b));  /* same thread: the same database */
+    assert_ok(sqlalc_connect(eng, &b)); /* same thread: the same database */
     sqlalc_result *res;
     assert_ok(sqlalc_exec_text(b, "SELECT count(*) FROM m", NULL, &res));
     int64_t n;
@@ -93,7 +93,11 @@ static void test_memory_db_survives_checkouts(void **state)
     sqlalc_engine_free(eng);
 }
 
-typedef struct { sqlalc_engine *eng; int id; int ok; } worker_arg;
+typedef struct {
+    sqlalc_engine *eng;
+    int id;
+    int ok;
+} worker_arg;
 
 static void *worker(void *p)
 {
@@ -106,7 +110,8 @@ static void *worker(void *p)
             break;
         }
         if (sqlalc_exec_text(c, "INSERT INTO shared (who, n) VALUES (:w, :n)",
-                             SQLALC_PARAMS(SQLALC_P_INT("w", w->id), SQLALC_P_INT("n", i)), NULL) != SQLALC_OK)
+                             SQLALC_PARAMS(SQLALC_P_INT("w", w->id), SQLALC_P_INT("n", i)),
+                             NULL) != SQLALC_OK)
             w->ok = 0;
         sqlalc_result *res;
         int64_t cnt = -1;

@@ -41,7 +41,10 @@ static void test_types(void **state)
     sqlalc_type_free(t);
 
     /* spelled types per dialect */
-    struct { sqlalc_type *t; const char *sqlite, *pg, *ms; } cases[] = {
+    struct {
+        sqlalc_type *t;
+        const char *sqlite, *pg, *ms;
+    } cases[] = {
         { sqlalc_unicode(30), "VARCHAR(30)", "VARCHAR(30)", "NVARCHAR(30)" },
         { sqlalc_boolean(), "BOOLEAN", "BOOLEAN", "BIT" },
         { sqlalc_datetime(0), "DATETIME", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME2" },
@@ -63,7 +66,11 @@ static void test_types(void **state)
     }
 
     /* parsing what databases spell */
-    struct { const char *in; sqlalc_type_kind k; int a, b; } parse[] = {
+    struct {
+        const char *in;
+        sqlalc_type_kind k;
+        int a, b;
+    } parse[] = {
         { "VARCHAR(50)", SQLALC_TYPE_STRING, 50, 0 },
         { "character varying(30)", SQLALC_TYPE_STRING, 30, 0 },
         { "NUMERIC(10, 2)", SQLALC_TYPE_NUMERIC, 10, 2 },
@@ -96,8 +103,8 @@ static void test_tables_and_lookups(void **state)
     (void)state;
     sqlalc_metadata *md = sqlalc_metadata_new();
     /* address first: its FK target does not exist yet */
-    sqlalc_table *addr = sqlalc_table_new(md, "address",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+    sqlalc_table *addr = sqlalc_table_new(
+        md, "address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
         sqlalc_column("user_id", sqlalc_integer(), SQLALC_NOT_NULL, sqlalc_foreign_key("user.id")),
         sqlalc_column("email", sqlalc_string(100), 0, sqlalc_opt_default(SQLALC_TEXTV("x@y")),
                       sqlalc_opt_comment("mail")));
@@ -106,17 +113,17 @@ static void test_tables_and_lookups(void **state)
     char *sql = NULL;
     assert_code(sqlalc_create_table_sql(addr, &sqlalc__dialect_sqlite, &sql), SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "not a table of this MetaData"));
-    sqlalc_table *user = sqlalc_table_new(md, "user",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL));
+    sqlalc_table *user =
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL));
     assert_non_null(user);
     assert_ptr_equal(sqlalc_table_fk_target(addr, 0), user); /* resolved late */
     assert_ok(sqlalc_create_table_sql(addr, &sqlalc__dialect_sqlite, &sql));
     sqlalc_free(sql);
 
-    sqlalc_table *s = sqlalc_table_new(md, "t", sqlalc_opt_schema("sch"),
-        sqlalc_column("a", sqlalc_integer(), 0), sqlalc_column("b", sqlalc_integer(), 0),
-        sqlalc_pk_constraint("pk_t", "b, a"));
+    sqlalc_table *s =
+        sqlalc_table_new(md, "t", sqlalc_opt_schema("sch"), sqlalc_column("a", sqlalc_integer(), 0),
+                         sqlalc_column("b", sqlalc_integer(), 0), sqlalc_pk_constraint("pk_t", "b, a"));
     assert_non_null(s);
     assert_ptr_equal(sqlalc_metadata_table(md, "sch.t"), s);
     assert_ptr_equal(sqlalc_metadata_table_in(md, "sch", "t"), s);
@@ -173,27 +180,34 @@ static void test_errors(void **state)
     assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0),
                                  sqlalc_column("a", sqlalc_string(3), 0)));
     assert_non_null(strstr(sqlalc_errmsg(), "duplicate column 'a'"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0), sqlalc_pk_constraint(NULL, "a, zz")));
+    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0),
+                                 sqlalc_pk_constraint(NULL, "a, zz")));
     assert_non_null(strstr(sqlalc_errmsg(), "unknown column 'zz'"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_foreign_key("user.nope"))));
+    assert_null(
+        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_foreign_key("user.nope"))));
     assert_non_null(strstr(sqlalc_errmsg(), "unknown column user.nope"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_foreign_key("justone"))));
+    assert_null(
+        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_foreign_key("justone"))));
     assert_non_null(strstr(sqlalc_errmsg(), "table.column"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0,
-                                 sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.ondelete = "DROP TABLE")))));
+    assert_null(sqlalc_table_new(
+        md, "x",
+        sqlalc_column("a", sqlalc_integer(), 0,
+                      sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.ondelete = "DROP TABLE")))));
     assert_non_null(strstr(sqlalc_errmsg(), "ON DELETE"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0), sqlalc_foreign_key("user.id")));
+    assert_null(
+        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0), sqlalc_foreign_key("user.id")));
     assert_non_null(strstr(sqlalc_errmsg(), "column option"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_index(NULL, "a", 0))));
+    assert_null(
+        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_index(NULL, "a", 0))));
     assert_non_null(strstr(sqlalc_errmsg(), "not a column option"));
     assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0),
                                  sqlalc_foreign_key_constraint("a", "user.id, user.id", NULL)));
     assert_non_null(strstr(sqlalc_errmsg(), "1 columns but 2"));
     /* a failed constructor inside: everything released, its error kept */
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0),
-                                 sqlalc_column("b", sqlalc_numeric(2, 5), SQLALC_NOT_NULL,
-                                               sqlalc_opt_comment("lost")),
-                                 sqlalc_index("ix", "a", 0)));
+    assert_null(sqlalc_table_new(
+        md, "x", sqlalc_column("a", sqlalc_integer(), 0),
+        sqlalc_column("b", sqlalc_numeric(2, 5), SQLALC_NOT_NULL, sqlalc_opt_comment("lost")),
+        sqlalc_index("ix", "a", 0)));
     assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "Numeric(2, 5)"));
     assert_int_equal(failalloc_live(), base); /* nothing leaked by any failure */
@@ -207,20 +221,19 @@ static void test_errors(void **state)
 static sqlalc_metadata *build_nested(void)
 {
     sqlalc_metadata *md = sqlalc_metadata_new();
-    sqlalc_table_new(md, "user",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL | SQLALC_UNIQUE | SQLALC_INDEX),
-        sqlalc_column("mood", sqlalc_enum("mood", "a", "b"), 0, sqlalc_opt_server_default("a")),
-        sqlalc_opt_comment("users"));
-    sqlalc_table_new(md, "address",
-        sqlalc_column("id", sqlalc_bigint(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("user_id", sqlalc_integer(), SQLALC_NOT_NULL,
-                      sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.name = "fk_u", .ondelete = "cascade"))),
+    sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                     sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL | SQLALC_UNIQUE | SQLALC_INDEX),
+                     sqlalc_column("mood", sqlalc_enum("mood", "a", "b"), 0, sqlalc_opt_server_default("a")),
+                     sqlalc_opt_comment("users"));
+    sqlalc_table_new(
+        md, "address", sqlalc_column("id", sqlalc_bigint(), SQLALC_PRIMARY_KEY),
+        sqlalc_column(
+            "user_id", sqlalc_integer(), SQLALC_NOT_NULL,
+            sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.name = "fk_u", .ondelete = "cascade"))),
         sqlalc_column("amount", sqlalc_numeric(10, 2), 0, sqlalc_opt_default(SQLALC_TEXTV("1.50")),
                       sqlalc_opt_comment("money")),
         sqlalc_check_constraint("ck_amount", "amount > 0"),
-        sqlalc_unique_constraint("uq_a", "user_id, amount"),
-        sqlalc_index("ix_a", "amount, user_id", 1),
+        sqlalc_unique_constraint("uq_a", "user_id, amount"), sqlalc_index("ix_a", "amount, user_id", 1),
         sqlalc_foreign_key_constraint("user_id", "user.id", SQLALC_FK_OPTIONS(.onupdate = "SET NULL")),
         sqlalc_opt_schema("main"));
     return md;
@@ -236,7 +249,8 @@ static void test_failing_allocator(void **state)
         failalloc_fail_at(n);
         sqlalc_metadata *md = build_nested();
         char *script = NULL;
-        int rc = md ? sqlalc_metadata_create_script(md, &sqlalc__dialect_postgresql, &script) : SQLALC_ERR_NOMEM;
+        int rc =
+            md ? sqlalc_metadata_create_script(md, &sqlalc__dialect_postgresql, &script) : SQLALC_ERR_NOMEM;
         if (!failalloc_failed()) {
             completed = 1;
             assert_ok(rc);
@@ -261,34 +275,37 @@ static void test_scripts(void **state)
     (void)state;
     sqlalc_metadata *md = sqlalc_metadata_new();
     /* an FK cycle (b -> a named, a -> b unnamed), an enum, a comment */
-    assert_non_null(sqlalc_table_new(md, "a",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("bid", sqlalc_integer(), 0, sqlalc_foreign_key_ex("b.id", SQLALC_FK_OPTIONS(.name = "fk_a_b")))));
-    assert_non_null(sqlalc_table_new(md, "b",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("aid", sqlalc_integer(), 0, sqlalc_foreign_key("a.id")),
-        sqlalc_column("m", sqlalc_enum("mood", "a", "b'"), 0, sqlalc_opt_comment("it's")),
-        sqlalc_opt_comment("tbl")));
+    assert_non_null(
+        sqlalc_table_new(md, "a", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("bid", sqlalc_integer(), 0,
+                                       sqlalc_foreign_key_ex("b.id", SQLALC_FK_OPTIONS(.name = "fk_a_b")))));
+    assert_non_null(
+        sqlalc_table_new(md, "b", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("aid", sqlalc_integer(), 0, sqlalc_foreign_key("a.id")),
+                         sqlalc_column("m", sqlalc_enum("mood", "a", "b'"), 0, sqlalc_opt_comment("it's")),
+                         sqlalc_opt_comment("tbl")));
     char *s = NULL;
     /* PostgreSQL: the type first, the named cycle key added after
      * (strings as SQLAlchemy writes each statement) */
     assert_ok(sqlalc_metadata_create_script(md, &sqlalc__dialect_postgresql, &s));
-    assert_string_equal(s,
-        "CREATE TYPE mood AS ENUM ('a', 'b''');\n"
-        "CREATE TABLE a (\n\tid SERIAL NOT NULL, \n\tbid INTEGER, \n\tPRIMARY KEY (id)\n);\n"
-        "CREATE TABLE b (\n\tid SERIAL NOT NULL, \n\taid INTEGER, \n\tm mood, \n\tPRIMARY KEY (id), \n\t"
-        "FOREIGN KEY(aid) REFERENCES a (id)\n);\n"
-        "COMMENT ON TABLE b IS 'tbl';\n"
-        "COMMENT ON COLUMN b.m IS 'it''s';\n"
-        "ALTER TABLE a ADD CONSTRAINT fk_a_b FOREIGN KEY(bid) REFERENCES b (id);\n");
+    assert_string_equal(
+        s, "CREATE TYPE mood AS ENUM ('a', 'b''');\n"
+           "CREATE TABLE a (\n\tid SERIAL NOT NULL, \n\tbid INTEGER, \n\tPRIMARY KEY (id)\n);\n"
+           "CREATE TABLE b (\n\tid SERIAL NOT NULL, \n\taid INTEGER, \n\tm mood, \n\tPRIMARY KEY (id), \n\t"
+           "FOREIGN KEY(aid) REFERENCES a (id)\n);\n"
+           "COMMENT ON TABLE b IS 'tbl';\n"
+           "COMMENT ON COLUMN b.m IS 'it''s';\n"
+           "ALTER TABLE a ADD CONSTRAINT fk_a_b FOREIGN KEY(bid) REFERENCES b (id);\n");
     sqlalc_free(s);
     assert_ok(sqlalc_metadata_drop_script(md, &sqlalc__dialect_postgresql, &s));
-    assert_string_equal(s, "ALTER TABLE a DROP CONSTRAINT fk_a_b;\nDROP TABLE b;\nDROP TABLE a;\nDROP TYPE mood;\n");
+    assert_string_equal(
+        s, "ALTER TABLE a DROP CONSTRAINT fk_a_b;\nDROP TABLE b;\nDROP TABLE a;\nDROP TYPE mood;\n");
     sqlalc_free(s);
     /* SQLite: no ALTER; the cycle key is declared inline, named */
     assert_ok(sqlalc_metadata_create_script(md, &sqlalc__dialect_sqlite, &s));
-    assert_non_null(strstr(s, "CREATE TABLE a (\n\tid INTEGER NOT NULL, \n\tbid INTEGER, \n\tPRIMARY KEY (id), \n\t"
-                              "CONSTRAINT fk_a_b FOREIGN KEY(bid) REFERENCES b (id)\n);\n"));
+    assert_non_null(
+        strstr(s, "CREATE TABLE a (\n\tid INTEGER NOT NULL, \n\tbid INTEGER, \n\tPRIMARY KEY (id), \n\t"
+                  "CONSTRAINT fk_a_b FOREIGN KEY(bid) REFERENCES b (id)\n);\n"));
     assert_non_null(strstr(s, "CONSTRAINT mood CHECK (m IN ('a', 'b'''))"));
     assert_null(strstr(s, "COMMENT"));
     sqlalc_free(s);
@@ -335,7 +352,8 @@ static void test_failing_allocator_live(void **state)
         failalloc_fail_at(n);
         sqlalc_engine *eng = NULL;
         sqlalc_metadata *md = build_nested(), *md2 = sqlalc_metadata_new();
-        int rc = sqlalc_metadata_table_count(md) == 2 ? sqlalc_engine_create("sqlite://", NULL, &eng) : SQLALC_ERR_NOMEM;
+        int rc = sqlalc_metadata_table_count(md) == 2 ? sqlalc_engine_create("sqlite://", NULL, &eng)
+                                                      : SQLALC_ERR_NOMEM;
         if (!rc)
             rc = sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST);
         if (!rc) {
@@ -371,10 +389,10 @@ static void test_sqlite_named_schema(void **state)
     test_exec(eng, "ATTACH DATABASE ':memory:' AS sch");
     sqlalc_metadata *md = sqlalc_metadata_new();
     assert_non_null(sqlalc_table_new(md, "parent", sqlalc_opt_schema("sch"),
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("Name", sqlalc_string(20), SQLALC_INDEX)));
-    assert_non_null(sqlalc_table_new(md, "kid", sqlalc_opt_schema("sch"),
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                                     sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+                                     sqlalc_column("Name", sqlalc_string(20), SQLALC_INDEX)));
+    assert_non_null(sqlalc_table_new(
+        md, "kid", sqlalc_opt_schema("sch"), sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
         sqlalc_column("pid", sqlalc_integer(), 0, sqlalc_foreign_key("sch.parent.id"))));
     assert_ok(sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST));
     assert_ok(sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST));
@@ -419,13 +437,11 @@ static void test_sqlite_reflect_recreates_ddl(void **state)
     sqlalc_engine *eng;
     assert_ok(sqlalc_engine_create("sqlite://", NULL, &eng));
     sqlalc_metadata *md = sqlalc_metadata_new();
-    sqlalc_table *t = sqlalc_table_new(md, "seq",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+    sqlalc_table *t = sqlalc_table_new(
+        md, "seq", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
         sqlalc_column("Code", sqlalc_string(8), SQLALC_NOT_NULL, sqlalc_opt_server_default("x'y")),
-        sqlalc_column("n", sqlalc_numeric(6, 1), 0),
-        sqlalc_unique_constraint("uq_code_n", "Code, n"),
-        sqlalc_check_constraint("ck_n", "n > 0"),
-        sqlalc_opt_sqlite_autoincrement());
+        sqlalc_column("n", sqlalc_numeric(6, 1), 0), sqlalc_unique_constraint("uq_code_n", "Code, n"),
+        sqlalc_check_constraint("ck_n", "n > 0"), sqlalc_opt_sqlite_autoincrement());
     assert_non_null(t);
     char *a, *b;
     assert_ok(sqlalc_create_table_sql(t, &sqlalc__dialect_sqlite, &a));

@@ -21,11 +21,11 @@ static const sqlalc_reflect_hooks catalog_hooks = {
     .default_schema_name = "main",
     .tables_query = "SELECT m.name, m.type = 'view', NULL FROM sqlite_master m WHERE" USER
                     "AND :schema IS NOT NULL ORDER BY m.name",
-    .columns_query = "SELECT m.name, p.name, p.type, NOT p.\"notnull\", p.dflt_value, "
-                     "p.pk = 1 AND upper(p.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_xinfo(m.name) q "
-                     "WHERE q.pk > 0) = 1, NULL "
-                     "FROM sqlite_master m JOIN pragma_table_xinfo(m.name, :schema) p WHERE" USER
-                     "ORDER BY m.name, p.cid",
+    .columns_query =
+        "SELECT m.name, p.name, p.type, NOT p.\"notnull\", p.dflt_value, "
+        "p.pk = 1 AND upper(p.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_xinfo(m.name) q "
+        "WHERE q.pk > 0) = 1, NULL "
+        "FROM sqlite_master m JOIN pragma_table_xinfo(m.name, :schema) p WHERE" USER "ORDER BY m.name, p.cid",
     .constraints_query =
         "SELECT * FROM ("
         " SELECT m.name AS t, 'p' AS k, NULL AS n, p.name AS c, NULL, NULL, NULL, NULL, NULL, NULL, p.pk AS pos"
@@ -33,8 +33,7 @@ static const sqlalc_reflect_hooks catalog_hooks = {
         " UNION ALL"
         " SELECT m.name, 'f', 'fk' || f.id, f.\"from\", NULL, f.\"table\", f.\"to\","
         "  nullif(f.on_delete, 'NO ACTION'), nullif(f.on_update, 'NO ACTION'), NULL, f.seq"
-        " FROM sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) f WHERE" USER
-        " UNION ALL"
+        " FROM sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) f WHERE" USER " UNION ALL"
         " SELECT m.name, 'u', il.name, ii.name, NULL, NULL, NULL, NULL, NULL, NULL, ii.seqno"
         " FROM sqlite_master m JOIN pragma_index_list(m.name, :schema) il"
         " JOIN pragma_index_info(il.name, :schema) ii WHERE" USER "AND il.origin = 'u'"
@@ -53,15 +52,15 @@ static sqlalc_dialect catalog_dialect;
 static sqlalc_metadata *build(void)
 {
     sqlalc_metadata *md = sqlalc_metadata_new();
-    assert_non_null(sqlalc_table_new(md, "user",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+    assert_non_null(sqlalc_table_new(
+        md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
         sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL | SQLALC_UNIQUE),
         sqlalc_column("born", sqlalc_date_type(), 0, sqlalc_opt_server_default("2000-01-01"))));
-    assert_non_null(sqlalc_table_new(md, "pair",
-        sqlalc_column("a", sqlalc_integer(), 0), sqlalc_column("b", sqlalc_string(5), 0),
-        sqlalc_pk_constraint(NULL, "a, b")));
-    assert_non_null(sqlalc_table_new(md, "address",
-        sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+    assert_non_null(sqlalc_table_new(md, "pair", sqlalc_column("a", sqlalc_integer(), 0),
+                                     sqlalc_column("b", sqlalc_string(5), 0),
+                                     sqlalc_pk_constraint(NULL, "a, b")));
+    assert_non_null(sqlalc_table_new(
+        md, "address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
         sqlalc_column("user_id", sqlalc_integer(), SQLALC_NOT_NULL | SQLALC_INDEX,
                       sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.ondelete = "CASCADE"))),
         sqlalc_column("pa", sqlalc_integer(), 0), sqlalc_column("pb", sqlalc_string(5), 0),

@@ -19,10 +19,18 @@ static sqlalc_url *parse_ok(const char *text)
 }
 
 /* Compare a possibly-NULL string. */
-#define assert_str_or_null(got, want) do { const char *g_ = (got), *w_ = (want); \
-    if (!w_) { if (g_) fail_msg("%s: want NULL, got '%s'", #got, g_); } \
-    else { if (!g_) fail_msg("%s: want '%s', got NULL", #got, w_); \
-           assert_string_equal(g_, w_); } } while (0)
+#define assert_str_or_null(got, want)                          \
+    do {                                                       \
+        const char *g_ = (got), *w_ = (want);                  \
+        if (!w_) {                                             \
+            if (g_)                                            \
+                fail_msg("%s: want NULL, got '%s'", #got, g_); \
+        } else {                                               \
+            if (!g_)                                           \
+                fail_msg("%s: want '%s', got NULL", #got, w_); \
+            assert_string_equal(g_, w_);                       \
+        }                                                      \
+    } while (0)
 
 static void check_parts(const char *text, const char *dialect, const char *driver, const char *user,
                         const char *pw, const char *host, int port, const char *db)
@@ -49,8 +57,7 @@ static int url_equal(const sqlalc_url *a, const sqlalc_url *b)
         !str_eq(sqlalc_url_driver(a), sqlalc_url_driver(b)) ||
         !str_eq(sqlalc_url_username(a), sqlalc_url_username(b)) ||
         !str_eq(sqlalc_url_password(a), sqlalc_url_password(b)) ||
-        !str_eq(sqlalc_url_host(a), sqlalc_url_host(b)) ||
-        sqlalc_url_port(a) != sqlalc_url_port(b) ||
+        !str_eq(sqlalc_url_host(a), sqlalc_url_host(b)) || sqlalc_url_port(a) != sqlalc_url_port(b) ||
         !str_eq(sqlalc_url_database(a), sqlalc_url_database(b)) ||
         sqlalc_url_query_count(a) != sqlalc_url_query_count(b))
         return 0;
@@ -110,7 +117,8 @@ static void check_bad(const char *text, const char *want_in_message)
 static void test_full_url(void **state)
 {
     (void)state;
-    sqlalc_url *u = parse_ok("postgresql+psycopg2://scott:tiger@db.example.com:5432/test?sslmode=disable&a=1&a=2");
+    sqlalc_url *u =
+        parse_ok("postgresql+psycopg2://scott:tiger@db.example.com:5432/test?sslmode=disable&a=1&a=2");
     assert_string_equal(sqlalc_url_dialect(u), "postgresql");
     assert_string_equal(sqlalc_url_driver(u), "psycopg2");
     assert_string_equal(sqlalc_url_username(u), "scott");
@@ -286,8 +294,10 @@ static void test_query(void **state)
     (void)state;
     sqlalc_url *u = parse_ok("pg://h?host=h1:5432&host=h2:5433&target_session_attrs=read-write&host=h3");
     assert_int_equal(sqlalc_url_query_count(u), 4);
-    const char *want[][2] = { { "host", "h1:5432" }, { "host", "h2:5433" },
-                              { "target_session_attrs", "read-write" }, { "host", "h3" } };
+    const char *want[][2] = { { "host", "h1:5432" },
+                              { "host", "h2:5433" },
+                              { "target_session_attrs", "read-write" },
+                              { "host", "h3" } };
     for (size_t i = 0; i < 4; i++) {
         assert_string_equal(sqlalc_url_query_key(u, i), want[i][0]);
         assert_string_equal(sqlalc_url_query_value(u, i), want[i][1]);
@@ -587,7 +597,8 @@ static void test_build(void **state)
     assert_ok(sqlalc_url_query_add(u, "host", "h2"));
     assert_ok(sqlalc_url_query_add(u, "host", "h3"));
     s = sqlalc_url_render(u, 0);
-    assert_string_equal(s, "postgresql://me%40corp:p%40ss%3Aw%2Frd%25@[::1]:6432/my%20db?sslmode=require&host=h2&host=h3");
+    assert_string_equal(
+        s, "postgresql://me%40corp:p%40ss%3Aw%2Frd%25@[::1]:6432/my%20db?sslmode=require&host=h2&host=h3");
     sqlalc_free(s);
     s = sqlalc_url_render(u, 1);
     assert_string_equal(s, "postgresql://me%40corp:***@[::1]:6432/my%20db?sslmode=require&host=h2&host=h3");

@@ -66,7 +66,7 @@ static int cmd_query(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *v;
         if (opts && !strcmp(argv[i], "--")) {
-            opts = 0;  /* the rest is positional (SQL starting with a "--" comment) */
+            opts = 0; /* the rest is positional (SQL starting with a "--" comment) */
         } else if (!opts) {
             if (npos == 2)
                 return usage_error("unexpected argument '%s'", argv[i]);
@@ -143,7 +143,8 @@ static int print_schema(sqlalc_engine *eng)
             printf(")\n");
         }
         for (size_t i = 0; i < ti->nindexes; i++)
-            printf("  %sindex %s\n", ti->indexes[i].unique ? "unique " : "", ti->indexes[i].name ? ti->indexes[i].name : "");
+            printf("  %sindex %s\n", ti->indexes[i].unique ? "unique " : "",
+                   ti->indexes[i].name ? ti->indexes[i].name : "");
     }
     sqlalc_inspector_free(insp);
     return rc;

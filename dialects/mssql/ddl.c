@@ -25,7 +25,9 @@ static size_t type_sql(const sqlalc_type *t, char *buf, size_t size)
     case SQLALC_TYPE_JSON: n = snprintf(buf, size, "NVARCHAR(max)"); break;
     case SQLALC_TYPE_BOOLEAN: n = snprintf(buf, size, "BIT"); break;
     case SQLALC_TYPE_TIME: n = snprintf(buf, size, "TIME"); break;
-    case SQLALC_TYPE_DATETIME: n = snprintf(buf, size, sqlalc_type_timezone(t) ? "DATETIMEOFFSET" : "DATETIME2"); break;
+    case SQLALC_TYPE_DATETIME:
+        n = snprintf(buf, size, sqlalc_type_timezone(t) ? "DATETIMEOFFSET" : "DATETIME2");
+        break;
     case SQLALC_TYPE_INTERVAL: n = snprintf(buf, size, "DATETIME2"); break;
     case SQLALC_TYPE_LARGE_BINARY: n = snprintf(buf, size, "VARBINARY(max)"); break;
     case SQLALC_TYPE_UUID: n = snprintf(buf, size, "UNIQUEIDENTIFIER"); break;

@@ -91,8 +91,7 @@ const sqlalc_reflect_hooks sqlalc__mssql_reflect_hooks = {
         " JOIN sys.schemas s ON s.schema_id = t.schema_id"
         " JOIN sys.index_columns ic ON ic.object_id = kc.parent_object_id AND ic.index_id = kc.unique_index_id"
         " JOIN sys.columns col ON col.object_id = ic.object_id AND col.column_id = ic.column_id"
-        " WHERE" OBJ_FILTER
-        " UNION ALL"
+        " WHERE" OBJ_FILTER " UNION ALL"
         " SELECT t.name, 'f', fk.name, pc.name, NULLIF(rsch.name, :schema), rt.name, rcol.name,"
         "  NULLIF(REPLACE(fk.delete_referential_action_desc, '_', ' '), 'NO ACTION'),"
         "  NULLIF(REPLACE(fk.update_referential_action_desc, '_', ' '), 'NO ACTION'), NULL,"
@@ -105,13 +104,11 @@ const sqlalc_reflect_hooks sqlalc__mssql_reflect_hooks = {
         " JOIN sys.schemas rsch ON rsch.schema_id = rt.schema_id"
         " JOIN sys.columns rcol ON rcol.object_id = fkc.referenced_object_id"
         "  AND rcol.column_id = fkc.referenced_column_id"
-        " WHERE" OBJ_FILTER
-        " UNION ALL"
+        " WHERE" OBJ_FILTER " UNION ALL"
         " SELECT t.name, 'c', cc.name, NULL, NULL, NULL, NULL, NULL, NULL, cc.definition, 0"
         " FROM sys.check_constraints cc JOIN sys.objects t ON t.object_id = cc.parent_object_id"
         " JOIN sys.schemas s ON s.schema_id = t.schema_id"
-        " WHERE" OBJ_FILTER
-        ") x ORDER BY tn, k, n, pos",
+        " WHERE" OBJ_FILTER ") x ORDER BY tn, k, n, pos",
     .indexes_query =
         "SELECT t.name, i.name, col.name, i.is_unique "
         "FROM sys.indexes i JOIN sys.objects t ON t.object_id = i.object_id "

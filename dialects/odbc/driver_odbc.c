@@ -27,8 +27,8 @@
 typedef struct odbc_conn {
     SQLHENV env;
     SQLHDBC dbc;
-    int mssql;         /* SAVE TRANSACTION syntax instead of SAVEPOINT */
-    int sqlite;        /* error codes come from SQLite */
+    int mssql;  /* SAVE TRANSACTION syntax instead of SAVEPOINT */
+    int sqlite; /* error codes come from SQLite */
     int in_tx;
 } odbc_conn;
 
@@ -37,14 +37,14 @@ typedef struct odbc_col {
     SQLSMALLINT sqltype;
     sqlalc_vtype vtype;
     SQLSMALLINT ctype;
-    char *buf;          /* text / binary data */
+    char *buf; /* text / binary data */
     size_t cap;
-    sqlalc_value val;   /* value read for the current row */
+    sqlalc_value val; /* value read for the current row */
 } odbc_col;
 
 typedef struct odbc_param {
     sqlalc_value v;
-    char *buf;          /* copy of text / blob */
+    char *buf; /* copy of text / blob */
     size_t cap;
     SQLLEN ind;
     SQLBIGINT i;
@@ -58,7 +58,7 @@ typedef struct odbc_stmt {
     int nparams;
     odbc_param *params;
     int executed;
-    int ncols;          /* -1 until known */
+    int ncols; /* -1 until known */
     odbc_col *cols;
     int row_loaded;
     SQLLEN rowcount;
@@ -146,7 +146,8 @@ static int build_connstr(const sqlalc_url *url, sqlalc_buf *b)
         return SQLALC_OK;
     }
     const char *host = sqlalc_url_host(url), *driver = sqlalc_url_query_get(url, "driver");
-    const char *user = sqlalc_url_username(url), *pw = sqlalc_url_password(url), *db = sqlalc_url_database(url);
+    const char *user = sqlalc_url_username(url), *pw = sqlalc_url_password(url),
+               *db = sqlalc_url_database(url);
     if (!host || !*host)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
                                 "ODBC URL needs a DSN or host (mssql+odbc://user:pw@dsn) or ?odbc_connect=…");
@@ -326,7 +327,8 @@ static int odbc_bind(void *p, int idx, const sqlalc_value *v)
     SQLUSMALLINT n = (SQLUSMALLINT)(idx + 1);
     SQLRETURN r;
     /* A text or blob value without a pointer is SQL NULL. */
-    sqlalc_vtype t = (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p) ? SQLALC_V_NULL : v->type;
+    sqlalc_vtype t =
+        (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p) ? SQLALC_V_NULL : v->type;
     switch (t) {
     case SQLALC_V_NULL:
         pa->ind = SQL_NULL_DATA;
@@ -369,21 +371,51 @@ static void classify(odbc_col *col)
     case SQL_TINYINT:
     case SQL_SMALLINT:
     case SQL_INTEGER:
-    case SQL_BIGINT: col->vtype = SQLALC_V_INT; col->ctype = SQL_C_SBIGINT; break;
+    case SQL_BIGINT:
+        col->vtype = SQLALC_V_INT;
+        col->ctype = SQL_C_SBIGINT;
+        break;
     case SQL_REAL:
     case SQL_FLOAT:
-    case SQL_DOUBLE: col->vtype = SQLALC_V_FLOAT; col->ctype = SQL_C_DOUBLE; break;
-    case SQL_BIT: col->vtype = SQLALC_V_BOOL; col->ctype = SQL_C_BIT; break;
+    case SQL_DOUBLE:
+        col->vtype = SQLALC_V_FLOAT;
+        col->ctype = SQL_C_DOUBLE;
+        break;
+    case SQL_BIT:
+        col->vtype = SQLALC_V_BOOL;
+        col->ctype = SQL_C_BIT;
+        break;
     case SQL_BINARY:
     case SQL_VARBINARY:
-    case SQL_LONGVARBINARY: col->vtype = SQLALC_V_BLOB; col->ctype = SQL_C_BINARY; break;
+    case SQL_LONGVARBINARY:
+        col->vtype = SQLALC_V_BLOB;
+        col->ctype = SQL_C_BINARY;
+        break;
     case SQL_NUMERIC:
-    case SQL_DECIMAL: col->vtype = SQLALC_V_NUMERIC; col->ctype = SQL_C_CHAR; break;
-    case SQL_TYPE_DATE: col->vtype = SQLALC_V_DATE; col->ctype = SQL_C_CHAR; break;
-    case SQL_TYPE_TIME: col->vtype = SQLALC_V_TIME; col->ctype = SQL_C_CHAR; break;
-    case SQL_TYPE_TIMESTAMP: col->vtype = SQLALC_V_DATETIME; col->ctype = SQL_C_CHAR; break;
-    case SQL_GUID: col->vtype = SQLALC_V_UUID; col->ctype = SQL_C_CHAR; break;
-    default: col->vtype = SQLALC_V_TEXT; col->ctype = SQL_C_CHAR; break;
+    case SQL_DECIMAL:
+        col->vtype = SQLALC_V_NUMERIC;
+        col->ctype = SQL_C_CHAR;
+        break;
+    case SQL_TYPE_DATE:
+        col->vtype = SQLALC_V_DATE;
+        col->ctype = SQL_C_CHAR;
+        break;
+    case SQL_TYPE_TIME:
+        col->vtype = SQLALC_V_TIME;
+        col->ctype = SQL_C_CHAR;
+        break;
+    case SQL_TYPE_TIMESTAMP:
+        col->vtype = SQLALC_V_DATETIME;
+        col->ctype = SQL_C_CHAR;
+        break;
+    case SQL_GUID:
+        col->vtype = SQLALC_V_UUID;
+        col->ctype = SQL_C_CHAR;
+        break;
+    default:
+        col->vtype = SQLALC_V_TEXT;
+        col->ctype = SQL_C_CHAR;
+        break;
     }
 }
 
@@ -491,7 +523,8 @@ static int get_var(odbc_stmt *s, int i, odbc_col *col, SQLSMALLINT ctype, SQLLEN
         return SQLALC_ERR_NOMEM;
     for (;;) {
         SQLLEN ind = 0;
-        SQLRETURN r = SQLGetData(s->h, (SQLUSMALLINT)(i + 1), ctype, col->buf + got, (SQLLEN)(col->cap - got), &ind);
+        SQLRETURN r =
+            SQLGetData(s->h, (SQLUSMALLINT)(i + 1), ctype, col->buf + got, (SQLLEN)(col->cap - got), &ind);
         if (r == SQL_NO_DATA)
             break;
         if (!SQL_SUCCEEDED(r))
@@ -581,8 +614,9 @@ static int64_t odbc_rowcount(void *p)
 static int odbc_last_insert_id(void *p, int64_t *out)
 {
     odbc_conn *c = p;
-    const char *sql = c->sqlite ? "SELECT last_insert_rowid()" : c->mssql ? "SELECT CAST(@@IDENTITY AS BIGINT)"
-                                                                          : "SELECT lastval()";
+    const char *sql = c->sqlite  ? "SELECT last_insert_rowid()"
+                      : c->mssql ? "SELECT CAST(@@IDENTITY AS BIGINT)"
+                                 : "SELECT lastval()";
     SQLHSTMT h;
     if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h)))
         return DBC_DIAG(c, SQL_ERROR, "allocate statement");
@@ -624,20 +658,32 @@ static int end_tx(odbc_conn *c, SQLSMALLINT how)
     return rc;
 }
 
-static int odbc_commit(void *p) { return end_tx(p, SQL_COMMIT); }
-static int odbc_rollback(void *p) { return end_tx(p, SQL_ROLLBACK); }
+static int odbc_commit(void *p)
+{
+    return end_tx(p, SQL_COMMIT);
+}
+static int odbc_rollback(void *p)
+{
+    return end_tx(p, SQL_ROLLBACK);
+}
 
 static int sp(odbc_conn *c, const char *std, const char *mssql, const char *name)
 {
     char sql[160];
     if (c->mssql && !mssql)
-        return SQLALC_OK;  /* SQL Server has no RELEASE: the savepoint simply ends with the transaction */
+        return SQLALC_OK; /* SQL Server has no RELEASE: the savepoint simply ends with the transaction */
     snprintf(sql, sizeof sql, "%s %s", c->mssql ? mssql : std, name);
     return odbc_exec_simple(c, sql);
 }
 
-static int odbc_savepoint(void *p, const char *name) { return sp(p, "SAVEPOINT", "SAVE TRANSACTION", name); }
-static int odbc_release(void *p, const char *name) { return sp(p, "RELEASE SAVEPOINT", NULL, name); }
+static int odbc_savepoint(void *p, const char *name)
+{
+    return sp(p, "SAVEPOINT", "SAVE TRANSACTION", name);
+}
+static int odbc_release(void *p, const char *name)
+{
+    return sp(p, "RELEASE SAVEPOINT", NULL, name);
+}
 static int odbc_rollback_to(void *p, const char *name)
 {
     return sp(p, "ROLLBACK TO SAVEPOINT", "ROLLBACK TRANSACTION", name);

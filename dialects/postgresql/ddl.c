@@ -20,7 +20,9 @@ static size_t type_sql(const sqlalc_type *t, char *buf, size_t size)
                                   : snprintf(buf, size, "VARCHAR");
         break;
     case SQLALC_TYPE_UNICODE_TEXT: n = snprintf(buf, size, "TEXT"); break;
-    case SQLALC_TYPE_TIME: n = snprintf(buf, size, tz ? "TIME WITH TIME ZONE" : "TIME WITHOUT TIME ZONE"); break;
+    case SQLALC_TYPE_TIME:
+        n = snprintf(buf, size, tz ? "TIME WITH TIME ZONE" : "TIME WITHOUT TIME ZONE");
+        break;
     case SQLALC_TYPE_DATETIME:
         n = snprintf(buf, size, tz ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE");
         break;

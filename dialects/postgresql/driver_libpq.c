@@ -66,25 +66,42 @@
 
 /* PostgreSQL type OIDs (pg_type.dat; stable across versions). */
 enum {
-    OID_BOOL = 16, OID_BYTEA = 17, OID_NAME = 19, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
-    OID_TEXT = 25, OID_OID = 26, OID_JSON = 114, OID_FLOAT4 = 700, OID_FLOAT8 = 701,
-    OID_BPCHAR = 1042, OID_VARCHAR = 1043, OID_DATE = 1082, OID_TIME = 1083,
-    OID_TIMESTAMP = 1114, OID_TIMESTAMPTZ = 1184, OID_INTERVAL = 1186, OID_TIMETZ = 1266,
-    OID_NUMERIC = 1700, OID_UUID = 2950, OID_JSONB = 3802
+    OID_BOOL = 16,
+    OID_BYTEA = 17,
+    OID_NAME = 19,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_TEXT = 25,
+    OID_OID = 26,
+    OID_JSON = 114,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701,
+    OID_BPCHAR = 1042,
+    OID_VARCHAR = 1043,
+    OID_DATE = 1082,
+    OID_TIME = 1083,
+    OID_TIMESTAMP = 1114,
+    OID_TIMESTAMPTZ = 1184,
+    OID_INTERVAL = 1186,
+    OID_TIMETZ = 1266,
+    OID_NUMERIC = 1700,
+    OID_UUID = 2950,
+    OID_JSONB = 3802
 };
 
 /* How a column's text becomes a value. */
 enum { K_TEXT = 0, K_INT, K_FLOAT, K_BOOL, K_BYTEA, K_TZ };
 
-#define BATCH_ROWS_MAX 1024     /* rows per multi-row INSERT (the engine hands 1,024-row chunks) */
+#define BATCH_ROWS_MAX 1024      /* rows per multi-row INSERT (the engine hands 1,024-row chunks) */
 #define PIPELINE_SYNC_EVERY 1000 /* generic pipeline: rows between syncs */
-#define DEALLOC_FLUSH 32        /* queued DEALLOCATEs sent together */
+#define DEALLOC_FLUSH 32         /* queued DEALLOCATEs sent together */
 
 typedef struct pq_param {
-    const char *direct;  /* value memory used in place, or NULL: arena offset */
+    const char *direct; /* value memory used in place, or NULL: arena offset */
     size_t off;
     int len;
-    int fmt;             /* 0 text, 1 binary */
+    int fmt; /* 0 text, 1 binary */
     int isnull;
 } pq_param;
 
@@ -92,37 +109,37 @@ struct pq_stmt {
     pq_conn *c;
     char *sql;
     size_t len;
-    char name[24];       /* server-side name once prepared */
+    char name[24]; /* server-side name once prepared */
     int prepared;
     int nparams;
-    Oid *ptypes;         /* types it was prepared with (pcap) */
-    Oid *want;           /* types the bound values ask for (pcap) */
+    Oid *ptypes; /* types it was prepared with (pcap) */
+    Oid *want;   /* types the bound values ask for (pcap) */
     pq_param *params;
     int pcap;
-    const char **pv;     /* libpq parameter arrays (pcap) */
+    const char **pv; /* libpq parameter arrays (pcap) */
     int *pl, *pf;
-    sqlalc_buf arena;    /* parameter text of the execution being built */
+    sqlalc_buf arena; /* parameter text of the execution being built */
 
-    int state;           /* 0 ready to run, 1 rows on the wire, 2 done */
-    PGresult *meta;      /* result holding the column description */
-    PGresult *cur;       /* current row (single-row mode), may be meta */
+    int state;      /* 0 ready to run, 1 rows on the wire, 2 done */
+    PGresult *meta; /* result holding the column description */
+    PGresult *cur;  /* current row (single-row mode), may be meta */
     int ncols;
     unsigned char *kind; /* per column K_* */
     sqlalc_vtype *vt;    /* per column value type for K_TEXT */
     char **cbuf;         /* per column conversion buffers (bytea, tz) */
     size_t *ccap;
     int64_t rowcount;
-    int stale_plan;      /* the last run failed on a plan made before DDL */
-    PGresult **stash;    /* rest of the result, read early (sqlalc__pq_idle) */
+    int stale_plan;   /* the last run failed on a plan made before DDL */
+    PGresult **stash; /* rest of the result, read early (sqlalc__pq_idle) */
     size_t nstash, spos, scap;
     int stashed;
 
     /* multi-row INSERT rewrite: 0 unknown, 1 possible, -1 not */
     int ins;
-    size_t grp_start, grp_end;  /* the "( … )" after VALUES */
+    size_t grp_start, grp_end; /* the "( … )" after VALUES */
     char full_name[24];
     int full_rows;
-    Oid *full_types;     /* per slot (nparams) */
+    Oid *full_types; /* per slot (nparams) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -217,7 +234,7 @@ static int split_host_port(const char *h, size_t n, size_t *hostlen)
     for (size_t i = 0; i < n; i++)
         if (h[i] == ':') {
             if (colon)
-                return 0;  /* two colons: IPv6 */
+                return 0; /* two colons: IPv6 */
             colon = h + i;
         }
     if (!colon || colon == h + n - 1)
@@ -449,26 +466,34 @@ static int run_simple(pq_conn *c, const char *sql, PGresult **keep)
     if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
         PQclear(r);
         drain(c);
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "COPY through exec_simple is not supported (use sqlalc_pg_copy_in) [SQL: %.200s]", sql);
+        return sqlalc_error_set(
+            SQLALC_ERR_NOT_SUPPORTED,
+            "COPY through exec_simple is not supported (use sqlalc_pg_copy_in) [SQL: %.200s]", sql);
     }
     rc = sqlalc__pq_error(c, r, sql);
     PQclear(r);
     return rc;
 }
 
-static int pq_exec_simple(void *conn, const char *sql) { return run_simple(conn, sql, NULL); }
+static int pq_exec_simple(void *conn, const char *sql)
+{
+    return run_simple(conn, sql, NULL);
+}
 
 static int pq_ping(void *conn)
 {
     pq_conn *c = conn;
     if (PQstatus(c->pg) == CONNECTION_BAD)
         return sqlalc_error_set_full(SQLALC_ERR_DISCONNECT, "08006", 0, "connection to %s is broken", c->url);
-    if (c->active)  /* rows streaming: the connection is evidently alive */
+    if (c->active) /* rows streaming: the connection is evidently alive */
         return SQLALC_OK;
     return run_simple(c, "", NULL);
 }
 
-static int pq_begin(void *c) { return run_simple(c, "BEGIN", NULL); }
+static int pq_begin(void *c)
+{
+    return run_simple(c, "BEGIN", NULL);
+}
 
 static int pq_commit(void *conn)
 {
@@ -486,7 +511,10 @@ static int pq_commit(void *conn)
     return SQLALC_OK;
 }
 
-static int pq_rollback(void *c) { return run_simple(c, "ROLLBACK", NULL); }
+static int pq_rollback(void *c)
+{
+    return run_simple(c, "ROLLBACK", NULL);
+}
 
 static int sp_exec(pq_conn *c, const char *verb, const char *name)
 {
@@ -500,9 +528,18 @@ static int sp_exec(pq_conn *c, const char *verb, const char *name)
     return rc;
 }
 
-static int pq_savepoint(void *c, const char *n) { return sp_exec(c, "SAVEPOINT", n); }
-static int pq_release(void *c, const char *n) { return sp_exec(c, "RELEASE SAVEPOINT", n); }
-static int pq_rollback_to(void *c, const char *n) { return sp_exec(c, "ROLLBACK TO SAVEPOINT", n); }
+static int pq_savepoint(void *c, const char *n)
+{
+    return sp_exec(c, "SAVEPOINT", n);
+}
+static int pq_release(void *c, const char *n)
+{
+    return sp_exec(c, "RELEASE SAVEPOINT", n);
+}
+static int pq_rollback_to(void *c, const char *n)
+{
+    return sp_exec(c, "ROLLBACK TO SAVEPOINT", n);
+}
 
 /* PostgreSQL has no per-connection "last row id"; lastval() (the last
  * sequence value this session took) is the closest, and a failing call
@@ -602,9 +639,7 @@ static void encode(sqlalc_buf *a, pq_param *p, const sqlalc_value *v, Oid slot, 
         arena_put(a, p, s, (size_t)(tmp + sizeof tmp - 1 - s));
         return;
     }
-    case SQLALC_V_BOOL:
-        arena_put(a, p, v->u.i ? "true" : "false", v->u.i ? 4 : 5);
-        return;
+    case SQLALC_V_BOOL: arena_put(a, p, v->u.i ? "true" : "false", v->u.i ? 4 : 5); return;
     case SQLALC_V_FLOAT: {
         double d = v->u.f;
         int n;
@@ -787,7 +822,7 @@ static void forget_name(pq_conn *c, const char *name)
         return;
     if (c->ndealloc == c->dealloc_cap &&
         sqlalc__grow((void **)&c->dealloc, &c->dealloc_cap, c->ndealloc + 1, sizeof *c->dealloc))
-        return;  /* out of memory: the statement lives until disconnect */
+        return; /* out of memory: the statement lives until disconnect */
     char *n = sqlalc__strdup(name);
     if (n)
         c->dealloc[c->ndealloc++] = n;
@@ -853,19 +888,30 @@ static void compute_kinds(pq_stmt *s)
         unsigned char k = K_TEXT;
         sqlalc_vtype vt = SQLALC_V_TEXT;
         switch (t) {
-        case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID: k = K_INT; break;
-        case OID_FLOAT4: case OID_FLOAT8: k = K_FLOAT; break;
+        case OID_INT2:
+        case OID_INT4:
+        case OID_INT8:
+        case OID_OID: k = K_INT; break;
+        case OID_FLOAT4:
+        case OID_FLOAT8: k = K_FLOAT; break;
         case OID_BOOL: k = K_BOOL; break;
         case OID_BYTEA: k = K_BYTEA; break;
         case OID_NUMERIC: vt = SQLALC_V_NUMERIC; break;
         case OID_DATE: vt = SQLALC_V_DATE; break;
         case OID_TIME: vt = SQLALC_V_TIME; break;
-        case OID_TIMETZ: vt = SQLALC_V_TIME; k = K_TZ; break;
+        case OID_TIMETZ:
+            vt = SQLALC_V_TIME;
+            k = K_TZ;
+            break;
         case OID_TIMESTAMP: vt = SQLALC_V_DATETIME; break;
-        case OID_TIMESTAMPTZ: vt = SQLALC_V_DATETIME; k = K_TZ; break;
+        case OID_TIMESTAMPTZ:
+            vt = SQLALC_V_DATETIME;
+            k = K_TZ;
+            break;
         case OID_INTERVAL: vt = SQLALC_V_INTERVAL; break;
         case OID_UUID: vt = SQLALC_V_UUID; break;
-        case OID_JSON: case OID_JSONB: vt = SQLALC_V_JSON; break;
+        case OID_JSON:
+        case OID_JSONB: vt = SQLALC_V_JSON; break;
         default: break;
         }
         s->kind[i] = k;
@@ -973,14 +1019,16 @@ static int fetch(pq_stmt *s)
     case PGRES_COPY_OUT:
         PQclear(r);
         finish_cmd(s);
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "COPY in a prepared statement is not supported (use sqlalc_pg_copy_in)");
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                "COPY in a prepared statement is not supported (use sqlalc_pg_copy_in)");
     default: {
         int rc = sqlalc__pq_error(s->c, r, s->sql);
         /* The table changed shape since PQprepare (DDL by anyone): outside a
          * transaction block the statement can be prepared again and rerun. */
         const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-        s->stale_plan = !s->meta && st && !strcmp(st, "0A000") && m && strstr(m, "cached plan must not change result type");
+        s->stale_plan = !s->meta && st && !strcmp(st, "0A000") && m &&
+                        strstr(m, "cached plan must not change result type");
         PQclear(r);
         finish_cmd(s);
         if (s->stale_plan && PQtransactionStatus(s->c->pg) != PQTRANS_IDLE)
@@ -1100,7 +1148,10 @@ static void pq_finalize(void *stmt)
 /* Columns                                                             */
 /* ------------------------------------------------------------------ */
 
-static int pq_column_count(void *stmt) { return ((pq_stmt *)stmt)->ncols; }
+static int pq_column_count(void *stmt)
+{
+    return ((pq_stmt *)stmt)->ncols;
+}
 
 static const char *pq_column_name(void *stmt, int i)
 {
@@ -1294,13 +1345,19 @@ static int pq_column_text(void *stmt, int i, const char **out, size_t *len)
     return SQLALC_OK;
 }
 
-static int64_t pq_rowcount(void *stmt) { return ((pq_stmt *)stmt)->rowcount; }
+static int64_t pq_rowcount(void *stmt)
+{
+    return ((pq_stmt *)stmt)->rowcount;
+}
 
 /* ------------------------------------------------------------------ */
 /* Batches                                                             */
 /* ------------------------------------------------------------------ */
 
-static int is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f'; }
+static int is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
 static int is_word(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
@@ -1379,7 +1436,8 @@ static void analyse_insert(pq_stmt *s)
         } else if (ch == '$') {
             if (i + 1 >= len || q[i + 1] < '0' || q[i + 1] > '9')
                 return;
-        } else if ((ch == '-' && i + 1 < len && q[i + 1] == '-') || (ch == '/' && i + 1 < len && q[i + 1] == '*'))
+        } else if ((ch == '-' && i + 1 < len && q[i + 1] == '-') ||
+                   (ch == '/' && i + 1 < len && q[i + 1] == '*'))
             return;
         else if (ch == '(')
             depth++;
@@ -1391,7 +1449,7 @@ static void analyse_insert(pq_stmt *s)
     size_t end = i + 1;
     for (i = end; i < len; i++)
         if (!is_space(q[i]) && q[i] != ';')
-            return;  /* RETURNING, ON CONFLICT …: keep row-by-row semantics */
+            return; /* RETURNING, ON CONFLICT …: keep row-by-row semantics */
     s->grp_start = start;
     s->grp_end = end;
     s->ins = 1;
@@ -1463,7 +1521,7 @@ static int pipeline_collect(pq_stmt *s, int64_t *count, size_t first_row, size_t
                     rc = sqlalc__pq_error(c, NULL, sql);
                 break;
             }
-            cmd++;  /* NULL separates one command's results from the next */
+            cmd++; /* NULL separates one command's results from the next */
             continue;
         }
         ExecStatusType st = PQresultStatus(r);
@@ -1577,7 +1635,7 @@ static int batch_insert(pq_stmt *s, const sqlalc_value *values, size_t nsets, in
     /* the prepare's own result comes first: rows count after it */
     int rc2 = pipeline_collect(s, count, need_prepare, (size_t)per, s->sql);
     if (need_prepare && (rc || rc2))
-        s->full_name[0] = 0;  /* the prepare itself may have failed */
+        s->full_name[0] = 0; /* the prepare itself may have failed */
     leave_pipeline(c);
     sqlalc_free(full_sql);
     sqlalc_free(rem_sql);

@@ -10,12 +10,12 @@ typedef struct pq_stmt pq_stmt;
 
 typedef struct pq_conn {
     PGconn *pg;
-    char *url;              /* masked URL, for messages */
-    unsigned seq;           /* statement name counter (names are never reused) */
-    pq_stmt *active;        /* statement whose rows are on the wire */
-    char **dealloc;         /* prepared statements to DEALLOCATE lazily */
+    char *url;       /* masked URL, for messages */
+    unsigned seq;    /* statement name counter (names are never reused) */
+    pq_stmt *active; /* statement whose rows are on the wire */
+    char **dealloc;  /* prepared statements to DEALLOCATE lazily */
     size_t ndealloc, dealloc_cap;
-    int copying;            /* a COPY FROM STDIN is open: nothing else may run */
+    int copying; /* a COPY FROM STDIN is open: nothing else may run */
 } pq_conn;
 
 /* Make the wire free for a new command: rows of a statement still

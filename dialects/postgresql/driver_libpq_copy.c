@@ -37,11 +37,10 @@ static void put_value(sqlalc_buf *b, const sqlalc_value *v)
 {
     char tmp[40];
     /* a text or blob value without a pointer is SQL NULL (core.h) */
-    int null = v->type == SQLALC_V_NULL || (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p);
+    int null =
+        v->type == SQLALC_V_NULL || (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p);
     switch (null ? SQLALC_V_NULL : v->type) {
-    case SQLALC_V_NULL:
-        sqlalc_buf_append(b, "\\N", 2);
-        return;
+    case SQLALC_V_NULL: sqlalc_buf_append(b, "\\N", 2); return;
     case SQLALC_V_INT: {
         char *end = tmp + sizeof tmp, *s = end;
         int64_t x = v->u.i;
@@ -55,9 +54,7 @@ static void put_value(sqlalc_buf *b, const sqlalc_value *v)
         sqlalc_buf_append(b, s, (size_t)(end - s));
         return;
     }
-    case SQLALC_V_BOOL:
-        sqlalc_buf_putc(b, v->u.i ? 't' : 'f');
-        return;
+    case SQLALC_V_BOOL: sqlalc_buf_putc(b, v->u.i ? 't' : 'f'); return;
     case SQLALC_V_FLOAT:
         if (isnan(v->u.f))
             sqlalc_buf_puts(b, "NaN");
@@ -68,7 +65,7 @@ static void put_value(sqlalc_buf *b, const sqlalc_value *v)
         return;
     case SQLALC_V_BLOB: {
         static const char hx[] = "0123456789abcdef";
-        sqlalc_buf_append(b, "\\\\x", 3);  /* bytea's "\x" with COPY's backslash doubled */
+        sqlalc_buf_append(b, "\\\\x", 3); /* bytea's "\x" with COPY's backslash doubled */
         for (size_t i = 0; i < v->u.s.len; i++) {
             unsigned char ch = (unsigned char)v->u.s.p[i];
             char two[2] = { hx[ch >> 4], hx[ch & 15] };
@@ -88,8 +85,8 @@ struct sqlalc_pg_copy {
     sqlalc_conn *conn;
     pq_conn *c;
     int ncols;
-    char *sql;        /* for messages */
-    sqlalc_buf buf;   /* rows not sent yet */
+    char *sql;      /* for messages */
+    sqlalc_buf buf; /* rows not sent yet */
 };
 
 static void copy_free(sqlalc_pg_copy *cp)
@@ -116,7 +113,8 @@ int sqlalc_pg_copy_begin(sqlalc_conn *conn, const char *table, const char *const
     if (out)
         *out = NULL;
     if (!conn || !table || ncols <= 0 || !out)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy_begin: NULL connection, table or out, or ncols <= 0");
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                "pg_copy_begin: NULL connection, table or out, or ncols <= 0");
     if (sqlalc__conn_driver(conn) != &sqlalc__driver_libpq)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "pg_copy: the connection does not use the libpq driver");
     pq_conn *c = sqlalc__conn_driver_handle(conn);

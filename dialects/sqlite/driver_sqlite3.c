@@ -17,16 +17,16 @@
 #include "../../src/util/util.h"
 
 #if defined(__GNUC__)
-#define SQLALC_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define SQLALC_COLD __attribute__((cold, noinline))
+#    define SQLALC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#    define SQLALC_COLD __attribute__((cold, noinline))
 #else
-#define SQLALC_UNLIKELY(x) (x)
-#define SQLALC_COLD
+#    define SQLALC_UNLIKELY(x) (x)
+#    define SQLALC_COLD
 #endif
 
 typedef struct lite_conn {
     sqlite3 *db;
-    char *path;   /* for messages */
+    char *path; /* for messages */
 } lite_conn;
 
 /* Column classes derived from declared types. */
@@ -36,11 +36,11 @@ typedef struct lite_stmt {
     sqlite3_stmt *st;
     lite_conn *conn;
     int ncols;
-    int done;            /* last step returned DONE */
-    int64_t changes;     /* rows changed by the last DML execution */
-    int dml;             /* INSERT/UPDATE/DELETE/REPLACE: has a row count */
-    unsigned char *cls;  /* per-column class, NULL until computed */
-    int bind_static;     /* bind text/blob without copying (exec_batch) */
+    int done;           /* last step returned DONE */
+    int64_t changes;    /* rows changed by the last DML execution */
+    int dml;            /* INSERT/UPDATE/DELETE/REPLACE: has a row count */
+    unsigned char *cls; /* per-column class, NULL until computed */
+    int bind_static;    /* bind text/blob without copying (exec_batch) */
 } lite_stmt;
 
 SQLALC_COLD static int map_error(sqlite3 *db, int rc, const char *what)
@@ -61,20 +61,44 @@ SQLALC_COLD static int map_error(sqlite3 *db, int rc, const char *what)
         default: state = "23000";
         }
         break;
-    case SQLITE_ERROR: code = SQLALC_ERR_PROGRAMMING; state = "42000"; break;
+    case SQLITE_ERROR:
+        code = SQLALC_ERR_PROGRAMMING;
+        state = "42000";
+        break;
     case SQLITE_MISMATCH:
     case SQLITE_TOOBIG:
-    case SQLITE_RANGE: code = SQLALC_ERR_DATA; state = "22000"; break;
-    case SQLITE_NOMEM: code = SQLALC_ERR_NOMEM; state = "HY001"; break;
+    case SQLITE_RANGE:
+        code = SQLALC_ERR_DATA;
+        state = "22000";
+        break;
+    case SQLITE_NOMEM:
+        code = SQLALC_ERR_NOMEM;
+        state = "HY001";
+        break;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: code = SQLALC_ERR_TIMEOUT; state = "40001"; break;
-    case SQLITE_MISUSE: code = SQLALC_ERR_INTERFACE; state = "HY010"; break;
+    case SQLITE_LOCKED:
+        code = SQLALC_ERR_TIMEOUT;
+        state = "40001";
+        break;
+    case SQLITE_MISUSE:
+        code = SQLALC_ERR_INTERFACE;
+        state = "HY010";
+        break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-    case SQLITE_INTERNAL: code = SQLALC_ERR_INTERNAL; state = "XX000"; break;
+    case SQLITE_INTERNAL:
+        code = SQLALC_ERR_INTERNAL;
+        state = "XX000";
+        break;
     case SQLITE_AUTH:
-    case SQLITE_PERM: code = SQLALC_ERR_OPERATIONAL; state = "42501"; break;
-    default: code = SQLALC_ERR_OPERATIONAL; state = "HY000"; break;
+    case SQLITE_PERM:
+        code = SQLALC_ERR_OPERATIONAL;
+        state = "42501";
+        break;
+    default:
+        code = SQLALC_ERR_OPERATIONAL;
+        state = "HY000";
+        break;
     }
     return sqlalc_error_set_full(code, state, ext, "%s%s%s", what ? what : "", what ? ": " : "", msg);
 }
@@ -85,7 +109,8 @@ static int safe_pragma_value(const char *v)
     if (!*v || strlen(v) > 32)
         return 0;
     for (const char *p = v; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              *p == '_'))
             return 0;
     return 1;
 }
@@ -107,7 +132,7 @@ static int lite_connect(const sqlalc_url *url, void **out)
     const char *mode = sqlalc_url_query_get(url, "mode");
     const char *uri = sqlalc_url_query_get(url, "uri");
     int is_uri = uri && (!strcmp(uri, "true") || !strcmp(uri, "1"));
-    int flags = SQLITE_OPEN_NOMUTEX;  /* a connection is used by one thread at a time */
+    int flags = SQLITE_OPEN_NOMUTEX; /* a connection is used by one thread at a time */
     if (!mode || !strcmp(mode, "rwc"))
         flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     else if (!strcmp(mode, "ro"))
@@ -117,7 +142,8 @@ static int lite_connect(const sqlalc_url *url, void **out)
     else if (!strcmp(mode, "memory"))
         flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
     else
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid sqlite mode '%s' (use ro, rw, rwc or memory)", mode);
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid sqlite mode '%s' (use ro, rw, rwc or memory)",
+                                mode);
     if (is_uri)
         flags |= SQLITE_OPEN_URI;
     const char *path = (db && *db) ? db : ":memory:";
@@ -153,7 +179,8 @@ static int lite_connect(const sqlalc_url *url, void **out)
             continue;
         if (!safe_pragma_value(v)) {
             lite_close(lc);
-            return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid value '%s' for sqlite pragma %s", v, pragmas[i]);
+            return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid value '%s' for sqlite pragma %s", v,
+                                    pragmas[i]);
         }
         char sql[96];
         snprintf(sql, sizeof sql, "PRAGMA %s=%s", pragmas[i], v);
@@ -223,7 +250,7 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
         sqlalc_free(s);
         return map_error(lc->db, rc, NULL);
     }
-    if (!s->st) {  /* empty statement or only a comment */
+    if (!s->st) { /* empty statement or only a comment */
         sqlalc_free(s);
         return sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "42000", 0, "empty SQL statement");
     }
@@ -240,7 +267,8 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
         sqlite3_finalize(s->st);
         sqlalc_free(s);
         return sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "07001", 0,
-                                     "statement has %d placeholders but %d parameters were given", have, nparams);
+                                     "statement has %d placeholders but %d parameters were given", have,
+                                     nparams);
     }
     s->conn = lc;
     s->ncols = sqlite3_column_count(s->st);
@@ -255,7 +283,8 @@ static int lite_bind(void *stmt, int idx, const sqlalc_value *v)
     int rc;
     sqlite3_destructor_type how = s->bind_static ? SQLITE_STATIC : SQLITE_TRANSIENT;
     /* A text or blob value without a pointer is SQL NULL. */
-    sqlalc_vtype t = (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p) ? SQLALC_V_NULL : v->type;
+    sqlalc_vtype t =
+        (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p) ? SQLALC_V_NULL : v->type;
     switch (t) {
     case SQLALC_V_NULL: rc = sqlite3_bind_null(s->st, idx + 1); break;
     case SQLALC_V_INT:
@@ -308,9 +337,18 @@ static void lite_finalize(void *stmt)
     sqlalc_free(s);
 }
 
-static int lite_column_count(void *stmt) { return ((lite_stmt *)stmt)->ncols; }
-static const char *lite_column_name(void *stmt, int i) { return sqlite3_column_name(((lite_stmt *)stmt)->st, i); }
-static const char *lite_column_decltype(void *stmt, int i) { return sqlite3_column_decltype(((lite_stmt *)stmt)->st, i); }
+static int lite_column_count(void *stmt)
+{
+    return ((lite_stmt *)stmt)->ncols;
+}
+static const char *lite_column_name(void *stmt, int i)
+{
+    return sqlite3_column_name(((lite_stmt *)stmt)->st, i);
+}
+static const char *lite_column_decltype(void *stmt, int i)
+{
+    return sqlite3_column_decltype(((lite_stmt *)stmt)->st, i);
+}
 
 static int has(const char *decl, const char *word)
 {
@@ -359,9 +397,7 @@ static int lite_column_value(void *stmt, int i, sqlalc_value *out)
         return SQLALC_ERR_NOMEM;
     sqlite3_value *v = sqlite3_column_value(s->st, i);
     switch (sqlite3_value_type(v)) {
-    case SQLITE_NULL:
-        out->type = SQLALC_V_NULL;
-        return SQLALC_OK;
+    case SQLITE_NULL: out->type = SQLALC_V_NULL; return SQLALC_OK;
     case SQLITE_INTEGER:
         out->u.i = sqlite3_value_int64(v);
         out->type = SQLALC_V_INT;
@@ -387,8 +423,9 @@ static int lite_column_value(void *stmt, int i, sqlalc_value *out)
             return map_error(s->conn->db, SQLITE_NOMEM, "reading column");
         out->u.s.p = (const char *)p;
         out->u.s.len = (size_t)sqlite3_value_bytes(v);
-        static const sqlalc_vtype by_class[] = { SQLALC_V_TEXT,     SQLALC_V_TEXT,    SQLALC_V_DATE, SQLALC_V_TIME,
-                                                 SQLALC_V_DATETIME, SQLALC_V_NUMERIC, SQLALC_V_JSON };
+        static const sqlalc_vtype by_class[] = { SQLALC_V_TEXT, SQLALC_V_TEXT,     SQLALC_V_DATE,
+                                                 SQLALC_V_TIME, SQLALC_V_DATETIME, SQLALC_V_NUMERIC,
+                                                 SQLALC_V_JSON };
         out->type = by_class[s->cls[i]];
         return SQLALC_OK;
     }
@@ -402,7 +439,7 @@ static int lite_column_int64(void *stmt, int i, int64_t *out)
         *out = sqlite3_value_int64(v);
         return SQLALC_OK;
     }
-    return SQLALC_ERR_TYPE;  /* the engine falls back to column_value and converts */
+    return SQLALC_ERR_TYPE; /* the engine falls back to column_value and converts */
 }
 
 static int lite_column_double(void *stmt, int i, double *out)
@@ -442,13 +479,19 @@ static int lite_last_insert_id(void *c, int64_t *out)
     return SQLALC_OK;
 }
 
-static int lite_begin(void *c) { return lite_exec_simple(c, "BEGIN"); }
-static int lite_commit(void *c) { return lite_exec_simple(c, "COMMIT"); }
+static int lite_begin(void *c)
+{
+    return lite_exec_simple(c, "BEGIN");
+}
+static int lite_commit(void *c)
+{
+    return lite_exec_simple(c, "COMMIT");
+}
 
 static int lite_rollback(void *c)
 {
     lite_conn *lc = c;
-    if (sqlite3_get_autocommit(lc->db))  /* SQLite already rolled back (e.g. on SQLITE_FULL) */
+    if (sqlite3_get_autocommit(lc->db)) /* SQLite already rolled back (e.g. on SQLITE_FULL) */
         return SQLALC_OK;
     return lite_exec_simple(c, "ROLLBACK");
 }
@@ -460,13 +503,23 @@ static int sp_exec(void *c, const char *verb, const char *name)
     return lite_exec_simple(c, sql);
 }
 
-static int lite_savepoint(void *c, const char *name) { return sp_exec(c, "SAVEPOINT", name); }
-static int lite_release(void *c, const char *name) { return sp_exec(c, "RELEASE SAVEPOINT", name); }
-static int lite_rollback_to(void *c, const char *name) { return sp_exec(c, "ROLLBACK TO SAVEPOINT", name); }
+static int lite_savepoint(void *c, const char *name)
+{
+    return sp_exec(c, "SAVEPOINT", name);
+}
+static int lite_release(void *c, const char *name)
+{
+    return sp_exec(c, "RELEASE SAVEPOINT", name);
+}
+static int lite_rollback_to(void *c, const char *name)
+{
+    return sp_exec(c, "ROLLBACK TO SAVEPOINT", name);
+}
 
 /* executemany: the caller keeps the values alive for the whole call, so
  * text and blobs are bound without copies. */
-static int lite_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets, int nparams, int64_t *rowcount)
+static int lite_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets, int nparams,
+                           int64_t *rowcount)
 {
     lite_stmt *s = stmt;
     int64_t total = 0;

@@ -25,8 +25,8 @@ enum { TK_END = 0, TK_WORD, TK_QUOTED, TK_STRING, TK_GROUP, TK_PUNCT };
 
 typedef struct tok {
     int kind;
-    const char *p;   /* start (for TK_GROUP: after "(") */
-    size_t n;        /* length (for TK_GROUP: of the inside) */
+    const char *p; /* start (for TK_GROUP: after "(") */
+    size_t n;      /* length (for TK_GROUP: of the inside) */
 } tok;
 
 static const char *skip_space(const char *s, const char *end)
@@ -168,11 +168,11 @@ static void group_names(const tok *g, char *buf, size_t size)
 }
 
 typedef struct parsed_con {
-    char kind;          /* 'p', 'u', 'c', 'f' */
-    char name[256];     /* "" when unnamed */
-    char cols[1024];    /* local columns joined by \x1f */
+    char kind;       /* 'p', 'u', 'c', 'f' */
+    char name[256];  /* "" when unnamed */
+    char cols[1024]; /* local columns joined by \x1f */
     char reftable[256];
-    char *check;        /* CHECK text (owned) */
+    char *check; /* CHECK text (owned) */
 } parsed_con;
 
 typedef struct parsed_table {
@@ -372,8 +372,8 @@ static int has_table(sqlalc_conn *conn, const char *schema, const char *name, in
 {
     char sql[600], sch[300];
     schema_ident(schema, sch, sizeof sch);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s.sqlite_master m WHERE m.type IN ('table', 'view') AND m.name = ?",
-             sch);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM %s.sqlite_master m WHERE m.type IN ('table', 'view') AND m.name = ?", sch);
     sqlalc_result *res = NULL;
     int rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT(NULL, name)), &res);
     int64_t n = 0;
@@ -388,7 +388,8 @@ static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_
     int rr = SQLALC_OK;
     char sql[600], sch[300];
     schema_ident(schema, sch, sizeof sch);
-    snprintf(sql, sizeof sql, "SELECT m.name FROM %s.sqlite_master m WHERE m.type = '%s' AND" USER_TABLES "ORDER BY m.name",
+    snprintf(sql, sizeof sql,
+             "SELECT m.name FROM %s.sqlite_master m WHERE m.type = '%s' AND" USER_TABLES "ORDER BY m.name",
              sch, views ? "view" : "table");
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
@@ -406,7 +407,8 @@ static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
     int rr = SQLALC_OK;
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    int rc = sqlalc_exec_text(conn, "SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY name", NULL, &res);
+    int rc = sqlalc_exec_text(
+        conn, "SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY name", NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
         rc = sqlalc_strlist_append(out, sqlalc_reflect_text(row, 0, &rr));
     sqlalc_result_free(res);
@@ -480,7 +482,8 @@ static const char *action(const char *a)
     return a && *a && sqlalc__strcasecmp(a, "NO ACTION") ? a : NULL;
 }
 
-static int flush_fk(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts, sqlalc_strlist *tnames)
+static int flush_fk(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts,
+                    sqlalc_strlist *tnames)
 {
     if (!p->active)
         return SQLALC_OK;
@@ -492,14 +495,16 @@ static int flush_fk(sqlalc_schema_info *si, const char *schema, pending *p, pars
     while (idx < tnames->count && strcmp(tnames->items[idx], p->table))
         idx++;
     const char *name = idx < tnames->count ? con_name(&pts[idx], 'f', p->cols, p->reftable) : NULL;
-    sqlalc_fk_info *fk = sqlalc_reflect_add_fk(ti, name, schema, p->reftable, action(p->ondelete), action(p->onupdate));
+    sqlalc_fk_info *fk =
+        sqlalc_reflect_add_fk(ti, name, schema, p->reftable, action(p->ondelete), action(p->onupdate));
     if (!fk)
         return SQLALC_ERR_NOMEM;
     int rc = add_split(&fk->columns, p->cols);
     return rc ? rc : add_split(&fk->referred_columns, p->refcols);
 }
 
-static int flush_index(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts, sqlalc_strlist *tnames)
+static int flush_index(sqlalc_schema_info *si, const char *schema, pending *p, parsed_table *pts,
+                       sqlalc_strlist *tnames)
 {
     if (!p->active)
         return SQLALC_OK;
@@ -536,9 +541,11 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     int rc;
 
     /* 1. tables and views, with their CREATE text */
-    snprintf(sql, sizeof sql,
-             "SELECT m.name, m.type, m.sql FROM %s.sqlite_master m WHERE m.type IN ('table', 'view') AND" USER_TABLES
-             "ORDER BY m.name", sch);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT m.name, m.type, m.sql FROM %s.sqlite_master m WHERE m.type IN ('table', 'view') AND" USER_TABLES
+        "ORDER BY m.name",
+        sch);
     rc = sqlalc_exec_text(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *name = sqlalc_reflect_text(row, 0, &rr), *type = sqlalc_reflect_text(row, 1, &rr);
@@ -582,7 +589,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     snprintf(sql, sizeof sql,
              "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
              "FROM %s.sqlite_master m JOIN pragma_table_xinfo(m.name, :schema) p "
-             "WHERE m.type IN ('table', 'view') AND" USER_TABLES "ORDER BY m.name, p.cid", sch);
+             "WHERE m.type IN ('table', 'view') AND" USER_TABLES "ORDER BY m.name, p.cid",
+             sch);
     rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     {
         /* primary key positions arrive per column; apply them in order */
@@ -614,7 +622,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
                 spelled = "";
             sqlalc_type *ty = sqlalc_type_parse(spelled);
             int64_t pk = int_at(row, 5, &rr);
-            if (!ty || !sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, spelled, int_at(row, 3, &rr) == 0, sqlalc_reflect_text(row, 4, &rr),
+            if (!ty || !sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, spelled,
+                                                  int_at(row, 3, &rr) == 0, sqlalc_reflect_text(row, 4, &rr),
                                                   0, NULL)) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
@@ -664,7 +673,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     snprintf(sql, sizeof sql,
              "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
              "FROM %s.sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) f "
-             "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, f.id DESC, f.seq", sch);
+             "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, f.id DESC, f.seq",
+             sch);
     rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
@@ -679,9 +689,12 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             p.active = 1;
             p.id = id;
             snprintf(p.table, sizeof p.table, "%s", tn);
-            snprintf(p.reftable, sizeof p.reftable, "%s", sqlalc_reflect_text(row, 2, &rr) ? sqlalc_reflect_text(row, 2, &rr) : "");
-            snprintf(p.onupdate, sizeof p.onupdate, "%s", sqlalc_reflect_text(row, 5, &rr) ? sqlalc_reflect_text(row, 5, &rr) : "");
-            snprintf(p.ondelete, sizeof p.ondelete, "%s", sqlalc_reflect_text(row, 6, &rr) ? sqlalc_reflect_text(row, 6, &rr) : "");
+            snprintf(p.reftable, sizeof p.reftable, "%s",
+                     sqlalc_reflect_text(row, 2, &rr) ? sqlalc_reflect_text(row, 2, &rr) : "");
+            snprintf(p.onupdate, sizeof p.onupdate, "%s",
+                     sqlalc_reflect_text(row, 5, &rr) ? sqlalc_reflect_text(row, 5, &rr) : "");
+            snprintf(p.ondelete, sizeof p.ondelete, "%s",
+                     sqlalc_reflect_text(row, 6, &rr) ? sqlalc_reflect_text(row, 6, &rr) : "");
         }
         append_col(p.cols, sizeof p.cols, sqlalc_reflect_text(row, 3, &rr));
         append_col(p.refcols, sizeof p.refcols, sqlalc_reflect_text(row, 4, &rr));
@@ -701,7 +714,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
              "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name "
              "FROM %s.sqlite_master m JOIN pragma_index_list(m.name, :schema) il "
              "JOIN pragma_index_info(il.name, :schema) ii "
-             "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, il.name, ii.seqno", sch);
+             "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, il.name, ii.seqno",
+             sch);
     rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
@@ -716,7 +730,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             snprintf(p.table, sizeof p.table, "%s", tn);
             snprintf(p.name, sizeof p.name, "%s", iname);
             p.unique = int_at(row, 2, &rr) != 0;
-            snprintf(p.origin, sizeof p.origin, "%s", sqlalc_reflect_text(row, 3, &rr) ? sqlalc_reflect_text(row, 3, &rr) : "c");
+            snprintf(p.origin, sizeof p.origin, "%s",
+                     sqlalc_reflect_text(row, 3, &rr) ? sqlalc_reflect_text(row, 3, &rr) : "c");
         }
         if (sqlalc_reflect_text(row, 4, &rr)) /* expression index columns have no name */
             append_col(p.cols, sizeof p.cols, sqlalc_reflect_text(row, 4, &rr));

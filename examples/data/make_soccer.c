@@ -29,8 +29,14 @@ static uint64_t rng_next(void)
 }
 
 /* Uniform integer in [lo, hi]. */
-static int rng_int(int lo, int hi) { return lo + (int)(rng_next() % (uint64_t)(hi - lo + 1)); }
-static double rng_unit(void) { return (double)(rng_next() >> 11) / 9007199254740992.0; }
+static int rng_int(int lo, int hi)
+{
+    return lo + (int)(rng_next() % (uint64_t)(hi - lo + 1));
+}
+static double rng_unit(void)
+{
+    return (double)(rng_next() >> 11) / 9007199254740992.0;
+}
 
 /* Goals: Poisson by Knuth's product method; l is exp(-lambda) (given as a
  * constant, so the program needs no libm). */
@@ -62,64 +68,146 @@ static int rng_poisson(double l)
 static const struct {
     int id;
     const char *country, *league;
-    const char *teams[TEAMS_PER_LEAGUE][2];  /* long name, short name */
+    const char *teams[TEAMS_PER_LEAGUE][2]; /* long name, short name */
 } leagues[NLEAGUES] = {
-    { 1, "Belgium", "Belgium Jupiler League",
-      { { "KRC Genk", "GEN" }, { "Club Brugge KV", "CLB" }, { "RSC Anderlecht", "AND" },
-        { "Standard de Liège", "STL" }, { "KAA Gent", "GNT" }, { "Sporting Charleroi", "CHA" },
-        { "KV Mechelen", "MEC" }, { "SV Zulte-Waregem", "ZUL" } } },
-    { 1729, "England", "England Premier League",
-      { { "Manchester United", "MUN" }, { "Chelsea", "CHE" }, { "Arsenal", "ARS" }, { "Liverpool", "LIV" },
-        { "Tottenham Hotspur", "TOT" }, { "Everton", "EVE" }, { "Aston Villa", "AVL" },
+    { 1,
+      "Belgium",
+      "Belgium Jupiler League",
+      { { "KRC Genk", "GEN" },
+        { "Club Brugge KV", "CLB" },
+        { "RSC Anderlecht", "AND" },
+        { "Standard de Liège", "STL" },
+        { "KAA Gent", "GNT" },
+        { "Sporting Charleroi", "CHA" },
+        { "KV Mechelen", "MEC" },
+        { "SV Zulte-Waregem", "ZUL" } } },
+    { 1729,
+      "England",
+      "England Premier League",
+      { { "Manchester United", "MUN" },
+        { "Chelsea", "CHE" },
+        { "Arsenal", "ARS" },
+        { "Liverpool", "LIV" },
+        { "Tottenham Hotspur", "TOT" },
+        { "Everton", "EVE" },
+        { "Aston Villa", "AVL" },
         { "Newcastle United", "NEW" } } },
-    { 4769, "France", "France Ligue 1",
-      { { "Olympique Lyonnais", "LYO" }, { "Olympique de Marseille", "MAR" }, { "Paris Saint-Germain", "PSG" },
-        { "Girondins de Bordeaux", "BOR" }, { "LOSC Lille", "LIL" }, { "AS Saint-Étienne", "ETI" },
-        { "Stade Rennais FC", "REN" }, { "AS Monaco", "MON" } } },
-    { 7809, "Germany", "Germany 1. Bundesliga",
-      { { "FC Bayern München", "BMU" }, { "Borussia Dortmund", "DOR" }, { "Bayer 04 Leverkusen", "LEV" },
-        { "FC Schalke 04", "S04" }, { "Borussia Mönchengladbach", "GLA" }, { "VfB Stuttgart", "STU" },
-        { "1. FC Köln", "KOL" }, { "SV Werder Bremen", "BRE" } } },
-    { 10257, "Italy", "Italy Serie A",
-      { { "Juventus", "JUV" }, { "Milan", "ACM" }, { "Inter", "INT" }, { "Roma", "ROM" }, { "Napoli", "NAP" },
-        { "Genoa", "GEN" }, { "Lazio", "LAZ" }, { "Fiorentina", "FIO" } } },
-    { 13274, "Netherlands", "Netherlands Eredivisie",
-      { { "Ajax", "AJA" }, { "PSV", "PSV" }, { "Feyenoord", "FEY" }, { "AZ", "AZ" }, { "FC Twente", "TWE" },
-        { "FC Utrecht", "UTR" }, { "SC Heerenveen", "HEE" }, { "Vitesse", "VIT" } } },
-    { 15722, "Poland", "Poland Ekstraklasa",
-      { { "Legia Warszawa", "LEG" }, { "Lech Poznań", "POZ" }, { "Wisła Kraków", "WIS" },
-        { "Śląsk Wrocław", "SLA" }, { "Górnik Zabrze", "GOR" }, { "Jagiellonia Białystok", "BIA" },
-        { "Lechia Gdańsk", "LGD" }, { "Ruch Chorzów", "CHO" } } },
-    { 17642, "Portugal", "Portugal Liga ZON Sagres",
-      { { "SL Benfica", "BEN" }, { "FC Porto", "POR" }, { "Sporting CP", "SCP" }, { "SC Braga", "BRA" },
-        { "Vitória Guimarães", "GUI" }, { "CS Marítimo", "MAR" }, { "CD Nacional", "NAC" },
+    { 4769,
+      "France",
+      "France Ligue 1",
+      { { "Olympique Lyonnais", "LYO" },
+        { "Olympique de Marseille", "MAR" },
+        { "Paris Saint-Germain", "PSG" },
+        { "Girondins de Bordeaux", "BOR" },
+        { "LOSC Lille", "LIL" },
+        { "AS Saint-Étienne", "ETI" },
+        { "Stade Rennais FC", "REN" },
+        { "AS Monaco", "MON" } } },
+    { 7809,
+      "Germany",
+      "Germany 1. Bundesliga",
+      { { "FC Bayern München", "BMU" },
+        { "Borussia Dortmund", "DOR" },
+        { "Bayer 04 Leverkusen", "LEV" },
+        { "FC Schalke 04", "S04" },
+        { "Borussia Mönchengladbach", "GLA" },
+        { "VfB Stuttgart", "STU" },
+        { "1. FC Köln", "KOL" },
+        { "SV Werder Bremen", "BRE" } } },
+    { 10257,
+      "Italy",
+      "Italy Serie A",
+      { { "Juventus", "JUV" },
+        { "Milan", "ACM" },
+        { "Inter", "INT" },
+        { "Roma", "ROM" },
+        { "Napoli", "NAP" },
+        { "Genoa", "GEN" },
+        { "Lazio", "LAZ" },
+        { "Fiorentina", "FIO" } } },
+    { 13274,
+      "Netherlands",
+      "Netherlands Eredivisie",
+      { { "Ajax", "AJA" },
+        { "PSV", "PSV" },
+        { "Feyenoord", "FEY" },
+        { "AZ", "AZ" },
+        { "FC Twente", "TWE" },
+        { "FC Utrecht", "UTR" },
+        { "SC Heerenveen", "HEE" },
+        { "Vitesse", "VIT" } } },
+    { 15722,
+      "Poland",
+      "Poland Ekstraklasa",
+      { { "Legia Warszawa", "LEG" },
+        { "Lech Poznań", "POZ" },
+        { "Wisła Kraków", "WIS" },
+        { "Śląsk Wrocław", "SLA" },
+        { "Górnik Zabrze", "GOR" },
+        { "Jagiellonia Białystok", "BIA" },
+        { "Lechia Gdańsk", "LGD" },
+        { "Ruch Chorzów", "CHO" } } },
+    { 17642,
+      "Portugal",
+      "Portugal Liga ZON Sagres",
+      { { "SL Benfica", "BEN" },
+        { "FC Porto", "POR" },
+        { "Sporting CP", "SCP" },
+        { "SC Braga", "BRA" },
+        { "Vitória Guimarães", "GUI" },
+        { "CS Marítimo", "MAR" },
+        { "CD Nacional", "NAC" },
         { "Académica de Coimbra", "ACA" } } },
-    { 19694, "Scotland", "Scotland Premier League",
-      { { "Celtic", "CEL" }, { "Rangers", "RAN" }, { "Aberdeen", "ABE" }, { "Heart of Midlothian", "HEA" },
-        { "Hibernian", "HIB" }, { "Dundee United", "DUN" }, { "Motherwell", "MOT" }, { "Kilmarnock", "KIL" } } },
-    { 21518, "Spain", "Spain LIGA BBVA",
-      { { "FC Barcelona", "BAR" }, { "Real Madrid CF", "REA" }, { "Atlético Madrid", "AMA" },
-        { "Valencia CF", "VAL" }, { "Sevilla FC", "SEV" }, { "Athletic Club de Bilbao", "BIL" },
-        { "Villarreal CF", "VIL" }, { "RC Deportivo de La Coruña", "COR" } } },
-    { 24558, "Switzerland", "Switzerland Super League",
-      { { "FC Basel", "BAS" }, { "BSC Young Boys", "YB" }, { "FC Zürich", "ZUR" },
-        { "Grasshopper Club Zürich", "GRA" }, { "FC Sion", "SIO" }, { "FC Luzern", "LUZ" },
-        { "FC St. Gallen", "GAL" }, { "Neuchâtel Xamax", "XAM" } } },
+    { 19694,
+      "Scotland",
+      "Scotland Premier League",
+      { { "Celtic", "CEL" },
+        { "Rangers", "RAN" },
+        { "Aberdeen", "ABE" },
+        { "Heart of Midlothian", "HEA" },
+        { "Hibernian", "HIB" },
+        { "Dundee United", "DUN" },
+        { "Motherwell", "MOT" },
+        { "Kilmarnock", "KIL" } } },
+    { 21518,
+      "Spain",
+      "Spain LIGA BBVA",
+      { { "FC Barcelona", "BAR" },
+        { "Real Madrid CF", "REA" },
+        { "Atlético Madrid", "AMA" },
+        { "Valencia CF", "VAL" },
+        { "Sevilla FC", "SEV" },
+        { "Athletic Club de Bilbao", "BIL" },
+        { "Villarreal CF", "VIL" },
+        { "RC Deportivo de La Coruña", "COR" } } },
+    { 24558,
+      "Switzerland",
+      "Switzerland Super League",
+      { { "FC Basel", "BAS" },
+        { "BSC Young Boys", "YB" },
+        { "FC Zürich", "ZUR" },
+        { "Grasshopper Club Zürich", "GRA" },
+        { "FC Sion", "SIO" },
+        { "FC Luzern", "LUZ" },
+        { "FC St. Gallen", "GAL" },
+        { "Neuchâtel Xamax", "XAM" } } },
 };
 
 static const char *const first_names[] = {
-    "Aaron",  "Adrián",  "Alessandro", "Álvaro", "André",   "Antoine", "Bastian", "Bruno",   "César",  "Cristiano",
-    "Daniel", "Dávid",   "Émile",      "Étienne", "Fábio",  "Federico", "François", "Gaël",   "Gonzalo", "Héctor",
-    "Iñaki",  "Jakub",   "Jérôme",     "João",   "Jürgen",  "Kévin",   "Łukasz",  "Marco",   "Mesut",  "Miguel",
-    "N'Golo", "Nicolás", "Olivier",    "Paweł",  "Raphaël", "Rúben",   "Sébastien", "Søren", "Thomas", "Zoltán",
+    "Aaron",    "Adrián",    "Alessandro", "Álvaro", "André",     "Antoine", "Bastian", "Bruno",
+    "César",    "Cristiano", "Daniel",     "Dávid",  "Émile",     "Étienne", "Fábio",   "Federico",
+    "François", "Gaël",      "Gonzalo",    "Héctor", "Iñaki",     "Jakub",   "Jérôme",  "João",
+    "Jürgen",   "Kévin",     "Łukasz",     "Marco",  "Mesut",     "Miguel",  "N'Golo",  "Nicolás",
+    "Olivier",  "Paweł",     "Raphaël",    "Rúben",  "Sébastien", "Søren",   "Thomas",  "Zoltán",
 };
 
 static const char *const last_names[] = {
-    "Alves",     "Benítez",   "Błaszczykowski", "Cissé",     "D'Alessandro", "Dembélé", "Di María", "Džeko",
-    "Fernández", "García",    "Gonçalves",      "Gómez",     "Götze",        "Hernández", "Ibáñez",  "Jiménez",
-    "Kanté",     "Kowalczyk", "Lewandowski",    "Müller",    "N'Diaye",      "Núñez",   "O'Brien",  "O'Neil",
-    "Ødegaard",  "Pérez",     "Ribéry",         "Rodríguez", "Schürrle",     "Sánchez", "Szczęsny", "Tomás",
-    "Varela",    "Vidić",     "Wójcik",         "Yıldız",    "Zabaleta",     "Žižek",
+    "Alves",    "Benítez",   "Błaszczykowski", "Cissé",     "D'Alessandro", "Dembélé", "Di María",
+    "Džeko",    "Fernández", "García",         "Gonçalves", "Gómez",        "Götze",   "Hernández",
+    "Ibáñez",   "Jiménez",   "Kanté",          "Kowalczyk", "Lewandowski",  "Müller",  "N'Diaye",
+    "Núñez",    "O'Brien",   "O'Neil",         "Ødegaard",  "Pérez",        "Ribéry",  "Rodríguez",
+    "Schürrle", "Sánchez",   "Szczęsny",       "Tomás",     "Varela",       "Vidić",   "Wójcik",
+    "Yıldız",   "Zabaleta",  "Žižek",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -245,7 +333,10 @@ static int batch_init(batch *b, size_t nsets, size_t nper)
     return 0;
 }
 
-static sqlalc_param *batch_row(batch *b, size_t i) { return b->items + i * b->nper; }
+static sqlalc_param *batch_row(batch *b, size_t i)
+{
+    return b->items + i * b->nper;
+}
 
 static void batch_free(batch *b)
 {
@@ -257,7 +348,10 @@ static void batch_free(batch *b)
 /* Generation                                                          */
 /* ------------------------------------------------------------------ */
 
-static int team_api_id(int t) { return 8000 + 37 * t; }
+static int team_api_id(int t)
+{
+    return 8000 + 37 * t;
+}
 
 static int insert_countries_leagues(sqlalc_conn *conn)
 {
@@ -279,8 +373,9 @@ static int insert_countries_leagues(sqlalc_conn *conn)
         rc = fail("inserting countries");
         goto out;
     }
-    if (sqlalc_exec_text_many(conn, "INSERT INTO \"League\" (id, country_id, name) VALUES (:id, :country_id, :name)",
-                              l.sets, l.nsets, NULL) != SQLALC_OK) {
+    if (sqlalc_exec_text_many(
+            conn, "INSERT INTO \"League\" (id, country_id, name) VALUES (:id, :country_id, :name)", l.sets,
+            l.nsets, NULL) != SQLALC_OK) {
         rc = fail("inserting leagues");
         goto out;
     }
@@ -302,7 +397,8 @@ static int insert_teams(sqlalc_conn *conn)
         p[0] = SQLALC_P_INT("id", t + 1);
         p[1] = SQLALC_P_INT("api", team_api_id(t));
         /* About one team in eight has no FIFA id, as in the real data. */
-        p[2] = rng_int(0, 7) == 0 ? SQLALC_P_NULL("fifa") : SQLALC_P_INT("fifa", 100000 + 211 * t + rng_int(0, 200));
+        p[2] = rng_int(0, 7) == 0 ? SQLALC_P_NULL("fifa")
+                                  : SQLALC_P_INT("fifa", 100000 + 211 * t + rng_int(0, 200));
         p[3] = SQLALC_P_TEXT("long", leagues[t / TEAMS_PER_LEAGUE].teams[t % TEAMS_PER_LEAGUE][0]);
         p[4] = SQLALC_P_TEXT("short", leagues[t / TEAMS_PER_LEAGUE].teams[t % TEAMS_PER_LEAGUE][1]);
     }
@@ -328,8 +424,8 @@ static int insert_players(sqlalc_conn *conn)
     for (int i = 0; i < NPLAYERS; i++) {
         snprintf(names[i], sizeof names[i], "%s %s", first_names[rng_int(0, (int)COUNT(first_names) - 1)],
                  last_names[rng_int(0, (int)COUNT(last_names) - 1)]);
-        snprintf(birthdays[i], sizeof birthdays[i], "%04d-%02d-%02d 00:00:00", rng_int(1976, 1996), rng_int(1, 12),
-                 rng_int(1, 28));
+        snprintf(birthdays[i], sizeof birthdays[i], "%04d-%02d-%02d 00:00:00", rng_int(1976, 1996),
+                 rng_int(1, 12), rng_int(1, 28));
         /* Heights come from inches (the source was imperial): 157.48 cm
          * and up; weights in pounds, heavier with height. */
         int inches = rng_int(62, 79);
@@ -344,11 +440,12 @@ static int insert_players(sqlalc_conn *conn)
         p[5] = SQLALC_P_FLOAT("height", height);
         p[6] = SQLALC_P_INT("weight", weight);
     }
-    rc = sqlalc_exec_text_many(conn,
-                               "INSERT INTO \"Player\" (id, player_api_id, player_name, player_fifa_api_id, "
-                               "birthday, height, weight) VALUES (:id, :api, :name, :fifa, :birthday, :height, "
-                               ":weight)",
-                               b.sets, b.nsets, NULL) == SQLALC_OK
+    rc = sqlalc_exec_text_many(
+             conn,
+             "INSERT INTO \"Player\" (id, player_api_id, player_name, player_fifa_api_id, "
+             "birthday, height, weight) VALUES (:id, :api, :name, :fifa, :birthday, :height, "
+             ":weight)",
+             b.sets, b.nsets, NULL) == SQLALC_OK
              ? 0
              : fail("inserting players");
 out:
@@ -407,11 +504,12 @@ static int insert_matches(sqlalc_conn *conn)
             }
         }
     }
-    rc = sqlalc_exec_text_many(conn,
-                               "INSERT INTO \"Match\" (id, country_id, league_id, season, stage, date, match_api_id, "
-                               "home_team_api_id, away_team_api_id, home_team_goal, away_team_goal) VALUES (:id, "
-                               ":country, :league, :season, :stage, :date, :api, :home, :away, :hg, :ag)",
-                               b.sets, b.nsets, NULL) == SQLALC_OK
+    rc = sqlalc_exec_text_many(
+             conn,
+             "INSERT INTO \"Match\" (id, country_id, league_id, season, stage, date, match_api_id, "
+             "home_team_api_id, away_team_api_id, home_team_goal, away_team_goal) VALUES (:id, "
+             ":country, :league, :season, :stage, :date, :api, :home, :away, :hg, :ag)",
+             b.sets, b.nsets, NULL) == SQLALC_OK
              ? 0
              : fail("inserting matches");
 out:
@@ -471,8 +569,8 @@ int main(int argc, char **argv)
         fail("committing");
         goto out;
     }
-    printf("make_soccer: wrote %s (%d countries, %d leagues, %d teams, %d players, %d matches)\n", path, NLEAGUES,
-           NLEAGUES, NTEAMS, NPLAYERS, NMATCHES);
+    printf("make_soccer: wrote %s (%d countries, %d leagues, %d teams, %d players, %d matches)\n", path,
+           NLEAGUES, NLEAGUES, NTEAMS, NPLAYERS, NMATCHES);
     status = 0;
 out:
     if (tx)

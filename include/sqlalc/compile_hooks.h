@@ -31,28 +31,28 @@ SQLALC_API void sqlalc_compiler_literal_int(sqlalc_compiler *c, int64_t v);
 SQLALC_API int sqlalc_compiler_error(sqlalc_compiler *c, int code, const char *msg);
 
 enum {
-    SQLALC_LIMIT_LIMIT_OFFSET = 0,  /* ... LIMIT n OFFSET m (hook may refine) */
-    SQLALC_LIMIT_TOP_FETCH          /* SELECT TOP n / OFFSET m ROWS FETCH FIRST n ROWS ONLY */
+    SQLALC_LIMIT_LIMIT_OFFSET = 0, /* ... LIMIT n OFFSET m (hook may refine) */
+    SQLALC_LIMIT_TOP_FETCH         /* SELECT TOP n / OFFSET m ROWS FETCH FIRST n ROWS ONLY */
 };
 enum {
     SQLALC_RETURNING_NONE = 0,
-    SQLALC_RETURNING_CLAUSE,        /* ... RETURNING cols */
-    SQLALC_RETURNING_OUTPUT         /* INSERT INTO t (...) OUTPUT inserted.x VALUES ... */
+    SQLALC_RETURNING_CLAUSE, /* ... RETURNING cols */
+    SQLALC_RETURNING_OUTPUT  /* INSERT INTO t (...) OUTPUT inserted.x VALUES ... */
 };
 
 struct sqlalc_compile_hooks {
-    unsigned version;                 /* SQLALC_COMPILE_HOOKS_VERSION */
-    const char *concat_op;            /* " || " or " + " */
-    unsigned native_boolean : 1;      /* true/false literals (else 1/0) */
-    unsigned has_ilike : 1;           /* ILIKE operator (else lower() LIKE lower()) */
-    unsigned has_for_update : 1;      /* SELECT … FOR UPDATE */
-    unsigned has_nulls_order : 1;     /* NULLS FIRST / NULLS LAST */
-    unsigned has_upsert : 1;          /* INSERT … ON CONFLICT */
-    unsigned has_multivalues : 1;     /* INSERT … VALUES (…), (…) */
-    unsigned recursive_keyword : 1;   /* WITH RECURSIVE (mssql: plain WITH) */
-    unsigned empty_in_subquery : 1;   /* empty IN as IN (SELECT 1 FROM (SELECT 1) WHERE 1!=1) */
-    int limit_style;                  /* SQLALC_LIMIT_* */
-    int returning_style;              /* SQLALC_RETURNING_* */
+    unsigned version;               /* SQLALC_COMPILE_HOOKS_VERSION */
+    const char *concat_op;          /* " || " or " + " */
+    unsigned native_boolean : 1;    /* true/false literals (else 1/0) */
+    unsigned has_ilike : 1;         /* ILIKE operator (else lower() LIKE lower()) */
+    unsigned has_for_update : 1;    /* SELECT … FOR UPDATE */
+    unsigned has_nulls_order : 1;   /* NULLS FIRST / NULLS LAST */
+    unsigned has_upsert : 1;        /* INSERT … ON CONFLICT */
+    unsigned has_multivalues : 1;   /* INSERT … VALUES (…), (…) */
+    unsigned recursive_keyword : 1; /* WITH RECURSIVE (mssql: plain WITH) */
+    unsigned empty_in_subquery : 1; /* empty IN as IN (SELECT 1 FROM (SELECT 1) WHERE 1!=1) */
+    int limit_style;                /* SQLALC_LIMIT_* */
+    int returning_style;            /* SQLALC_RETURNING_* */
     /* Render the LIMIT / OFFSET clause after ORDER BY (LIMIT_OFFSET style);
      * limit / offset are NULL when not given.  NULL hook: the generic
      * "\n LIMIT n OFFSET m". */

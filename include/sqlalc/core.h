@@ -13,11 +13,11 @@ extern "C" {
 #endif
 
 #if defined(_WIN32)
-#  define SQLALC_API __declspec(dllexport)
+#    define SQLALC_API __declspec(dllexport)
 #elif defined(__GNUC__)
-#  define SQLALC_API __attribute__((visibility("default")))
+#    define SQLALC_API __attribute__((visibility("default")))
 #else
-#  define SQLALC_API
+#    define SQLALC_API
 #endif
 
 #define SQLALC_VERSION_MAJOR 0
@@ -38,36 +38,38 @@ extern "C" {
  */
 typedef enum sqlalc_code {
     SQLALC_OK = 0,
-    SQLALC_ROW = 100,   /* a row is available */
-    SQLALC_DONE = 101,  /* no more rows */
+    SQLALC_ROW = 100,  /* a row is available */
+    SQLALC_DONE = 101, /* no more rows */
 
-    SQLALC_ERR_GENERIC = -1,       /* anything not classified below */
-    SQLALC_ERR_NOMEM = -2,         /* an allocation failed */
-    SQLALC_ERR_ARGUMENT = -3,      /* bad argument: NULL handle, bad URL, unknown name (ArgumentError) */
-    SQLALC_ERR_INTERFACE = -4,     /* misuse of the library or driver (InterfaceError) */
-    SQLALC_ERR_DATABASE = -5,      /* database error of no finer class (DatabaseError) */
-    SQLALC_ERR_DATA = -6,          /* bad value: overflow, bad conversion (DataError) */
-    SQLALC_ERR_OPERATIONAL = -7,   /* server-side operational failure, e.g. cannot open (OperationalError) */
-    SQLALC_ERR_INTEGRITY = -8,     /* constraint violated (IntegrityError) */
-    SQLALC_ERR_INTERNAL = -9,      /* database internal error (InternalError) */
-    SQLALC_ERR_PROGRAMMING = -10,  /* bad SQL, missing table, wrong parameters (ProgrammingError) */
-    SQLALC_ERR_NOT_SUPPORTED = -11,/* feature not supported by this backend (NotSupportedError) */
-    SQLALC_ERR_DISCONNECT = -12,   /* the connection was lost; it is now unusable (OperationalError + is_disconnect) */
-    SQLALC_ERR_SERIALIZATION = -13,/* serialization failure / deadlock: the caller may retry the transaction */
-    SQLALC_ERR_NOT_FOUND = -14,    /* no such column / table / registered name */
-    SQLALC_ERR_TYPE = -15,         /* a value asked for as a type it cannot be converted to */
-    SQLALC_ERR_CLOSED = -16,       /* the result, connection or transaction is closed */
-    SQLALC_ERR_TIMEOUT = -17       /* a wait timed out (busy database, pool exhausted) */
+    SQLALC_ERR_GENERIC = -1,        /* anything not classified below */
+    SQLALC_ERR_NOMEM = -2,          /* an allocation failed */
+    SQLALC_ERR_ARGUMENT = -3,       /* bad argument: NULL handle, bad URL, unknown name (ArgumentError) */
+    SQLALC_ERR_INTERFACE = -4,      /* misuse of the library or driver (InterfaceError) */
+    SQLALC_ERR_DATABASE = -5,       /* database error of no finer class (DatabaseError) */
+    SQLALC_ERR_DATA = -6,           /* bad value: overflow, bad conversion (DataError) */
+    SQLALC_ERR_OPERATIONAL = -7,    /* server-side operational failure, e.g. cannot open (OperationalError) */
+    SQLALC_ERR_INTEGRITY = -8,      /* constraint violated (IntegrityError) */
+    SQLALC_ERR_INTERNAL = -9,       /* database internal error (InternalError) */
+    SQLALC_ERR_PROGRAMMING = -10,   /* bad SQL, missing table, wrong parameters (ProgrammingError) */
+    SQLALC_ERR_NOT_SUPPORTED = -11, /* feature not supported by this backend (NotSupportedError) */
+    SQLALC_ERR_DISCONNECT =
+        -12, /* the connection was lost; it is now unusable (OperationalError + is_disconnect) */
+    SQLALC_ERR_SERIALIZATION =
+        -13,                    /* serialization failure / deadlock: the caller may retry the transaction */
+    SQLALC_ERR_NOT_FOUND = -14, /* no such column / table / registered name */
+    SQLALC_ERR_TYPE = -15,      /* a value asked for as a type it cannot be converted to */
+    SQLALC_ERR_CLOSED = -16,    /* the result, connection or transaction is closed */
+    SQLALC_ERR_TIMEOUT = -17    /* a wait timed out (busy database, pool exhausted) */
 } sqlalc_code;
 
 /* The thread-local record of the last failure. */
 typedef struct sqlalc_error {
-    int code;               /* the sqlalc_code returned */
-    const char *message;    /* what failed and where; never NULL (may be "") */
-    char sqlstate[6];       /* five-character SQLSTATE, "" when unknown */
-    long driver_code;       /* the driver's own code (sqlite extended code, ODBC native error) */
-    const char *detail;     /* PostgreSQL DETAIL, or NULL */
-    const char *hint;       /* PostgreSQL HINT, or NULL */
+    int code;                    /* the sqlalc_code returned */
+    const char *message;         /* what failed and where; never NULL (may be "") */
+    char sqlstate[6];            /* five-character SQLSTATE, "" when unknown */
+    long driver_code;            /* the driver's own code (sqlite extended code, ODBC native error) */
+    const char *detail;          /* PostgreSQL DETAIL, or NULL */
+    const char *hint;            /* PostgreSQL HINT, or NULL */
     const char *constraint_name; /* violated constraint when known, or NULL */
 } sqlalc_error;
 
@@ -140,11 +142,11 @@ typedef enum sqlalc_vtype {
 typedef struct sqlalc_value {
     sqlalc_vtype type;
     union {
-        int64_t i;   /* INT; BOOL as 0/1 */
-        double f;    /* FLOAT */
+        int64_t i; /* INT; BOOL as 0/1 */
+        double f;  /* FLOAT */
         struct {
-            const char *p;   /* TEXT, NUMERIC, DATE, TIME, DATETIME, INTERVAL, JSON, UUID, BLOB bytes */
-            size_t len;      /* bytes; for text kinds SQLALC_NTS means strlen(p) */
+            const char *p; /* TEXT, NUMERIC, DATE, TIME, DATETIME, INTERVAL, JSON, UUID, BLOB bytes */
+            size_t len;    /* bytes; for text kinds SQLALC_NTS means strlen(p) */
         } s;
     } u;
 } sqlalc_value;
@@ -153,13 +155,13 @@ typedef struct sqlalc_value {
 #define SQLALC_NTS ((size_t)-1)
 
 /* Value constructors (compound literals; the strings are borrowed). */
-#define SQLALC_NULLV        ((sqlalc_value){ .type = SQLALC_V_NULL })
-#define SQLALC_INTV(x)      ((sqlalc_value){ .type = SQLALC_V_INT, .u.i = (int64_t)(x) })
-#define SQLALC_FLOATV(x)    ((sqlalc_value){ .type = SQLALC_V_FLOAT, .u.f = (double)(x) })
-#define SQLALC_BOOLV(x)     ((sqlalc_value){ .type = SQLALC_V_BOOL, .u.i = (x) ? 1 : 0 })
-#define SQLALC_TEXTV(x)     ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), SQLALC_NTS } })
+#define SQLALC_NULLV ((sqlalc_value){ .type = SQLALC_V_NULL })
+#define SQLALC_INTV(x) ((sqlalc_value){ .type = SQLALC_V_INT, .u.i = (int64_t)(x) })
+#define SQLALC_FLOATV(x) ((sqlalc_value){ .type = SQLALC_V_FLOAT, .u.f = (double)(x) })
+#define SQLALC_BOOLV(x) ((sqlalc_value){ .type = SQLALC_V_BOOL, .u.i = (x) ? 1 : 0 })
+#define SQLALC_TEXTV(x) ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), SQLALC_NTS } })
 #define SQLALC_TEXTNV(x, n) ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), (n) } })
-#define SQLALC_BLOBV(p, n)  ((sqlalc_value){ .type = SQLALC_V_BLOB, .u.s = { (const char *)(p), (n) } })
+#define SQLALC_BLOBV(p, n) ((sqlalc_value){ .type = SQLALC_V_BLOB, .u.s = { (const char *)(p), (n) } })
 #define SQLALC_TYPEDV(t, x) ((sqlalc_value){ .type = (t), .u.s = { (x), SQLALC_NTS } })
 
 /* Name of a value type: "NULL", "INT", … */
@@ -185,19 +187,19 @@ typedef struct sqlalc_params {
 } sqlalc_params;
 
 /* SQLALC_PARAMS(p1, p2, …): a const sqlalc_params * built in place. */
-#define SQLALC_PARAMS(...) \
+#define SQLALC_PARAMS(...)                                                                         \
     (&(const sqlalc_params){ sizeof((const sqlalc_param[]){ __VA_ARGS__ }) / sizeof(sqlalc_param), \
                              (const sqlalc_param[]){ __VA_ARGS__ } })
-#define SQLALC_P(name, val)      ((sqlalc_param){ (name), val })
-#define SQLALC_P_NULL(name)      SQLALC_P(name, SQLALC_NULLV)
-#define SQLALC_P_INT(name, x)    SQLALC_P(name, SQLALC_INTV(x))
-#define SQLALC_P_FLOAT(name, x)  SQLALC_P(name, SQLALC_FLOATV(x))
-#define SQLALC_P_BOOL(name, x)   SQLALC_P(name, SQLALC_BOOLV(x))
-#define SQLALC_P_TEXT(name, x)   SQLALC_P(name, SQLALC_TEXTV(x))
+#define SQLALC_P(name, val) ((sqlalc_param){ (name), val })
+#define SQLALC_P_NULL(name) SQLALC_P(name, SQLALC_NULLV)
+#define SQLALC_P_INT(name, x) SQLALC_P(name, SQLALC_INTV(x))
+#define SQLALC_P_FLOAT(name, x) SQLALC_P(name, SQLALC_FLOATV(x))
+#define SQLALC_P_BOOL(name, x) SQLALC_P(name, SQLALC_BOOLV(x))
+#define SQLALC_P_TEXT(name, x) SQLALC_P(name, SQLALC_TEXTV(x))
 #define SQLALC_P_BLOB(name, p, n) SQLALC_P(name, SQLALC_BLOBV(p, n))
 #define SQLALC_P_NUMERIC(name, x) SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_NUMERIC, x))
-#define SQLALC_P_DATE(name, x)   SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_DATE, x))
-#define SQLALC_P_TIME(name, x)   SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_TIME, x))
+#define SQLALC_P_DATE(name, x) SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_DATE, x))
+#define SQLALC_P_TIME(name, x) SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_TIME, x))
 #define SQLALC_P_DATETIME(name, x) SQLALC_P(name, SQLALC_TYPEDV(SQLALC_V_DATETIME, x))
 
 /* ------------------------------------------------------------------ */

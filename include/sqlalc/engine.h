@@ -30,17 +30,20 @@ typedef struct sqlalc_row sqlalc_row;
 typedef void (*sqlalc_log_fn)(void *ctx, const char *line);
 
 typedef struct sqlalc_engine_options {
-    unsigned version;          /* SQLALC_ENGINE_OPTIONS_VERSION */
-    int echo;                  /* non-zero: log every statement and its parameters */
-    sqlalc_log_fn log;         /* where echo goes; NULL means stderr */
+    unsigned version;  /* SQLALC_ENGINE_OPTIONS_VERSION */
+    int echo;          /* non-zero: log every statement and its parameters */
+    sqlalc_log_fn log; /* where echo goes; NULL means stderr */
     void *log_ctx;
-    int pool_size;             /* idle connections kept for reuse (0 = NullPool: close on release) */
-    int stmt_cache_size;       /* prepared statements kept per connection (LRU); 0 = default 128 */
-    int pool_pre_ping;         /* ping a pooled connection before handing it out; replace it if dead */
+    int pool_size;       /* idle connections kept for reuse (0 = NullPool: close on release) */
+    int stmt_cache_size; /* prepared statements kept per connection (LRU); 0 = default 128 */
+    int pool_pre_ping;   /* ping a pooled connection before handing it out; replace it if dead */
 } sqlalc_engine_options;
 
 #define SQLALC_ENGINE_OPTIONS_VERSION 1
-#define SQLALC_ENGINE_OPTIONS_INIT { SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0 }
+#define SQLALC_ENGINE_OPTIONS_INIT                            \
+    {                                                         \
+        SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0 \
+    }
 
 /*
  * Create an engine from a URL (see url.h).  Nothing connects yet except
@@ -65,8 +68,8 @@ SQLALC_API void sqlalc_engine_dispose(sqlalc_engine *eng);
  * connection to the pool when the result is freed (or at once when out is
  * NULL).  Runs in its own transaction that commits on success.
  */
-SQLALC_API int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql,
-                                       const sqlalc_params *params, sqlalc_result **out);
+SQLALC_API int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
+                                       sqlalc_result **out);
 
 /* ------------------------------------------------------------------ */
 /* Connections                                                         */
@@ -202,9 +205,9 @@ SQLALC_API int sqlalc_row_is_null_by_name(const sqlalc_row *row, const char *nam
 /* ------------------------------------------------------------------ */
 
 typedef enum sqlalc_format {
-    SQLALC_FORMAT_TABLE = 0,  /* aligned text table, like psql */
-    SQLALC_FORMAT_CSV,        /* RFC 4180 with a header line */
-    SQLALC_FORMAT_JSON        /* an array of objects, one per row */
+    SQLALC_FORMAT_TABLE = 0, /* aligned text table, like psql */
+    SQLALC_FORMAT_CSV,       /* RFC 4180 with a header line */
+    SQLALC_FORMAT_JSON       /* an array of objects, one per row */
 } sqlalc_format;
 
 /*

@@ -43,7 +43,7 @@ typedef struct sqlalc_exprs {
 } sqlalc_exprs;
 
 /* SQLALC_EXPRS(a, b, …): a list built in place (each argument evaluated once). */
-#define SQLALC_EXPRS(...) \
+#define SQLALC_EXPRS(...)                                                              \
     ((sqlalc_exprs){ sizeof((sqlalc_expr *[]){ __VA_ARGS__ }) / sizeof(sqlalc_expr *), \
                      (sqlalc_expr *[]){ __VA_ARGS__ } })
 #define SQLALC_COLS(...) SQLALC_EXPRS(__VA_ARGS__)
@@ -61,15 +61,14 @@ typedef struct sqlalc_kvs {
 } sqlalc_kvs;
 #define SQLALC_KV(col, val) ((sqlalc_kv){ (col), (val) })
 #define SQLALC_KVS(...) \
-    ((sqlalc_kvs){ sizeof((sqlalc_kv[]){ __VA_ARGS__ }) / sizeof(sqlalc_kv), \
-                   (sqlalc_kv[]){ __VA_ARGS__ } })
+    ((sqlalc_kvs){ sizeof((sqlalc_kv[]){ __VA_ARGS__ }) / sizeof(sqlalc_kv), (sqlalc_kv[]){ __VA_ARGS__ } })
 
 /* A counted list of names (INSERT … FROM SELECT columns). */
 typedef struct sqlalc_names {
     size_t n;
     const char *const *items;
 } sqlalc_names;
-#define SQLALC_NAMES(...) \
+#define SQLALC_NAMES(...)                                                            \
     ((sqlalc_names){ sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *), \
                      (const char *[]){ __VA_ARGS__ } })
 
@@ -84,7 +83,7 @@ typedef struct sqlalc_names {
  * compared with, as SQLAlchemy does: id_1, name_2, param_1 …). */
 SQLALC_API sqlalc_expr *sqlalc_int(int64_t v);
 SQLALC_API sqlalc_expr *sqlalc_float(double v);
-SQLALC_API sqlalc_expr *sqlalc_text(const char *s);        /* copied */
+SQLALC_API sqlalc_expr *sqlalc_text(const char *s); /* copied */
 SQLALC_API sqlalc_expr *sqlalc_bool(int v);
 /* Any value (text, blob and typed text are copied). */
 SQLALC_API sqlalc_expr *sqlalc_value_expr(sqlalc_value v);
@@ -176,8 +175,7 @@ SQLALC_API sqlalc_expr *sqlalc_cast_kind(sqlalc_expr *a, int type_kind, int leng
 SQLALC_API sqlalc_expr *sqlalc_case(sqlalc_exprs whens);
 SQLALC_API sqlalc_expr *sqlalc_case_else(sqlalc_exprs whens, sqlalc_expr *else_);
 SQLALC_API sqlalc_expr *sqlalc_case_value(sqlalc_expr *value, sqlalc_exprs whens);
-SQLALC_API sqlalc_expr *sqlalc_case_value_else(sqlalc_expr *value, sqlalc_exprs whens,
-                                               sqlalc_expr *else_);
+SQLALC_API sqlalc_expr *sqlalc_case_value_else(sqlalc_expr *value, sqlalc_exprs whens, sqlalc_expr *else_);
 
 /* Any SQL function: name(args…).  Generic names the dialect spells
  * differently are translated (length → LEN on mssql). */
@@ -199,12 +197,10 @@ SQLALC_API sqlalc_expr *sqlalc_nulls_last(sqlalc_expr *a);
 /* Window functions: func OVER (PARTITION BY … ORDER BY … [frame]). */
 #define SQLALC_UNBOUNDED INT64_MIN
 enum { SQLALC_FRAME_NONE = 0, SQLALC_FRAME_ROWS, SQLALC_FRAME_RANGE };
-SQLALC_API sqlalc_expr *sqlalc_over(sqlalc_expr *func, sqlalc_exprs partition_by,
-                                    sqlalc_exprs order_by);
+SQLALC_API sqlalc_expr *sqlalc_over(sqlalc_expr *func, sqlalc_exprs partition_by, sqlalc_exprs order_by);
 /* Frame bounds: SQLALC_UNBOUNDED, 0 (CURRENT ROW), -n (n PRECEDING), n (n FOLLOWING). */
-SQLALC_API sqlalc_expr *sqlalc_over_frame(sqlalc_expr *func, sqlalc_exprs partition_by,
-                                          sqlalc_exprs order_by, int frame, int64_t lower,
-                                          int64_t upper);
+SQLALC_API sqlalc_expr *sqlalc_over_frame(sqlalc_expr *func, sqlalc_exprs partition_by, sqlalc_exprs order_by,
+                                          int frame, int64_t lower, int64_t upper);
 
 /* Subqueries as expressions. */
 SQLALC_API sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel);
@@ -233,10 +229,10 @@ SQLALC_API sqlalc_expr *sqlalc_cte_union(sqlalc_expr *cte, sqlalc_stmt *recursiv
 
 typedef enum sqlalc_join_kind {
     SQLALC_JOIN_INNER = 0,
-    SQLALC_JOIN_LEFT,     /* LEFT OUTER JOIN */
-    SQLALC_JOIN_RIGHT,    /* RIGHT OUTER JOIN */
-    SQLALC_JOIN_FULL,     /* FULL OUTER JOIN */
-    SQLALC_JOIN_CROSS     /* CROSS JOIN (no ON) */
+    SQLALC_JOIN_LEFT,  /* LEFT OUTER JOIN */
+    SQLALC_JOIN_RIGHT, /* RIGHT OUTER JOIN */
+    SQLALC_JOIN_FULL,  /* FULL OUTER JOIN */
+    SQLALC_JOIN_CROSS  /* CROSS JOIN (no ON) */
 } sqlalc_join_kind;
 /* JOIN with the ON clause inferred from the foreign keys between the two
  * sides (an error when there is none or more than one). */
@@ -269,8 +265,12 @@ SQLALC_API sqlalc_stmt *sqlalc_order_by(sqlalc_stmt *stmt, sqlalc_exprs exprs);
 SQLALC_API sqlalc_stmt *sqlalc_limit(sqlalc_stmt *stmt, int64_t n);
 SQLALC_API sqlalc_stmt *sqlalc_offset(sqlalc_stmt *stmt, int64_t n);
 SQLALC_API sqlalc_stmt *sqlalc_select_distinct(sqlalc_stmt *stmt);
-enum { SQLALC_FOR_UPDATE = 1, SQLALC_FOR_UPDATE_NOWAIT = 2, SQLALC_FOR_UPDATE_SKIP_LOCKED = 4,
-       SQLALC_FOR_SHARE = 8 };
+enum {
+    SQLALC_FOR_UPDATE = 1,
+    SQLALC_FOR_UPDATE_NOWAIT = 2,
+    SQLALC_FOR_UPDATE_SKIP_LOCKED = 4,
+    SQLALC_FOR_SHARE = 8
+};
 /* FOR UPDATE (ignored where the dialect has no row locking, as SQLAlchemy). */
 SQLALC_API sqlalc_stmt *sqlalc_for_update(sqlalc_stmt *stmt, int flags);
 
@@ -293,8 +293,7 @@ SQLALC_API sqlalc_stmt *sqlalc_values(sqlalc_stmt *stmt, sqlalc_kvs kvs);
 /* INSERT INTO t DEFAULT VALUES. */
 SQLALC_API sqlalc_stmt *sqlalc_insert_default_values(sqlalc_table *t);
 /* INSERT INTO t (names…) SELECT … */
-SQLALC_API sqlalc_stmt *sqlalc_insert_from_select(sqlalc_table *t, sqlalc_names cols,
-                                                  sqlalc_stmt *sel);
+SQLALC_API sqlalc_stmt *sqlalc_insert_from_select(sqlalc_table *t, sqlalc_names cols, sqlalc_stmt *sel);
 SQLALC_API sqlalc_stmt *sqlalc_update(sqlalc_table *t);
 SQLALC_API sqlalc_stmt *sqlalc_delete(sqlalc_table *t);
 /* RETURNING cols (OUTPUT inserted./deleted. on mssql). */
@@ -306,8 +305,7 @@ SQLALC_API sqlalc_stmt *sqlalc_returning(sqlalc_stmt *stmt, sqlalc_exprs cols);
 SQLALC_API sqlalc_stmt *sqlalc_on_conflict_do_nothing(sqlalc_stmt *ins, sqlalc_exprs index_cols);
 SQLALC_API sqlalc_stmt *sqlalc_on_conflict_do_update(sqlalc_stmt *ins, sqlalc_exprs index_cols,
                                                      sqlalc_kvs set);
-SQLALC_API sqlalc_stmt *sqlalc_on_conflict_do_update_where(sqlalc_stmt *ins,
-                                                           sqlalc_exprs index_cols,
+SQLALC_API sqlalc_stmt *sqlalc_on_conflict_do_update_where(sqlalc_stmt *ins, sqlalc_exprs index_cols,
                                                            sqlalc_kvs set, sqlalc_expr *where);
 /* The would-be-inserted value of a column inside ON CONFLICT DO UPDATE. */
 SQLALC_API sqlalc_expr *sqlalc_excluded(sqlalc_table *t, const char *column);
@@ -365,8 +363,8 @@ SQLALC_API int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i);
 SQLALC_API int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
                               sqlalc_result **out);
 /* Engine-level: a pooled connection, returned when the result is freed. */
-SQLALC_API int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt,
-                                     const sqlalc_params *overrides, sqlalc_result **out);
+SQLALC_API int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                                     sqlalc_result **out);
 /* executemany: run an INSERT / UPDATE / DELETE once per parameter set,
  * through one prepared statement.  *rowcount (may be NULL) gets the total. */
 SQLALC_API int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets,

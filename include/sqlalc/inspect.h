@@ -40,27 +40,27 @@ SQLALC_API void sqlalc_strlist_clear(sqlalc_strlist *l);
 
 typedef struct sqlalc_column_info {
     char *name;
-    sqlalc_type *type;      /* the library type with its arguments */
-    char *type_sql;         /* the type as the dialect's DDL spells it: "VARCHAR(100)" */
+    sqlalc_type *type; /* the library type with its arguments */
+    char *type_sql;    /* the type as the dialect's DDL spells it: "VARCHAR(100)" */
     int nullable;
-    char *default_sql;      /* server default as SQL text, NULL when none */
-    int autoincrement;      /* non-zero when the database generates values */
-    int pk_position;        /* 1-based position in the primary key, 0 when not in it */
-    char *comment;          /* NULL when none (or not supported, e.g. SQLite) */
+    char *default_sql; /* server default as SQL text, NULL when none */
+    int autoincrement; /* non-zero when the database generates values */
+    int pk_position;   /* 1-based position in the primary key, 0 when not in it */
+    char *comment;     /* NULL when none (or not supported, e.g. SQLite) */
 } sqlalc_column_info;
 
 typedef struct sqlalc_pk_info {
     char *name;             /* constraint name, NULL when unnamed */
-    sqlalc_strlist columns;   /* constrained_columns in key order */
+    sqlalc_strlist columns; /* constrained_columns in key order */
 } sqlalc_pk_info;
 
 typedef struct sqlalc_fk_info {
     char *name;
-    sqlalc_strlist columns;           /* constrained_columns */
-    char *referred_schema;          /* NULL: the same (default) schema */
+    sqlalc_strlist columns; /* constrained_columns */
+    char *referred_schema;  /* NULL: the same (default) schema */
     char *referred_table;
     sqlalc_strlist referred_columns;
-    char *ondelete, *onupdate;      /* "CASCADE" …, NULL for NO ACTION */
+    char *ondelete, *onupdate; /* "CASCADE" …, NULL for NO ACTION */
 } sqlalc_fk_info;
 
 typedef struct sqlalc_index_info {
@@ -76,15 +76,15 @@ typedef struct sqlalc_unique_info {
 
 typedef struct sqlalc_check_info {
     char *name;
-    char *sqltext;          /* the condition, without CHECK and outer parentheses */
+    char *sqltext; /* the condition, without CHECK and outer parentheses */
 } sqlalc_check_info;
 
 typedef struct sqlalc_table_info {
-    char *schema;           /* NULL: the default schema */
+    char *schema; /* NULL: the default schema */
     char *name;
     int is_view;
     char *comment;
-    int sqlite_autoincrement;   /* SQLite: declared PRIMARY KEY AUTOINCREMENT */
+    int sqlite_autoincrement; /* SQLite: declared PRIMARY KEY AUTOINCREMENT */
     size_t ncolumns;
     sqlalc_column_info *columns;
     sqlalc_pk_info pk;
@@ -102,20 +102,19 @@ typedef struct sqlalc_table_info {
 typedef struct sqlalc_schema_info {
     size_t count;
     sqlalc_table_info **tables;
-    void *priv;             /* lookup index; do not touch */
+    void *priv; /* lookup index; do not touch */
 } sqlalc_schema_info;
 
 SQLALC_API void sqlalc_schema_info_clear(sqlalc_schema_info *si);
-SQLALC_API const sqlalc_table_info *sqlalc_schema_info_find(const sqlalc_schema_info *si,
-                                                            const char *schema, const char *name);
+SQLALC_API const sqlalc_table_info *sqlalc_schema_info_find(const sqlalc_schema_info *si, const char *schema,
+                                                            const char *name);
 
 /*
  * Describe a declared table in the inspector's terms (as if reflected:
  * types spelled for dialect d, which may be NULL for generic names).
  * *out is freed with sqlalc_table_info_free().
  */
-SQLALC_API int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d,
-                                     sqlalc_table_info **out);
+SQLALC_API int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc_table_info **out);
 SQLALC_API void sqlalc_table_info_free(sqlalc_table_info *ti);
 
 /* ------------------------------------------------------------------ */
@@ -140,8 +139,8 @@ SQLALC_API int sqlalc_inspector_table_names(sqlalc_inspector *insp, const char *
 SQLALC_API int sqlalc_inspector_view_names(sqlalc_inspector *insp, const char *schema,
                                            const sqlalc_strlist **out);
 /* *out = 1 when the table (or view) exists, else 0. */
-SQLALC_API int sqlalc_inspector_has_table(sqlalc_inspector *insp, const char *schema,
-                                          const char *name, int *out);
+SQLALC_API int sqlalc_inspector_has_table(sqlalc_inspector *insp, const char *schema, const char *name,
+                                          int *out);
 
 /*
  * Everything about one table (columns, pk_constraint, foreign_keys,
@@ -149,8 +148,8 @@ SQLALC_API int sqlalc_inspector_has_table(sqlalc_inspector *insp, const char *sc
  * table is SQLALC_ERR_NOT_FOUND.  The first call for a schema reflects
  * the whole schema in a fixed number of queries and caches it.
  */
-SQLALC_API int sqlalc_inspector_table(sqlalc_inspector *insp, const char *schema,
-                                      const char *name, const sqlalc_table_info **out);
+SQLALC_API int sqlalc_inspector_table(sqlalc_inspector *insp, const char *schema, const char *name,
+                                      const sqlalc_table_info **out);
 /* Every table (and view) of a schema, borrowed. */
 SQLALC_API int sqlalc_inspector_tables(sqlalc_inspector *insp, const char *schema,
                                        const sqlalc_schema_info **out);
@@ -181,14 +180,17 @@ SQLALC_API int sqlalc_inspector_json(sqlalc_inspector *insp, const char *schema,
 /* ------------------------------------------------------------------ */
 
 typedef struct sqlalc_reflect_options {
-    unsigned version;               /* SQLALC_REFLECT_OPTIONS_VERSION */
-    const char *schema;             /* NULL = default schema */
-    const char *const *only;        /* reflect only these table names (NULL = all) */
+    unsigned version;        /* SQLALC_REFLECT_OPTIONS_VERSION */
+    const char *schema;      /* NULL = default schema */
+    const char *const *only; /* reflect only these table names (NULL = all) */
     size_t nonly;
-    int views;                      /* also reflect views */
+    int views; /* also reflect views */
 } sqlalc_reflect_options;
 #define SQLALC_REFLECT_OPTIONS_VERSION 1
-#define SQLALC_REFLECT_OPTIONS_INIT { SQLALC_REFLECT_OPTIONS_VERSION, NULL, NULL, 0, 0 }
+#define SQLALC_REFLECT_OPTIONS_INIT                      \
+    {                                                    \
+        SQLALC_REFLECT_OPTIONS_VERSION, NULL, NULL, 0, 0 \
+    }
 
 /*
  * Build a Table in md for every table of the database (or those named in
@@ -206,8 +208,7 @@ SQLALC_API int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *co
 SQLALC_API int sqlalc_table_reflect(sqlalc_metadata *md, sqlalc_engine *eng, const char *schema,
                                     const char *name, sqlalc_table **out);
 /* Build a table in md from an info struct (no database needed). */
-SQLALC_API int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti,
-                                      sqlalc_table **out);
+SQLALC_API int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sqlalc_table **out);
 
 #ifdef __cplusplus
 }

@@ -30,9 +30,9 @@ extern "C" {
  * driver's own connection and statement objects.
  */
 typedef struct sqlalc_driver {
-    unsigned version;                /* SQLALC_DRIVER_VERSION */
-    const char *name;                /* "sqlite3", "libpq", "odbc" */
-    const char *default_dialect;     /* dialect used when the URL names only the driver */
+    unsigned version;            /* SQLALC_DRIVER_VERSION */
+    const char *name;            /* "sqlite3", "libpq", "odbc" */
+    const char *default_dialect; /* dialect used when the URL names only the driver */
     /* placeholders the driver expects (SQLALC_PARAMSTYLE_*) */
     int paramstyle;
 
@@ -57,7 +57,7 @@ typedef struct sqlalc_driver {
 
     int (*column_count)(void *stmt);
     const char *(*column_name)(void *stmt, int i);
-    const char *(*column_decltype)(void *stmt, int i);  /* may be NULL */
+    const char *(*column_decltype)(void *stmt, int i); /* may be NULL */
     /* Current row's column i; pointers valid until the next step/reset. */
     int (*column_value)(void *stmt, int i, sqlalc_value *out);
     /* Fast typed access for hot loops (may be NULL: column_value is used).
@@ -84,8 +84,7 @@ typedef struct sqlalc_driver {
      * call, so no copies are needed.  NULL means the engine loops over
      * bind/step/reset.  *rowcount gets the total.
      */
-    int (*exec_batch)(void *stmt, const sqlalc_value *values, size_t nsets, int nparams,
-                      int64_t *rowcount);
+    int (*exec_batch)(void *stmt, const sqlalc_value *values, size_t nsets, int nparams, int64_t *rowcount);
 
     /* More fast typed accessors (may be NULL), as column_int64. */
     int (*column_double)(void *stmt, int i, double *out);
@@ -105,9 +104,9 @@ typedef struct sqlalc_driver {
 #define SQLALC_DRIVER_VERSION 1
 
 enum {
-    SQLALC_PARAMSTYLE_QMARK = 1,    /* ?   (sqlite, odbc) */
+    SQLALC_PARAMSTYLE_QMARK = 1,      /* ?   (sqlite, odbc) */
     SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, /* $1 (libpq) */
-    SQLALC_PARAMSTYLE_NAMED         /* :name */
+    SQLALC_PARAMSTYLE_NAMED           /* :name */
 };
 
 /* ------------------------------------------------------------------ */
@@ -122,9 +121,9 @@ typedef struct sqlalc_ddl_hooks sqlalc_ddl_hooks;
 typedef struct sqlalc_reflect_hooks sqlalc_reflect_hooks;
 
 typedef struct sqlalc_dialect {
-    unsigned version;                /* SQLALC_DIALECT_VERSION */
-    const char *name;                /* "sqlite", "postgresql", "mssql" */
-    const char *default_driver;      /* driver used when the URL names none */
+    unsigned version;           /* SQLALC_DIALECT_VERSION */
+    const char *name;           /* "sqlite", "postgresql", "mssql" */
+    const char *default_driver; /* driver used when the URL names none */
 
     /* Identifier quoting: the dialect's quote characters. */
     char quote_open, quote_close;
@@ -133,7 +132,7 @@ typedef struct sqlalc_dialect {
     /* Most bound parameters one statement may carry. */
     int max_params;
     /* Capabilities. */
-    unsigned transactional_ddl : 1;  /* DDL can roll back */
+    unsigned transactional_ddl : 1; /* DDL can roll back */
     unsigned supports_returning : 1;
     unsigned supports_savepoints : 1;
 
@@ -167,8 +166,7 @@ SQLALC_API int sqlalc_error_set(int code, const char *fmt, ...)
 #endif
     ;
 /* Same, with SQLSTATE (may be NULL) and driver code. */
-SQLALC_API int sqlalc_error_set_full(int code, const char *sqlstate, long driver_code,
-                                     const char *fmt, ...)
+SQLALC_API int sqlalc_error_set_full(int code, const char *sqlstate, long driver_code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif

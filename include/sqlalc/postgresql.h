@@ -48,8 +48,8 @@ SQLALC_API int sqlalc_pg_copy_in(sqlalc_conn *conn, const char *table, const cha
  * put call are used during the call only.
  */
 typedef struct sqlalc_pg_copy sqlalc_pg_copy;
-SQLALC_API int sqlalc_pg_copy_begin(sqlalc_conn *conn, const char *table, const char *const *columns, int ncols,
-                                    sqlalc_pg_copy **out);
+SQLALC_API int sqlalc_pg_copy_begin(sqlalc_conn *conn, const char *table, const char *const *columns,
+                                    int ncols, sqlalc_pg_copy **out);
 SQLALC_API int sqlalc_pg_copy_put(sqlalc_pg_copy *cp, const sqlalc_value *rows, size_t nrows);
 SQLALC_API int sqlalc_pg_copy_end(sqlalc_pg_copy *cp, int64_t *count);
 SQLALC_API void sqlalc_pg_copy_abort(sqlalc_pg_copy *cp);

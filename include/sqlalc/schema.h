@@ -46,26 +46,26 @@ extern "C" {
 
 /* The generic kinds of column type (SQLAlchemy's generic types). */
 typedef enum sqlalc_type_kind {
-    SQLALC_TYPE_NULL = 0,      /* unknown / untyped */
+    SQLALC_TYPE_NULL = 0, /* unknown / untyped */
     SQLALC_TYPE_INTEGER,
     SQLALC_TYPE_SMALLINT,
     SQLALC_TYPE_BIGINT,
     SQLALC_TYPE_FLOAT,
-    SQLALC_TYPE_NUMERIC,       /* precision, scale */
-    SQLALC_TYPE_STRING,        /* length (0 = unbounded) */
+    SQLALC_TYPE_NUMERIC, /* precision, scale */
+    SQLALC_TYPE_STRING,  /* length (0 = unbounded) */
     SQLALC_TYPE_TEXT,
-    SQLALC_TYPE_UNICODE,       /* length */
+    SQLALC_TYPE_UNICODE, /* length */
     SQLALC_TYPE_UNICODE_TEXT,
     SQLALC_TYPE_BOOLEAN,
     SQLALC_TYPE_DATE,
     SQLALC_TYPE_TIME,
-    SQLALC_TYPE_DATETIME,      /* timezone flag */
-    SQLALC_TYPE_ENUM,          /* values, name */
+    SQLALC_TYPE_DATETIME, /* timezone flag */
+    SQLALC_TYPE_ENUM,     /* values, name */
     SQLALC_TYPE_LARGE_BINARY,
     SQLALC_TYPE_JSON,
     SQLALC_TYPE_INTERVAL,
     SQLALC_TYPE_UUID,
-    SQLALC_TYPE_USER           /* a user-named type rendered verbatim */
+    SQLALC_TYPE_USER /* a user-named type rendered verbatim */
 } sqlalc_type_kind;
 
 /* ------------------------------------------------------------------ */
@@ -138,8 +138,7 @@ SQLALC_API int sqlalc_type_equal(const sqlalc_type *a, const sqlalc_type *b);
 /* The type as dialect d spells it in DDL ("VARCHAR(50)", "SERIAL" is not a
  * type: autoincrement is the column's).  snprintf-like: returns the length
  * needed; buf may be NULL when bufsize is 0. */
-SQLALC_API size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf,
-                                  size_t bufsize);
+SQLALC_API size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf, size_t bufsize);
 /*
  * Parse a type as a database spells it ("VARCHAR(50)", "NUMERIC(10, 2)",
  * "character varying(30)", "timestamp with time zone", "NVARCHAR(max)",
@@ -160,12 +159,12 @@ SQLALC_API extern char sqlalc_item_end;
 #define SQLALC_END ((sqlalc_schema_item *)(void *)&sqlalc_item_end)
 
 /* Column flags. */
-#define SQLALC_PRIMARY_KEY      0x01u  /* part of the primary key (implies NOT NULL) */
-#define SQLALC_NOT_NULL         0x02u
-#define SQLALC_UNIQUE           0x04u  /* UNIQUE constraint (with SQLALC_INDEX: a unique index) */
-#define SQLALC_INDEX            0x08u  /* index named ix_<table>_<column> */
-#define SQLALC_AUTOINCREMENT    0x10u  /* autoincrement=True (IDENTITY on mssql even off the key) */
-#define SQLALC_NO_AUTOINCREMENT 0x20u  /* autoincrement=False */
+#define SQLALC_PRIMARY_KEY 0x01u /* part of the primary key (implies NOT NULL) */
+#define SQLALC_NOT_NULL 0x02u
+#define SQLALC_UNIQUE 0x04u           /* UNIQUE constraint (with SQLALC_INDEX: a unique index) */
+#define SQLALC_INDEX 0x08u            /* index named ix_<table>_<column> */
+#define SQLALC_AUTOINCREMENT 0x10u    /* autoincrement=True (IDENTITY on mssql even off the key) */
+#define SQLALC_NO_AUTOINCREMENT 0x20u /* autoincrement=False */
 
 /*
  * sqlalc_column(name, type, flags [, option …]): a column.  Options are
@@ -176,8 +175,7 @@ SQLALC_API extern char sqlalc_item_end;
  * no server default and no foreign key is autoincrementing.
  */
 #define sqlalc_column(name, type, ...) sqlalc_column_new((name), (type), __VA_ARGS__, SQLALC_END)
-SQLALC_API sqlalc_schema_item *sqlalc_column_new(const char *name, sqlalc_type *type,
-                                                 unsigned flags, ...);
+SQLALC_API sqlalc_schema_item *sqlalc_column_new(const char *name, sqlalc_type *type, unsigned flags, ...);
 
 /* Options of a foreign key.  Build in place with SQLALC_FK_OPTIONS(.name = "fk_x",
  * .ondelete = "CASCADE").  ondelete / onupdate: CASCADE, SET NULL, SET
@@ -217,7 +215,7 @@ SQLALC_API sqlalc_schema_item *sqlalc_check_constraint(const char *name, const c
 /* ForeignKeyConstraint: columns "a, b" reference refcolumns
  * "table.x, table.y" (or "schema.table.x, …"); opts may be NULL. */
 SQLALC_API sqlalc_schema_item *sqlalc_foreign_key_constraint(const char *columns, const char *refcolumns,
-                                                    const sqlalc_fk_options *opts);
+                                                             const sqlalc_fk_options *opts);
 /* Index on "a, b"; name may be NULL (ix_<table>_<first column>). */
 SQLALC_API sqlalc_schema_item *sqlalc_index(const char *name, const char *columns, int unique);
 
@@ -243,8 +241,7 @@ SQLALC_API sqlalc_table *sqlalc_metadata_table_in(const sqlalc_metadata *md, con
 /* Tables in foreign-key dependency order (referenced tables first; ties by
  * name, as SQLAlchemy's sorted_tables).  *out is an array of borrowed
  * tables to free with sqlalc_free(). */
-SQLALC_API int sqlalc_metadata_sorted_tables(const sqlalc_metadata *md, sqlalc_table ***out,
-                                             size_t *n);
+SQLALC_API int sqlalc_metadata_sorted_tables(const sqlalc_metadata *md, sqlalc_table ***out, size_t *n);
 
 /*
  * sqlalc_table_new(md, name, element …): add a table.  Elements are
@@ -260,7 +257,7 @@ SQLALC_API sqlalc_table *sqlalc_table_newv(sqlalc_metadata *md, const char *name
                                            sqlalc_schema_item *const *items, size_t n);
 
 SQLALC_API const char *sqlalc_table_name(const sqlalc_table *t);
-SQLALC_API const char *sqlalc_table_schema(const sqlalc_table *t);  /* NULL = default */
+SQLALC_API const char *sqlalc_table_schema(const sqlalc_table *t); /* NULL = default */
 SQLALC_API const char *sqlalc_table_comment(const sqlalc_table *t);
 SQLALC_API sqlalc_metadata *sqlalc_table_metadata(const sqlalc_table *t);
 SQLALC_API size_t sqlalc_table_column_count(const sqlalc_table *t);
@@ -310,19 +307,15 @@ SQLALC_API int sqlalc_create_table_sql(const sqlalc_table *t, const sqlalc_diale
 SQLALC_API int sqlalc_drop_table_sql(const sqlalc_table *t, const sqlalc_dialect *d, char **out);
 /* Index i of the table (index order: declared, then column-level). */
 SQLALC_API size_t sqlalc_table_index_count(const sqlalc_table *t);
-SQLALC_API int sqlalc_create_index_sql(const sqlalc_table *t, size_t i, const sqlalc_dialect *d,
-                                       char **out);
-SQLALC_API int sqlalc_drop_index_sql(const sqlalc_table *t, size_t i, const sqlalc_dialect *d,
-                                     char **out);
+SQLALC_API int sqlalc_create_index_sql(const sqlalc_table *t, size_t i, const sqlalc_dialect *d, char **out);
+SQLALC_API int sqlalc_drop_index_sql(const sqlalc_table *t, size_t i, const sqlalc_dialect *d, char **out);
 /* Every statement create_all (drop_all) would run, in order, each
  * trimmed and ended by ";\n". */
-SQLALC_API int sqlalc_metadata_create_script(const sqlalc_metadata *md, const sqlalc_dialect *d,
-                                             char **out);
-SQLALC_API int sqlalc_metadata_drop_script(const sqlalc_metadata *md, const sqlalc_dialect *d,
-                                           char **out);
+SQLALC_API int sqlalc_metadata_create_script(const sqlalc_metadata *md, const sqlalc_dialect *d, char **out);
+SQLALC_API int sqlalc_metadata_drop_script(const sqlalc_metadata *md, const sqlalc_dialect *d, char **out);
 
 /* Flags of create/drop. */
-#define SQLALC_CHECKFIRST 0x01u  /* skip tables that exist (create) / are missing (drop) */
+#define SQLALC_CHECKFIRST 0x01u /* skip tables that exist (create) / are missing (drop) */
 
 /*
  * Create / drop every table of md on the engine's database, in
@@ -333,10 +326,8 @@ SQLALC_API int sqlalc_metadata_drop_script(const sqlalc_metadata *md, const sqla
 SQLALC_API int sqlalc_metadata_create_all(sqlalc_metadata *md, sqlalc_engine *eng, unsigned flags);
 SQLALC_API int sqlalc_metadata_drop_all(sqlalc_metadata *md, sqlalc_engine *eng, unsigned flags);
 /* The same on a connection (inside the caller's transaction if one is open). */
-SQLALC_API int sqlalc_metadata_create_all_conn(sqlalc_metadata *md, sqlalc_conn *conn,
-                                               unsigned flags);
-SQLALC_API int sqlalc_metadata_drop_all_conn(sqlalc_metadata *md, sqlalc_conn *conn,
-                                             unsigned flags);
+SQLALC_API int sqlalc_metadata_create_all_conn(sqlalc_metadata *md, sqlalc_conn *conn, unsigned flags);
+SQLALC_API int sqlalc_metadata_drop_all_conn(sqlalc_metadata *md, sqlalc_conn *conn, unsigned flags);
 /* One table (with its indexes / enum types). */
 SQLALC_API int sqlalc_table_create(sqlalc_table *t, sqlalc_engine *eng, unsigned flags);
 SQLALC_API int sqlalc_table_drop(sqlalc_table *t, sqlalc_engine *eng, unsigned flags);

@@ -17,9 +17,9 @@ extern "C" {
 
 /* How the autoincrement column is declared. */
 enum {
-    SQLALC_DDL_AUTOINC_NONE = 0,   /* nothing to write (SQLite: INTEGER PRIMARY KEY is the rowid) */
-    SQLALC_DDL_AUTOINC_SERIAL,     /* type becomes SERIAL / BIGSERIAL / SMALLSERIAL (PostgreSQL) */
-    SQLALC_DDL_AUTOINC_IDENTITY    /* IDENTITY after the nullability (SQL Server) */
+    SQLALC_DDL_AUTOINC_NONE = 0, /* nothing to write (SQLite: INTEGER PRIMARY KEY is the rowid) */
+    SQLALC_DDL_AUTOINC_SERIAL,   /* type becomes SERIAL / BIGSERIAL / SMALLSERIAL (PostgreSQL) */
+    SQLALC_DDL_AUTOINC_IDENTITY  /* IDENTITY after the nullability (SQL Server) */
 };
 
 /*
@@ -29,17 +29,17 @@ enum {
  * dialect only says how its flavour differs.
  */
 struct sqlalc_ddl_hooks {
-    unsigned version;              /* SQLALC_DDL_HOOKS_VERSION */
+    unsigned version; /* SQLALC_DDL_HOOKS_VERSION */
     /* Spell a type for a column ("VARCHAR(50)"), snprintf-like (returns the
      * length needed).  Never called for an ENUM when native_enum is set. */
     size_t (*type_sql)(const sqlalc_type *t, char *buf, size_t bufsize);
-    int autoincrement;             /* SQLALC_DDL_AUTOINC_* */
-    unsigned explicit_null : 1;    /* write NULL for nullable columns; NULL/NOT NULL before DEFAULT */
-    unsigned native_enum : 1;      /* CREATE TYPE name AS ENUM (…) before the table, DROP TYPE after */
-    unsigned enum_check : 1;       /* non-native enums get CHECK (col IN (…)) */
-    unsigned alter_constraints : 1;/* ALTER TABLE ADD/DROP CONSTRAINT works (FK cycles) */
-    unsigned comments : 1;         /* COMMENT ON TABLE / COLUMN after the table */
-    unsigned fk_same_schema : 1;   /* REFERENCES names the table without schema (SQLite) */
+    int autoincrement;                 /* SQLALC_DDL_AUTOINC_* */
+    unsigned explicit_null : 1;        /* write NULL for nullable columns; NULL/NOT NULL before DEFAULT */
+    unsigned native_enum : 1;          /* CREATE TYPE name AS ENUM (…) before the table, DROP TYPE after */
+    unsigned enum_check : 1;           /* non-native enums get CHECK (col IN (…)) */
+    unsigned alter_constraints : 1;    /* ALTER TABLE ADD/DROP CONSTRAINT works (FK cycles) */
+    unsigned comments : 1;             /* COMMENT ON TABLE / COLUMN after the table */
+    unsigned fk_same_schema : 1;       /* REFERENCES names the table without schema (SQLite) */
     unsigned index_schema_on_name : 1; /* CREATE INDEX schema.ix ON t (SQLite) */
     unsigned drop_index_on_table : 1;  /* DROP INDEX ix ON schema.t (SQL Server) */
     /* A table asking for it (sqlalc_opt_sqlite_autoincrement) declares its
@@ -96,8 +96,8 @@ struct sqlalc_ddl_hooks {
  * the engine then derives them from tables_query (or reflect).
  */
 struct sqlalc_reflect_hooks {
-    unsigned version;              /* SQLALC_REFLECT_HOOKS_VERSION */
-    const char *default_schema_name;   /* "main", "public", "dbo" */
+    unsigned version;                /* SQLALC_REFLECT_HOOKS_VERSION */
+    const char *default_schema_name; /* "main", "public", "dbo" */
     /* The connection's default schema (NULL: default_schema_name). */
     int (*default_schema)(sqlalc_conn *conn, char **out);
     /* Schema names (NULL: just the default schema). */
@@ -109,14 +109,14 @@ struct sqlalc_reflect_hooks {
     int (*has_type)(sqlalc_conn *conn, const char *schema, const char *name, int *out);
     /* Way 1: fill out with the tables of schema (every one when names is
      * NULL; views too when views is non-zero). */
-    int (*reflect)(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames,
-                   int views, sqlalc_schema_info *out);
+    int (*reflect)(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames, int views,
+                   sqlalc_schema_info *out);
     /* Way 2: catalog queries (see above). */
     const char *tables_query;
     const char *columns_query;
     const char *constraints_query;
     const char *indexes_query;
-    const char *enums_query;       /* optional: native enum types and labels */
+    const char *enums_query; /* optional: native enum types and labels */
     /* Spelled type → library type (new reference; NULL only when out of memory). */
     sqlalc_type *(*parse_type)(const char *spelled);
     /* Non-zero: tables/columns/constraints/indexes queries also take a

@@ -37,12 +37,12 @@ SQLALC_API int sqlalc_url_parse(const char *text, sqlalc_url **out);
 SQLALC_API void sqlalc_url_free(sqlalc_url *url);
 
 /* Parts, decoded; NULL when absent.  Borrowed from the URL. */
-SQLALC_API const char *sqlalc_url_dialect(const sqlalc_url *url);  /* "postgresql" */
-SQLALC_API const char *sqlalc_url_driver(const sqlalc_url *url);   /* "odbc" or NULL */
+SQLALC_API const char *sqlalc_url_dialect(const sqlalc_url *url); /* "postgresql" */
+SQLALC_API const char *sqlalc_url_driver(const sqlalc_url *url);  /* "odbc" or NULL */
 SQLALC_API const char *sqlalc_url_username(const sqlalc_url *url);
 SQLALC_API const char *sqlalc_url_password(const sqlalc_url *url);
-SQLALC_API const char *sqlalc_url_host(const sqlalc_url *url);     /* without brackets */
-SQLALC_API int sqlalc_url_port(const sqlalc_url *url);             /* 0 when absent */
+SQLALC_API const char *sqlalc_url_host(const sqlalc_url *url); /* without brackets */
+SQLALC_API int sqlalc_url_port(const sqlalc_url *url);         /* 0 when absent */
 SQLALC_API const char *sqlalc_url_database(const sqlalc_url *url);
 /* Query parameters in order of appearance. */
 SQLALC_API size_t sqlalc_url_query_count(const sqlalc_url *url);
@@ -73,7 +73,7 @@ SQLALC_API int sqlalc_url_create(const char *drivername, sqlalc_url **out);
 SQLALC_API int sqlalc_url_copy(const sqlalc_url *url, sqlalc_url **out);
 
 typedef enum sqlalc_url_part {
-    SQLALC_URL_DIALECT,   /* never NULL */
+    SQLALC_URL_DIALECT, /* never NULL */
     SQLALC_URL_DRIVER,
     SQLALC_URL_USERNAME,
     SQLALC_URL_PASSWORD,

@@ -29,7 +29,8 @@ static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsig
         return rc;
     sqlalc__ddl_list l = { 0 };
     sqlalc__ddl_exists_fn ex = (flags & SQLALC_CHECKFIRST) ? exists_cb : NULL;
-    rc = create ? sqlalc__ddl_plan_create(md, only, d, ex, conn, &l) : sqlalc__ddl_plan_drop(md, only, d, ex, conn, &l);
+    rc = create ? sqlalc__ddl_plan_create(md, only, d, ex, conn, &l)
+                : sqlalc__ddl_plan_drop(md, only, d, ex, conn, &l);
     for (size_t i = 0; i < l.n && !rc; i++)
         rc = sqlalc__conn_exec_compiled(conn, l.sql[i], strlen(l.sql[i]), NULL, 0, NULL);
     sqlalc__ddl_list_free(&l);

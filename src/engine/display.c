@@ -34,7 +34,10 @@ static void put_double(sqlalc_buf *b, double d, int json)
         sqlalc_buf_puts(b, ".0");
 }
 
-static size_t vlen(const sqlalc_value *v) { return v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len; }
+static size_t vlen(const sqlalc_value *v)
+{
+    return v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+}
 
 /* Blobs in text and CSV: PostgreSQL's bytea hex form, "\x0aff". */
 static void put_hex(sqlalc_buf *b, const unsigned char *p, size_t n)
@@ -124,9 +127,10 @@ static int in_ranges(unsigned cp, const unsigned (*r)[2], size_t n)
  * zero-width characters, 2 for East Asian wide and emoji, else 1. */
 static int cp_width(unsigned cp)
 {
-    static const unsigned zero[][2] = { { 0x0300, 0x036F }, { 0x0483, 0x0489 }, { 0x0591, 0x05BD }, { 0x0610, 0x061A },
-                                        { 0x064B, 0x065F }, { 0x0E31, 0x0E31 }, { 0x0E34, 0x0E3A }, { 0x1AB0, 0x1AFF },
-                                        { 0x1DC0, 0x1DFF }, { 0x200B, 0x200F }, { 0x20D0, 0x20FF }, { 0xFE00, 0xFE0F },
+    static const unsigned zero[][2] = { { 0x0300, 0x036F }, { 0x0483, 0x0489 }, { 0x0591, 0x05BD },
+                                        { 0x0610, 0x061A }, { 0x064B, 0x065F }, { 0x0E31, 0x0E31 },
+                                        { 0x0E34, 0x0E3A }, { 0x1AB0, 0x1AFF }, { 0x1DC0, 0x1DFF },
+                                        { 0x200B, 0x200F }, { 0x20D0, 0x20FF }, { 0xFE00, 0xFE0F },
                                         { 0xFE20, 0xFE2F }, { 0xFEFF, 0xFEFF } };
     static const unsigned wide[][2] = { { 0x1100, 0x115F },   { 0x2E80, 0x303E },   { 0x3041, 0x33FF },
                                         { 0x3400, 0x4DBF },   { 0x4E00, 0x9FFF },   { 0xA000, 0xA4CF },
@@ -150,7 +154,7 @@ static void put_table_text(sqlalc_buf *out, const char *s, size_t n, size_t *wid
         unsigned c = p[i];
         if (c < 0x20 || c == 0x7F) {
             char e[8];
-            int k = c == '\n' ? snprintf(e, sizeof e, "\\n")
+            int k = c == '\n'   ? snprintf(e, sizeof e, "\\n")
                     : c == '\r' ? snprintf(e, sizeof e, "\\r")
                     : c == '\t' ? snprintf(e, sizeof e, "\\t")
                                 : snprintf(e, sizeof e, "\\x%02x", c);
@@ -236,7 +240,7 @@ static int print_table(sqlalc_result *res, FILE *f, size_t max_rows)
     for (int c = 0; c < ncols; c++) {
         const char *n = names && names[c] ? names[c] : "?column?";
         put_table_text(NULL, n, strlen(n), &width[c]);
-        numeric[c] = 2;  /* unknown until a non-NULL value is seen */
+        numeric[c] = 2; /* unknown until a non-NULL value is seen */
     }
     for (size_t r = 0; r < nrows; r++) {
         const sqlalc_value *vals = rs->rows[r].vals;
@@ -545,7 +549,8 @@ done:
 int sqlalc_result_print(sqlalc_result *res, FILE *f, sqlalc_format fmt, size_t max_rows)
 {
     if (!res || !f)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result_print: %s is NULL", res ? "the file" : "the result");
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result_print: %s is NULL",
+                                res ? "the file" : "the result");
     int rc;
     switch (fmt) {
     case SQLALC_FORMAT_TABLE: rc = print_table(res, f, max_rows); break;

@@ -98,8 +98,9 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
     if (!url)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "engine_create: url is NULL");
     if (options && options->version != SQLALC_ENGINE_OPTIONS_VERSION)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "engine_create: options version %u unknown (expected %u)",
-                                options->version, SQLALC_ENGINE_OPTIONS_VERSION);
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                "engine_create: options version %u unknown (expected %u)", options->version,
+                                SQLALC_ENGINE_OPTIONS_VERSION);
     sqlalc_engine *eng = sqlalc__calloc(1, sizeof *eng);
     if (!eng)
         return SQLALC_ERR_NOMEM;
@@ -137,9 +138,10 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
         const char *want = drvname ? drvname : eng->dialect->default_driver;
         eng->driver = sqlalc__find_driver(want);
         if (!eng->driver) {
-            rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                  "driver '%s' for dialect '%s' is not available (not registered or not built) in URL %s",
-                                  want, eng->dialect->name, eng->masked_url);
+            rc = sqlalc_error_set(
+                SQLALC_ERR_ARGUMENT,
+                "driver '%s' for dialect '%s' is not available (not registered or not built) in URL %s", want,
+                eng->dialect->name, eng->masked_url);
             goto fail;
         }
     }
@@ -164,9 +166,18 @@ fail:
     return rc;
 }
 
-const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng) { return eng ? eng->url : NULL; }
-const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng) { return eng ? eng->dialect->name : NULL; }
-const sqlalc_dialect *sqlalc__engine_dialect(const sqlalc_engine *eng) { return eng->dialect; }
+const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng)
+{
+    return eng ? eng->url : NULL;
+}
+const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng)
+{
+    return eng ? eng->dialect->name : NULL;
+}
+const sqlalc_dialect *sqlalc__engine_dialect(const sqlalc_engine *eng)
+{
+    return eng->dialect;
+}
 
 static void stmt_entry_free(const sqlalc_driver *drv, stmt_entry *e)
 {
@@ -282,7 +293,8 @@ int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out)
         db->next = NULL;
     }
     pthread_mutex_unlock(&eng->lock);
-    if (db && eng->opt.pool_pre_ping && !eng->singleton && eng->driver->ping && eng->driver->ping(db->dc) != SQLALC_OK) {
+    if (db && eng->opt.pool_pre_ping && !eng->singleton && eng->driver->ping &&
+        eng->driver->ping(db->dc) != SQLALC_OK) {
         sqlalc__engine_log(eng, "pooled connection failed its ping; reconnecting");
         dbconn_free(eng, db);
         db = NULL;
@@ -308,19 +320,32 @@ int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out)
     return SQLALC_OK;
 }
 
-sqlalc_engine *sqlalc_conn_engine(const sqlalc_conn *conn) { return conn ? conn->eng : NULL; }
-const sqlalc_dialect *sqlalc__conn_dialect(const sqlalc_conn *conn) { return conn->eng->dialect; }
-const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn) { return conn->eng->driver; }
-int sqlalc_conn_invalidated(const sqlalc_conn *conn) { return conn && conn->db && conn->db->invalid; }
+sqlalc_engine *sqlalc_conn_engine(const sqlalc_conn *conn)
+{
+    return conn ? conn->eng : NULL;
+}
+const sqlalc_dialect *sqlalc__conn_dialect(const sqlalc_conn *conn)
+{
+    return conn->eng->dialect;
+}
+const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn)
+{
+    return conn->eng->driver;
+}
+int sqlalc_conn_invalidated(const sqlalc_conn *conn)
+{
+    return conn && conn->db && conn->db->invalid;
+}
 
 int sqlalc__conn_check(const sqlalc_conn *conn)
 {
     if (!conn)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "connection is NULL");
     if (conn->db->invalid)
-        return sqlalc_error_set(SQLALC_ERR_DISCONNECT,
-                                "connection to %s was invalidated after a disconnect; close it and connect again",
-                                conn->eng->masked_url);
+        return sqlalc_error_set(
+            SQLALC_ERR_DISCONNECT,
+            "connection to %s was invalidated after a disconnect; close it and connect again",
+            conn->eng->masked_url);
     return SQLALC_OK;
 }
 
@@ -358,8 +383,6 @@ int sqlalc_conn_ping(sqlalc_conn *conn)
     rc = conn->eng->driver->ping ? conn->eng->driver->ping(conn->db->dc) : SQLALC_OK;
     return sqlalc__conn_fail(conn, rc);
 }
-
-
 
 void sqlalc_conn_close(sqlalc_conn *conn)
 {
@@ -464,8 +487,8 @@ static int make_key(char kind, const char *sql, size_t len, char *stackbuf, size
  * (now in use) or NULL with *st a private statement (when the cached one
  * is busy with an open result); parsed points at the placeholder info.
  */
-static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_text, int nvals, stmt_entry **oute,
-                        void **ost, sqlalc__textsql **parsed)
+static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_text, int nvals,
+                        stmt_entry **oute, void **ost, sqlalc__textsql **parsed)
 {
     sqlalc_engine *eng = conn->eng;
     dbconn *db = conn->db;
@@ -516,7 +539,8 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
     e->is_text = is_text;
     if (is_text) {
         char *text = sqlalc__strndup(sql, len);
-        rc = text ? sqlalc__textsql_parse(text, eng->driver->paramstyle, eng->dialect->quote_open == '[', &e->parsed)
+        rc = text ? sqlalc__textsql_parse(text, eng->driver->paramstyle, eng->dialect->quote_open == '[',
+                                          &e->parsed)
                   : SQLALC_ERR_NOMEM;
         sqlalc_free(text);
     } else {
@@ -528,7 +552,8 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
         rc = e->parsed.sql ? SQLALC_OK : SQLALC_ERR_NOMEM;
     }
     if (rc == SQLALC_OK)
-        rc = sqlalc__conn_fail(conn, eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, &e->st));
+        rc = sqlalc__conn_fail(
+            conn, eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, &e->st));
     if (rc == SQLALC_OK)
         rc = sqlalc_map_put(&db->cache, e->key, e->keylen, e);
     if (rc != SQLALC_OK) {
@@ -611,8 +636,8 @@ int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *pa
     return rc;
 }
 
-int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals, int nvals,
-                               sqlalc_result **out)
+int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                               int nvals, sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -631,7 +656,8 @@ int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, c
 
 /* Run nsets rows through a prepared statement: the driver's batch entry
  * when it has one, else bind/step/reset per row. */
-static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int nvals, size_t nsets, int64_t *count)
+static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int nvals, size_t nsets,
+                     int64_t *count)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     if (drv->exec_batch) {
@@ -799,7 +825,8 @@ static int engine_finish(sqlalc_conn *conn, int rc, sqlalc_result **out)
     return rc;
 }
 
-int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params, sqlalc_result **out)
+int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
+                            sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -810,8 +837,8 @@ int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_pa
     return engine_finish(conn, sqlalc_exec_text(conn, sql, params, out), out);
 }
 
-int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals, int nvals,
-                                 sqlalc_result **out)
+int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals,
+                                 int nvals, sqlalc_result **out)
 {
     if (out)
         *out = NULL;

@@ -19,8 +19,8 @@ const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn);
  * Autocommits outside an explicit transaction.  out may be NULL.
  * label (may be NULL) is the display SQL echo prints instead of sql.
  */
-int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len,
-                               const sqlalc_value *vals, int nvals, sqlalc_result **out);
+int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                               int nvals, sqlalc_result **out);
 /* executemany with parameter sets produced on demand: fill writes sets
  * first..first+n-1 (n * nvals values, row-major) into vals; a failure it
  * returns (with the error recorded) undoes the whole run. */
@@ -28,8 +28,8 @@ typedef int (*sqlalc__fill_fn)(void *ctx, size_t first, size_t n, sqlalc_value *
 int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
                                     sqlalc__fill_fn fill, void *ctx, int64_t *rowcount);
 /* Engine-level variant: checks out a connection that the result returns. */
-int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len,
-                                 const sqlalc_value *vals, int nvals, sqlalc_result **out);
+int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals,
+                                 int nvals, sqlalc_result **out);
 
 /* Give the result the connection to release when it is freed. */
 void sqlalc__result_own_conn(sqlalc_result *res, sqlalc_conn *conn);

@@ -14,11 +14,11 @@
 typedef struct stmt_entry {
     char *key;
     size_t keylen;
-    int is_text;               /* key is raw text that parse rewrote */
-    sqlalc__textsql parsed;    /* for text: rewritten SQL and names */
-    void *st;                  /* driver statement */
-    int in_use;                /* an open result is reading it */
-    struct stmt_entry *prev, *next;  /* LRU list, most recent first */
+    int is_text;                    /* key is raw text that parse rewrote */
+    sqlalc__textsql parsed;         /* for text: rewritten SQL and names */
+    void *st;                       /* driver statement */
+    int in_use;                     /* an open result is reading it */
+    struct stmt_entry *prev, *next; /* LRU list, most recent first */
 } stmt_entry;
 
 /* One driver connection, pooled with its statement cache. */
@@ -27,13 +27,13 @@ typedef struct dbconn {
     sqlalc_map cache;
     stmt_entry *lru_head, *lru_tail;
     size_t ncached;
-    int tx_depth;              /* 0: autocommit; 1: transaction; >1 savepoints */
-    int sp_seq;                /* savepoint name counter */
-    int invalid;               /* found dead: never reused */
-    pthread_t owner;           /* singleton-per-thread pools (memory SQLite) */
-    int users;                 /* checkouts sharing it (same thread) */
+    int tx_depth;    /* 0: autocommit; 1: transaction; >1 savepoints */
+    int sp_seq;      /* savepoint name counter */
+    int invalid;     /* found dead: never reused */
+    pthread_t owner; /* singleton-per-thread pools (memory SQLite) */
+    int users;       /* checkouts sharing it (same thread) */
     struct dbconn *next;
-    struct sqlalc_result *spare;  /* one result struct kept for reuse */
+    struct sqlalc_result *spare; /* one result struct kept for reuse */
 } dbconn;
 
 struct sqlalc_engine {
@@ -43,10 +43,10 @@ struct sqlalc_engine {
     const sqlalc_driver *driver;
     sqlalc_engine_options opt;
     pthread_mutex_t lock;
-    dbconn *idle;              /* queue pool: idle connections */
+    dbconn *idle; /* queue pool: idle connections */
     int nidle;
-    int singleton;             /* one connection per thread (memory SQLite) */
-    dbconn *threads;           /* singleton pool: every thread's connection */
+    int singleton;   /* one connection per thread (memory SQLite) */
+    dbconn *threads; /* singleton pool: every thread's connection */
     size_t cache_size;
 };
 
@@ -55,38 +55,38 @@ typedef struct sqlalc_tx sqlalc_tx;
 struct sqlalc_conn {
     sqlalc_engine *eng;
     dbconn *db;
-    sqlalc_tx *tx_top;         /* innermost open transaction handle */
-    struct sqlalc_result *results;  /* open results, for close */
+    sqlalc_tx *tx_top;             /* innermost open transaction handle */
+    struct sqlalc_result *results; /* open results, for close */
 };
 
 struct sqlalc_tx {
-    sqlalc_conn *conn;         /* NULL once ended from outside (outer end, close) */
+    sqlalc_conn *conn; /* NULL once ended from outside (outer end, close) */
     sqlalc_tx *parent;
-    int depth;                 /* 1 = transaction, >1 = savepoint */
+    int depth; /* 1 = transaction, >1 = savepoint */
     char spname[32];
 };
 
 struct sqlalc_row {
-    struct sqlalc_result *res;       /* live row: read through the driver */
-    const sqlalc_value *vals;        /* stored row (rowset), or NULL */
+    struct sqlalc_result *res; /* live row: read through the driver */
+    const sqlalc_value *vals;  /* stored row (rowset), or NULL */
     const struct sqlalc_rowset *rs;
 };
 
 struct sqlalc_result {
     sqlalc_conn *conn;
-    sqlalc_conn *owned_conn;   /* engine-level execution: closed with the result */
-    stmt_entry *entry;         /* cached statement, or NULL when private */
+    sqlalc_conn *owned_conn; /* engine-level execution: closed with the result */
+    stmt_entry *entry;       /* cached statement, or NULL when private */
     void *st;
     const sqlalc_driver *drv;
-    int state;                 /* SQLALC_ROW, SQLALC_DONE, or 0 before the first step */
-    int pending;               /* first step already done (row waiting) */
+    int state;   /* SQLALC_ROW, SQLALC_DONE, or 0 before the first step */
+    int pending; /* first step already done (row waiting) */
     int closed;
     int ncols;
-    const char **names;        /* lazily filled */
+    const char **names; /* lazily filled */
     int64_t rowcount;
     sqlalc_row row;
-    char scratch[64];          /* number-to-text conversions */
-    struct sqlalc_result *next, *prev;  /* conn's open list */
+    char scratch[64];                  /* number-to-text conversions */
+    struct sqlalc_result *next, *prev; /* conn's open list */
 };
 
 struct sqlalc_rowset {
@@ -101,7 +101,7 @@ struct sqlalc_rowset {
 
 /* result.c */
 int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc, sqlalc_result **out);
-void sqlalc__result_detach(sqlalc_result *res);  /* conn is closing */
+void sqlalc__result_detach(sqlalc_result *res); /* conn is closing */
 int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v);
 
 /* transaction.c: every handle loses its connection (close) */

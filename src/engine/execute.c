@@ -75,7 +75,8 @@ static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqla
                 break;
         }
         if (i == c->nparams)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'", n);
+            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'",
+                                    n);
     }
     return SQLALC_OK;
 }
@@ -194,7 +195,8 @@ int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *ov
     if (out)
         *out = NULL;
     if (!conn || !stmt)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute: NULL %s", conn ? "statement" : "connection");
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute: NULL %s",
+                                conn ? "statement" : "connection");
     if (!sqlalc__is_stmt_kind(stmt->base.kind))
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute: not a statement");
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
@@ -304,7 +306,8 @@ int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
         return rc;
     /* Sets are gathered chunk by chunk as the engine runs them. */
     gather_fill gf = { c, sets };
-    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf, rowcount);
+    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf,
+                                         rowcount);
     sqlalc_compiled_free(owned);
     return rc;
 }

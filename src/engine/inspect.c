@@ -47,7 +47,10 @@ void sqlalc_strlist_clear(sqlalc_strlist *l)
     l->count = 0;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 static void names_sort(sqlalc_strlist *l)
 {
     if (l->count > 1)
@@ -125,7 +128,8 @@ void sqlalc_schema_info_clear(sqlalc_schema_info *si)
     memset(si, 0, sizeof *si);
 }
 
-const sqlalc_table_info *sqlalc_schema_info_find(const sqlalc_schema_info *si, const char *schema, const char *name)
+const sqlalc_table_info *sqlalc_schema_info_find(const sqlalc_schema_info *si, const char *schema,
+                                                 const char *name)
 {
     char key[512];
     int n = key_of(schema, name, key, sizeof key);
@@ -208,7 +212,8 @@ sqlalc_column_info *sqlalc_reflect_add_column(sqlalc_table_info *t, const char *
     c->nullable = nullable;
     c->autoincrement = autoincrement;
     if (sqlalc_reflect_set_string(&c->name, name) || sqlalc_reflect_set_string(&c->type_sql, type_sql) ||
-        sqlalc_reflect_set_string(&c->default_sql, default_sql) || sqlalc_reflect_set_string(&c->comment, comment))
+        sqlalc_reflect_set_string(&c->default_sql, default_sql) ||
+        sqlalc_reflect_set_string(&c->comment, comment))
         return NULL; /* partially filled; freed with the table */
     return c;
 }
@@ -235,9 +240,11 @@ sqlalc_fk_info *sqlalc_reflect_add_fk(sqlalc_table_info *t, const char *name, co
     sqlalc_fk_info *f = grow1((void **)&t->fks, &t->nfks, sizeof *f);
     if (!f)
         return NULL;
-    if (sqlalc_reflect_set_string(&f->name, name) || sqlalc_reflect_set_string(&f->referred_schema, referred_schema) ||
+    if (sqlalc_reflect_set_string(&f->name, name) ||
+        sqlalc_reflect_set_string(&f->referred_schema, referred_schema) ||
         sqlalc_reflect_set_string(&f->referred_table, referred_table) ||
-        sqlalc_reflect_set_string(&f->ondelete, ondelete) || sqlalc_reflect_set_string(&f->onupdate, onupdate))
+        sqlalc_reflect_set_string(&f->ondelete, ondelete) ||
+        sqlalc_reflect_set_string(&f->onupdate, onupdate))
         return NULL;
     return f;
 }
@@ -322,9 +329,9 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
             rc = SQLALC_ERR_NOMEM;
             break;
         }
-        sqlalc_column_info *ci = sqlalc_reflect_add_column(ti, c->name, sqlalc_type_ref(c->type), spelled,
-                                                          c->nullable, c->server_default,
-                                                          t->autoinc == c || c->autoincrement == 1, c->comment);
+        sqlalc_column_info *ci = sqlalc_reflect_add_column(
+            ti, c->name, sqlalc_type_ref(c->type), spelled, c->nullable, c->server_default,
+            t->autoinc == c || c->autoincrement == 1, c->comment);
         sqlalc_free(spelled);
         if (!ci)
             rc = SQLALC_ERR_NOMEM;
@@ -335,8 +342,8 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
         rc = sqlalc_reflect_pk_column(ti, t->pk[i]->name);
     for (size_t i = 0; i < t->nfks && !rc; i++) {
         const sqlalc_fk *fk = t->fks[i];
-        sqlalc_fk_info *f = sqlalc_reflect_add_fk(ti, fk->name, fk->ref_schema, fk->ref_table, fk->ondelete,
-                                                  fk->onupdate);
+        sqlalc_fk_info *f =
+            sqlalc_reflect_add_fk(ti, fk->name, fk->ref_schema, fk->ref_table, fk->ondelete, fk->onupdate);
         if (!f) {
             rc = SQLALC_ERR_NOMEM;
             break;
@@ -357,7 +364,8 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
             rc = SQLALC_ERR_NOMEM;
     }
     /* Non-native enums are CHECK constraints in the database: list them. */
-    for (size_t i = 0; i < t->ncolumns && !rc && d && d->ddl && d->ddl->enum_check && !d->ddl->native_enum; i++) {
+    for (size_t i = 0; i < t->ncolumns && !rc && d && d->ddl && d->ddl->enum_check && !d->ddl->native_enum;
+         i++) {
         const struct sqlalc_column_node *c = t->columns[i];
         if (c->type->kind != SQLALC_TYPE_ENUM)
             continue;
@@ -393,7 +401,7 @@ struct sqlalc_inspector {
     char *default_schema;
     sqlalc_strlist schemas;
     int have_schemas;
-    sqlalc_map cache;        /* schema name ("" = default) → schema_cache */
+    sqlalc_map cache; /* schema name ("" = default) → schema_cache */
 };
 
 static const sqlalc_reflect_hooks *hooks_of(sqlalc_conn *conn)
@@ -405,7 +413,8 @@ static const sqlalc_reflect_hooks *hooks_of(sqlalc_conn *conn)
 static int no_reflection(sqlalc_conn *conn)
 {
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
-    return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s cannot reflect schemas (no reflection hooks)",
+    return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                            "dialect %s cannot reflect schemas (no reflection hooks)",
                             d ? d->name : "(null)");
 }
 
@@ -418,8 +427,8 @@ static const char *norm_schema(sqlalc_conn *conn, const char *schema)
     return schema;
 }
 
-int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames, int views,
-                           sqlalc_schema_info *out);
+int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames,
+                           int views, sqlalc_schema_info *out);
 
 int sqlalc__has_table(sqlalc_conn *conn, const char *schema, const char *name, int *out)
 {
@@ -531,7 +540,8 @@ int sqlalc_inspector_default_schema(sqlalc_inspector *insp, const char **out)
             int rc = h->default_schema(insp->conn, &insp->default_schema);
             if (rc)
                 return rc;
-        } else if (sqlalc_reflect_set_string(&insp->default_schema, h->default_schema_name ? h->default_schema_name : ""))
+        } else if (sqlalc_reflect_set_string(&insp->default_schema,
+                                             h->default_schema_name ? h->default_schema_name : ""))
             return SQLALC_ERR_NOMEM;
     }
     *out = insp->default_schema;
@@ -583,7 +593,8 @@ static int get_cache(sqlalc_inspector *insp, const char *schema, schema_cache **
         sqlalc_strlist_clear(&sc->views);
         int rc = sqlalc__reflect_schema(insp->conn, schema, NULL, 0, 1, &sc->si);
         for (size_t i = 0; i < sc->si.count && !rc; i++)
-            rc = sqlalc_strlist_append(sc->si.tables[i]->is_view ? &sc->views : &sc->tables, sc->si.tables[i]->name);
+            rc = sqlalc_strlist_append(sc->si.tables[i]->is_view ? &sc->views : &sc->tables,
+                                       sc->si.tables[i]->name);
         if (rc) {
             sqlalc_schema_info_clear(&sc->si);
             sqlalc_strlist_clear(&sc->tables);

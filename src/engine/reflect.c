@@ -68,20 +68,20 @@ static int run_query(sqlalc_conn *conn, const char *sql, const char *schema_name
 
 /* The catalog queries of hooks with queries_take_tables also get :tables,
  * the wanted names joined by '\x1f' (NULL: all), to filter server-side. */
-static int run_table_query(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const char *sql, const char *schema_name,
-                           const char *tables, sqlalc_result **res)
+static int run_table_query(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const char *sql,
+                           const char *schema_name, const char *tables, sqlalc_result **res)
 {
     if (!h->queries_take_tables)
         return run_query(conn, sql, schema_name, res);
-    int rc = sqlalc_exec_text(conn, sql,
-                              SQLALC_PARAMS(SQLALC_P_TEXT("schema", schema_name), SQLALC_P_TEXT("tables", tables)), res);
+    int rc = sqlalc_exec_text(
+        conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", schema_name), SQLALC_P_TEXT("tables", tables)), res);
     if (rc)
         sqlalc__error_prefix("reflection query failed");
     return rc;
 }
 
-static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const char *schema, const char *const *names,
-                      size_t nnames, int views, sqlalc_schema_info *out)
+static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const char *schema,
+                      const char *const *names, size_t nnames, int views, sqlalc_schema_info *out)
 {
     char *defname = NULL;
     const char *sname = schema;
@@ -194,8 +194,8 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             for (size_t i = 0; spelled && i < nenums && !ty; i++) {
                 const char *en = enums[i]->name;
                 size_t el = strlen(en), sl = strlen(spelled);
-                if (!strcmp(spelled, en) ||
-                    (sl == el + 2 && spelled[0] == '"' && spelled[sl - 1] == '"' && !strncmp(spelled + 1, en, el)))
+                if (!strcmp(spelled, en) || (sl == el + 2 && spelled[0] == '"' && spelled[sl - 1] == '"' &&
+                                             !strncmp(spelled + 1, en, el)))
                     ty = sqlalc_type_ref(enums[i]);
             }
             if (!ty)
@@ -266,7 +266,8 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                     if (rs && !strcmp(rs, sname))
                         rs = schema;
                     fk = sqlalc_reflect_add_fk(ti, cname, rs, sqlalc_reflect_text(row, 5, &rr),
-                                               sqlalc_reflect_text(row, 7, &rr), sqlalc_reflect_text(row, 8, &rr));
+                                               sqlalc_reflect_text(row, 7, &rr),
+                                               sqlalc_reflect_text(row, 8, &rr));
                     if (!fk)
                         r = SQLALC_ERR_NOMEM;
                 }
@@ -277,8 +278,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 if (fresh && !sqlalc_reflect_add_check(ti, cname, sqlalc_reflect_text(row, 9, &rr)))
                     r = SQLALC_ERR_NOMEM;
                 break;
-            default:
-                break;
+            default: break;
             }
             if (r) {
                 rc = r;
@@ -337,8 +337,8 @@ out:
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 
-int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames, int views,
-                           sqlalc_schema_info *out)
+int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames,
+                           int views, sqlalc_schema_info *out)
 {
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
     const sqlalc_reflect_hooks *h = d ? d->reflect : NULL;
@@ -350,7 +350,8 @@ int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *co
     else if (h && h->tables_query)
         rc = query_path(conn, h, schema, names, nnames, views, out);
     else
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s cannot reflect schemas (no reflection hooks)",
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                "dialect %s cannot reflect schemas (no reflection hooks)",
                                 d ? d->name : "(null)");
     if (rc)
         sqlalc_schema_info_clear(out);
@@ -407,9 +408,9 @@ int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sql
             o[k++] = sqlalc_opt_server_default_sql(c->default_sql);
         if (c->comment)
             o[k++] = sqlalc_opt_comment(c->comment);
-        items[n++] = k == 0 ? sqlalc_column_new(c->name, ty, flags, SQLALC_END)
-                   : k == 1 ? sqlalc_column_new(c->name, ty, flags, o[0], SQLALC_END)
-                            : sqlalc_column_new(c->name, ty, flags, o[0], o[1], SQLALC_END);
+        items[n++] = k == 0   ? sqlalc_column_new(c->name, ty, flags, SQLALC_END)
+                     : k == 1 ? sqlalc_column_new(c->name, ty, flags, o[0], SQLALC_END)
+                              : sqlalc_column_new(c->name, ty, flags, o[0], o[1], SQLALC_END);
     }
     if (ti->pk.columns.count) {
         char *cols = join_names(&ti->pk.columns, NULL, NULL);
@@ -434,8 +435,9 @@ int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sql
     }
     for (size_t i = 0; i < ti->nindexes; i++) {
         char *cols = join_names(&ti->indexes[i].columns, NULL, NULL);
-        items[n++] = cols && ti->indexes[i].columns.count ? sqlalc_index(ti->indexes[i].name, cols, ti->indexes[i].unique)
-                                                           : NULL;
+        items[n++] = cols && ti->indexes[i].columns.count
+                         ? sqlalc_index(ti->indexes[i].name, cols, ti->indexes[i].unique)
+                         : NULL;
         sqlalc_free(cols);
     }
     sqlalc_table *t = sqlalc_table_newv(md, ti->name, items, n);
@@ -483,10 +485,12 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
     if (!opt)
         opt = &def;
     sqlalc_schema_info si = { 0 };
-    int rc = sqlalc__reflect_schema(conn, opt->schema, opt->only, opt->only ? opt->nonly : 0, opt->views, &si);
+    int rc =
+        sqlalc__reflect_schema(conn, opt->schema, opt->only, opt->only ? opt->nonly : 0, opt->views, &si);
     const char *schema = opt->schema;
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
-    if (schema && d->reflect && d->reflect->default_schema_name && !strcmp(schema, d->reflect->default_schema_name))
+    if (schema && d->reflect && d->reflect->default_schema_name &&
+        !strcmp(schema, d->reflect->default_schema_name))
         schema = NULL;
     for (size_t i = 0; opt->only && i < opt->nonly && !rc; i++)
         if (!sqlalc_schema_info_find(&si, schema, opt->only[i]))
@@ -517,9 +521,11 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
             }
         if (!rc && missing.count) {
             sqlalc_schema_info more = { 0 };
-            rc = sqlalc__reflect_schema(conn, mschema, (const char *const *)missing.items, missing.count, 1, &more);
+            rc = sqlalc__reflect_schema(conn, mschema, (const char *const *)missing.items, missing.count, 1,
+                                        &more);
             if (!rc && !more.count)
-                rc = sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "reflect: foreign key target %s is not in the database",
+                rc = sqlalc_error_set(SQLALC_ERR_NOT_FOUND,
+                                      "reflect: foreign key target %s is not in the database",
                                       missing.items[0]);
             if (!rc)
                 rc = merge_info(&si, &more);

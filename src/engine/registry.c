@@ -19,8 +19,8 @@ static size_t n_user_dialects, n_user_drivers;
 static const char *driver_alias(const char *name)
 {
     static const char *const aliases[][2] = {
-        { "pysqlite", "sqlite3" }, { "sqlite", "sqlite3" },  { "psycopg2", "libpq" },
-        { "psycopg", "libpq" },    { "pg8000", "libpq" },    { "asyncpg", "libpq" },
+        { "pysqlite", "sqlite3" }, { "sqlite", "sqlite3" },   { "psycopg2", "libpq" },
+        { "psycopg", "libpq" },    { "pg8000", "libpq" },     { "asyncpg", "libpq" },
         { "pyodbc", "odbc" },      { "postgresql", "libpq" },
     };
     for (size_t i = 0; i < SQLALC_ARRAY_LEN(aliases); i++)
@@ -90,7 +90,7 @@ const sqlalc_dialect *sqlalc__find_dialect(const char *name)
 {
     if (!name)
         return NULL;
-    if (!strcmp(name, "postgres"))  /* accepted by SQLAlchemy < 1.4 and by libpq */
+    if (!strcmp(name, "postgres")) /* accepted by SQLAlchemy < 1.4 and by libpq */
         name = "postgresql";
     const sqlalc_dialect *found = NULL;
     pthread_mutex_lock(&reg_lock);
@@ -135,7 +135,12 @@ static int needs_quote(const sqlalc_dialect *d, const char *s)
 size_t sqlalc_quote_identifier(const sqlalc_dialect *d, const char *ident, char *buf, size_t bufsize)
 {
     size_t n = 0;
-#define PUT(ch) do { if (n + 1 < bufsize) buf[n] = (ch); n++; } while (0)
+#define PUT(ch)              \
+    do {                     \
+        if (n + 1 < bufsize) \
+            buf[n] = (ch);   \
+        n++;                 \
+    } while (0)
     if (!needs_quote(d, ident)) {
         for (const char *p = ident; *p; p++)
             PUT(*p);
@@ -143,7 +148,7 @@ size_t sqlalc_quote_identifier(const sqlalc_dialect *d, const char *ident, char 
         PUT(d->quote_open);
         for (const char *p = ident; *p; p++) {
             PUT(*p);
-            if (*p == d->quote_close)  /* embedded quote: doubled */
+            if (*p == d->quote_close) /* embedded quote: doubled */
                 PUT(*p);
         }
         PUT(d->quote_close);

@@ -56,7 +56,7 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
     r->pending = first_rc == SQLALC_ROW;
     r->state = 0;
     r->row.res = r;
-    r->rowcount = -2;  /* asked of the driver when wanted */
+    r->rowcount = -2; /* asked of the driver when wanted */
     link_result(conn, r);
     if (first_rc == SQLALC_DONE) {
         /* Nothing to read: give the statement back at once, keep metadata. */
@@ -106,7 +106,10 @@ void sqlalc__result_detach(sqlalc_result *r)
     r->state = SQLALC_DONE;
 }
 
-void sqlalc__result_own_conn(sqlalc_result *res, sqlalc_conn *conn) { res->owned_conn = conn; }
+void sqlalc__result_own_conn(sqlalc_result *res, sqlalc_conn *conn)
+{
+    res->owned_conn = conn;
+}
 
 void sqlalc_result_free(sqlalc_result *res)
 {
@@ -117,7 +120,7 @@ void sqlalc_result_free(sqlalc_result *res)
     release_stmt(res);
     unlink_result(res);
     if (conn && !conn->db->spare)
-        conn->db->spare = res;  /* reused by the next execution on this connection */
+        conn->db->spare = res; /* reused by the next execution on this connection */
     else
         sqlalc_free(res);
     if (owned)
@@ -166,8 +169,14 @@ int sqlalc_result_fetchone(sqlalc_result *res, const sqlalc_row **row)
     return rc == SQLALC_ROW ? SQLALC_OK : rc;
 }
 
-int sqlalc_result_closed(const sqlalc_result *res) { return !res || res->closed || res->state == SQLALC_DONE; }
-int sqlalc_result_column_count(const sqlalc_result *res) { return res ? res->ncols : 0; }
+int sqlalc_result_closed(const sqlalc_result *res)
+{
+    return !res || res->closed || res->state == SQLALC_DONE;
+}
+int sqlalc_result_column_count(const sqlalc_result *res)
+{
+    return res ? res->ncols : 0;
+}
 int64_t sqlalc_result_rowcount(const sqlalc_result *res)
 {
     if (!res)
@@ -233,7 +242,8 @@ int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out)
     if (!conn)
         return sqlalc_error_set(SQLALC_ERR_CLOSED, "last_insert_id: the result's connection is closed");
     if (!res->drv->last_insert_id)
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "the %s driver cannot report inserted row ids", res->drv->name);
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "the %s driver cannot report inserted row ids",
+                                res->drv->name);
     return sqlalc__conn_fail(conn, res->drv->last_insert_id(conn->db->dc, out));
 }
 
@@ -293,7 +303,10 @@ void sqlalc_rowset_free(sqlalc_rowset *rs)
     sqlalc_free(rs);
 }
 
-size_t sqlalc_rowset_count(const sqlalc_rowset *rs) { return rs ? rs->n : 0; }
+size_t sqlalc_rowset_count(const sqlalc_rowset *rs)
+{
+    return rs ? rs->n : 0;
+}
 
 const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i)
 {
@@ -381,7 +394,10 @@ int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
     return SQLALC_OK;
 }
 
-int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out) { return sqlalc_result_fetchmany(res, 0, out); }
+int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out)
+{
+    return sqlalc_result_fetchmany(res, 0, out);
+}
 
 /* ------------------------------------------------------------------ */
 /* Row getters                                                         */
@@ -402,7 +418,8 @@ static int check_index_slow(const sqlalc_row *row, int i)
     if (i < 0 || i >= n)
         return sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column %d in row (it has %d)", i, n);
     if (!row->rs && (row->res->state != SQLALC_ROW || !row->res->st))
-        return sqlalc_error_set(SQLALC_ERR_CLOSED, "the row is no longer current (the result moved on or closed)");
+        return sqlalc_error_set(SQLALC_ERR_CLOSED,
+                                "the row is no longer current (the result moved on or closed)");
     return SQLALC_OK;
 }
 
@@ -410,7 +427,8 @@ static int check_index_slow(const sqlalc_row *row, int i)
  * to two compares. */
 static inline int check_index(const sqlalc_row *row, int i)
 {
-    if (row && !row->rs && (unsigned)i < (unsigned)row->res->ncols && row->res->state == SQLALC_ROW && row->res->st)
+    if (row && !row->rs && (unsigned)i < (unsigned)row->res->ncols && row->res->state == SQLALC_ROW &&
+        row->res->st)
         return SQLALC_OK;
     return check_index_slow(row, i);
 }
@@ -427,7 +445,10 @@ int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v)
     return row->res->drv->column_value(row->res->st, i, v);
 }
 
-int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out) { return sqlalc__row_value(row, i, out); }
+int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out)
+{
+    return sqlalc__row_value(row, i, out);
+}
 
 static char *scratch_of(const sqlalc_row *row)
 {
@@ -472,13 +493,13 @@ static int parse_int(const char *p, size_t n, int64_t *out)
  * the driver's typed accessor) that compiles without register spills, and
  * a cold general path with checks, conversions and error messages. */
 #if defined(__GNUC__)
-#define GETTER_COLD __attribute__((noinline, cold))
+#    define GETTER_COLD __attribute__((noinline, cold))
 #else
-#define GETTER_COLD
+#    define GETTER_COLD
 #endif
-#define LIVE_ROW(row, i) \
-    ((row) && !(row)->rs && (unsigned)(i) < (unsigned)(row)->res->ncols && (row)->res->state == SQLALC_ROW && \
-     (row)->res->st)
+#define LIVE_ROW(row, i)                                                   \
+    ((row) && !(row)->rs && (unsigned)(i) < (unsigned)(row)->res->ncols && \
+     (row)->res->state == SQLALC_ROW && (row)->res->st)
 
 GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out)
 {
@@ -508,7 +529,8 @@ GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out
 
 int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
 {
-    if (LIVE_ROW(row, i) && row->res->drv->column_int64 && row->res->drv->column_int64(row->res->st, i, out) == SQLALC_OK)
+    if (LIVE_ROW(row, i) && row->res->drv->column_int64 &&
+        row->res->drv->column_int64(row->res->st, i, out) == SQLALC_OK)
         return SQLALC_OK;
     return get_int64_slow(row, i, out);
 }
@@ -701,7 +723,7 @@ int sqlalc_row_is_null_by_name(const sqlalc_row *row, const char *name)
 
 const char *sqlalc_vtype_name(sqlalc_vtype t)
 {
-    static const char *const names[] = { "NULL",    "INT",  "FLOAT",    "TEXT",     "BLOB", "BOOL", "NUMERIC",
-                                         "DATE",    "TIME", "DATETIME", "INTERVAL", "JSON", "UUID" };
+    static const char *const names[] = { "NULL", "INT",  "FLOAT",    "TEXT",     "BLOB", "BOOL", "NUMERIC",
+                                         "DATE", "TIME", "DATETIME", "INTERVAL", "JSON", "UUID" };
     return (unsigned)t < SQLALC_ARRAY_LEN(names) ? names[t] : "UNKNOWN";
 }

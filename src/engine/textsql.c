@@ -18,7 +18,10 @@ static int is_word(char c)
            (unsigned char)c >= 0x80;
 }
 
-static int is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+static int is_name_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
 
 void sqlalc__textsql_free(sqlalc__textsql *t)
 {
@@ -104,8 +107,9 @@ int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, 
             copied = p + 1;
             p += 2;
         } else if (c == ':' && p + 1 < end && p[1] == ':') {
-            p += 2;  /* PostgreSQL cast */
-        } else if (c == ':' && p + 1 < end && is_name_start(p[1]) && (p == sql || (!is_word(p[-1]) && p[-1] != ':'))) {
+            p += 2; /* PostgreSQL cast */
+        } else if (c == ':' && p + 1 < end && is_name_start(p[1]) &&
+                   (p == sql || (!is_word(p[-1]) && p[-1] != ':'))) {
             const char *n = p + 1, *ne = n;
             while (ne < end && is_word(*ne))
                 ne++;
@@ -142,7 +146,8 @@ int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, 
             p++;
     }
     if (rc == SQLALC_OK && named && positional)
-        rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "SQL mixes named (:name) and positional (?) parameters");
+        rc =
+            sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "SQL mixes named (:name) and positional (?) parameters");
     if (rc == SQLALC_OK) {
         sqlalc_buf_append(&out, copied, (size_t)(end - copied));
         t->len = out.len;
@@ -166,12 +171,14 @@ int sqlalc__textsql_bind_values(const sqlalc__textsql *t, const sqlalc_params *p
     if (t->positional) {
         if (given != (size_t)t->nph)
             return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
-                                    "statement has %d positional parameters but %zu were given", t->nph, given);
+                                    "statement has %d positional parameters but %zu were given", t->nph,
+                                    given);
         for (int i = 0; i < t->nph; i++) {
             if (params->items[i].name)
-                return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
-                                        "named parameter '%s' given to a statement with positional parameters",
-                                        params->items[i].name);
+                return sqlalc_error_set(
+                    SQLALC_ERR_PROGRAMMING,
+                    "named parameter '%s' given to a statement with positional parameters",
+                    params->items[i].name);
             vals[i] = params->items[i].value;
         }
         return SQLALC_OK;
@@ -184,7 +191,8 @@ int sqlalc__textsql_bind_values(const sqlalc__textsql *t, const sqlalc_params *p
             if (params->items[j].name && !strcmp(params->items[j].name, name))
                 break;
         if (j == given)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "a value is required for bind parameter '%s'", name);
+            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "a value is required for bind parameter '%s'",
+                                    name);
         vals[i] = params->items[j].value;
     }
     /* Count distinct placeholder names to find parameters nobody uses. */

@@ -4,13 +4,13 @@
 #include "../util/util.h"
 
 typedef struct sqlalc__textsql {
-    char *sql;       /* rewritten SQL */
+    char *sql; /* rewritten SQL */
     size_t len;
-    int nph;         /* placeholders the driver sees */
-    char **names;    /* name of each placeholder (NULL for positional) */
-    int positional;  /* placeholders are "?" */
-    int *map;        /* per placeholder: where its value sat in the last parameter set */
-    int map_valid;   /* parameter count of that set, 0 when map is unset */
+    int nph;        /* placeholders the driver sees */
+    char **names;   /* name of each placeholder (NULL for positional) */
+    int positional; /* placeholders are "?" */
+    int *map;       /* per placeholder: where its value sat in the last parameter set */
+    int map_valid;  /* parameter count of that set, 0 when map is unset */
 } sqlalc__textsql;
 
 int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, sqlalc__textsql *out);

@@ -30,8 +30,9 @@ int sqlalc_begin(sqlalc_conn *conn, sqlalc_tx **out)
     if (rc)
         return rc;
     if (conn->db->tx_depth > 0)
-        return sqlalc_error_set(SQLALC_ERR_INTERFACE,
-                                "a transaction is already begun on this connection; use sqlalc_begin_nested for a savepoint");
+        return sqlalc_error_set(
+            SQLALC_ERR_INTERFACE,
+            "a transaction is already begun on this connection; use sqlalc_begin_nested for a savepoint");
     sqlalc_tx *tx;
     if ((rc = push(conn, 1, &tx)))
         return rc;
@@ -58,7 +59,8 @@ int sqlalc_begin_nested(sqlalc_conn *conn, sqlalc_tx **out)
     if (conn->db->tx_depth == 0)
         return sqlalc_begin(conn, out);
     if (!conn->eng->dialect->supports_savepoints || !conn->eng->driver->savepoint)
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "%s does not support savepoints", conn->eng->dialect->name);
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "%s does not support savepoints",
+                                conn->eng->dialect->name);
     sqlalc_tx *tx;
     if ((rc = push(conn, conn->db->tx_depth + 1, &tx)))
         return rc;
@@ -80,7 +82,7 @@ static void pop_to(sqlalc_conn *conn, sqlalc_tx *tx)
     sqlalc_tx *t = conn->tx_top;
     while (t && t != tx) {
         sqlalc_tx *p = t->parent;
-        t->conn = NULL;  /* the caller still frees it */
+        t->conn = NULL; /* the caller still frees it */
         t = p;
     }
     conn->tx_top = tx->parent;
@@ -98,8 +100,10 @@ void sqlalc__tx_end_all(sqlalc_conn *conn)
 static int ended(sqlalc_tx *tx, const char *what)
 {
     sqlalc_free(tx);
-    return sqlalc_error_set(SQLALC_ERR_CLOSED, "%s: this transaction was already ended (by its enclosing "
-                                               "transaction or by closing the connection)", what);
+    return sqlalc_error_set(SQLALC_ERR_CLOSED,
+                            "%s: this transaction was already ended (by its enclosing "
+                            "transaction or by closing the connection)",
+                            what);
 }
 
 int sqlalc_tx_commit(sqlalc_tx *tx)
@@ -163,4 +167,7 @@ int sqlalc_tx_rollback(sqlalc_tx *tx)
     return rc;
 }
 
-int sqlalc_in_transaction(const sqlalc_conn *conn) { return conn && conn->db && conn->db->tx_depth > 0; }
+int sqlalc_in_transaction(const sqlalc_conn *conn)
+{
+    return conn && conn->db && conn->db->tx_depth > 0;
+}

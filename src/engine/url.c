@@ -114,8 +114,8 @@ static void mask_query_secrets(masker *m, size_t qoff)
  * a password holding a raw '/' or '?', so hide from that ':' to the last
  * '@' (over-masking a message is better than printing a secret).
  */
-static void masker_init(masker *m, const char *text, size_t auth_off, int have_userinfo,
-                        const span *pw, size_t qoff)
+static void masker_init(masker *m, const char *text, size_t auth_off, int have_userinfo, const span *pw,
+                        size_t qoff)
 {
     memset(m, 0, sizeof *m);
     m->text = text;
@@ -191,9 +191,12 @@ static int url_error(const masker *m, const char *before, size_t off, size_t len
 
 static int hexval(int c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -207,8 +210,7 @@ static int check_escapes(const masker *m, size_t off, size_t len, const char *pa
             continue;
         size_t n = off + len - i;
         int secret = mask_overlaps(m, off, len);
-        if (n < 3 || hexval((unsigned char)m->text[i + 1]) < 0 ||
-            hexval((unsigned char)m->text[i + 2]) < 0)
+        if (n < 3 || hexval((unsigned char)m->text[i + 1]) < 0 || hexval((unsigned char)m->text[i + 2]) < 0)
             return url_error(m, "bad percent escape", i, n < 3 ? n : 3, !secret, where);
         if (m->text[i + 1] == '0' && m->text[i + 2] == '0')
             return url_error(m, "percent escape %00 (NUL byte) not allowed", i, 3, 0, where);
@@ -278,8 +280,7 @@ static int is_name_char(int c)
 }
 
 /* Decode the part at sp into *dst (after checking its escapes). */
-static int take_part(const masker *m, const span *sp, const char *part, int plus_is_space,
-                     char **dst)
+static int take_part(const masker *m, const span *sp, const char *part, int plus_is_space, char **dst)
 {
     int rc = check_escapes(m, sp->off, sp->len, part);
     if (rc)
@@ -432,8 +433,7 @@ int sqlalc_url_parse(const char *text, sqlalc_url **out)
         size_t after = (size_t)(close - text) + 1;
         if (after < auth_end) {
             if (text[after] != ':')
-                return url_error(&m, "unexpected text", after, auth_end - after, 1,
-                                 " after ']' in host of");
+                return url_error(&m, "unexpected text", after, auth_end - after, 1, " after ']' in host of");
             port_colon = after;
         }
     } else {
@@ -485,8 +485,8 @@ static int check_name(const char *what, const char *s)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "empty %s name", what);
     for (const char *p = s; *p; p++)
         if (!is_name_char((unsigned char)*p))
-            return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid character '%c' in %s name '%s'",
-                                    *p, what, s);
+            return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid character '%c' in %s name '%s'", *p, what,
+                                    s);
     return SQLALC_OK;
 }
 
@@ -531,8 +531,7 @@ int sqlalc_url_set(sqlalc_url *url, sqlalc_url_part part, const char *value)
     case SQLALC_URL_PASSWORD: slot = &url->password; break;
     case SQLALC_URL_HOST: slot = &url->host; break;
     case SQLALC_URL_DATABASE: slot = &url->database; break;
-    default:
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_url_set: unknown part %d", (int)part);
+    default: return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_url_set: unknown part %d", (int)part);
     }
     if (part == SQLALC_URL_DIALECT) {
         if (!value)
@@ -567,7 +566,9 @@ int sqlalc_url_query_add(sqlalc_url *url, const char *key, const char *value)
 {
     if (!url || !key || !value)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_url_query_add: NULL %s",
-                                !url ? "url" : !key ? "key" : "value");
+                                !url   ? "url"
+                                : !key ? "key"
+                                       : "value");
     char *k = sqlalc__strdup(key), *v = k ? sqlalc__strdup(value) : NULL;
     if (!v) {
         sqlalc_free(k);
@@ -623,14 +624,38 @@ int sqlalc_url_copy(const sqlalc_url *url, sqlalc_url **out)
 /* Getters                                                             */
 /* ------------------------------------------------------------------ */
 
-const char *sqlalc_url_dialect(const sqlalc_url *url) { return url ? url->dialect : NULL; }
-const char *sqlalc_url_driver(const sqlalc_url *url) { return url ? url->driver : NULL; }
-const char *sqlalc_url_username(const sqlalc_url *url) { return url ? url->username : NULL; }
-const char *sqlalc_url_password(const sqlalc_url *url) { return url ? url->password : NULL; }
-const char *sqlalc_url_host(const sqlalc_url *url) { return url ? url->host : NULL; }
-int sqlalc_url_port(const sqlalc_url *url) { return url ? url->port : 0; }
-const char *sqlalc_url_database(const sqlalc_url *url) { return url ? url->database : NULL; }
-size_t sqlalc_url_query_count(const sqlalc_url *url) { return url ? url->nquery : 0; }
+const char *sqlalc_url_dialect(const sqlalc_url *url)
+{
+    return url ? url->dialect : NULL;
+}
+const char *sqlalc_url_driver(const sqlalc_url *url)
+{
+    return url ? url->driver : NULL;
+}
+const char *sqlalc_url_username(const sqlalc_url *url)
+{
+    return url ? url->username : NULL;
+}
+const char *sqlalc_url_password(const sqlalc_url *url)
+{
+    return url ? url->password : NULL;
+}
+const char *sqlalc_url_host(const sqlalc_url *url)
+{
+    return url ? url->host : NULL;
+}
+int sqlalc_url_port(const sqlalc_url *url)
+{
+    return url ? url->port : 0;
+}
+const char *sqlalc_url_database(const sqlalc_url *url)
+{
+    return url ? url->database : NULL;
+}
+size_t sqlalc_url_query_count(const sqlalc_url *url)
+{
+    return url ? url->nquery : 0;
+}
 
 const char *sqlalc_url_query_key(const sqlalc_url *url, size_t i)
 {

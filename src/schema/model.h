@@ -14,55 +14,55 @@
 #include "../sql/node.h"
 
 struct sqlalc_type {
-    atomic_int refs;          /* < 0 for static singletons (never freed) */
+    atomic_int refs; /* < 0 for static singletons (never freed) */
     sqlalc_type_kind kind;
-    int length;               /* String/Unicode length, 0 = none */
-    int precision, scale;     /* Numeric; -1 = not given */
-    int timezone;             /* DateTime(timezone=True) */
-    char *name;               /* Enum type name or user type's SQL text */
+    int length;           /* String/Unicode length, 0 = none */
+    int precision, scale; /* Numeric; -1 = not given */
+    int timezone;         /* DateTime(timezone=True) */
+    char *name;           /* Enum type name or user type's SQL text */
     char **enum_values;
     size_t n_enum_values;
 };
 
 /* Column flags (also the public SQLALC_PRIMARY_KEY etc. values). */
 struct sqlalc_column_node {
-    sqlalc_expr base;             /* kind SQLALC_NK_COLUMN; base.type == type */
-    struct sqlalc_table *table;   /* owner; NULL until added to a table */
+    sqlalc_expr base;           /* kind SQLALC_NK_COLUMN; base.type == type */
+    struct sqlalc_table *table; /* owner; NULL until added to a table */
     char *name;
     sqlalc_type *type;
-    unsigned flags;               /* SQLALC_PRIMARY_KEY, SQLALC_NOT_NULL, … */
-    int nullable;                 /* derived: !NOT_NULL && !primary key */
-    int autoincrement;            /* -1 auto (SQLAlchemy's "auto"), 0 no, 1 yes */
-    int position;                 /* index in table->columns */
-    sqlalc_value default_value;   /* client-side default (NULL type = none); text owned */
-    char *server_default;         /* SQL text of DEFAULT, or NULL */
+    unsigned flags;             /* SQLALC_PRIMARY_KEY, SQLALC_NOT_NULL, … */
+    int nullable;               /* derived: !NOT_NULL && !primary key */
+    int autoincrement;          /* -1 auto (SQLAlchemy's "auto"), 0 no, 1 yes */
+    int position;               /* index in table->columns */
+    sqlalc_value default_value; /* client-side default (NULL type = none); text owned */
+    char *server_default;       /* SQL text of DEFAULT, or NULL */
     char *comment;
 };
 
 typedef struct sqlalc_fk {
-    char *name;                   /* constraint name or NULL */
+    char *name; /* constraint name or NULL */
     size_t ncols;
-    struct sqlalc_column_node **cols;    /* local columns */
-    char *ref_schema;             /* may be NULL */
+    struct sqlalc_column_node **cols; /* local columns */
+    char *ref_schema;                 /* may be NULL */
     char *ref_table;
-    char **ref_colnames;          /* ncols names */
-    struct sqlalc_table *ref;     /* resolved target table, NULL until resolved */
-    char *ondelete, *onupdate;    /* "CASCADE", "SET NULL", … or NULL */
-    int use_alter;                /* emitted as ALTER TABLE ADD CONSTRAINT (cycles) */
+    char **ref_colnames;       /* ncols names */
+    struct sqlalc_table *ref;  /* resolved target table, NULL until resolved */
+    char *ondelete, *onupdate; /* "CASCADE", "SET NULL", … or NULL */
+    int use_alter;             /* emitted as ALTER TABLE ADD CONSTRAINT (cycles) */
     /* --- added by the schema work --- */
-    int order;                    /* position among the table's DDL constraints */
-    int from_column;              /* column-level ForeignKey (vs ForeignKeyConstraint) */
+    int order;       /* position among the table's DDL constraints */
+    int from_column; /* column-level ForeignKey (vs ForeignKeyConstraint) */
 } sqlalc_fk;
 
 /* UNIQUE and CHECK constraints (the primary key is table->pk). */
 enum { SQLALC__CON_UNIQUE = 1, SQLALC__CON_CHECK = 2 };
 typedef struct sqlalc_constraint {
-    int kind;                     /* SQLALC__CON_* */
-    char *name;                   /* NULL = unnamed */
+    int kind;   /* SQLALC__CON_* */
+    char *name; /* NULL = unnamed */
     size_t ncols;
-    char **cols;                  /* UNIQUE column names */
-    char *sqltext;                /* CHECK text */
-    int order;                    /* position among the table's DDL constraints */
+    char **cols;   /* UNIQUE column names */
+    char *sqltext; /* CHECK text */
+    int order;     /* position among the table's DDL constraints */
 } sqlalc_constraint;
 
 typedef struct sqlalc_index_def {
@@ -73,10 +73,10 @@ typedef struct sqlalc_index_def {
 } sqlalc_index_def;
 
 struct sqlalc_table {
-    sqlalc_expr base;             /* kind SQLALC_NK_TABLE */
+    sqlalc_expr base; /* kind SQLALC_NK_TABLE */
     struct sqlalc_metadata *metadata;
     char *name;
-    char *schema;                 /* NULL = default schema */
+    char *schema; /* NULL = default schema */
     char *comment;
     size_t ncolumns;
     struct sqlalc_column_node **columns;
@@ -84,18 +84,18 @@ struct sqlalc_table {
     sqlalc_fk **fks;
     /* Constraints and indexes: defined by src/schema (opaque to src/sql
      * except through src/schema's DDL helpers). */
-    void *constraints;            /* unused (NULL) */
+    void *constraints; /* unused (NULL) */
     /* --- added by the schema work --- */
-    char *pk_name;                /* PRIMARY KEY constraint name, or NULL */
+    char *pk_name; /* PRIMARY KEY constraint name, or NULL */
     size_t npk;
-    struct sqlalc_column_node **pk;   /* primary key columns in key order */
+    struct sqlalc_column_node **pk; /* primary key columns in key order */
     size_t ncons;
-    sqlalc_constraint **cons;     /* UNIQUE / CHECK, in declaration order */
+    sqlalc_constraint **cons; /* UNIQUE / CHECK, in declaration order */
     size_t nindexes;
     sqlalc_index_def **indexes;
-    int sqlite_autoincrement;     /* PRIMARY KEY AUTOINCREMENT on SQLite */
-    int is_view;                  /* reflected from a view */
-    struct sqlalc_column_node *autoinc;  /* the autoincrement column or NULL */
+    int sqlite_autoincrement;           /* PRIMARY KEY AUTOINCREMENT on SQLite */
+    int is_view;                        /* reflected from a view */
+    struct sqlalc_column_node *autoinc; /* the autoincrement column or NULL */
 };
 
 /* Internal schema helpers shared with src/sql (DDL) and src/engine. */

@@ -15,36 +15,49 @@
 char sqlalc_item_end;
 
 enum item_kind {
-    IT_COLUMN = 1, IT_FK, IT_DEFAULT, IT_SERVER_DEFAULT, IT_COMMENT, IT_SCHEMA, IT_SQLITE_AUTOINC,
-    IT_PK, IT_UNIQUE, IT_CHECK, IT_FKC, IT_INDEX
+    IT_COLUMN = 1,
+    IT_FK,
+    IT_DEFAULT,
+    IT_SERVER_DEFAULT,
+    IT_COMMENT,
+    IT_SCHEMA,
+    IT_SQLITE_AUTOINC,
+    IT_PK,
+    IT_UNIQUE,
+    IT_CHECK,
+    IT_FKC,
+    IT_INDEX
 };
 
 struct sqlalc_schema_item {
     int kind;
-    struct sqlalc_column_node *col;   /* IT_COLUMN */
-    sqlalc_schema_item **fks;         /* IT_COLUMN: its ForeignKey items */
+    struct sqlalc_column_node *col; /* IT_COLUMN */
+    sqlalc_schema_item **fks;       /* IT_COLUMN: its ForeignKey items */
     size_t nfks;
-    char *name;                       /* constraint / index / FK name */
-    char *text;                       /* comment, schema, server default SQL, CHECK SQL */
-    char *cols;                       /* "a, b" local columns */
-    char *refs;                       /* FK target(s) */
+    char *name; /* constraint / index / FK name */
+    char *text; /* comment, schema, server default SQL, CHECK SQL */
+    char *cols; /* "a, b" local columns */
+    char *refs; /* FK target(s) */
     char *ondelete, *onupdate;
     int use_alter;
     int unique;
-    sqlalc_value value;               /* IT_DEFAULT; text copied into text */
+    sqlalc_value value; /* IT_DEFAULT; text copied into text */
 };
 
 struct sqlalc_metadata {
     size_t ntables, cap;
     struct sqlalc_table **tables;
-    sqlalc_map by_key;                /* "schema\x1fname" → table */
+    sqlalc_map by_key; /* "schema\x1fname" → table */
 };
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-static int is_ident_ok(const char *s) { return s && *s; }
+static int is_ident_ok(const char *s)
+{
+    return s && *s;
+}
 
 /* Split "a, b ,c" into trimmed names.  Returns count or -1 (error set). */
 static int split_names(const char *list, char ***out, size_t *n, const char *what)
@@ -209,7 +222,10 @@ static sqlalc_schema_item *text_item(int kind, const char *text, const char *wha
     return it;
 }
 
-sqlalc_schema_item *sqlalc_opt_comment(const char *c) { return text_item(IT_COMMENT, c, "comment"); }
+sqlalc_schema_item *sqlalc_opt_comment(const char *c)
+{
+    return text_item(IT_COMMENT, c, "comment");
+}
 sqlalc_schema_item *sqlalc_opt_schema(const char *s)
 {
     if (s && !*s) {
@@ -254,7 +270,10 @@ sqlalc_schema_item *sqlalc_opt_server_default(const char *literal)
     return it;
 }
 
-sqlalc_schema_item *sqlalc_opt_sqlite_autoincrement(void) { return item_new(IT_SQLITE_AUTOINC); }
+sqlalc_schema_item *sqlalc_opt_sqlite_autoincrement(void)
+{
+    return item_new(IT_SQLITE_AUTOINC);
+}
 
 sqlalc_schema_item *sqlalc_opt_default(sqlalc_value v)
 {
@@ -283,9 +302,10 @@ static sqlalc_schema_item *fk_item(int kind, const char *cols, const char *refs,
         return NULL;
     }
     if (o && (!valid_action(o->ondelete) || !valid_action(o->onupdate))) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                         "foreign key %s: ON DELETE/UPDATE must be CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION (got '%s')",
-                         refs, valid_action(o->ondelete) ? o->onupdate : o->ondelete);
+        sqlalc_error_set(
+            SQLALC_ERR_ARGUMENT,
+            "foreign key %s: ON DELETE/UPDATE must be CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION (got '%s')",
+            refs, valid_action(o->ondelete) ? o->onupdate : o->ondelete);
         return NULL;
     }
     sqlalc_schema_item *it = item_new(kind);
@@ -306,12 +326,16 @@ fail:
     return NULL;
 }
 
-sqlalc_schema_item *sqlalc_foreign_key(const char *target) { return fk_item(IT_FK, NULL, target, NULL); }
+sqlalc_schema_item *sqlalc_foreign_key(const char *target)
+{
+    return fk_item(IT_FK, NULL, target, NULL);
+}
 sqlalc_schema_item *sqlalc_foreign_key_ex(const char *target, const sqlalc_fk_options *o)
 {
     return fk_item(IT_FK, NULL, target, o);
 }
-sqlalc_schema_item *sqlalc_foreign_key_constraint(const char *cols, const char *refs, const sqlalc_fk_options *o)
+sqlalc_schema_item *sqlalc_foreign_key_constraint(const char *cols, const char *refs,
+                                                  const sqlalc_fk_options *o)
 {
     return fk_item(IT_FKC, cols, refs, o);
 }
@@ -387,7 +411,9 @@ sqlalc_schema_item *sqlalc_column_new(const char *name, sqlalc_type *type, unsig
             c->type = type;
             type = NULL;
             c->flags = flags;
-            c->autoincrement = (flags & SQLALC_AUTOINCREMENT) ? 1 : (flags & SQLALC_NO_AUTOINCREMENT) ? 0 : -1;
+            c->autoincrement = (flags & SQLALC_AUTOINCREMENT)      ? 1
+                               : (flags & SQLALC_NO_AUTOINCREMENT) ? 0
+                                                                   : -1;
             c->name = sqlalc__strdup(name);
         }
         if (!c || !c->name)
@@ -438,9 +464,10 @@ sqlalc_schema_item *sqlalc_column_new(const char *name, sqlalc_type *type, unsig
             o->text = NULL;
             break;
         default:
-            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                             "column %s: option is not a column option (a constraint or index goes to sqlalc_table_new)",
-                             name);
+            sqlalc_error_set(
+                SQLALC_ERR_ARGUMENT,
+                "column %s: option is not a column option (a constraint or index goes to sqlalc_table_new)",
+                name);
             failed = 1;
         }
         sqlalc_schema_item_free(o);
@@ -587,8 +614,8 @@ static int add_index(struct sqlalc_table *t, char *name, char **cols, size_t nco
 }
 
 /* Build an FK from local names and "t.c, t.d" targets. */
-static int add_fk(struct sqlalc_table *t, char **local, size_t nlocal, const char *refs, sqlalc_schema_item *it,
-                  int order, int from_column)
+static int add_fk(struct sqlalc_table *t, char **local, size_t nlocal, const char *refs,
+                  sqlalc_schema_item *it, int order, int from_column)
 {
     char **targets = NULL;
     size_t nt = 0;
@@ -602,8 +629,8 @@ static int add_fk(struct sqlalc_table *t, char **local, size_t nlocal, const cha
     }
     if (nt != nlocal) {
         rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                              "table %s: foreign key has %zu columns but %zu referenced columns (%s)", t->name,
-                              nlocal, nt, refs);
+                              "table %s: foreign key has %zu columns but %zu referenced columns (%s)",
+                              t->name, nlocal, nt, refs);
         goto out;
     }
     fk->order = order;
@@ -631,14 +658,14 @@ static int add_fk(struct sqlalc_table *t, char **local, size_t nlocal, const cha
             fk->ref_schema = s;
             fk->ref_table = tb;
         } else {
-            int same = !strcmp(tb, fk->ref_table) && ((!s && !fk->ref_schema) ||
-                                                      (s && fk->ref_schema && !strcmp(s, fk->ref_schema)));
+            int same = !strcmp(tb, fk->ref_table) &&
+                       ((!s && !fk->ref_schema) || (s && fk->ref_schema && !strcmp(s, fk->ref_schema)));
             sqlalc_free(s);
             sqlalc_free(tb);
             if (!same) {
                 rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                      "table %s: foreign key columns reference different tables (%s)", t->name,
-                                      refs);
+                                      "table %s: foreign key columns reference different tables (%s)",
+                                      t->name, refs);
                 goto out;
             }
         }
@@ -739,7 +766,8 @@ static int resolve_fk(sqlalc_metadata *md, struct sqlalc_table *t, sqlalc_fk *fk
 {
     struct sqlalc_table *target = NULL;
     int self = !strcmp(fk->ref_table, t->name) &&
-               ((!fk->ref_schema && !t->schema) || (fk->ref_schema && t->schema && !strcmp(fk->ref_schema, t->schema)));
+               ((!fk->ref_schema && !t->schema) ||
+                (fk->ref_schema && t->schema && !strcmp(fk->ref_schema, t->schema)));
     if (self)
         target = t;
     else if (md) {
@@ -766,10 +794,11 @@ int sqlalc__table_check_fks(const struct sqlalc_table *t)
     for (size_t i = 0; i < t->nfks; i++) {
         const sqlalc_fk *fk = t->fks[i];
         if (!fk->ref)
-            return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                    "table %s: foreign key on %s references %s%s%s.%s, which is not a table of this MetaData (or lacks that column)",
-                                    t->name, fk->cols[0]->name, fk->ref_schema ? fk->ref_schema : "",
-                                    fk->ref_schema ? "." : "", fk->ref_table, fk->ref_colnames[0]);
+            return sqlalc_error_set(
+                SQLALC_ERR_ARGUMENT,
+                "table %s: foreign key on %s references %s%s%s.%s, which is not a table of this MetaData (or lacks that column)",
+                t->name, fk->cols[0]->name, fk->ref_schema ? fk->ref_schema : "", fk->ref_schema ? "." : "",
+                fk->ref_table, fk->ref_colnames[0]);
     }
     return SQLALC_OK;
 }
@@ -798,12 +827,14 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
     for (size_t i = 0; i < n; i++)
         if (!items[i]) {
             if (sqlalc_error_last()->code == SQLALC_OK)
-                sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table %s: element %zu is NULL", name ? name : "", i + 1);
+                sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table %s: element %zu is NULL", name ? name : "",
+                                 i + 1);
             rc = sqlalc_error_last()->code;
             goto done;
         }
     if (!md || !name || !*name) {
-        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_table_new: %s", !md ? "NULL metadata" : "empty table name");
+        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_table_new: %s",
+                              !md ? "NULL metadata" : "empty table name");
         goto done;
     }
     if (!(t = sqlalc__calloc(1, sizeof *t))) {
@@ -829,12 +860,11 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             t->comment = it->text;
             it->text = NULL;
             break;
-        case IT_SQLITE_AUTOINC:
-            t->sqlite_autoincrement = 1;
-            break;
+        case IT_SQLITE_AUTOINC: t->sqlite_autoincrement = 1; break;
         case IT_COLUMN:
             if (sqlalc__table_find_column(t, it->col->name)) {
-                rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table %s: duplicate column '%s'", name, it->col->name);
+                rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table %s: duplicate column '%s'", name,
+                                      it->col->name);
                 break;
             }
             if ((rc = push((void **)&t->columns, &t->ncolumns, it->col)) == SQLALC_OK) {
@@ -847,10 +877,10 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
         case IT_SERVER_DEFAULT:
         case IT_FK:
             rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                  "table %s: element %zu is a column option; pass it to sqlalc_column()", name, i + 1);
+                                  "table %s: element %zu is a column option; pass it to sqlalc_column()",
+                                  name, i + 1);
             break;
-        default:
-            break;
+        default: break;
         }
     }
     if (!rc && !t->ncolumns)
@@ -941,8 +971,7 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
                 rc = add_index(t, ixname, cols, ncols, it->unique);
             }
             break;
-        default:
-            break;
+        default: break;
         }
     }
     /* Primary key from column flags (appended to a constraint's columns). */
@@ -986,7 +1015,8 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
         }
         if (!rc && (c->flags & SQLALC_INDEX)) {
             sqlalc_buf b = SQLALC_BUF_INIT;
-            sqlalc_buf_printf(&b, "ix_%s%s%s_%s", t->schema ? t->schema : "", t->schema ? "_" : "", name, c->name);
+            sqlalc_buf_printf(&b, "ix_%s%s%s_%s", t->schema ? t->schema : "", t->schema ? "_" : "", name,
+                              c->name);
             char *ixname = sqlalc_buf_detach(&b);
             char **cols = sqlalc__calloc(1, sizeof *cols);
             if (!ixname || !cols || !(cols[0] = sqlalc__strdup(c->name))) {
@@ -1026,7 +1056,8 @@ done:
     return t;
 }
 
-sqlalc_table *sqlalc_table_newv(sqlalc_metadata *md, const char *name, sqlalc_schema_item *const *items, size_t n)
+sqlalc_table *sqlalc_table_newv(sqlalc_metadata *md, const char *name, sqlalc_schema_item *const *items,
+                                size_t n)
 {
     return table_build(md, name, items, n);
 }
@@ -1104,7 +1135,10 @@ void sqlalc_metadata_free(sqlalc_metadata *md)
     sqlalc_free(md);
 }
 
-size_t sqlalc_metadata_table_count(const sqlalc_metadata *md) { return md ? md->ntables : 0; }
+size_t sqlalc_metadata_table_count(const sqlalc_metadata *md)
+{
+    return md ? md->ntables : 0;
+}
 sqlalc_table *sqlalc_metadata_table_at(const sqlalc_metadata *md, size_t i)
 {
     return md && i < md->ntables ? md->tables[i] : NULL;
@@ -1149,9 +1183,9 @@ typedef struct scc_state {
     struct sqlalc_table **tabs;
     size_t *index, *low, *comp, *stack;
     unsigned char *on;
-    sqlalc_fk **excl;       /* edges left out (already moved to ALTER) */
+    sqlalc_fk **excl; /* edges left out (already moved to ALTER) */
     size_t nexcl;
-    sqlalc_map idx;         /* table pointer → 1 + position in tabs */
+    sqlalc_map idx; /* table pointer → 1 + position in tabs */
 } scc_state;
 
 /* Position of t in s->tabs through a pointer-keyed map (a chain of 1,000
@@ -1321,12 +1355,30 @@ int sqlalc_metadata_sorted_tables(const sqlalc_metadata *md, sqlalc_table ***out
 /* Getters                                                             */
 /* ------------------------------------------------------------------ */
 
-const char *sqlalc_table_name(const sqlalc_table *t) { return t ? t->name : NULL; }
-const char *sqlalc_table_schema(const sqlalc_table *t) { return t ? t->schema : NULL; }
-const char *sqlalc_table_comment(const sqlalc_table *t) { return t ? t->comment : NULL; }
-sqlalc_metadata *sqlalc_table_metadata(const sqlalc_table *t) { return t ? t->metadata : NULL; }
-size_t sqlalc_table_column_count(const sqlalc_table *t) { return t ? t->ncolumns : 0; }
-size_t sqlalc_table_index_count(const sqlalc_table *t) { return t ? t->nindexes : 0; }
+const char *sqlalc_table_name(const sqlalc_table *t)
+{
+    return t ? t->name : NULL;
+}
+const char *sqlalc_table_schema(const sqlalc_table *t)
+{
+    return t ? t->schema : NULL;
+}
+const char *sqlalc_table_comment(const sqlalc_table *t)
+{
+    return t ? t->comment : NULL;
+}
+sqlalc_metadata *sqlalc_table_metadata(const sqlalc_table *t)
+{
+    return t ? t->metadata : NULL;
+}
+size_t sqlalc_table_column_count(const sqlalc_table *t)
+{
+    return t ? t->ncolumns : 0;
+}
+size_t sqlalc_table_index_count(const sqlalc_table *t)
+{
+    return t ? t->nindexes : 0;
+}
 
 sqlalc_expr *sqlalc_table_column(const sqlalc_table *t, size_t i)
 {
@@ -1362,18 +1414,27 @@ sqlalc_expr *sqlalc_table_expr(sqlalc_table *t)
     return sqlalc_expr_ref(&t->base);
 }
 
-size_t sqlalc_table_pk_count(const sqlalc_table *t) { return t ? t->npk : 0; }
+size_t sqlalc_table_pk_count(const sqlalc_table *t)
+{
+    return t ? t->npk : 0;
+}
 sqlalc_expr *sqlalc_table_pk_column(const sqlalc_table *t, size_t i)
 {
     return t && i < t->npk ? &t->pk[i]->base : NULL;
 }
-size_t sqlalc_table_fk_count(const sqlalc_table *t) { return t ? t->nfks : 0; }
+size_t sqlalc_table_fk_count(const sqlalc_table *t)
+{
+    return t ? t->nfks : 0;
+}
 sqlalc_table *sqlalc_table_fk_target(const sqlalc_table *t, size_t i)
 {
     return t && i < t->nfks ? t->fks[i]->ref : NULL;
 }
 
-int sqlalc_expr_is_column(const sqlalc_expr *e) { return e && e->kind == SQLALC_NK_COLUMN; }
+int sqlalc_expr_is_column(const sqlalc_expr *e)
+{
+    return e && e->kind == SQLALC_NK_COLUMN;
+}
 
 static const struct sqlalc_column_node *as_col(const sqlalc_expr *e)
 {

@@ -7,9 +7,10 @@
 #include "model.h"
 #include "../util/util.h"
 
-#define STATIC_TYPE(var, k, tz) \
-    static sqlalc_type var = { .refs = -1, .kind = (k), .length = 0, .precision = -1, \
-                               .scale = -1, .timezone = (tz) }
+#define STATIC_TYPE(var, k, tz)                                                              \
+    static sqlalc_type var = {                                                               \
+        .refs = -1, .kind = (k), .length = 0, .precision = -1, .scale = -1, .timezone = (tz) \
+    }
 
 STATIC_TYPE(t_integer, SQLALC_TYPE_INTEGER, 0);
 STATIC_TYPE(t_smallint, SQLALC_TYPE_SMALLINT, 0);
@@ -31,20 +32,62 @@ STATIC_TYPE(t_json, SQLALC_TYPE_JSON, 0);
 STATIC_TYPE(t_interval, SQLALC_TYPE_INTERVAL, 0);
 STATIC_TYPE(t_uuid, SQLALC_TYPE_UUID, 0);
 
-sqlalc_type *sqlalc_integer(void) { return &t_integer; }
-sqlalc_type *sqlalc_smallint(void) { return &t_smallint; }
-sqlalc_type *sqlalc_bigint(void) { return &t_bigint; }
-sqlalc_type *sqlalc_float_type(void) { return &t_float; }
-sqlalc_type *sqlalc_text_type(void) { return &t_text; }
-sqlalc_type *sqlalc_unicode_text(void) { return &t_unicode_text; }
-sqlalc_type *sqlalc_boolean(void) { return &t_boolean; }
-sqlalc_type *sqlalc_date_type(void) { return &t_date; }
-sqlalc_type *sqlalc_time_type(int tz) { return tz ? &t_timetz : &t_time; }
-sqlalc_type *sqlalc_datetime(int tz) { return tz ? &t_datetimetz : &t_datetime; }
-sqlalc_type *sqlalc_large_binary(void) { return &t_large_binary; }
-sqlalc_type *sqlalc_json_type(void) { return &t_json; }
-sqlalc_type *sqlalc_interval_type(void) { return &t_interval; }
-sqlalc_type *sqlalc_uuid_type(void) { return &t_uuid; }
+sqlalc_type *sqlalc_integer(void)
+{
+    return &t_integer;
+}
+sqlalc_type *sqlalc_smallint(void)
+{
+    return &t_smallint;
+}
+sqlalc_type *sqlalc_bigint(void)
+{
+    return &t_bigint;
+}
+sqlalc_type *sqlalc_float_type(void)
+{
+    return &t_float;
+}
+sqlalc_type *sqlalc_text_type(void)
+{
+    return &t_text;
+}
+sqlalc_type *sqlalc_unicode_text(void)
+{
+    return &t_unicode_text;
+}
+sqlalc_type *sqlalc_boolean(void)
+{
+    return &t_boolean;
+}
+sqlalc_type *sqlalc_date_type(void)
+{
+    return &t_date;
+}
+sqlalc_type *sqlalc_time_type(int tz)
+{
+    return tz ? &t_timetz : &t_time;
+}
+sqlalc_type *sqlalc_datetime(int tz)
+{
+    return tz ? &t_datetimetz : &t_datetime;
+}
+sqlalc_type *sqlalc_large_binary(void)
+{
+    return &t_large_binary;
+}
+sqlalc_type *sqlalc_json_type(void)
+{
+    return &t_json;
+}
+sqlalc_type *sqlalc_interval_type(void)
+{
+    return &t_interval;
+}
+sqlalc_type *sqlalc_uuid_type(void)
+{
+    return &t_uuid;
+}
 
 sqlalc_type *sqlalc__type_new(sqlalc_type_kind kind)
 {
@@ -87,8 +130,8 @@ sqlalc_type *sqlalc_numeric(int precision, int scale)
         return NULL;
     }
     if (scale > precision) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Numeric(%d, %d): scale is greater than precision",
-                         precision, scale);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Numeric(%d, %d): scale is greater than precision", precision,
+                         scale);
         return NULL;
     }
     sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_NUMERIC);
@@ -113,8 +156,14 @@ static sqlalc_type *sized(sqlalc_type_kind k, sqlalc_type *unsized, const char *
     return t;
 }
 
-sqlalc_type *sqlalc_string(int length) { return sized(SQLALC_TYPE_STRING, &t_string, "String", length); }
-sqlalc_type *sqlalc_unicode(int length) { return sized(SQLALC_TYPE_UNICODE, &t_unicode, "Unicode", length); }
+sqlalc_type *sqlalc_string(int length)
+{
+    return sized(SQLALC_TYPE_STRING, &t_string, "String", length);
+}
+sqlalc_type *sqlalc_unicode(int length)
+{
+    return sized(SQLALC_TYPE_UNICODE, &t_unicode, "Unicode", length);
+}
 
 sqlalc_type *sqlalc_enum_array(const char *name, const char *const *values, size_t n)
 {
@@ -224,13 +273,34 @@ void sqlalc_type_free(sqlalc_type *t)
     sqlalc_free(t);
 }
 
-sqlalc_type_kind sqlalc_type_get_kind(const sqlalc_type *t) { return t ? t->kind : SQLALC_TYPE_NULL; }
-int sqlalc_type_length(const sqlalc_type *t) { return t ? t->length : 0; }
-int sqlalc_type_precision(const sqlalc_type *t) { return t ? t->precision : -1; }
-int sqlalc_type_scale(const sqlalc_type *t) { return t ? t->scale : -1; }
-int sqlalc_type_timezone(const sqlalc_type *t) { return t ? t->timezone : 0; }
-const char *sqlalc_type_name(const sqlalc_type *t) { return t ? t->name : NULL; }
-size_t sqlalc_type_enum_count(const sqlalc_type *t) { return t ? t->n_enum_values : 0; }
+sqlalc_type_kind sqlalc_type_get_kind(const sqlalc_type *t)
+{
+    return t ? t->kind : SQLALC_TYPE_NULL;
+}
+int sqlalc_type_length(const sqlalc_type *t)
+{
+    return t ? t->length : 0;
+}
+int sqlalc_type_precision(const sqlalc_type *t)
+{
+    return t ? t->precision : -1;
+}
+int sqlalc_type_scale(const sqlalc_type *t)
+{
+    return t ? t->scale : -1;
+}
+int sqlalc_type_timezone(const sqlalc_type *t)
+{
+    return t ? t->timezone : 0;
+}
+const char *sqlalc_type_name(const sqlalc_type *t)
+{
+    return t ? t->name : NULL;
+}
+size_t sqlalc_type_enum_count(const sqlalc_type *t)
+{
+    return t ? t->n_enum_values : 0;
+}
 
 const char *sqlalc_type_enum_value(const sqlalc_type *t, size_t i)
 {
@@ -240,13 +310,17 @@ const char *sqlalc_type_enum_value(const sqlalc_type *t, size_t i)
 const char *sqlalc_type_kind_name(sqlalc_type_kind k)
 {
     static const char *const names[] = {
-        "NULL", "INTEGER", "SMALLINT", "BIGINT", "FLOAT", "NUMERIC", "VARCHAR", "TEXT", "NVARCHAR",
-        "NTEXT", "BOOLEAN", "DATE", "TIME", "DATETIME", "ENUM", "BLOB", "JSON", "INTERVAL", "UUID", "USER",
+        "NULL", "INTEGER",  "SMALLINT", "BIGINT",   "FLOAT", "NUMERIC", "VARCHAR",
+        "TEXT", "NVARCHAR", "NTEXT",    "BOOLEAN",  "DATE",  "TIME",    "DATETIME",
+        "ENUM", "BLOB",     "JSON",     "INTERVAL", "UUID",  "USER",
     };
     return (unsigned)k < SQLALC_ARRAY_LEN(names) ? names[k] : "?";
 }
 
-static int streq0(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+static int streq0(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
 
 int sqlalc_type_equal(const sqlalc_type *a, const sqlalc_type *b)
 {
@@ -282,14 +356,9 @@ size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf,
         else
             n = snprintf(buf, bufsize, "NUMERIC(%d, %d)", t->precision, t->scale);
         break;
-    case SQLALC_TYPE_USER:
-        n = snprintf(buf, bufsize, "%s", t->name);
-        break;
-    case SQLALC_TYPE_UNICODE_TEXT:
-        n = snprintf(buf, bufsize, "TEXT");
-        break;
-    default:
-        n = snprintf(buf, bufsize, "%s", sqlalc_type_kind_name(t ? t->kind : SQLALC_TYPE_NULL));
+    case SQLALC_TYPE_USER: n = snprintf(buf, bufsize, "%s", t->name); break;
+    case SQLALC_TYPE_UNICODE_TEXT: n = snprintf(buf, bufsize, "TEXT"); break;
+    default: n = snprintf(buf, bufsize, "%s", sqlalc_type_kind_name(t ? t->kind : SQLALC_TYPE_NULL));
     }
     return n < 0 ? 0 : (size_t)n;
 }

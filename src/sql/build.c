@@ -35,9 +35,9 @@ static int exprs_ok(sqlalc_exprs l)
 
 static int is_text_kind(sqlalc_vtype t)
 {
-    return t == SQLALC_V_TEXT || t == SQLALC_V_BLOB || t == SQLALC_V_NUMERIC ||
-           t == SQLALC_V_DATE || t == SQLALC_V_TIME || t == SQLALC_V_DATETIME ||
-           t == SQLALC_V_INTERVAL || t == SQLALC_V_JSON || t == SQLALC_V_UUID;
+    return t == SQLALC_V_TEXT || t == SQLALC_V_BLOB || t == SQLALC_V_NUMERIC || t == SQLALC_V_DATE ||
+           t == SQLALC_V_TIME || t == SQLALC_V_DATETIME || t == SQLALC_V_INTERVAL || t == SQLALC_V_JSON ||
+           t == SQLALC_V_UUID;
 }
 
 /* One allocation holds the node, its copied text and its name. */
@@ -73,10 +73,22 @@ static sqlalc_expr *bind_new(const char *name, const sqlalc_value *v)
     return &b->base;
 }
 
-sqlalc_expr *sqlalc_int(int64_t v) { return bind_new(NULL, &SQLALC_INTV(v)); }
-sqlalc_expr *sqlalc_float(double v) { return bind_new(NULL, &SQLALC_FLOATV(v)); }
-sqlalc_expr *sqlalc_bool(int v) { return bind_new(NULL, &SQLALC_BOOLV(v)); }
-sqlalc_expr *sqlalc_value_expr(sqlalc_value v) { return bind_new(NULL, &v); }
+sqlalc_expr *sqlalc_int(int64_t v)
+{
+    return bind_new(NULL, &SQLALC_INTV(v));
+}
+sqlalc_expr *sqlalc_float(double v)
+{
+    return bind_new(NULL, &SQLALC_FLOATV(v));
+}
+sqlalc_expr *sqlalc_bool(int v)
+{
+    return bind_new(NULL, &SQLALC_BOOLV(v));
+}
+sqlalc_expr *sqlalc_value_expr(sqlalc_value v)
+{
+    return bind_new(NULL, &v);
+}
 
 sqlalc_expr *sqlalc_text(const char *s)
 {
@@ -113,11 +125,23 @@ static sqlalc_expr *const_new(int which)
     return e;
 }
 
-sqlalc_expr *sqlalc_null(void) { return const_new(CONST_NULL); }
-sqlalc_expr *sqlalc_true(void) { return const_new(CONST_TRUE); }
-sqlalc_expr *sqlalc_false(void) { return const_new(CONST_FALSE); }
+sqlalc_expr *sqlalc_null(void)
+{
+    return const_new(CONST_NULL);
+}
+sqlalc_expr *sqlalc_true(void)
+{
+    return const_new(CONST_TRUE);
+}
+sqlalc_expr *sqlalc_false(void)
+{
+    return const_new(CONST_FALSE);
+}
 
-sqlalc_expr *sqlalc_literal_sql(const char *sql) { return sqlalc_text_sql(sql, NULL); }
+sqlalc_expr *sqlalc_literal_sql(const char *sql)
+{
+    return sqlalc_text_sql(sql, NULL);
+}
 
 sqlalc_expr *sqlalc_text_sql(const char *sql, const sqlalc_params *params)
 {
@@ -188,7 +212,10 @@ static sqlalc_expr *binop_new(int op, sqlalc_expr *a, sqlalc_expr *b, char escap
     return &n->base;
 }
 
-static int is_null_const(const sqlalc_expr *e) { return e && e->kind == NK_CONST && e->flags == CONST_NULL; }
+static int is_null_const(const sqlalc_expr *e)
+{
+    return e && e->kind == NK_CONST && e->flags == CONST_NULL;
+}
 
 /* == NULL becomes IS NULL, as in SQLAlchemy (either side). */
 static sqlalc_expr *cmp(int op, sqlalc_expr *a, sqlalc_expr *b)
@@ -206,14 +233,38 @@ static sqlalc_expr *cmp(int op, sqlalc_expr *a, sqlalc_expr *b)
     return binop_new(op, a, b, 0);
 }
 
-sqlalc_expr *sqlalc_eq(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_EQ, a, b); }
-sqlalc_expr *sqlalc_ne(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_NE, a, b); }
-sqlalc_expr *sqlalc_lt(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_LT, a, b); }
-sqlalc_expr *sqlalc_le(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_LE, a, b); }
-sqlalc_expr *sqlalc_gt(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_GT, a, b); }
-sqlalc_expr *sqlalc_ge(sqlalc_expr *a, sqlalc_expr *b) { return cmp(OP_GE, a, b); }
-sqlalc_expr *sqlalc_is(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_IS, a, b, 0); }
-sqlalc_expr *sqlalc_isnot(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_ISNOT, a, b, 0); }
+sqlalc_expr *sqlalc_eq(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return cmp(OP_EQ, a, b);
+}
+sqlalc_expr *sqlalc_ne(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return cmp(OP_NE, a, b);
+}
+sqlalc_expr *sqlalc_lt(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return cmp(OP_LT, a, b);
+}
+sqlalc_expr *sqlalc_le(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return cmp(OP_LE, a, b);
+}
+sqlalc_expr *sqlalc_gt(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return cmp(OP_GT, a, b);
+}
+sqlalc_expr *sqlalc_ge(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return cmp(OP_GE, a, b);
+}
+sqlalc_expr *sqlalc_is(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_IS, a, b, 0);
+}
+sqlalc_expr *sqlalc_isnot(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_ISNOT, a, b, 0);
+}
 
 /* Whether an expression has a string type (decides + vs concatenation). */
 static int is_stringy(const sqlalc_expr *e)
@@ -230,16 +281,12 @@ static int is_stringy(const sqlalc_expr *e)
                t->kind == SQLALC_TYPE_ENUM;
     }
     case NK_ALIAS_COL:
-    case NK_EXCLUDED:
-        return is_stringy(((const struct aliascol *)e)->inner);
+    case NK_EXCLUDED: return is_stringy(((const struct aliascol *)e)->inner);
     case NK_BIND:
         return ((const struct bind *)e)->has_value && ((const struct bind *)e)->v.type == SQLALC_V_TEXT;
-    case NK_BINARY:
-        return ((const struct binop *)e)->op == OP_CONCAT;
-    case NK_LABEL:
-        return is_stringy(((const struct label *)e)->e);
-    default:
-        return 0;
+    case NK_BINARY: return ((const struct binop *)e)->op == OP_CONCAT;
+    case NK_LABEL: return is_stringy(((const struct label *)e)->e);
+    default: return 0;
     }
 }
 
@@ -248,11 +295,26 @@ sqlalc_expr *sqlalc_add(sqlalc_expr *a, sqlalc_expr *b)
     int op = (is_stringy(a) || (a && a->kind == NK_BIND && is_stringy(b))) ? OP_CONCAT : OP_ADD;
     return binop_new(op, a, b, 0);
 }
-sqlalc_expr *sqlalc_sub(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_SUB, a, b, 0); }
-sqlalc_expr *sqlalc_mul(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_MUL, a, b, 0); }
-sqlalc_expr *sqlalc_div(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_DIV, a, b, 0); }
-sqlalc_expr *sqlalc_mod(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_MOD, a, b, 0); }
-sqlalc_expr *sqlalc_concat(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_CONCAT, a, b, 0); }
+sqlalc_expr *sqlalc_sub(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_SUB, a, b, 0);
+}
+sqlalc_expr *sqlalc_mul(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_MUL, a, b, 0);
+}
+sqlalc_expr *sqlalc_div(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_DIV, a, b, 0);
+}
+sqlalc_expr *sqlalc_mod(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_MOD, a, b, 0);
+}
+sqlalc_expr *sqlalc_concat(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_CONCAT, a, b, 0);
+}
 
 static sqlalc_expr *unop_new(int op, sqlalc_expr *a)
 {
@@ -269,12 +331,30 @@ static sqlalc_expr *unop_new(int op, sqlalc_expr *a)
     return &n->base;
 }
 
-sqlalc_expr *sqlalc_neg(sqlalc_expr *a) { return unop_new(UOP_NEG, a); }
-sqlalc_expr *sqlalc_distinct(sqlalc_expr *a) { return unop_new(UOP_DISTINCT, a); }
-sqlalc_expr *sqlalc_asc(sqlalc_expr *a) { return unop_new(UOP_ASC, a); }
-sqlalc_expr *sqlalc_desc(sqlalc_expr *a) { return unop_new(UOP_DESC, a); }
-sqlalc_expr *sqlalc_nulls_first(sqlalc_expr *a) { return unop_new(UOP_NULLS_FIRST, a); }
-sqlalc_expr *sqlalc_nulls_last(sqlalc_expr *a) { return unop_new(UOP_NULLS_LAST, a); }
+sqlalc_expr *sqlalc_neg(sqlalc_expr *a)
+{
+    return unop_new(UOP_NEG, a);
+}
+sqlalc_expr *sqlalc_distinct(sqlalc_expr *a)
+{
+    return unop_new(UOP_DISTINCT, a);
+}
+sqlalc_expr *sqlalc_asc(sqlalc_expr *a)
+{
+    return unop_new(UOP_ASC, a);
+}
+sqlalc_expr *sqlalc_desc(sqlalc_expr *a)
+{
+    return unop_new(UOP_DESC, a);
+}
+sqlalc_expr *sqlalc_nulls_first(sqlalc_expr *a)
+{
+    return unop_new(UOP_NULLS_FIRST, a);
+}
+sqlalc_expr *sqlalc_nulls_last(sqlalc_expr *a)
+{
+    return unop_new(UOP_NULLS_LAST, a);
+}
 
 static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
 {
@@ -292,8 +372,8 @@ static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
     size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
         const sqlalc_expr *e = l.items[i];
-        n += (e->kind == NK_BOOL && ((const struct boollist *)e)->op == op)
-                 ? ((const struct boollist *)e)->n : 1;
+        n += (e->kind == NK_BOOL && ((const struct boollist *)e)->op == op) ? ((const struct boollist *)e)->n
+                                                                            : 1;
     }
     struct boollist *b = node_new(sizeof *b + n * sizeof(sqlalc_expr *), NK_BOOL);
     if (!b) {
@@ -316,8 +396,14 @@ static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
     return &b->base;
 }
 
-sqlalc_expr *sqlalc_and_list(sqlalc_exprs items) { return boollist_new(BOOL_AND, items); }
-sqlalc_expr *sqlalc_or_list(sqlalc_exprs items) { return boollist_new(BOOL_OR, items); }
+sqlalc_expr *sqlalc_and_list(sqlalc_exprs items)
+{
+    return boollist_new(BOOL_AND, items);
+}
+sqlalc_expr *sqlalc_or_list(sqlalc_exprs items)
+{
+    return boollist_new(BOOL_OR, items);
+}
 
 static int negate_op(int op)
 {
@@ -454,13 +540,34 @@ sqlalc_expr *sqlalc_in_expanding(sqlalc_expr *a, const char *name)
     return binop_new(OP_IN, a, b, 0);
 }
 
-sqlalc_expr *sqlalc_like(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_LIKE, a, p, esc); }
-sqlalc_expr *sqlalc_notlike(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_NOTLIKE, a, p, esc); }
-sqlalc_expr *sqlalc_ilike(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_ILIKE, a, p, esc); }
-sqlalc_expr *sqlalc_notilike(sqlalc_expr *a, sqlalc_expr *p, char esc) { return binop_new(OP_NOTILIKE, a, p, esc); }
-sqlalc_expr *sqlalc_contains(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_CONTAINS, a, b, 0); }
-sqlalc_expr *sqlalc_startswith(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_STARTSWITH, a, b, 0); }
-sqlalc_expr *sqlalc_endswith(sqlalc_expr *a, sqlalc_expr *b) { return binop_new(OP_ENDSWITH, a, b, 0); }
+sqlalc_expr *sqlalc_like(sqlalc_expr *a, sqlalc_expr *p, char esc)
+{
+    return binop_new(OP_LIKE, a, p, esc);
+}
+sqlalc_expr *sqlalc_notlike(sqlalc_expr *a, sqlalc_expr *p, char esc)
+{
+    return binop_new(OP_NOTLIKE, a, p, esc);
+}
+sqlalc_expr *sqlalc_ilike(sqlalc_expr *a, sqlalc_expr *p, char esc)
+{
+    return binop_new(OP_ILIKE, a, p, esc);
+}
+sqlalc_expr *sqlalc_notilike(sqlalc_expr *a, sqlalc_expr *p, char esc)
+{
+    return binop_new(OP_NOTILIKE, a, p, esc);
+}
+sqlalc_expr *sqlalc_contains(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_CONTAINS, a, b, 0);
+}
+sqlalc_expr *sqlalc_startswith(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_STARTSWITH, a, b, 0);
+}
+sqlalc_expr *sqlalc_endswith(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return binop_new(OP_ENDSWITH, a, b, 0);
+}
 
 static sqlalc_expr *between(int op, sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi)
 {
@@ -473,8 +580,14 @@ static sqlalc_expr *between(int op, sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr
     return binop_new(op, a, list_new(SQLALC_EXPRS(lo, hi)), 0);
 }
 
-sqlalc_expr *sqlalc_between(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi) { return between(OP_BETWEEN, a, lo, hi); }
-sqlalc_expr *sqlalc_notbetween(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi) { return between(OP_NOTBETWEEN, a, lo, hi); }
+sqlalc_expr *sqlalc_between(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi)
+{
+    return between(OP_BETWEEN, a, lo, hi);
+}
+sqlalc_expr *sqlalc_notbetween(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi)
+{
+    return between(OP_NOTBETWEEN, a, lo, hi);
+}
 
 sqlalc_expr *sqlalc_cast_kind(sqlalc_expr *a, int kind, int length)
 {
@@ -510,10 +623,8 @@ sqlalc_expr *sqlalc_cast(sqlalc_expr *a, const sqlalc_type *type)
 static sqlalc_expr *case_new(sqlalc_expr *value, int has_value, sqlalc_exprs whens, sqlalc_expr *else_,
                              int has_else)
 {
-    if ((has_value && !value) || (has_else && !else_) || !exprs_ok(whens) || whens.n == 0 ||
-        whens.n % 2) {
-        if (exprs_ok(whens) && (whens.n == 0 || whens.n % 2) && (!has_value || value) &&
-            (!has_else || else_))
+    if ((has_value && !value) || (has_else && !else_) || !exprs_ok(whens) || whens.n == 0 || whens.n % 2) {
+        if (exprs_ok(whens) && (whens.n == 0 || whens.n % 2) && (!has_value || value) && (!has_else || else_))
             sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_case: whens must be condition/result pairs");
         sqlalc_expr_free(value);
         sqlalc_expr_free(else_);
@@ -536,9 +647,18 @@ static sqlalc_expr *case_new(sqlalc_expr *value, int has_value, sqlalc_exprs whe
     return &c->base;
 }
 
-sqlalc_expr *sqlalc_case(sqlalc_exprs whens) { return case_new(NULL, 0, whens, NULL, 0); }
-sqlalc_expr *sqlalc_case_else(sqlalc_exprs whens, sqlalc_expr *e) { return case_new(NULL, 0, whens, e, 1); }
-sqlalc_expr *sqlalc_case_value(sqlalc_expr *v, sqlalc_exprs whens) { return case_new(v, 1, whens, NULL, 0); }
+sqlalc_expr *sqlalc_case(sqlalc_exprs whens)
+{
+    return case_new(NULL, 0, whens, NULL, 0);
+}
+sqlalc_expr *sqlalc_case_else(sqlalc_exprs whens, sqlalc_expr *e)
+{
+    return case_new(NULL, 0, whens, e, 1);
+}
+sqlalc_expr *sqlalc_case_value(sqlalc_expr *v, sqlalc_exprs whens)
+{
+    return case_new(v, 1, whens, NULL, 0);
+}
 sqlalc_expr *sqlalc_case_value_else(sqlalc_expr *v, sqlalc_exprs whens, sqlalc_expr *e)
 {
     return case_new(v, 1, whens, e, 1);
@@ -570,15 +690,24 @@ static sqlalc_expr *func_new(const char *name, sqlalc_exprs args, int star)
     return &f->base;
 }
 
-sqlalc_expr *sqlalc_func(const char *name, sqlalc_exprs args) { return func_new(name, args, 0); }
-sqlalc_expr *sqlalc_count_star(void) { return func_new("count", SQLALC_NOEXPRS, 1); }
+sqlalc_expr *sqlalc_func(const char *name, sqlalc_exprs args)
+{
+    return func_new(name, args, 0);
+}
+sqlalc_expr *sqlalc_count_star(void)
+{
+    return func_new("count", SQLALC_NOEXPRS, 1);
+}
 sqlalc_expr *sqlalc_count(sqlalc_expr *a)
 {
     if (!a)
         return NULL;
     return func_new("count", SQLALC_EXPRS(a), 0);
 }
-sqlalc_expr *sqlalc_coalesce(sqlalc_exprs args) { return func_new("coalesce", args, 0); }
+sqlalc_expr *sqlalc_coalesce(sqlalc_exprs args)
+{
+    return func_new("coalesce", args, 0);
+}
 
 sqlalc_expr *sqlalc_label(sqlalc_expr *a, const char *name)
 {
@@ -677,7 +806,10 @@ sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel)
     return e;
 }
 
-sqlalc_expr *sqlalc_exists(sqlalc_stmt *sel) { return unop_new(UOP_EXISTS, (sqlalc_expr *)sel); }
+sqlalc_expr *sqlalc_exists(sqlalc_stmt *sel)
+{
+    return unop_new(UOP_EXISTS, (sqlalc_expr *)sel);
+}
 
 /* ---- FROM items ---- */
 
@@ -712,12 +844,18 @@ static sqlalc_expr *alias_new(sqlalc_expr *target, const char *name, int cte, in
     return &a->base;
 }
 
-sqlalc_expr *sqlalc_alias(sqlalc_expr *from, const char *name) { return alias_new(from, name, 0, 0); }
+sqlalc_expr *sqlalc_alias(sqlalc_expr *from, const char *name)
+{
+    return alias_new(from, name, 0, 0);
+}
 sqlalc_expr *sqlalc_subquery(sqlalc_stmt *sel, const char *name)
 {
     return alias_new((sqlalc_expr *)sel, name, 0, 0);
 }
-sqlalc_expr *sqlalc_cte(sqlalc_stmt *sel, const char *name) { return alias_new((sqlalc_expr *)sel, name, 1, 0); }
+sqlalc_expr *sqlalc_cte(sqlalc_stmt *sel, const char *name)
+{
+    return alias_new((sqlalc_expr *)sel, name, 1, 0);
+}
 sqlalc_expr *sqlalc_cte_recursive(sqlalc_stmt *sel, const char *name)
 {
     return alias_new((sqlalc_expr *)sel, name, 1, 1);
@@ -752,8 +890,14 @@ static sqlalc_expr *cte_union(sqlalc_expr *cte, sqlalc_stmt *rec, int all)
     return n;
 }
 
-sqlalc_expr *sqlalc_cte_union_all(sqlalc_expr *cte, sqlalc_stmt *rec) { return cte_union(cte, rec, 1); }
-sqlalc_expr *sqlalc_cte_union(sqlalc_expr *cte, sqlalc_stmt *rec) { return cte_union(cte, rec, 0); }
+sqlalc_expr *sqlalc_cte_union_all(sqlalc_expr *cte, sqlalc_stmt *rec)
+{
+    return cte_union(cte, rec, 1);
+}
+sqlalc_expr *sqlalc_cte_union(sqlalc_expr *cte, sqlalc_stmt *rec)
+{
+    return cte_union(cte, rec, 0);
+}
 
 /* The name a SELECT column is known by in a subquery (NULL: none). */
 static const char *sel_col_name(const sqlalc_expr *e)
@@ -888,8 +1032,8 @@ static sqlalc_expr *fk_condition(sqlalc_expr *parent, const struct sqlalc_table 
         if (!pc) {
             for (size_t j = 0; j < i; j++)
                 sqlalc_expr_free(parts[j]);
-            sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "foreign key target column '%s.%s' not found",
-                             pt->name, fk->ref_colnames[i]);
+            sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "foreign key target column '%s.%s' not found", pt->name,
+                             fk->ref_colnames[i]);
             return NULL;
         }
         parts[i] = sqlalc_eq(leaf_col(parent, pc), leaf_col(child, fk->cols[i]));
@@ -949,8 +1093,7 @@ static sqlalc_expr *infer_on(sqlalc_expr *left, sqlalc_expr *right)
             return child_is_right ? fk_condition(leaves[k], lt, right, found)
                                   : fk_condition(right, rt, leaves[k], found);
     }
-    sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: no foreign key links '%s' to the left side",
-                     rt->name);
+    sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: no foreign key links '%s' to the left side", rt->name);
     return NULL;
 }
 

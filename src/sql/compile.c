@@ -25,8 +25,17 @@
 
 /* Precedences (SQLAlchemy's operators._PRECEDENCE). */
 enum {
-    P_SMALLEST = -100, P_ASBOOL = -10, P_COMMA = -1, P_EXISTS = 0, P_OR = 2, P_AND = 3,
-    P_CMP = 5, P_CONCAT = 6, P_ADD = 7, P_MUL = 8, P_NONE = 100
+    P_SMALLEST = -100,
+    P_ASBOOL = -10,
+    P_COMMA = -1,
+    P_EXISTS = 0,
+    P_OR = 2,
+    P_AND = 3,
+    P_CMP = 5,
+    P_CONCAT = 6,
+    P_ADD = 7,
+    P_MUL = 8,
+    P_NONE = 100
 };
 
 typedef struct seg {
@@ -47,24 +56,37 @@ struct sqlalc_compiler {
     seg body;
     seg *cur;
     sqlalc_buf names;
-    struct { size_t off, len; int n; } anon[MAX_ANON];
+    struct {
+        size_t off, len;
+        int n;
+    } anon[MAX_ANON];
     int nanon;
-    struct { const void *node; size_t off; } aliasnames[MAX_ALIASNAMES];
+    struct {
+        const void *node;
+        size_t off;
+    } aliasnames[MAX_ALIASNAMES];
     int naliasnames;
     frame *stack[MAX_DEPTH];
     int depth;
-    int corr_base;  /* selects below this level are not correlated against */
-    struct { const char *name; seg s; int recursive; } ctes[MAX_CTES];
+    int corr_base; /* selects below this level are not correlated against */
+    struct {
+        const char *name;
+        seg s;
+        int recursive;
+    } ctes[MAX_CTES];
     int nctes;
-    int order[MAX_CTES];  /* CTE indexes in completion order (dependencies first) */
+    int order[MAX_CTES]; /* CTE indexes in completion order (dependencies first) */
     int ndone;
     int any_recursive;
     int err;
     int literal_values;
-    const sqlalc_params *expand;  /* values of expanding IN parameters (by repeated name) */
+    const sqlalc_params *expand; /* values of expanding IN parameters (by repeated name) */
     /* Identifier pointer -> needs quoting, memoised per compile (the same
      * table and column names recur; the reserved-word lookup is costly). */
-    struct { const char *p; int q; } qmemo[32];
+    struct {
+        const char *p;
+        int q;
+    } qmemo[32];
     size_t rows_from, rows_to;
     int total_params;
 };
@@ -80,10 +102,19 @@ enum { M_TOP = 0, M_SUBQ = 1, M_NESTED = 2 };
 /* Output helpers                                                      */
 /* ------------------------------------------------------------------ */
 
-static inline void put(sqlalc_compiler *c, const char *s, size_t n) { sqlalc_buf_append(&c->cur->buf, s, n); }
+static inline void put(sqlalc_compiler *c, const char *s, size_t n)
+{
+    sqlalc_buf_append(&c->cur->buf, s, n);
+}
 #define PUTS(c, lit) put((c), lit, sizeof(lit) - 1)
-static inline void puts_(sqlalc_compiler *c, const char *s) { put(c, s, strlen(s)); }
-static inline void putc_(sqlalc_compiler *c, char ch) { sqlalc_buf_putc(&c->cur->buf, ch); }
+static inline void puts_(sqlalc_compiler *c, const char *s)
+{
+    put(c, s, strlen(s));
+}
+static inline void putc_(sqlalc_compiler *c, char ch)
+{
+    sqlalc_buf_putc(&c->cur->buf, ch);
+}
 
 int sqlalc_compiler_error(sqlalc_compiler *c, int code, const char *msg)
 {
@@ -94,7 +125,10 @@ int sqlalc_compiler_error(sqlalc_compiler *c, int code, const char *msg)
     return code;
 }
 
-void sqlalc_compiler_puts(sqlalc_compiler *c, const char *s) { puts_(c, s); }
+void sqlalc_compiler_puts(sqlalc_compiler *c, const char *s)
+{
+    puts_(c, s);
+}
 
 void sqlalc_compiler_literal_int(sqlalc_compiler *c, int64_t v)
 {
@@ -214,7 +248,10 @@ static size_t add_name(sqlalc_compiler *c, const char *s)
     return off;
 }
 
-static const char *name_at(sqlalc_compiler *c, size_t off) { return c->names.oom ? "" : c->names.p + off; }
+static const char *name_at(sqlalc_compiler *c, size_t off)
+{
+    return c->names.oom ? "" : c->names.p + off;
+}
 
 static int value_type_kind(const sqlalc_value *v)
 {
@@ -312,10 +349,15 @@ void sqlalc_compiler_param(sqlalc_compiler *c, const sqlalc_value *v)
 }
 
 static const sqlalc_value static_ints[3] = {
-    { .type = SQLALC_V_INT, .u.i = -1 }, { .type = SQLALC_V_INT, .u.i = 0 }, { .type = SQLALC_V_INT, .u.i = 1 },
+    { .type = SQLALC_V_INT, .u.i = -1 },
+    { .type = SQLALC_V_INT, .u.i = 0 },
+    { .type = SQLALC_V_INT, .u.i = 1 },
 };
 
-const sqlalc_value *sqlalc__compile_static_value(int k) { return k >= 0 && k < 3 ? &static_ints[k] : NULL; }
+const sqlalc_value *sqlalc__compile_static_value(int k)
+{
+    return k >= 0 && k < 3 ? &static_ints[k] : NULL;
+}
 
 int sqlalc__compile_static_index(const sqlalc_value *v)
 {
@@ -357,7 +399,9 @@ static int expr_type_kind(const sqlalc_expr *e)
     if (!e)
         return SQLALC_TYPE_NULL;
     if (e->kind == SQLALC_NK_COLUMN)
-        return ((const struct sqlalc_column_node *)e)->type ? (int)((const struct sqlalc_column_node *)e)->type->kind : 0;
+        return ((const struct sqlalc_column_node *)e)->type
+                   ? (int)((const struct sqlalc_column_node *)e)->type->kind
+                   : 0;
     if (e->kind == NK_ALIAS_COL || e->kind == NK_EXCLUDED)
         return expr_type_kind(((const struct aliascol *)e)->inner);
     if (e->type)
@@ -399,17 +443,27 @@ static void render_bind(sqlalc_compiler *c, const struct bind *b, const sqlalc_e
 static int op_prec(int op)
 {
     switch (op) {
-    case OP_MUL: case OP_DIV: case OP_MOD: return P_MUL;
-    case OP_ADD: case OP_SUB: return P_ADD;
+    case OP_MUL:
+    case OP_DIV:
+    case OP_MOD: return P_MUL;
+    case OP_ADD:
+    case OP_SUB: return P_ADD;
     case OP_CONCAT: return P_CONCAT;
-    case OP_CONTAINS: case OP_NOTCONTAINS: case OP_STARTSWITH: case OP_NOTSTARTSWITH:
-    case OP_ENDSWITH: case OP_NOTENDSWITH: case OP_NOTIN:
-        return P_SMALLEST;
+    case OP_CONTAINS:
+    case OP_NOTCONTAINS:
+    case OP_STARTSWITH:
+    case OP_NOTSTARTSWITH:
+    case OP_ENDSWITH:
+    case OP_NOTENDSWITH:
+    case OP_NOTIN: return P_SMALLEST;
     default: return P_CMP;
     }
 }
 
-static int op_assoc(int op) { return op == OP_ADD || op == OP_MUL || op == OP_CONCAT; }
+static int op_assoc(int op)
+{
+    return op == OP_ADD || op == OP_MUL || op == OP_CONCAT;
+}
 
 /* Does an expression of precedence prec/op need parentheses in context against/against_op? */
 static int needs_group(int prec, int op, int against, int against_op)
@@ -438,8 +492,14 @@ static const char *op_text(sqlalc_compiler *c, int op)
     case OP_DIV: return " / ";
     case OP_MOD: return " % ";
     case OP_CONCAT: return c->h->concat_op;
-    case OP_LIKE: case OP_CONTAINS: case OP_STARTSWITH: case OP_ENDSWITH: return " LIKE ";
-    case OP_NOTLIKE: case OP_NOTCONTAINS: case OP_NOTSTARTSWITH: case OP_NOTENDSWITH: return " NOT LIKE ";
+    case OP_LIKE:
+    case OP_CONTAINS:
+    case OP_STARTSWITH:
+    case OP_ENDSWITH: return " LIKE ";
+    case OP_NOTLIKE:
+    case OP_NOTCONTAINS:
+    case OP_NOTSTARTSWITH:
+    case OP_NOTENDSWITH: return " NOT LIKE ";
     case OP_ILIKE: return " ILIKE ";
     case OP_NOTILIKE: return " NOT ILIKE ";
     case OP_IN: return " IN ";
@@ -450,8 +510,7 @@ static const char *op_text(sqlalc_compiler *c, int op)
     }
 }
 
-static void render_list_items(sqlalc_compiler *c, sqlalc_expr *const *items, size_t n,
-                              const sqlalc_expr *ctx)
+static void render_list_items(sqlalc_compiler *c, sqlalc_expr *const *items, size_t n, const sqlalc_expr *ctx)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -527,8 +586,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         const char *k = expr_key(b->l);
         size_t base = anon_name(c, k ? k : "param");
         int t = expr_type_kind(b->l);
-        int literal = c->total_params + (int)l->n > c->d->max_params &&
-                      c->style != 0;
+        int literal = c->total_params + (int)l->n > c->d->max_params && c->style != 0;
         for (size_t i = 0; i < l->n; i++) {
             const struct bind *bi = (const struct bind *)l->items[i];
             if (i)
@@ -558,9 +616,7 @@ static void render_binary(sqlalc_compiler *c, const struct binop *b, int against
         putc_(c, '(');
     switch (b->op) {
     case OP_IN:
-    case OP_NOTIN:
-        render_in(c, b);
-        break;
+    case OP_NOTIN: render_in(c, b); break;
     case OP_BETWEEN:
     case OP_NOTBETWEEN: {
         const struct exprlist *l = (const struct exprlist *)b->r;
@@ -640,10 +696,10 @@ static void render_func(sqlalc_compiler *c, const struct func *f)
             name = n;
     }
     /* ANSI functions written without parentheses. */
-    if (!f->n && (!strcmp(name, "CURRENT_TIMESTAMP") || !strcmp(name, "current_timestamp") ||
-                  !strcmp(name, "current_date") || !strcmp(name, "current_time") ||
-                  !strcmp(name, "localtimestamp") || !strcmp(name, "localtime") ||
-                  !strcmp(name, "current_user") || !strcmp(name, "session_user"))) {
+    if (!f->n &&
+        (!strcmp(name, "CURRENT_TIMESTAMP") || !strcmp(name, "current_timestamp") ||
+         !strcmp(name, "current_date") || !strcmp(name, "current_time") || !strcmp(name, "localtimestamp") ||
+         !strcmp(name, "localtime") || !strcmp(name, "current_user") || !strcmp(name, "session_user"))) {
         for (const char *p = name; *p; p++)
             putc_(c, (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p);
         return;
@@ -726,7 +782,8 @@ static void default_cast_type(sqlalc_compiler *c, int kind, int length, int prec
         else
             PUTS(c, "VARCHAR");
         break;
-    case SQLALC_TYPE_TEXT: case SQLALC_TYPE_UNICODE_TEXT: PUTS(c, "TEXT"); break;
+    case SQLALC_TYPE_TEXT:
+    case SQLALC_TYPE_UNICODE_TEXT: PUTS(c, "TEXT"); break;
     case SQLALC_TYPE_BOOLEAN: PUTS(c, "BOOLEAN"); break;
     case SQLALC_TYPE_DATE: PUTS(c, "DATE"); break;
     case SQLALC_TYPE_TIME: PUTS(c, "TIME"); break;
@@ -797,15 +854,9 @@ static void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int ag
         PUTS(c, "excluded.");
         ident(c, ((const struct aliascol *)e)->name);
         break;
-    case NK_BIND:
-        render_bind(c, (const struct bind *)e, ctx);
-        break;
-    case NK_CONST:
-        render_const(c, e->flags, against);
-        break;
-    case NK_BINARY:
-        render_binary(c, (const struct binop *)e, against, against_op);
-        break;
+    case NK_BIND: render_bind(c, (const struct bind *)e, ctx); break;
+    case NK_CONST: render_const(c, e->flags, against); break;
+    case NK_BINARY: render_binary(c, (const struct binop *)e, against, against_op); break;
     case NK_UNARY: {
         const struct unop *u = (const struct unop *)e;
         switch (u->op) {
@@ -886,9 +937,7 @@ static void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int ag
         putc_(c, ')');
         break;
     }
-    case NK_FUNC:
-        render_func(c, (const struct func *)e);
-        break;
+    case NK_FUNC: render_func(c, (const struct func *)e); break;
     case NK_CAST: {
         const struct cast *k = (const struct cast *)e;
         PUTS(c, "CAST(");
@@ -898,8 +947,10 @@ static void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int ag
             c->h->cast_type(c, k->kind, k->length, k->precision, k->scale);
         else if (c->d->ddl && c->d->ddl->type_sql) {
             /* The type as the dialect's DDL spells it. */
-            struct sqlalc_type t = { .kind = (sqlalc_type_kind)k->kind, .length = k->length,
-                                     .precision = k->precision, .scale = k->scale };
+            struct sqlalc_type t = { .kind = (sqlalc_type_kind)k->kind,
+                                     .length = k->length,
+                                     .precision = k->precision,
+                                     .scale = k->scale };
             atomic_init(&t.refs, -1);
             char tmp[128];
             size_t n = c->d->ddl->type_sql(&t, tmp, sizeof tmp);
@@ -941,9 +992,7 @@ static void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int ag
         /* A label outside the column list renders its expression. */
         render(c, ((const struct label *)e)->e, against, against_op, ctx);
         break;
-    case NK_OVER:
-        render_over(c, (const struct over *)e);
-        break;
+    case NK_OVER: render_over(c, (const struct over *)e); break;
     case NK_TEXT: {
         const struct textx *t = (const struct textx *)e;
         const char *p = t->sql;
@@ -963,7 +1012,8 @@ static void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int ag
             }
             if (*p == ':' && ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '_')) {
                 const char *s = p + 1;
-                while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_')
+                while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                       *s == '_')
                     s++;
                 size_t n = (size_t)(s - p - 1);
                 const sqlalc_value *v = NULL;
@@ -987,8 +1037,7 @@ static void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int ag
         render_stmt(c, e, M_NESTED);
         putc_(c, ')');
         break;
-    default:
-        sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT, "this node cannot be used as an expression");
+    default: sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT, "this node cannot be used as an expression");
     }
 }
 
@@ -1029,12 +1078,11 @@ static void collect(sqlalc_compiler *c, frame *f, const sqlalc_expr *e)
         if (((const struct sqlalc_column_node *)e)->table)
             from_add(c, f, &((const struct sqlalc_column_node *)e)->table->base);
         break;
-    case NK_ALIAS_COL:
-        from_add(c, f, &((const struct aliascol *)e)->alias->base);
-        break;
+    case NK_ALIAS_COL: from_add(c, f, &((const struct aliascol *)e)->alias->base); break;
     case NK_BINARY:
         collect(c, f, ((const struct binop *)e)->l);
-        if (((const struct binop *)e)->r->kind != NK_SELECT && ((const struct binop *)e)->r->kind != NK_COMPOUND)
+        if (((const struct binop *)e)->r->kind != NK_SELECT &&
+            ((const struct binop *)e)->r->kind != NK_COMPOUND)
             collect(c, f, ((const struct binop *)e)->r);
         break;
     case NK_UNARY:
@@ -1053,9 +1101,7 @@ static void collect(sqlalc_compiler *c, frame *f, const sqlalc_expr *e)
         for (size_t i = 0; i < ((const struct func *)e)->n; i++)
             collect(c, f, ((const struct func *)e)->args[i]);
         break;
-    case NK_CAST:
-        collect(c, f, ((const struct cast *)e)->e);
-        break;
+    case NK_CAST: collect(c, f, ((const struct cast *)e)->e); break;
     case NK_CASE: {
         const struct casex *k = (const struct casex *)e;
         collect(c, f, k->value);
@@ -1064,9 +1110,7 @@ static void collect(sqlalc_compiler *c, frame *f, const sqlalc_expr *e)
         collect(c, f, k->else_);
         break;
     }
-    case NK_LABEL:
-        collect(c, f, ((const struct label *)e)->e);
-        break;
+    case NK_LABEL: collect(c, f, ((const struct label *)e)->e); break;
     case NK_OVER: {
         const struct over *o = (const struct over *)e;
         collect(c, f, o->func);
@@ -1076,8 +1120,7 @@ static void collect(sqlalc_compiler *c, frame *f, const sqlalc_expr *e)
             collect(c, f, o->order.v[i]);
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -1105,9 +1148,7 @@ static void render_from(sqlalc_compiler *c, const sqlalc_expr *e)
     if (c->err)
         return;
     switch (e->kind) {
-    case SQLALC_NK_TABLE:
-        table_name(c, (const struct sqlalc_table *)e);
-        break;
+    case SQLALC_NK_TABLE: table_name(c, (const struct sqlalc_table *)e); break;
     case NK_ALIAS: {
         const struct alias *a = (const struct alias *)e;
         if (a->is_cte) {
@@ -1149,8 +1190,7 @@ static void render_from(sqlalc_compiler *c, const sqlalc_expr *e)
         }
         break;
     }
-    default:
-        sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT, "not a FROM item");
+    default: sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT, "not a FROM item");
     }
 }
 
@@ -1286,8 +1326,10 @@ static void render_order_item(sqlalc_compiler *c, const sqlalc_expr *e, const ex
             render_order_item(c, u->e, cols);
             if ((u->op == UOP_NULLS_FIRST || u->op == UOP_NULLS_LAST) && !c->h->has_nulls_order)
                 sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "NULLS FIRST / NULLS LAST");
-            puts_(c, u->op == UOP_ASC ? " ASC" : u->op == UOP_DESC ? " DESC"
-                     : u->op == UOP_NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+            puts_(c, u->op == UOP_ASC           ? " ASC"
+                     : u->op == UOP_DESC        ? " DESC"
+                     : u->op == UOP_NULLS_FIRST ? " NULLS FIRST"
+                                                : " NULLS LAST");
             return;
         }
     }
@@ -1313,8 +1355,8 @@ static void render_order(sqlalc_compiler *c, const exprvec *order, int names_onl
             /* A compound's ORDER BY names result columns. */
             const sqlalc_expr *in = e;
             const char *suffix = "";
-            if (in->kind == NK_UNARY && (((const struct unop *)in)->op == UOP_DESC ||
-                                         ((const struct unop *)in)->op == UOP_ASC)) {
+            if (in->kind == NK_UNARY &&
+                (((const struct unop *)in)->op == UOP_DESC || ((const struct unop *)in)->op == UOP_ASC)) {
                 suffix = ((const struct unop *)in)->op == UOP_DESC ? " DESC" : " ASC";
                 in = ((const struct unop *)in)->e;
             }
@@ -1480,10 +1522,9 @@ static void render_compound(sqlalc_compiler *c, const struct compound *k, int mo
         const sqlalc_expr *m = k->selects.v[i];
         if (i)
             puts_(c, kw[k->op]);
-        int grp = m->kind == NK_COMPOUND ||
-                  (m->kind == NK_SELECT && (((const struct sel *)m)->order.n ||
-                                            ((const struct sel *)m)->has_limit ||
-                                            ((const struct sel *)m)->has_offset));
+        int grp = m->kind == NK_COMPOUND || (m->kind == NK_SELECT && (((const struct sel *)m)->order.n ||
+                                                                      ((const struct sel *)m)->has_limit ||
+                                                                      ((const struct sel *)m)->has_offset));
         if (grp)
             putc_(c, '(');
         render_stmt(c, m, mode == M_SUBQ ? M_SUBQ : M_TOP);
@@ -1785,8 +1826,8 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
     }
 }
 
-int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                    size_t rows_to, struct sqlalc_compiled **out)
+int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
+                    struct sqlalc_compiled **out)
 {
     return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, out);
 }
@@ -1839,7 +1880,8 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
             int k = 0;
             size_t j = 0;
             if (c.nctes) {
-                sqlalc_buf_puts(&sql, c.any_recursive && c.h->recursive_keyword ? "WITH RECURSIVE " : "WITH ");
+                sqlalc_buf_puts(&sql,
+                                c.any_recursive && c.h->recursive_keyword ? "WITH RECURSIVE " : "WITH ");
                 /* In completion order: a CTE used by another comes first. */
                 for (int o = 0; o < c.ndone; o++) {
                     int i = c.order[o];
@@ -1908,8 +1950,14 @@ int sqlalc_compile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle, s
     return rc;
 }
 
-const char *sqlalc_compiled_sql(const sqlalc_compiled *c) { return c ? c->sql : NULL; }
-size_t sqlalc_compiled_nparams(const sqlalc_compiled *c) { return c ? c->nparams : 0; }
+const char *sqlalc_compiled_sql(const sqlalc_compiled *c)
+{
+    return c ? c->sql : NULL;
+}
+size_t sqlalc_compiled_nparams(const sqlalc_compiled *c)
+{
+    return c ? c->nparams : 0;
+}
 const char *sqlalc_compiled_param_name(const sqlalc_compiled *c, size_t i)
 {
     return c && i < c->nparams ? c->names + c->params[i].name_off : NULL;

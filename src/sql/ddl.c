@@ -112,8 +112,9 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
     if (h->native_enum && c->type->kind == SQLALC_TYPE_ENUM && c->type->name)
         sqlalc__ddl_ident(b, d, c->type->name);
     else if (h->autoincrement == SQLALC_DDL_AUTOINC_SERIAL && t->autoinc == c && is_int_kind(c->type))
-        sqlalc_buf_puts(b, c->type->kind == SQLALC_TYPE_BIGINT ? "BIGSERIAL"
-                           : c->type->kind == SQLALC_TYPE_SMALLINT ? "SMALLSERIAL" : "SERIAL");
+        sqlalc_buf_puts(b, c->type->kind == SQLALC_TYPE_BIGINT     ? "BIGSERIAL"
+                           : c->type->kind == SQLALC_TYPE_SMALLINT ? "SMALLSERIAL"
+                                                                   : "SERIAL");
     else
         put_type(b, c->type, d);
     if (h->explicit_null) {
@@ -190,7 +191,11 @@ void sqlalc__ddl_create_table(sqlalc_buf *b, const struct sqlalc_table *t, const
     put_table(b, d, t->schema, t->name);
     sqlalc_buf_puts(b, " (");
     int first = 1;
-#define SEP() do { sqlalc_buf_puts(b, first ? "\n\t" : ", \n\t"); first = 0; } while (0)
+#define SEP()                                          \
+    do {                                               \
+        sqlalc_buf_puts(b, first ? "\n\t" : ", \n\t"); \
+        first = 0;                                     \
+    } while (0)
     for (size_t i = 0; i < t->ncolumns; i++) {
         SEP();
         put_column(b, t, t->columns[i], d);
@@ -294,7 +299,8 @@ void sqlalc__ddl_drop_index(sqlalc_buf *b, const struct sqlalc_table *t, const s
         put_table(b, d, t->schema, ix->name);
 }
 
-void sqlalc__ddl_add_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk, const sqlalc_dialect *d)
+void sqlalc__ddl_add_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk,
+                        const sqlalc_dialect *d)
 {
     sqlalc_buf_puts(b, "ALTER TABLE ");
     put_table(b, d, t->schema, t->name);
@@ -303,7 +309,8 @@ void sqlalc__ddl_add_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlal
     put_fk_body(b, fk, d);
 }
 
-void sqlalc__ddl_drop_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk, const sqlalc_dialect *d)
+void sqlalc__ddl_drop_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk,
+                         const sqlalc_dialect *d)
 {
     sqlalc_buf_puts(b, "ALTER TABLE ");
     put_table(b, d, t->schema, t->name);
@@ -331,7 +338,8 @@ static void create_enum(sqlalc_buf *b, const sqlalc_type *ty, const sqlalc_diale
 static int check_ddl_ready(const struct sqlalc_table *t, const sqlalc_dialect *d)
 {
     if (!d || !d->ddl || !d->ddl->type_sql)
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s has no DDL hooks", d ? d->name : "(null)");
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s has no DDL hooks",
+                                d ? d->name : "(null)");
     int rc = sqlalc__table_check_fks(t);
     if (rc)
         return rc;
@@ -432,11 +440,12 @@ static int alter_fks(struct sqlalc_table *const *tabs, size_t n, sqlalc_fk *cons
                 sqlalc_free(*out);
                 *out = NULL;
                 *nout = 0;
-                return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                        "table %s: the foreign key on %s to %s is in a dependency cycle (or use_alter): "
-                                        "give it a name (sqlalc_foreign_key_ex / sqlalc_fk_constraint options .name) so it can be "
-                                        "added and dropped with ALTER TABLE",
-                                        tabs[i]->name, fk->cols[0]->name, fk->ref_table);
+                return sqlalc_error_set(
+                    SQLALC_ERR_ARGUMENT,
+                    "table %s: the foreign key on %s to %s is in a dependency cycle (or use_alter): "
+                    "give it a name (sqlalc_foreign_key_ex / sqlalc_fk_constraint options .name) so it can be "
+                    "added and dropped with ALTER TABLE",
+                    tabs[i]->name, fk->cols[0]->name, fk->ref_table);
             }
             void **v = sqlalc__realloc(*out, (*nout + 1) * sizeof(void *));
             if (!v) {
@@ -460,8 +469,9 @@ static struct sqlalc_table *fk_owner(struct sqlalc_table *const *tabs, size_t n,
     return NULL;
 }
 
-int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *only, const sqlalc_dialect *d,
-                            sqlalc__ddl_exists_fn exists, void *ctx, sqlalc__ddl_list *out)
+int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *only,
+                            const sqlalc_dialect *d, sqlalc__ddl_exists_fn exists, void *ctx,
+                            sqlalc__ddl_list *out)
 {
     struct sqlalc_table **tabs = NULL;
     sqlalc_fk **cyc = NULL, **alter = NULL;
@@ -550,7 +560,8 @@ int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *
     memset(out, 0, sizeof *out);
     int rc = sorted(md, only, &tabs, &n, &cyc, &ncyc);
     if (!rc && (!d || !d->ddl || !d->ddl->type_sql))
-        rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s has no DDL hooks", d ? d->name : "(null)");
+        rc =
+            sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s has no DDL hooks", d ? d->name : "(null)");
     if (!rc)
         rc = alter_fks(tabs, n, cyc, ncyc, d, only != NULL, &alter, &nalter);
     if (!rc && (!(skip = sqlalc__calloc(n + 1, 1)) || !(dropped = sqlalc__calloc(n + 1, sizeof *dropped))))
@@ -679,7 +690,8 @@ static int script(const sqlalc_metadata *md, const sqlalc_dialect *d, char **out
     if (rc)
         return rc;
     sqlalc__ddl_list l;
-    rc = create ? sqlalc__ddl_plan_create(md, NULL, d, NULL, NULL, &l) : sqlalc__ddl_plan_drop(md, NULL, d, NULL, NULL, &l);
+    rc = create ? sqlalc__ddl_plan_create(md, NULL, d, NULL, NULL, &l)
+                : sqlalc__ddl_plan_drop(md, NULL, d, NULL, NULL, &l);
     if (rc)
         return rc;
     sqlalc_buf b = SQLALC_BUF_INIT;

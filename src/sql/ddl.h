@@ -29,8 +29,10 @@ void sqlalc__ddl_create_index(sqlalc_buf *b, const struct sqlalc_table *t, const
                               const sqlalc_dialect *d);
 void sqlalc__ddl_drop_index(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_index_def *ix,
                             const sqlalc_dialect *d);
-void sqlalc__ddl_add_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk, const sqlalc_dialect *d);
-void sqlalc__ddl_drop_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk, const sqlalc_dialect *d);
+void sqlalc__ddl_add_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk,
+                        const sqlalc_dialect *d);
+void sqlalc__ddl_drop_fk(sqlalc_buf *b, const struct sqlalc_table *t, const sqlalc_fk *fk,
+                         const sqlalc_dialect *d);
 
 /*
  * Existence check the plans call for checkfirst (NULL: nothing exists for
@@ -41,8 +43,9 @@ typedef int (*sqlalc__ddl_exists_fn)(void *ctx, int what, const char *schema, co
 /* Every statement to create (drop) md's tables — or only `only` when not
  * NULL — in dependency order, skipping what exists (is missing) when
  * exists is given. */
-int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *only, const sqlalc_dialect *d,
-                            sqlalc__ddl_exists_fn exists, void *ctx, sqlalc__ddl_list *out);
+int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *only,
+                            const sqlalc_dialect *d, sqlalc__ddl_exists_fn exists, void *ctx,
+                            sqlalc__ddl_list *out);
 int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *only, const sqlalc_dialect *d,
                           sqlalc__ddl_exists_fn exists, void *ctx, sqlalc__ddl_list *out);
 

@@ -23,27 +23,16 @@ void sqlalc__sql_node_destroy(sqlalc_expr *e)
     switch (e->kind) {
     case NK_BIND:
     case NK_CONST:
-    case NK_TEXT:
-        break;
+    case NK_TEXT: break;
     case NK_BINARY:
         sqlalc_expr_free(((struct binop *)e)->l);
         sqlalc_expr_free(((struct binop *)e)->r);
         break;
-    case NK_UNARY:
-        sqlalc_expr_free(((struct unop *)e)->e);
-        break;
-    case NK_BOOL:
-        free_arr(((struct boollist *)e)->items, ((struct boollist *)e)->n);
-        break;
-    case NK_LIST:
-        free_arr(((struct exprlist *)e)->items, ((struct exprlist *)e)->n);
-        break;
-    case NK_FUNC:
-        free_arr(((struct func *)e)->args, ((struct func *)e)->n);
-        break;
-    case NK_CAST:
-        sqlalc_expr_free(((struct cast *)e)->e);
-        break;
+    case NK_UNARY: sqlalc_expr_free(((struct unop *)e)->e); break;
+    case NK_BOOL: free_arr(((struct boollist *)e)->items, ((struct boollist *)e)->n); break;
+    case NK_LIST: free_arr(((struct exprlist *)e)->items, ((struct exprlist *)e)->n); break;
+    case NK_FUNC: free_arr(((struct func *)e)->args, ((struct func *)e)->n); break;
+    case NK_CAST: sqlalc_expr_free(((struct cast *)e)->e); break;
     case NK_CASE: {
         struct casex *c = (struct casex *)e;
         sqlalc_expr_free(c->value);
@@ -51,9 +40,7 @@ void sqlalc__sql_node_destroy(sqlalc_expr *e)
         free_arr(c->items, c->n * 2);
         break;
     }
-    case NK_LABEL:
-        sqlalc_expr_free(((struct label *)e)->e);
-        break;
+    case NK_LABEL: sqlalc_expr_free(((struct label *)e)->e); break;
     case NK_OVER: {
         struct over *o = (struct over *)e;
         sqlalc_expr_free(o->func);
@@ -67,12 +54,8 @@ void sqlalc__sql_node_destroy(sqlalc_expr *e)
         sqlalc_expr_free(a->anchor ? &a->anchor->base : NULL);
         break;
     }
-    case NK_ALIAS_COL:
-        sqlalc_expr_free(&((struct aliascol *)e)->alias->base);
-        break;
-    case NK_EXCLUDED:
-        sqlalc_expr_free(&((struct aliascol *)e)->table->base);
-        break;
+    case NK_ALIAS_COL: sqlalc_expr_free(&((struct aliascol *)e)->alias->base); break;
+    case NK_EXCLUDED: sqlalc_expr_free(&((struct aliascol *)e)->table->base); break;
     case NK_JOIN: {
         struct join *j = (struct join *)e;
         sqlalc_expr_free(j->l);
@@ -133,8 +116,7 @@ void sqlalc__sql_node_destroy(sqlalc_expr *e)
         sqlalc__exprvec_free(&s->returning);
         break;
     }
-    default:
-        break;
+    default: break;
     }
     sqlalc_free(e);
 }

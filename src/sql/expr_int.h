@@ -13,45 +13,74 @@
 
 enum {
     NK_BIND = SQLALC_NK__SQL_FIRST, /* struct bind */
-    NK_CONST,      /* struct sqlalc_expr; flags = CONST_* */
-    NK_BINARY,     /* struct binop */
-    NK_UNARY,      /* struct unop */
-    NK_BOOL,       /* struct boollist: AND / OR */
-    NK_LIST,       /* struct exprlist: (a, b, …) */
-    NK_FUNC,       /* struct func */
-    NK_CAST,       /* struct cast */
-    NK_CASE,       /* struct casex */
-    NK_LABEL,      /* struct label */
-    NK_OVER,       /* struct over */
-    NK_TEXT,       /* struct textx */
-    NK_ALIAS,      /* struct alias (table alias, subquery, CTE) */
-    NK_ALIAS_COL,  /* struct aliascol */
-    NK_JOIN,       /* struct join */
-    NK_EXCLUDED,   /* struct aliascol (alias NULL): excluded.col */
-    NK_TABLEREF,   /* not used as a separate node: tables are NK_TABLE */
-    NK_SELECT,     /* struct sel */
-    NK_COMPOUND,   /* struct compound */
-    NK_INSERT,     /* struct ins */
-    NK_UPDATE,     /* struct upd */
-    NK_DELETE      /* struct del */
+    NK_CONST,                       /* struct sqlalc_expr; flags = CONST_* */
+    NK_BINARY,                      /* struct binop */
+    NK_UNARY,                       /* struct unop */
+    NK_BOOL,                        /* struct boollist: AND / OR */
+    NK_LIST,                        /* struct exprlist: (a, b, …) */
+    NK_FUNC,                        /* struct func */
+    NK_CAST,                        /* struct cast */
+    NK_CASE,                        /* struct casex */
+    NK_LABEL,                       /* struct label */
+    NK_OVER,                        /* struct over */
+    NK_TEXT,                        /* struct textx */
+    NK_ALIAS,                       /* struct alias (table alias, subquery, CTE) */
+    NK_ALIAS_COL,                   /* struct aliascol */
+    NK_JOIN,                        /* struct join */
+    NK_EXCLUDED,                    /* struct aliascol (alias NULL): excluded.col */
+    NK_TABLEREF,                    /* not used as a separate node: tables are NK_TABLE */
+    NK_SELECT,                      /* struct sel */
+    NK_COMPOUND,                    /* struct compound */
+    NK_INSERT,                      /* struct ins */
+    NK_UPDATE,                      /* struct upd */
+    NK_DELETE                       /* struct del */
 };
 
 enum { CONST_NULL = 1, CONST_TRUE, CONST_FALSE };
 
 /* Binary operators. */
 enum {
-    OP_EQ = 1, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IS, OP_ISNOT,
-    OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_CONCAT,
-    OP_LIKE, OP_NOTLIKE, OP_ILIKE, OP_NOTILIKE,
-    OP_CONTAINS, OP_NOTCONTAINS, OP_STARTSWITH, OP_NOTSTARTSWITH, OP_ENDSWITH, OP_NOTENDSWITH,
-    OP_IN, OP_NOTIN,                /* right: NK_LIST, NK_SELECT/NK_COMPOUND, or expanding NK_BIND */
-    OP_BETWEEN, OP_NOTBETWEEN       /* right: NK_LIST of two */
+    OP_EQ = 1,
+    OP_NE,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_IS,
+    OP_ISNOT,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_MOD,
+    OP_CONCAT,
+    OP_LIKE,
+    OP_NOTLIKE,
+    OP_ILIKE,
+    OP_NOTILIKE,
+    OP_CONTAINS,
+    OP_NOTCONTAINS,
+    OP_STARTSWITH,
+    OP_NOTSTARTSWITH,
+    OP_ENDSWITH,
+    OP_NOTENDSWITH,
+    OP_IN,
+    OP_NOTIN, /* right: NK_LIST, NK_SELECT/NK_COMPOUND, or expanding NK_BIND */
+    OP_BETWEEN,
+    OP_NOTBETWEEN /* right: NK_LIST of two */
 };
 
 /* Unary operators. */
 enum {
-    UOP_NEG = 1, UOP_NOT, UOP_DISTINCT, UOP_EXISTS, UOP_SCALAR, UOP_ASC, UOP_DESC,
-    UOP_NULLS_FIRST, UOP_NULLS_LAST
+    UOP_NEG = 1,
+    UOP_NOT,
+    UOP_DISTINCT,
+    UOP_EXISTS,
+    UOP_SCALAR,
+    UOP_ASC,
+    UOP_DESC,
+    UOP_NULLS_FIRST,
+    UOP_NULLS_LAST
 };
 
 typedef struct exprvec {
@@ -62,7 +91,7 @@ typedef struct exprvec {
 struct bind {
     sqlalc_expr base;
     sqlalc_value v;
-    char *name;        /* explicit name (bindparam) or NULL: anonymous */
+    char *name; /* explicit name (bindparam) or NULL: anonymous */
     unsigned has_value : 1;
     unsigned expanding : 1;
     /* text payload and name stored after the struct */
@@ -83,7 +112,7 @@ struct unop {
 
 struct boollist {
     sqlalc_expr base;
-    int op;            /* OP_AND_ / OP_OR_ below */
+    int op; /* OP_AND_ / OP_OR_ below */
     size_t n;
     sqlalc_expr *items[];
 };
@@ -98,7 +127,7 @@ struct exprlist {
 struct func {
     sqlalc_expr base;
     char *name;
-    int star;          /* count(*) */
+    int star; /* count(*) */
     size_t n;
     sqlalc_expr *args[];
 };
@@ -111,10 +140,10 @@ struct cast {
 
 struct casex {
     sqlalc_expr base;
-    sqlalc_expr *value;  /* simple CASE operand or NULL */
-    sqlalc_expr *else_;  /* or NULL */
-    size_t n;            /* pairs */
-    sqlalc_expr *items[];/* when0, then0, when1, then1 … */
+    sqlalc_expr *value;   /* simple CASE operand or NULL */
+    sqlalc_expr *else_;   /* or NULL */
+    size_t n;             /* pairs */
+    sqlalc_expr *items[]; /* when0, then0, when1, then1 … */
 };
 
 struct label {
@@ -129,40 +158,40 @@ struct over {
     exprvec partition, order;
     int frame;
     int64_t lower, upper;
-    sqlalc_value lower_v, upper_v;  /* |bound| as bound values */
+    sqlalc_value lower_v, upper_v; /* |bound| as bound values */
 };
 
 struct textx {
     sqlalc_expr base;
     char *sql;
     size_t nparams;
-    sqlalc_param *params;   /* names and values copied into storage */
+    sqlalc_param *params; /* names and values copied into storage */
     char *storage;
 };
 
 /* Alias / subquery / CTE. */
 struct alias {
     sqlalc_expr base;
-    sqlalc_expr *target;    /* NK_TABLE, NK_SELECT, NK_COMPOUND (or an alias) */
-    char *name;             /* NULL: anonymous (anon_N at compile time) */
+    sqlalc_expr *target; /* NK_TABLE, NK_SELECT, NK_COMPOUND (or an alias) */
+    char *name;          /* NULL: anonymous (anon_N at compile time) */
     unsigned is_cte : 1;
     unsigned recursive : 1;
-    struct alias *anchor;   /* the recursive CTE this one extends (same name), ref held */
+    struct alias *anchor; /* the recursive CTE this one extends (same name), ref held */
 };
 
 /* A column seen through an alias (or, for NK_EXCLUDED, excluded.col). */
 struct aliascol {
     sqlalc_expr base;
-    struct alias *alias;    /* ref held; NULL for NK_EXCLUDED */
-    sqlalc_expr *inner;     /* the underlying column / select column (borrowed) */
+    struct alias *alias; /* ref held; NULL for NK_EXCLUDED */
+    sqlalc_expr *inner;  /* the underlying column / select column (borrowed) */
     char *name;
-    struct sqlalc_table *table;  /* NK_EXCLUDED: table (ref held) */
+    struct sqlalc_table *table; /* NK_EXCLUDED: table (ref held) */
 };
 
 struct join {
     sqlalc_expr base;
     sqlalc_expr *l, *r;
-    sqlalc_expr *on;        /* NULL for CROSS */
+    sqlalc_expr *on; /* NULL for CROSS */
     int kind;
 };
 
@@ -184,7 +213,7 @@ struct sel {
     struct sqlalc_stmt st;
     exprvec cols, froms, group, order;
     sqlalc_expr *where, *having;
-    sqlalc_value limit, offset;  /* INT values */
+    sqlalc_value limit, offset; /* INT values */
     unsigned has_limit : 1, has_offset : 1, distinct : 1;
     int for_update;
 };
@@ -202,12 +231,12 @@ struct compound {
 enum { UPSERT_NONE = 0, UPSERT_NOTHING, UPSERT_UPDATE };
 struct ins {
     struct sqlalc_stmt st;
-    struct sqlalc_table *table;              /* ref held */
-    size_t ncols;                            /* columns named by the rows */
+    struct sqlalc_table *table; /* ref held */
+    size_t ncols;               /* columns named by the rows */
     struct sqlalc_column_node **cols;
     size_t nrows;
-    sqlalc_expr **values;                    /* nrows * ncols */
-    size_t values_cap;                       /* allocated slots of values */
+    sqlalc_expr **values; /* nrows * ncols */
+    size_t values_cap;    /* allocated slots of values */
     sqlalc_expr *from_select;
     unsigned default_values : 1;
     exprvec returning;
@@ -238,9 +267,9 @@ struct del {
 
 /* The compiled form. */
 typedef struct sqlalc_cparam {
-    size_t name_off;            /* into names */
-    const sqlalc_value *value;  /* borrowed from the tree; NULL: required */
-    int type;                   /* sqlalc_type_kind */
+    size_t name_off;           /* into names */
+    const sqlalc_value *value; /* borrowed from the tree; NULL: required */
+    int type;                  /* sqlalc_type_kind */
 } sqlalc_cparam;
 
 struct sqlalc_compiled {
@@ -250,7 +279,7 @@ struct sqlalc_compiled {
     sqlalc_cparam *params;
     char *names;
     int style;
-    int literal_values;         /* values were rendered inline (not shareable by shape) */
+    int literal_values; /* values were rendered inline (not shareable by shape) */
 };
 
 /* Compile stmt (an NK_SELECT … NK_DELETE node).  style: 0 named display,
@@ -264,8 +293,8 @@ struct sqlalc_compiled {
  * like the parameter, in order (borrowed: the result is for one execution). */
 int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
                            size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out);
-int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                    size_t rows_to, struct sqlalc_compiled **out);
+int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
+                    struct sqlalc_compiled **out);
 /* The compiled form cached on the statement (compiled on first use). */
 int sqlalc__stmt_compiled(struct sqlalc_stmt *st, const sqlalc_dialect *d, int style,
                           const struct sqlalc_compiled **out);
@@ -284,8 +313,7 @@ void sqlalc__exprvec_free(exprvec *v);
 /* Table of a column, or NULL. */
 static inline int sqlalc__is_stmt_kind(int k)
 {
-    return k == NK_SELECT || k == NK_COMPOUND || k == NK_INSERT || k == NK_UPDATE ||
-           k == NK_DELETE;
+    return k == NK_SELECT || k == NK_COMPOUND || k == NK_INSERT || k == NK_UPDATE || k == NK_DELETE;
 }
 
 #endif

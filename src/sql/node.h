@@ -16,16 +16,16 @@
 /* Node kinds.  The expression issue adds its kinds after NK_TABLE. */
 typedef enum sqlalc_node_kind {
     SQLALC_NK_NONE = 0,
-    SQLALC_NK_COLUMN,     /* struct sqlalc_column_node (src/schema/model.h) */
-    SQLALC_NK_TABLE,      /* struct sqlalc_table (src/schema/model.h) */
-    SQLALC_NK__SQL_FIRST  /* first kind owned by src/sql */
+    SQLALC_NK_COLUMN,    /* struct sqlalc_column_node (src/schema/model.h) */
+    SQLALC_NK_TABLE,     /* struct sqlalc_table (src/schema/model.h) */
+    SQLALC_NK__SQL_FIRST /* first kind owned by src/sql */
 } sqlalc_node_kind;
 
 struct sqlalc_expr {
     atomic_int refs;
-    uint16_t kind;        /* sqlalc_node_kind or a src/sql kind */
+    uint16_t kind; /* sqlalc_node_kind or a src/sql kind */
     uint16_t flags;
-    const sqlalc_type *type;  /* the expression's type, NULL when untyped */
+    const sqlalc_type *type; /* the expression's type, NULL when untyped */
 };
 
 /* Destroy hooks the generic unref dispatches to (refs reached 0).

@@ -25,7 +25,10 @@ typedef struct walk {
     int overflow;
 } walk;
 
-static void kb(walk *w, unsigned char b) { sqlalc_buf_putc(w->key, (char)b); }
+static void kb(walk *w, unsigned char b)
+{
+    sqlalc_buf_putc(w->key, (char)b);
+}
 static void ks(walk *w, const char *s)
 {
     if (s)
@@ -33,7 +36,10 @@ static void ks(walk *w, const char *s)
     else
         sqlalc_buf_putc(w->key, '\xff');
 }
-static void kn(walk *w, int64_t v) { sqlalc_buf_append(w->key, (const char *)&v, sizeof v); }
+static void kn(walk *w, int64_t v)
+{
+    sqlalc_buf_append(w->key, (const char *)&v, sizeof v);
+}
 static void kv(walk *w, const sqlalc_value *v)
 {
     if (w->nvals == MAX_WALK_VALUES) {
@@ -76,9 +82,7 @@ static void node(walk *w, const sqlalc_expr *e)
         kb(w, c->type ? (unsigned char)c->type->kind : 0);
         break;
     }
-    case SQLALC_NK_TABLE:
-        table(w, (const struct sqlalc_table *)e);
-        break;
+    case SQLALC_NK_TABLE: table(w, (const struct sqlalc_table *)e); break;
     case NK_BIND: {
         const struct bind *b = (const struct bind *)e;
         ks(w, b->name);
@@ -88,9 +92,7 @@ static void node(walk *w, const sqlalc_expr *e)
             kv(w, &b->v);
         break;
     }
-    case NK_CONST:
-        kb(w, (unsigned char)e->flags);
-        break;
+    case NK_CONST: kb(w, (unsigned char)e->flags); break;
     case NK_BINARY: {
         const struct binop *b = (const struct binop *)e;
         kb(w, (unsigned char)b->op);
@@ -157,8 +159,14 @@ static void node(walk *w, const sqlalc_expr *e)
         kb(w, (unsigned char)o->frame);
         if (o->frame) {
             /* which bounds are bound values depends on their sign class */
-            kb(w, (unsigned char)(o->lower == SQLALC_UNBOUNDED ? 0 : o->lower < 0 ? 1 : o->lower == 0 ? 2 : 3));
-            kb(w, (unsigned char)(o->upper == SQLALC_UNBOUNDED ? 0 : o->upper < 0 ? 1 : o->upper == 0 ? 2 : 3));
+            kb(w, (unsigned char)(o->lower == SQLALC_UNBOUNDED ? 0
+                                  : o->lower < 0               ? 1
+                                  : o->lower == 0              ? 2
+                                                               : 3));
+            kb(w, (unsigned char)(o->upper == SQLALC_UNBOUNDED ? 0
+                                  : o->upper < 0               ? 1
+                                  : o->upper == 0              ? 2
+                                                               : 3));
             kv(w, &o->lower_v);
             kv(w, &o->upper_v);
         }
@@ -181,7 +189,7 @@ static void node(walk *w, const sqlalc_expr *e)
             ;
         kn(w, i);
         if (i < w->naliases)
-            break;  /* seen: its identity is enough */
+            break; /* seen: its identity is enough */
         if (w->naliases == MAX_ALIASES) {
             w->overflow = 1;
             break;
@@ -197,9 +205,7 @@ static void node(walk *w, const sqlalc_expr *e)
         node(w, &((const struct aliascol *)e)->alias->base);
         ks(w, ((const struct aliascol *)e)->name);
         break;
-    case NK_EXCLUDED:
-        ks(w, ((const struct aliascol *)e)->name);
-        break;
+    case NK_EXCLUDED: ks(w, ((const struct aliascol *)e)->name); break;
     case NK_JOIN: {
         const struct join *j = (const struct join *)e;
         kb(w, (unsigned char)j->kind);
@@ -279,8 +285,7 @@ static void node(walk *w, const sqlalc_expr *e)
         vec(w, &s->returning);
         break;
     }
-    default:
-        w->overflow = 1;
+    default: w->overflow = 1;
     }
 }
 
@@ -291,8 +296,8 @@ typedef struct shape_entry {
     size_t len;
     char *names;
     size_t nparams;
-    sqlalc_cparam *params;   /* value pointers NULL; see ords */
-    int *ords;               /* >= 0: walk ordinal; -1: required (no value); -2 - k: static constant k */
+    sqlalc_cparam *params; /* value pointers NULL; see ords */
+    int *ords;             /* >= 0: walk ordinal; -1: required (no value); -2 - k: static constant k */
 } shape_entry;
 
 static sqlalc_map cache;
@@ -304,7 +309,10 @@ static void lock_take(void)
     while (atomic_flag_test_and_set_explicit(&lock, memory_order_acquire))
         ;
 }
-static void lock_give(void) { atomic_flag_clear_explicit(&lock, memory_order_release); }
+static void lock_give(void)
+{
+    atomic_flag_clear_explicit(&lock, memory_order_release);
+}
 
 static void entry_free(shape_entry *e)
 {

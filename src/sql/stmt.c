@@ -46,8 +46,14 @@ static void *stmt_new(size_t size, int kind)
     return s;
 }
 
-sqlalc_stmt *sqlalc_stmt_ref(sqlalc_stmt *s) { return (sqlalc_stmt *)sqlalc_expr_ref((sqlalc_expr *)s); }
-void sqlalc_stmt_free(sqlalc_stmt *s) { sqlalc_expr_free((sqlalc_expr *)s); }
+sqlalc_stmt *sqlalc_stmt_ref(sqlalc_stmt *s)
+{
+    return (sqlalc_stmt *)sqlalc_expr_ref((sqlalc_expr *)s);
+}
+void sqlalc_stmt_free(sqlalc_stmt *s)
+{
+    sqlalc_expr_free((sqlalc_expr *)s);
+}
 
 /* Append list items to a vector (taking the references; released on failure). */
 static int vec_append(exprvec *v, sqlalc_exprs l)
@@ -128,11 +134,11 @@ static struct sqlalc_stmt *stmt_mut(sqlalc_stmt *s, int kind, const char *what)
     if (!s)
         return NULL;
     if (s->base.kind != kind &&
-        !(kind == -1 && (s->base.kind == NK_SELECT || s->base.kind == NK_UPDATE ||
-                         s->base.kind == NK_DELETE)) &&
+        !(kind == -1 &&
+          (s->base.kind == NK_SELECT || s->base.kind == NK_UPDATE || s->base.kind == NK_DELETE)) &&
         !(kind == -2 && (s->base.kind == NK_SELECT || s->base.kind == NK_COMPOUND)) &&
-        !(kind == -3 && (s->base.kind == NK_INSERT || s->base.kind == NK_UPDATE ||
-                         s->base.kind == NK_DELETE))) {
+        !(kind == -3 &&
+          (s->base.kind == NK_INSERT || s->base.kind == NK_UPDATE || s->base.kind == NK_DELETE))) {
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: not applicable to this kind of statement", what);
         sqlalc_stmt_free(s);
         return NULL;
@@ -247,8 +253,7 @@ static struct sqlalc_stmt *stmt_mut(sqlalc_stmt *s, int kind, const char *what)
         c = &n->st;
         break;
     }
-    default:
-        break;
+    default: break;
     }
     sqlalc_stmt_free(s);
     if (c && !ok) {
@@ -357,10 +362,11 @@ static sqlalc_stmt *vec_modifier(sqlalc_stmt *stmt, sqlalc_exprs l, int kind, in
     if (s->base.kind == NK_COMPOUND)
         v = &((struct compound *)s)->order;
     else if (s->base.kind == NK_SELECT)
-        v = which == 0 ? &((struct sel *)s)->froms : which == 1 ? &((struct sel *)s)->group
-                                                              : &((struct sel *)s)->order;
+        v = which == 0   ? &((struct sel *)s)->froms
+            : which == 1 ? &((struct sel *)s)->group
+                         : &((struct sel *)s)->order;
     else
-        v = s->base.kind == NK_INSERT ? &((struct ins *)s)->returning
+        v = s->base.kind == NK_INSERT   ? &((struct ins *)s)->returning
             : s->base.kind == NK_UPDATE ? &((struct upd *)s)->returning
                                         : &((struct del *)s)->returning;
     if (!vec_append(v, l)) {
@@ -385,9 +391,18 @@ sqlalc_stmt *sqlalc_select_from(sqlalc_stmt *stmt, sqlalc_expr *from)
     return vec_modifier(stmt, SQLALC_EXPRS(from), NK_SELECT, 0, "sqlalc_select_from");
 }
 
-sqlalc_stmt *sqlalc_group_by(sqlalc_stmt *stmt, sqlalc_exprs l) { return vec_modifier(stmt, l, NK_SELECT, 1, "sqlalc_group_by"); }
-sqlalc_stmt *sqlalc_order_by(sqlalc_stmt *stmt, sqlalc_exprs l) { return vec_modifier(stmt, l, -2, 2, "sqlalc_order_by"); }
-sqlalc_stmt *sqlalc_returning(sqlalc_stmt *stmt, sqlalc_exprs l) { return vec_modifier(stmt, l, -3, 0, "sqlalc_returning"); }
+sqlalc_stmt *sqlalc_group_by(sqlalc_stmt *stmt, sqlalc_exprs l)
+{
+    return vec_modifier(stmt, l, NK_SELECT, 1, "sqlalc_group_by");
+}
+sqlalc_stmt *sqlalc_order_by(sqlalc_stmt *stmt, sqlalc_exprs l)
+{
+    return vec_modifier(stmt, l, -2, 2, "sqlalc_order_by");
+}
+sqlalc_stmt *sqlalc_returning(sqlalc_stmt *stmt, sqlalc_exprs l)
+{
+    return vec_modifier(stmt, l, -3, 0, "sqlalc_returning");
+}
 
 static sqlalc_stmt *limoff(sqlalc_stmt *stmt, int64_t n, int is_limit)
 {
@@ -410,8 +425,14 @@ static sqlalc_stmt *limoff(sqlalc_stmt *stmt, int64_t n, int is_limit)
     return s;
 }
 
-sqlalc_stmt *sqlalc_limit(sqlalc_stmt *stmt, int64_t n) { return limoff(stmt, n, 1); }
-sqlalc_stmt *sqlalc_offset(sqlalc_stmt *stmt, int64_t n) { return limoff(stmt, n, 0); }
+sqlalc_stmt *sqlalc_limit(sqlalc_stmt *stmt, int64_t n)
+{
+    return limoff(stmt, n, 1);
+}
+sqlalc_stmt *sqlalc_offset(sqlalc_stmt *stmt, int64_t n)
+{
+    return limoff(stmt, n, 0);
+}
 
 sqlalc_stmt *sqlalc_select_distinct(sqlalc_stmt *stmt)
 {
@@ -454,8 +475,7 @@ static sqlalc_stmt *compound(int op, sqlalc_stmt *a, sqlalc_stmt *b)
     c->op = op;
     /* a UNION b UNION c reads as one flat list, as SQLAlchemy's union(a, b, c). */
     struct compound *ca = (struct compound *)a;
-    if (a->base.kind == NK_COMPOUND && ca->op == op && !ca->order.n && !ca->has_limit &&
-        !ca->has_offset) {
+    if (a->base.kind == NK_COMPOUND && ca->op == op && !ca->order.n && !ca->has_limit && !ca->has_offset) {
         if (!vec_clone(&c->selects, &ca->selects)) {
             sqlalc_stmt_free(a);
             sqlalc_stmt_free(b);
@@ -475,10 +495,22 @@ static sqlalc_stmt *compound(int op, sqlalc_stmt *a, sqlalc_stmt *b)
     return &c->st;
 }
 
-sqlalc_stmt *sqlalc_union(sqlalc_stmt *a, sqlalc_stmt *b) { return compound(CMP_UNION, a, b); }
-sqlalc_stmt *sqlalc_union_all(sqlalc_stmt *a, sqlalc_stmt *b) { return compound(CMP_UNION_ALL, a, b); }
-sqlalc_stmt *sqlalc_intersect(sqlalc_stmt *a, sqlalc_stmt *b) { return compound(CMP_INTERSECT, a, b); }
-sqlalc_stmt *sqlalc_except(sqlalc_stmt *a, sqlalc_stmt *b) { return compound(CMP_EXCEPT, a, b); }
+sqlalc_stmt *sqlalc_union(sqlalc_stmt *a, sqlalc_stmt *b)
+{
+    return compound(CMP_UNION, a, b);
+}
+sqlalc_stmt *sqlalc_union_all(sqlalc_stmt *a, sqlalc_stmt *b)
+{
+    return compound(CMP_UNION_ALL, a, b);
+}
+sqlalc_stmt *sqlalc_intersect(sqlalc_stmt *a, sqlalc_stmt *b)
+{
+    return compound(CMP_INTERSECT, a, b);
+}
+sqlalc_stmt *sqlalc_except(sqlalc_stmt *a, sqlalc_stmt *b)
+{
+    return compound(CMP_EXCEPT, a, b);
+}
 
 /* ---- DML ---- */
 
@@ -487,8 +519,7 @@ static struct sqlalc_column_node *table_col(const struct sqlalc_table *t, const 
     for (size_t i = 0; name && i < t->ncolumns; i++)
         if (!strcmp(t->columns[i]->name, name))
             return t->columns[i];
-    sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column '%s' in table '%s'", name ? name : "(null)",
-                     t->name);
+    sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column '%s' in table '%s'", name ? name : "(null)", t->name);
     return NULL;
 }
 
@@ -677,7 +708,8 @@ sqlalc_stmt *sqlalc_values(sqlalc_stmt *stmt, sqlalc_kvs kv)
             in->values[i] = kv.items[i].value;
         /* Columns in the table's order, as SQLAlchemy renders them. */
         for (size_t i = 1; i < kv.n; i++)
-            for (size_t j = i; j > 0 && col_index(in->table, in->cols[j - 1]) > col_index(in->table, in->cols[j]); j--) {
+            for (size_t j = i;
+                 j > 0 && col_index(in->table, in->cols[j - 1]) > col_index(in->table, in->cols[j]); j--) {
                 struct sqlalc_column_node *tc = in->cols[j];
                 in->cols[j] = in->cols[j - 1];
                 in->cols[j - 1] = tc;

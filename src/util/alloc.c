@@ -3,9 +3,21 @@
 #include <string.h>
 #include "util.h"
 
-static void *def_malloc(void *ctx, size_t n) { (void)ctx; return malloc(n); }
-static void *def_realloc(void *ctx, void *p, size_t n) { (void)ctx; return realloc(p, n); }
-static void def_free(void *ctx, void *p) { (void)ctx; free(p); }
+static void *def_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return malloc(n);
+}
+static void *def_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    return realloc(p, n);
+}
+static void def_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
 
 static sqlalc_allocator g_alloc = { def_malloc, def_realloc, def_free, NULL };
 
@@ -21,8 +33,14 @@ void sqlalc_set_allocator(const sqlalc_allocator *a)
     }
 }
 
-void *sqlalc_malloc(size_t n) { return g_alloc.malloc_fn(g_alloc.ctx, n ? n : 1); }
-void *sqlalc_realloc(void *p, size_t n) { return g_alloc.realloc_fn(g_alloc.ctx, p, n ? n : 1); }
+void *sqlalc_malloc(size_t n)
+{
+    return g_alloc.malloc_fn(g_alloc.ctx, n ? n : 1);
+}
+void *sqlalc_realloc(void *p, size_t n)
+{
+    return g_alloc.realloc_fn(g_alloc.ctx, p, n ? n : 1);
+}
 void sqlalc_free(void *p)
 {
     if (p)
@@ -95,8 +113,10 @@ int sqlalc__strcasecmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
         int ca = (unsigned char)*a, cb = (unsigned char)*b;
-        if (ca >= 'A' && ca <= 'Z') ca += 32;
-        if (cb >= 'A' && cb <= 'Z') cb += 32;
+        if (ca >= 'A' && ca <= 'Z')
+            ca += 32;
+        if (cb >= 'A' && cb <= 'Z')
+            cb += 32;
         if (ca != cb || !ca)
             return ca - cb;
     }
@@ -106,8 +126,10 @@ int sqlalc__strncasecmp(const char *a, const char *b, size_t n)
 {
     for (; n; a++, b++, n--) {
         int ca = (unsigned char)*a, cb = (unsigned char)*b;
-        if (ca >= 'A' && ca <= 'Z') ca += 32;
-        if (cb >= 'A' && cb <= 'Z') cb += 32;
+        if (ca >= 'A' && ca <= 'Z')
+            ca += 32;
+        if (cb >= 'A' && cb <= 'Z')
+            cb += 32;
         if (ca != cb || !ca)
             return ca - cb;
     }

@@ -31,7 +31,10 @@ void sqlalc_buf_append(sqlalc_buf *b, const char *s, size_t n)
     b->p[b->len] = 0;
 }
 
-void sqlalc_buf_puts(sqlalc_buf *b, const char *s) { sqlalc_buf_append(b, s, strlen(s)); }
+void sqlalc_buf_puts(sqlalc_buf *b, const char *s)
+{
+    sqlalc_buf_append(b, s, strlen(s));
+}
 
 void sqlalc_buf_putc(sqlalc_buf *b, char c)
 {

@@ -20,7 +20,10 @@ const sqlalc_error *sqlalc_error_last(void)
     return &g_err.pub;
 }
 
-const char *sqlalc_errmsg(void) { return g_err.message; }
+const char *sqlalc_errmsg(void)
+{
+    return g_err.message;
+}
 
 void sqlalc_error_clear(void)
 {
@@ -113,27 +116,36 @@ int sqlalc_code_from_sqlstate(const char *s)
         return SQLALC_ERR_DISCONNECT;
     switch (s[0]) {
     case '0':
-        if (s[1] == '8') return SQLALC_ERR_DISCONNECT;      /* connection exception */
-        if (s[1] == 'A') return SQLALC_ERR_NOT_SUPPORTED;   /* feature not supported */
+        if (s[1] == '8')
+            return SQLALC_ERR_DISCONNECT; /* connection exception */
+        if (s[1] == 'A')
+            return SQLALC_ERR_NOT_SUPPORTED; /* feature not supported */
         break;
     case '2':
-        if (s[1] == '2') return SQLALC_ERR_DATA;            /* data exception */
-        if (s[1] == '3') return SQLALC_ERR_INTEGRITY;       /* integrity constraint */
-        if (s[1] == '5' || s[1] == '4') return SQLALC_ERR_INTERNAL; /* txn/cursor state */
-        if (s[1] == '8') return SQLALC_ERR_OPERATIONAL;     /* authorization */
+        if (s[1] == '2')
+            return SQLALC_ERR_DATA; /* data exception */
+        if (s[1] == '3')
+            return SQLALC_ERR_INTEGRITY; /* integrity constraint */
+        if (s[1] == '5' || s[1] == '4')
+            return SQLALC_ERR_INTERNAL; /* txn/cursor state */
+        if (s[1] == '8')
+            return SQLALC_ERR_OPERATIONAL; /* authorization */
         break;
     case '4':
-        if (s[1] == '2') return SQLALC_ERR_PROGRAMMING;     /* syntax / access rule */
-        if (s[1] == '0') return SQLALC_ERR_OPERATIONAL;     /* rollback */
+        if (s[1] == '2')
+            return SQLALC_ERR_PROGRAMMING; /* syntax / access rule */
+        if (s[1] == '0')
+            return SQLALC_ERR_OPERATIONAL; /* rollback */
         break;
     case '5':
-        if (s[1] == '3' || s[1] == '7' || s[1] == '8') return SQLALC_ERR_OPERATIONAL;
+        if (s[1] == '3' || s[1] == '7' || s[1] == '8')
+            return SQLALC_ERR_OPERATIONAL;
         break;
     case 'H':
-        if (s[1] == 'Y') return SQLALC_ERR_INTERFACE;       /* ODBC CLI errors */
+        if (s[1] == 'Y')
+            return SQLALC_ERR_INTERFACE; /* ODBC CLI errors */
         break;
-    case 'X':
-        return SQLALC_ERR_INTERNAL;
+    case 'X': return SQLALC_ERR_INTERNAL;
     }
     return SQLALC_ERR_DATABASE;
 }

@@ -14,7 +14,7 @@
 void *sqlalc__malloc(size_t n);
 void *sqlalc__calloc(size_t n, size_t size);
 void *sqlalc__realloc(void *p, size_t n);
-char *sqlalc__strdup(const char *s);          /* NULL in → NULL out, no error */
+char *sqlalc__strdup(const char *s); /* NULL in → NULL out, no error */
 char *sqlalc__strndup(const char *s, size_t n);
 /* Grow *arr (of elem-size items) so that index need-1 fits; cap doubles. */
 int sqlalc__grow(void **arr, size_t *cap, size_t need, size_t elem);
@@ -27,7 +27,10 @@ typedef struct sqlalc_buf {
     int oom;
 } sqlalc_buf;
 
-#define SQLALC_BUF_INIT { NULL, 0, 0, 0 }
+#define SQLALC_BUF_INIT \
+    {                   \
+        NULL, 0, 0, 0   \
+    }
 void sqlalc_buf_append(sqlalc_buf *b, const char *s, size_t n);
 void sqlalc_buf_puts(sqlalc_buf *b, const char *s);
 void sqlalc_buf_putc(sqlalc_buf *b, char c);
@@ -42,7 +45,7 @@ void sqlalc_buf_vprintf(sqlalc_buf *b, const char *fmt, va_list ap);
 const char *sqlalc_buf_cstr(sqlalc_buf *b);
 /* Hand the string over to the caller (free with sqlalc_free); NULL on oom. */
 char *sqlalc_buf_detach(sqlalc_buf *b);
-void sqlalc_buf_reset(sqlalc_buf *b);  /* keep capacity, len = 0, clear oom */
+void sqlalc_buf_reset(sqlalc_buf *b); /* keep capacity, len = 0, clear oom */
 void sqlalc_buf_free(sqlalc_buf *b);
 
 /* String-keyed hash map of void* values (keys are copied). */
@@ -77,7 +80,7 @@ int sqlalc__strncasecmp(const char *a, const char *b, size_t n);
 int sqlalc__word_in(const char *word, const char *const *sorted, size_t n);
 
 /* Error helpers. */
-int sqlalc__oom(void);  /* records and returns SQLALC_ERR_NOMEM */
+int sqlalc__oom(void); /* records and returns SQLALC_ERR_NOMEM */
 /* Prefix the current message with "context: " (keeps code, sqlstate). */
 void sqlalc__error_prefix(const char *fmt, ...)
 #if defined(__GNUC__)
