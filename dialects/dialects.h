@@ -2,7 +2,7 @@
  * files define.  Only dialects/ and the registry's builtin list use this. */
 #ifndef SQLALC_DIALECTS_H
 #define SQLALC_DIALECTS_H
-#include "sqlalc.h"
+#include "sqlalc/sys/plugin.h"
 #include "../src/util/util.h" /* sqlalc__word_in for the reserved-word lists */
 
 extern const sqlalc_dialect sqlalc__dialect_sqlite;

@@ -19,6 +19,10 @@
  *  - Values are always bound: user values never reach SQL text except
  *    through a dialect's literal renderer used only for display.
  *  - All memory comes from the hook set by sqlalc_set_allocator().
+ *
+ * This header is what applications use.  Writing a driver or a dialect
+ * (the vtables, compiler hooks, reflection builders) is the plugin API in
+ * <sqlalc/sys/plugin.h>, which is not included here.
  */
 #ifndef SQLALC_H
 #define SQLALC_H
@@ -26,11 +30,9 @@
 #include "sqlalc/core.h"
 #include "sqlalc/url.h"
 #include "sqlalc/engine.h"
-#include "sqlalc/plugin.h"
+#include "sqlalc/dialect.h"
 #include "sqlalc/schema.h"
 #include "sqlalc/expr.h"
 #include "sqlalc/inspect.h"
-#include "sqlalc/compile_hooks.h"
-#include "sqlalc/schema_hooks.h"
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "testutil.h"
+#include "sqlalc/sys/plugin.h"
 #include "sqlalc/postgresql.h"
 
 static sqlalc_engine *eng;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
+#include "sqlalc/sys/plugin.h"
 
 static const char *const our_tables[] = { "user", "large", "address", "composite", "child" };
 #define NOURS (sizeof our_tables / sizeof our_tables[0])

@@ -1,5 +1,5 @@
 /*
- * The catalog-query way of the reflection hooks (schema_hooks.h, way 2),
+ * The catalog-query way of the reflection hooks (<sqlalc/sys/schema.h>, way 2),
  * exercised on a real database: a dialect registered under another name
  * that is SQLite with its reflection given as four catalog queries over
  * sqlite_master and the pragma functions.  What it reflects must match

@@ -1,5 +1,5 @@
 /*
- * SQL Server reflection, as catalog queries (way 2 of schema_hooks.h):
+ * SQL Server reflection, as catalog queries (way 2 of <sqlalc/sys/schema.h>):
  * four queries over the sys.* views per schema, whatever the number of
  * tables.  Comments are the MS_Description extended property.  Written
  * against SQL Server 2012+ catalog views; no server was available where

@@ -1,5 +1,5 @@
 /*
- * PostgreSQL reflection, as catalog queries (way 2 of schema_hooks.h):
+ * PostgreSQL reflection, as catalog queries (way 2 of <sqlalc/sys/schema.h>):
  * five queries over pg_catalog per schema whatever the number of tables;
  * reflecting named tables filters on the server (:tables), so one table of
  * a 1,000-table schema costs the same five small queries.

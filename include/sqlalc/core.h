@@ -211,6 +211,8 @@ typedef struct sqlalc_stmt sqlalc_stmt;         /* SELECT/INSERT/UPDATE/DELETE/D
 typedef struct sqlalc_type sqlalc_type;         /* a column type */
 typedef struct sqlalc_metadata sqlalc_metadata; /* a collection of tables */
 typedef struct sqlalc_table sqlalc_table;       /* a table (also a FROM clause) */
+typedef struct sqlalc_dialect sqlalc_dialect;   /* an SQL flavour (opaque; see <sqlalc/sys/plugin.h>) */
+typedef struct sqlalc_driver sqlalc_driver;     /* a wire driver (opaque; see <sqlalc/sys/plugin.h>) */
 
 /*
  * Reference counting shared by every node (expressions, statements,

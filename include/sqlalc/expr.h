@@ -30,8 +30,6 @@
 extern "C" {
 #endif
 
-typedef struct sqlalc_dialect sqlalc_dialect;
-
 /* ------------------------------------------------------------------ */
 /* Argument lists                                                      */
 /* ------------------------------------------------------------------ */
@@ -336,7 +334,7 @@ SQLALC_API char *sqlalc_stmt_sql_literal(sqlalc_stmt *stmt, const sqlalc_dialect
 SQLALC_API char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d);
 
 typedef struct sqlalc_compiled sqlalc_compiled;
-/* Parameter styles for sqlalc_compile: SQLALC_PARAMSTYLE_* of plugin.h or 0
+/* Parameter styles for sqlalc_compile: SQLALC_PARAMSTYLE_* of dialect.h or 0
  * for the named display form. */
 SQLALC_API int sqlalc_compile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle,
                               sqlalc_compiled **out);

@@ -12,7 +12,7 @@
  *
  * The info structs below are what the inspector hands out (borrowed from
  * the inspector, valid until it is freed) and what a dialect's reflection
- * hooks fill (see <sqlalc/schema_hooks.h>).  Their keys are SQLAlchemy's
+ * hooks fill (see <sqlalc/sys/schema.h>).  Their keys are SQLAlchemy's
  * Inspector keys.
  */
 #ifndef SQLALC_INSPECT_H

@@ -39,7 +39,7 @@
 #define SQLALC_SCHEMA_H
 #include "core.h"
 #include "engine.h"
-#include "plugin.h"
+#include "dialect.h"
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -120,6 +120,11 @@ const sqlalc_dialect *sqlalc_find_dialect(const char *name)
     return d;
 }
 
+const char *sqlalc_dialect_name(const sqlalc_dialect *d)
+{
+    return d ? d->name : NULL;
+}
+
 static int needs_quote(const sqlalc_dialect *d, const char *s)
 {
     if (!*s || (*s >= '0' && *s <= '9') || *s == '$')

@@ -11,7 +11,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
-#include "sqlalc.h"
+#include "sqlalc/sys/plugin.h"
 
 /* Node kinds.  The expression issue adds its kinds after NK_TABLE. */
 typedef enum sqlalc_node_kind {

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "sqlalc.h"
+#include "sqlalc/sys/plugin.h"
 
 #define SQLALC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

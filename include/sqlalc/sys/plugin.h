@@ -1,6 +1,8 @@
 /*
- * libsqlalc — the dialect and driver vtables, for registering your own.
- * Included by <sqlalc.h>.
+ * libsqlalc plugin API — the dialect and driver vtables, for registering
+ * your own.  Not part of <sqlalc.h>: include <sqlalc/sys/plugin.h> (it
+ * includes the public header, the compiler hooks <sqlalc/sys/compile.h>
+ * and the DDL / reflection hooks <sqlalc/sys/schema.h>).
  *
  * As in SQLAlchemy, a URL names a dialect (the SQL flavour: "mssql") and
  * optionally a driver (the wire: "odbc"): "mssql+odbc://…".  Both are
@@ -8,11 +10,10 @@
  * ones (sqlite, postgresql, mssql; drivers sqlite3, libpq, odbc) are
  * registered on first use.  Structs start with a version so they can grow.
  */
-#ifndef SQLALC_PLUGIN_H
-#define SQLALC_PLUGIN_H
+#ifndef SQLALC_SYS_PLUGIN_H
+#define SQLALC_SYS_PLUGIN_H
 
-#include "core.h"
-#include "url.h"
+#include "../../sqlalc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,7 +30,7 @@ extern "C" {
  * as SQLALC_ERR_DISCONNECT.  Indexes are 0-based.  Opaque pointers are the
  * driver's own connection and statement objects.
  */
-typedef struct sqlalc_driver {
+struct sqlalc_driver {
     unsigned version;            /* SQLALC_DRIVER_VERSION */
     const char *name;            /* "sqlite3", "libpq", "odbc" */
     const char *default_dialect; /* dialect used when the URL names only the driver */
@@ -99,15 +100,9 @@ typedef struct sqlalc_driver {
      * "postgresql", "sqlite"), for URLs that name only the driver
      * ("odbc://DSN").  NULL when unknown. */
     const char *(*server_dialect)(void *conn);
-} sqlalc_driver;
+};
 
 #define SQLALC_DRIVER_VERSION 1
-
-enum {
-    SQLALC_PARAMSTYLE_QMARK = 1,      /* ?   (sqlite, odbc) */
-    SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, /* $1 (libpq) */
-    SQLALC_PARAMSTYLE_NAMED           /* :name */
-};
 
 /* ------------------------------------------------------------------ */
 /* Dialect: the SQL flavour                                            */
@@ -120,7 +115,7 @@ typedef struct sqlalc_ddl_hooks sqlalc_ddl_hooks;
 /* Reflection queries for the inspector; defined in <sqlalc/schema_hooks.h>. */
 typedef struct sqlalc_reflect_hooks sqlalc_reflect_hooks;
 
-typedef struct sqlalc_dialect {
+struct sqlalc_dialect {
     unsigned version;           /* SQLALC_DIALECT_VERSION */
     const char *name;           /* "sqlite", "postgresql", "mssql" */
     const char *default_driver; /* driver used when the URL names none */
@@ -139,25 +134,13 @@ typedef struct sqlalc_dialect {
     const sqlalc_compile_hooks *compile;
     const sqlalc_ddl_hooks *ddl;
     const sqlalc_reflect_hooks *reflect;
-} sqlalc_dialect;
+};
 
 #define SQLALC_DIALECT_VERSION 1
 
 /* Register under their names (replacing one of the same name). */
 SQLALC_API int sqlalc_register_driver(const sqlalc_driver *drv);
 SQLALC_API int sqlalc_register_dialect(const sqlalc_dialect *dia);
-/* Look up by name (NULL + SQLALC_ERR_NOT_FOUND when unknown). */
-SQLALC_API const sqlalc_driver *sqlalc_find_driver(const char *name);
-SQLALC_API const sqlalc_dialect *sqlalc_find_dialect(const char *name);
-
-/*
- * Quote an identifier for dialect d when it needs it (reserved word,
- * upper-case letters, characters other than [a-z0-9_], leading digit).
- * Appends to buf; returns the number of bytes the quoted form needs
- * (excluding the NUL), like snprintf.
- */
-SQLALC_API size_t sqlalc_quote_identifier(const sqlalc_dialect *d, const char *ident, char *buf,
-                                          size_t bufsize);
 
 /* For drivers: record the thread's last error.  Returns code. */
 SQLALC_API int sqlalc_error_set(int code, const char *fmt, ...)
@@ -179,4 +162,7 @@ SQLALC_API int sqlalc_code_from_sqlstate(const char *sqlstate);
 #ifdef __cplusplus
 }
 #endif
+
+#include "compile.h"
+#include "schema.h"
 #endif

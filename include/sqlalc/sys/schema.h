@@ -1,12 +1,10 @@
 /*
  * libsqlalc — the hooks a dialect gives DDL compilation and the inspector.
- * Included by <sqlalc.h>; needed only to write a dialect.
+ * Included by <sqlalc/sys/plugin.h>; needed only to write a dialect.
  */
-#ifndef SQLALC_SCHEMA_HOOKS_H
-#define SQLALC_SCHEMA_HOOKS_H
+#ifndef SQLALC_SYS_SCHEMA_H
+#define SQLALC_SYS_SCHEMA_H
 #include "plugin.h"
-#include "schema.h"
-#include "inspect.h"
 #ifdef __cplusplus
 extern "C" {
 #endif

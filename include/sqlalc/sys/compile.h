@@ -1,13 +1,13 @@
 /*
  * libsqlalc — the hooks a dialect gives the SQL compiler (src/sql).
- * Included by <sqlalc.h>; needed only to write a dialect.
+ * Included by <sqlalc/sys/plugin.h>; needed only to write a dialect.
  *
  * The compiler is generic; a dialect describes how its SQL differs with
  * the flags below and, where text must be produced, callbacks that write
  * through the sqlalc_compiler_* functions (so binds stay bound).
  */
-#ifndef SQLALC_COMPILE_HOOKS_H
-#define SQLALC_COMPILE_HOOKS_H
+#ifndef SQLALC_SYS_COMPILE_H
+#define SQLALC_SYS_COMPILE_H
 #include "plugin.h"
 #ifdef __cplusplus
 extern "C" {
