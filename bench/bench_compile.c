@@ -36,7 +36,7 @@ static sqlalc_stmt *build(void)
                             SQLALC_COLS(fx_c(user, "name"), sqlalc_count(fx_c(address, "id"))),
                             sqlalc_or(sqlalc_in(fx_c(user, "id"),
                                                 SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
-                                      sqlalc_like(fx_c(user, "name"), sqlalc_text("a%"), 0))),
+                                      sqlalc_like(fx_c(user, "name"), sqlalc_str("a%"), 0))),
                         sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(address), SQLALC_JOIN_INNER)),
                     SQLALC_EXPRS(fx_c(user, "name"))),
                 sqlalc_gt(sqlalc_count(fx_c(address, "id")), sqlalc_int(1))),
@@ -46,7 +46,7 @@ static sqlalc_stmt *build(void)
 
 /*
  * Executing a cached statement shape: 50,000 primary-key lookups through
- * sqlalc_execute (statement built once, the key passed as an override)
+ * sqlalc_conn_execute (statement built once, the key passed as an override)
  * against a plain sqlite3 prepared-statement loop doing the same work.
  */
 static void bench_execute(void)
@@ -54,12 +54,12 @@ static void bench_execute(void)
     enum { ROWS = 50000 };
     sqlalc_engine *eng;
     sqlalc_conn *conn;
-    if (sqlalc_engine_create("sqlite://", NULL, &eng) || sqlalc_connect(eng, &conn)) {
+    if (sqlalc_engine_create("sqlite://", NULL, &eng) || sqlalc_engine_connect(eng, &conn)) {
         fprintf(stderr, "engine: %s\n", sqlalc_errmsg());
         return;
     }
-    sqlalc_exec_text(conn, "CREATE TABLE user (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)",
-                     NULL, NULL);
+    sqlalc_conn_execute_sql(
+        conn, "CREATE TABLE user (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)", NULL, NULL);
     sqlalc_param *ps = malloc(ROWS * 3 * sizeof *ps);
     sqlalc_params *sets = malloc(ROWS * sizeof *sets);
     static char names[ROWS][16];
@@ -72,20 +72,20 @@ static void bench_execute(void)
     }
     sqlalc_stmt *ins = sqlalc_insert(user);
     sqlalc_tx *tx;
-    sqlalc_begin(conn, &tx);
+    sqlalc_conn_begin(conn, &tx);
     double t0 = now_us();
-    if (sqlalc_execute_many(conn, ins, sets, ROWS, NULL))
+    if (sqlalc_conn_execute_many(conn, ins, sets, ROWS, NULL))
         fprintf(stderr, "insert: %s\n", sqlalc_errmsg());
     sqlalc_tx_commit(tx);
     double tins = now_us() - t0;
     sqlalc_stmt_free(ins);
     /* The engine's own text path doing the same insert, for reference. */
-    sqlalc_exec_text(conn, "CREATE TABLE user2 (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)",
-                     NULL, NULL);
-    sqlalc_begin(conn, &tx);
+    sqlalc_conn_execute_sql(
+        conn, "CREATE TABLE user2 (id INTEGER PRIMARY KEY, name VARCHAR(50), fullname VARCHAR)", NULL, NULL);
+    sqlalc_conn_begin(conn, &tx);
     t0 = now_us();
-    if (sqlalc_exec_text_many(conn, "INSERT INTO user2 (id, name, fullname) VALUES (:id, :name, :fullname)",
-                              sets, ROWS, NULL))
+    if (sqlalc_conn_execute_sql_many(
+            conn, "INSERT INTO user2 (id, name, fullname) VALUES (:id, :name, :fullname)", sets, ROWS, NULL))
         fprintf(stderr, "insert text: %s\n", sqlalc_errmsg());
     sqlalc_tx_commit(tx);
     double ttext = now_us() - t0;
@@ -99,7 +99,7 @@ static void bench_execute(void)
         sqlalc_params ov = { 1, &p };
         sqlalc_result *res;
         const sqlalc_row *row;
-        if (sqlalc_execute(conn, q, &ov, &res)) {
+        if (sqlalc_conn_execute(conn, q, &ov, &res)) {
             fprintf(stderr, "lookup: %s\n", sqlalc_errmsg());
             break;
         }
@@ -146,7 +146,8 @@ static void bench_execute(void)
     printf("\nExecuting a cached statement (SQLite memory, %d rows):\n", ROWS);
     printf("  executemany insert(user): %8.0f µs   raw sqlite3 loop %8.0f µs   ratio %.2fx\n", tins, trawins,
            tins / trawins);
-    printf("  (sqlalc_exec_text_many, same insert as text: %8.0f µs, ratio %.2fx)\n", ttext, ttext / trawins);
+    printf("  (sqlalc_conn_execute_sql_many, same insert as text: %8.0f µs, ratio %.2fx)\n", ttext,
+           ttext / trawins);
     printf("  PK lookups select().where(id == :uid) with override: %8.0f µs   raw %8.0f µs   ratio %.2fx%s\n",
            tlib, traw, tlib / traw, sink == sink2 ? "" : "  (MISMATCH)");
     free(ps);

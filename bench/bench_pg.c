@@ -333,10 +333,10 @@ static double lib_insert(sqlalc_engine *eng, PGconn *admin)
 {
     reset_table(admin);
     sqlalc_conn *c;
-    LIB(sqlalc_connect(eng, &c));
+    LIB(sqlalc_engine_connect(eng, &c));
     double t0 = now_us();
     int64_t n;
-    LIB(sqlalc_exec_text_many(c, INSERT_NAMED, lib_sets, NROWS, &n));
+    LIB(sqlalc_conn_execute_sql_many(c, INSERT_NAMED, lib_sets, NROWS, &n));
     double t = now_us() - t0;
     if ((size_t)n != NROWS) {
         fprintf(stderr, "bench_pg: executemany inserted %lld rows\n", (long long)n);
@@ -350,7 +350,7 @@ static double lib_copy(sqlalc_engine *eng, PGconn *admin)
 {
     reset_table(admin);
     sqlalc_conn *c;
-    LIB(sqlalc_connect(eng, &c));
+    LIB(sqlalc_engine_connect(eng, &c));
     static const char *const cols[] = { "id", "name", "value", "qty", "note" };
     double t0 = now_us();
     int64_t n;
@@ -382,7 +382,7 @@ static double lib_scan(sqlalc_conn *c, check *ck)
 {
     double t0 = now_us();
     sqlalc_result *res;
-    LIB(sqlalc_exec_text(c, SCAN, NULL, &res));
+    LIB(sqlalc_conn_execute_sql(c, SCAN, NULL, &res));
     const sqlalc_row *row;
     size_t n = 0;
     while (sqlalc_result_next(res, &row) == SQLALC_ROW) {
@@ -399,7 +399,7 @@ static double lib_lookups(sqlalc_conn *c, check *ck)
     for (size_t i = 0; i < NLOOK; i++) {
         sqlalc_result *res;
         const sqlalc_row *row;
-        LIB(sqlalc_exec_text(c, LOOKUP_NAMED, SQLALC_PARAMS(SQLALC_P_INT("id", lookup_ids[i])), &res));
+        LIB(sqlalc_conn_execute_sql(c, LOOKUP_NAMED, SQLALC_PARAMS(SQLALC_P_INT("id", lookup_ids[i])), &res));
         if (sqlalc_result_next(res, &row) != SQLALC_ROW) {
             fprintf(stderr, "bench_pg: lookup %lld: no row\n", (long long)lookup_ids[i]);
             exit(1);
@@ -591,7 +591,7 @@ int main(int argc, char **argv)
     LIB(sqlalc_engine_create(URL, NULL, &eng));
     /* the raw side connects with the same libpq keywords the driver uses */
     sqlalc_conn *probe;
-    LIB(sqlalc_connect(eng, &probe));
+    LIB(sqlalc_engine_connect(eng, &probe));
     sqlalc_conn_close(probe);
     const sqlalc_url *u = sqlalc_engine_url(eng);
     char conninfo[1024];
@@ -622,7 +622,7 @@ int main(int argc, char **argv)
         keep(&r_copy, raw_copy(raw));
         pq_ok(raw, PQexec(raw, "VACUUM ANALYZE bench"), PGRES_COMMAND_OK, "vacuum");
         sqlalc_conn *c;
-        LIB(sqlalc_connect(eng, &c));
+        LIB(sqlalc_engine_connect(eng, &c));
         check a = { 0, 0, 0 }, b = { 0, 0, 0 }, d = { 0, 0, 0 };
         keep(&r_scan1, raw_scan_single(raw, &a));
         keep(&l_scan, lib_scan(c, &b));

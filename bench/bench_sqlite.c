@@ -222,13 +222,13 @@ static sqlalc_engine *lib_open(const char *path, const char *journal, const char
 
 static double lib_insert(sqlalc_conn *conn)
 {
-    LIB(sqlalc_exec_text(conn, "DROP TABLE IF EXISTS bench", NULL, NULL));
-    LIB(sqlalc_exec_text(conn, CREATE, NULL, NULL));
+    LIB(sqlalc_conn_execute_sql(conn, "DROP TABLE IF EXISTS bench", NULL, NULL));
+    LIB(sqlalc_conn_execute_sql(conn, CREATE, NULL, NULL));
     double t0 = now_us();
     sqlalc_tx *tx;
     int64_t n = 0;
-    LIB(sqlalc_begin(conn, &tx));
-    LIB(sqlalc_exec_text_many(conn, INSERT_NAMED, ins_sets, NROWS, &n));
+    LIB(sqlalc_conn_begin(conn, &tx));
+    LIB(sqlalc_conn_execute_sql_many(conn, INSERT_NAMED, ins_sets, NROWS, &n));
     LIB(sqlalc_tx_commit(tx));
     double t = now_us() - t0;
     if ((size_t)n != NROWS) {
@@ -261,7 +261,7 @@ static double lib_scan(sqlalc_conn *conn, check *ck)
     double t0 = now_us();
     sqlalc_result *res;
     const sqlalc_row *row;
-    LIB(sqlalc_exec_text(conn, SCAN, NULL, &res));
+    LIB(sqlalc_conn_execute_sql(conn, SCAN, NULL, &res));
     int rc;
     while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
         lib_read_row(row, ck);
@@ -278,11 +278,12 @@ static double lib_lookups(sqlalc_conn *conn, int explicit_tx, check *ck)
     double t0 = now_us();
     sqlalc_tx *tx = NULL;
     if (explicit_tx)
-        LIB(sqlalc_begin(conn, &tx));
+        LIB(sqlalc_conn_begin(conn, &tx));
     for (size_t i = 0; i < NLOOK; i++) {
         sqlalc_result *res;
         const sqlalc_row *row;
-        LIB(sqlalc_exec_text(conn, LOOKUP_NAMED, SQLALC_PARAMS(SQLALC_P_INT("id", lookup_ids[i])), &res));
+        LIB(sqlalc_conn_execute_sql(conn, LOOKUP_NAMED, SQLALC_PARAMS(SQLALC_P_INT("id", lookup_ids[i])),
+                                    &res));
         if (sqlalc_result_next(res, &row) != SQLALC_ROW) {
             fprintf(stderr, "bench_sqlite: lookup %lld found nothing: %s\n", (long long)lookup_ids[i],
                     sqlalc_errmsg());
@@ -355,7 +356,7 @@ static void run_mode(const char *dir, const char *journal, times *tm)
             } else {
                 sqlalc_engine *eng = lib_open(lib_path, journal, NULL);
                 sqlalc_conn *conn;
-                LIB(sqlalc_connect(eng, &conn));
+                LIB(sqlalc_engine_connect(eng, &conn));
                 keep_min(&tm->lib[T_INSERT], lib_insert(conn));
                 keep_min(&tm->lib[T_SCAN], lib_scan(conn, &c[0]));
                 keep_min(&tm->lib[T_LOOKUP], lib_lookups(conn, 0, &c[1]));
@@ -363,7 +364,7 @@ static void run_mode(const char *dir, const char *journal, times *tm)
                 sqlalc_conn_close(conn);
                 sqlalc_engine_free(eng);
                 eng = lib_open(lib_path, journal, "-65536");
-                LIB(sqlalc_connect(eng, &conn));
+                LIB(sqlalc_engine_connect(eng, &conn));
                 check w = { 0, 0, 0 };
                 lib_scan(conn, &w);
                 keep_min(&tm->lib[T_SCAN_CACHE], lib_scan(conn, &w));

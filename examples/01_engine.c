@@ -46,19 +46,19 @@ static int64_t count_rows(sqlalc_conn *conn, const char *table)
     sqlalc_result *res;
     int64_t n = -1;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-    CHECK(sqlalc_exec_text(conn, sql, NULL, &res));
+    CHECK(sqlalc_conn_execute_sql(conn, sql, NULL, &res));
     CHECK(sqlalc_result_scalar_int64(res, &n)); /* frees the result */
     return n;
 }
 
 static void insert_team(sqlalc_conn *conn, int api_id, const char *long_name, const char *short_name)
 {
-    CHECK(sqlalc_exec_text(conn,
-                           "INSERT INTO team (team_api_id, team_long_name, team_short_name) "
-                           "VALUES (:api, :long, :short)",
-                           SQLALC_PARAMS(SQLALC_P_INT("api", api_id), SQLALC_P_TEXT("long", long_name),
-                                         SQLALC_P_TEXT("short", short_name)),
-                           NULL));
+    CHECK(sqlalc_conn_execute_sql(conn,
+                                  "INSERT INTO team (team_api_id, team_long_name, team_short_name) "
+                                  "VALUES (:api, :long, :short)",
+                                  SQLALC_PARAMS(SQLALC_P_INT("api", api_id), SQLALC_P_TEXT("long", long_name),
+                                                SQLALC_P_TEXT("short", short_name)),
+                                  NULL));
 }
 
 int main(int argc, char **argv)
@@ -82,10 +82,10 @@ int main(int argc, char **argv)
      * quotes in it can never break the statement (SQLAlchemy: text()). */
     section("Raw SQL with a named bind");
     sqlalc_conn *conn;
-    CHECK(sqlalc_connect(eng, &conn));
+    CHECK(sqlalc_engine_connect(eng, &conn));
     sqlalc_result *res;
-    CHECK(sqlalc_exec_text(conn, "select * from team where team_short_name = :s",
-                           SQLALC_PARAMS(SQLALC_P_TEXT("s", "GEN")), &res));
+    CHECK(sqlalc_conn_execute_sql(conn, "select * from team where team_short_name = :s",
+                                  SQLALC_PARAMS(SQLALC_P_TEXT("s", "GEN")), &res));
     /* Rows stream: read them one at a time, by index or by column name. */
     const sqlalc_row *row;
     int n = 0, rc;
@@ -103,10 +103,10 @@ int main(int argc, char **argv)
     /* The lesson shows query results through pandas; here a result
      * prints itself as a table (also CSV or JSON). */
     section("A result as a table");
-    CHECK(sqlalc_exec_text(conn,
-                           "select player_name, birthday, height, weight from player "
-                           "where player_name like :pat order by player_name, birthday limit 5",
-                           SQLALC_PARAMS(SQLALC_P_TEXT("pat", "N'Golo%")), &res));
+    CHECK(sqlalc_conn_execute_sql(conn,
+                                  "select player_name, birthday, height, weight from player "
+                                  "where player_name like :pat order by player_name, birthday limit 5",
+                                  SQLALC_PARAMS(SQLALC_P_TEXT("pat", "N'Golo%")), &res));
     CHECK(sqlalc_result_print(res, stdout, SQLALC_FORMAT_TABLE, 0));
     sqlalc_result_free(res);
 
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
     section("A transaction rolled back");
     int64_t before = count_rows(conn, "team");
     sqlalc_tx *tx;
-    CHECK(sqlalc_begin(conn, &tx));
+    CHECK(sqlalc_conn_begin(conn, &tx));
     insert_team(conn, 999001, "Racing Club de Strasbourg", "STR");
     int64_t during = count_rows(conn, "team");
     CHECK(sqlalc_tx_rollback(tx));
@@ -129,9 +129,9 @@ int main(int argc, char **argv)
      * undoes only what came after it (SQLAlchemy: begin_nested). */
     section("A savepoint");
     sqlalc_tx *outer, *sp;
-    CHECK(sqlalc_begin(conn, &outer));
+    CHECK(sqlalc_conn_begin(conn, &outer));
     insert_team(conn, 999002, "Stade Brestois 29", "BRE");
-    CHECK(sqlalc_begin_nested(conn, &sp));
+    CHECK(sqlalc_conn_begin_nested(conn, &sp));
     insert_team(conn, 999003, "FC Lorient", "LOR");
     int64_t in_sp = count_rows(conn, "team");
     CHECK(sqlalc_tx_rollback(sp));
@@ -154,9 +154,9 @@ int main(int argc, char **argv)
         sets[i].items = items[i];
     }
     int64_t inserted = 0;
-    CHECK(sqlalc_begin(conn, &tx));
-    CHECK(sqlalc_exec_text_many(conn, "insert into country (id, name) values (:id, :name)", sets, 3,
-                                &inserted));
+    CHECK(sqlalc_conn_begin(conn, &tx));
+    CHECK(sqlalc_conn_execute_sql_many(conn, "insert into country (id, name) values (:id, :name)", sets, 3,
+                                       &inserted));
     printf("inserted %lld countries in one call; countries now: %lld\n", (long long)inserted,
            (long long)count_rows(conn, "country"));
     expect(inserted == 3, "executemany inserts three rows");
@@ -166,9 +166,9 @@ int main(int argc, char **argv)
     /* Breaking a constraint is an integrity error, whatever the database;
      * the details (message, SQLSTATE, driver code) are kept per thread. */
     section("An integrity error");
-    rc = sqlalc_exec_text(conn, "insert into team (team_api_id, team_long_name) values (:api, :name)",
-                          SQLALC_PARAMS(SQLALC_P_INT("api", 8000), SQLALC_P_TEXT("name", "KRC Genk again")),
-                          NULL);
+    rc = sqlalc_conn_execute_sql(
+        conn, "insert into team (team_api_id, team_long_name) values (:api, :name)",
+        SQLALC_PARAMS(SQLALC_P_INT("api", 8000), SQLALC_P_TEXT("name", "KRC Genk again")), NULL);
     const sqlalc_error *err = sqlalc_error_last();
     printf("%s, SQLSTATE %s: %s\n", sqlalc_code_name(rc), err->sqlstate, err->message);
     expect(rc == SQLALC_ERR_INTEGRITY, "a duplicate team_api_id is an integrity error");
@@ -178,8 +178,8 @@ int main(int argc, char **argv)
     /* --- The exercise ---------------------------------------------- */
     /* How many players weigh over 170 lbs? */
     section("Exercise: players over 170 lbs");
-    CHECK(sqlalc_exec_text(conn, "select count(*) from player where weight > :w",
-                           SQLALC_PARAMS(SQLALC_P_INT("w", 170)), &res));
+    CHECK(sqlalc_conn_execute_sql(conn, "select count(*) from player where weight > :w",
+                                  SQLALC_PARAMS(SQLALC_P_INT("w", 170)), &res));
     int64_t heavy = 0;
     CHECK(sqlalc_result_scalar_int64(res, &heavy));
     printf("%lld players weigh over 170 lbs\n", (long long)heavy);

@@ -39,23 +39,24 @@ int main(int argc, char **argv)
     /* --- Tables as data ------------------------------------------------ */
     sqlalc_metadata *md = sqlalc_metadata_new();
     sqlalc_table *user =
-        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL),
-                         sqlalc_column("last_name", sqlalc_string(50), 0));
-    sqlalc_table *large = sqlalc_table_new(
-        md, "large", sqlalc_column("key", sqlalc_string(50), SQLALC_PRIMARY_KEY),
-        sqlalc_column("timestamp", sqlalc_datetime(0), 0), sqlalc_column("amount", sqlalc_numeric(10, 2), 0),
-        sqlalc_column("type", sqlalc_enum("large_type", "a", "b", "c"), 0));
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("first_name", sqlalc_type_string(50), SQLALC_NOT_NULL),
+                         sqlalc_column("last_name", sqlalc_type_string(50), 0));
+    sqlalc_table *large =
+        sqlalc_table_new(md, "large", sqlalc_column("key", sqlalc_type_string(50), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("timestamp", sqlalc_type_datetime(0), 0),
+                         sqlalc_column("amount", sqlalc_type_numeric(10, 2), 0),
+                         sqlalc_column("type", sqlalc_type_enum("large_type", "a", "b", "c"), 0));
     sqlalc_table *address =
-        sqlalc_table_new(md, "address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("email_address", sqlalc_string(100), SQLALC_NOT_NULL),
-                         sqlalc_column("user_id", sqlalc_integer(), 0, sqlalc_foreign_key("user.id")));
+        sqlalc_table_new(md, "address", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("email_address", sqlalc_type_string(100), SQLALC_NOT_NULL),
+                         sqlalc_column("user_id", sqlalc_type_integer(), 0, sqlalc_foreign_key("user.id")));
     /* The exercise: a client table with a foreign key. */
     sqlalc_table *client = sqlalc_table_new(
-        md, "client", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL),
-        sqlalc_column("email", sqlalc_string(100), SQLALC_UNIQUE),
-        sqlalc_column("address_id", sqlalc_integer(), 0,
+        md, "client", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_string(50), SQLALC_NOT_NULL),
+        sqlalc_column("email", sqlalc_type_string(100), SQLALC_UNIQUE),
+        sqlalc_column("address_id", sqlalc_type_integer(), 0,
                       sqlalc_foreign_key_ex("address.id", SQLALC_FK_OPTIONS(.ondelete = "SET NULL"))));
     if (!user || !large || !address || !client)
         die("define tables");
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
 
     /* --- Create and drop one table ------------------------------------- */
     sqlalc_table *test =
-        sqlalc_table_new(md, "Test", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY));
+        sqlalc_table_new(md, "Test", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY));
     if (!test)
         die("Test table");
     show_has_table(eng, "Test");

@@ -56,8 +56,8 @@ int main(int argc, char **argv)
     /* --- The lesson's example table ---------------------------------- */
     sqlalc_metadata *md = sqlalc_metadata_new();
     sqlalc_table *example =
-        sqlalc_table_new(md, "example", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("name", sqlalc_string(0), 0));
+        sqlalc_table_new(md, "example", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_type_string(0), 0));
     if (!example)
         die("table example");
 
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     show("example.c.name == None", sqlalc_eq(sqlalc_c(example, "name"), sqlalc_null()),
          "example.name IS NULL");
     show("example.c.id + 5", sqlalc_add(sqlalc_c(example, "id"), sqlalc_int(5)), "example.id + :id_1");
-    show("example.c.name + \"some name\"", sqlalc_add(sqlalc_c(example, "name"), sqlalc_text("some name")),
+    show("example.c.name + \"some name\"", sqlalc_add(sqlalc_c(example, "name"), sqlalc_str("some name")),
          "example.name || :name_1");
     show("example.c.id.in_([1, 2, 3])",
          sqlalc_in(sqlalc_c(example, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
@@ -85,8 +85,8 @@ int main(int argc, char **argv)
 
     section("A statement, per dialect (\"user\" is reserved: quoted where needed)");
     sqlalc_table *user =
-        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL));
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("first_name", sqlalc_type_string(50), SQLALC_NOT_NULL));
     sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_c(user, "first_name")),
                                    sqlalc_or(sqlalc_gt(sqlalc_c(user, "id"), sqlalc_int(5)),
                                              sqlalc_lt(sqlalc_c(user, "id"), sqlalc_int(2))));
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
     sqlalc_stmt_free(q);
     /* The values travel separately; the debug form shows them inline. */
     q = sqlalc_select(SQLALC_COLS(sqlalc_c(example, "id")),
-                      sqlalc_eq(sqlalc_c(example, "name"), sqlalc_text("O'Brien")));
+                      sqlalc_eq(sqlalc_c(example, "name"), sqlalc_str("O'Brien")));
     char *lit = sqlalc_stmt_sql_literal(q, NULL);
     printf("literal (debugging only):\n%s\n", lit ? lit : sqlalc_errmsg());
     expect(lit && strstr(lit, "'O''Brien'"), "quotes are doubled in the literal form");
@@ -114,35 +114,35 @@ int main(int argc, char **argv)
     /* --- The football database, queried with expression trees -------- */
     sqlalc_engine *eng = NULL;
     sqlalc_conn *conn = NULL;
-    if (sqlalc_engine_create(url, NULL, &eng) || sqlalc_connect(eng, &conn))
+    if (sqlalc_engine_create(url, NULL, &eng) || sqlalc_engine_connect(eng, &conn))
         die("engine");
     sqlalc_table *team =
-        sqlalc_table_new(md, "team", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("team_api_id", sqlalc_integer(), 0),
-                         sqlalc_column("team_fifa_api_id", sqlalc_integer(), 0),
-                         sqlalc_column("team_long_name", sqlalc_text_type(), 0),
-                         sqlalc_column("team_short_name", sqlalc_text_type(), 0));
+        sqlalc_table_new(md, "team", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("team_api_id", sqlalc_type_integer(), 0),
+                         sqlalc_column("team_fifa_api_id", sqlalc_type_integer(), 0),
+                         sqlalc_column("team_long_name", sqlalc_type_text(), 0),
+                         sqlalc_column("team_short_name", sqlalc_type_text(), 0));
     sqlalc_table *player = sqlalc_table_new(
-        md, "player", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("player_name", sqlalc_text_type(), 0), sqlalc_column("birthday", sqlalc_text_type(), 0),
-        sqlalc_column("height", sqlalc_integer(), 0), sqlalc_column("weight", sqlalc_integer(), 0));
+        md, "player", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("player_name", sqlalc_type_text(), 0), sqlalc_column("birthday", sqlalc_type_text(), 0),
+        sqlalc_column("height", sqlalc_type_integer(), 0), sqlalc_column("weight", sqlalc_type_integer(), 0));
     sqlalc_table *match =
-        sqlalc_table_new(md, "match", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("season", sqlalc_text_type(), 0),
-                         sqlalc_column("home_team_api_id", sqlalc_integer(), 0),
-                         sqlalc_column("home_team_goal", sqlalc_integer(), 0));
+        sqlalc_table_new(md, "match", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("season", sqlalc_type_text(), 0),
+                         sqlalc_column("home_team_api_id", sqlalc_type_integer(), 0),
+                         sqlalc_column("home_team_goal", sqlalc_type_integer(), 0));
     if (!team || !player || !match)
         die("tables");
 
     section("Teams called GEN");
     q = sqlalc_select(SQLALC_COLS(sqlalc_c(team, "id"), sqlalc_c(team, "team_long_name"),
                                   sqlalc_c(team, "team_fifa_api_id")),
-                      sqlalc_eq(sqlalc_c(team, "team_short_name"), sqlalc_text("GEN")));
+                      sqlalc_eq(sqlalc_c(team, "team_short_name"), sqlalc_str("GEN")));
     if (!q)
         die("select team");
     puts(sqlalc_stmt_sql(q, sqlalc_find_dialect(sqlalc_engine_dialect_name(eng))));
     sqlalc_result *res;
-    if (sqlalc_execute(conn, q, NULL, &res))
+    if (sqlalc_conn_execute(conn, q, NULL, &res))
         die("execute");
     const sqlalc_row *row;
     int n = 0, rc;
@@ -155,7 +155,7 @@ int main(int argc, char **argv)
     sqlalc_result_free(res);
     expect(rc == SQLALC_DONE && n == 2, "two teams are called GEN");
     /* The same statement again with another value: compiled once. */
-    if (sqlalc_execute(conn, q, SQLALC_PARAMS(SQLALC_P_TEXT("team_short_name_1", "BAR")), &res))
+    if (sqlalc_conn_execute(conn, q, SQLALC_PARAMS(SQLALC_P_TEXT("team_short_name_1", "BAR")), &res))
         die("execute again");
     while (sqlalc_result_next(res, &row) == SQLALC_ROW)
         printf("team %lld: %s\n", (long long)sqlalc_row_int64(row, 0), sqlalc_row_text(row, 1));
@@ -167,10 +167,10 @@ int main(int argc, char **argv)
         sqlalc_order_by(
             sqlalc_select(SQLALC_COLS(sqlalc_c(player, "player_name"), sqlalc_c(player, "birthday"),
                                       sqlalc_c(player, "height"), sqlalc_c(player, "weight")),
-                          sqlalc_like(sqlalc_c(player, "player_name"), sqlalc_text("N'Golo%"), 0)),
+                          sqlalc_like(sqlalc_c(player, "player_name"), sqlalc_str("N'Golo%"), 0)),
             SQLALC_EXPRS(sqlalc_c(player, "player_name"), sqlalc_c(player, "birthday"))),
         5);
-    if (!q || sqlalc_execute(conn, q, NULL, &res))
+    if (!q || sqlalc_conn_execute(conn, q, NULL, &res))
         die("players");
     if (sqlalc_result_print(res, stdout, SQLALC_FORMAT_TABLE, 0))
         die("print");
@@ -191,7 +191,7 @@ int main(int argc, char **argv)
     if (!q)
         die("goals");
     puts(sqlalc_stmt_sql(q, NULL));
-    if (sqlalc_execute(conn, q, NULL, &res) || sqlalc_result_print(res, stdout, SQLALC_FORMAT_TABLE, 0))
+    if (sqlalc_conn_execute(conn, q, NULL, &res) || sqlalc_result_print(res, stdout, SQLALC_FORMAT_TABLE, 0))
         die("execute goals");
     sqlalc_result_free(res);
     sqlalc_stmt_free(q);
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
         die("count");
     puts(sqlalc_stmt_sql(q, NULL));
     int64_t heavy = 0;
-    if (sqlalc_execute(conn, q, NULL, &res) || sqlalc_result_scalar_int64(res, &heavy))
+    if (sqlalc_conn_execute(conn, q, NULL, &res) || sqlalc_result_scalar_int64(res, &heavy))
         die("execute count");
     printf("%lld players weigh over 170 lbs\n", (long long)heavy);
     expect(heavy > 0, "some players weigh over 170 lbs");

@@ -34,5 +34,6 @@
 #include "sqlalc/schema.h"
 #include "sqlalc/expr.h"
 #include "sqlalc/inspect.h"
+#include "sqlalc/deprecated.h"
 
 #endif

@@ -35,7 +35,7 @@ static void clear_people(void)
 
 static void insert_person(sqlalc_conn *c, int id, const char *name, double w)
 {
-    assert_ok(sqlalc_exec_text(
+    assert_ok(sqlalc_conn_execute_sql(
         c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
         SQLALC_PARAMS(SQLALC_P_INT("id", id), SQLALC_P_TEXT("name", name), SQLALC_P_FLOAT("w", w)), NULL));
 }
@@ -45,14 +45,15 @@ static void test_named_binds_and_rows(void **state)
     (void)state;
     clear_people();
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     insert_person(c, 1, "Ann", 150.5);
     insert_person(c, 2, "Bob", 180.0);
     insert_person(c, 3, "O'Neil", 175.25);
 
     sqlalc_result *res;
-    assert_ok(sqlalc_exec_text(c, "SELECT id, name, weight, note FROM t_people WHERE weight > :w ORDER BY id",
-                               SQLALC_PARAMS(SQLALC_P_FLOAT("w", 170)), &res));
+    assert_ok(sqlalc_conn_execute_sql(
+        c, "SELECT id, name, weight, note FROM t_people WHERE weight > :w ORDER BY id",
+        SQLALC_PARAMS(SQLALC_P_FLOAT("w", 170)), &res));
     assert_int_equal(sqlalc_result_column_count(res), 4);
     assert_string_equal(sqlalc_result_column_name(res, 1), "name");
     const sqlalc_row *row;
@@ -77,16 +78,16 @@ static void test_binds_not_in_quotes_or_comments(void **state)
     (void)state;
     sqlalc_result *res;
     /* ':x' inside quotes and comments is text; '::' is left alone on PG */
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT ':notabind' AS a, :v AS b -- :nope\n /* :nope2 */",
-                                      SQLALC_PARAMS(SQLALC_P_TEXT("v", "yes")), &res));
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT ':notabind' AS a, :v AS b -- :nope\n /* :nope2 */",
+                                        SQLALC_PARAMS(SQLALC_P_TEXT("v", "yes")), &res));
     const sqlalc_row *row;
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     assert_string_equal(sqlalc_row_text(row, 0), ":notabind");
     assert_string_equal(sqlalc_row_text(row, 1), "yes");
     sqlalc_result_free(res);
     if (test_dialect_is("postgresql")) {
-        assert_ok(sqlalc_engine_exec_text(eng, "SELECT :v::integer + 1",
-                                          SQLALC_PARAMS(SQLALC_P_TEXT("v", "41")), &res));
+        assert_ok(sqlalc_engine_execute_sql(eng, "SELECT :v::integer + 1",
+                                            SQLALC_PARAMS(SQLALC_P_TEXT("v", "41")), &res));
         int64_t v;
         assert_ok(sqlalc_result_scalar_int64(res, &v));
         assert_int_equal(v, 42);
@@ -98,13 +99,13 @@ static void test_same_name_twice_and_positional(void **state)
     (void)state;
     sqlalc_result *res;
     int64_t v = 0;
-    assert_ok(
-        sqlalc_engine_exec_text(eng, "SELECT CAST(:a AS INTEGER) + CAST(:a AS INTEGER) + CAST(:b AS INTEGER)",
-                                SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)), &res));
+    assert_ok(sqlalc_engine_execute_sql(
+        eng, "SELECT CAST(:a AS INTEGER) + CAST(:a AS INTEGER) + CAST(:b AS INTEGER)",
+        SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)), &res));
     assert_ok(sqlalc_result_scalar_int64(res, &v));
     assert_int_equal(v, 42);
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT CAST(? AS INTEGER) * CAST(? AS INTEGER)",
-                                      SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT CAST(? AS INTEGER) * CAST(? AS INTEGER)",
+                                        SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
     assert_ok(sqlalc_result_scalar_int64(res, &v));
     assert_int_equal(v, 42);
 }
@@ -113,15 +114,15 @@ static void test_missing_and_extra_params(void **state)
 {
     (void)state;
     sqlalc_result *res = (sqlalc_result *)1;
-    assert_code(sqlalc_engine_exec_text(eng, "SELECT :a, :b", SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res),
+    assert_code(sqlalc_engine_execute_sql(eng, "SELECT :a, :b", SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res),
                 SQLALC_ERR_PROGRAMMING);
     assert_null(res);
     assert_non_null(strstr(sqlalc_errmsg(), "'b'"));
-    assert_code(sqlalc_engine_exec_text(eng, "SELECT :a",
-                                        SQLALC_PARAMS(SQLALC_P_INT("a", 1), SQLALC_P_INT("zz", 2)), &res),
+    assert_code(sqlalc_engine_execute_sql(eng, "SELECT :a",
+                                          SQLALC_PARAMS(SQLALC_P_INT("a", 1), SQLALC_P_INT("zz", 2)), &res),
                 SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "'zz'"));
-    assert_code(sqlalc_engine_exec_text(eng, "SELECT ?, ?", SQLALC_PARAMS(SQLALC_P_INT(NULL, 1)), &res),
+    assert_code(sqlalc_engine_execute_sql(eng, "SELECT ?, ?", SQLALC_PARAMS(SQLALC_P_INT(NULL, 1)), &res),
                 SQLALC_ERR_PROGRAMMING);
 }
 
@@ -129,9 +130,9 @@ static void test_bad_sql_is_programming_error(void **state)
 {
     (void)state;
     sqlalc_result *res;
-    assert_code(sqlalc_engine_exec_text(eng, "SELEKT 1", NULL, &res), SQLALC_ERR_PROGRAMMING);
+    assert_code(sqlalc_engine_execute_sql(eng, "SELEKT 1", NULL, &res), SQLALC_ERR_PROGRAMMING);
     assert_true(strlen(sqlalc_error_last()->sqlstate) == 5);
-    assert_code(sqlalc_engine_exec_text(eng, "SELECT * FROM no_such_table_xyz", NULL, &res),
+    assert_code(sqlalc_engine_execute_sql(eng, "SELECT * FROM no_such_table_xyz", NULL, &res),
                 SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "no_such_table_xyz"));
 }
@@ -141,12 +142,12 @@ static void test_integrity_error(void **state)
     (void)state;
     clear_people();
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     insert_person(c, 1, "Ann", 1);
-    assert_code(sqlalc_exec_text(c, "INSERT INTO t_people (id, name) VALUES (2, 'Ann')", NULL, NULL),
+    assert_code(sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (2, 'Ann')", NULL, NULL),
                 SQLALC_ERR_INTEGRITY);
     assert_string_equal(sqlalc_error_last()->sqlstate, "23505");
-    assert_code(sqlalc_exec_text(c, "INSERT INTO t_people (id, name) VALUES (3, NULL)", NULL, NULL),
+    assert_code(sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (3, NULL)", NULL, NULL),
                 SQLALC_ERR_INTEGRITY);
     assert_string_equal(sqlalc_error_last()->sqlstate, "23502");
     /* the connection is still usable */
@@ -161,18 +162,18 @@ static void test_transaction_commit_rollback(void **state)
     clear_people();
     sqlalc_conn *c;
     sqlalc_tx *tx;
-    assert_ok(sqlalc_connect(eng, &c));
-    assert_ok(sqlalc_begin(c, &tx));
-    assert_true(sqlalc_in_transaction(c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    assert_ok(sqlalc_conn_begin(c, &tx));
+    assert_true(sqlalc_conn_in_transaction(c));
     insert_person(c, 1, "Ann", 1);
     assert_ok(sqlalc_tx_rollback(tx));
-    assert_false(sqlalc_in_transaction(c));
+    assert_false(sqlalc_conn_in_transaction(c));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
 
-    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_conn_begin(c, &tx));
     insert_person(c, 1, "Ann", 1);
     sqlalc_tx *tx2;
-    assert_code(sqlalc_begin(c, &tx2), SQLALC_ERR_INTERFACE);
+    assert_code(sqlalc_conn_begin(c, &tx2), SQLALC_ERR_INTERFACE);
     assert_ok(sqlalc_tx_commit(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 1);
     sqlalc_conn_close(c);
@@ -184,12 +185,12 @@ static void test_savepoints(void **state)
     clear_people();
     sqlalc_conn *c;
     sqlalc_tx *tx, *sp1, *sp2;
-    assert_ok(sqlalc_connect(eng, &c));
-    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    assert_ok(sqlalc_conn_begin(c, &tx));
     insert_person(c, 1, "Ann", 1);
-    assert_ok(sqlalc_begin_nested(c, &sp1));
+    assert_ok(sqlalc_conn_begin_nested(c, &sp1));
     insert_person(c, 2, "Bob", 1);
-    assert_ok(sqlalc_begin_nested(c, &sp2));
+    assert_ok(sqlalc_conn_begin_nested(c, &sp2));
     insert_person(c, 3, "Cid", 1);
     assert_ok(sqlalc_tx_rollback(sp2)); /* Cid gone */
     assert_ok(sqlalc_tx_commit(sp1));   /* Bob kept */
@@ -198,8 +199,8 @@ static void test_savepoints(void **state)
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE name = 'Cid'"), 0);
 
     /* Ending the outer transaction ends the inner handle. */
-    assert_ok(sqlalc_begin(c, &tx));
-    assert_ok(sqlalc_begin_nested(c, &sp1));
+    assert_ok(sqlalc_conn_begin(c, &tx));
+    assert_ok(sqlalc_conn_begin_nested(c, &sp1));
     insert_person(c, 9, "Zed", 1);
     assert_ok(sqlalc_tx_rollback(tx));
     assert_code(sqlalc_tx_commit(sp1), SQLALC_ERR_CLOSED);
@@ -213,21 +214,21 @@ static void test_failed_statement_in_tx_loses_nothing(void **state)
     clear_people();
     sqlalc_conn *c;
     sqlalc_tx *tx, *sp;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     insert_person(c, 1, "Ann", 1);
-    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_conn_begin(c, &tx));
     insert_person(c, 2, "Bob", 1);
-    assert_ok(sqlalc_begin_nested(c, &sp));
+    assert_ok(sqlalc_conn_begin_nested(c, &sp));
     /* fails halfway: both rows or neither */
-    assert_code(sqlalc_exec_text(c, "INSERT INTO t_people (id, name) SELECT id + 10, 'Ann' FROM t_people",
-                                 NULL, NULL),
+    assert_code(sqlalc_conn_execute_sql(
+                    c, "INSERT INTO t_people (id, name) SELECT id + 10, 'Ann' FROM t_people", NULL, NULL),
                 SQLALC_ERR_INTEGRITY);
     assert_ok(sqlalc_tx_rollback(sp));
     insert_person(c, 3, "Cid", 1);
     assert_ok(sqlalc_tx_commit(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 3);
     /* closing with an open transaction rolls it back */
-    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_conn_begin(c, &tx));
     insert_person(c, 4, "Dan", 1);
     sqlalc_conn_close(c);
     assert_code(sqlalc_tx_commit(tx), SQLALC_ERR_CLOSED);
@@ -239,7 +240,7 @@ static void test_executemany(void **state)
     (void)state;
     clear_people();
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     enum { N = 2500 };
     static char names[N][16];
     sqlalc_param *ps = calloc(N * 3, sizeof *ps);
@@ -252,8 +253,8 @@ static void test_executemany(void **state)
         sets[i] = (sqlalc_params){ 3, &ps[i * 3] };
     }
     int64_t count = 0;
-    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
-                                    sets, N, &count));
+    assert_ok(sqlalc_conn_execute_sql_many(
+        c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, &count));
     assert_int_equal(count, N);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), N);
     assert_int_equal(test_scalar(eng, "SELECT CAST(sum(weight) * 2 AS INTEGER) FROM t_people"),
@@ -262,25 +263,25 @@ static void test_executemany(void **state)
     /* a failing set keeps none of the batch */
     clear_people();
     ps[(N - 1) * 3 + 1] = SQLALC_P_TEXT("name", "p0"); /* duplicate name in the last set */
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
-                                      sets, N, &count),
+    assert_code(sqlalc_conn_execute_sql_many(
+                    c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, &count),
                 SQLALC_ERR_INTEGRITY);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
 
     /* inside a transaction: a savepoint undoes only the batch */
     sqlalc_tx *tx;
-    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_conn_begin(c, &tx));
     insert_person(c, 100000, "keep", 1);
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
-                                      sets, N, NULL),
+    assert_code(sqlalc_conn_execute_sql_many(
+                    c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, NULL),
                 SQLALC_ERR_INTEGRITY);
     assert_ok(sqlalc_tx_commit(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 1);
 
     /* a set missing a parameter is named */
     sets[5].count = 2;
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)",
-                                      sets, N, NULL),
+    assert_code(sqlalc_conn_execute_sql_many(
+                    c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, NULL),
                 SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "parameter set 5"));
     assert_non_null(strstr(sqlalc_errmsg(), "'w'"));
@@ -294,7 +295,7 @@ static void test_fetchmany_fetchall(void **state)
     (void)state;
     clear_people();
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     for (int i = 1; i <= 25; i++) {
         char n[16];
         snprintf(n, sizeof n, "n%02d", i);
@@ -302,7 +303,7 @@ static void test_fetchmany_fetchall(void **state)
     }
     sqlalc_result *res;
     sqlalc_rowset *rs;
-    assert_ok(sqlalc_exec_text(c, "SELECT id, name FROM t_people ORDER BY id", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT id, name FROM t_people ORDER BY id", NULL, &res));
     assert_ok(sqlalc_result_fetchmany(res, 10, &rs));
     assert_int_equal(sqlalc_rowset_count(rs), 10);
     assert_int_equal(sqlalc_row_int64(sqlalc_rowset_row(rs, 9), 0), 10);
@@ -319,7 +320,7 @@ static void test_fetchmany_fetchall(void **state)
     assert_null(sqlalc_rowset_row(rs, 14));
     assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_NOT_FOUND);
     sqlalc_rowset_free(rs);
-    assert_ok(sqlalc_exec_text(c, "SELECT id FROM t_people WHERE id < 0", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT id FROM t_people WHERE id < 0", NULL, &res));
     assert_ok(sqlalc_result_fetchall(res, &rs));
     assert_int_equal(sqlalc_rowset_count(rs), 0);
     sqlalc_rowset_free(rs);
@@ -333,7 +334,7 @@ static void test_getter_errors(void **state)
 {
     (void)state;
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT 'abc' AS s, NULL AS n, 7 AS i", NULL, &res));
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT 'abc' AS s, NULL AS n, 7 AS i", NULL, &res));
     const sqlalc_row *row;
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     int64_t v;
@@ -363,24 +364,24 @@ static void test_rowcount_and_last_id(void **state)
     clear_people();
     sqlalc_conn *c;
     sqlalc_result *res;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     for (int i = 1; i <= 5; i++)
         insert_person(c, i, i % 2 ? (i == 1 ? "a" : i == 3 ? "c" : "e") : (i == 2 ? "b" : "d"), i);
-    assert_ok(sqlalc_exec_text(c, "UPDATE t_people SET note = 'x' WHERE id > :n",
-                               SQLALC_PARAMS(SQLALC_P_INT("n", 2)), &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "UPDATE t_people SET note = 'x' WHERE id > :n",
+                                      SQLALC_PARAMS(SQLALC_P_INT("n", 2)), &res));
     assert_int_equal(sqlalc_result_rowcount(res), 3);
     assert_int_equal(sqlalc_result_column_count(res), 0);
     sqlalc_result_free(res);
-    assert_ok(sqlalc_exec_text(c, "DELETE FROM t_people WHERE id = 1", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "DELETE FROM t_people WHERE id = 1", NULL, &res));
     assert_int_equal(sqlalc_result_rowcount(res), 1);
     sqlalc_result_free(res);
     /* DDL has no row count (not the previous DML's) */
-    assert_ok(sqlalc_exec_text(c, "CREATE TABLE t_rc (x INTEGER)", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "CREATE TABLE t_rc (x INTEGER)", NULL, &res));
     assert_true(sqlalc_result_rowcount(res) <= 0);
     sqlalc_result_free(res);
-    assert_ok(sqlalc_exec_text(c, "DROP TABLE t_rc", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE t_rc", NULL, NULL));
     if (test_dialect_is("sqlite")) {
-        assert_ok(sqlalc_exec_text(c, "INSERT INTO t_people (id, name) VALUES (77, 'z')", NULL, &res));
+        assert_ok(sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (77, 'z')", NULL, &res));
         int64_t id;
         assert_ok(sqlalc_result_last_insert_id(res, &id));
         assert_int_equal(id, 77);
@@ -394,16 +395,16 @@ static void test_nested_results_same_sql(void **state)
     (void)state;
     clear_people();
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     insert_person(c, 1, "a", 1);
     insert_person(c, 2, "b", 2);
     const char *q = "SELECT id FROM t_people WHERE id >= :m ORDER BY id";
     sqlalc_result *r1, *r2;
     const sqlalc_row *a, *b;
-    assert_ok(sqlalc_exec_text(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 1)), &r1));
+    assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 1)), &r1));
     assert_int_equal(sqlalc_result_next(r1, &a), SQLALC_ROW);
     /* the cached statement is busy: a second one must be used */
-    assert_ok(sqlalc_exec_text(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 2)), &r2));
+    assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 2)), &r2));
     assert_int_equal(sqlalc_result_next(r2, &b), SQLALC_ROW);
     assert_int_equal(sqlalc_row_int64(b, 0), 2);
     assert_int_equal(sqlalc_row_int64(a, 0), 1);
@@ -412,7 +413,7 @@ static void test_nested_results_same_sql(void **state)
     sqlalc_result_free(r2);
     sqlalc_result_free(r1);
     /* closing a connection with an open result invalidates it safely */
-    assert_ok(sqlalc_exec_text(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 1)), &r1));
+    assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 1)), &r1));
     sqlalc_conn_close(c);
     assert_int_equal(sqlalc_result_next(r1, &a), SQLALC_DONE);
     sqlalc_result_free(r1);
@@ -424,7 +425,7 @@ static void test_engine_exec_returns_connection(void **state)
     /* Many engine-level results opened and freed: connections come back. */
     for (int i = 0; i < 50; i++) {
         sqlalc_result *res;
-        assert_ok(sqlalc_engine_exec_text(eng, "SELECT 1", NULL, &res));
+        assert_ok(sqlalc_engine_execute_sql(eng, "SELECT 1", NULL, &res));
         int64_t v;
         assert_ok(sqlalc_result_scalar_int64(res, &v));
         assert_int_equal(v, 1);
@@ -458,7 +459,7 @@ static void test_echo(void **state)
     sqlalc_engine *e2;
     assert_ok(sqlalc_engine_create(test_url(), &o, &e2));
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(e2, "SELECT :s", SQLALC_PARAMS(SQLALC_P_TEXT("s", "GEN")), &res));
+    assert_ok(sqlalc_engine_execute_sql(e2, "SELECT :s", SQLALC_PARAMS(SQLALC_P_TEXT("s", "GEN")), &res));
     sqlalc_result_free(res);
     sqlalc_engine_free(e2);
     assert_true(ls.lines >= 2);
@@ -477,17 +478,17 @@ static void test_values_round_trip(void **state)
                  : "CREATE TABLE t_vals (i BIGINT, f DOUBLE PRECISION, t TEXT, b BLOB, n NUMERIC(10,2), "
                    "d DATE, ts TIMESTAMP, ok BOOLEAN)");
     static const unsigned char blob[] = { 0, 1, 2, 255, 0, 7 };
-    assert_ok(sqlalc_engine_exec_text(
+    assert_ok(sqlalc_engine_execute_sql(
         eng, "INSERT INTO t_vals VALUES (:i, :f, :t, :b, :n, :d, :ts, :ok)",
         SQLALC_PARAMS(SQLALC_P_INT("i", INT64_C(9007199254740993)), SQLALC_P_FLOAT("f", 0.1),
                       SQLALC_P_TEXT("t", "h\xc3\xa9llo 'x'"), SQLALC_P_BLOB("b", blob, sizeof blob),
                       SQLALC_P_NUMERIC("n", "12.50"), SQLALC_P_DATE("d", "2024-02-29"),
                       SQLALC_P_DATETIME("ts", "2024-02-29 13:45:01"), SQLALC_P_BOOL("ok", 1)),
         NULL));
-    assert_ok(sqlalc_engine_exec_text(eng, "INSERT INTO t_vals (i) VALUES (NULL)", NULL, NULL));
+    assert_ok(sqlalc_engine_execute_sql(eng, "INSERT INTO t_vals (i) VALUES (NULL)", NULL, NULL));
     sqlalc_result *res;
     assert_ok(
-        sqlalc_engine_exec_text(eng, "SELECT i, f, t, b, n, d, ts, ok FROM t_vals ORDER BY i", NULL, &res));
+        sqlalc_engine_execute_sql(eng, "SELECT i, f, t, b, n, d, ts, ok FROM t_vals ORDER BY i", NULL, &res));
     const sqlalc_row *row;
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     if (sqlalc_row_is_null(row, 0)) /* NULLs sort first on SQLite, last on PostgreSQL */
@@ -523,9 +524,9 @@ static void test_null_text_pointer_binds_null(void **state)
 {
     (void)state;
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(eng,
-                                      "SELECT CASE WHEN CAST(:t AS VARCHAR(10)) IS NULL THEN 1 ELSE 0 END",
-                                      SQLALC_PARAMS(SQLALC_P_TEXT("t", NULL)), &res));
+    assert_ok(sqlalc_engine_execute_sql(eng,
+                                        "SELECT CASE WHEN CAST(:t AS VARCHAR(10)) IS NULL THEN 1 ELSE 0 END",
+                                        SQLALC_PARAMS(SQLALC_P_TEXT("t", NULL)), &res));
     int64_t v = -1;
     assert_ok(sqlalc_result_scalar_int64(res, &v));
     assert_int_equal(v, 1);
@@ -562,12 +563,12 @@ static void test_bad_engine_urls(void **state)
     assert_null(strstr(sqlalc_errmsg(), "s3cret"));
     assert_ok(sqlalc_engine_create("sqlite:////nonexistent-dir/x/y.db", NULL, &e2));
     sqlalc_conn *c;
-    assert_code(sqlalc_connect(e2, &c), SQLALC_ERR_OPERATIONAL);
+    assert_code(sqlalc_engine_connect(e2, &c), SQLALC_ERR_OPERATIONAL);
     assert_non_null(strstr(sqlalc_errmsg(), "unable to open database file"));
     assert_non_null(strstr(sqlalc_errmsg(), "/nonexistent-dir/x/y.db"));
     sqlalc_engine_free(e2);
     assert_ok(sqlalc_engine_create("sqlite:////tmp/sqlalc_pragma_test.db?journal_mode=wal;drop", NULL, &e2));
-    assert_code(sqlalc_connect(e2, &c), SQLALC_ERR_ARGUMENT);
+    assert_code(sqlalc_engine_connect(e2, &c), SQLALC_ERR_ARGUMENT);
     sqlalc_engine_free(e2);
 }
 

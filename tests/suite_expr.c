@@ -31,7 +31,7 @@ static int setup(void **state)
     test_exec(eng,
               "CREATE TABLE \"Order\" (id INTEGER PRIMARY KEY, address_id INTEGER REFERENCES address(id), "
               "\"Total\" FLOAT, \"select\" INTEGER)");
-    if (sqlalc_connect(eng, &conn) != SQLALC_OK)
+    if (sqlalc_engine_connect(eng, &conn) != SQLALC_OK)
         fail_msg("connect: %s", sqlalc_errmsg());
     return 0;
 }
@@ -52,13 +52,13 @@ static int load(void **state)
     (void)state;
     sqlalc_stmt *d;
     d = sqlalc_delete(order);
-    assert_ok(sqlalc_execute(conn, d, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, d, NULL, NULL));
     sqlalc_stmt_free(d);
     d = sqlalc_delete(address);
-    assert_ok(sqlalc_execute(conn, d, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, d, NULL, NULL));
     sqlalc_stmt_free(d);
     d = sqlalc_delete(user);
-    assert_ok(sqlalc_execute(conn, d, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, d, NULL, NULL));
     sqlalc_stmt_free(d);
 
     sqlalc_stmt *ins = sqlalc_insert(user);
@@ -72,7 +72,7 @@ static int load(void **state)
                        SQLALC_P_TEXT("fullname", "Pat O'Brien")),
     };
     int64_t n = 0;
-    assert_ok(sqlalc_execute_many(conn, ins, sets, 4, &n));
+    assert_ok(sqlalc_conn_execute_many(conn, ins, sets, 4, &n));
     assert_int_equal(n, 4);
     sqlalc_stmt_free(ins);
 
@@ -87,8 +87,8 @@ static int load(void **state)
     for (size_t i = 0; i < 5; i++)
         a = sqlalc_values(a, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(rows[i].id)),
                                         SQLALC_KV("user_id", sqlalc_int(rows[i].uid)),
-                                        SQLALC_KV("email", sqlalc_text(rows[i].email))));
-    assert_ok(sqlalc_execute(conn, a, NULL, NULL));
+                                        SQLALC_KV("email", sqlalc_str(rows[i].email))));
+    assert_ok(sqlalc_conn_execute(conn, a, NULL, NULL));
     sqlalc_stmt_free(a);
     return 0;
 }
@@ -101,7 +101,7 @@ static char *col0(sqlalc_stmt *q, const sqlalc_params *ov)
     if (!q)
         fail_msg("build: %s", sqlalc_errmsg());
     sqlalc_result *res = NULL;
-    int rc = sqlalc_execute(conn, q, ov, &res);
+    int rc = sqlalc_conn_execute(conn, q, ov, &res);
     if (rc)
         fail_msg("execute %s: %s", sqlalc_stmt_sql(q, NULL), sqlalc_errmsg());
     const sqlalc_row *row;
@@ -149,7 +149,7 @@ static void test_where_or_and_in(void **state)
              NULL),
         "mary");
     assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")),
-                                           sqlalc_eq(fx_c(user, "name"), sqlalc_text("O'Brien"))),
+                                           sqlalc_eq(fx_c(user, "name"), sqlalc_str("O'Brien"))),
                              NULL),
                         "Pat O'Brien");
     assert_string_equal(
@@ -166,24 +166,24 @@ static void test_like_family(void **state)
     (void)state;
     assert_string_equal(
         col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                                           sqlalc_contains(fx_c(user, "name"), sqlalc_text("a"))),
+                                           sqlalc_contains(fx_c(user, "name"), sqlalc_str("a"))),
                              SQLALC_EXPRS(fx_c(user, "id"))),
              NULL),
         "jack,mary");
     assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                                           sqlalc_ilike(fx_c(user, "name"), sqlalc_text("o'b%"), 0)),
+                                           sqlalc_ilike(fx_c(user, "name"), sqlalc_str("o'b%"), 0)),
                              NULL),
                         "O'Brien");
     assert_string_equal(col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                                           sqlalc_startswith(fx_c(user, "name"), sqlalc_text("we"))),
+                                           sqlalc_startswith(fx_c(user, "name"), sqlalc_str("we"))),
                              NULL),
                         "wendy");
     assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()),
-                                           sqlalc_endswith(fx_c(address, "email"), sqlalc_text(".org"))),
+                                           sqlalc_endswith(fx_c(address, "email"), sqlalc_str(".org"))),
                              NULL),
                         "2");
     assert_string_equal(col0(sqlalc_select(SQLALC_COLS(sqlalc_count_star()),
-                                           sqlalc_like(fx_c(address, "email"), sqlalc_text("%!%%"), '!')),
+                                           sqlalc_like(fx_c(address, "email"), sqlalc_str("%!%%"), '!')),
                              NULL),
                         "0");
 }
@@ -207,7 +207,7 @@ static void test_join_group_having(void **state)
     sqlalc_expr *u2 = sqlalc_alias(sqlalc_table_expr(user), "u2");
     q = sqlalc_select(
         SQLALC_COLS(sqlalc_ac(u2, "name")),
-        sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_text("jack")),
+        sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_str("jack")),
                    sqlalc_eq(sqlalc_ac(u2, "id"), sqlalc_add(fx_c(user, "id"), sqlalc_int(1)))));
     assert_string_equal(col0(q, NULL), "wendy");
     sqlalc_expr_free(u2);
@@ -236,19 +236,19 @@ static void test_functions_case_cast(void **state)
     (void)state;
     sqlalc_stmt *q = sqlalc_order_by(
         sqlalc_select(SQLALC_COLS(sqlalc_case_else(
-            SQLALC_EXPRS(sqlalc_lt(fx_c(user, "id"), sqlalc_int(2)), sqlalc_text("first"),
-                         sqlalc_eq(fx_c(user, "fullname"), sqlalc_null()), sqlalc_text("anon")),
+            SQLALC_EXPRS(sqlalc_lt(fx_c(user, "id"), sqlalc_int(2)), sqlalc_str("first"),
+                         sqlalc_eq(fx_c(user, "fullname"), sqlalc_null()), sqlalc_str("anon")),
             fx_c(user, "name")))),
         SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "first,wendy,anon,O'Brien");
     q = sqlalc_order_by(
-        sqlalc_select(SQLALC_COLS(sqlalc_coalesce(SQLALC_EXPRS(fx_c(user, "fullname"), sqlalc_text("-"))))),
+        sqlalc_select(SQLALC_COLS(sqlalc_coalesce(SQLALC_EXPRS(fx_c(user, "fullname"), sqlalc_str("-"))))),
         SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "Jack Jones,Wendy Williams,-,Pat O'Brien");
     q = sqlalc_select(SQLALC_COLS(sqlalc_func("length", SQLALC_EXPRS(fx_c(user, "name")))),
                       sqlalc_eq(fx_c(user, "id"), sqlalc_int(2)));
     assert_string_equal(col0(q, NULL), "5");
-    q = sqlalc_select(SQLALC_COLS(sqlalc_add(fx_c(user, "name"), sqlalc_text("!"))),
+    q = sqlalc_select(SQLALC_COLS(sqlalc_add(fx_c(user, "name"), sqlalc_str("!"))),
                       sqlalc_eq(fx_c(user, "id"), sqlalc_int(1)));
     assert_string_equal(col0(q, NULL), "jack!");
     q = sqlalc_select(
@@ -277,12 +277,12 @@ static void test_subqueries(void **state)
                       sqlalc_not(sqlalc_exists(sqlalc_select(
                           SQLALC_NOEXPRS, sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))));
     assert_string_equal(col0(q, NULL), "O'Brien");
-    q = sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
-                                      sqlalc_in_select(fx_c(user, "id"),
-                                                       sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")),
-                                                                     sqlalc_like(fx_c(address, "email"),
-                                                                                 sqlalc_text("%.com"), 0)))),
-                        SQLALC_EXPRS(fx_c(user, "id")));
+    q = sqlalc_order_by(
+        sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
+                      sqlalc_in_select(fx_c(user, "id"), sqlalc_select(SQLALC_COLS(fx_c(address, "user_id")),
+                                                                       sqlalc_like(fx_c(address, "email"),
+                                                                                   sqlalc_str("%.com"), 0)))),
+        SQLALC_EXPRS(fx_c(user, "id")));
     assert_string_equal(col0(q, NULL), "jack,wendy");
     sqlalc_expr *sq =
         sqlalc_subquery(sqlalc_group_by(sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"),
@@ -327,9 +327,9 @@ static void test_update_delete_returning(void **state)
     (void)state;
     sqlalc_stmt *u = sqlalc_where(
         sqlalc_values(sqlalc_update(user),
-                      SQLALC_KVS(SQLALC_KV("fullname", sqlalc_add(fx_c(user, "name"), sqlalc_text(" X"))))),
+                      SQLALC_KVS(SQLALC_KV("fullname", sqlalc_add(fx_c(user, "name"), sqlalc_str(" X"))))),
         sqlalc_eq(fx_c(user, "id"), sqlalc_int(3)));
-    assert_ok(sqlalc_execute(conn, u, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, u, NULL, NULL));
     sqlalc_stmt_free(u);
     assert_string_equal(
         col0(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(3))),
@@ -347,7 +347,7 @@ static void test_update_delete_returning(void **state)
     assert_string_equal(col0(d, NULL), "mary@x.org");
     sqlalc_stmt *ins = sqlalc_returning(
         sqlalc_values(sqlalc_insert(address),
-                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(9)), SQLALC_KV("email", sqlalc_text("n@x")))),
+                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(9)), SQLALC_KV("email", sqlalc_str("n@x")))),
         SQLALC_COLS(fx_c(address, "id")));
     assert_string_equal(col0(ins, NULL), "9");
 }
@@ -357,9 +357,9 @@ static void test_upsert(void **state)
     (void)state;
     sqlalc_stmt *i = sqlalc_on_conflict_do_nothing(
         sqlalc_values(sqlalc_insert(user),
-                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_text("dup")))),
+                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_str("dup")))),
         SQLALC_EXPRS(fx_c(user, "id")));
-    assert_ok(sqlalc_execute(conn, i, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, i, NULL, NULL));
     sqlalc_stmt_free(i);
     assert_string_equal(
         col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1))),
@@ -367,10 +367,10 @@ static void test_upsert(void **state)
         "jack");
     i = sqlalc_on_conflict_do_update_where(
         sqlalc_values(sqlalc_insert(user),
-                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_text("jack2")))),
+                      SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)), SQLALC_KV("name", sqlalc_str("jack2")))),
         SQLALC_EXPRS(fx_c(user, "id")), SQLALC_KVS(SQLALC_KV("name", sqlalc_excluded(user, "name"))),
         sqlalc_lt(fx_c(user, "id"), sqlalc_int(10)));
-    assert_ok(sqlalc_execute(conn, i, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, i, NULL, NULL));
     sqlalc_stmt_free(i);
     assert_string_equal(
         col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1))),
@@ -396,13 +396,13 @@ static void test_overrides_and_cache(void **state)
     assert_string_equal(col0(q2, SQLALC_PARAMS(SQLALC_P_INT("id_1", 2))), "wendy");
     /* Unknown and missing names are errors naming them. */
     sqlalc_result *res = NULL;
-    assert_code(sqlalc_execute(conn, q, SQLALC_PARAMS(SQLALC_P_INT("nope", 2)), &res),
+    assert_code(sqlalc_conn_execute(conn, q, SQLALC_PARAMS(SQLALC_P_INT("nope", 2)), &res),
                 SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "nope"));
     sqlalc_stmt_free(q);
     q = sqlalc_select(SQLALC_COLS(fx_c(user, "name")),
                       sqlalc_eq(fx_c(user, "id"), sqlalc_bindparam_required("uid")));
-    assert_code(sqlalc_execute(conn, q, NULL, &res), SQLALC_ERR_PROGRAMMING);
+    assert_code(sqlalc_conn_execute(conn, q, NULL, &res), SQLALC_ERR_PROGRAMMING);
     assert_non_null(strstr(sqlalc_errmsg(), "uid"));
     sqlalc_stmt_free(q);
 }
@@ -420,7 +420,7 @@ static void test_expanding_in(void **state)
     sqlalc_stmt_ref(q);
     assert_string_equal(col0(q, SQLALC_PARAMS(SQLALC_P_INT("ids", 3))), "mary");
     sqlalc_result *res = NULL;
-    assert_code(sqlalc_execute(conn, q, NULL, &res), SQLALC_ERR_PROGRAMMING);
+    assert_code(sqlalc_conn_execute(conn, q, NULL, &res), SQLALC_ERR_PROGRAMMING);
     assert_string_equal(
         sqlalc_stmt_sql(q, NULL),
         "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN (__[POSTCOMPILE_ids]) ORDER BY \"user\".id");
@@ -439,7 +439,7 @@ static void test_engine_execute_and_many_update(void **state)
         *SQLALC_PARAMS(SQLALC_P_TEXT("fn", "B"), SQLALC_P_INT("uid", 2)),
     };
     int64_t n = 0;
-    assert_ok(sqlalc_execute_many(conn, u, sets, 2, &n));
+    assert_ok(sqlalc_conn_execute_many(conn, u, sets, 2, &n));
     assert_int_equal(n, 2);
     sqlalc_stmt_free(u);
     sqlalc_stmt *q = sqlalc_order_by(
@@ -468,7 +468,7 @@ static void test_split_multirow_insert(void **state)
         ins = sqlalc_values(ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i + 1)),
                                             SQLALC_KV("Total", sqlalc_float(i * 0.5)),
                                             SQLALC_KV("select", sqlalc_int(i % 7))));
-    assert_ok(sqlalc_execute(conn, ins, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, ins, NULL, NULL));
     sqlalc_stmt_free(ins);
     char want[32];
     snprintf(want, sizeof want, "%d", rows);
@@ -492,13 +492,13 @@ static void test_schema_api_tables(void **state)
     (void)state;
     sqlalc_metadata *md = sqlalc_metadata_new();
     sqlalc_table *u =
-        sqlalc_table_new(md, "x_user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL),
-                         sqlalc_column("last_name", sqlalc_string(50), 0));
+        sqlalc_table_new(md, "x_user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("first_name", sqlalc_type_string(50), SQLALC_NOT_NULL),
+                         sqlalc_column("last_name", sqlalc_type_string(50), 0));
     sqlalc_table *a =
-        sqlalc_table_new(md, "x_address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("user_id", sqlalc_integer(), 0, sqlalc_foreign_key("x_user.id")),
-                         sqlalc_column("email", sqlalc_string(100), 0));
+        sqlalc_table_new(md, "x_address", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("user_id", sqlalc_type_integer(), 0, sqlalc_foreign_key("x_user.id")),
+                         sqlalc_column("email", sqlalc_type_string(100), 0));
     assert_non_null(u);
     assert_non_null(a);
     test_exec_quiet(eng, "DROP TABLE IF EXISTS x_address");
@@ -510,16 +510,16 @@ static void test_schema_api_tables(void **state)
         char name[16];
         snprintf(name, sizeof name, "n%d", i);
         ins = sqlalc_values(
-            ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i)), SQLALC_KV("first_name", sqlalc_text(name))));
+            ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i)), SQLALC_KV("first_name", sqlalc_str(name))));
     }
-    assert_ok(sqlalc_execute(conn, ins, NULL, NULL));
+    assert_ok(sqlalc_conn_execute(conn, ins, NULL, NULL));
     sqlalc_stmt_free(ins);
     ins = sqlalc_values(sqlalc_values(sqlalc_insert(a), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)),
                                                                    SQLALC_KV("user_id", sqlalc_int(1)),
-                                                                   SQLALC_KV("email", sqlalc_text("a@x")))),
+                                                                   SQLALC_KV("email", sqlalc_str("a@x")))),
                         SQLALC_KVS(SQLALC_KV("id", sqlalc_int(2)), SQLALC_KV("user_id", sqlalc_int(6)),
-                                   SQLALC_KV("email", sqlalc_text("b@x"))));
-    assert_ok(sqlalc_execute(conn, ins, NULL, NULL));
+                                   SQLALC_KV("email", sqlalc_str("b@x"))));
+    assert_ok(sqlalc_conn_execute(conn, ins, NULL, NULL));
     sqlalc_stmt_free(ins);
 
     /* DESIGN.md's query. */
@@ -555,7 +555,7 @@ static void test_schema_api_tables(void **state)
     sqlalc_table *ru = sqlalc_metadata_table(md2, "x_user");
     assert_non_null(ru);
     q = sqlalc_select_from(sqlalc_select(SQLALC_COLS(sqlalc_c(ru, "first_name")),
-                                         sqlalc_eq(sqlalc_c(ra, "email"), sqlalc_text("a@x"))),
+                                         sqlalc_eq(sqlalc_c(ra, "email"), sqlalc_str("a@x"))),
                            sqlalc_join(sqlalc_table_expr(ra), sqlalc_table_expr(ru), SQLALC_JOIN_INNER));
     assert_string_equal(col0(q, NULL), "n1");
     sqlalc_metadata_free(md2);

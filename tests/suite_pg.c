@@ -113,9 +113,9 @@ static void test_types_round_trip(void **state)
                    "ts timestamp, tz timestamptz, iv interval, u uuid, j json, jb jsonb, m pg_mood)");
     static const unsigned char blob[] = { 0, 'a', 0xff, '\\', 0, 'x' };
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
-    assert_ok(sqlalc_exec_text(c, "SET TIME ZONE 'UTC'", NULL, NULL));
-    assert_ok(sqlalc_exec_text(
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    assert_ok(sqlalc_conn_execute_sql(c, "SET TIME ZONE 'UTC'", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(
         c,
         "INSERT INTO pg_types VALUES (:b, :i2, :i4, :i8, :f4, :f8, :n, :t, :vc, :ch, :by, :d, :tm, :ts, :tz, :iv, "
         ":u, :j, :jb, :m)",
@@ -133,7 +133,7 @@ static void test_types_round_trip(void **state)
             SQLALC_P("jb", SQLALC_TYPEDV(SQLALC_V_JSON, "{\"b\": true}")), SQLALC_P_TEXT("m", "happy")),
         NULL));
     /* and a row of NULLs everywhere */
-    assert_ok(sqlalc_exec_text(
+    assert_ok(sqlalc_conn_execute_sql(
         c,
         "INSERT INTO pg_types VALUES (:b, :i2, :i4, :i8, :f4, :f8, :n, :t, :vc, :ch, :by, :d, :tm, :ts, :tz, :iv, "
         ":u, :j, :jb, :m)",
@@ -144,7 +144,7 @@ static void test_types_round_trip(void **state)
                       SQLALC_P_NULL("u"), SQLALC_P_NULL("j"), SQLALC_P_NULL("jb"), SQLALC_P_NULL("m")),
         NULL));
     sqlalc_result *res;
-    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_types ORDER BY i2 NULLS LAST", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT * FROM pg_types ORDER BY i2 NULLS LAST", NULL, &res));
     const sqlalc_row *row;
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     static const struct {
@@ -202,10 +202,11 @@ static void test_types_round_trip(void **state)
     sqlalc_result_free(res);
 
     /* typed parameters come back typed (FLOAT, BOOL, NUMERIC, BLOB are sent typed) */
-    assert_ok(sqlalc_exec_text(c, "SELECT :f AS f, :b AS b, :n AS n, :by AS by",
-                               SQLALC_PARAMS(SQLALC_P_FLOAT("f", 2.25), SQLALC_P_BOOL("b", 0),
-                                             SQLALC_P_NUMERIC("n", "0.1"), SQLALC_P_BLOB("by", "\0z", 2)),
-                               &res));
+    assert_ok(
+        sqlalc_conn_execute_sql(c, "SELECT :f AS f, :b AS b, :n AS n, :by AS by",
+                                SQLALC_PARAMS(SQLALC_P_FLOAT("f", 2.25), SQLALC_P_BOOL("b", 0),
+                                              SQLALC_P_NUMERIC("n", "0.1"), SQLALC_P_BLOB("by", "\0z", 2)),
+                                &res));
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     assert_true(sqlalc_row_double(row, 0) == 2.25);
     assert_ok(sqlalc_row_get_bool(row, 1, &b));
@@ -216,8 +217,8 @@ static void test_types_round_trip(void **state)
     assert_memory_equal(bp, "\0z", 2);
     sqlalc_result_free(res);
     /* a float compared with an integer column is not parsed as integer */
-    assert_ok(sqlalc_exec_text(c, "SELECT count(*) FROM pg_types WHERE i2 < :x",
-                               SQLALC_PARAMS(SQLALC_P_FLOAT("x", -6.5)), &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT count(*) FROM pg_types WHERE i2 < :x",
+                                      SQLALC_PARAMS(SQLALC_P_FLOAT("x", -6.5)), &res));
     int64_t cnt;
     assert_ok(sqlalc_result_scalar_int64(res, &cnt));
     assert_int_equal(cnt, 1);
@@ -236,7 +237,7 @@ static void test_error_fields(void **state)
     test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_err");
     test_exec(eng, "CREATE TABLE pg_err (id int CONSTRAINT pg_err_pk PRIMARY KEY, v int CHECK (v > 0))");
     test_exec(eng, "INSERT INTO pg_err VALUES (1, 1)");
-    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (1, 2)", NULL, NULL),
+    assert_code(sqlalc_engine_execute_sql(eng, "INSERT INTO pg_err VALUES (1, 2)", NULL, NULL),
                 SQLALC_ERR_INTEGRITY);
     const sqlalc_error *e = sqlalc_error_last();
     assert_string_equal(e->sqlstate, "23505");
@@ -246,17 +247,17 @@ static void test_error_fields(void **state)
     assert_non_null(strstr(e->detail, "(id)=(1)"));
     assert_non_null(strstr(e->message, "duplicate key"));
     assert_non_null(strstr(e->message, "INSERT INTO pg_err"));
-    assert_code(sqlalc_engine_exec_text(eng, "INSERT INTO pg_err VALUES (2, -1)", NULL, NULL),
+    assert_code(sqlalc_engine_execute_sql(eng, "INSERT INTO pg_err VALUES (2, -1)", NULL, NULL),
                 SQLALC_ERR_INTEGRITY);
     assert_string_equal(sqlalc_error_last()->sqlstate, "23514");
-    assert_code(sqlalc_engine_exec_text(eng, "SELEC 1", NULL, NULL), SQLALC_ERR_PROGRAMMING);
+    assert_code(sqlalc_engine_execute_sql(eng, "SELEC 1", NULL, NULL), SQLALC_ERR_PROGRAMMING);
     assert_string_equal(sqlalc_error_last()->sqlstate, "42601");
-    assert_code(sqlalc_engine_exec_text(eng, "SELECT 1/0", NULL, NULL), SQLALC_ERR_DATA);
+    assert_code(sqlalc_engine_execute_sql(eng, "SELECT 1/0", NULL, NULL), SQLALC_ERR_DATA);
     assert_string_equal(sqlalc_error_last()->sqlstate, "22012");
-    assert_code(sqlalc_engine_exec_text(eng,
-                                        "DO $$ BEGIN RAISE EXCEPTION 'try again' USING ERRCODE = '40001', "
-                                        "HINT = 'retry the transaction'; END $$",
-                                        NULL, NULL),
+    assert_code(sqlalc_engine_execute_sql(eng,
+                                          "DO $$ BEGIN RAISE EXCEPTION 'try again' USING ERRCODE = '40001', "
+                                          "HINT = 'retry the transaction'; END $$",
+                                          NULL, NULL),
                 SQLALC_ERR_SERIALIZATION);
     e = sqlalc_error_last();
     assert_string_equal(e->sqlstate, "40001");
@@ -272,7 +273,7 @@ static void test_connect_errors_mask_password(void **state)
     sqlalc_conn *c;
     assert_ok(
         sqlalc_engine_create("postgresql://bob:s3cretpw@127.0.0.1:1/nodb?connect_timeout=2", NULL, &e2));
-    int rc = sqlalc_connect(e2, &c);
+    int rc = sqlalc_engine_connect(e2, &c);
     assert_true(rc == SQLALC_ERR_OPERATIONAL);
     assert_null(strstr(sqlalc_errmsg(), "s3cretpw"));
     assert_non_null(strstr(sqlalc_errmsg(), "postgresql://bob:***@127.0.0.1:1/nodb"));
@@ -281,7 +282,7 @@ static void test_connect_errors_mask_password(void **state)
     char url[512];
     snprintf(url, sizeof url, "%s%sno_such_keyword=1", test_url(), strchr(test_url(), '?') ? "&" : "?");
     assert_ok(sqlalc_engine_create(url, NULL, &e2));
-    assert_code(sqlalc_connect(e2, &c), SQLALC_ERR_ARGUMENT);
+    assert_code(sqlalc_engine_connect(e2, &c), SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "no_such_keyword"));
     sqlalc_engine_free(e2);
 }
@@ -294,7 +295,7 @@ static char *text_scalar(sqlalc_engine *e, const char *sql)
 {
     sqlalc_result *res;
     const sqlalc_row *row;
-    if (sqlalc_engine_exec_text(e, sql, NULL, &res) != SQLALC_OK)
+    if (sqlalc_engine_execute_sql(e, sql, NULL, &res) != SQLALC_OK)
         fail_msg("%s: %s", sql, sqlalc_errmsg());
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     const char *t = sqlalc_row_text(row, 0);
@@ -365,17 +366,18 @@ static void test_streaming_interleaved(void **state)
 {
     (void)state;
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     sqlalc_result *big, *other;
     const sqlalc_row *row;
-    assert_ok(sqlalc_exec_text(c, "SELECT g, 'row ' || g AS s FROM generate_series(1, 50000) g", NULL, &big));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT g, 'row ' || g AS s FROM generate_series(1, 50000) g", NULL,
+                                      &big));
     int64_t n = 0;
     for (int i = 0; i < 10; i++) {
         assert_int_equal(sqlalc_result_next(big, &row), SQLALC_ROW);
         assert_int_equal(sqlalc_row_int64(row, 0), ++n);
     }
     /* another command on the same connection while rows are pending */
-    assert_ok(sqlalc_exec_text(c, "SELECT 41 + 1", NULL, &other));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT 41 + 1", NULL, &other));
     int64_t v;
     assert_ok(sqlalc_result_scalar_int64(other, &v));
     assert_int_equal(v, 42);
@@ -386,14 +388,14 @@ static void test_streaming_interleaved(void **state)
     assert_int_equal(n, 50000);
     sqlalc_result_free(big);
     /* abandoning a result half read leaves the connection usable */
-    assert_ok(sqlalc_exec_text(c, "SELECT g FROM generate_series(1, 1000) g", NULL, &big));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT g FROM generate_series(1, 1000) g", NULL, &big));
     assert_int_equal(sqlalc_result_next(big, &row), SQLALC_ROW);
     sqlalc_result_free(big);
-    assert_ok(sqlalc_exec_text(c, "SELECT 7", NULL, &other));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT 7", NULL, &other));
     assert_ok(sqlalc_result_scalar_int64(other, &v));
     assert_int_equal(v, 7);
     /* zero rows still describe their columns */
-    assert_ok(sqlalc_exec_text(c, "SELECT 1 AS a, 2 AS b WHERE false", NULL, &big));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT 1 AS a, 2 AS b WHERE false", NULL, &big));
     assert_int_equal(sqlalc_result_column_count(big), 2);
     assert_string_equal(sqlalc_result_column_name(big, 1), "b");
     assert_int_equal(sqlalc_result_next(big, &row), SQLALC_DONE);
@@ -411,43 +413,43 @@ static void test_prepared_once_returning_upsert(void **state)
     test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_ret");
     test_exec(eng, "CREATE TABLE pg_ret (id serial PRIMARY KEY, k text UNIQUE, n int DEFAULT 0)");
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     sqlalc_result *res;
     const sqlalc_row *row;
     for (int i = 0; i < 5; i++) {
         char k[8];
         snprintf(k, sizeof k, "k%d", i);
-        assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES (:k) RETURNING id, k",
-                                   SQLALC_PARAMS(SQLALC_P_TEXT("k", k)), &res));
+        assert_ok(sqlalc_conn_execute_sql(c, "INSERT INTO pg_ret (k) VALUES (:k) RETURNING id, k",
+                                          SQLALC_PARAMS(SQLALC_P_TEXT("k", k)), &res));
         assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
         assert_int_equal(sqlalc_row_int64(row, 0), i + 1);
         assert_string_equal(sqlalc_row_text_by_name(row, "k"), k);
         sqlalc_result_free(res);
     }
     /* the engine's statement cache + named prepared statements: one PQprepare */
-    assert_ok(sqlalc_exec_text(
+    assert_ok(sqlalc_conn_execute_sql(
         c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO pg_ret%'", NULL,
         &res));
     int64_t n;
     assert_ok(sqlalc_result_scalar_int64(res, &n));
     assert_int_equal(n, 1);
     /* ON CONFLICT DO NOTHING: no row changed; DO UPDATE: one */
-    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO NOTHING",
-                               SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO NOTHING",
+                                      SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
     assert_int_equal(sqlalc_result_rowcount(res), 0);
     sqlalc_result_free(res);
-    assert_ok(
-        sqlalc_exec_text(c,
-                         "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO UPDATE SET n = pg_ret.n + 1 "
-                         "RETURNING n",
-                         SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
+    assert_ok(sqlalc_conn_execute_sql(
+        c,
+        "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO UPDATE SET n = pg_ret.n + 1 "
+        "RETURNING n",
+        SQLALC_PARAMS(SQLALC_P_TEXT("k", "k1")), &res));
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     assert_int_equal(sqlalc_row_int64(row, 0), 1);
     sqlalc_result_free(res);
     /* last inserted id: lastval(), safe inside a transaction */
     sqlalc_tx *tx;
-    assert_ok(sqlalc_begin(c, &tx));
-    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_ret (k) VALUES ('z')", NULL, &res));
+    assert_ok(sqlalc_conn_begin(c, &tx));
+    assert_ok(sqlalc_conn_execute_sql(c, "INSERT INTO pg_ret (k) VALUES ('z')", NULL, &res));
     int64_t id;
     assert_ok(sqlalc_result_last_insert_id(res, &id));
     assert_int_equal(id, 8); /* 5 rows, an id spent by each ON CONFLICT attempt, then this */
@@ -465,16 +467,16 @@ static void test_stale_plan_reprepared(void **state)
     test_exec(eng, "CREATE TABLE pg_shape (a int, b text)");
     test_exec(eng, "INSERT INTO pg_shape VALUES (1, 'x')");
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     sqlalc_result *res;
     const sqlalc_row *row;
-    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)),
-                               &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT * FROM pg_shape WHERE a = :a",
+                                      SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res));
     assert_int_equal(sqlalc_result_column_count(res), 2);
     sqlalc_result_free(res);
-    assert_ok(sqlalc_exec_text(c, "ALTER TABLE pg_shape ADD COLUMN c int DEFAULT 7", NULL, NULL));
-    assert_ok(sqlalc_exec_text(c, "SELECT * FROM pg_shape WHERE a = :a", SQLALC_PARAMS(SQLALC_P_INT("a", 1)),
-                               &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "ALTER TABLE pg_shape ADD COLUMN c int DEFAULT 7", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT * FROM pg_shape WHERE a = :a",
+                                      SQLALC_PARAMS(SQLALC_P_INT("a", 1)), &res));
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     assert_int_equal(sqlalc_result_column_count(res), 3);
     assert_int_equal(sqlalc_row_int64(row, 2), 7);
@@ -492,17 +494,17 @@ static void test_evicted_statements_deallocated(void **state)
     sqlalc_engine *e2;
     assert_ok(sqlalc_engine_create(test_url(), &o, &e2));
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(e2, &c));
+    assert_ok(sqlalc_engine_connect(e2, &c));
     sqlalc_result *res;
     for (int i = 0; i < 200; i++) {
         char q[64];
         snprintf(q, sizeof q, "SELECT %d + :x", i);
-        assert_ok(sqlalc_exec_text(c, q, SQLALC_PARAMS(SQLALC_P_INT("x", 1)), &res));
+        assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P_INT("x", 1)), &res));
         int64_t v;
         assert_ok(sqlalc_result_scalar_int64(res, &v));
         assert_int_equal(v, i + 1);
     }
-    assert_ok(sqlalc_exec_text(c, "SELECT count(*) FROM pg_prepared_statements", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT count(*) FROM pg_prepared_statements", NULL, &res));
     int64_t n;
     assert_ok(sqlalc_result_scalar_int64(res, &n));
     assert_true(n <= 4 + 32 + 2);
@@ -531,18 +533,18 @@ static void test_executemany_paths(void **state)
         sets[i] = (sqlalc_params){ 3, items + i * 3 };
     }
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     int64_t count;
     /* multi-row VALUES path */
-    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)", sets, N,
-                                    &count));
+    assert_ok(sqlalc_conn_execute_sql_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)",
+                                           sets, N, &count));
     assert_int_equal(count, N);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), N);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many WHERE name IS NULL"), (N + 6) / 7);
     assert_int_equal(
         test_scalar(eng, "SELECT count(*) FROM pg_many WHERE name = 'n''2501' OR name = 'n''2498'"), 1);
     /* pipeline path: ON CONFLICT keeps per-row semantics */
-    assert_ok(sqlalc_exec_text_many(
+    assert_ok(sqlalc_conn_execute_sql_many(
         c,
         "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w) ON CONFLICT (id) DO UPDATE SET w = excluded.w + 1",
         sets, N, &count));
@@ -550,23 +552,23 @@ static void test_executemany_paths(void **state)
     assert_int_equal(test_scalar(eng, "SELECT CAST(floor(sum(w)) AS bigint) FROM pg_many"),
                      (int64_t)N * (N - 1) / 8 + N);
     /* UPDATE executemany */
-    assert_ok(sqlalc_exec_text_many(
+    assert_ok(sqlalc_conn_execute_sql_many(
         c, "UPDATE pg_many SET w = 0 WHERE id = :id AND (name = :name OR :name IS NULL OR :w >= 0)", sets, N,
         &count));
     assert_int_equal(count, N);
     /* a failing row: nothing of the batch stays, the error names the rows */
     test_exec(eng, "DELETE FROM pg_many WHERE id >= 1000");
     items[1500 * 3] = SQLALC_P_INT("id", 5); /* duplicate of an existing id */
-    assert_code(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)",
-                                      sets + 1000, N - 1000, &count),
+    assert_code(sqlalc_conn_execute_sql_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)",
+                                             sets + 1000, N - 1000, &count),
                 SQLALC_ERR_INTEGRITY);
     assert_non_null(strstr(sqlalc_errmsg(), "executemany row"));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), 1000);
     /* the connection is fine afterwards, and inside a transaction too */
     sqlalc_tx *tx;
-    assert_ok(sqlalc_begin(c, &tx));
-    assert_ok(sqlalc_exec_text_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)",
-                                    sets + 1000, 10, &count));
+    assert_ok(sqlalc_conn_begin(c, &tx));
+    assert_ok(sqlalc_conn_execute_sql_many(c, "INSERT INTO pg_many (id, name, w) VALUES (:id, :name, :w)",
+                                           sets + 1000, 10, &count));
     assert_ok(sqlalc_tx_rollback(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_many"), 1000);
     sqlalc_conn_close(c);
@@ -592,7 +594,7 @@ static void test_copy_in(void **state)
         rows[i * 5 + 4] = SQLALC_FLOATV(i * 0.5);
     }
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     int64_t count;
     static const char *const cols[] = { "id", "t", "b", "ok", "f" };
     assert_ok(sqlalc_pg_copy_in(c, "pg_copy", cols, 5, rows, N, &count));
@@ -601,7 +603,7 @@ static void test_copy_in(void **state)
     assert_int_equal(count, 0);
     sqlalc_result *res;
     const sqlalc_row *row;
-    assert_ok(sqlalc_exec_text(c, "SELECT t, b, ok, f FROM pg_copy WHERE id = 4", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT t, b, ok, f FROM pg_copy WHERE id = 4", NULL, &res));
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     assert_string_equal(sqlalc_row_text(row, 0), odd);
     const void *bp;
@@ -622,7 +624,7 @@ static void test_copy_in(void **state)
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_copy"), N);
     assert_code(sqlalc_pg_copy_in(c, "no_such_table", NULL, 5, rows, 1, &count), SQLALC_ERR_PROGRAMMING);
     /* the connection still works */
-    assert_ok(sqlalc_exec_text(c, "SELECT 1", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT 1", NULL, &res));
     sqlalc_result_free(res);
     sqlalc_conn_close(c);
     free(rows);
@@ -635,7 +637,7 @@ static void test_copy_streamed(void **state)
     test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_copy2");
     test_exec(eng, "CREATE TABLE pg_copy2 (id int PRIMARY KEY, t text)");
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     sqlalc_pg_copy *cp;
     assert_ok(sqlalc_pg_copy_begin(c, "pg_copy2", NULL, 2, &cp));
     for (int chunk = 0; chunk < 50; chunk++) {
@@ -648,7 +650,7 @@ static void test_copy_streamed(void **state)
         }
         assert_ok(sqlalc_pg_copy_put(cp, &rows[0][0], 100));
         if (chunk == 10) /* nothing else runs while the COPY is open */
-            assert_code(sqlalc_exec_text(c, "SELECT 1", NULL, NULL), SQLALC_ERR_INTERFACE);
+            assert_code(sqlalc_conn_execute_sql(c, "SELECT 1", NULL, NULL), SQLALC_ERR_INTERFACE);
     }
     int64_t count;
     assert_ok(sqlalc_pg_copy_end(cp, &count));
@@ -659,14 +661,14 @@ static void test_copy_streamed(void **state)
     assert_ok(sqlalc_pg_copy_put(cp, (sqlalc_value[]){ SQLALC_INTV(-1), SQLALC_INTV(-2) }, 2));
     sqlalc_pg_copy_abort(cp);
     sqlalc_tx *tx;
-    assert_ok(sqlalc_begin(c, &tx));
+    assert_ok(sqlalc_conn_begin(c, &tx));
     assert_ok(sqlalc_pg_copy_in(c, "pg_copy2", (const char *const[]){ "id" }, 1,
                                 (sqlalc_value[]){ SQLALC_INTV(-3) }, 1, &count));
     assert_int_equal(count, 1);
     assert_ok(sqlalc_tx_rollback(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_copy2"), 5000);
     sqlalc_result *res;
-    assert_ok(sqlalc_exec_text(c, "SELECT 1", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT 1", NULL, &res));
     sqlalc_result_free(res);
     sqlalc_conn_close(c);
     test_exec(eng, "DROP TABLE pg_copy2");
@@ -749,18 +751,18 @@ static void test_terminated_backend(void **state)
     test_exec_quiet(eng, "DROP TABLE IF EXISTS pg_kill");
     test_exec(eng, "CREATE TABLE pg_kill (id int)");
     sqlalc_conn *a, *b;
-    assert_ok(sqlalc_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &a));
     sqlalc_tx *tx;
-    assert_ok(sqlalc_begin(a, &tx));
-    assert_ok(sqlalc_exec_text(a, "INSERT INTO pg_kill VALUES (1), (2)", NULL, NULL));
+    assert_ok(sqlalc_conn_begin(a, &tx));
+    assert_ok(sqlalc_conn_execute_sql(a, "INSERT INTO pg_kill VALUES (1), (2)", NULL, NULL));
     sqlalc_result *res;
     int64_t pid;
-    assert_ok(sqlalc_exec_text(a, "SELECT pg_backend_pid()", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(a, "SELECT pg_backend_pid()", NULL, &res));
     assert_ok(sqlalc_result_scalar_int64(res, &pid));
     /* a second connection kills the first one's backend */
-    assert_ok(sqlalc_connect(eng, &b));
-    assert_ok(
-        sqlalc_exec_text(b, "SELECT pg_terminate_backend(:p)", SQLALC_PARAMS(SQLALC_P_INT("p", pid)), &res));
+    assert_ok(sqlalc_engine_connect(eng, &b));
+    assert_ok(sqlalc_conn_execute_sql(b, "SELECT pg_terminate_backend(:p)",
+                                      SQLALC_PARAMS(SQLALC_P_INT("p", pid)), &res));
     sqlalc_result_free(res);
     sqlalc_conn_close(b);
     /* the backend exits asynchronously: wait until it is gone */
@@ -770,20 +772,20 @@ static void test_terminated_backend(void **state)
         if (test_scalar(eng, q) == 0)
             break;
     }
-    int rc = sqlalc_exec_text(a, "INSERT INTO pg_kill VALUES (3)", NULL, NULL);
+    int rc = sqlalc_conn_execute_sql(a, "INSERT INTO pg_kill VALUES (3)", NULL, NULL);
     assert_int_equal(rc, SQLALC_ERR_DISCONNECT);
     assert_non_null(strstr(sqlalc_errmsg(), "connection to postgresql://"));
     assert_true(sqlalc_conn_invalidated(a));
-    assert_code(sqlalc_exec_text(a, "SELECT 1", NULL, NULL), SQLALC_ERR_DISCONNECT);
+    assert_code(sqlalc_conn_execute_sql(a, "SELECT 1", NULL, NULL), SQLALC_ERR_DISCONNECT);
     assert_code(sqlalc_conn_ping(a), SQLALC_ERR_DISCONNECT);
     sqlalc_tx_rollback(tx);
     sqlalc_conn_close(a);
     /* nothing half-written; the next checkout works */
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_kill"), 0);
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     assert_ok(sqlalc_conn_ping(c));
-    assert_ok(sqlalc_exec_text(c, "INSERT INTO pg_kill VALUES (9)", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(c, "INSERT INTO pg_kill VALUES (9)", NULL, NULL));
     sqlalc_conn_close(c);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pg_kill"), 1);
     test_exec(eng, "DROP TABLE pg_kill");
@@ -793,10 +795,10 @@ static void test_ping_detects_dead_idle_connection(void **state)
 {
     (void)state;
     sqlalc_conn *a;
-    assert_ok(sqlalc_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &a));
     sqlalc_result *res;
     int64_t pid;
-    assert_ok(sqlalc_exec_text(a, "SELECT pg_backend_pid()", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(a, "SELECT pg_backend_pid()", NULL, &res));
     assert_ok(sqlalc_result_scalar_int64(res, &pid));
     char q[128];
     snprintf(q, sizeof q, "SELECT CAST(pg_terminate_backend(%lld) AS int)", (long long)pid);
@@ -824,12 +826,12 @@ static int fa_workload(const char *url)
     int rc;
     if ((rc = sqlalc_engine_create(url, NULL, &e)))
         return rc;
-    if ((rc = sqlalc_connect(e, &c)))
+    if ((rc = sqlalc_engine_connect(e, &c)))
         goto out;
-    if ((rc = sqlalc_exec_text(
+    if ((rc = sqlalc_conn_execute_sql(
              c, "CREATE TABLE IF NOT EXISTS pg_fa (id int PRIMARY KEY, name text, b bytea, ts timestamptz)",
              NULL, NULL)) ||
-        (rc = sqlalc_exec_text(c, "DELETE FROM pg_fa", NULL, NULL)))
+        (rc = sqlalc_conn_execute_sql(c, "DELETE FROM pg_fa", NULL, NULL)))
         goto out;
     sqlalc_params sets[30];
     sqlalc_param ps[30][2];
@@ -842,23 +844,26 @@ static int fa_workload(const char *url)
         rows[i][1] = SQLALC_TEXTV("c\tq");
     }
     /* multi-row VALUES, then the pipeline path */
-    if ((rc = sqlalc_exec_text_many(c, "INSERT INTO pg_fa (id, name) VALUES (:id, :name)", sets, 30, NULL)) ||
-        (rc = sqlalc_exec_text_many(c, "UPDATE pg_fa SET name = :name WHERE id = :id", sets, 30, NULL)))
+    if ((rc = sqlalc_conn_execute_sql_many(c, "INSERT INTO pg_fa (id, name) VALUES (:id, :name)", sets, 30,
+                                           NULL)) ||
+        (rc =
+             sqlalc_conn_execute_sql_many(c, "UPDATE pg_fa SET name = :name WHERE id = :id", sets, 30, NULL)))
         goto out;
     if ((rc = sqlalc_pg_copy_in(c, "pg_fa", (const char *const[]){ "id", "name" }, 2, &rows[0][0], 30, NULL)))
         goto out;
-    if ((rc = sqlalc_begin(c, &tx)))
+    if ((rc = sqlalc_conn_begin(c, &tx)))
         goto out;
-    if ((rc = sqlalc_exec_text(c, "UPDATE pg_fa SET b = :b, ts = now() WHERE id < :n",
-                               SQLALC_PARAMS(SQLALC_P_BLOB("b", "\0\1", 2), SQLALC_P_INT("n", 10)), NULL)))
+    if ((rc = sqlalc_conn_execute_sql(c, "UPDATE pg_fa SET b = :b, ts = now() WHERE id < :n",
+                                      SQLALC_PARAMS(SQLALC_P_BLOB("b", "\0\1", 2), SQLALC_P_INT("n", 10)),
+                                      NULL)))
         goto out;
     /* stream one result while another command runs */
-    if ((rc = sqlalc_exec_text(c, "SELECT id, name, b, ts FROM pg_fa ORDER BY id", NULL, &res)))
+    if ((rc = sqlalc_conn_execute_sql(c, "SELECT id, name, b, ts FROM pg_fa ORDER BY id", NULL, &res)))
         goto out;
     const sqlalc_row *row;
     if ((rc = sqlalc_result_fetchone(res, &row)))
         goto out;
-    if ((rc = sqlalc_exec_text(c, "SELECT count(*) FROM pg_fa", NULL, &res2)))
+    if ((rc = sqlalc_conn_execute_sql(c, "SELECT count(*) FROM pg_fa", NULL, &res2)))
         goto out;
     int64_t n = 0;
     rc = sqlalc_result_scalar_int64(res2, &n);
@@ -946,7 +951,7 @@ static void copy_table(sqlalc_engine *src, sqlalc_conn *dst, const char *table)
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", table);
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(src, sql, NULL, &res));
+    assert_ok(sqlalc_engine_execute_sql(src, sql, NULL, &res));
     int nc = sqlalc_result_column_count(res);
     const char *cols[16];
     for (int i = 0; i < nc; i++)
@@ -967,7 +972,7 @@ static void copy_table(sqlalc_engine *src, sqlalc_conn *dst, const char *table)
     /* the serial's sequence continues after the copied ids */
     snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('\"%s\"', 'id'), max(id)) FROM \"%s\"",
              table, table);
-    assert_ok(sqlalc_exec_text(dst, sql, NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(dst, sql, NULL, NULL));
 }
 
 static int strlist_eq(const sqlalc_strlist *a, const sqlalc_strlist *b)
@@ -997,7 +1002,7 @@ static void test_football_copy_inspects_alike(void **state)
     assert_ok(sqlalc_metadata_drop_all(md, eng, SQLALC_CHECKFIRST));
     assert_ok(sqlalc_metadata_create_all(md, eng, 0));
     sqlalc_conn *c;
-    assert_ok(sqlalc_connect(eng, &c));
+    assert_ok(sqlalc_engine_connect(eng, &c));
     for (int i = 3; i >= 0; i--)
         copy_table(lite, c, soccer_tables[i]);
     sqlalc_conn_close(c);

@@ -19,43 +19,45 @@ static sqlalc_metadata *build(void)
 {
     sqlalc_metadata *md = sqlalc_metadata_new();
     assert_non_null(md);
-    sqlalc_table *t = sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                                       sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL),
-                                       sqlalc_column("last_name", sqlalc_string(50), 0));
+    sqlalc_table *t =
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("first_name", sqlalc_type_string(50), SQLALC_NOT_NULL),
+                         sqlalc_column("last_name", sqlalc_type_string(50), 0));
     if (!t)
         fail_msg("user: %s", sqlalc_errmsg());
     t = sqlalc_table_new(
-        md, "large", sqlalc_column("key", sqlalc_string(20), SQLALC_PRIMARY_KEY),
-        sqlalc_column("created", sqlalc_datetime(0), SQLALC_NOT_NULL),
-        sqlalc_column("updated", sqlalc_datetime(1), 0),
-        sqlalc_column("amount", sqlalc_numeric(10, 2), SQLALC_NOT_NULL, sqlalc_opt_server_default("0")),
-        sqlalc_column("mood", sqlalc_enum("mood", "happy", "sad", "it's ok"), 0),
-        sqlalc_column("flag", sqlalc_boolean(), 0), sqlalc_column("data", sqlalc_json_type(), 0),
-        sqlalc_column("blob", sqlalc_large_binary(), 0), sqlalc_column("ratio", sqlalc_float_type(), 0),
-        sqlalc_column("si", sqlalc_smallint(), 0), sqlalc_column("bi", sqlalc_bigint(), 0),
-        sqlalc_column("txt", sqlalc_text_type(), 0), sqlalc_column("uni", sqlalc_unicode(40), 0),
-        sqlalc_column("unitext", sqlalc_unicode_text(), 0), sqlalc_column("day", sqlalc_date_type(), 0),
-        sqlalc_column("at", sqlalc_time_type(0), 0, sqlalc_opt_comment("time of day")),
+        md, "large", sqlalc_column("key", sqlalc_type_string(20), SQLALC_PRIMARY_KEY),
+        sqlalc_column("created", sqlalc_type_datetime(0), SQLALC_NOT_NULL),
+        sqlalc_column("updated", sqlalc_type_datetime(1), 0),
+        sqlalc_column("amount", sqlalc_type_numeric(10, 2), SQLALC_NOT_NULL, sqlalc_opt_server_default("0")),
+        sqlalc_column("mood", sqlalc_type_enum("mood", "happy", "sad", "it's ok"), 0),
+        sqlalc_column("flag", sqlalc_type_boolean(), 0), sqlalc_column("data", sqlalc_type_json(), 0),
+        sqlalc_column("blob", sqlalc_type_large_binary(), 0), sqlalc_column("ratio", sqlalc_type_float(), 0),
+        sqlalc_column("si", sqlalc_type_smallint(), 0), sqlalc_column("bi", sqlalc_type_bigint(), 0),
+        sqlalc_column("txt", sqlalc_type_text(), 0), sqlalc_column("uni", sqlalc_type_unicode(40), 0),
+        sqlalc_column("unitext", sqlalc_type_unicode_text(), 0), sqlalc_column("day", sqlalc_type_date(), 0),
+        sqlalc_column("at", sqlalc_type_time(0), 0, sqlalc_opt_comment("time of day")),
         sqlalc_check_constraint("ck_large_amount", "amount >= 0"),
         sqlalc_unique_constraint("uq_large_si_bi", "si, bi"), sqlalc_index("ix_large_day_at", "day, at", 0),
         sqlalc_index("ix_large_uni", "uni", 1), sqlalc_opt_comment("all the types"));
     if (!t)
         fail_msg("large: %s", sqlalc_errmsg());
     t = sqlalc_table_new(
-        md, "address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("user_id", sqlalc_integer(), SQLALC_NOT_NULL | SQLALC_INDEX,
+        md, "address", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("user_id", sqlalc_type_integer(), SQLALC_NOT_NULL | SQLALC_INDEX,
                       sqlalc_foreign_key_ex(
                           "user.id", SQLALC_FK_OPTIONS(.name = "fk_address_user", .ondelete = "CASCADE"))),
-        sqlalc_column("email", sqlalc_string(100), SQLALC_UNIQUE));
+        sqlalc_column("email", sqlalc_type_string(100), SQLALC_UNIQUE));
     if (!t)
         fail_msg("address: %s", sqlalc_errmsg());
-    t = sqlalc_table_new(md, "composite", sqlalc_column("a", sqlalc_integer(), 0),
-                         sqlalc_column("b", sqlalc_string(10), 0),
+    t = sqlalc_table_new(md, "composite", sqlalc_column("a", sqlalc_type_integer(), 0),
+                         sqlalc_column("b", sqlalc_type_string(10), 0),
                          sqlalc_pk_constraint("pk_composite", "a, b"));
     if (!t)
         fail_msg("composite: %s", sqlalc_errmsg());
-    t = sqlalc_table_new(md, "child", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("ca", sqlalc_integer(), 0), sqlalc_column("cb", sqlalc_string(10), 0),
+    t = sqlalc_table_new(md, "child", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("ca", sqlalc_type_integer(), 0),
+                         sqlalc_column("cb", sqlalc_type_string(10), 0),
                          sqlalc_foreign_key_constraint(
                              "ca, cb", "composite.a, composite.b",
                              SQLALC_FK_OPTIONS(.name = "fk_child_composite", .onupdate = "CASCADE")));
@@ -244,10 +246,10 @@ static void test_roundtrip(void **state)
     test_exec(eng, "INSERT INTO large (\"key\", created) VALUES ('k', '2024-01-02 03:04:05')");
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM large WHERE amount = 0"), 1);
     /* enum enforced (CHECK or native type) */
-    assert_true(sqlalc_engine_exec_text(eng,
-                                        "INSERT INTO large (\"key\", created, mood) VALUES ('k2', "
-                                        "'2024-01-02 03:04:05', 'angry')",
-                                        NULL, NULL) != SQLALC_OK);
+    assert_true(sqlalc_engine_execute_sql(eng,
+                                          "INSERT INTO large (\"key\", created, mood) VALUES ('k2', "
+                                          "'2024-01-02 03:04:05', 'angry')",
+                                          NULL, NULL) != SQLALC_OK);
 
     /* reflect into a fresh MetaData and compare everything */
     sqlalc_metadata *md2 = sqlalc_metadata_new();
@@ -426,12 +428,12 @@ static void test_fk_cycle(void **state)
     NEED_REFLECTION(eng);
     sqlalc_metadata *md = sqlalc_metadata_new();
     assert_non_null(sqlalc_table_new(
-        md, "cyc_a", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("bid", sqlalc_integer(), 0,
+        md, "cyc_a", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("bid", sqlalc_type_integer(), 0,
                       sqlalc_foreign_key_ex("cyc_b.id", SQLALC_FK_OPTIONS(.name = "fk_cyc_a_b")))));
     assert_non_null(
-        sqlalc_table_new(md, "cyc_b", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("aid", sqlalc_integer(), 0, sqlalc_foreign_key("cyc_a.id"))));
+        sqlalc_table_new(md, "cyc_b", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("aid", sqlalc_type_integer(), 0, sqlalc_foreign_key("cyc_a.id"))));
     assert_ok(sqlalc_metadata_drop_all(md, eng, SQLALC_CHECKFIRST));
     assert_ok(sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST));
     assert_int_equal(exists(eng, "cyc_a"), 1);
@@ -453,11 +455,11 @@ static void test_fk_cycle(void **state)
     /* a cycle of unnamed keys: fine inline on SQLite, an error elsewhere */
     md = sqlalc_metadata_new();
     assert_non_null(
-        sqlalc_table_new(md, "cyc_a", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("bid", sqlalc_integer(), 0, sqlalc_foreign_key("cyc_b.id"))));
+        sqlalc_table_new(md, "cyc_a", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("bid", sqlalc_type_integer(), 0, sqlalc_foreign_key("cyc_b.id"))));
     assert_non_null(
-        sqlalc_table_new(md, "cyc_b", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("aid", sqlalc_integer(), 0, sqlalc_foreign_key("cyc_a.id"))));
+        sqlalc_table_new(md, "cyc_b", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("aid", sqlalc_type_integer(), 0, sqlalc_foreign_key("cyc_a.id"))));
     int rc = sqlalc_metadata_create_all(md, eng, 0);
     if (test_dialect_is("sqlite")) {
         assert_ok(rc);
@@ -477,8 +479,9 @@ static void test_table_create_drop_has_table(void **state)
     sqlalc_engine *eng = test_engine();
     NEED_REFLECTION(eng);
     sqlalc_metadata *md = sqlalc_metadata_new();
-    sqlalc_table *t = sqlalc_table_new(md, "Test", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                                       sqlalc_column("Name", sqlalc_string(30), SQLALC_INDEX));
+    sqlalc_table *t =
+        sqlalc_table_new(md, "Test", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("Name", sqlalc_type_string(30), SQLALC_INDEX));
     assert_non_null(t);
     assert_ok(sqlalc_table_drop(t, eng, SQLALC_CHECKFIRST));
     assert_int_equal(exists(eng, "Test"), 0);
@@ -515,12 +518,12 @@ static void test_create_use_drop(void **state)
     assert_int_equal(test_scalar(eng, "SELECT max(id) FROM \"user\""), 2);
     test_exec(eng, "INSERT INTO address (user_id, email) VALUES (2, 'e@x')");
     /* unique, FK and check constraints are enforced */
-    assert_true(sqlalc_engine_exec_text(eng, "INSERT INTO address (user_id, email) VALUES (1, 'e@x')", NULL,
-                                        NULL) == SQLALC_ERR_INTEGRITY);
-    assert_true(sqlalc_engine_exec_text(eng,
-                                        "INSERT INTO large (\"key\", created, amount) VALUES "
-                                        "('n', '2024-01-01 00:00:00', -1)",
-                                        NULL, NULL) == SQLALC_ERR_INTEGRITY);
+    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO address (user_id, email) VALUES (1, 'e@x')", NULL,
+                                          NULL) == SQLALC_ERR_INTEGRITY);
+    assert_true(sqlalc_engine_execute_sql(eng,
+                                          "INSERT INTO large (\"key\", created, amount) VALUES "
+                                          "('n', '2024-01-01 00:00:00', -1)",
+                                          NULL, NULL) == SQLALC_ERR_INTEGRITY);
     test_exec(eng, "INSERT INTO composite (a, b) VALUES (1, 'x')");
     test_exec(eng, "INSERT INTO child (ca, cb) VALUES (1, 'x')");
     assert_ok(sqlalc_metadata_drop_all(md, eng, 0));
@@ -550,10 +553,10 @@ static long reflect_cost(sqlalc_engine *eng, int ntables)
         snprintf(prev, sizeof prev, "scale_%03d.id", i - 1);
         sqlalc_table *t =
             i ? sqlalc_table_new(
-                    md, name, sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                    sqlalc_column("prev", sqlalc_integer(), SQLALC_INDEX, sqlalc_foreign_key(prev)),
-                    sqlalc_column("label", sqlalc_string(20), SQLALC_UNIQUE))
-              : sqlalc_table_new(md, name, sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY));
+                    md, name, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                    sqlalc_column("prev", sqlalc_type_integer(), SQLALC_INDEX, sqlalc_foreign_key(prev)),
+                    sqlalc_column("label", sqlalc_type_string(20), SQLALC_UNIQUE))
+              : sqlalc_table_new(md, name, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY));
         assert_non_null(t);
     }
     assert_ok(sqlalc_metadata_create_all(md, eng, 0));

@@ -39,21 +39,21 @@ sqlalc_engine *test_engine(void)
 
 void test_exec(sqlalc_engine *eng, const char *sql)
 {
-    int rc = sqlalc_engine_exec_text(eng, sql, NULL, NULL);
+    int rc = sqlalc_engine_execute_sql(eng, sql, NULL, NULL);
     if (rc != SQLALC_OK)
         fail_msg("exec(%s): %s", sql, sqlalc_errmsg());
 }
 
 void test_exec_quiet(sqlalc_engine *eng, const char *sql)
 {
-    (void)sqlalc_engine_exec_text(eng, sql, NULL, NULL);
+    (void)sqlalc_engine_execute_sql(eng, sql, NULL, NULL);
 }
 
 int64_t test_scalar(sqlalc_engine *eng, const char *sql)
 {
     sqlalc_result *res = NULL;
     int64_t v = 0;
-    if (sqlalc_engine_exec_text(eng, sql, NULL, &res) != SQLALC_OK)
+    if (sqlalc_engine_execute_sql(eng, sql, NULL, &res) != SQLALC_OK)
         fail_msg("scalar(%s): %s", sql, sqlalc_errmsg());
     if (sqlalc_result_scalar_int64(res, &v) != SQLALC_OK)
         fail_msg("scalar(%s): no row: %s", sql, sqlalc_errmsg());

@@ -22,12 +22,12 @@ static int workload(const char *url)
     int rc;
     if ((rc = sqlalc_engine_create(url, NULL, &eng)))
         return rc;
-    if ((rc = sqlalc_connect(eng, &c)))
+    if ((rc = sqlalc_engine_connect(eng, &c)))
         goto out;
-    if ((rc = sqlalc_exec_text(c, "CREATE TABLE IF NOT EXISTS fa (id INTEGER PRIMARY KEY, name TEXT, w REAL)",
-                               NULL, NULL)))
+    if ((rc = sqlalc_conn_execute_sql(
+             c, "CREATE TABLE IF NOT EXISTS fa (id INTEGER PRIMARY KEY, name TEXT, w REAL)", NULL, NULL)))
         goto out;
-    if ((rc = sqlalc_exec_text(c, "DELETE FROM fa", NULL, NULL)))
+    if ((rc = sqlalc_conn_execute_sql(c, "DELETE FROM fa", NULL, NULL)))
         goto out;
     sqlalc_params sets[40];
     sqlalc_param ps[40][3];
@@ -39,22 +39,22 @@ static int workload(const char *url)
         ps[i][2] = SQLALC_P_FLOAT("w", i * 1.5);
         sets[i] = (sqlalc_params){ 3, ps[i] };
     }
-    if ((rc = sqlalc_exec_text_many(c, "INSERT INTO fa (id, name, w) VALUES (:id, :name, :w)", sets, 40,
-                                    NULL)))
+    if ((rc = sqlalc_conn_execute_sql_many(c, "INSERT INTO fa (id, name, w) VALUES (:id, :name, :w)", sets,
+                                           40, NULL)))
         goto out;
-    if ((rc = sqlalc_begin(c, &tx)))
+    if ((rc = sqlalc_conn_begin(c, &tx)))
         goto out;
-    if ((rc = sqlalc_begin_nested(c, &sp)))
+    if ((rc = sqlalc_conn_begin_nested(c, &sp)))
         goto out;
-    if ((rc = sqlalc_exec_text(c, "UPDATE fa SET w = w + :d WHERE id < :n",
-                               SQLALC_PARAMS(SQLALC_P_FLOAT("d", 1), SQLALC_P_INT("n", 10)), NULL)))
+    if ((rc = sqlalc_conn_execute_sql(c, "UPDATE fa SET w = w + :d WHERE id < :n",
+                                      SQLALC_PARAMS(SQLALC_P_FLOAT("d", 1), SQLALC_P_INT("n", 10)), NULL)))
         goto out;
     rc = sqlalc_tx_rollback(sp);
     sp = NULL;
     if (rc)
         goto out;
-    if ((rc = sqlalc_exec_text(c, "SELECT id, name, w FROM fa WHERE w > :w ORDER BY id",
-                               SQLALC_PARAMS(SQLALC_P_FLOAT("w", 3.0)), &res)))
+    if ((rc = sqlalc_conn_execute_sql(c, "SELECT id, name, w FROM fa WHERE w > :w ORDER BY id",
+                                      SQLALC_PARAMS(SQLALC_P_FLOAT("w", 3.0)), &res)))
         goto out;
     const sqlalc_row *row;
     if ((rc = sqlalc_result_fetchone(res, &row)))
@@ -75,8 +75,8 @@ static int workload(const char *url)
     tx = NULL;
     if (rc)
         goto out;
-    rc = sqlalc_engine_exec_text(eng, "SELECT count(*) FROM fa WHERE name LIKE :p",
-                                 SQLALC_PARAMS(SQLALC_P_TEXT("p", "n%")), &res);
+    rc = sqlalc_engine_execute_sql(eng, "SELECT count(*) FROM fa WHERE name LIKE :p",
+                                   SQLALC_PARAMS(SQLALC_P_TEXT("p", "n%")), &res);
     if (rc == SQLALC_OK) {
         int64_t n = 0;
         rc = sqlalc_result_scalar_int64(res, &n);

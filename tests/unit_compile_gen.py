@@ -120,12 +120,12 @@ def sqlalc_c(t, n): return t.c[n]
 def sqlalc_table_expr(t): return t
 def sqlalc_expr_ref(x): return x
 def sqlalc_int(v): return Lit(v)
-sqlalc_float = sqlalc_text = sqlalc_int
+sqlalc_float = sqlalc_str = sqlalc_int
 def sqlalc_bool(v): return Lit(bool(v))
 def sqlalc_null(): return sa.null()
 def sqlalc_true(): return sa.true()
 def sqlalc_false(): return sa.false()
-def sqlalc_literal_sql(s): return sa.literal_column(s)
+def sqlalc_literal_column(s): return sa.literal_column(s)
 def sqlalc_bindparam(n, v): return sa.bindparam(n, v.v if isinstance(v, Lit) else v)
 def SQLALC_INTV(v): return Lit(v)
 SQLALC_TEXTV = SQLALC_INTV

@@ -54,7 +54,7 @@ static void test_sqlite_returning(void **state)
 {
     (void)state;
     sqlalc_stmt *q =
-        sqlalc_returning(sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("name", sqlalc_text("a")))),
+        sqlalc_returning(sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("name", sqlalc_str("a")))),
                          SQLALC_COLS(fx_c(user, "id")));
     expect_sql(q, SQLITE, "INSERT INTO user (name) VALUES (:name) RETURNING user.id");
     expect_sql(q, MSSQL, "INSERT INTO [user] (name) OUTPUT inserted.id VALUES (:name)");
@@ -111,8 +111,8 @@ static void test_unsupported_is_a_compile_error(void **state)
 static void test_literal_form(void **state)
 {
     (void)state;
-    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(user, "id"), sqlalc_literal_sql("'a'")),
-                                   sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_text("O'Brien")),
+    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(user, "id"), sqlalc_literal_column("'a'")),
+                                   sqlalc_and(sqlalc_eq(fx_c(user, "name"), sqlalc_str("O'Brien")),
                                               sqlalc_eq(fx_c(user, "id"), sqlalc_int(3))));
     /* What SQLAlchemy renders with literal_binds=True. */
     char *s = sqlalc_stmt_sql_literal(q, SQLITE);
@@ -169,7 +169,7 @@ static void test_parameters(void **state)
     (void)state;
     sqlalc_stmt *q = sqlalc_limit(sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
                                                 sqlalc_and(sqlalc_gt(fx_c(user, "id"), sqlalc_int(5)),
-                                                           sqlalc_eq(fx_c(user, "name"), sqlalc_text("ed")))),
+                                                           sqlalc_eq(fx_c(user, "name"), sqlalc_str("ed")))),
                                   7);
     sqlalc_compiled *c;
     assert_ok(sqlalc_compile(q, PG, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, &c));
@@ -232,7 +232,7 @@ static void test_multirow_insert_slices(void **state)
     (void)state;
     sqlalc_stmt *q = sqlalc_insert(user);
     for (int i = 0; i < 3; i++)
-        q = sqlalc_values(q, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i)), SQLALC_KV("name", sqlalc_text("n"))));
+        q = sqlalc_values(q, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i)), SQLALC_KV("name", sqlalc_str("n"))));
     struct sqlalc_compiled *c;
     assert_ok(sqlalc__compile((sqlalc_expr *)q, SQLITE, SQLALC_PARAMSTYLE_QMARK, 1, 3, &c));
     assert_string_equal(c->sql, "INSERT INTO user (id, name) VALUES (?, ?), (?, ?)");
@@ -246,7 +246,7 @@ static void test_multirow_insert_slices(void **state)
     sqlalc_stmt_free(q);
     /* Rows must name the same columns. */
     q = sqlalc_values(sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)))),
-                      SQLALC_KVS(SQLALC_KV("name", sqlalc_text("x"))));
+                      SQLALC_KVS(SQLALC_KV("name", sqlalc_str("x"))));
     assert_null(q);
     assert_non_null(strstr(sqlalc_errmsg(), "same columns"));
 }
@@ -310,7 +310,7 @@ static sqlalc_stmt *shape(int64_t id, const char *name, int64_t limit)
     return sqlalc_limit(
         sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
                                       sqlalc_or(sqlalc_gt(fx_c(user, "id"), sqlalc_int(id)),
-                                                sqlalc_eq(fx_c(user, "name"), sqlalc_text(name)))),
+                                                sqlalc_eq(fx_c(user, "name"), sqlalc_str(name)))),
                         SQLALC_EXPRS(fx_c(user, "id"))),
         limit);
 }
@@ -384,7 +384,7 @@ static void test_expression_display(void **state)
           "example.id > :id_1 OR example.id < :id_2" },
         { sqlalc_eq(fx_c(ex, "name"), sqlalc_null()), "example.name IS NULL" },
         { sqlalc_add(fx_c(ex, "id"), sqlalc_int(5)), "example.id + :id_1" },
-        { sqlalc_add(fx_c(ex, "name"), sqlalc_text("some name")), "example.name || :name_1" },
+        { sqlalc_add(fx_c(ex, "name"), sqlalc_str("some name")), "example.name || :name_1" },
         { sqlalc_in(fx_c(ex, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
           "example.id IN (:id_1_1, :id_1_2, :id_1_3)" },
     };
@@ -394,7 +394,7 @@ static void test_expression_display(void **state)
         sqlalc_free(s);
         sqlalc_expr_free(cases[i].e);
     }
-    sqlalc_expr *e = sqlalc_add(fx_c(ex, "name"), sqlalc_text("x"));
+    sqlalc_expr *e = sqlalc_add(fx_c(ex, "name"), sqlalc_str("x"));
     char *s = sqlalc_expr_sql(e, MSSQL);
     assert_string_equal(s, "example.name + :name_1");
     sqlalc_free(s);
@@ -421,7 +421,7 @@ static void test_cast_follows_ddl_spelling(void **state)
         { NULL, SQLALC_TYPE_STRING, 20, "CAST(x AS VARCHAR(20))" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        sqlalc_expr *e = sqlalc_cast_kind(sqlalc_literal_sql("x"), cases[i].kind, cases[i].length);
+        sqlalc_expr *e = sqlalc_cast_kind(sqlalc_literal_column("x"), cases[i].kind, cases[i].length);
         char *s = sqlalc_expr_sql(e, cases[i].d);
         assert_non_null(s);
         assert_string_equal(s, cases[i].want);

@@ -30,14 +30,14 @@ static sqlalc_stmt *build_nested(void)
 {
     sqlalc_expr *cte = sqlalc_cte(
         sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"), sqlalc_label(sqlalc_count_star(), "n")),
-                      sqlalc_like(fx_c(address, "email"), sqlalc_text("%@x"), '/')),
+                      sqlalc_like(fx_c(address, "email"), sqlalc_str("%@x"), '/')),
         "counts");
     sqlalc_expr *u2 = sqlalc_alias(sqlalc_table_expr(user), "u2");
     sqlalc_stmt *q = sqlalc_select(
         SQLALC_COLS(
             fx_c(user, "name"), sqlalc_count(fx_c(address, "id")), sqlalc_ac(cte, "n"), sqlalc_ac(u2, "name"),
-            sqlalc_case_else(SQLALC_EXPRS(sqlalc_gt(fx_c(user, "id"), sqlalc_int(1)), sqlalc_text("big")),
-                             sqlalc_text("small")),
+            sqlalc_case_else(SQLALC_EXPRS(sqlalc_gt(fx_c(user, "id"), sqlalc_int(1)), sqlalc_str("big")),
+                             sqlalc_str("small")),
             sqlalc_over(sqlalc_func("row_number", SQLALC_NOEXPRS), SQLALC_EXPRS(fx_c(user, "name")),
                         SQLALC_EXPRS(sqlalc_desc(fx_c(user, "id")))),
             sqlalc_cast_kind(fx_c(user, "id"), SQLALC_TYPE_STRING, 10),
@@ -45,7 +45,7 @@ static sqlalc_stmt *build_nested(void)
                 sqlalc_select(SQLALC_COLS(sqlalc_func("max", SQLALC_EXPRS(fx_c(address, "id")))),
                               sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))),
         sqlalc_or(sqlalc_in(fx_c(user, "id"), SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))),
-                  sqlalc_and(sqlalc_ilike(fx_c(user, "name"), sqlalc_text("a%"), 0),
+                  sqlalc_and(sqlalc_ilike(fx_c(user, "name"), sqlalc_str("a%"), 0),
                              sqlalc_not(sqlalc_between(fx_c(user, "id"), sqlalc_int(5), sqlalc_int(9)))),
                   sqlalc_exists(
                       sqlalc_select(SQLALC_NOEXPRS, sqlalc_eq(fx_c(address, "user_id"), fx_c(user, "id"))))));
@@ -72,17 +72,17 @@ static sqlalc_stmt *build_dml(int which)
             sqlalc_on_conflict_do_update_where(
                 sqlalc_values(
                     sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)),
-                                                                  SQLALC_KV("name", sqlalc_text("a")))),
-                    SQLALC_KVS(SQLALC_KV("name", sqlalc_text("b")), SQLALC_KV("id", sqlalc_int(2)))),
+                                                                  SQLALC_KV("name", sqlalc_str("a")))),
+                    SQLALC_KVS(SQLALC_KV("name", sqlalc_str("b")), SQLALC_KV("id", sqlalc_int(2)))),
                 SQLALC_EXPRS(fx_c(user, "id")), SQLALC_KVS(SQLALC_KV("name", sqlalc_excluded(user, "name"))),
                 sqlalc_gt(fx_c(user, "id"), sqlalc_int(0))),
             SQLALC_COLS(fx_c(user, "id")));
     case 1:
         return sqlalc_returning(
-            sqlalc_where(sqlalc_values(
-                             sqlalc_update(user),
-                             SQLALC_KVS(SQLALC_KV("name", sqlalc_add(fx_c(user, "name"), sqlalc_text("x"))))),
-                         sqlalc_eq(fx_c(user, "id"), sqlalc_int(5))),
+            sqlalc_where(
+                sqlalc_values(sqlalc_update(user),
+                              SQLALC_KVS(SQLALC_KV("name", sqlalc_add(fx_c(user, "name"), sqlalc_str("x"))))),
+                sqlalc_eq(fx_c(user, "id"), sqlalc_int(5))),
             SQLALC_COLS(fx_c(user, "id")));
     default:
         return sqlalc_where(
@@ -169,10 +169,10 @@ static void test_null_argument_propagates(void **state)
     sqlalc_error_clear();
     sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(fx_c(user, "name"), fx_c(user, "nope")),
                                    sqlalc_or(sqlalc_gt(fx_c(user, "id"), sqlalc_int(5)),
-                                             sqlalc_like(fx_c(user, "name"), sqlalc_text(NULL), 0)));
+                                             sqlalc_like(fx_c(user, "name"), sqlalc_str(NULL), 0)));
     assert_null(q);
     assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
-    assert_non_null(strstr(sqlalc_errmsg(), "sqlalc_text"));
+    assert_non_null(strstr(sqlalc_errmsg(), "sqlalc_str"));
     sqlalc_expr *j = sqlalc_join(sqlalc_table_expr(user), sqlalc_table_expr(order), SQLALC_JOIN_INNER);
     assert_null(j);
     assert_non_null(strstr(sqlalc_errmsg(), "no foreign key"));

@@ -135,58 +135,60 @@ static sqlalc_metadata *build(void)
 {
     sqlalc_metadata *md = sqlalc_metadata_new();
     assert_non_null(md);
-    assert_non_null(sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                                     sqlalc_column("first_name", sqlalc_string(50), SQLALC_NOT_NULL),
-                                     sqlalc_column("last_name", sqlalc_string(50), 0)));
+    assert_non_null(sqlalc_table_new(md, "user",
+                                     sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                                     sqlalc_column("first_name", sqlalc_type_string(50), SQLALC_NOT_NULL),
+                                     sqlalc_column("last_name", sqlalc_type_string(50), 0)));
     sqlalc_table *t = sqlalc_table_new(
-        md, "alltypes", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("si", sqlalc_smallint(), 0), sqlalc_column("bi", sqlalc_bigint(), 0),
-        sqlalc_column("f", sqlalc_float_type(), 0), sqlalc_column("n", sqlalc_numeric(10, 2), 0),
-        sqlalc_column("n2", sqlalc_numeric(-1, -1), 0),
-        sqlalc_column("s", sqlalc_string(20), SQLALC_NOT_NULL | SQLALC_UNIQUE),
-        sqlalc_column("s0", sqlalc_string(0), 0), sqlalc_column("t", sqlalc_text_type(), 0),
-        sqlalc_column("u", sqlalc_unicode(30), 0), sqlalc_column("ut", sqlalc_unicode_text(), 0),
-        sqlalc_column("b", sqlalc_boolean(), 0), sqlalc_column("d", sqlalc_date_type(), 0),
-        sqlalc_column("tm", sqlalc_time_type(0), 0), sqlalc_column("dt", sqlalc_datetime(0), 0),
-        sqlalc_column("dtz", sqlalc_datetime(1), 0),
-        sqlalc_column("e", sqlalc_enum("mood", "a", "bb", "ccc"), 0),
-        sqlalc_column("lb", sqlalc_large_binary(), 0), sqlalc_column("j", sqlalc_json_type(), 0),
-        sqlalc_column("user_id", sqlalc_integer(), SQLALC_INDEX,
+        md, "alltypes", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("si", sqlalc_type_smallint(), 0), sqlalc_column("bi", sqlalc_type_bigint(), 0),
+        sqlalc_column("f", sqlalc_type_float(), 0), sqlalc_column("n", sqlalc_type_numeric(10, 2), 0),
+        sqlalc_column("n2", sqlalc_type_numeric(-1, -1), 0),
+        sqlalc_column("s", sqlalc_type_string(20), SQLALC_NOT_NULL | SQLALC_UNIQUE),
+        sqlalc_column("s0", sqlalc_type_string(0), 0), sqlalc_column("t", sqlalc_type_text(), 0),
+        sqlalc_column("u", sqlalc_type_unicode(30), 0), sqlalc_column("ut", sqlalc_type_unicode_text(), 0),
+        sqlalc_column("b", sqlalc_type_boolean(), 0), sqlalc_column("d", sqlalc_type_date(), 0),
+        sqlalc_column("tm", sqlalc_type_time(0), 0), sqlalc_column("dt", sqlalc_type_datetime(0), 0),
+        sqlalc_column("dtz", sqlalc_type_datetime(1), 0),
+        sqlalc_column("e", sqlalc_type_enum("mood", "a", "bb", "ccc"), 0),
+        sqlalc_column("lb", sqlalc_type_large_binary(), 0), sqlalc_column("j", sqlalc_type_json(), 0),
+        sqlalc_column("user_id", sqlalc_type_integer(), SQLALC_INDEX,
                       sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.ondelete = "cascade"))),
-        sqlalc_column("cnt", sqlalc_integer(), 0, sqlalc_opt_server_default("0"),
+        sqlalc_column("cnt", sqlalc_type_integer(), 0, sqlalc_opt_server_default("0"),
                       sqlalc_opt_comment("a count")),
         sqlalc_check_constraint("ck_cnt", "cnt >= 0"), sqlalc_unique_constraint("uq_sibi", "si, bi"),
         sqlalc_index("ix_multi", "s, d", 1));
     if (!t)
         fail_msg("alltypes: %s", sqlalc_errmsg());
-    assert_non_null(sqlalc_table_new(md, "p", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                                     sqlalc_column("k", sqlalc_integer(), SQLALC_PRIMARY_KEY)));
-    t = sqlalc_table_new(md, "c", sqlalc_column("a", sqlalc_integer(), SQLALC_UNIQUE),
-                         sqlalc_column("b", sqlalc_integer(), 0, sqlalc_foreign_key("p.id")),
-                         sqlalc_column("c", sqlalc_integer(), SQLALC_UNIQUE),
+    assert_non_null(sqlalc_table_new(md, "p", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                                     sqlalc_column("k", sqlalc_type_integer(), SQLALC_PRIMARY_KEY)));
+    t = sqlalc_table_new(md, "c", sqlalc_column("a", sqlalc_type_integer(), SQLALC_UNIQUE),
+                         sqlalc_column("b", sqlalc_type_integer(), 0, sqlalc_foreign_key("p.id")),
+                         sqlalc_column("c", sqlalc_type_integer(), SQLALC_UNIQUE),
                          sqlalc_foreign_key_constraint(
                              "a, c", "p.id, p.k", SQLALC_FK_OPTIONS(.name = "fk_ac", .onupdate = "SET NULL")),
                          sqlalc_unique_constraint(NULL, "b"));
     if (!t)
         fail_msg("c: %s", sqlalc_errmsg());
-    t = sqlalc_table_new(md, "big", sqlalc_column("id", sqlalc_bigint(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("x", sqlalc_integer(), SQLALC_NOT_NULL,
+    t = sqlalc_table_new(md, "big", sqlalc_column("id", sqlalc_type_bigint(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("x", sqlalc_type_integer(), SQLALC_NOT_NULL,
                                        sqlalc_opt_server_default_sql("CURRENT_TIMESTAMP")),
-                         sqlalc_column("y", sqlalc_string(5), 0, sqlalc_opt_server_default("it's")));
+                         sqlalc_column("y", sqlalc_type_string(5), 0, sqlalc_opt_server_default("it's")));
     assert_non_null(t);
     t = sqlalc_table_new(md, "s1", sqlalc_opt_schema("sch"),
-                         sqlalc_column("id", sqlalc_smallint(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("Name", sqlalc_string(10), SQLALC_INDEX));
+                         sqlalc_column("id", sqlalc_type_smallint(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("Name", sqlalc_type_string(10), SQLALC_INDEX));
     assert_non_null(t);
     t = sqlalc_table_new(md, "s2", sqlalc_opt_schema("sch"),
-                         sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("s1id", sqlalc_integer(), 0, sqlalc_foreign_key("sch.s1.id")));
+                         sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("s1id", sqlalc_type_integer(), 0, sqlalc_foreign_key("sch.s1.id")));
     assert_non_null(t);
-    t = sqlalc_table_new(md, "noauto",
-                         sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY | SQLALC_NO_AUTOINCREMENT),
-                         sqlalc_column("v", sqlalc_integer(), SQLALC_AUTOINCREMENT));
+    t = sqlalc_table_new(
+        md, "noauto",
+        sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY | SQLALC_NO_AUTOINCREMENT),
+        sqlalc_column("v", sqlalc_type_integer(), SQLALC_AUTOINCREMENT));
     assert_non_null(t);
-    t = sqlalc_table_new(md, "sqliteauto", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
+    t = sqlalc_table_new(md, "sqliteauto", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
                          sqlalc_opt_sqlite_autoincrement());
     assert_non_null(t);
     return md;

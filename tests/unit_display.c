@@ -47,7 +47,7 @@ static int teardown(void **state)
 static char *print_query(const char *sql, sqlalc_format fmt, size_t max_rows, int *rc_out)
 {
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(eng, sql, NULL, &res));
+    assert_ok(sqlalc_engine_execute_sql(eng, sql, NULL, &res));
     FILE *f = tmpfile();
     assert_non_null(f);
     int rc = sqlalc_result_print(res, f, fmt, max_rows);
@@ -149,7 +149,7 @@ static void test_bad_arguments(void **state)
 {
     (void)state;
     sqlalc_result *res;
-    assert_ok(sqlalc_engine_exec_text(eng, "SELECT 1", NULL, &res));
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT 1", NULL, &res));
     assert_code(sqlalc_result_print(res, NULL, SQLALC_FORMAT_CSV, 0), SQLALC_ERR_ARGUMENT);
     assert_code(sqlalc_result_print(res, stdout, (sqlalc_format)42, 0), SQLALC_ERR_ARGUMENT);
     sqlalc_result_free(res);
@@ -167,7 +167,7 @@ static void test_failing_allocator(void **state)
             FILE *f = tmpfile();
             failalloc_install();
             long live = failalloc_live();
-            assert_ok(sqlalc_engine_exec_text(eng, ALL, NULL, &res));
+            assert_ok(sqlalc_engine_execute_sql(eng, ALL, NULL, &res));
             failalloc_fail_at(n);
             int rc = sqlalc_result_print(res, f, (sqlalc_format)fmt, 0);
             int failed = failalloc_failed();

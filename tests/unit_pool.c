@@ -38,11 +38,11 @@ static int temp_table_survives(int pool_size)
     sqlalc_engine *eng;
     sqlalc_conn *c;
     assert_ok(sqlalc_engine_create(url, &o, &eng));
-    assert_ok(sqlalc_connect(eng, &c));
-    assert_ok(sqlalc_exec_text(c, "CREATE TEMP TABLE marker (x INTEGER)", NULL, NULL));
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    assert_ok(sqlalc_conn_execute_sql(c, "CREATE TEMP TABLE marker (x INTEGER)", NULL, NULL));
     sqlalc_conn_close(c);
-    assert_ok(sqlalc_connect(eng, &c));
-    int rc = sqlalc_exec_text(c, "SELECT * FROM marker", NULL, NULL);
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    int rc = sqlalc_conn_execute_sql(c, "SELECT * FROM marker", NULL, NULL);
     sqlalc_conn_close(c);
     sqlalc_engine_free(eng);
     return rc == SQLALC_OK;
@@ -63,12 +63,12 @@ static void test_dispose_closes_idle(void **state)
     sqlalc_engine *eng;
     sqlalc_conn *c;
     assert_ok(sqlalc_engine_create(url, NULL, &eng));
-    assert_ok(sqlalc_connect(eng, &c));
-    assert_ok(sqlalc_exec_text(c, "CREATE TEMP TABLE marker (x INTEGER)", NULL, NULL));
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    assert_ok(sqlalc_conn_execute_sql(c, "CREATE TEMP TABLE marker (x INTEGER)", NULL, NULL));
     sqlalc_conn_close(c);
     sqlalc_engine_dispose(eng);
-    assert_ok(sqlalc_connect(eng, &c));
-    assert_code(sqlalc_exec_text(c, "SELECT * FROM marker", NULL, NULL), SQLALC_ERR_PROGRAMMING);
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    assert_code(sqlalc_conn_execute_sql(c, "SELECT * FROM marker", NULL, NULL), SQLALC_ERR_PROGRAMMING);
     sqlalc_conn_close(c);
     sqlalc_engine_free(eng);
 }
@@ -78,13 +78,13 @@ static void test_memory_db_survives_checkouts(void **state)
     (void)state;
     sqlalc_engine *eng;
     assert_ok(sqlalc_engine_create("sqlite://", NULL, &eng));
-    assert_ok(sqlalc_engine_exec_text(eng, "CREATE TABLE m (x INTEGER)", NULL, NULL));
-    assert_ok(sqlalc_engine_exec_text(eng, "INSERT INTO m VALUES (1)", NULL, NULL));
+    assert_ok(sqlalc_engine_execute_sql(eng, "CREATE TABLE m (x INTEGER)", NULL, NULL));
+    assert_ok(sqlalc_engine_execute_sql(eng, "INSERT INTO m VALUES (1)", NULL, NULL));
     sqlalc_conn *a, *b;
-    assert_ok(sqlalc_connect(eng, &a));
-    assert_ok(sqlalc_connect(eng, &b)); /* same thread: the same database */
+    assert_ok(sqlalc_engine_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &b)); /* same thread: the same database */
     sqlalc_result *res;
-    assert_ok(sqlalc_exec_text(b, "SELECT count(*) FROM m", NULL, &res));
+    assert_ok(sqlalc_conn_execute_sql(b, "SELECT count(*) FROM m", NULL, &res));
     int64_t n;
     assert_ok(sqlalc_result_scalar_int64(res, &n));
     assert_int_equal(n, 1);
@@ -105,18 +105,18 @@ static void *worker(void *p)
     w->ok = 1;
     for (int i = 0; i < 50 && w->ok; i++) {
         sqlalc_conn *c;
-        if (sqlalc_connect(w->eng, &c) != SQLALC_OK) {
+        if (sqlalc_engine_connect(w->eng, &c) != SQLALC_OK) {
             w->ok = 0;
             break;
         }
-        if (sqlalc_exec_text(c, "INSERT INTO shared (who, n) VALUES (:w, :n)",
-                             SQLALC_PARAMS(SQLALC_P_INT("w", w->id), SQLALC_P_INT("n", i)),
-                             NULL) != SQLALC_OK)
+        if (sqlalc_conn_execute_sql(c, "INSERT INTO shared (who, n) VALUES (:w, :n)",
+                                    SQLALC_PARAMS(SQLALC_P_INT("w", w->id), SQLALC_P_INT("n", i)),
+                                    NULL) != SQLALC_OK)
             w->ok = 0;
         sqlalc_result *res;
         int64_t cnt = -1;
-        if (w->ok && (sqlalc_exec_text(c, "SELECT count(*) FROM shared WHERE who = :w",
-                                       SQLALC_PARAMS(SQLALC_P_INT("w", w->id)), &res) != SQLALC_OK ||
+        if (w->ok && (sqlalc_conn_execute_sql(c, "SELECT count(*) FROM shared WHERE who = :w",
+                                              SQLALC_PARAMS(SQLALC_P_INT("w", w->id)), &res) != SQLALC_OK ||
                       sqlalc_result_scalar_int64(res, &cnt) != SQLALC_OK || cnt != i + 1))
             w->ok = 0;
         sqlalc_conn_close(c);
@@ -131,7 +131,7 @@ static void test_engine_shared_by_threads(void **state)
     snprintf(url, sizeof url, "sqlite:///%s?journal_mode=wal&busy_timeout=10000", path);
     sqlalc_engine *eng;
     assert_ok(sqlalc_engine_create(url, NULL, &eng));
-    assert_ok(sqlalc_engine_exec_text(eng, "CREATE TABLE shared (who INTEGER, n INTEGER)", NULL, NULL));
+    assert_ok(sqlalc_engine_execute_sql(eng, "CREATE TABLE shared (who INTEGER, n INTEGER)", NULL, NULL));
     enum { T = 4 };
     pthread_t th[T];
     worker_arg args[T];

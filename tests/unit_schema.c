@@ -8,7 +8,7 @@
 static void test_types(void **state)
 {
     (void)state;
-    sqlalc_type *t = sqlalc_numeric(10, 2);
+    sqlalc_type *t = sqlalc_type_numeric(10, 2);
     assert_non_null(t);
     assert_int_equal(sqlalc_type_get_kind(t), SQLALC_TYPE_NUMERIC);
     assert_int_equal(sqlalc_type_precision(t), 10);
@@ -18,24 +18,24 @@ static void test_types(void **state)
     assert_string_equal(buf, "NUMERIC(10, 2)");
     sqlalc_type_free(t);
 
-    assert_null(sqlalc_numeric(5, 6));
+    assert_null(sqlalc_type_numeric(5, 6));
     assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "scale is greater than precision"));
-    assert_null(sqlalc_numeric(-1, 2));
-    assert_null(sqlalc_numeric(0, -1));
-    assert_null(sqlalc_string(-3));
-    assert_null(sqlalc_float_precision(0));
-    assert_null(sqlalc_enum("e", "a", "a"));
+    assert_null(sqlalc_type_numeric(-1, 2));
+    assert_null(sqlalc_type_numeric(0, -1));
+    assert_null(sqlalc_type_string(-3));
+    assert_null(sqlalc_type_float_precision(0));
+    assert_null(sqlalc_type_enum("e", "a", "a"));
     assert_non_null(strstr(sqlalc_errmsg(), "duplicate value 'a'"));
-    assert_null(sqlalc_enum_array("e", NULL, 0));
-    assert_null(sqlalc_user_type("INT; DROP TABLE x"));
+    assert_null(sqlalc_type_enum_array("e", NULL, 0));
+    assert_null(sqlalc_type_user("INT; DROP TABLE x"));
 
-    t = sqlalc_enum("mood", "happy", "sad");
+    t = sqlalc_type_enum("mood", "happy", "sad");
     assert_int_equal(sqlalc_type_enum_count(t), 2);
     assert_string_equal(sqlalc_type_enum_value(t, 1), "sad");
     assert_string_equal(sqlalc_type_name(t), "mood");
     assert_int_equal(sqlalc_type_length(t), 5);
-    sqlalc_type *u = sqlalc_enum("mood", "happy", "sad");
+    sqlalc_type *u = sqlalc_type_enum("mood", "happy", "sad");
     assert_true(sqlalc_type_equal(t, u));
     sqlalc_type_free(u);
     sqlalc_type_free(t);
@@ -45,15 +45,15 @@ static void test_types(void **state)
         sqlalc_type *t;
         const char *sqlite, *pg, *ms;
     } cases[] = {
-        { sqlalc_unicode(30), "VARCHAR(30)", "VARCHAR(30)", "NVARCHAR(30)" },
-        { sqlalc_boolean(), "BOOLEAN", "BOOLEAN", "BIT" },
-        { sqlalc_datetime(0), "DATETIME", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME2" },
-        { sqlalc_datetime(1), "DATETIME", "TIMESTAMP WITH TIME ZONE", "DATETIMEOFFSET" },
-        { sqlalc_large_binary(), "BLOB", "BYTEA", "VARBINARY(max)" },
-        { sqlalc_json_type(), "JSON", "JSONB", "NVARCHAR(max)" },
-        { sqlalc_uuid_type(), "CHAR(32)", "UUID", "UNIQUEIDENTIFIER" },
-        { sqlalc_text_type(), "TEXT", "TEXT", "VARCHAR(max)" },
-        { sqlalc_user_type("CITEXT"), "CITEXT", "CITEXT", "CITEXT" },
+        { sqlalc_type_unicode(30), "VARCHAR(30)", "VARCHAR(30)", "NVARCHAR(30)" },
+        { sqlalc_type_boolean(), "BOOLEAN", "BOOLEAN", "BIT" },
+        { sqlalc_type_datetime(0), "DATETIME", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME2" },
+        { sqlalc_type_datetime(1), "DATETIME", "TIMESTAMP WITH TIME ZONE", "DATETIMEOFFSET" },
+        { sqlalc_type_large_binary(), "BLOB", "BYTEA", "VARBINARY(max)" },
+        { sqlalc_type_json(), "JSON", "JSONB", "NVARCHAR(max)" },
+        { sqlalc_type_uuid(), "CHAR(32)", "UUID", "UNIQUEIDENTIFIER" },
+        { sqlalc_type_text(), "TEXT", "TEXT", "VARCHAR(max)" },
+        { sqlalc_type_user("CITEXT"), "CITEXT", "CITEXT", "CITEXT" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sqlalc_type_sql(cases[i].t, &sqlalc__dialect_sqlite, buf, sizeof buf);
@@ -104,9 +104,9 @@ static void test_tables_and_lookups(void **state)
     sqlalc_metadata *md = sqlalc_metadata_new();
     /* address first: its FK target does not exist yet */
     sqlalc_table *addr = sqlalc_table_new(
-        md, "address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("user_id", sqlalc_integer(), SQLALC_NOT_NULL, sqlalc_foreign_key("user.id")),
-        sqlalc_column("email", sqlalc_string(100), 0, sqlalc_opt_default(SQLALC_TEXTV("x@y")),
+        md, "address", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("user_id", sqlalc_type_integer(), SQLALC_NOT_NULL, sqlalc_foreign_key("user.id")),
+        sqlalc_column("email", sqlalc_type_string(100), 0, sqlalc_opt_default(SQLALC_TEXTV("x@y")),
                       sqlalc_opt_comment("mail")));
     assert_non_null(addr);
     assert_null(sqlalc_table_fk_target(addr, 0));
@@ -114,16 +114,16 @@ static void test_tables_and_lookups(void **state)
     assert_code(sqlalc_create_table_sql(addr, &sqlalc__dialect_sqlite, &sql), SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "not a table of this MetaData"));
     sqlalc_table *user =
-        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL));
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_type_string(50), SQLALC_NOT_NULL));
     assert_non_null(user);
     assert_ptr_equal(sqlalc_table_fk_target(addr, 0), user); /* resolved late */
     assert_ok(sqlalc_create_table_sql(addr, &sqlalc__dialect_sqlite, &sql));
     sqlalc_free(sql);
 
     sqlalc_table *s =
-        sqlalc_table_new(md, "t", sqlalc_opt_schema("sch"), sqlalc_column("a", sqlalc_integer(), 0),
-                         sqlalc_column("b", sqlalc_integer(), 0), sqlalc_pk_constraint("pk_t", "b, a"));
+        sqlalc_table_new(md, "t", sqlalc_opt_schema("sch"), sqlalc_column("a", sqlalc_type_integer(), 0),
+                         sqlalc_column("b", sqlalc_type_integer(), 0), sqlalc_pk_constraint("pk_t", "b, a"));
     assert_non_null(s);
     assert_ptr_equal(sqlalc_metadata_table(md, "sch.t"), s);
     assert_ptr_equal(sqlalc_metadata_table_in(md, "sch", "t"), s);
@@ -172,41 +172,42 @@ static void test_errors(void **state)
     (void)state;
     failalloc_install();
     sqlalc_metadata *md = sqlalc_metadata_new();
-    assert_non_null(sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY)));
+    assert_non_null(
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY)));
     long base = failalloc_live();
 
-    assert_null(sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), 0)));
+    assert_null(sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), 0)));
     assert_non_null(strstr(sqlalc_errmsg(), "already defined"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0),
-                                 sqlalc_column("a", sqlalc_string(3), 0)));
+    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_type_integer(), 0),
+                                 sqlalc_column("a", sqlalc_type_string(3), 0)));
     assert_non_null(strstr(sqlalc_errmsg(), "duplicate column 'a'"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0),
+    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_type_integer(), 0),
                                  sqlalc_pk_constraint(NULL, "a, zz")));
     assert_non_null(strstr(sqlalc_errmsg(), "unknown column 'zz'"));
-    assert_null(
-        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_foreign_key("user.nope"))));
+    assert_null(sqlalc_table_new(
+        md, "x", sqlalc_column("a", sqlalc_type_integer(), 0, sqlalc_foreign_key("user.nope"))));
     assert_non_null(strstr(sqlalc_errmsg(), "unknown column user.nope"));
-    assert_null(
-        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_foreign_key("justone"))));
+    assert_null(sqlalc_table_new(
+        md, "x", sqlalc_column("a", sqlalc_type_integer(), 0, sqlalc_foreign_key("justone"))));
     assert_non_null(strstr(sqlalc_errmsg(), "table.column"));
     assert_null(sqlalc_table_new(
         md, "x",
-        sqlalc_column("a", sqlalc_integer(), 0,
+        sqlalc_column("a", sqlalc_type_integer(), 0,
                       sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.ondelete = "DROP TABLE")))));
     assert_non_null(strstr(sqlalc_errmsg(), "ON DELETE"));
-    assert_null(
-        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0), sqlalc_foreign_key("user.id")));
+    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_type_integer(), 0),
+                                 sqlalc_foreign_key("user.id")));
     assert_non_null(strstr(sqlalc_errmsg(), "column option"));
     assert_null(
-        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0, sqlalc_index(NULL, "a", 0))));
+        sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_type_integer(), 0, sqlalc_index(NULL, "a", 0))));
     assert_non_null(strstr(sqlalc_errmsg(), "not a column option"));
-    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_integer(), 0),
+    assert_null(sqlalc_table_new(md, "x", sqlalc_column("a", sqlalc_type_integer(), 0),
                                  sqlalc_foreign_key_constraint("a", "user.id, user.id", NULL)));
     assert_non_null(strstr(sqlalc_errmsg(), "1 columns but 2"));
     /* a failed constructor inside: everything released, its error kept */
     assert_null(sqlalc_table_new(
-        md, "x", sqlalc_column("a", sqlalc_integer(), 0),
-        sqlalc_column("b", sqlalc_numeric(2, 5), SQLALC_NOT_NULL, sqlalc_opt_comment("lost")),
+        md, "x", sqlalc_column("a", sqlalc_type_integer(), 0),
+        sqlalc_column("b", sqlalc_type_numeric(2, 5), SQLALC_NOT_NULL, sqlalc_opt_comment("lost")),
         sqlalc_index("ix", "a", 0)));
     assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "Numeric(2, 5)"));
@@ -221,16 +222,17 @@ static void test_errors(void **state)
 static sqlalc_metadata *build_nested(void)
 {
     sqlalc_metadata *md = sqlalc_metadata_new();
-    sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                     sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL | SQLALC_UNIQUE | SQLALC_INDEX),
-                     sqlalc_column("mood", sqlalc_enum("mood", "a", "b"), 0, sqlalc_opt_server_default("a")),
-                     sqlalc_opt_comment("users"));
     sqlalc_table_new(
-        md, "address", sqlalc_column("id", sqlalc_bigint(), SQLALC_PRIMARY_KEY),
+        md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_string(50), SQLALC_NOT_NULL | SQLALC_UNIQUE | SQLALC_INDEX),
+        sqlalc_column("mood", sqlalc_type_enum("mood", "a", "b"), 0, sqlalc_opt_server_default("a")),
+        sqlalc_opt_comment("users"));
+    sqlalc_table_new(
+        md, "address", sqlalc_column("id", sqlalc_type_bigint(), SQLALC_PRIMARY_KEY),
         sqlalc_column(
-            "user_id", sqlalc_integer(), SQLALC_NOT_NULL,
+            "user_id", sqlalc_type_integer(), SQLALC_NOT_NULL,
             sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.name = "fk_u", .ondelete = "cascade"))),
-        sqlalc_column("amount", sqlalc_numeric(10, 2), 0, sqlalc_opt_default(SQLALC_TEXTV("1.50")),
+        sqlalc_column("amount", sqlalc_type_numeric(10, 2), 0, sqlalc_opt_default(SQLALC_TEXTV("1.50")),
                       sqlalc_opt_comment("money")),
         sqlalc_check_constraint("ck_amount", "amount > 0"),
         sqlalc_unique_constraint("uq_a", "user_id, amount"), sqlalc_index("ix_a", "amount, user_id", 1),
@@ -276,14 +278,14 @@ static void test_scripts(void **state)
     sqlalc_metadata *md = sqlalc_metadata_new();
     /* an FK cycle (b -> a named, a -> b unnamed), an enum, a comment */
     assert_non_null(
-        sqlalc_table_new(md, "a", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("bid", sqlalc_integer(), 0,
+        sqlalc_table_new(md, "a", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("bid", sqlalc_type_integer(), 0,
                                        sqlalc_foreign_key_ex("b.id", SQLALC_FK_OPTIONS(.name = "fk_a_b")))));
-    assert_non_null(
-        sqlalc_table_new(md, "b", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("aid", sqlalc_integer(), 0, sqlalc_foreign_key("a.id")),
-                         sqlalc_column("m", sqlalc_enum("mood", "a", "b'"), 0, sqlalc_opt_comment("it's")),
-                         sqlalc_opt_comment("tbl")));
+    assert_non_null(sqlalc_table_new(
+        md, "b", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("aid", sqlalc_type_integer(), 0, sqlalc_foreign_key("a.id")),
+        sqlalc_column("m", sqlalc_type_enum("mood", "a", "b'"), 0, sqlalc_opt_comment("it's")),
+        sqlalc_opt_comment("tbl")));
     char *s = NULL;
     /* PostgreSQL: the type first, the named cycle key added after
      * (strings as SQLAlchemy writes each statement) */
@@ -318,10 +320,12 @@ static void test_scripts(void **state)
 
     /* an unnamed cycle cannot be altered in */
     md = sqlalc_metadata_new();
-    assert_non_null(sqlalc_table_new(md, "a", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                                     sqlalc_column("bid", sqlalc_integer(), 0, sqlalc_foreign_key("b.id"))));
-    assert_non_null(sqlalc_table_new(md, "b", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                                     sqlalc_column("aid", sqlalc_integer(), 0, sqlalc_foreign_key("a.id"))));
+    assert_non_null(
+        sqlalc_table_new(md, "a", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("bid", sqlalc_type_integer(), 0, sqlalc_foreign_key("b.id"))));
+    assert_non_null(
+        sqlalc_table_new(md, "b", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("aid", sqlalc_type_integer(), 0, sqlalc_foreign_key("a.id"))));
     assert_code(sqlalc_metadata_create_script(md, &sqlalc__dialect_postgresql, &s), SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "cycle"));
     assert_ok(sqlalc_metadata_create_script(md, &sqlalc__dialect_sqlite, &s));
@@ -330,7 +334,7 @@ static void test_scripts(void **state)
 
     /* PostgreSQL refuses an unnamed enum */
     md = sqlalc_metadata_new();
-    sqlalc_table *t = sqlalc_table_new(md, "e", sqlalc_column("m", sqlalc_enum(NULL, "x", "y"), 0));
+    sqlalc_table *t = sqlalc_table_new(md, "e", sqlalc_column("m", sqlalc_type_enum(NULL, "x", "y"), 0));
     assert_non_null(t);
     assert_code(sqlalc_create_table_sql(t, &sqlalc__dialect_postgresql, &s), SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "ENUM type requires a name"));
@@ -389,11 +393,11 @@ static void test_sqlite_named_schema(void **state)
     test_exec(eng, "ATTACH DATABASE ':memory:' AS sch");
     sqlalc_metadata *md = sqlalc_metadata_new();
     assert_non_null(sqlalc_table_new(md, "parent", sqlalc_opt_schema("sch"),
-                                     sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-                                     sqlalc_column("Name", sqlalc_string(20), SQLALC_INDEX)));
+                                     sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                                     sqlalc_column("Name", sqlalc_type_string(20), SQLALC_INDEX)));
     assert_non_null(sqlalc_table_new(
-        md, "kid", sqlalc_opt_schema("sch"), sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("pid", sqlalc_integer(), 0, sqlalc_foreign_key("sch.parent.id"))));
+        md, "kid", sqlalc_opt_schema("sch"), sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("pid", sqlalc_type_integer(), 0, sqlalc_foreign_key("sch.parent.id"))));
     assert_ok(sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST));
     assert_ok(sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM sch.sqlite_master WHERE type = 'table'"), 2);
@@ -438,9 +442,9 @@ static void test_sqlite_reflect_recreates_ddl(void **state)
     assert_ok(sqlalc_engine_create("sqlite://", NULL, &eng));
     sqlalc_metadata *md = sqlalc_metadata_new();
     sqlalc_table *t = sqlalc_table_new(
-        md, "seq", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("Code", sqlalc_string(8), SQLALC_NOT_NULL, sqlalc_opt_server_default("x'y")),
-        sqlalc_column("n", sqlalc_numeric(6, 1), 0), sqlalc_unique_constraint("uq_code_n", "Code, n"),
+        md, "seq", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("Code", sqlalc_type_string(8), SQLALC_NOT_NULL, sqlalc_opt_server_default("x'y")),
+        sqlalc_column("n", sqlalc_type_numeric(6, 1), 0), sqlalc_unique_constraint("uq_code_n", "Code, n"),
         sqlalc_check_constraint("ck_n", "n > 0"), sqlalc_opt_sqlite_autoincrement());
     assert_non_null(t);
     char *a, *b;

@@ -53,18 +53,18 @@ static sqlalc_metadata *build(void)
 {
     sqlalc_metadata *md = sqlalc_metadata_new();
     assert_non_null(sqlalc_table_new(
-        md, "user", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL | SQLALC_UNIQUE),
-        sqlalc_column("born", sqlalc_date_type(), 0, sqlalc_opt_server_default("2000-01-01"))));
-    assert_non_null(sqlalc_table_new(md, "pair", sqlalc_column("a", sqlalc_integer(), 0),
-                                     sqlalc_column("b", sqlalc_string(5), 0),
+        md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_string(50), SQLALC_NOT_NULL | SQLALC_UNIQUE),
+        sqlalc_column("born", sqlalc_type_date(), 0, sqlalc_opt_server_default("2000-01-01"))));
+    assert_non_null(sqlalc_table_new(md, "pair", sqlalc_column("a", sqlalc_type_integer(), 0),
+                                     sqlalc_column("b", sqlalc_type_string(5), 0),
                                      sqlalc_pk_constraint(NULL, "a, b")));
     assert_non_null(sqlalc_table_new(
-        md, "address", sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("user_id", sqlalc_integer(), SQLALC_NOT_NULL | SQLALC_INDEX,
+        md, "address", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("user_id", sqlalc_type_integer(), SQLALC_NOT_NULL | SQLALC_INDEX,
                       sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.ondelete = "CASCADE"))),
-        sqlalc_column("pa", sqlalc_integer(), 0), sqlalc_column("pb", sqlalc_string(5), 0),
-        sqlalc_column("amount", sqlalc_numeric(8, 3), 0),
+        sqlalc_column("pa", sqlalc_type_integer(), 0), sqlalc_column("pb", sqlalc_type_string(5), 0),
+        sqlalc_column("amount", sqlalc_type_numeric(8, 3), 0),
         sqlalc_foreign_key_constraint("pa, pb", "pair.a, pair.b", NULL),
         sqlalc_index("ix_address_amount_pa", "amount, pa", 1)));
     return md;
@@ -190,7 +190,7 @@ static void test_catalog_queries(void **state)
     failalloc_uninstall();
 
     /* a column of a native enum type reflects as an Enum with its labels */
-    assert_ok(sqlalc_engine_exec_text(native, "CREATE TABLE feel (m mood, \"n\" \"mood\")", NULL, NULL));
+    assert_ok(sqlalc_engine_execute_sql(native, "CREATE TABLE feel (m mood, \"n\" \"mood\")", NULL, NULL));
     md2 = sqlalc_metadata_new();
     sqlalc_table *feel;
     assert_ok(sqlalc_table_reflect(md2, catalog, NULL, "feel", &feel));
@@ -202,7 +202,7 @@ static void test_catalog_queries(void **state)
         assert_string_equal(sqlalc_type_enum_value(ty, 1), "sad");
     }
     sqlalc_metadata_free(md2);
-    assert_ok(sqlalc_engine_exec_text(native, "DROP TABLE feel", NULL, NULL));
+    assert_ok(sqlalc_engine_execute_sql(native, "DROP TABLE feel", NULL, NULL));
 
     md2 = sqlalc_metadata_new();
     assert_ok(sqlalc_metadata_reflect(md2, catalog, NULL));

@@ -106,7 +106,7 @@ static int cmd_query(int argc, char **argv)
     int status = EXIT_SUCCESS;
     if (sqlalc_engine_create(pos[0], NULL, &eng) != SQLALC_OK)
         return lib_error("cannot create the engine");
-    if (sqlalc_engine_exec_text(eng, pos[1], NULL, &res) != SQLALC_OK)
+    if (sqlalc_engine_execute_sql(eng, pos[1], NULL, &res) != SQLALC_OK)
         status = lib_error("query failed");
     else if (sqlalc_result_print(res, stdout, fmt, max_rows) != SQLALC_OK)
         status = lib_error("printing the result failed");

@@ -14,7 +14,7 @@ static int default_schema(sqlalc_conn *conn, char **out)
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
     *out = NULL;
-    int rc = sqlalc_exec_text(conn, "SELECT SCHEMA_NAME()", NULL, &res);
+    int rc = sqlalc_conn_execute_sql(conn, "SELECT SCHEMA_NAME()", NULL, &res);
     if (!rc && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *s = NULL;
         rc = sqlalc_row_get_text(row, 0, &s, NULL);
@@ -36,11 +36,11 @@ static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
 {
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    int rc = sqlalc_exec_text(conn,
-                              "SELECT s.name FROM sys.schemas s WHERE s.principal_id NOT IN (3, 4) "
-                              "AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', 'guest') "
-                              "AND s.name NOT LIKE 'db[_]%' ORDER BY s.name",
-                              NULL, &res);
+    int rc = sqlalc_conn_execute_sql(conn,
+                                     "SELECT s.name FROM sys.schemas s WHERE s.principal_id NOT IN (3, 4) "
+                                     "AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', 'guest') "
+                                     "AND s.name NOT LIKE 'db[_]%' ORDER BY s.name",
+                                     NULL, &res);
     if (!rc)
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
             const char *s = NULL;

@@ -17,7 +17,7 @@ static int first_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *p
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
     *out = NULL;
-    int rc = sqlalc_exec_text(conn, sql, p, &res);
+    int rc = sqlalc_conn_execute_sql(conn, sql, p, &res);
     if (!rc && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *s = NULL;
         rc = sqlalc_row_get_text(row, 0, &s, NULL);
@@ -47,7 +47,7 @@ static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
 {
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    int rc = sqlalc_exec_text(
+    int rc = sqlalc_conn_execute_sql(
         conn,
         "SELECT nspname FROM pg_catalog.pg_namespace "
         "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY nspname",
@@ -67,7 +67,7 @@ static int count_of(sqlalc_conn *conn, const char *sql, const sqlalc_params *p, 
 {
     sqlalc_result *res = NULL;
     int64_t n = 0;
-    int rc = sqlalc_exec_text(conn, sql, p, &res);
+    int rc = sqlalc_conn_execute_sql(conn, sql, p, &res);
     if (!rc)
         rc = sqlalc_result_scalar_int64(res, &n);
     *out = !rc && n > 0;

@@ -375,7 +375,7 @@ static int has_table(sqlalc_conn *conn, const char *schema, const char *name, in
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM %s.sqlite_master m WHERE m.type IN ('table', 'view') AND m.name = ?", sch);
     sqlalc_result *res = NULL;
-    int rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT(NULL, name)), &res);
+    int rc = sqlalc_conn_execute_sql(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT(NULL, name)), &res);
     int64_t n = 0;
     if (!rc)
         rc = sqlalc_result_scalar_int64(res, &n); /* frees res */
@@ -393,7 +393,7 @@ static int table_names(sqlalc_conn *conn, const char *schema, int views, sqlalc_
              sch, views ? "view" : "table");
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    int rc = sqlalc_exec_text(conn, sql, NULL, &res);
+    int rc = sqlalc_conn_execute_sql(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
         rc = sqlalc_strlist_append(out, sqlalc_reflect_text(row, 0, &rr));
     sqlalc_result_free(res);
@@ -407,7 +407,7 @@ static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
     int rr = SQLALC_OK;
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    int rc = sqlalc_exec_text(
+    int rc = sqlalc_conn_execute_sql(
         conn, "SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY name", NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW)
         rc = sqlalc_strlist_append(out, sqlalc_reflect_text(row, 0, &rr));
@@ -546,7 +546,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         "SELECT m.name, m.type, m.sql FROM %s.sqlite_master m WHERE m.type IN ('table', 'view') AND" USER_TABLES
         "ORDER BY m.name",
         sch);
-    rc = sqlalc_exec_text(conn, sql, NULL, &res);
+    rc = sqlalc_conn_execute_sql(conn, sql, NULL, &res);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *name = sqlalc_reflect_text(row, 0, &rr), *type = sqlalc_reflect_text(row, 1, &rr);
         int is_view = type && !strcmp(type, "view");
@@ -591,7 +591,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
              "FROM %s.sqlite_master m JOIN pragma_table_xinfo(m.name, :schema) p "
              "WHERE m.type IN ('table', 'view') AND" USER_TABLES "ORDER BY m.name, p.cid",
              sch);
-    rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
+    rc = sqlalc_conn_execute_sql(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     {
         /* primary key positions arrive per column; apply them in order */
         char pkt[256] = "";
@@ -675,7 +675,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
              "FROM %s.sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) f "
              "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, f.id DESC, f.seq",
              sch);
-    rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
+    rc = sqlalc_conn_execute_sql(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *tn = sqlalc_reflect_text(row, 0, &rr);
@@ -716,7 +716,7 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
              "JOIN pragma_index_info(il.name, :schema) ii "
              "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, il.name, ii.seqno",
              sch);
-    rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
+    rc = sqlalc_conn_execute_sql(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", sname)), &res);
     memset(&p, 0, sizeof p);
     while ((rc == SQLALC_OK || rc == SQLALC_ROW) && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *tn = sqlalc_reflect_text(row, 0, &rr), *iname = sqlalc_reflect_text(row, 1, &rr);

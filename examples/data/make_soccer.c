@@ -6,8 +6,8 @@
  * but deterministic (a fixed-seed PRNG), so every run writes the same
  * database and the examples can check their answers.  PATH is overwritten.
  *
- * Everything is written through libsqlalc: the DDL with sqlalc_exec_text,
- * the rows with sqlalc_exec_text_many, all in one transaction.
+ * Everything is written through libsqlalc: the DDL with sqlalc_conn_execute_sql,
+ * the rows with sqlalc_conn_execute_sql_many, all in one transaction.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,12 +368,12 @@ static int insert_countries_leagues(sqlalc_conn *conn)
         p[1] = SQLALC_P_INT("country_id", leagues[i].id);
         p[2] = SQLALC_P_TEXT("name", leagues[i].league);
     }
-    if (sqlalc_exec_text_many(conn, "INSERT INTO \"Country\" (id, name) VALUES (:id, :name)", c.sets, c.nsets,
-                              NULL) != SQLALC_OK) {
+    if (sqlalc_conn_execute_sql_many(conn, "INSERT INTO \"Country\" (id, name) VALUES (:id, :name)", c.sets,
+                                     c.nsets, NULL) != SQLALC_OK) {
         rc = fail("inserting countries");
         goto out;
     }
-    if (sqlalc_exec_text_many(
+    if (sqlalc_conn_execute_sql_many(
             conn, "INSERT INTO \"League\" (id, country_id, name) VALUES (:id, :country_id, :name)", l.sets,
             l.nsets, NULL) != SQLALC_OK) {
         rc = fail("inserting leagues");
@@ -402,10 +402,11 @@ static int insert_teams(sqlalc_conn *conn)
         p[3] = SQLALC_P_TEXT("long", leagues[t / TEAMS_PER_LEAGUE].teams[t % TEAMS_PER_LEAGUE][0]);
         p[4] = SQLALC_P_TEXT("short", leagues[t / TEAMS_PER_LEAGUE].teams[t % TEAMS_PER_LEAGUE][1]);
     }
-    rc = sqlalc_exec_text_many(conn,
-                               "INSERT INTO \"Team\" (id, team_api_id, team_fifa_api_id, team_long_name, "
-                               "team_short_name) VALUES (:id, :api, :fifa, :long, :short)",
-                               b.sets, b.nsets, NULL) == SQLALC_OK
+    rc = sqlalc_conn_execute_sql_many(
+             conn,
+             "INSERT INTO \"Team\" (id, team_api_id, team_fifa_api_id, team_long_name, "
+             "team_short_name) VALUES (:id, :api, :fifa, :long, :short)",
+             b.sets, b.nsets, NULL) == SQLALC_OK
              ? 0
              : fail("inserting teams");
 out:
@@ -440,7 +441,7 @@ static int insert_players(sqlalc_conn *conn)
         p[5] = SQLALC_P_FLOAT("height", height);
         p[6] = SQLALC_P_INT("weight", weight);
     }
-    rc = sqlalc_exec_text_many(
+    rc = sqlalc_conn_execute_sql_many(
              conn,
              "INSERT INTO \"Player\" (id, player_api_id, player_name, player_fifa_api_id, "
              "birthday, height, weight) VALUES (:id, :api, :name, :fifa, :birthday, :height, "
@@ -504,7 +505,7 @@ static int insert_matches(sqlalc_conn *conn)
             }
         }
     }
-    rc = sqlalc_exec_text_many(
+    rc = sqlalc_conn_execute_sql_many(
              conn,
              "INSERT INTO \"Match\" (id, country_id, league_id, season, stage, date, match_api_id, "
              "home_team_api_id, away_team_api_id, home_team_goal, away_team_goal) VALUES (:id, "
@@ -548,16 +549,16 @@ int main(int argc, char **argv)
         fail("creating the engine");
         goto out;
     }
-    if (sqlalc_connect(eng, &conn) != SQLALC_OK) {
+    if (sqlalc_engine_connect(eng, &conn) != SQLALC_OK) {
         fail("connecting");
         goto out;
     }
-    if (sqlalc_begin(conn, &tx) != SQLALC_OK) {
+    if (sqlalc_conn_begin(conn, &tx) != SQLALC_OK) {
         fail("beginning the transaction");
         goto out;
     }
     for (size_t i = 0; i < COUNT(ddl); i++)
-        if (sqlalc_exec_text(conn, ddl[i], NULL, NULL) != SQLALC_OK) {
+        if (sqlalc_conn_execute_sql(conn, ddl[i], NULL, NULL) != SQLALC_OK) {
             fail("creating the tables");
             goto out;
         }

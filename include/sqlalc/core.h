@@ -20,6 +20,15 @@ extern "C" {
 #    define SQLALC_API
 #endif
 
+/* Marks the 0.1 names kept for one release (<sqlalc/deprecated.h>). */
+#if defined(__GNUC__) || defined(__clang__)
+#    define SQLALC_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#elif defined(_MSC_VER)
+#    define SQLALC_DEPRECATED(msg) __declspec(deprecated(msg))
+#else
+#    define SQLALC_DEPRECATED(msg)
+#endif
+
 #define SQLALC_VERSION_MAJOR 0
 #define SQLALC_VERSION_MINOR 1
 #define SQLALC_VERSION_PATCH 0

@@ -68,8 +68,8 @@ SQLALC_API void sqlalc_engine_dispose(sqlalc_engine *eng);
  * connection to the pool when the result is freed (or at once when out is
  * NULL).  Runs in its own transaction that commits on success.
  */
-SQLALC_API int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
-                                       sqlalc_result **out);
+SQLALC_API int sqlalc_engine_execute_sql(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
+                                         sqlalc_result **out);
 
 /* ------------------------------------------------------------------ */
 /* Connections                                                         */
@@ -81,7 +81,7 @@ SQLALC_API int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, cons
  * idle pooled connection is dropped too (they likely share its fate, e.g.
  * a server restart), so the next checkout connects afresh.
  */
-SQLALC_API int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out);
+SQLALC_API int sqlalc_engine_connect(sqlalc_engine *eng, sqlalc_conn **out);
 /* Roll back anything uncommitted, free open results' statements and return
  * the connection to the pool (or close it).  NULL is ignored. */
 SQLALC_API void sqlalc_conn_close(sqlalc_conn *conn);
@@ -98,36 +98,36 @@ SQLALC_API int sqlalc_conn_ping(sqlalc_conn *conn);
  * SQLALC_ERR_PROGRAMMING naming it.  out may be NULL to discard the result.
  * Outside an explicit transaction, the statement commits on its own.
  */
-SQLALC_API int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
-                                sqlalc_result **out);
+SQLALC_API int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
+                                       sqlalc_result **out);
 /*
  * executemany: run sql once per parameter set, reusing one prepared
  * statement (drivers may batch).  All sets run in one transaction: if one
  * fails, none is kept (unless an outer explicit transaction decides).
  * *rowcount (may be NULL) receives the total affected rows.
  */
-SQLALC_API int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets,
-                                     size_t nsets, int64_t *rowcount);
+SQLALC_API int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets,
+                                            size_t nsets, int64_t *rowcount);
 
 /* ------------------------------------------------------------------ */
 /* Transactions                                                        */
 /* ------------------------------------------------------------------ */
 
 /*
- * Begin a transaction (sqlalc_begin) or, inside one, a savepoint
- * (sqlalc_begin_nested; also allowed when none is open, then it begins
+ * Begin a transaction (sqlalc_conn_begin) or, inside one, a savepoint
+ * (sqlalc_conn_begin_nested; also allowed when none is open, then it begins
  * one).  The handle ends with commit or rollback, which free it.  Closing
  * the connection rolls back whatever is still open.
  */
-SQLALC_API int sqlalc_begin(sqlalc_conn *conn, sqlalc_tx **out);
-SQLALC_API int sqlalc_begin_nested(sqlalc_conn *conn, sqlalc_tx **out);
+SQLALC_API int sqlalc_conn_begin(sqlalc_conn *conn, sqlalc_tx **out);
+SQLALC_API int sqlalc_conn_begin_nested(sqlalc_conn *conn, sqlalc_tx **out);
 /* Commit (or release the savepoint).  The handle is freed even on error;
  * a failed commit rolls back. */
 SQLALC_API int sqlalc_tx_commit(sqlalc_tx *tx);
 /* Roll back (to the savepoint).  The handle is freed. */
 SQLALC_API int sqlalc_tx_rollback(sqlalc_tx *tx);
 /* Non-zero when the connection has an explicit transaction open. */
-SQLALC_API int sqlalc_in_transaction(const sqlalc_conn *conn);
+SQLALC_API int sqlalc_conn_in_transaction(const sqlalc_conn *conn);
 
 /* ------------------------------------------------------------------ */
 /* Results and rows                                                    */

@@ -81,7 +81,7 @@ typedef struct sqlalc_names {
  * compared with, as SQLAlchemy does: id_1, name_2, param_1 …). */
 SQLALC_API sqlalc_expr *sqlalc_int(int64_t v);
 SQLALC_API sqlalc_expr *sqlalc_float(double v);
-SQLALC_API sqlalc_expr *sqlalc_text(const char *s); /* copied */
+SQLALC_API sqlalc_expr *sqlalc_str(const char *s); /* copied */
 SQLALC_API sqlalc_expr *sqlalc_bool(int v);
 /* Any value (text, blob and typed text are copied). */
 SQLALC_API sqlalc_expr *sqlalc_value_expr(sqlalc_value v);
@@ -97,7 +97,7 @@ SQLALC_API sqlalc_expr *sqlalc_true(void);
 SQLALC_API sqlalc_expr *sqlalc_false(void);
 /* Raw SQL text rendered verbatim (SQLAlchemy's literal_column / text).
  * Named binds ":name" inside it take their values from params (copied). */
-SQLALC_API sqlalc_expr *sqlalc_literal_sql(const char *sql);
+SQLALC_API sqlalc_expr *sqlalc_literal_column(const char *sql);
 SQLALC_API sqlalc_expr *sqlalc_text_sql(const char *sql, const sqlalc_params *params);
 
 /* ------------------------------------------------------------------ */
@@ -358,15 +358,15 @@ SQLALC_API int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i);
  * statement per dialect, so executing it again skips compilation.  out may
  * be NULL.
  */
-SQLALC_API int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
-                              sqlalc_result **out);
+SQLALC_API int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                                   sqlalc_result **out);
 /* Engine-level: a pooled connection, returned when the result is freed. */
 SQLALC_API int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_params *overrides,
                                      sqlalc_result **out);
 /* executemany: run an INSERT / UPDATE / DELETE once per parameter set,
  * through one prepared statement.  *rowcount (may be NULL) gets the total. */
-SQLALC_API int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets,
-                                   size_t nsets, int64_t *rowcount);
+SQLALC_API int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets,
+                                        size_t nsets, int64_t *rowcount);
 
 #ifdef __cplusplus
 }

@@ -4,14 +4,14 @@
  *
  *   sqlalc_metadata *md = sqlalc_metadata_new();
  *   sqlalc_table *user = sqlalc_table_new(md, "user",
- *       sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
- *       sqlalc_column("name", sqlalc_string(50), SQLALC_NOT_NULL),
+ *       sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+ *       sqlalc_column("name", sqlalc_type_string(50), SQLALC_NOT_NULL),
  *       sqlalc_index("ix_user_name", "name", 0));
  *   sqlalc_table *addr = sqlalc_table_new(md, "address",
- *       sqlalc_column("id", sqlalc_integer(), SQLALC_PRIMARY_KEY),
- *       sqlalc_column("user_id", sqlalc_integer(), SQLALC_NOT_NULL,
+ *       sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+ *       sqlalc_column("user_id", sqlalc_type_integer(), SQLALC_NOT_NULL,
  *                     sqlalc_foreign_key_ex("user.id", SQLALC_FK_OPTIONS(.ondelete = "CASCADE"))),
- *       sqlalc_column("email", sqlalc_string(100), 0, sqlalc_opt_comment("primary mail")));
+ *       sqlalc_column("email", sqlalc_type_string(100), 0, sqlalc_opt_comment("primary mail")));
  *   if (!user || !addr) die(sqlalc_errmsg());
  *   sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST);
  *
@@ -77,45 +77,45 @@ typedef enum sqlalc_type_kind {
  * shared; parameterless ones are static and never allocate), or NULL with
  * SQLALC_ERR_ARGUMENT for bad arguments / SQLALC_ERR_NOMEM.  A few carry a
  * "_type" suffix so that they do not clash with the expression API's
- * literal constructors (sqlalc_text_type vs a text fragment).
+ * literal constructors (sqlalc_type_text vs a text fragment).
  */
-SQLALC_API sqlalc_type *sqlalc_integer(void);
-SQLALC_API sqlalc_type *sqlalc_smallint(void);
-SQLALC_API sqlalc_type *sqlalc_bigint(void);
-/* Float; sqlalc_float_precision(p) is Float(precision=p), p >= 1. */
-SQLALC_API sqlalc_type *sqlalc_float_type(void);
-SQLALC_API sqlalc_type *sqlalc_float_precision(int precision);
+SQLALC_API sqlalc_type *sqlalc_type_integer(void);
+SQLALC_API sqlalc_type *sqlalc_type_smallint(void);
+SQLALC_API sqlalc_type *sqlalc_type_bigint(void);
+/* Float; sqlalc_type_float_precision(p) is Float(precision=p), p >= 1. */
+SQLALC_API sqlalc_type *sqlalc_type_float(void);
+SQLALC_API sqlalc_type *sqlalc_type_float_precision(int precision);
 /* Numeric(precision, scale): -1 leaves a part out (Numeric(10) is
  * (10, -1)); precision >= 1, 0 <= scale <= precision, and a scale needs a
  * precision. */
-SQLALC_API sqlalc_type *sqlalc_numeric(int precision, int scale);
+SQLALC_API sqlalc_type *sqlalc_type_numeric(int precision, int scale);
 /* String(length) / Unicode(length): length 0 means none (VARCHAR). */
-SQLALC_API sqlalc_type *sqlalc_string(int length);
-SQLALC_API sqlalc_type *sqlalc_text_type(void);
-SQLALC_API sqlalc_type *sqlalc_unicode(int length);
-SQLALC_API sqlalc_type *sqlalc_unicode_text(void);
-SQLALC_API sqlalc_type *sqlalc_boolean(void);
-SQLALC_API sqlalc_type *sqlalc_date_type(void);
-SQLALC_API sqlalc_type *sqlalc_time_type(int timezone);
-SQLALC_API sqlalc_type *sqlalc_datetime(int timezone);
-SQLALC_API sqlalc_type *sqlalc_large_binary(void);
-SQLALC_API sqlalc_type *sqlalc_json_type(void);
-SQLALC_API sqlalc_type *sqlalc_interval_type(void);
-SQLALC_API sqlalc_type *sqlalc_uuid_type(void);
+SQLALC_API sqlalc_type *sqlalc_type_string(int length);
+SQLALC_API sqlalc_type *sqlalc_type_text(void);
+SQLALC_API sqlalc_type *sqlalc_type_unicode(int length);
+SQLALC_API sqlalc_type *sqlalc_type_unicode_text(void);
+SQLALC_API sqlalc_type *sqlalc_type_boolean(void);
+SQLALC_API sqlalc_type *sqlalc_type_date(void);
+SQLALC_API sqlalc_type *sqlalc_type_time(int timezone);
+SQLALC_API sqlalc_type *sqlalc_type_datetime(int timezone);
+SQLALC_API sqlalc_type *sqlalc_type_large_binary(void);
+SQLALC_API sqlalc_type *sqlalc_type_json(void);
+SQLALC_API sqlalc_type *sqlalc_type_interval(void);
+SQLALC_API sqlalc_type *sqlalc_type_uuid(void);
 /*
- * Enum: sqlalc_enum("mood", "happy", "sad") (the macro ends the list).
+ * Enum: sqlalc_type_enum("mood", "happy", "sad") (the macro ends the list).
  * name may be NULL (PostgreSQL then refuses it: its ENUM needs a name);
  * at least one value, no duplicates.  PostgreSQL creates a native ENUM type
  * (CREATE TYPE before the first table using it, DROP TYPE after the last);
  * other dialects use VARCHAR(longest value) plus a CHECK constraint named
  * after the enum.
  */
-#define sqlalc_enum(name, ...) sqlalc_enum_new((name), __VA_ARGS__, (const char *)NULL)
-SQLALC_API sqlalc_type *sqlalc_enum_new(const char *name, ...);
-SQLALC_API sqlalc_type *sqlalc_enum_array(const char *name, const char *const *values, size_t n);
+#define sqlalc_type_enum(name, ...) sqlalc_type_enum_new((name), __VA_ARGS__, (const char *)NULL)
+SQLALC_API sqlalc_type *sqlalc_type_enum_new(const char *name, ...);
+SQLALC_API sqlalc_type *sqlalc_type_enum_array(const char *name, const char *const *values, size_t n);
 /* A type the dialect does not know, written verbatim in DDL ("CITEXT",
  * "GEOMETRY(POINT, 4326)").  Letters, digits, spaces, _ ( ) , only. */
-SQLALC_API sqlalc_type *sqlalc_user_type(const char *sql);
+SQLALC_API sqlalc_type *sqlalc_type_user(const char *sql);
 
 SQLALC_API sqlalc_type *sqlalc_type_ref(sqlalc_type *t);
 SQLALC_API void sqlalc_type_free(sqlalc_type *t);
@@ -143,7 +143,7 @@ SQLALC_API size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d,
  * Parse a type as a database spells it ("VARCHAR(50)", "NUMERIC(10, 2)",
  * "character varying(30)", "timestamp with time zone", "NVARCHAR(max)",
  * "bit", "jsonb" …) into a library type: the generic type whose DDL
- * matches.  Unknown names become sqlalc_user_type(spelled), an empty one
+ * matches.  Unknown names become sqlalc_type_user(spelled), an empty one
  * the NULL type.  Returns a new reference; NULL only when out of memory.
  */
 SQLALC_API sqlalc_type *sqlalc_type_parse(const char *spelled);

@@ -23,8 +23,8 @@ static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsig
     int rc = SQLALC_OK;
     /* One transaction for the lot where DDL can roll back; inside the
      * caller's transaction, theirs decides. */
-    if (d->transactional_ddl && !sqlalc_in_transaction(conn))
-        rc = sqlalc_begin(conn, &tx);
+    if (d->transactional_ddl && !sqlalc_conn_in_transaction(conn))
+        rc = sqlalc_conn_begin(conn, &tx);
     if (rc)
         return rc;
     sqlalc__ddl_list l = { 0 };
@@ -70,7 +70,7 @@ static int with_conn(sqlalc_metadata *md, sqlalc_table *only, sqlalc_engine *eng
     if (!eng)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: NULL engine", create ? "create" : "drop");
     sqlalc_conn *conn = NULL;
-    int rc = sqlalc_connect(eng, &conn);
+    int rc = sqlalc_engine_connect(eng, &conn);
     if (rc)
         return rc;
     rc = run(md, only, conn, flags, create);

@@ -150,7 +150,7 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
         /* Like SQLAlchemy's first connect: ask the server, keep the
          * connection in the pool. */
         sqlalc_conn *c;
-        if ((rc = sqlalc_connect(eng, &c)) != SQLALC_OK)
+        if ((rc = sqlalc_engine_connect(eng, &c)) != SQLALC_OK)
             goto fail;
         const char *name = eng->driver->server_dialect(c->db->dc);
         const sqlalc_dialect *d = name ? sqlalc__find_dialect(name) : NULL;
@@ -266,7 +266,7 @@ static int dbconn_open(sqlalc_engine *eng, dbconn **out)
     return SQLALC_OK;
 }
 
-int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out)
+int sqlalc_engine_connect(sqlalc_engine *eng, sqlalc_conn **out)
 {
     if (!out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "connect: out is NULL");
@@ -604,7 +604,8 @@ static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const sqlalc_val
     return SQLALC_OK;
 }
 
-int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *params, sqlalc_result **out)
+int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
+                            sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -778,8 +779,8 @@ static int fill_text(void *p, size_t first, size_t n, sqlalc_value *vals)
     return SQLALC_OK;
 }
 
-int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets, size_t nsets,
-                          int64_t *rowcount)
+int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets, size_t nsets,
+                                 int64_t *rowcount)
 {
     if (rowcount)
         *rowcount = 0;
@@ -825,16 +826,16 @@ static int engine_finish(sqlalc_conn *conn, int rc, sqlalc_result **out)
     return rc;
 }
 
-int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
-                            sqlalc_result **out)
+int sqlalc_engine_execute_sql(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
+                              sqlalc_result **out)
 {
     if (out)
         *out = NULL;
     sqlalc_conn *conn;
-    int rc = sqlalc_connect(eng, &conn);
+    int rc = sqlalc_engine_connect(eng, &conn);
     if (rc)
         return rc;
-    return engine_finish(conn, sqlalc_exec_text(conn, sql, params, out), out);
+    return engine_finish(conn, sqlalc_conn_execute_sql(conn, sql, params, out), out);
 }
 
 int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals,
@@ -843,7 +844,7 @@ int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len
     if (out)
         *out = NULL;
     sqlalc_conn *conn;
-    int rc = sqlalc_connect(eng, &conn);
+    int rc = sqlalc_engine_connect(eng, &conn);
     if (rc)
         return rc;
     return engine_finish(conn, sqlalc__conn_exec_compiled(conn, sql, len, vals, nvals, out), out);

@@ -168,7 +168,7 @@ static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlal
         per = 1;
     sqlalc_tx *tx = NULL;
     int rc = SQLALC_OK;
-    if (!sqlalc_in_transaction(conn) && (rc = sqlalc_begin(conn, &tx)))
+    if (!sqlalc_conn_in_transaction(conn) && (rc = sqlalc_conn_begin(conn, &tx)))
         return rc;
     for (size_t r = 0; r < in->nrows && !rc; r += per) {
         size_t r1 = r + per < in->nrows ? r + per : in->nrows;
@@ -190,15 +190,16 @@ static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlal
     return rc;
 }
 
-int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides, sqlalc_result **out)
+int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                        sqlalc_result **out)
 {
     if (out)
         *out = NULL;
     if (!conn || !stmt)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute: NULL %s",
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_conn_execute: NULL %s",
                                 conn ? "statement" : "connection");
     if (!sqlalc__is_stmt_kind(stmt->base.kind))
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute: not a statement");
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_conn_execute: not a statement");
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
     int style = style_for(sqlalc__conn_driver(conn));
     if (stmt->base.kind == NK_INSERT) {
@@ -245,10 +246,10 @@ int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_pa
     if (out)
         *out = NULL;
     sqlalc_conn *conn;
-    int rc = sqlalc_connect(eng, &conn);
+    int rc = sqlalc_engine_connect(eng, &conn);
     if (rc)
         return rc;
-    rc = sqlalc_execute(conn, stmt, overrides, out);
+    rc = sqlalc_conn_execute(conn, stmt, overrides, out);
     if (rc || !out || !*out) {
         sqlalc_conn_close(conn);
         return rc;
@@ -277,17 +278,18 @@ static int fill_gather(void *p, size_t first, size_t n, sqlalc_value *vals)
     return SQLALC_OK;
 }
 
-int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets, size_t nsets,
-                        int64_t *rowcount)
+int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets, size_t nsets,
+                             int64_t *rowcount)
 {
     if (rowcount)
         *rowcount = 0;
     if (!conn || !stmt || (nsets && !sets))
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute_many: NULL argument");
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_conn_execute_many: NULL argument");
     if (!nsets)
         return SQLALC_OK;
     if (stmt->base.kind != NK_INSERT && stmt->base.kind != NK_UPDATE && stmt->base.kind != NK_DELETE)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_execute_many: only INSERT, UPDATE and DELETE");
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                "sqlalc_conn_execute_many: only INSERT, UPDATE and DELETE");
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
     int style = style_for(sqlalc__conn_driver(conn));
     int rc;

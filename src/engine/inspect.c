@@ -490,7 +490,7 @@ int sqlalc_inspector_new(sqlalc_engine *eng, sqlalc_inspector **out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_inspector_new: NULL argument");
     *out = NULL;
     sqlalc_conn *conn = NULL;
-    int rc = sqlalc_connect(eng, &conn);
+    int rc = sqlalc_engine_connect(eng, &conn);
     if (rc)
         return rc;
     rc = sqlalc_inspector_new_conn(conn, out);

@@ -60,7 +60,7 @@ static int wanted(const char *name, const char *const *names, size_t nnames)
 
 static int run_query(sqlalc_conn *conn, const char *sql, const char *schema_name, sqlalc_result **res)
 {
-    int rc = sqlalc_exec_text(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", schema_name)), res);
+    int rc = sqlalc_conn_execute_sql(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", schema_name)), res);
     if (rc)
         sqlalc__error_prefix("reflection query failed");
     return rc;
@@ -73,7 +73,7 @@ static int run_table_query(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, con
 {
     if (!h->queries_take_tables)
         return run_query(conn, sql, schema_name, res);
-    int rc = sqlalc_exec_text(
+    int rc = sqlalc_conn_execute_sql(
         conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT("schema", schema_name), SQLALC_P_TEXT("tables", tables)), res);
     if (rc)
         sqlalc__error_prefix("reflection query failed");
@@ -125,7 +125,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             if (rc == SQLALC_ROW && !tn)
                 continue;
             if (nl && (rc != SQLALC_ROW || strcmp(tn, cur))) {
-                sqlalc_type *e = sqlalc_enum_array(cur, labels, nl);
+                sqlalc_type *e = sqlalc_type_enum_array(cur, labels, nl);
                 for (size_t i = 0; i < nl; i++)
                     sqlalc_free(names_buf[i]);
                 nl = 0;
@@ -552,7 +552,7 @@ int sqlalc_metadata_reflect(sqlalc_metadata *md, sqlalc_engine *eng, const sqlal
     if (!md || !eng)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_metadata_reflect: NULL argument");
     sqlalc_conn *conn = NULL;
-    int rc = sqlalc_connect(eng, &conn);
+    int rc = sqlalc_engine_connect(eng, &conn);
     if (!rc)
         rc = sqlalc_metadata_reflect_conn(md, conn, opt);
     sqlalc_conn_close(conn);

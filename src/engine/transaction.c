@@ -21,7 +21,7 @@ static int push(sqlalc_conn *conn, int depth, sqlalc_tx **out)
     return SQLALC_OK;
 }
 
-int sqlalc_begin(sqlalc_conn *conn, sqlalc_tx **out)
+int sqlalc_conn_begin(sqlalc_conn *conn, sqlalc_tx **out)
 {
     if (!out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "begin: out is NULL");
@@ -32,7 +32,7 @@ int sqlalc_begin(sqlalc_conn *conn, sqlalc_tx **out)
     if (conn->db->tx_depth > 0)
         return sqlalc_error_set(
             SQLALC_ERR_INTERFACE,
-            "a transaction is already begun on this connection; use sqlalc_begin_nested for a savepoint");
+            "a transaction is already begun on this connection; use sqlalc_conn_begin_nested for a savepoint");
     sqlalc_tx *tx;
     if ((rc = push(conn, 1, &tx)))
         return rc;
@@ -48,7 +48,7 @@ int sqlalc_begin(sqlalc_conn *conn, sqlalc_tx **out)
     return SQLALC_OK;
 }
 
-int sqlalc_begin_nested(sqlalc_conn *conn, sqlalc_tx **out)
+int sqlalc_conn_begin_nested(sqlalc_conn *conn, sqlalc_tx **out)
 {
     if (!out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "begin_nested: out is NULL");
@@ -57,7 +57,7 @@ int sqlalc_begin_nested(sqlalc_conn *conn, sqlalc_tx **out)
     if (rc)
         return rc;
     if (conn->db->tx_depth == 0)
-        return sqlalc_begin(conn, out);
+        return sqlalc_conn_begin(conn, out);
     if (!conn->eng->dialect->supports_savepoints || !conn->eng->driver->savepoint)
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "%s does not support savepoints",
                                 conn->eng->dialect->name);
@@ -167,7 +167,7 @@ int sqlalc_tx_rollback(sqlalc_tx *tx)
     return rc;
 }
 
-int sqlalc_in_transaction(const sqlalc_conn *conn)
+int sqlalc_conn_in_transaction(const sqlalc_conn *conn)
 {
     return conn && conn->db && conn->db->tx_depth > 0;
 }

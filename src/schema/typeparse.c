@@ -145,7 +145,7 @@ sqlalc_type *sqlalc_type_parse(const char *spelled)
         if (!strcmp(base, names[i].name))
             m = &names[i];
     if (!m) {
-        sqlalc_type *u = sqlalc_user_type(spelled);
+        sqlalc_type *u = sqlalc_type_user(spelled);
         if (!u && sqlalc_error_last()->code != SQLALC_ERR_NOMEM) {
             sqlalc_error_clear();
             return &t_null_type; /* a name we cannot write back: untyped */
@@ -156,9 +156,9 @@ sqlalc_type *sqlalc_type_parse(const char *spelled)
     if (args)
         parse_args(args, &a, &b);
     switch (m->kind) {
-    case SQLALC_TYPE_INTEGER: return sqlalc_integer();
-    case SQLALC_TYPE_SMALLINT: return sqlalc_smallint();
-    case SQLALC_TYPE_BIGINT: return sqlalc_bigint();
+    case SQLALC_TYPE_INTEGER: return sqlalc_type_integer();
+    case SQLALC_TYPE_SMALLINT: return sqlalc_type_smallint();
+    case SQLALC_TYPE_BIGINT: return sqlalc_type_bigint();
     case SQLALC_TYPE_FLOAT: {
         if (a > 0 && strcmp(base, "double precision") && strcmp(base, "real")) {
             sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_FLOAT);
@@ -166,11 +166,11 @@ sqlalc_type *sqlalc_type_parse(const char *spelled)
                 t->precision = a;
             return t;
         }
-        return sqlalc_float_type();
+        return sqlalc_type_float();
     }
     case SQLALC_TYPE_NUMERIC: {
         if (a <= 0)
-            return sqlalc_numeric(-1, -1);
+            return sqlalc_type_numeric(-1, -1);
         sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_NUMERIC);
         if (t) {
             t->precision = a;
@@ -182,11 +182,11 @@ sqlalc_type *sqlalc_type_parse(const char *spelled)
     case SQLALC_TYPE_UNICODE: {
         sqlalc_type *t;
         if (a <= 0) { /* no length or (max) */
-            t = m->kind == SQLALC_TYPE_STRING ? sqlalc_string(0) : sqlalc_unicode(0);
+            t = m->kind == SQLALC_TYPE_STRING ? sqlalc_type_string(0) : sqlalc_type_unicode(0);
             if (a == -2 && m->kind == SQLALC_TYPE_UNICODE)
-                t = sqlalc_unicode_text(); /* NVARCHAR(max) is what UnicodeText becomes */
+                t = sqlalc_type_unicode_text(); /* NVARCHAR(max) is what UnicodeText becomes */
             else if (a == -2)
-                t = sqlalc_text_type();
+                t = sqlalc_type_text();
             return t;
         }
         t = sqlalc__type_new(m->kind);
@@ -194,16 +194,16 @@ sqlalc_type *sqlalc_type_parse(const char *spelled)
             t->length = a;
         return t;
     }
-    case SQLALC_TYPE_LARGE_BINARY: return sqlalc_large_binary();
-    case SQLALC_TYPE_TEXT: return sqlalc_text_type();
-    case SQLALC_TYPE_UNICODE_TEXT: return sqlalc_unicode_text();
-    case SQLALC_TYPE_BOOLEAN: return sqlalc_boolean();
-    case SQLALC_TYPE_DATE: return sqlalc_date_type();
-    case SQLALC_TYPE_TIME: return sqlalc_time_type(m->tz);
-    case SQLALC_TYPE_DATETIME: return sqlalc_datetime(m->tz);
-    case SQLALC_TYPE_JSON: return sqlalc_json_type();
-    case SQLALC_TYPE_INTERVAL: return sqlalc_interval_type();
-    case SQLALC_TYPE_UUID: return sqlalc_uuid_type();
+    case SQLALC_TYPE_LARGE_BINARY: return sqlalc_type_large_binary();
+    case SQLALC_TYPE_TEXT: return sqlalc_type_text();
+    case SQLALC_TYPE_UNICODE_TEXT: return sqlalc_type_unicode_text();
+    case SQLALC_TYPE_BOOLEAN: return sqlalc_type_boolean();
+    case SQLALC_TYPE_DATE: return sqlalc_type_date();
+    case SQLALC_TYPE_TIME: return sqlalc_type_time(m->tz);
+    case SQLALC_TYPE_DATETIME: return sqlalc_type_datetime(m->tz);
+    case SQLALC_TYPE_JSON: return sqlalc_type_json();
+    case SQLALC_TYPE_INTERVAL: return sqlalc_type_interval();
+    case SQLALC_TYPE_UUID: return sqlalc_type_uuid();
     default: return &t_null_type;
     }
 }

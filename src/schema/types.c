@@ -1,6 +1,6 @@
 /* Column types: constructors with argument checks, reference counting,
  * getters.  Parameterless types are static singletons so the common
- * sqlalc_integer() never allocates. */
+ * sqlalc_type_integer() never allocates. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,59 +32,59 @@ STATIC_TYPE(t_json, SQLALC_TYPE_JSON, 0);
 STATIC_TYPE(t_interval, SQLALC_TYPE_INTERVAL, 0);
 STATIC_TYPE(t_uuid, SQLALC_TYPE_UUID, 0);
 
-sqlalc_type *sqlalc_integer(void)
+sqlalc_type *sqlalc_type_integer(void)
 {
     return &t_integer;
 }
-sqlalc_type *sqlalc_smallint(void)
+sqlalc_type *sqlalc_type_smallint(void)
 {
     return &t_smallint;
 }
-sqlalc_type *sqlalc_bigint(void)
+sqlalc_type *sqlalc_type_bigint(void)
 {
     return &t_bigint;
 }
-sqlalc_type *sqlalc_float_type(void)
+sqlalc_type *sqlalc_type_float(void)
 {
     return &t_float;
 }
-sqlalc_type *sqlalc_text_type(void)
+sqlalc_type *sqlalc_type_text(void)
 {
     return &t_text;
 }
-sqlalc_type *sqlalc_unicode_text(void)
+sqlalc_type *sqlalc_type_unicode_text(void)
 {
     return &t_unicode_text;
 }
-sqlalc_type *sqlalc_boolean(void)
+sqlalc_type *sqlalc_type_boolean(void)
 {
     return &t_boolean;
 }
-sqlalc_type *sqlalc_date_type(void)
+sqlalc_type *sqlalc_type_date(void)
 {
     return &t_date;
 }
-sqlalc_type *sqlalc_time_type(int tz)
+sqlalc_type *sqlalc_type_time(int tz)
 {
     return tz ? &t_timetz : &t_time;
 }
-sqlalc_type *sqlalc_datetime(int tz)
+sqlalc_type *sqlalc_type_datetime(int tz)
 {
     return tz ? &t_datetimetz : &t_datetime;
 }
-sqlalc_type *sqlalc_large_binary(void)
+sqlalc_type *sqlalc_type_large_binary(void)
 {
     return &t_large_binary;
 }
-sqlalc_type *sqlalc_json_type(void)
+sqlalc_type *sqlalc_type_json(void)
 {
     return &t_json;
 }
-sqlalc_type *sqlalc_interval_type(void)
+sqlalc_type *sqlalc_type_interval(void)
 {
     return &t_interval;
 }
-sqlalc_type *sqlalc_uuid_type(void)
+sqlalc_type *sqlalc_type_uuid(void)
 {
     return &t_uuid;
 }
@@ -100,7 +100,7 @@ sqlalc_type *sqlalc__type_new(sqlalc_type_kind kind)
     return t;
 }
 
-sqlalc_type *sqlalc_float_precision(int precision)
+sqlalc_type *sqlalc_type_float_precision(int precision)
 {
     if (precision < 1) {
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Float: precision must be >= 1 (got %d)", precision);
@@ -112,7 +112,7 @@ sqlalc_type *sqlalc_float_precision(int precision)
     return t;
 }
 
-sqlalc_type *sqlalc_numeric(int precision, int scale)
+sqlalc_type *sqlalc_type_numeric(int precision, int scale)
 {
     if (precision == -1 && scale == -1)
         return &t_numeric;
@@ -156,16 +156,16 @@ static sqlalc_type *sized(sqlalc_type_kind k, sqlalc_type *unsized, const char *
     return t;
 }
 
-sqlalc_type *sqlalc_string(int length)
+sqlalc_type *sqlalc_type_string(int length)
 {
     return sized(SQLALC_TYPE_STRING, &t_string, "String", length);
 }
-sqlalc_type *sqlalc_unicode(int length)
+sqlalc_type *sqlalc_type_unicode(int length)
 {
     return sized(SQLALC_TYPE_UNICODE, &t_unicode, "Unicode", length);
 }
 
-sqlalc_type *sqlalc_enum_array(const char *name, const char *const *values, size_t n)
+sqlalc_type *sqlalc_type_enum_array(const char *name, const char *const *values, size_t n)
 {
     if (!n) {
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Enum %s: at least one value is needed", name ? name : "");
@@ -210,7 +210,7 @@ oom:
     return NULL;
 }
 
-sqlalc_type *sqlalc_enum_new(const char *name, ...)
+sqlalc_type *sqlalc_type_enum_new(const char *name, ...)
 {
     const char *vals[256];
     size_t n = 0;
@@ -219,17 +219,17 @@ sqlalc_type *sqlalc_enum_new(const char *name, ...)
     for (const char *v; (v = va_arg(ap, const char *)) != NULL;) {
         if (n == SQLALC_ARRAY_LEN(vals)) {
             va_end(ap);
-            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "Enum %s: more than 256 values (use sqlalc_enum_array)",
-                             name ? name : "");
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                             "Enum %s: more than 256 values (use sqlalc_type_enum_array)", name ? name : "");
             return NULL;
         }
         vals[n++] = v;
     }
     va_end(ap);
-    return sqlalc_enum_array(name, vals, n);
+    return sqlalc_type_enum_array(name, vals, n);
 }
 
-sqlalc_type *sqlalc_user_type(const char *sql)
+sqlalc_type *sqlalc_type_user(const char *sql)
 {
     if (!sql || !*sql) {
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "user type: empty name");

@@ -90,10 +90,10 @@ sqlalc_expr *sqlalc_value_expr(sqlalc_value v)
     return bind_new(NULL, &v);
 }
 
-sqlalc_expr *sqlalc_text(const char *s)
+sqlalc_expr *sqlalc_str(const char *s)
 {
     if (!s) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_text: NULL string");
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_str: NULL string");
         return NULL;
     }
     return bind_new(NULL, &SQLALC_TEXTV(s));
@@ -138,7 +138,7 @@ sqlalc_expr *sqlalc_false(void)
     return const_new(CONST_FALSE);
 }
 
-sqlalc_expr *sqlalc_literal_sql(const char *sql)
+sqlalc_expr *sqlalc_literal_column(const char *sql)
 {
     return sqlalc_text_sql(sql, NULL);
 }

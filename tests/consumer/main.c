@@ -8,8 +8,8 @@ int main(void)
     sqlalc_result *res;
     const sqlalc_row *row;
     if (sqlalc_engine_create("sqlite://", NULL, &eng) != SQLALC_OK ||
-        sqlalc_engine_exec_text(eng, "SELECT :greeting AS g",
-                                SQLALC_PARAMS(SQLALC_P_TEXT("greeting", "hello")), &res) != SQLALC_OK) {
+        sqlalc_engine_execute_sql(eng, "SELECT :greeting AS g",
+                                  SQLALC_PARAMS(SQLALC_P_TEXT("greeting", "hello")), &res) != SQLALC_OK) {
         fprintf(stderr, "%s\n", sqlalc_errmsg());
         return 1;
     }

@@ -86,11 +86,11 @@ struct sqlalc_ddl_hooks {
  *     enums_query:       (optional) type_name, label — ordered by type,
  *                        label position: a column whose spelled type is
  *                        one of these names (as is, or double-quoted)
- *                        reflects as sqlalc_enum(type_name, labels…)
+ *                        reflects as sqlalc_type_enum(type_name, labels…)
  *
  * Either way `parse_type` turns a spelled type into a library type
  * ("character varying(30)" → String(30)); unknown spellings become
- * sqlalc_user_type().  has_table / table_names / has_type may be NULL:
+ * sqlalc_type_user().  has_table / table_names / has_type may be NULL:
  * the engine then derives them from tables_query (or reflect).
  */
 struct sqlalc_reflect_hooks {
