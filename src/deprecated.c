@@ -11,7 +11,8 @@ int sqlalc_exec_text(sqlalc_conn *conn, const char *sql, const sqlalc_params *pa
     return sqlalc_conn_execute_sql(conn, sql, params, out);
 }
 
-int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets, size_t nsets, int64_t *rowcount)
+int sqlalc_exec_text_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets, size_t nsets,
+                          int64_t *rowcount)
 {
     return sqlalc_conn_execute_sql_many(conn, sql, sets, nsets, rowcount);
 }
@@ -21,12 +22,14 @@ int sqlalc_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *ov
     return sqlalc_conn_execute(conn, stmt, overrides, out);
 }
 
-int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets, size_t nsets, int64_t *rowcount)
+int sqlalc_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets, size_t nsets,
+                        int64_t *rowcount)
 {
     return sqlalc_conn_execute_many(conn, stmt, sets, nsets, rowcount);
 }
 
-int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params, sqlalc_result **out)
+int sqlalc_engine_exec_text(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
+                            sqlalc_result **out)
 {
     return sqlalc_engine_execute_sql(eng, sql, params, out);
 }

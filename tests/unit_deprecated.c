@@ -3,7 +3,7 @@
 #include <string.h>
 
 #if defined(__GNUC__)
-#  pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#    pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #endif
 
 static void test_old_names_forward(void **state)
@@ -19,8 +19,9 @@ static void test_old_names_forward(void **state)
     assert_int_equal(sqlalc_exec_text(conn, "CREATE TABLE t (a INTEGER)", NULL, NULL), SQLALC_OK);
     assert_int_equal(sqlalc_begin(conn, &tx), SQLALC_OK);
     assert_true(sqlalc_in_transaction(conn));
-    assert_int_equal(sqlalc_exec_text(conn, "INSERT INTO t VALUES (:a)", SQLALC_PARAMS(SQLALC_P_INT("a", 7)), NULL),
-                     SQLALC_OK);
+    assert_int_equal(
+        sqlalc_exec_text(conn, "INSERT INTO t VALUES (:a)", SQLALC_PARAMS(SQLALC_P_INT("a", 7)), NULL),
+        SQLALC_OK);
     assert_int_equal(sqlalc_tx_commit(tx), SQLALC_OK);
     sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_text("x"), sqlalc_literal_sql("a")));
     assert_non_null(q);
