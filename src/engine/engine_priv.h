@@ -107,7 +107,11 @@ int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v);
 /* transaction.c: every handle loses its connection (close) */
 void sqlalc__tx_end_all(sqlalc_conn *conn);
 
-/* engine.c */
+/* pool.c / exec.c: freeing a connection and its cached statements */
+void sqlalc__dbconn_free(sqlalc_engine *eng, dbconn *db);
+void sqlalc__stmt_entry_free(const sqlalc_driver *drv, stmt_entry *e);
+
+/* pool.c, exec.c */
 void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st);
 int sqlalc__conn_check(const sqlalc_conn *conn);
 int sqlalc__conn_fail(sqlalc_conn *conn, int rc);

@@ -1,0 +1,486 @@
+/*
+ * Running SQL on a connection: the per-connection prepared-statement
+ * cache (LRU), single statements, executemany and engine-level execution.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine_priv.h"
+
+static void fmt_value(sqlalc_buf *b, const sqlalc_value *v)
+{
+    switch (v->type) {
+    case SQLALC_V_NULL: sqlalc_buf_puts(b, "NULL"); break;
+    case SQLALC_V_INT: sqlalc_buf_printf(b, "%lld", (long long)v->u.i); break;
+    case SQLALC_V_BOOL: sqlalc_buf_puts(b, v->u.i ? "true" : "false"); break;
+    case SQLALC_V_FLOAT: sqlalc_buf_printf(b, "%.17g", v->u.f); break;
+    case SQLALC_V_BLOB: sqlalc_buf_printf(b, "<%zu bytes>", v->u.s.len); break;
+    default: {
+        if (!v->u.s.p) {
+            sqlalc_buf_puts(b, "NULL");
+            break;
+        }
+        size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        sqlalc_buf_putc(b, '\'');
+        sqlalc_buf_append(b, v->u.s.p, n > 200 ? 200 : n);
+        if (n > 200)
+            sqlalc_buf_puts(b, "...");
+        sqlalc_buf_putc(b, '\'');
+    }
+    }
+}
+
+static void log_stmt(const sqlalc_engine *eng, const char *sql, const sqlalc_value *vals, int nvals,
+                     char *const *names)
+{
+    if (!eng->opt.echo)
+        return;
+    sqlalc__engine_log(eng, "%s", sql);
+    sqlalc_buf b = SQLALC_BUF_INIT;
+    sqlalc_buf_puts(&b, "[parameters] (");
+    for (int i = 0; i < nvals; i++) {
+        if (i)
+            sqlalc_buf_puts(&b, ", ");
+        if (names && names[i])
+            sqlalc_buf_printf(&b, "%s=", names[i]);
+        fmt_value(&b, &vals[i]);
+    }
+    sqlalc_buf_putc(&b, ')');
+    if (sqlalc_buf_cstr(&b))
+        sqlalc__engine_log(eng, "%s", b.p);
+    sqlalc_buf_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Engine                                                              */
+/* ------------------------------------------------------------------ */
+
+void sqlalc__stmt_entry_free(const sqlalc_driver *drv, stmt_entry *e)
+{
+    if (e->st)
+        drv->finalize(e->st);
+    sqlalc__textsql_free(&e->parsed);
+    sqlalc_free(e->key);
+    sqlalc_free(e);
+}
+
+static void lru_unlink(dbconn *db, stmt_entry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        db->lru_head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        db->lru_tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_push_front(dbconn *db, stmt_entry *e)
+{
+    e->prev = NULL;
+    e->next = db->lru_head;
+    if (db->lru_head)
+        db->lru_head->prev = e;
+    db->lru_head = e;
+    if (!db->lru_tail)
+        db->lru_tail = e;
+}
+
+/* Evict least recently used entries not in use until under the limit. */
+static void cache_trim(sqlalc_engine *eng, dbconn *db)
+{
+    stmt_entry *e = db->lru_tail;
+    while (db->ncached > eng->cache_size && e) {
+        stmt_entry *prev = e->prev;
+        if (!e->in_use) {
+            lru_unlink(db, e);
+            sqlalc_map_remove(&db->cache, e->key, e->keylen);
+            db->ncached--;
+            sqlalc__stmt_entry_free(eng->driver, e);
+        }
+        e = prev;
+    }
+}
+
+/* The key distinguishes raw text from compiled SQL with one leading byte,
+ * since the same string means different placeholders in each. */
+static int make_key(char kind, const char *sql, size_t len, char *stackbuf, size_t stacksize, char **key)
+{
+    char *k = len + 1 < stacksize ? stackbuf : sqlalc__malloc(len + 1);
+    if (!k)
+        return SQLALC_ERR_NOMEM;
+    k[0] = kind;
+    memcpy(k + 1, sql, len);
+    *key = k;
+    return SQLALC_OK;
+}
+
+/*
+ * Find or prepare the statement for sql.  On success *e is the cache entry
+ * (now in use) or NULL with *st a private statement (when the cached one
+ * is busy with an open result); parsed points at the placeholder info.
+ */
+static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_text, int nvals,
+                        stmt_entry **oute, void **ost, sqlalc__textsql **parsed)
+{
+    sqlalc_engine *eng = conn->eng;
+    dbconn *db = conn->db;
+    char stackkey[512], *key = NULL;
+    *oute = NULL;
+    *ost = NULL;
+    /* Loops run the same statement again and again: compare with the most
+     * recently used entry before hashing the whole text. */
+    stmt_entry *e = db->lru_head;
+    if (!(e && e->keylen == len + 1 && e->key[0] == (is_text ? 'T' : 'C') && !memcmp(e->key + 1, sql, len))) {
+        if (make_key(is_text ? 'T' : 'C', sql, len, stackkey, sizeof stackkey, &key))
+            return SQLALC_ERR_NOMEM;
+        e = sqlalc_map_get(&db->cache, key, len + 1);
+    }
+    int rc = SQLALC_OK;
+    if (e) {
+        if (key != stackkey)
+            sqlalc_free(key);
+        *parsed = &e->parsed;
+        if (!e->in_use) {
+            e->in_use = 1;
+            if (db->lru_head != e) {
+                lru_unlink(db, e);
+                lru_push_front(db, e);
+            }
+            *oute = e;
+            *ost = e->st;
+            return SQLALC_OK;
+        }
+        /* The cached statement is being read: use a private one. */
+        rc = eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, ost);
+        return sqlalc__conn_fail(conn, rc);
+    }
+    e = sqlalc__calloc(1, sizeof *e);
+    if (!e) {
+        if (key != stackkey)
+            sqlalc_free(key);
+        return SQLALC_ERR_NOMEM;
+    }
+    if (key == stackkey) {
+        if (!(e->key = sqlalc__strndup(key, len + 1))) {
+            sqlalc_free(e);
+            return SQLALC_ERR_NOMEM;
+        }
+    } else
+        e->key = key;
+    e->keylen = len + 1;
+    e->is_text = is_text;
+    if (is_text) {
+        char *text = sqlalc__strndup(sql, len);
+        rc = text ? sqlalc__textsql_parse(text, eng->driver->paramstyle, eng->dialect->quote_open == '[',
+                                          &e->parsed)
+                  : SQLALC_ERR_NOMEM;
+        sqlalc_free(text);
+    } else {
+        /* Compiled SQL is already in the driver's paramstyle, with nvals
+         * placeholders (names stay NULL). */
+        e->parsed.sql = sqlalc__strndup(sql, len);
+        e->parsed.len = len;
+        e->parsed.nph = nvals;
+        rc = e->parsed.sql ? SQLALC_OK : SQLALC_ERR_NOMEM;
+    }
+    if (rc == SQLALC_OK)
+        rc = sqlalc__conn_fail(
+            conn, eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, &e->st));
+    if (rc == SQLALC_OK)
+        rc = sqlalc_map_put(&db->cache, e->key, e->keylen, e);
+    if (rc != SQLALC_OK) {
+        sqlalc__stmt_entry_free(eng->driver, e);
+        return rc;
+    }
+    e->in_use = 1;
+    lru_push_front(db, e);
+    db->ncached++;
+    cache_trim(eng, db);
+    *oute = e;
+    *ost = e->st;
+    *parsed = &e->parsed;
+    return SQLALC_OK;
+}
+
+/* A result (or an execution without one) is finished with a statement. */
+void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (e) {
+        drv->reset(e->st);
+        e->in_use = 0;
+    } else if (st)
+        drv->finalize(st);
+}
+
+/* ------------------------------------------------------------------ */
+/* Execution                                                           */
+/* ------------------------------------------------------------------ */
+
+static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const sqlalc_value *vals, int nvals,
+                    sqlalc_result **out)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    int rc = SQLALC_OK;
+    for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
+        rc = drv->bind(st, i, &vals[i]);
+    if (rc == SQLALC_OK)
+        rc = drv->step(st);
+    if (rc < 0) {
+        sqlalc__conn_stmt_done(conn, e, st);
+        return sqlalc__conn_fail(conn, rc);
+    }
+    if (out)
+        return sqlalc__result_open(conn, e, st, rc, out);
+    sqlalc__conn_stmt_done(conn, e, st);
+    return SQLALC_OK;
+}
+
+int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
+                            sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    if (!sql)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "exec_text: sql is NULL");
+    stmt_entry *e;
+    void *st;
+    sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    sqlalc_value stackvals[16], *vals = stackvals;
+    if (parsed->nph > (int)SQLALC_ARRAY_LEN(stackvals) &&
+        !(vals = sqlalc__calloc((size_t)parsed->nph, sizeof *vals))) {
+        sqlalc__conn_stmt_done(conn, e, st);
+        return SQLALC_ERR_NOMEM;
+    }
+    rc = sqlalc__textsql_bind_mapped(parsed, params, vals);
+    if (rc == SQLALC_OK) {
+        log_stmt(conn->eng, parsed->sql, vals, parsed->nph, parsed->names);
+        rc = run_stmt(conn, e, st, vals, parsed->nph, out);
+    } else
+        sqlalc__conn_stmt_done(conn, e, st);
+    if (vals != stackvals)
+        sqlalc_free(vals);
+    return rc;
+}
+
+int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                               int nvals, sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    stmt_entry *e;
+    void *st;
+    sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    log_stmt(conn->eng, parsed->sql, vals, nvals, NULL);
+    return run_stmt(conn, e, st, vals, nvals, out);
+}
+
+/* Run nsets rows through a prepared statement: the driver's batch entry
+ * when it has one, else bind/step/reset per row. */
+static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int nvals, size_t nsets,
+                     int64_t *count)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (drv->exec_batch) {
+        int64_t n = 0;
+        int rc = drv->exec_batch(st, vals, nsets, nvals, &n);
+        *count += n;
+        return sqlalc__conn_fail(conn, rc);
+    }
+    for (size_t r = 0; r < nsets; r++) {
+        int rc = SQLALC_OK;
+        for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
+            rc = drv->bind(st, i, &vals[r * (size_t)nvals + (size_t)i]);
+        if (rc == SQLALC_OK)
+            rc = drv->step(st);
+        if (rc >= 0) {
+            int64_t c = drv->rowcount(st);
+            if (c > 0)
+                *count += c;
+        }
+        drv->reset(st);
+        if (rc < 0)
+            return sqlalc__conn_fail(conn, rc);
+    }
+    return SQLALC_OK;
+}
+
+/* executemany keeps all-or-nothing: its own transaction in autocommit
+ * mode, a savepoint inside an explicit transaction. */
+static int many_begin(sqlalc_conn *conn, int *mode)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (conn->db->tx_depth == 0) {
+        *mode = 1;
+        return sqlalc__conn_fail(conn, drv->begin(conn->db->dc));
+    }
+    *mode = 2;
+    return sqlalc__conn_fail(conn, drv->savepoint(conn->db->dc, "sqlalc_many"));
+}
+
+static int many_end(sqlalc_conn *conn, int mode, int rc)
+{
+    const sqlalc_driver *drv = conn->eng->driver;
+    void *dc = conn->db->dc;
+    if (rc == SQLALC_OK) {
+        rc = mode == 1 ? drv->commit(dc) : drv->release_savepoint(dc, "sqlalc_many");
+        if (rc == SQLALC_OK)
+            return SQLALC_OK;
+        sqlalc__conn_fail(conn, rc);
+    }
+    /* Keep the first error's message while undoing. */
+    sqlalc_error saved = *sqlalc_error_last();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", saved.message);
+    if (!conn->db->invalid) {
+        if (mode == 1)
+            drv->rollback(dc);
+        else if (drv->rollback_to_savepoint(dc, "sqlalc_many") == SQLALC_OK)
+            drv->release_savepoint(dc, "sqlalc_many");
+    }
+    sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
+    return rc;
+}
+
+#define MANY_CHUNK 1024
+
+/*
+ * The one executemany loop: parameter sets are produced chunk by chunk by
+ * fill (so a large batch is never copied whole), each chunk runs through
+ * the driver's batch entry, and the whole run is one transaction (or a
+ * savepoint inside the caller's).  e/st come from acquire_stmt and are
+ * given back here.
+ */
+static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *shown, int nvals, size_t nsets,
+                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
+{
+    size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
+    sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nvals > 0 ? nvals : 1), sizeof *vals);
+    int rc = vals ? SQLALC_OK : SQLALC_ERR_NOMEM, mode = 0;
+    int64_t total = 0;
+    if (rc == SQLALC_OK) {
+        if (conn->eng->opt.echo)
+            sqlalc__engine_log(conn->eng, "%s  [executemany: %zu parameter sets]", shown, nsets);
+        rc = many_begin(conn, &mode);
+        if (rc != SQLALC_OK)
+            mode = 0;
+    }
+    for (size_t done = 0; rc == SQLALC_OK && done < nsets; done += chunk) {
+        size_t n = nsets - done < chunk ? nsets - done : chunk;
+        rc = fill(ctx, done, n, vals);
+        if (rc == SQLALC_OK)
+            rc = run_batch(conn, st, vals, nvals, n, &total);
+    }
+    if (mode)
+        rc = many_end(conn, mode, rc);
+    sqlalc_free(vals);
+    sqlalc__conn_stmt_done(conn, e, st);
+    if (rc == SQLALC_OK && rowcount)
+        *rowcount = total;
+    return rc;
+}
+
+typedef struct text_fill {
+    sqlalc__textsql *parsed;
+    const sqlalc_params *sets;
+} text_fill;
+
+static int fill_text(void *p, size_t first, size_t n, sqlalc_value *vals)
+{
+    text_fill *tf = p;
+    int nph = tf->parsed->nph;
+    for (size_t r = 0; r < n; r++) {
+        int rc = sqlalc__textsql_bind_mapped(tf->parsed, &tf->sets[first + r], vals + r * (size_t)nph);
+        if (rc) {
+            sqlalc__error_prefix("parameter set %zu", first + r);
+            return rc;
+        }
+    }
+    return SQLALC_OK;
+}
+
+int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, const sqlalc_params *sets, size_t nsets,
+                                 int64_t *rowcount)
+{
+    if (rowcount)
+        *rowcount = 0;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    if (!sql || (!sets && nsets))
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "exec_text_many: sql or sets is NULL");
+    stmt_entry *e;
+    void *st;
+    sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    text_fill tf = { parsed, sets };
+    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, rowcount);
+}
+
+int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
+                                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
+{
+    if (rowcount)
+        *rowcount = 0;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    stmt_entry *e;
+    void *st;
+    sqlalc__textsql *parsed;
+    rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
+    if (rc)
+        return rc;
+    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, rowcount);
+}
+
+/* Engine-level execution: the result owns the connection. */
+static int engine_finish(sqlalc_conn *conn, int rc, sqlalc_result **out)
+{
+    if (rc == SQLALC_OK && out && *out)
+        sqlalc__result_own_conn(*out, conn);
+    else
+        sqlalc_conn_close(conn);
+    return rc;
+}
+
+int sqlalc_engine_execute_sql(sqlalc_engine *eng, const char *sql, const sqlalc_params *params,
+                              sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    sqlalc_conn *conn;
+    int rc = sqlalc_engine_connect(eng, &conn);
+    if (rc)
+        return rc;
+    return engine_finish(conn, sqlalc_conn_execute_sql(conn, sql, params, out), out);
+}
+
+int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals,
+                                 int nvals, sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    sqlalc_conn *conn;
+    int rc = sqlalc_engine_connect(eng, &conn);
+    if (rc)
+        return rc;
+    return engine_finish(conn, sqlalc__conn_exec_compiled(conn, sql, len, vals, nvals, out), out);
+}
