@@ -100,6 +100,12 @@ struct sqlalc_driver {
      * "postgresql", "sqlite"), for URLs that name only the driver
      * ("odbc://DSN").  NULL when unknown. */
     const char *(*server_dialect)(void *conn);
+
+    /* Optional: the statement timeout (seconds, 0 = none) for the
+     * statements run on conn from now on; a statement (or a fetch) that
+     * runs longer fails with SQLALC_ERR_TIMEOUT.  NULL: the driver has no
+     * timeout and a requested one is SQLALC_ERR_NOT_SUPPORTED. */
+    int (*set_timeout)(void *conn, double seconds);
 };
 
 #define SQLALC_DRIVER_VERSION 1
