@@ -89,7 +89,7 @@ static void test_binds_not_in_quotes_or_comments(void **state)
         assert_ok(sqlalc_engine_execute_sql(eng, "SELECT :v::integer + 1",
                                             SQLALC_PARAMS(SQLALC_P_TEXT("v", "41")), &res));
         int64_t v;
-        assert_ok(sqlalc_result_scalar_int64(res, &v));
+        v = test_result_int64(res);
         assert_int_equal(v, 42);
     }
 }
@@ -102,11 +102,11 @@ static void test_same_name_twice_and_positional(void **state)
     assert_ok(sqlalc_engine_execute_sql(
         eng, "SELECT CAST(:a AS INTEGER) + CAST(:a AS INTEGER) + CAST(:b AS INTEGER)",
         SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)), &res));
-    assert_ok(sqlalc_result_scalar_int64(res, &v));
+    v = test_result_int64(res);
     assert_int_equal(v, 42);
     assert_ok(sqlalc_engine_execute_sql(eng, "SELECT CAST(? AS INTEGER) * CAST(? AS INTEGER)",
                                         SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
-    assert_ok(sqlalc_result_scalar_int64(res, &v));
+    v = test_result_int64(res);
     assert_int_equal(v, 42);
 }
 
@@ -412,10 +412,13 @@ static void test_nested_results_same_sql(void **state)
     assert_int_equal(sqlalc_row_int64(a, 0), 2);
     sqlalc_result_free(r2);
     sqlalc_result_free(r1);
-    /* closing a connection with an open result invalidates it safely */
+    /* closing a connection with an open result invalidates it safely:
+     * the rows it still had are lost, and next says so */
     assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 1)), &r1));
     sqlalc_conn_close(c);
-    assert_int_equal(sqlalc_result_next(r1, &a), SQLALC_DONE);
+    assert_code(sqlalc_result_next(r1, &a), SQLALC_ERR_CLOSED);
+    assert_null(a);
+    assert_true(sqlalc_result_closed(r1));
     sqlalc_result_free(r1);
 }
 
@@ -427,7 +430,7 @@ static void test_engine_exec_returns_connection(void **state)
         sqlalc_result *res;
         assert_ok(sqlalc_engine_execute_sql(eng, "SELECT 1", NULL, &res));
         int64_t v;
-        assert_ok(sqlalc_result_scalar_int64(res, &v));
+        v = test_result_int64(res);
         assert_int_equal(v, 1);
     }
 }
@@ -528,7 +531,7 @@ static void test_null_text_pointer_binds_null(void **state)
                                         "SELECT CASE WHEN CAST(:t AS VARCHAR(10)) IS NULL THEN 1 ELSE 0 END",
                                         SQLALC_PARAMS(SQLALC_P_TEXT("t", NULL)), &res));
     int64_t v = -1;
-    assert_ok(sqlalc_result_scalar_int64(res, &v));
+    v = test_result_int64(res);
     assert_int_equal(v, 1);
 }
 
@@ -572,6 +575,348 @@ static void test_bad_engine_urls(void **state)
     sqlalc_engine_free(e2);
 }
 
+/* ------------------------------------------------------------------ */
+/* one / first / scalar / all (SQLAlchemy's Result accessors)          */
+/* ------------------------------------------------------------------ */
+
+static void fill_people(sqlalc_conn *c, int n)
+{
+    clear_people();
+    for (int i = 1; i <= n; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "p%02d", i);
+        insert_person(c, i, name, i * 10.5);
+    }
+}
+
+static sqlalc_result *people_where(sqlalc_conn *c, const char *cols, int min_id, int max_id)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT %s FROM t_people WHERE id BETWEEN :a AND :b ORDER BY id", cols);
+    sqlalc_result *res;
+    assert_ok(sqlalc_conn_execute_sql(c, sql, SQLALC_PARAMS(SQLALC_P_INT("a", min_id), SQLALC_P_INT("b", max_id)),
+                                      &res));
+    return res;
+}
+
+static void test_result_one_first(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 3);
+    const sqlalc_row *row = (const sqlalc_row *)1;
+
+    /* one: exactly one row, kept by the result until it is freed */
+    sqlalc_result *res = people_where(c, "id, name, weight", 2, 2);
+    assert_ok(sqlalc_result_one(res, &row));
+    assert_true(sqlalc_result_closed(res));
+    assert_int_equal(sqlalc_row_int64(row, 0), 2);
+    assert_string_equal(sqlalc_row_text_by_name(row, "name"), "p02");
+    assert_true(sqlalc_row_double_by_name(row, "weight") == 21.0);
+    /* the statement went back: the same SQL runs again on the connection
+     * while the kept row still reads */
+    sqlalc_result *res2 = people_where(c, "id, name, weight", 3, 3);
+    const sqlalc_row *row2;
+    assert_ok(sqlalc_result_one(res2, &row2));
+    assert_string_equal(sqlalc_row_text(row2, 1), "p03");
+    assert_string_equal(sqlalc_row_text(row, 1), "p02");
+    assert_int_equal(sqlalc_result_next(res, &row2), SQLALC_DONE); /* closed: read to its end */
+    sqlalc_result_free(res2);
+    sqlalc_result_free(res);
+
+    /* one: none and several are distinct errors */
+    res = people_where(c, "id", 7, 9);
+    assert_code(sqlalc_result_one(res, &row), SQLALC_ERR_NO_RESULT);
+    assert_null(row);
+    assert_non_null(strstr(sqlalc_errmsg(), "no row"));
+    assert_string_equal(sqlalc_code_name(SQLALC_ERR_NO_RESULT), "SQLALC_ERR_NO_RESULT");
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 3);
+    assert_code(sqlalc_result_one(res, &row), SQLALC_ERR_MULTIPLE_RESULTS);
+    assert_null(row);
+    assert_true(sqlalc_result_closed(res));
+    assert_string_equal(sqlalc_code_name(SQLALC_ERR_MULTIPLE_RESULTS), "SQLALC_ERR_MULTIPLE_RESULTS");
+    sqlalc_result_free(res);
+
+    /* one_or_none: DONE for none, the row for one, an error for more */
+    res = people_where(c, "id", 7, 9);
+    assert_int_equal(sqlalc_result_one_or_none(res, &row), SQLALC_DONE);
+    assert_null(row);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 1);
+    assert_ok(sqlalc_result_one_or_none(res, &row));
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 2, 3);
+    assert_code(sqlalc_result_one_or_none(res, &row), SQLALC_ERR_MULTIPLE_RESULTS);
+    sqlalc_result_free(res);
+
+    /* first: the first row, the rest discarded, the result closed */
+    res = people_where(c, "id, name", 1, 3);
+    assert_ok(sqlalc_result_first(res, &row));
+    assert_string_equal(sqlalc_row_text(row, 1), "p01");
+    assert_true(sqlalc_result_closed(res));
+    assert_int_equal(sqlalc_result_next(res, &row2), SQLALC_DONE);
+    assert_string_equal(sqlalc_row_text(row, 1), "p01");
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 7, 9);
+    assert_int_equal(sqlalc_result_first(res, &row), SQLALC_DONE);
+    assert_null(row);
+    sqlalc_result_free(res);
+
+    /* the connection is fine after all of it */
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 3);
+    sqlalc_conn_close(c);
+}
+
+static void test_result_scalar_typed(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 3);
+    sqlalc_value v;
+    /* text stays valid until the result is freed, after the statement is reused */
+    sqlalc_result *res = people_where(c, "name, id", 2, 3);
+    assert_ok(sqlalc_result_scalar(res, &v));
+    assert_int_equal(v.type, SQLALC_V_TEXT);
+    sqlalc_result *other = people_where(c, "name, id", 1, 1);
+    sqlalc_result_free(other);
+    assert_int_equal(v.u.s.len, 3);
+    assert_string_equal(v.u.s.p, "p02");
+    sqlalc_result_free(res);
+
+    res = people_where(c, "weight", 2, 2);
+    assert_ok(sqlalc_result_scalar_one(res, &v));
+    assert_int_equal(v.type, SQLALC_V_FLOAT);
+    assert_true(v.u.f == 21.0);
+    double d;
+    assert_ok(sqlalc_value_get_double(&v, &d));
+    assert_true(d == 21.0);
+    int64_t i64;
+    assert_ok(sqlalc_value_get_int64(&v, &i64)); /* 21.0 is integral: converts */
+    assert_int_equal(i64, 21);
+    sqlalc_result_free(res);
+
+    /* a NULL in the column is a value; no row is SQLALC_DONE */
+    res = people_where(c, "note", 1, 1);
+    assert_ok(sqlalc_result_scalar_one_or_none(res, &v));
+    assert_int_equal(v.type, SQLALC_V_NULL);
+    sqlalc_result_free(res);
+    res = people_where(c, "note", 8, 9);
+    v = SQLALC_INTV(5);
+    assert_int_equal(sqlalc_result_scalar_one_or_none(res, &v), SQLALC_DONE);
+    assert_int_equal(v.type, SQLALC_V_NULL);
+    sqlalc_result_free(res);
+    res = people_where(c, "note", 8, 9);
+    assert_int_equal(sqlalc_result_scalar(res, &v), SQLALC_DONE);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 8, 9);
+    assert_code(sqlalc_result_scalar_one(res, &v), SQLALC_ERR_NO_RESULT);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 2);
+    assert_code(sqlalc_result_scalar_one(res, &v), SQLALC_ERR_MULTIPLE_RESULTS);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 2);
+    assert_code(sqlalc_result_scalar_one_or_none(res, &v), SQLALC_ERR_MULTIPLE_RESULTS);
+    sqlalc_result_free(res);
+
+    /* count(*) as an integer, whatever the backend's type for it */
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT count(*) FROM t_people", NULL, &res));
+    assert_ok(sqlalc_result_scalar_one(res, &v));
+    assert_ok(sqlalc_value_get_int64(&v, &i64));
+    assert_int_equal(i64, 3);
+    sqlalc_result_free(res);
+    /* a statement without rows */
+    assert_ok(sqlalc_conn_execute_sql(c, "UPDATE t_people SET note = 'x' WHERE id = 1", NULL, &res));
+    assert_int_equal(sqlalc_result_scalar(res, &v), SQLALC_DONE);
+    assert_int_equal(sqlalc_result_rowcount(res), 1);
+    sqlalc_result_free(res);
+    sqlalc_conn_close(c);
+}
+
+static void test_result_all_and_value_getters(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 4);
+    sqlalc_result *res = people_where(c, "id, name", 1, 4);
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_all(res, &rs));
+    assert_int_equal(sqlalc_rowset_count(rs), 3);
+    assert_true(sqlalc_result_closed(res));
+    /* the row next() gave out still reads its own values */
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    assert_string_equal(sqlalc_row_text_by_name(row, "name"), "p01");
+    sqlalc_result_free(res);
+    assert_string_equal(sqlalc_row_text_by_name(sqlalc_rowset_row(rs, 2), "name"), "p04");
+    sqlalc_rowset_free(rs);
+
+    sqlalc_value v = SQLALC_TYPEDV(SQLALC_V_NUMERIC, "12.000");
+    int64_t i;
+    assert_ok(sqlalc_value_get_int64(&v, &i));
+    assert_int_equal(i, 12);
+    v = SQLALC_FLOATV(3.0);
+    assert_ok(sqlalc_value_get_int64(&v, &i));
+    assert_int_equal(i, 3);
+    v = SQLALC_TEXTV("12");
+    assert_code(sqlalc_value_get_int64(&v, &i), SQLALC_ERR_TYPE);
+    v = SQLALC_NULLV;
+    double d;
+    assert_code(sqlalc_value_get_double(&v, &d), SQLALC_ERR_TYPE);
+    sqlalc_conn_close(c);
+}
+
+/* A row from next() keeps its values when fetchmany reads on (it used to
+ * show the next row's values, or fail once the result ended). */
+static void test_row_survives_fetchmany(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 5);
+    sqlalc_result *res = people_where(c, "id, name, weight", 1, 5);
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_fetchmany(res, 2, &rs));
+    assert_int_equal(sqlalc_rowset_count(rs), 2);
+    assert_int_equal(sqlalc_row_int64(sqlalc_rowset_row(rs, 0), 0), 2);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    assert_string_equal(sqlalc_row_text(row, 1), "p01");
+    assert_int_equal(sqlalc_row_count(row), 3);
+    sqlalc_rowset_free(rs);
+    assert_ok(sqlalc_result_fetchall(res, &rs));
+    assert_int_equal(sqlalc_rowset_count(rs), 2);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    assert_true(sqlalc_row_double_by_name(row, "weight") == 10.5);
+    sqlalc_rowset_free(rs);
+    /* next() moves the handle on as always */
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_DONE);
+    sqlalc_result_free(res);
+
+    /* first() after next(): the earlier row stays readable too */
+    res = people_where(c, "id", 1, 5);
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const sqlalc_row *f;
+    assert_ok(sqlalc_result_first(res, &f));
+    assert_int_equal(sqlalc_row_int64(f, 0), 2);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    sqlalc_result_free(res);
+    sqlalc_conn_close(c);
+}
+
+/* Every value converts to text; the pointers live as long as the row. */
+static void test_text_conversions(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS t_blobtext");
+    test_exec(eng, test_dialect_is("postgresql") ? "CREATE TABLE t_blobtext (i INTEGER, f FLOAT, b BYTEA)"
+                                                 : "CREATE TABLE t_blobtext (i INTEGER, f FLOAT, b BLOB)");
+    static const unsigned char blob[] = { 0, 0x0a, 0xff, 'A' };
+    assert_ok(sqlalc_engine_execute_sql(
+        eng, "INSERT INTO t_blobtext VALUES (:i, :f, :b)",
+        SQLALC_PARAMS(SQLALC_P_INT("i", -42), SQLALC_P_FLOAT("f", 0.1), SQLALC_P_BLOB("b", blob, sizeof blob)),
+        NULL));
+    sqlalc_result *res;
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT i, f, b FROM t_blobtext", NULL, &res));
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const char *ti, *tf, *tb;
+    size_t lb;
+    assert_ok(sqlalc_row_get_text(row, 0, &ti, NULL));
+    assert_ok(sqlalc_row_get_text(row, 1, &tf, NULL));
+    assert_ok(sqlalc_row_get_text(row, 2, &tb, &lb));
+    /* all three still valid together */
+    assert_string_equal(ti, "-42");
+    assert_string_equal(tf, "0.1");
+    assert_string_equal(tb, "\\x000aff41");
+    assert_int_equal(lb, 10);
+    const void *bp;
+    size_t bl;
+    assert_ok(sqlalc_row_get_blob(row, 2, &bp, &bl));
+    assert_int_equal(bl, sizeof blob);
+    assert_memory_equal(bp, blob, sizeof blob);
+    sqlalc_result_free(res);
+    /* the same from a rowset, after the result is gone */
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT i, f, b FROM t_blobtext", NULL, &res));
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_fetchall(res, &rs));
+    sqlalc_result_free(res);
+    row = sqlalc_rowset_row(rs, 0);
+    ti = sqlalc_row_text(row, 0);
+    tb = sqlalc_row_text(row, 2);
+    tf = sqlalc_row_text(row, 1);
+    assert_string_equal(ti, "-42");
+    assert_string_equal(tb, "\\x000aff41");
+    assert_string_equal(tf, "0.1");
+    sqlalc_rowset_free(rs);
+    test_exec(eng, "DROP TABLE t_blobtext");
+}
+
+/* ------------------------------------------------------------------ */
+/* Transaction blocks: engine_begin / conn_end                         */
+/* ------------------------------------------------------------------ */
+
+static void test_engine_begin_block(void **state)
+{
+    (void)state;
+    clear_people();
+    /* success commits and gives the connection back */
+    sqlalc_conn *c = NULL;
+    sqlalc_tx *tx = NULL;
+    assert_ok(sqlalc_engine_begin(eng, &c, &tx));
+    assert_non_null(tx);
+    assert_true(sqlalc_conn_in_transaction(c));
+    int rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (1, 'Ann')", NULL, NULL);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (2, 'Bob')", NULL, NULL);
+    assert_ok(sqlalc_conn_end(c, rc));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 2);
+
+    /* an error rolls back everything in the block and stays the last error */
+    assert_ok(sqlalc_engine_begin(eng, &c, NULL));
+    rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (3, 'Cid')", NULL, NULL);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (4, 'Ann')", NULL, NULL);
+    assert_code(rc, SQLALC_ERR_INTEGRITY);
+    assert_code(sqlalc_conn_end(c, rc), SQLALC_ERR_INTEGRITY);
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_INTEGRITY);
+    assert_string_equal(sqlalc_error_last()->sqlstate, "23505");
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 2);
+
+    /* the caller's own failure code rolls back too; savepoints inside end with it */
+    assert_ok(sqlalc_engine_begin(eng, &c, NULL));
+    sqlalc_tx *sp;
+    assert_ok(sqlalc_conn_begin_nested(c, &sp));
+    insert_person(c, 5, "Eve", 1);
+    assert_code(sqlalc_conn_end(c, SQLALC_ERR_GENERIC), SQLALC_ERR_GENERIC);
+    assert_code(sqlalc_tx_commit(sp), SQLALC_ERR_CLOSED); /* ended with its block; this frees it */
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE id = 5"), 0);
+
+    /* committed early inside the block: end just closes */
+    assert_ok(sqlalc_engine_begin(eng, &c, &tx));
+    insert_person(c, 6, "Fay", 1);
+    assert_ok(sqlalc_tx_commit(tx));
+    assert_ok(sqlalc_conn_end(c, SQLALC_OK));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE id = 6"), 1);
+
+    /* a positive code (SQLALC_DONE from a fetch) is not an error */
+    assert_ok(sqlalc_engine_begin(eng, &c, NULL));
+    insert_person(c, 7, "Gus", 1);
+    assert_int_equal(sqlalc_conn_end(c, SQLALC_DONE), SQLALC_DONE);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE id = 7"), 1);
+
+    /* a failing begin leaves nothing checked out */
+    c = (sqlalc_conn *)1;
+    assert_code(sqlalc_engine_begin(NULL, &c, NULL), SQLALC_ERR_ARGUMENT);
+    assert_null(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -595,6 +940,12 @@ int main(void)
         cmocka_unit_test(test_null_text_pointer_binds_null),
         cmocka_unit_test(test_odbc_detects_dialect),
         cmocka_unit_test(test_bad_engine_urls),
+        cmocka_unit_test(test_result_one_first),
+        cmocka_unit_test(test_result_scalar_typed),
+        cmocka_unit_test(test_result_all_and_value_getters),
+        cmocka_unit_test(test_row_survives_fetchmany),
+        cmocka_unit_test(test_text_conversions),
+        cmocka_unit_test(test_engine_begin_block),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);
 }
