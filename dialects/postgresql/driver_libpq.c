@@ -541,6 +541,21 @@ static int pq_rollback_to(void *c, const char *n)
     return sp_exec(c, "ROLLBACK TO SAVEPOINT", n);
 }
 
+/* The transaction state the server reported with its last message
+ * (rows still streaming are stashed first, so the state is current). */
+static int pq_transaction_state(void *conn)
+{
+    pq_conn *c = conn;
+    if (sqlalc__pq_idle(c) != SQLALC_OK)
+        return SQLALC_TXSTATE_UNKNOWN;
+    switch (PQtransactionStatus(c->pg)) {
+    case PQTRANS_IDLE: return SQLALC_TXSTATE_IDLE;
+    case PQTRANS_INTRANS: return SQLALC_TXSTATE_ACTIVE;
+    case PQTRANS_INERROR: return SQLALC_TXSTATE_FAILED;
+    default: return SQLALC_TXSTATE_UNKNOWN;
+    }
+}
+
 /* PostgreSQL has no per-connection "last row id"; lastval() (the last
  * sequence value this session took) is the closest, and a failing call
  * must not poison an open transaction, hence the savepoint. */
@@ -1723,4 +1738,5 @@ const sqlalc_driver sqlalc__driver_libpq = {
     .exec_batch = pq_exec_batch,
     .column_double = pq_column_double,
     .column_text = pq_column_text,
+    .transaction_state = pq_transaction_state,
 };
