@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "engine_priv.h"
+#include "txsql.h"
 
 static void fmt_value(sqlalc_buf *b, const sqlalc_value *v)
 {
@@ -330,21 +330,22 @@ static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int 
  * mode, a savepoint inside an explicit transaction. */
 static int many_begin(sqlalc_conn *conn, int *mode)
 {
-    const sqlalc_driver *drv = conn->eng->driver;
     if (conn->db->tx_depth == 0) {
         *mode = 1;
-        return sqlalc__conn_fail(conn, drv->begin(conn->db->dc));
+        return sqlalc__conn_fail(conn, sqlalc__db_begin(conn->eng, conn->db, NULL, 0));
     }
     *mode = 2;
-    return sqlalc__conn_fail(conn, drv->savepoint(conn->db->dc, "sqlalc_many"));
+    return sqlalc__conn_fail(
+        conn, sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_CREATE, "sqlalc_many"));
 }
 
 static int many_end(sqlalc_conn *conn, int mode, int rc)
 {
-    const sqlalc_driver *drv = conn->eng->driver;
-    void *dc = conn->db->dc;
+    const sqlalc_engine *eng = conn->eng;
+    dbconn *db = conn->db;
     if (rc == SQLALC_OK) {
-        rc = mode == 1 ? drv->commit(dc) : drv->release_savepoint(dc, "sqlalc_many");
+        rc = mode == 1 ? sqlalc__db_commit(eng, db)
+                       : sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
         if (rc == SQLALC_OK)
             return SQLALC_OK;
         sqlalc__conn_fail(conn, rc);
@@ -353,11 +354,11 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
     sqlalc_error saved = *sqlalc_error_last();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", saved.message);
-    if (!conn->db->invalid) {
+    if (!db->invalid) {
         if (mode == 1)
-            drv->rollback(dc);
-        else if (drv->rollback_to_savepoint(dc, "sqlalc_many") == SQLALC_OK)
-            drv->release_savepoint(dc, "sqlalc_many");
+            sqlalc__db_rollback(eng, db);
+        else if (sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_ROLLBACK, "sqlalc_many") == SQLALC_OK)
+            sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
     }
     sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
     return rc;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "engine_priv.h"
+#include "txsql.h"
 
 /* ------------------------------------------------------------------ */
 /* Open / close                                                        */
@@ -292,10 +292,7 @@ int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out)
     sqlalc_conn *conn = res->conn ? res->conn : res->owned_conn;
     if (!conn)
         return sqlalc_error_set(SQLALC_ERR_CLOSED, "last_insert_id: the result's connection is closed");
-    if (!res->drv->last_insert_id)
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "the %s driver cannot report inserted row ids",
-                                res->drv->name);
-    return sqlalc__conn_fail(conn, res->drv->last_insert_id(conn->db->dc, out));
+    return sqlalc__conn_fail(conn, sqlalc__db_last_insert_id(conn->eng, conn->db, out));
 }
 
 /* ------------------------------------------------------------------ */
