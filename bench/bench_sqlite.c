@@ -308,12 +308,11 @@ static sqlalc_stmt *expr_lookup;
 static void lib_prepare_expr(void)
 {
     expr_md = sqlalc_metadata_new();
-    sqlalc_table *t = sqlalc_table_new(expr_md, "bench",
-                                       sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
-                                       sqlalc_column("name", sqlalc_type_text(), SQLALC_NOT_NULL),
-                                       sqlalc_column("value", sqlalc_type_float(), 0),
-                                       sqlalc_column("qty", sqlalc_type_integer(), 0),
-                                       sqlalc_column("note", sqlalc_type_text(), 0));
+    sqlalc_table *t = sqlalc_table_new(
+        expr_md, "bench", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_text(), SQLALC_NOT_NULL),
+        sqlalc_column("value", sqlalc_type_float(), 0), sqlalc_column("qty", sqlalc_type_integer(), 0),
+        sqlalc_column("note", sqlalc_type_text(), 0));
     expr_lookup = t ? sqlalc_select(SQLALC_COLS(sqlalc_c(t, "id"), sqlalc_c(t, "name"), sqlalc_c(t, "value"),
                                                 sqlalc_c(t, "qty"), sqlalc_c(t, "note")),
                                     sqlalc_eq(sqlalc_c(t, "id"), sqlalc_bindparam("uid", SQLALC_INTV(0))))
@@ -335,8 +334,8 @@ static double lib_expr_lookups(sqlalc_conn *conn, int explicit_tx, check *ck)
         const sqlalc_row *row;
         LIB(sqlalc_conn_execute(conn, expr_lookup, SQLALC_PARAMS(SQLALC_P_INT("uid", lookup_ids[i])), &res));
         if (sqlalc_result_next(res, &row) != SQLALC_ROW) {
-            fprintf(stderr, "bench_sqlite: expression lookup %lld found nothing: %s\n", (long long)lookup_ids[i],
-                    sqlalc_errmsg());
+            fprintf(stderr, "bench_sqlite: expression lookup %lld found nothing: %s\n",
+                    (long long)lookup_ids[i], sqlalc_errmsg());
             exit(1);
         }
         lib_read_row(row, ck);
@@ -365,11 +364,10 @@ enum {
     T_N
 };
 static const char *const task_names[T_N] = {
-    "insert (executemany, 1 tx)",     "scan (every column)",
-    "lookup (implicit tx each)",      "lookup (one explicit tx)",
-    "scan, cache_size=-65536",        "lookup, cache_size=-65536",
-    "lookup 1 tx, cache_size=-65536", "expr lookup (implicit tx)",
-    "expr lookup (one explicit tx)",  "expr lookup 1 tx, cache -65536",
+    "insert (executemany, 1 tx)",     "scan (every column)",       "lookup (implicit tx each)",
+    "lookup (one explicit tx)",       "scan, cache_size=-65536",   "lookup, cache_size=-65536",
+    "lookup 1 tx, cache_size=-65536", "expr lookup (implicit tx)", "expr lookup (one explicit tx)",
+    "expr lookup 1 tx, cache -65536",
 };
 
 typedef struct {

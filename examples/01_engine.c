@@ -150,16 +150,17 @@ int main(int argc, char **argv)
     sqlalc_conn *blk;
     rc = sqlalc_engine_begin(eng, &blk, NULL);
     if (rc == SQLALC_OK) {
-        rc = sqlalc_conn_execute_sql(blk, "insert into team (team_api_id, team_long_name) values (:a, :n)",
-                                     SQLALC_PARAMS(SQLALC_P_INT("a", 999004), SQLALC_P_TEXT("n", "AS Monaco")),
-                                     NULL);
+        rc = sqlalc_conn_execute_sql(
+            blk, "insert into team (team_api_id, team_long_name) values (:a, :n)",
+            SQLALC_PARAMS(SQLALC_P_INT("a", 999004), SQLALC_P_TEXT("n", "AS Monaco")), NULL);
         if (rc == SQLALC_OK) /* the same team_api_id again: the block fails here */
-            rc = sqlalc_conn_execute_sql(blk, "insert into team (team_api_id, team_long_name) values (:a, :n)",
-                                         SQLALC_PARAMS(SQLALC_P_INT("a", 999004), SQLALC_P_TEXT("n", "Monaco")),
-                                         NULL);
+            rc = sqlalc_conn_execute_sql(
+                blk, "insert into team (team_api_id, team_long_name) values (:a, :n)",
+                SQLALC_PARAMS(SQLALC_P_INT("a", 999004), SQLALC_P_TEXT("n", "Monaco")), NULL);
         rc = sqlalc_conn_end(blk, rc);
     }
-    printf("block ended with %s; teams now: %lld\n", sqlalc_code_name(rc), (long long)count_rows(conn, "team"));
+    printf("block ended with %s; teams now: %lld\n", sqlalc_code_name(rc),
+           (long long)count_rows(conn, "team"));
     expect(rc == SQLALC_ERR_INTEGRITY && count_rows(conn, "team") == before,
            "a failed block keeps none of its inserts");
 

@@ -2,10 +2,15 @@
  * Conformance suite: engine, connections, raw SQL, results, transactions.
  * Runs once per backend (SQLALC_TEST_URL).
  */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "testutil.h"
+#include "sqlalc/sys/plugin.h"
 
 static sqlalc_engine *eng;
 
@@ -594,8 +599,8 @@ static sqlalc_result *people_where(sqlalc_conn *c, const char *cols, int min_id,
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT %s FROM t_people WHERE id BETWEEN :a AND :b ORDER BY id", cols);
     sqlalc_result *res;
-    assert_ok(sqlalc_conn_execute_sql(c, sql, SQLALC_PARAMS(SQLALC_P_INT("a", min_id), SQLALC_P_INT("b", max_id)),
-                                      &res));
+    assert_ok(sqlalc_conn_execute_sql(
+        c, sql, SQLALC_PARAMS(SQLALC_P_INT("a", min_id), SQLALC_P_INT("b", max_id)), &res));
     return res;
 }
 
@@ -818,10 +823,10 @@ static void test_text_conversions(void **state)
     test_exec(eng, test_dialect_is("postgresql") ? "CREATE TABLE t_blobtext (i INTEGER, f FLOAT, b BYTEA)"
                                                  : "CREATE TABLE t_blobtext (i INTEGER, f FLOAT, b BLOB)");
     static const unsigned char blob[] = { 0, 0x0a, 0xff, 'A' };
-    assert_ok(sqlalc_engine_execute_sql(
-        eng, "INSERT INTO t_blobtext VALUES (:i, :f, :b)",
-        SQLALC_PARAMS(SQLALC_P_INT("i", -42), SQLALC_P_FLOAT("f", 0.1), SQLALC_P_BLOB("b", blob, sizeof blob)),
-        NULL));
+    assert_ok(sqlalc_engine_execute_sql(eng, "INSERT INTO t_blobtext VALUES (:i, :f, :b)",
+                                        SQLALC_PARAMS(SQLALC_P_INT("i", -42), SQLALC_P_FLOAT("f", 0.1),
+                                                      SQLALC_P_BLOB("b", blob, sizeof blob)),
+                                        NULL));
     sqlalc_result *res;
     assert_ok(sqlalc_engine_execute_sql(eng, "SELECT i, f, b FROM t_blobtext", NULL, &res));
     const sqlalc_row *row;
@@ -917,6 +922,342 @@ static void test_engine_begin_block(void **state)
     assert_null(c);
 }
 
+/* ------------------------------------------------------------------ */
+/* Errors a caller can act on: retry the transaction                   */
+/* ------------------------------------------------------------------ */
+
+/* The backend's URL with one more query key. */
+static void url_with(char *buf, size_t n, const char *url, const char *kv)
+{
+    snprintf(buf, n, "%s%s%s", url, strchr(url, '?') ? "&" : "?", kv);
+}
+
+static void assert_retryable(int rc, int want_code, const char *want_state)
+{
+    assert_code(rc, want_code);
+    const sqlalc_error *e = sqlalc_error_last();
+    if (strcmp(e->sqlstate, want_state) != 0)
+        fail_msg("SQLSTATE %s, want %s: %s", e->sqlstate, want_state, e->message);
+    assert_true(sqlalc_error_is_retryable(NULL));
+    assert_true(sqlalc_error_is_retryable(e));
+}
+
+/* SQLite: a writer holds the database lock; a second connection with a
+ * short busy_timeout gives up with a retryable error that names its SQL,
+ * and the retry loop of the header succeeds once the lock is gone. */
+static void test_sqlite_busy_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("sqlite"))
+        skip();
+    char url[600], path[300];
+    sqlalc_engine *e1, *e2;
+    if (test_via_odbc()) {
+        /* the DSN's file; sqliteodbc's busy timeout is its Timeout attribute */
+        url_with(url, sizeof url, test_url(), "Timeout=100");
+        assert_ok(sqlalc_engine_create(url, NULL, &e1));
+        assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    } else {
+        snprintf(path, sizeof path, "/tmp/sqlalc_busy_%ld.db", (long)getpid());
+        remove(path);
+        snprintf(url, sizeof url, "sqlite:///%s?busy_timeout=100", path);
+        assert_ok(sqlalc_engine_create(url, NULL, &e1));
+        assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    }
+    test_exec_quiet(e1, "DROP TABLE t_busy");
+    test_exec(e1, "CREATE TABLE t_busy (id INTEGER PRIMARY KEY, v INTEGER)");
+    test_exec(e1, "INSERT INTO t_busy VALUES (1, 0)");
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta;
+    assert_ok(sqlalc_engine_connect(e1, &a));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    assert_ok(sqlalc_conn_execute_sql(a, "UPDATE t_busy SET v = v + 1 WHERE id = 1", NULL, NULL));
+
+    assert_ok(sqlalc_engine_connect(e2, &b));
+    int rc = sqlalc_conn_execute_sql(b, "UPDATE t_busy SET v = v + 10 WHERE id = 1", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_TIMEOUT, "55P03");
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: UPDATE t_busy SET v = v + 10"));
+    sqlalc_conn_close(b);
+
+    /* The retry loop: the first attempt meets the lock, then it is gone. */
+    int attempts = 0;
+    for (;;) {
+        attempts++;
+        rc = sqlalc_engine_begin(e2, &b, NULL);
+        if (rc == SQLALC_OK) {
+            rc = sqlalc_conn_execute_sql(b, "UPDATE t_busy SET v = v + 10 WHERE id = 1", NULL, NULL);
+            rc = sqlalc_conn_end(b, rc);
+        }
+        if (rc == SQLALC_OK || attempts == 5 || !sqlalc_error_is_retryable(NULL))
+            break;
+        if (ta) {
+            assert_ok(sqlalc_tx_commit(ta)); /* the other writer finishes */
+            ta = NULL;
+        }
+    }
+    assert_ok(rc);
+    assert_int_equal(attempts, 2);
+    sqlalc_conn_close(a);
+    assert_int_equal(test_scalar(e1, "SELECT v FROM t_busy WHERE id = 1"), 11);
+    test_exec(e1, "DROP TABLE t_busy");
+    sqlalc_engine_free(e1);
+    sqlalc_engine_free(e2);
+    if (!test_via_odbc())
+        remove(path);
+}
+
+/* SQLite WAL: a read transaction cannot write after another connection
+ * committed meanwhile (SQLITE_BUSY_SNAPSHOT): a serialization failure. */
+static void test_sqlite_stale_snapshot_is_serialization(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("sqlite") || test_via_odbc())
+        skip();
+    char url[400], path[300];
+    snprintf(path, sizeof path, "/tmp/sqlalc_snap_%ld.db", (long)getpid());
+    remove(path);
+    snprintf(url, sizeof url, "sqlite:///%s?journal_mode=wal&busy_timeout=100", path);
+    sqlalc_engine *e;
+    assert_ok(sqlalc_engine_create(url, NULL, &e));
+    test_exec(e, "CREATE TABLE t_snap (id INTEGER PRIMARY KEY, v INTEGER)");
+    test_exec(e, "INSERT INTO t_snap VALUES (1, 0)");
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta;
+    assert_ok(sqlalc_engine_connect(e, &a));
+    assert_ok(sqlalc_engine_connect(e, &b));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    sqlalc_result *res;
+    assert_ok(sqlalc_conn_execute_sql(a, "SELECT v FROM t_snap WHERE id = 1", NULL, &res));
+    assert_int_equal(test_result_int64(res), 0); /* a's snapshot */
+    assert_ok(sqlalc_conn_execute_sql(b, "UPDATE t_snap SET v = 5 WHERE id = 1", NULL, NULL));
+    int rc = sqlalc_conn_execute_sql(a, "UPDATE t_snap SET v = v + 1 WHERE id = 1", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_SERIALIZATION, "40001");
+    assert_ok(sqlalc_tx_rollback(ta));
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    sqlalc_engine_free(e);
+    remove(path);
+    char wal[320];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    remove(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    remove(wal);
+}
+
+static void pg_locks_setup(void)
+{
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS t_locks");
+    test_exec(eng, "CREATE TABLE t_locks (id INTEGER PRIMARY KEY, v INTEGER)");
+    test_exec(eng, "INSERT INTO t_locks VALUES (1, 0), (2, 0)");
+}
+
+/* PostgreSQL: lock_timeout and NOWAIT give up with 55P03, retryable. */
+static void test_pg_lock_timeout_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("postgresql"))
+        skip();
+    pg_locks_setup();
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta, *tb;
+    assert_ok(sqlalc_engine_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &b));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    assert_ok(sqlalc_conn_execute_sql(a, "UPDATE t_locks SET v = 1 WHERE id = 1", NULL, NULL));
+    assert_ok(sqlalc_conn_begin(b, &tb));
+    assert_ok(sqlalc_conn_execute_sql(b, "SET LOCAL lock_timeout = '100ms'", NULL, NULL));
+    int rc = sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = 2 WHERE id = 1", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_TIMEOUT, "55P03");
+    assert_non_null(strstr(sqlalc_errmsg(), "UPDATE t_locks SET v = 2"));
+    assert_ok(sqlalc_tx_rollback(tb));
+    /* NOWAIT: the same state without waiting */
+    assert_ok(sqlalc_conn_begin(b, &tb));
+    rc = sqlalc_conn_execute_sql(b, "SELECT v FROM t_locks WHERE id = 1 FOR UPDATE NOWAIT", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_TIMEOUT, "55P03");
+    assert_ok(sqlalc_tx_rollback(tb));
+    assert_ok(sqlalc_tx_commit(ta));
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    test_exec(eng, "DROP TABLE t_locks");
+}
+
+typedef struct {
+    sqlalc_conn *conn;
+    int rc;
+    int code;
+    char sqlstate[6];
+} blocked_update;
+
+static void *run_blocked_update(void *p)
+{
+    blocked_update *u = p;
+    u->rc = sqlalc_conn_execute_sql(u->conn, "UPDATE t_locks SET v = v + 1 WHERE id = 2", NULL, NULL);
+    u->code = sqlalc_error_last()->code;
+    memcpy(u->sqlstate, sqlalc_error_last()->sqlstate, sizeof u->sqlstate);
+    return NULL;
+}
+
+/* PostgreSQL: two transactions waiting on each other; the server picks a
+ * victim with 40P01, a serialization-class (retryable) error. */
+static void test_pg_deadlock_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("postgresql"))
+        skip();
+    pg_locks_setup();
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta, *tb;
+    assert_ok(sqlalc_engine_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &b));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    assert_ok(sqlalc_conn_begin(b, &tb));
+    assert_ok(sqlalc_conn_execute_sql(a, "SET LOCAL deadlock_timeout = '100ms'", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(b, "SET LOCAL deadlock_timeout = '100ms'", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(a, "UPDATE t_locks SET v = v + 1 WHERE id = 1", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = v + 1 WHERE id = 2", NULL, NULL));
+    /* a waits for b's row in a thread; b then waits for a's: a cycle */
+    blocked_update u = { a, 0, 0, "" };
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, run_blocked_update, &u), 0);
+    nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+    int rc = sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = v + 1 WHERE id = 1", NULL, NULL);
+    int code_b = sqlalc_error_last()->code;
+    char state_b[6];
+    memcpy(state_b, sqlalc_error_last()->sqlstate, sizeof state_b);
+    int retry_b = rc != SQLALC_OK && sqlalc_error_is_retryable(NULL);
+    if (rc != SQLALC_OK)
+        assert_ok(sqlalc_tx_rollback(tb)); /* frees a's wait if b was the victim */
+    pthread_join(th, NULL);
+    /* exactly one victim, told to retry with 40P01 */
+    assert_true((rc == SQLALC_OK) != (u.rc == SQLALC_OK));
+    if (rc != SQLALC_OK) {
+        assert_int_equal(code_b, SQLALC_ERR_SERIALIZATION);
+        assert_string_equal(state_b, "40P01");
+        assert_true(retry_b);
+        assert_ok(sqlalc_tx_commit(ta));
+    } else {
+        assert_int_equal(u.rc, SQLALC_ERR_SERIALIZATION);
+        assert_int_equal(u.code, SQLALC_ERR_SERIALIZATION);
+        assert_string_equal(u.sqlstate, "40P01");
+        assert_ok(sqlalc_tx_rollback(ta));
+        assert_ok(sqlalc_tx_commit(tb));
+    }
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    /* the survivor's two updates; the victim's were rolled back */
+    assert_int_equal(test_scalar(eng, "SELECT sum(v) FROM t_locks"), 2);
+    test_exec(eng, "DROP TABLE t_locks");
+}
+
+/* PostgreSQL SERIALIZABLE: a row changed since the transaction's snapshot
+ * cannot be updated: 40001, retryable; the retry then succeeds. */
+static void test_pg_serialization_failure_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("postgresql"))
+        skip();
+    pg_locks_setup();
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta;
+    assert_ok(sqlalc_engine_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &b));
+    int attempts = 0, rc;
+    for (;;) {
+        attempts++;
+        assert_ok(sqlalc_conn_begin(a, &ta));
+        rc = sqlalc_conn_execute_sql(a, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", NULL, NULL);
+        sqlalc_result *res;
+        if (rc == SQLALC_OK)
+            rc = sqlalc_conn_execute_sql(a, "SELECT v FROM t_locks WHERE id = 1", NULL, &res);
+        if (rc == SQLALC_OK) {
+            test_result_int64(res);
+            if (attempts == 1) /* another transaction commits a change to that row */
+                assert_ok(sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = 100 WHERE id = 1", NULL, NULL));
+            rc = sqlalc_conn_execute_sql(a, "UPDATE t_locks SET v = v + 1 WHERE id = 1", NULL, NULL);
+        }
+        if (attempts == 1) {
+            assert_retryable(rc, SQLALC_ERR_SERIALIZATION, "40001");
+            assert_non_null(strstr(sqlalc_errmsg(), "UPDATE t_locks SET v = v + 1"));
+        }
+        if (rc == SQLALC_OK)
+            rc = sqlalc_tx_commit(ta);
+        else
+            sqlalc_tx_rollback(ta);
+        if (rc == SQLALC_OK || attempts == 5 || !sqlalc_error_is_retryable(NULL))
+            break;
+    }
+    assert_ok(rc);
+    assert_int_equal(attempts, 2);
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    assert_int_equal(test_scalar(eng, "SELECT v FROM t_locks WHERE id = 1"), 101);
+    test_exec(eng, "DROP TABLE t_locks");
+}
+
+/* Every SQLSTATE class maps as psycopg2 maps it (SQLAlchemy's view). */
+static void test_sqlstate_classes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *state;
+        int code;
+    } cases[] = {
+        { "40001", SQLALC_ERR_SERIALIZATION }, { "40P01", SQLALC_ERR_SERIALIZATION },
+        { "55P03", SQLALC_ERR_TIMEOUT },       { "55006", SQLALC_ERR_OPERATIONAL },
+        { "55000", SQLALC_ERR_OPERATIONAL },   { "40002", SQLALC_ERR_OPERATIONAL },
+        { "08006", SQLALC_ERR_DISCONNECT },    { "57P01", SQLALC_ERR_DISCONNECT },
+        { "57014", SQLALC_ERR_OPERATIONAL },   { "0A000", SQLALC_ERR_NOT_SUPPORTED },
+        { "20000", SQLALC_ERR_PROGRAMMING },   { "21000", SQLALC_ERR_PROGRAMMING },
+        { "22012", SQLALC_ERR_DATA },          { "23505", SQLALC_ERR_INTEGRITY },
+        { "24000", SQLALC_ERR_INTERNAL },      { "25P02", SQLALC_ERR_INTERNAL },
+        { "26000", SQLALC_ERR_OPERATIONAL },   { "27000", SQLALC_ERR_OPERATIONAL },
+        { "28P01", SQLALC_ERR_OPERATIONAL },   { "2BP01", SQLALC_ERR_INTERNAL },
+        { "2D000", SQLALC_ERR_INTERNAL },      { "2F005", SQLALC_ERR_INTERNAL },
+        { "34000", SQLALC_ERR_OPERATIONAL },   { "38001", SQLALC_ERR_INTERNAL },
+        { "39004", SQLALC_ERR_INTERNAL },      { "3B001", SQLALC_ERR_INTERNAL },
+        { "3D000", SQLALC_ERR_PROGRAMMING },   { "3F000", SQLALC_ERR_PROGRAMMING },
+        { "42P01", SQLALC_ERR_PROGRAMMING },   { "44000", SQLALC_ERR_PROGRAMMING },
+        { "53300", SQLALC_ERR_OPERATIONAL },   { "54001", SQLALC_ERR_OPERATIONAL },
+        { "58030", SQLALC_ERR_OPERATIONAL },   { "F0000", SQLALC_ERR_INTERNAL },
+        { "HV000", SQLALC_ERR_OPERATIONAL },   { "P0001", SQLALC_ERR_INTERNAL },
+        { "XX000", SQLALC_ERR_INTERNAL },      { "HY000", SQLALC_ERR_INTERFACE },
+        { "01000", SQLALC_ERR_DATABASE },      { "", SQLALC_ERR_DATABASE },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (sqlalc_code_from_sqlstate(cases[i].state) != cases[i].code)
+            fail_msg("SQLSTATE %s: %s, want %s", cases[i].state,
+                     sqlalc_code_name(sqlalc_code_from_sqlstate(cases[i].state)),
+                     sqlalc_code_name(cases[i].code));
+    /* the predicate on recorded errors, and not on others */
+    sqlalc_error_set_full(SQLALC_ERR_DATABASE, "40001", 0, "a plugin driver's failure");
+    assert_true(sqlalc_error_is_retryable(NULL));
+    sqlalc_error_set_full(SQLALC_ERR_INTEGRITY, "23505", 0, "duplicate");
+    assert_false(sqlalc_error_is_retryable(NULL));
+    sqlalc_error_set_full(SQLALC_ERR_OPERATIONAL, "57014", 0, "canceling statement due to statement timeout");
+    assert_false(sqlalc_error_is_retryable(NULL));
+    sqlalc_error_clear();
+    assert_false(sqlalc_error_is_retryable(NULL));
+}
+
+/* SQLite messages name the SQL that failed, like PostgreSQL's. */
+static void test_error_message_names_sql(void **state)
+{
+    (void)state;
+    sqlalc_result *res;
+    assert_code(sqlalc_engine_execute_sql(eng, "SELECT nope_col FROM t_people", NULL, &res),
+                SQLALC_ERR_PROGRAMMING);
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: SELECT nope_col FROM t_people]"));
+    clear_people();
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    insert_person(c, 1, "Ann", 1);
+    assert_code(sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (:i, 'Bob')",
+                                        SQLALC_PARAMS(SQLALC_P_INT("i", 1)), NULL),
+                SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: INSERT INTO t_people (id, name) VALUES ("));
+    sqlalc_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -946,6 +1287,13 @@ int main(void)
         cmocka_unit_test(test_row_survives_fetchmany),
         cmocka_unit_test(test_text_conversions),
         cmocka_unit_test(test_engine_begin_block),
+        cmocka_unit_test(test_sqlite_busy_is_retryable),
+        cmocka_unit_test(test_sqlite_stale_snapshot_is_serialization),
+        cmocka_unit_test(test_pg_lock_timeout_is_retryable),
+        cmocka_unit_test(test_pg_deadlock_is_retryable),
+        cmocka_unit_test(test_pg_serialization_failure_is_retryable),
+        cmocka_unit_test(test_sqlstate_classes),
+        cmocka_unit_test(test_error_message_names_sql),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);
 }

@@ -801,7 +801,8 @@ int sqlalc_value_get_int64(const sqlalc_value *v, int64_t *out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "value_get_int64: NULL argument");
     if (value_int64(v, out) == SQLALC_OK)
         return SQLALC_OK;
-    return sqlalc_error_set(SQLALC_ERR_TYPE, "a %s value cannot be read as an integer", sqlalc_vtype_name(v->type));
+    return sqlalc_error_set(SQLALC_ERR_TYPE, "a %s value cannot be read as an integer",
+                            sqlalc_vtype_name(v->type));
 }
 
 int sqlalc_value_get_double(const sqlalc_value *v, double *out)
@@ -810,7 +811,8 @@ int sqlalc_value_get_double(const sqlalc_value *v, double *out)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "value_get_double: NULL argument");
     if (value_double(v, out) == SQLALC_OK)
         return SQLALC_OK;
-    return sqlalc_error_set(SQLALC_ERR_TYPE, "a %s value cannot be read as a float", sqlalc_vtype_name(v->type));
+    return sqlalc_error_set(SQLALC_ERR_TYPE, "a %s value cannot be read as a float",
+                            sqlalc_vtype_name(v->type));
 }
 
 GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out)

@@ -35,11 +35,11 @@ struct sqlalc_result {
     const char **names; /* lazily filled */
     int64_t rowcount;
     sqlalc_row row;
-    sqlalc__arena conv;           /* text conversions of the current live row */
-    struct sqlalc_rowset *snap;   /* the current row, copied before reading on */
-    struct sqlalc_rowset *kept;   /* the row one/first/scalar returned */
-    const char *sql;              /* for error messages: the SQL sent (borrowed or sql_copy) */
-    char *sql_copy;               /* owned copy when the statement is private */
+    sqlalc__arena conv;                /* text conversions of the current live row */
+    struct sqlalc_rowset *snap;        /* the current row, copied before reading on */
+    struct sqlalc_rowset *kept;        /* the row one/first/scalar returned */
+    const char *sql;                   /* for error messages: the SQL sent (borrowed or sql_copy) */
+    char *sql_copy;                    /* owned copy when the statement is private */
     struct sqlalc_result *next, *prev; /* conn's open list */
 };
 
@@ -55,7 +55,7 @@ struct sqlalc_rowset {
 /* result.c */
 int sqlalc__result_open(sqlalc_conn *conn, struct stmt_entry *e, void *st, int first_rc, const char *sql,
                         sqlalc_result **out);
-void sqlalc__result_detach(sqlalc_result *res); /* conn is closing */
+void sqlalc__result_detach(sqlalc_result *res);  /* conn is closing */
 void sqlalc__result_release(sqlalc_result *res); /* free what a spare result must not keep */
 int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v);
 

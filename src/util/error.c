@@ -143,32 +143,27 @@ int sqlalc_code_from_sqlstate(const char *s)
     case '2':
         switch (c1) {
         case '0': /* case not found */
-        case '1': /* cardinality violation */
-            return SQLALC_ERR_PROGRAMMING;
+        case '1': /* cardinality violation */ return SQLALC_ERR_PROGRAMMING;
         case '2': return SQLALC_ERR_DATA;      /* data exception */
         case '3': return SQLALC_ERR_INTEGRITY; /* integrity constraint violation */
-        case '4': /* invalid cursor state */
-        case '5': /* invalid transaction state */
-        case 'B': /* dependent privilege descriptors still exist */
-        case 'D': /* invalid transaction termination */
-        case 'F': /* SQL routine exception */
-            return SQLALC_ERR_INTERNAL;
+        case '4':                              /* invalid cursor state */
+        case '5':                              /* invalid transaction state */
+        case 'B':                              /* dependent privilege descriptors still exist */
+        case 'D':                              /* invalid transaction termination */
+        case 'F': /* SQL routine exception */ return SQLALC_ERR_INTERNAL;
         case '6': /* invalid SQL statement name */
         case '7': /* triggered data change violation */
-        case '8': /* invalid authorization specification */
-            return SQLALC_ERR_OPERATIONAL;
+        case '8': /* invalid authorization specification */ return SQLALC_ERR_OPERATIONAL;
         }
         break;
     case '3':
         switch (c1) {
         case '4': return SQLALC_ERR_OPERATIONAL; /* invalid cursor name */
-        case '8': /* external routine exception */
-        case '9': /* external routine invocation exception */
-        case 'B': /* savepoint exception */
-            return SQLALC_ERR_INTERNAL;
+        case '8':                                /* external routine exception */
+        case '9':                                /* external routine invocation exception */
+        case 'B': /* savepoint exception */ return SQLALC_ERR_INTERNAL;
         case 'D': /* invalid catalog name */
-        case 'F': /* invalid schema name */
-            return SQLALC_ERR_PROGRAMMING;
+        case 'F': /* invalid schema name */ return SQLALC_ERR_PROGRAMMING;
         }
         break;
     case '4':
