@@ -69,9 +69,8 @@ SQLALC_API SQLALC_DEPRECATED("use sqlalc_type_user") sqlalc_type *sqlalc_user_ty
  * whatever happens; SQLALC_DONE when there is no row.  The getter that
  * freed its argument: use sqlalc_result_scalar / sqlalc_result_scalar_one
  * (they close the result but leave freeing it to the caller). */
-SQLALC_API
-    SQLALC_DEPRECATED("use sqlalc_result_scalar or sqlalc_result_scalar_one, then sqlalc_result_free") int sqlalc_result_scalar_int64(
-        sqlalc_result *res, int64_t *out);
+SQLALC_API SQLALC_DEPRECATED("use sqlalc_result_scalar") int sqlalc_result_scalar_int64(sqlalc_result *res,
+                                                                                        int64_t *out);
 #    define sqlalc_enum_new sqlalc_type_enum_new
 #    define sqlalc_enum(name, ...) sqlalc_type_enum_new((name), __VA_ARGS__, (const char *)NULL)
 
