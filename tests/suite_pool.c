@@ -37,6 +37,18 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* First column of the first row on conn, failing the test on error. */
+static int64_t conn_scalar(sqlalc_conn *c, const char *sql)
+{
+    sqlalc_result *res;
+    sqlalc_value v;
+    assert_ok(sqlalc_conn_execute_sql(c, sql, NULL, &res));
+    assert_ok(sqlalc_result_scalar(res, &v));
+    sqlalc_result_free(res);
+    assert_int_equal(v.type, SQLALC_V_INT);
+    return v.u.i;
+}
+
 /* ------------------------------------------------------------------ */
 /* Execution options                                                   */
 /* ------------------------------------------------------------------ */
@@ -135,11 +147,7 @@ static void test_statement_timeout(void **state)
     assert_non_null(strstr(sqlalc_errmsg(), "timeout"));
     assert_true(now_s() - t0 < 3.0);
     /* The connection is still good; a statement can lift the timeout. */
-    sqlalc_result *res;
-    assert_ok(sqlalc_conn_execute_sql(c, "SELECT count(*) FROM pool_t", NULL, &res));
-    int64_t n;
-    assert_ok(sqlalc_result_scalar_int64(res, &n));
-    assert_int_equal(n, 2);
+    assert_int_equal(conn_scalar(c, "SELECT count(*) FROM pool_t"), 2);
     sqlalc_execution_options off = { .version = SQLALC_EXECUTION_OPTIONS_VERSION, .timeout = -1 };
     assert_ok(sqlalc_conn_execute_sql_opts(c, "SELECT count(*) FROM pool_t", NULL, &off, NULL));
     sqlalc_conn_close(c);
