@@ -93,6 +93,10 @@ static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, 
     } else if (sqlite && (native & 0xff) == 1 && !strcmp(sqlstate, "HY000")) {
         code = SQLALC_ERR_PROGRAMMING;
         sqlstate = "42000";
+    } else if (sqlite && ((native & 0xff) == 5 || (native & 0xff) == 6)) {
+        /* SQLITE_BUSY / SQLITE_LOCKED: as the sqlite3 driver reports them */
+        code = native == 517 ? SQLALC_ERR_SERIALIZATION : SQLALC_ERR_TIMEOUT;
+        sqlstate = native == 517 ? "40001" : "55P03";
     }
     /* Trailing newlines from some drivers. */
     size_t n = strlen((char *)msg);

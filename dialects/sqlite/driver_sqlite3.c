@@ -79,8 +79,18 @@ SQLALC_COLD static int map_error(sqlite3 *db, int rc, const char *what)
         break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        code = SQLALC_ERR_TIMEOUT;
-        state = "40001";
+        /* A lock SQLite waited for (busy_timeout) and gave up on, or would
+         * deadlock on: PostgreSQL's lock_not_available.  In WAL mode a read
+         * transaction that cannot become a write one because another
+         * connection wrote meanwhile is a serialization failure.  Both
+         * mean: roll back and run the transaction again. */
+        if (ext == SQLITE_BUSY_SNAPSHOT) {
+            code = SQLALC_ERR_SERIALIZATION;
+            state = "40001";
+        } else {
+            code = SQLALC_ERR_TIMEOUT;
+            state = "55P03";
+        }
         break;
     case SQLITE_MISUSE:
         code = SQLALC_ERR_INTERFACE;

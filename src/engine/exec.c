@@ -155,6 +155,8 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
         }
         /* The cached statement is being read: use a private one. */
         rc = eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, ost);
+        if (rc)
+            sqlalc__error_append_sql(e->parsed.sql);
         return sqlalc__conn_fail(conn, rc);
     }
     e = sqlalc__calloc(1, sizeof *e);
@@ -185,9 +187,12 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
         e->parsed.nph = nvals;
         rc = e->parsed.sql ? SQLALC_OK : SQLALC_ERR_NOMEM;
     }
-    if (rc == SQLALC_OK)
+    if (rc == SQLALC_OK) {
         rc = sqlalc__conn_fail(
             conn, eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, &e->st));
+        if (rc)
+            sqlalc__error_append_sql(e->parsed.sql);
+    }
     if (rc == SQLALC_OK)
         rc = sqlalc_map_put(&db->cache, e->key, e->keylen, e);
     if (rc != SQLALC_OK) {
@@ -219,8 +224,8 @@ void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
 /* Execution                                                           */
 /* ------------------------------------------------------------------ */
 
-static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const sqlalc_value *vals, int nvals,
-                    sqlalc_result **out)
+static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql, const sqlalc_value *vals,
+                    int nvals, sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     int rc = SQLALC_OK;
@@ -229,11 +234,12 @@ static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const sqlalc_val
     if (rc == SQLALC_OK)
         rc = drv->step(st);
     if (rc < 0) {
+        sqlalc__error_append_sql(sql);
         sqlalc__conn_stmt_done(conn, e, st);
         return sqlalc__conn_fail(conn, rc);
     }
     if (out)
-        return sqlalc__result_open(conn, e, st, rc, out);
+        return sqlalc__result_open(conn, e, st, rc, sql, out);
     sqlalc__conn_stmt_done(conn, e, st);
     return SQLALC_OK;
 }
@@ -263,7 +269,7 @@ int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_par
     rc = sqlalc__textsql_bind_mapped(parsed, params, vals);
     if (rc == SQLALC_OK) {
         log_stmt(conn->eng, parsed->sql, vals, parsed->nph, parsed->names);
-        rc = run_stmt(conn, e, st, vals, parsed->nph, out);
+        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, out);
     } else
         sqlalc__conn_stmt_done(conn, e, st);
     if (vals != stackvals)
@@ -286,7 +292,7 @@ int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, c
     if (rc)
         return rc;
     log_stmt(conn->eng, parsed->sql, vals, nvals, NULL);
-    return run_stmt(conn, e, st, vals, nvals, out);
+    return run_stmt(conn, e, st, parsed->sql, vals, nvals, out);
 }
 
 /* Run nsets rows through a prepared statement: the driver's batch entry

@@ -103,5 +103,9 @@ void sqlalc__error_prefix(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* Append " [SQL: sql]" (shortened) to the current message, as SQLAlchemy
+ * and the PostgreSQL driver show the failing statement, unless the
+ * message already shows it. */
+void sqlalc__error_append_sql(const char *sql);
 
 #endif
