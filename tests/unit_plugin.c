@@ -334,7 +334,12 @@ static void test_hook_texts(void **state)
     expect_begin("sqlite", NULL, 0, 1, "BEGIN");
     expect_begin("sqlite", "SERIALIZABLE", 0, 1, "BEGIN");
     expect_begin("sqlite", "READ COMMITTED", 0, 1, NULL);
-    expect_begin("sqlite", NULL, 1, 1, NULL);
+    expect_begin("sqlite", NULL, 1, 1, "PRAGMA query_only=1;BEGIN");
+    expect_begin("sqlite", "IMMEDIATE", 0, 1, "BEGIN IMMEDIATE");
+    expect_begin("sqlite", "EXCLUSIVE", 0, 1, "BEGIN EXCLUSIVE");
+    expect_begin("sqlite", "READ UNCOMMITTED", 0, 1, "PRAGMA read_uncommitted=1;BEGIN");
+    expect_begin("sqlite", "IMMEDIATE", 0, 0, NULL); /* a driver that begins by itself */
+    expect_begin("postgresql", "IMMEDIATE", 0, 1, NULL);
 
     /* SQLite's URL pragmas are the dialect's connect statements. */
     sqlalc_url *u;

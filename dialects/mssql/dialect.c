@@ -211,6 +211,16 @@ static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, 
     return SQLALC_OK;
 }
 
+/* SET TRANSACTION ISOLATION LEVEL lasts for the session: back to the
+ * server's default once the transaction is over. */
+static int reset_sql(sqlalc_sql_text *out, const char *isolation, int readonly)
+{
+    (void)readonly;
+    if (isolation && strcmp(isolation, "READ COMMITTED"))
+        sqlalc_sql_text_puts(out, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    return SQLALC_OK;
+}
+
 /* SAVE TRANSACTION; no RELEASE (a savepoint ends with its transaction). */
 static int savepoint_sql(sqlalc_sql_text *out, int op, const char *name)
 {
@@ -236,6 +246,7 @@ const sqlalc_dialect sqlalc__dialect_mssql = {
     .ddl = &sqlalc__mssql_ddl_hooks,
     .reflect = &sqlalc__mssql_reflect_hooks,
     .begin_sql = begin_sql,
+    .reset_sql = reset_sql,
     .savepoint_sql = savepoint_sql,
     .last_insert_id_sql = "SELECT CAST(@@IDENTITY AS BIGINT)",
     .syntax = SQLALC_SYNTAX_BRACKET_IDENTIFIERS,

@@ -65,7 +65,7 @@ typedef struct odbc_stmt {
 } odbc_stmt;
 
 /* Record the diagnostics of a handle as the last error. */
-static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, int sqlite)
+static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, int sqlite, SQLHDBC dbc)
 {
     SQLCHAR state[6] = "", msg[1024] = "";
     SQLINTEGER native = 0;
@@ -98,6 +98,15 @@ static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, 
         code = native == 517 ? SQLALC_ERR_SERIALIZATION : SQLALC_ERR_TIMEOUT;
         sqlstate = native == 517 ? "40001" : "55P03";
     }
+    /* A server that ended the session (psqlodbc reports PostgreSQL's FATAL
+     * with a generic SQLSTATE): the driver knows the link is dead. */
+    SQLUINTEGER dead = SQL_CD_FALSE;
+    if (code != SQLALC_ERR_DISCONNECT && dbc &&
+        SQL_SUCCEEDED(SQLGetConnectAttr(dbc, SQL_ATTR_CONNECTION_DEAD, &dead, 0, NULL)) &&
+        dead == SQL_CD_TRUE) {
+        code = SQLALC_ERR_DISCONNECT;
+        sqlstate = "08S01";
+    }
     /* Trailing newlines from some drivers. */
     size_t n = strlen((char *)msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
@@ -105,8 +114,8 @@ static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, 
     return sqlalc_error_set_full(code, sqlstate, native, "%s", (char *)msg);
 }
 
-#define STMT_DIAG(s, ret, what) diag(SQL_HANDLE_STMT, (s)->h, ret, what, (s)->conn->sqlite)
-#define DBC_DIAG(c, ret, what) diag(SQL_HANDLE_DBC, (c)->dbc, ret, what, (c)->sqlite)
+#define STMT_DIAG(s, ret, what) diag(SQL_HANDLE_STMT, (s)->h, ret, what, (s)->conn->sqlite, (s)->conn->dbc)
+#define DBC_DIAG(c, ret, what) diag(SQL_HANDLE_DBC, (c)->dbc, ret, what, (c)->sqlite, (c)->dbc)
 
 static void odbc_close(void *p)
 {
@@ -224,7 +233,7 @@ static int odbc_connect(const sqlalc_url *url, void **out)
     r = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)cs.p, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
     sqlalc_buf_free(&cs);
     if (!SQL_SUCCEEDED(r)) {
-        diag(SQL_HANDLE_DBC, c->dbc, r, "connect", 0);
+        diag(SQL_HANDLE_DBC, c->dbc, r, "connect", 0, NULL);
         char *masked = sqlalc_url_render(url, 1);
         sqlalc__error_prefix("cannot connect to %s", masked ? masked : "(ODBC URL)");
         sqlalc_free(masked);
@@ -249,7 +258,16 @@ static int odbc_ping(void *p)
     SQLRETURN r = SQLGetConnectAttr(c->dbc, SQL_ATTR_CONNECTION_DEAD, &dead, 0, NULL);
     if (SQL_SUCCEEDED(r) && dead == SQL_CD_TRUE)
         return sqlalc_error_set_full(SQLALC_ERR_DISCONNECT, "08S01", 0, "ODBC connection is dead");
-    return SQLALC_OK;
+    /* Drivers set "dead" only after a failed exchange, so make one: a
+     * catalog call for a table that does not exist asks the server (a
+     * driver may answer it locally; then it has no link to lose). */
+    SQLHSTMT h;
+    if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h)))
+        return DBC_DIAG(c, SQL_ERROR, "ping");
+    r = SQLTables(h, NULL, 0, NULL, 0, (SQLCHAR *)"sqlalc_ping_probe", SQL_NTS, NULL, 0);
+    int rc = SQL_SUCCEEDED(r) ? SQLALC_OK : diag(SQL_HANDLE_STMT, h, r, "ping", c->sqlite, c->dbc);
+    SQLFreeHandle(SQL_HANDLE_STMT, h);
+    return rc;
 }
 
 static int odbc_exec_simple(void *p, const char *sql)
@@ -261,7 +279,7 @@ static int odbc_exec_simple(void *p, const char *sql)
     SQLRETURN r = SQLExecDirect(h, (SQLCHAR *)sql, SQL_NTS);
     int rc = SQLALC_OK;
     if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA)
-        rc = diag(SQL_HANDLE_STMT, h, r, sql, c->sqlite);
+        rc = diag(SQL_HANDLE_STMT, h, r, sql, c->sqlite, c->dbc);
     SQLFreeHandle(SQL_HANDLE_STMT, h);
     return rc;
 }

@@ -115,7 +115,11 @@ static int is_reserved(const char *w)
 static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, int begin)
 {
     if (isolation && !sqlalc__isolation_standard(isolation))
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "postgresql has no isolation level %s", isolation);
+        return sqlalc_error_set(
+            SQLALC_ERR_NOT_SUPPORTED,
+            "postgresql has no isolation level %s (it has READ COMMITTED, REPEATABLE READ, "
+            "SERIALIZABLE, READ UNCOMMITTED, AUTOCOMMIT)",
+            isolation);
     if (!begin && !isolation && !readonly)
         return SQLALC_OK;
     sqlalc_sql_text_puts(out, begin ? "BEGIN" : "SET TRANSACTION");

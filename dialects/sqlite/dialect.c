@@ -70,19 +70,50 @@ static int is_reserved(const char *w)
     return sqlalc__word_in(w, reserved, SQLALC_ARRAY_LEN_(reserved));
 }
 
-/* SQLite transactions are serializable; a read-only connection is opened
- * with ?mode=ro instead. */
+/*
+ * SQLite transactions are SERIALIZABLE.  The isolation words choose how
+ * BEGIN takes its locks (Python's sqlite3 isolation_level words):
+ * DEFERRED (the default, also what SERIALIZABLE means), IMMEDIATE (take the
+ * write lock at BEGIN, so busy_timeout waits there instead of a later write
+ * failing), EXCLUSIVE.  READ UNCOMMITTED sets PRAGMA read_uncommitted
+ * (effective with a shared cache only); a read-only transaction sets PRAGMA
+ * query_only.  reset_sql undoes both when the transaction ends.
+ */
 static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, int begin)
 {
-    if (isolation && strcmp(isolation, "SERIALIZABLE"))
+    const char *mode = "";
+    int uncommitted = 0;
+    if (!isolation || !strcmp(isolation, "SERIALIZABLE") || !strcmp(isolation, "DEFERRED"))
+        ;
+    else if (!strcmp(isolation, "IMMEDIATE"))
+        mode = " IMMEDIATE";
+    else if (!strcmp(isolation, "EXCLUSIVE"))
+        mode = " EXCLUSIVE";
+    else if (!strcmp(isolation, "READ UNCOMMITTED"))
+        uncommitted = 1;
+    else
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
-                                "sqlite transactions are SERIALIZABLE; isolation level %s is not available",
+                                "sqlite has no isolation level %s (it has SERIALIZABLE, READ UNCOMMITTED, "
+                                "AUTOCOMMIT, and the BEGIN modes DEFERRED, IMMEDIATE, EXCLUSIVE)",
                                 isolation);
-    if (readonly)
+    if (*mode && !begin)
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
-                                "sqlite has no read-only transactions (open the database with ?mode=ro)");
+                                "sqlite BEGIN%s needs a driver that begins transactions with SQL", mode);
+    if (uncommitted)
+        sqlalc_sql_text_puts(out, "PRAGMA read_uncommitted=1;");
+    if (readonly)
+        sqlalc_sql_text_puts(out, "PRAGMA query_only=1;");
     if (begin)
-        sqlalc_sql_text_puts(out, "BEGIN");
+        sqlalc_sql_text_printf(out, "BEGIN%s", mode);
+    return SQLALC_OK;
+}
+
+static int reset_sql(sqlalc_sql_text *out, const char *isolation, int readonly)
+{
+    if (isolation && !strcmp(isolation, "READ UNCOMMITTED"))
+        sqlalc_sql_text_puts(out, "PRAGMA read_uncommitted=0;");
+    if (readonly)
+        sqlalc_sql_text_puts(out, "PRAGMA query_only=0;");
     return SQLALC_OK;
 }
 
@@ -129,6 +160,7 @@ const sqlalc_dialect sqlalc__dialect_sqlite = {
     .ddl = &sqlalc__sqlite_ddl_hooks,
     .reflect = &sqlalc__sqlite_reflect_hooks,
     .begin_sql = begin_sql,
+    .reset_sql = reset_sql,
     .last_insert_id_sql = "SELECT last_insert_rowid()",
     .connect_sql = connect_sql,
     .syntax = SQLALC_SYNTAX_BRACKET_IDENTIFIERS | SQLALC_SYNTAX_BACKTICK_IDENTIFIERS,

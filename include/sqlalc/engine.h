@@ -29,20 +29,58 @@ typedef struct sqlalc_row sqlalc_row;
 /* Receives each echoed line (statement, or its parameters). */
 typedef void (*sqlalc_log_fn)(void *ctx, const char *line);
 
+/*
+ * Engine options.  Start from SQLALC_ENGINE_OPTIONS_INIT, or use a
+ * designated initialiser with .version = SQLALC_ENGINE_OPTIONS_VERSION
+ * (fields left out are 0, which means what each field says).  The pool
+ * knobs are SQLAlchemy's QueuePool arguments, with the same names.
+ */
 typedef struct sqlalc_engine_options {
     unsigned version;  /* SQLALC_ENGINE_OPTIONS_VERSION */
     int echo;          /* non-zero: log every statement and its parameters */
     sqlalc_log_fn log; /* where echo goes; NULL means stderr */
     void *log_ctx;
-    int pool_size;       /* idle connections kept for reuse (0 = NullPool: close on release) */
+    /* Connections kept open in the pool for reuse, with their prepared
+     * statements (0 = NullPool: close on release, no limit). */
+    int pool_size;
     int stmt_cache_size; /* prepared statements kept per connection (LRU); 0 = default 128 */
-    int pool_pre_ping;   /* ping a pooled connection before handing it out; replace it if dead */
+    /* Check a pooled connection is alive before handing it out (a ping);
+     * a dead one is replaced, and every connection older than it too. */
+    int pool_pre_ping;
+
+    /* ---- version 2 ---- */
+
+    /* Connections opened beyond pool_size when all are checked out, closed
+     * again on release; -1 = no limit.  INIT: 10 (SQLAlchemy's default). */
+    int max_overflow;
+    /* Seconds a checkout waits when pool_size + max_overflow connections
+     * are out, then fails with SQLALC_ERR_TIMEOUT.  0 = 30 (the default);
+     * negative = wait for ever. */
+    double pool_timeout;
+    /* Seconds after which a connection is replaced at its next checkout
+     * (servers and proxies that drop idle connections); 0 = never. */
+    double pool_recycle;
+    /* Hand out the most recently returned connection first (LIFO), so a
+     * quiet period lets the others idle out; default FIFO.  Embedded
+     * databases (SQLite files) are always LIFO: warm page cache. */
+    int pool_use_lifo;
+    /* The isolation level of every connection's transactions, spelled as
+     * in SQLAlchemy ("READ COMMITTED", "SERIALIZABLE", "AUTOCOMMIT" …;
+     * see sqlalc_conn_set_execution_options); NULL = the database's. */
+    const char *isolation_level;
+    /* Record where each connection was checked out (sqlalc_engine_connect's
+     * caller, or the tag of SQLALC_ENGINE_CONNECT / connect_tagged), listed
+     * by sqlalc_engine_pool_checkouts and in the pool_timeout error. */
+    int pool_debug;
+    /* Execution options every connection starts with (copied); may be NULL.
+     * isolation_level above, when set, wins over the one in here. */
+    const struct sqlalc_execution_options *execution_options;
 } sqlalc_engine_options;
 
-#define SQLALC_ENGINE_OPTIONS_VERSION 1
-#define SQLALC_ENGINE_OPTIONS_INIT                            \
-    {                                                         \
-        SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0 \
+#define SQLALC_ENGINE_OPTIONS_VERSION 2
+#define SQLALC_ENGINE_OPTIONS_INIT                                                             \
+    {                                                                                          \
+        SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0, 10, 30.0, 0.0, 0, NULL, 0, NULL \
     }
 
 /*
@@ -60,8 +98,72 @@ SQLALC_API void sqlalc_engine_free(sqlalc_engine *eng);
 /* The parsed URL (borrowed) and the dialect name ("sqlite", "postgresql"…). */
 SQLALC_API const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng);
 SQLALC_API const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng);
-/* Close every idle pooled connection (e.g. after a fork or a failover). */
+/*
+ * Close every idle pooled connection and forget the pool, as SQLAlchemy's
+ * Engine.dispose(): connections checked out now are closed when they are
+ * returned, and the next checkouts connect afresh (after a fork, a
+ * failover, or a credentials change).
+ */
 SQLALC_API void sqlalc_engine_dispose(sqlalc_engine *eng);
+
+/* ------------------------------------------------------------------ */
+/* Pool                                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Which pool an engine has (chosen from its driver):
+ *  - QUEUE: server databases.  SQLAlchemy's QueuePool: up to pool_size
+ *    connections kept, max_overflow more opened under load, checkouts
+ *    beyond that wait pool_timeout seconds; pool_recycle, pool_pre_ping,
+ *    pool_use_lifo; reset on return (rollback of anything left open).
+ *  - EMBEDDED: a database file in the process (SQLite).  The same queue
+ *    and limits, always LIFO (the warmest page and statement caches are
+ *    reused), no pre-ping (a file connection cannot drop).
+ *  - THREAD: an in-memory SQLite database lives in its connection, so
+ *    each thread keeps one connection for the engine's life
+ *    (SingletonThreadPool); the queue limits do not apply.
+ */
+typedef enum sqlalc_pool_kind {
+    SQLALC_POOL_QUEUE = 0,
+    SQLALC_POOL_EMBEDDED,
+    SQLALC_POOL_THREAD
+} sqlalc_pool_kind;
+
+/* The pool's state and counters since the engine was made. */
+typedef struct sqlalc_pool_status {
+    sqlalc_pool_kind kind;
+    int size;         /* pool_size */
+    int max_overflow; /* -1 = no limit */
+    int open;         /* connections open now (idle + checked out + being opened) */
+    int idle;         /* open and in the pool */
+    int checked_out;
+    int overflow;           /* open - size: negative while the pool is not full (as SQLAlchemy's) */
+    int waiting;            /* checkouts waiting for a connection now */
+    uint64_t checkouts;     /* successful checkouts */
+    uint64_t waits;         /* checkouts that had to wait */
+    uint64_t timeouts;      /* checkouts that gave up after pool_timeout */
+    uint64_t connects;      /* driver connections opened */
+    uint64_t recycles;      /* connections replaced for their age (pool_recycle) */
+    uint64_t invalidations; /* disconnects and failed pings (each retires every older connection) */
+} sqlalc_pool_status;
+
+/* Fill *out with the pool's state (a consistent snapshot). */
+SQLALC_API int sqlalc_engine_pool_status(sqlalc_engine *eng, sqlalc_pool_status *out);
+
+/* One checked-out connection, as sqlalc_engine_pool_checkouts reports it. */
+typedef struct sqlalc_checkout_info {
+    const char *tag;    /* the connect_tagged tag ("file.c:42"), or NULL */
+    const void *caller; /* pool_debug: return address of sqlalc_engine_connect's caller */
+    double age;         /* seconds since the checkout */
+    int in_transaction; /* a transaction is open on it */
+} sqlalc_checkout_info;
+typedef void (*sqlalc_checkout_fn)(void *ctx, const sqlalc_checkout_info *info);
+/*
+ * Call fn for every connection checked out now, oldest first (to find
+ * the leak when the pool runs dry).  fn runs under the pool's lock: it
+ * must not call into the engine.
+ */
+SQLALC_API int sqlalc_engine_pool_checkouts(sqlalc_engine *eng, sqlalc_checkout_fn fn, void *ctx);
 
 /*
  * Engine-level execution: check out a connection, run, and return the
@@ -76,12 +178,27 @@ SQLALC_API int sqlalc_engine_execute_sql(sqlalc_engine *eng, const char *sql, co
 /* ------------------------------------------------------------------ */
 
 /*
- * Check out a connection from the engine's pool.  When a connection is
- * found dead (SQLALC_ERR_DISCONNECT), it is discarded on close and every
- * idle pooled connection is dropped too (they likely share its fate, e.g.
- * a server restart), so the next checkout connects afresh.
+ * Check out a connection from the engine's pool (see "Pool" above for the
+ * limits; a checkout that waits past pool_timeout fails with
+ * SQLALC_ERR_TIMEOUT naming the pool's state).  When a connection is found
+ * dead (SQLALC_ERR_DISCONNECT) it is invalidated: its transaction, if one
+ * was open, is reported as interrupted (nothing of it was committed), it is
+ * discarded on close, and, as SQLAlchemy does, every pooled connection
+ * opened before the disconnect is replaced at its next checkout (they
+ * likely share its fate: a server restart, a failover).
  */
 SQLALC_API int sqlalc_engine_connect(sqlalc_engine *eng, sqlalc_conn **out);
+/*
+ * The same, recording tag as where the connection was taken (listed by
+ * sqlalc_engine_pool_checkouts and in a pool_timeout error).  tag must
+ * live until the connection is closed (a string literal).
+ * SQLALC_ENGINE_CONNECT(eng, &conn) tags the checkout with file:line.
+ */
+SQLALC_API int sqlalc_engine_connect_tagged(sqlalc_engine *eng, const char *tag, sqlalc_conn **out);
+#define SQLALC__STR2(x) #x
+#define SQLALC__STR(x) SQLALC__STR2(x)
+#define SQLALC_ENGINE_CONNECT(eng, out) \
+    sqlalc_engine_connect_tagged((eng), __FILE__ ":" SQLALC__STR(__LINE__), (out))
 /* Roll back anything uncommitted, free open results' statements and return
  * the connection to the pool (or close it).  NULL is ignored. */
 SQLALC_API void sqlalc_conn_close(sqlalc_conn *conn);
@@ -164,8 +281,28 @@ typedef struct sqlalc_execution_options {
  * replace the connection's; the rest stay).  They last until the
  * connection is closed: a pooled connection goes back to the engine's
  * options.  Changing isolation_level or readonly while a transaction is
- * open is SQLALC_ERR_INTERFACE; an isolation level the database does not
- * have is SQLALC_ERR_ARGUMENT naming the levels it has.
+ * open is SQLALC_ERR_INTERFACE; a level the database lacks is
+ * SQLALC_ERR_NOT_SUPPORTED naming the ones it has (an unknown word is
+ * SQLALC_ERR_ARGUMENT).
+ *
+ * isolation_level and readonly apply to the transactions the connection
+ * begins (sqlalc_conn_begin, executemany's own transaction); a statement
+ * outside a transaction commits on its own at the database's default.
+ *  - PostgreSQL: BEGIN ISOLATION LEVEL <level> [READ ONLY]; READ UNCOMMITTED
+ *    behaves as READ COMMITTED there.  A write in a read-only transaction
+ *    fails (SQLSTATE 25006).
+ *  - SQLite: transactions are SERIALIZABLE.  The level words choose how
+ *    BEGIN locks: "DEFERRED" (the default; also what "SERIALIZABLE"
+ *    means), "IMMEDIATE" (takes the write lock at BEGIN, so a busy
+ *    database waits busy_timeout there instead of failing at the first
+ *    write of a transaction that read first), "EXCLUSIVE".  "READ
+ *    UNCOMMITTED" sets PRAGMA read_uncommitted (it matters with a shared
+ *    cache only).  readonly sets PRAGMA query_only for the transaction.
+ *    Both PRAGMAs are put back when the transaction ends.
+ *  - SQL Server: the four levels and "SNAPSHOT"; no read-only.
+ *  - "AUTOCOMMIT" everywhere: sqlalc_conn_begin emits no BEGIN and every
+ *    statement commits at once (commit/rollback of the block do nothing,
+ *    savepoints are refused, executemany commits row by row).
  */
 SQLALC_API int sqlalc_conn_set_execution_options(sqlalc_conn *conn, const sqlalc_execution_options *o);
 /* The connection's effective options (engine's merged with its own),
@@ -178,6 +315,69 @@ SQLALC_API const sqlalc_execution_options *sqlalc_conn_execution_options(const s
  */
 SQLALC_API int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
                                             const sqlalc_execution_options *o, sqlalc_result **out);
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Callbacks a program registers on an engine, as SQLAlchemy's events:
+ * session setup on connect, pool checkout/checkin, statement timing and
+ * logging, error reporting.  echo is one listener of these.
+ */
+typedef enum sqlalc_event_kind {
+    SQLALC_EVENT_CONNECT = 0,    /* a new driver connection; conn runs setup SQL on it */
+    SQLALC_EVENT_CHECKOUT,       /* a connection leaves the pool */
+    SQLALC_EVENT_CHECKIN,        /* a connection goes back (before its reset) */
+    SQLALC_EVENT_BEFORE_EXECUTE, /* sql, params about to run */
+    SQLALC_EVENT_AFTER_EXECUTE,  /* ran: elapsed, rowcount */
+    SQLALC_EVENT_ERROR,          /* a statement or a connect failed: code, error */
+    SQLALC_EVENT_INVALIDATE,     /* a connection was found dead (or failed its ping) */
+    SQLALC_EVENT_BEGIN,          /* a transaction began: sql is its isolation level or NULL */
+    SQLALC_EVENT_COMMIT,
+    SQLALC_EVENT_ROLLBACK
+} sqlalc_event_kind;
+
+#define SQLALC_EVENT_MASK(kind) (1u << (kind))
+#define SQLALC_EVENT_ALL 0x3ffu
+
+typedef struct sqlalc_event {
+    sqlalc_event_kind kind;
+    sqlalc_engine *engine;
+    /* The connection concerned (NULL for a connect that failed).  For
+     * CONNECT it is a connection on the new driver connection: execute
+     * session setup on it (SET search_path …, PRAGMA …), do not close it. */
+    sqlalc_conn *conn;
+    /* BEFORE/AFTER_EXECUTE, ERROR: the SQL as sent to the driver (its
+     * paramstyle), the values in placeholder order and their names (NULL
+     * when positional).  executemany: nsets parameter sets, params NULL. */
+    const char *sql;
+    const sqlalc_value *params;
+    int nparams;
+    char *const *param_names;
+    size_t nsets;              /* executemany's parameter sets; 0 for one statement */
+    double elapsed;            /* AFTER_EXECUTE, ERROR: seconds, the statement's run to its first row */
+    int64_t rowcount;          /* AFTER_EXECUTE: rows changed by DML, -1 otherwise */
+    int code;                  /* ERROR, INVALIDATE: the classified code (SQLALC_ERR_*) */
+    const sqlalc_error *error; /* ERROR, INVALIDATE: the details */
+} sqlalc_event;
+
+/*
+ * A listener returns SQLALC_OK; for CONNECT and CHECKOUT an error code
+ * refuses the connection (the checkout fails with it, the connection is
+ * closed); other kinds ignore the value.  Listeners run on the thread
+ * doing the work, so one registered on a shared engine must be thread-safe.
+ */
+typedef int (*sqlalc_event_fn)(void *ctx, const sqlalc_event *ev);
+
+/*
+ * Listen for the kinds in mask (SQLALC_EVENT_MASK(k) | …) on every
+ * connection of the engine; listeners run in the order added.  Adding and
+ * removing are safe while other threads use the engine.
+ */
+SQLALC_API int sqlalc_event_listen(sqlalc_engine *eng, unsigned mask, sqlalc_event_fn fn, void *ctx);
+/* Stop fn/ctx listening to the kinds in mask; SQLALC_ERR_NOT_FOUND if it was not. */
+SQLALC_API int sqlalc_event_remove(sqlalc_engine *eng, unsigned mask, sqlalc_event_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Transactions                                                        */

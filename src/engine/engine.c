@@ -3,9 +3,11 @@
  * and connections are in pool.c; running SQL through each connection's
  * prepared-statement cache in exec.c.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "engine_priv.h"
 
 #define DEFAULT_STMT_CACHE 128
@@ -34,10 +36,11 @@ void sqlalc__engine_log(const sqlalc_engine *eng, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 
 /* Isolation levels as SQLAlchemy spells them, then SQLite's own begin
- * modes (Python's sqlite3 isolation_level words). */
+ * modes (Python's sqlite3 isolation_level words) and SQL Server's
+ * SNAPSHOT; which ones a database has is its dialect's to say. */
 static const char *const iso_names[] = {
-    "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE",
-    "AUTOCOMMIT",       "DEFERRED",       "IMMEDIATE",       "EXCLUSIVE",
+    "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE", "AUTOCOMMIT",
+    "DEFERRED",         "IMMEDIATE",      "EXCLUSIVE",       "SNAPSHOT",
 };
 
 /* The canonical name for a level written in any case, '_' for ' '. */
@@ -76,7 +79,8 @@ int sqlalc__exec_opts_merge(sqlalc_execution_options *eff, const sqlalc_executio
         return sqlalc_error_set(
             SQLALC_ERR_ARGUMENT,
             "%s: unknown isolation_level '%s' (READ COMMITTED, REPEATABLE READ, SERIALIZABLE, "
-            "READ UNCOMMITTED, AUTOCOMMIT; on SQLite also DEFERRED, IMMEDIATE, EXCLUSIVE)",
+            "READ UNCOMMITTED, AUTOCOMMIT; on SQLite also DEFERRED, IMMEDIATE, EXCLUSIVE; on SQL "
+            "Server SNAPSHOT)",
             who, o->isolation_level);
     if (o->stream_results)
         n.stream_results = o->stream_results > 0;
@@ -96,6 +100,204 @@ int sqlalc__exec_opts_merge(sqlalc_execution_options *eff, const sqlalc_executio
     return SQLALC_OK;
 }
 
+double sqlalc__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+static const char *const event_names[] = {
+    "CONNECT", "CHECKOUT",   "CHECKIN", "BEFORE_EXECUTE", "AFTER_EXECUTE",
+    "ERROR",   "INVALIDATE", "BEGIN",   "COMMIT",         "ROLLBACK",
+};
+
+int sqlalc__event_fire(sqlalc_engine *eng, sqlalc_event *ev)
+{
+    const ev_list *l = atomic_load_explicit(&eng->listeners, memory_order_acquire);
+    int rc = SQLALC_OK;
+    ev->engine = eng;
+    for (size_t i = 0; l && i < l->n; i++) {
+        if (!(l->v[i].mask & SQLALC_EVENT_MASK(ev->kind)))
+            continue;
+        int r = l->v[i].fn(l->v[i].ctx, ev);
+        if (r < 0 && rc == SQLALC_OK) {
+            rc = r;
+            if (sqlalc_error_last()->code != r)
+                sqlalc_error_set(r, "a %s event listener refused with %s", event_names[ev->kind],
+                                 sqlalc_code_name(r));
+        }
+    }
+    return rc;
+}
+
+int sqlalc__event_simple(sqlalc_conn *conn, sqlalc_event_kind k, const char *sql)
+{
+    if (!sqlalc__event_on(conn->eng, k))
+        return SQLALC_OK;
+    sqlalc_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = k;
+    ev.conn = conn;
+    ev.sql = sql;
+    ev.rowcount = -1;
+    return sqlalc__event_fire(conn->eng, &ev);
+}
+
+/* Publish a new listener array (under eng->lock); the old one is retired. */
+static void publish(sqlalc_engine *eng, ev_list *n)
+{
+    ev_list *old = atomic_load_explicit(&eng->listeners, memory_order_relaxed);
+    n->retired = old;
+    unsigned mask = 0;
+    for (size_t i = 0; i < n->n; i++)
+        mask |= n->v[i].mask;
+    atomic_store_explicit(&eng->listeners, n, memory_order_release);
+    atomic_store_explicit(&eng->ev_mask, mask, memory_order_release);
+}
+
+static ev_list *list_copy(const ev_list *old, size_t extra)
+{
+    size_t n = old ? old->n : 0;
+    ev_list *l = sqlalc__malloc(sizeof *l + (n + extra) * sizeof l->v[0]);
+    if (!l)
+        return NULL;
+    l->retired = NULL;
+    l->n = n;
+    if (n)
+        memcpy(l->v, old->v, n * sizeof l->v[0]);
+    return l;
+}
+
+int sqlalc_event_listen(sqlalc_engine *eng, unsigned mask, sqlalc_event_fn fn, void *ctx)
+{
+    if (!eng || !fn)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "event_listen: NULL %s", eng ? "listener" : "engine");
+    mask &= SQLALC_EVENT_ALL;
+    if (!mask)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "event_listen: the mask names no event");
+    pthread_mutex_lock(&eng->lock);
+    ev_list *l = list_copy(atomic_load_explicit(&eng->listeners, memory_order_relaxed), 1);
+    if (l) {
+        l->v[l->n++] = (ev_listener){ mask, fn, ctx };
+        publish(eng, l);
+    }
+    pthread_mutex_unlock(&eng->lock);
+    return l ? SQLALC_OK : SQLALC_ERR_NOMEM;
+}
+
+int sqlalc_event_remove(sqlalc_engine *eng, unsigned mask, sqlalc_event_fn fn, void *ctx)
+{
+    if (!eng || !fn)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "event_remove: NULL %s", eng ? "listener" : "engine");
+    pthread_mutex_lock(&eng->lock);
+    const ev_list *old = atomic_load_explicit(&eng->listeners, memory_order_relaxed);
+    size_t hit = 0;
+    for (size_t i = 0; old && i < old->n; i++)
+        if (old->v[i].fn == fn && old->v[i].ctx == ctx && (old->v[i].mask & mask))
+            hit++;
+    int rc = SQLALC_OK;
+    if (!hit)
+        rc = sqlalc_error_set(SQLALC_ERR_NOT_FOUND,
+                              "event_remove: that listener is not registered for those events");
+    else {
+        ev_list *l = list_copy(NULL, old->n);
+        if (!l)
+            rc = SQLALC_ERR_NOMEM;
+        else {
+            for (size_t i = 0; i < old->n; i++) {
+                ev_listener e = old->v[i];
+                if (e.fn == fn && e.ctx == ctx)
+                    e.mask &= ~mask;
+                if (e.mask)
+                    l->v[l->n++] = e;
+            }
+            publish(eng, l);
+        }
+    }
+    pthread_mutex_unlock(&eng->lock);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Echo: a listener of the statement events                            */
+/* ------------------------------------------------------------------ */
+
+static void fmt_value(sqlalc_buf *b, const sqlalc_value *v)
+{
+    switch (v->type) {
+    case SQLALC_V_NULL: sqlalc_buf_puts(b, "NULL"); break;
+    case SQLALC_V_INT: sqlalc_buf_printf(b, "%lld", (long long)v->u.i); break;
+    case SQLALC_V_BOOL: sqlalc_buf_puts(b, v->u.i ? "true" : "false"); break;
+    case SQLALC_V_FLOAT: sqlalc_buf_printf(b, "%.17g", v->u.f); break;
+    case SQLALC_V_BLOB: sqlalc_buf_printf(b, "<%zu bytes>", v->u.s.len); break;
+    default: {
+        if (!v->u.s.p) {
+            sqlalc_buf_puts(b, "NULL");
+            break;
+        }
+        size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        sqlalc_buf_putc(b, '\'');
+        sqlalc_buf_append(b, v->u.s.p, n > 200 ? 200 : n);
+        if (n > 200)
+            sqlalc_buf_puts(b, "...");
+        sqlalc_buf_putc(b, '\'');
+    }
+    }
+}
+
+static int echo_listener(void *ctx, const sqlalc_event *ev)
+{
+    const sqlalc_engine *eng = ctx;
+    if (ev->nsets) {
+        sqlalc__engine_log(eng, "%s  [executemany: %zu parameter sets]", ev->sql, ev->nsets);
+        return SQLALC_OK;
+    }
+    sqlalc__engine_log(eng, "%s", ev->sql);
+    sqlalc_buf b = SQLALC_BUF_INIT;
+    sqlalc_buf_puts(&b, "[parameters] (");
+    for (int i = 0; i < ev->nparams; i++) {
+        if (i)
+            sqlalc_buf_puts(&b, ", ");
+        if (ev->param_names && ev->param_names[i])
+            sqlalc_buf_printf(&b, "%s=", ev->param_names[i]);
+        fmt_value(&b, &ev->params[i]);
+    }
+    sqlalc_buf_putc(&b, ')');
+    if (sqlalc_buf_cstr(&b))
+        sqlalc__engine_log(eng, "%s", b.p);
+    sqlalc_buf_free(&b);
+    return SQLALC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Engine                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Options of an older version: its fields, the rest from INIT. */
+static int take_options(const sqlalc_engine_options *o, sqlalc_engine_options *out)
+{
+    static const size_t sizes[] = { 0, offsetof(sqlalc_engine_options, max_overflow),
+                                    sizeof(sqlalc_engine_options) };
+    _Static_assert(sizeof sizes / sizeof sizes[0] == SQLALC_ENGINE_OPTIONS_VERSION + 1,
+                   "a size for every options version");
+    sqlalc_engine_options defaults = SQLALC_ENGINE_OPTIONS_INIT;
+    *out = defaults;
+    if (!o)
+        return SQLALC_OK;
+    if (o->version < 1 || o->version > SQLALC_ENGINE_OPTIONS_VERSION)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                "engine_create: options version %u unknown (expected %u)", o->version,
+                                SQLALC_ENGINE_OPTIONS_VERSION);
+    memcpy(out, o, sizes[o->version]);
+    out->version = SQLALC_ENGINE_OPTIONS_VERSION;
+    return SQLALC_OK;
+}
+
 int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, sqlalc_engine **out)
 {
     if (!out)
@@ -103,22 +305,39 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
     *out = NULL;
     if (!url)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "engine_create: url is NULL");
-    if (options && options->version != SQLALC_ENGINE_OPTIONS_VERSION)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                "engine_create: options version %u unknown (expected %u)", options->version,
-                                SQLALC_ENGINE_OPTIONS_VERSION);
+    sqlalc_engine_options opt;
+    int rc = take_options(options, &opt);
+    if (rc)
+        return rc;
     sqlalc_engine *eng = sqlalc__calloc(1, sizeof *eng);
     if (!eng)
         return SQLALC_ERR_NOMEM;
-    sqlalc_engine_options defaults = SQLALC_ENGINE_OPTIONS_INIT;
-    eng->opt = options ? *options : defaults;
+    eng->opt = opt;
     if (eng->opt.pool_size < 0)
         eng->opt.pool_size = 0;
+    if (eng->opt.max_overflow < -1)
+        eng->opt.max_overflow = -1;
+    if (eng->opt.pool_timeout == 0)
+        eng->opt.pool_timeout = 30.0;
     eng->cache_size = eng->opt.stmt_cache_size > 0 ? (size_t)eng->opt.stmt_cache_size : DEFAULT_STMT_CACHE;
     eng->exec_opts = (sqlalc_execution_options)SQLALC_EXECUTION_OPTIONS_INIT;
-    pthread_mutex_init(&eng->lock, NULL);
+    sqlalc__pool_init(eng);
+    if ((rc = sqlalc__exec_opts_merge(&eng->exec_opts, eng->opt.execution_options, 0, "engine_create")))
+        goto fail;
+    if (eng->opt.isolation_level) {
+        sqlalc_execution_options iso = { .version = SQLALC_EXECUTION_OPTIONS_VERSION,
+                                         .isolation_level = eng->opt.isolation_level };
+        if ((rc = sqlalc__exec_opts_merge(&eng->exec_opts, &iso, 0, "engine_create")))
+            goto fail;
+    }
+    /* Options point at the caller's memory: keep none of it. */
+    eng->opt.isolation_level = eng->exec_opts.isolation_level;
+    eng->opt.execution_options = NULL;
+    if (eng->opt.echo &&
+        (rc = sqlalc_event_listen(eng, SQLALC_EVENT_MASK(SQLALC_EVENT_BEFORE_EXECUTE), echo_listener, eng)))
+        goto fail;
 
-    int rc = sqlalc_url_parse(url, &eng->url);
+    rc = sqlalc_url_parse(url, &eng->url);
     if (rc != SQLALC_OK)
         goto fail;
     if (!(eng->masked_url = sqlalc_url_render(eng->url, 1))) {
@@ -152,8 +371,14 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
             goto fail;
         }
     }
-    /* Connections that cannot share a database (SQLite memory) are kept one per thread. */
-    eng->singleton = eng->driver->private_database && eng->driver->private_database(eng->url);
+    /* Connections that cannot share a database (SQLite memory) are kept
+     * one per thread; a database in the process gets the embedded pool. */
+    if (eng->driver->private_database && eng->driver->private_database(eng->url))
+        eng->kind = SQLALC_POOL_THREAD;
+    else if (eng->driver->capabilities & SQLALC_DRIVER_CAP_EMBEDDED)
+        eng->kind = SQLALC_POOL_EMBEDDED;
+    else
+        eng->kind = SQLALC_POOL_QUEUE;
     if (detect) {
         /* Like SQLAlchemy's first connect: ask the server, keep the
          * connection in the pool. */
@@ -167,6 +392,9 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
         sqlalc__engine_log(eng, "server dialect: %s", eng->dialect->name);
         sqlalc_conn_close(c);
     }
+    /* A level or mode the database lacks fails here, not at each BEGIN. */
+    if ((rc = sqlalc__check_tx_opts(eng, eng->exec_opts.isolation_level, eng->exec_opts.readonly)))
+        goto fail;
     *out = eng;
     return SQLALC_OK;
 fail:
@@ -191,12 +419,11 @@ void sqlalc_engine_free(sqlalc_engine *eng)
 {
     if (!eng)
         return;
-    sqlalc_engine_dispose(eng);
-    for (dbconn *d = eng->threads, *n; d; d = n) {
-        n = d->next;
-        sqlalc__dbconn_free(eng, d);
+    sqlalc__pool_free(eng);
+    for (ev_list *l = atomic_load(&eng->listeners), *n; l; l = n) {
+        n = l->retired;
+        sqlalc_free(l);
     }
-    pthread_mutex_destroy(&eng->lock);
     sqlalc_url_free(eng->url);
     sqlalc_free(eng->masked_url);
     sqlalc_free(eng);

@@ -7,50 +7,6 @@
 #include <string.h>
 #include "txsql.h"
 
-static void fmt_value(sqlalc_buf *b, const sqlalc_value *v)
-{
-    switch (v->type) {
-    case SQLALC_V_NULL: sqlalc_buf_puts(b, "NULL"); break;
-    case SQLALC_V_INT: sqlalc_buf_printf(b, "%lld", (long long)v->u.i); break;
-    case SQLALC_V_BOOL: sqlalc_buf_puts(b, v->u.i ? "true" : "false"); break;
-    case SQLALC_V_FLOAT: sqlalc_buf_printf(b, "%.17g", v->u.f); break;
-    case SQLALC_V_BLOB: sqlalc_buf_printf(b, "<%zu bytes>", v->u.s.len); break;
-    default: {
-        if (!v->u.s.p) {
-            sqlalc_buf_puts(b, "NULL");
-            break;
-        }
-        size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
-        sqlalc_buf_putc(b, '\'');
-        sqlalc_buf_append(b, v->u.s.p, n > 200 ? 200 : n);
-        if (n > 200)
-            sqlalc_buf_puts(b, "...");
-        sqlalc_buf_putc(b, '\'');
-    }
-    }
-}
-
-static void log_stmt(const sqlalc_engine *eng, const char *sql, const sqlalc_value *vals, int nvals,
-                     char *const *names)
-{
-    if (!eng->opt.echo)
-        return;
-    sqlalc__engine_log(eng, "%s", sql);
-    sqlalc_buf b = SQLALC_BUF_INIT;
-    sqlalc_buf_puts(&b, "[parameters] (");
-    for (int i = 0; i < nvals; i++) {
-        if (i)
-            sqlalc_buf_puts(&b, ", ");
-        if (names && names[i])
-            sqlalc_buf_printf(&b, "%s=", names[i]);
-        fmt_value(&b, &vals[i]);
-    }
-    sqlalc_buf_putc(&b, ')');
-    if (sqlalc_buf_cstr(&b))
-        sqlalc__engine_log(eng, "%s", b.p);
-    sqlalc_buf_free(&b);
-}
-
 /* ------------------------------------------------------------------ */
 /* Engine                                                              */
 /* ------------------------------------------------------------------ */
@@ -224,20 +180,87 @@ void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
 /* Execution                                                           */
 /* ------------------------------------------------------------------ */
 
-/* eo: the effective execution options of this statement (never NULL). */
+/* The statement events, when someone listens (echo is a listener). */
+#define EXEC_EVENTS                                                                                   \
+    (SQLALC_EVENT_MASK(SQLALC_EVENT_BEFORE_EXECUTE) | SQLALC_EVENT_MASK(SQLALC_EVENT_AFTER_EXECUTE) | \
+     SQLALC_EVENT_MASK(SQLALC_EVENT_ERROR))
+
+static unsigned exec_events(sqlalc_engine *eng)
+{
+    return atomic_load_explicit(&eng->ev_mask, memory_order_relaxed) & EXEC_EVENTS;
+}
+
+/* Fire ev (kind set) if listened to; before sets *t0 for the elapsed time. */
+static void exec_event(sqlalc_conn *conn, sqlalc_event *ev, sqlalc_event_kind kind, double *t0)
+{
+    sqlalc_engine *eng = conn->eng;
+    if (kind != SQLALC_EVENT_BEFORE_EXECUTE)
+        ev->elapsed = sqlalc__now() - *t0;
+    if (sqlalc__event_on(eng, kind)) {
+        ev->kind = kind;
+        if (kind == SQLALC_EVENT_ERROR) {
+            ev->error = sqlalc_error_last();
+            ev->code = ev->error->code;
+        }
+        sqlalc__saved_error saved;
+        sqlalc__error_save(&saved);
+        sqlalc__event_fire(eng, ev);
+        sqlalc__error_restore(&saved); /* a listener's own calls must not hide an error */
+    }
+    if (kind == SQLALC_EVENT_BEFORE_EXECUTE)
+        *t0 = sqlalc__now();
+}
+
+/* A statement that could not even be prepared is an ERROR event too. */
+static int prepare_failed(sqlalc_conn *conn, const char *sql, int rc)
+{
+    if (sqlalc__event_on(conn->eng, SQLALC_EVENT_ERROR)) {
+        sqlalc_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.conn = conn;
+        ev.sql = sql;
+        ev.rowcount = -1;
+        double t0 = sqlalc__now();
+        exec_event(conn, &ev, SQLALC_EVENT_ERROR, &t0);
+    }
+    return rc;
+}
+
+/* eo: the effective execution options of this statement (never NULL);
+ * names: the parameters' names for events (NULL when positional). */
 static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql, const sqlalc_value *vals,
-                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out)
+                    int nvals, char *const *names, const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     int rc = sqlalc__conn_apply_opts(conn, eo);
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
         rc = drv->bind(st, i, &vals[i]);
+    sqlalc_event ev;
+    double t0 = 0;
+    unsigned watched = exec_events(conn->eng);
+    if (watched && rc == SQLALC_OK) {
+        memset(&ev, 0, sizeof ev);
+        ev.conn = conn;
+        ev.sql = sql;
+        ev.params = vals;
+        ev.nparams = nvals;
+        ev.param_names = names;
+        ev.rowcount = -1;
+        exec_event(conn, &ev, SQLALC_EVENT_BEFORE_EXECUTE, &t0);
+    }
     if (rc == SQLALC_OK)
         rc = drv->step(st);
     if (rc < 0) {
         sqlalc__error_append_sql(sql);
         sqlalc__conn_stmt_done(conn, e, st);
-        return sqlalc__conn_fail(conn, rc);
+        rc = sqlalc__conn_fail(conn, rc);
+        if (watched && t0 > 0)
+            exec_event(conn, &ev, SQLALC_EVENT_ERROR, &t0);
+        return rc;
+    }
+    if (watched) {
+        ev.rowcount = drv->rowcount ? drv->rowcount(st) : -1;
+        exec_event(conn, &ev, SQLALC_EVENT_AFTER_EXECUTE, &t0);
     }
     if (out)
         return sqlalc__result_open(conn, e, st, rc, sql, out);
@@ -270,7 +293,7 @@ int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlal
     sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
     if (rc)
-        return rc;
+        return prepare_failed(conn, sql, rc);
     sqlalc_value stackvals[16], *vals = stackvals;
     if (parsed->nph > (int)SQLALC_ARRAY_LEN(stackvals) &&
         !(vals = sqlalc__calloc((size_t)parsed->nph, sizeof *vals))) {
@@ -279,8 +302,7 @@ int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlal
     }
     rc = sqlalc__textsql_bind_mapped(parsed, params, vals);
     if (rc == SQLALC_OK) {
-        log_stmt(conn->eng, parsed->sql, vals, parsed->nph, parsed->names);
-        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, eo, out);
+        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, parsed->names, eo, out);
     } else
         sqlalc__conn_stmt_done(conn, e, st);
     if (vals != stackvals)
@@ -307,9 +329,8 @@ int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t l
     sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
-        return rc;
-    log_stmt(conn->eng, parsed->sql, vals, nvals, NULL);
-    return run_stmt(conn, e, st, parsed->sql, vals, nvals, eo ? eo : &conn->opts, out);
+        return prepare_failed(conn, sql, rc);
+    return run_stmt(conn, e, st, parsed->sql, vals, nvals, NULL, eo ? eo : &conn->opts, out);
 }
 
 /* Run nsets rows through a prepared statement: the driver's batch entry
@@ -346,9 +367,14 @@ static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int 
  * mode, a savepoint inside an explicit transaction. */
 static int many_begin(sqlalc_conn *conn, int *mode)
 {
+    if (conn->db->tx_auto || (conn->db->tx_depth == 0 && conn->opts.isolation_level &&
+                              !strcmp(conn->opts.isolation_level, "AUTOCOMMIT"))) {
+        *mode = 0; /* AUTOCOMMIT: each row commits as it goes */
+        return SQLALC_OK;
+    }
     if (conn->db->tx_depth == 0) {
         *mode = 1;
-        return sqlalc__conn_fail(conn, sqlalc__db_begin(conn->eng, conn->db, NULL, 0));
+        return sqlalc__conn_tx_open(conn);
     }
     *mode = 2;
     return sqlalc__conn_fail(
@@ -360,23 +386,22 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
     const sqlalc_engine *eng = conn->eng;
     dbconn *db = conn->db;
     if (rc == SQLALC_OK) {
-        rc = mode == 1 ? sqlalc__db_commit(eng, db)
-                       : sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
+        if (mode == 1)
+            return sqlalc__conn_tx_close(conn, 1); /* rolls back if the commit fails */
+        rc = sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
         if (rc == SQLALC_OK)
             return SQLALC_OK;
         sqlalc__conn_fail(conn, rc);
     }
     /* Keep the first error's message while undoing. */
-    sqlalc_error saved = *sqlalc_error_last();
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", saved.message);
-    if (!db->invalid) {
-        if (mode == 1)
-            sqlalc__db_rollback(eng, db);
-        else if (sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_ROLLBACK, "sqlalc_many") == SQLALC_OK)
-            sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
-    }
-    sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
+    sqlalc__saved_error saved;
+    sqlalc__error_save(&saved);
+    if (mode == 1)
+        sqlalc__conn_tx_close(conn, 0);
+    else if (!db->invalid &&
+             sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_ROLLBACK, "sqlalc_many") == SQLALC_OK)
+        sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
+    sqlalc__error_restore(&saved);
     return rc;
 }
 
@@ -396,12 +421,21 @@ static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *show
     sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nvals > 0 ? nvals : 1), sizeof *vals);
     int rc = vals ? sqlalc__conn_apply_opts(conn, &conn->opts) : SQLALC_ERR_NOMEM, mode = 0;
     int64_t total = 0;
+    sqlalc_event ev;
+    double t0 = 0;
+    unsigned watched = exec_events(conn->eng);
     if (rc == SQLALC_OK) {
-        if (conn->eng->opt.echo)
-            sqlalc__engine_log(conn->eng, "%s  [executemany: %zu parameter sets]", shown, nsets);
         rc = many_begin(conn, &mode);
         if (rc != SQLALC_OK)
             mode = 0;
+    }
+    if (watched && rc == SQLALC_OK) {
+        memset(&ev, 0, sizeof ev);
+        ev.conn = conn;
+        ev.sql = shown;
+        ev.nsets = nsets;
+        ev.rowcount = -1;
+        exec_event(conn, &ev, SQLALC_EVENT_BEFORE_EXECUTE, &t0);
     }
     for (size_t done = 0; rc == SQLALC_OK && done < nsets; done += chunk) {
         size_t n = nsets - done < chunk ? nsets - done : chunk;
@@ -411,6 +445,10 @@ static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *show
     }
     if (mode)
         rc = many_end(conn, mode, rc);
+    if (watched && t0 > 0) {
+        ev.rowcount = total;
+        exec_event(conn, &ev, rc == SQLALC_OK ? SQLALC_EVENT_AFTER_EXECUTE : SQLALC_EVENT_ERROR, &t0);
+    }
     sqlalc_free(vals);
     sqlalc__conn_stmt_done(conn, e, st);
     if (rc == SQLALC_OK && rowcount)
@@ -452,7 +490,7 @@ int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, const sqlal
     sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
     if (rc)
-        return rc;
+        return prepare_failed(conn, sql, rc);
     text_fill tf = { parsed, sets };
     return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, rowcount);
 }
@@ -470,7 +508,7 @@ int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t l
     sqlalc__textsql *parsed;
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
-        return rc;
+        return prepare_failed(conn, sql, rc);
     return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, rowcount);
 }
 

@@ -39,6 +39,7 @@ static const size_t driver_sizes[] = {
 static const size_t dialect_sizes[] = {
     0,
     offsetof(sqlalc_dialect, begin_sql),
+    offsetof(sqlalc_dialect, reset_sql),
     sizeof(sqlalc_dialect),
 };
 _Static_assert(sizeof driver_sizes / sizeof driver_sizes[0] == SQLALC_DRIVER_VERSION + 1,

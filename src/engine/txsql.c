@@ -66,6 +66,37 @@ int sqlalc__db_begin(const sqlalc_engine *eng, dbconn *db, const char *isolation
     return run_text(eng, db, &t);
 }
 
+int sqlalc__db_reset(const sqlalc_engine *eng, dbconn *db, const char *isolation, int readonly)
+{
+    if (!eng->dialect->reset_sql || (!isolation && !readonly))
+        return SQLALC_OK;
+    sqlalc_sql_text t = { SQLALC_BUF_INIT };
+    int rc = eng->dialect->reset_sql(&t, isolation, readonly);
+    if (rc != SQLALC_OK) {
+        sqlalc_buf_free(&t.b);
+        return rc;
+    }
+    return run_text(eng, db, &t);
+}
+
+int sqlalc__db_check_begin(const sqlalc_engine *eng, const char *isolation, int readonly)
+{
+    const sqlalc_dialect *d = eng->dialect;
+    if (!d->begin_sql)
+        return isolation || readonly ? sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                                        "the %s dialect cannot set %s on a transaction",
+                                                        d->name, isolation ? isolation : "READ ONLY")
+                                     : SQLALC_OK;
+    if (!isolation && !readonly)
+        return SQLALC_OK;
+    sqlalc_sql_text t = { SQLALC_BUF_INIT };
+    int rc = d->begin_sql(&t, isolation, readonly, !native_tx(eng->driver));
+    if (rc == SQLALC_OK && t.b.oom)
+        rc = sqlalc__oom();
+    sqlalc_buf_free(&t.b);
+    return rc;
+}
+
 int sqlalc__db_commit(const sqlalc_engine *eng, dbconn *db)
 {
     const sqlalc_driver *drv = eng->driver;

@@ -12,6 +12,12 @@
 
 /* Begin a transaction; isolation NULL = the server's default. */
 int sqlalc__db_begin(const sqlalc_engine *eng, dbconn *db, const char *isolation, int readonly);
+/* After a transaction begun with isolation / readonly ended: the
+ * dialect's statements that put the session back (reset_sql). */
+int sqlalc__db_reset(const sqlalc_engine *eng, dbconn *db, const char *isolation, int readonly);
+/* Whether a transaction can begin with isolation / readonly here (the
+ * dialect's begin_sql run dry): the error naming what it lacks if not. */
+int sqlalc__db_check_begin(const sqlalc_engine *eng, const char *isolation, int readonly);
 /* Commit; a transaction a failed statement aborted is rolled back and
  * reported (SQLSTATE 25P02). */
 int sqlalc__db_commit(const sqlalc_engine *eng, dbconn *db);

@@ -240,3 +240,16 @@ const char *sqlalc_code_name(int code)
     default: return "SQLALC_ERR_UNKNOWN";
     }
 }
+
+_Static_assert(sizeof(sqlalc__saved_error) == sizeof(err_state), "saved error matches the thread's");
+
+void sqlalc__error_save(sqlalc__saved_error *s)
+{
+    memcpy(s, &g_err, sizeof g_err);
+}
+
+/* The pointers inside point at g_err's own buffers, so they stay right. */
+void sqlalc__error_restore(const sqlalc__saved_error *s)
+{
+    memcpy(&g_err, s, sizeof g_err);
+}

@@ -107,5 +107,16 @@ void sqlalc__error_prefix(const char *fmt, ...)
  * and the PostgreSQL driver show the failing statement, unless the
  * message already shows it. */
 void sqlalc__error_append_sql(const char *sql);
+/* A copy of the thread's last error, to put back after clean-up work
+ * (rollback, reset, listeners) that may record errors of its own. */
+typedef struct sqlalc__saved_error {
+    sqlalc_error pub;
+    char message[2048];
+    char detail[512];
+    char hint[256];
+    char constraint_name[128];
+} sqlalc__saved_error;
+void sqlalc__error_save(sqlalc__saved_error *s);
+void sqlalc__error_restore(const sqlalc__saved_error *s);
 
 #endif

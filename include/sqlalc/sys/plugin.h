@@ -220,7 +220,9 @@ struct sqlalc_dialect {
      * The statement that begins a transaction (NULL hook: "BEGIN", and
      * isolation / readonly are refused).  isolation is NULL (the server's
      * default) or one of "SERIALIZABLE", "REPEATABLE READ", "READ
-     * COMMITTED", "READ UNCOMMITTED"; readonly asks for a read-only
+     * COMMITTED", "READ UNCOMMITTED", or a dialect's own word (SQLite's
+     * "DEFERRED", "IMMEDIATE", "EXCLUSIVE"; SQL Server's "SNAPSHOT"), in
+     * upper case with single spaces; readonly asks for a read-only
      * transaction.  begin is 0 when the driver begins transactions itself
      * (SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS): then write only what sets
      * the transaction's characteristics ("SET TRANSACTION …"), or nothing.
@@ -253,14 +255,26 @@ struct sqlalc_dialect {
      * bits): what the one SQL lexer recognises when it looks for binds in
      * raw SQL, so that a ':' inside [a:b] or $$…$$ is never a bind. */
     unsigned syntax;
+
+    /* ---- version 3 ---- */
+
+    /*
+     * Optional: statements that put the session back once a transaction
+     * begun with this isolation / readonly (as given to begin_sql) has
+     * ended, where begin_sql changed more than the one transaction
+     * (SQLite's PRAGMA read_uncommitted / query_only, SQL Server's SET
+     * TRANSACTION ISOLATION LEVEL).  Write nothing when nothing stays.
+     */
+    int (*reset_sql)(sqlalc_sql_text *out, const char *isolation, int readonly);
 };
 
 /*
  * The layout of each dialect version:
  *   1  version … reflect
  *   2  + begin_sql … connect_sql
+ *   3  + reset_sql
  */
-#define SQLALC_DIALECT_VERSION 2
+#define SQLALC_DIALECT_VERSION 3
 
 /* sqlalc_dialect.syntax: lexical forms beyond '…' strings, "…"
  * identifiers and -- / block comments. */
