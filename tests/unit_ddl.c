@@ -1,9 +1,8 @@
 /* DDL compiler: exact SQL per dialect.  Expected strings are what
- * SQLAlchemy 1.4 emits for the same tables (tests/ref: CreateTable /
- * DropTable / CreateIndex / DropIndex compiled for sqlite, postgresql and
- * mssql with server_version_info=(15,), deprecate_large_types=True), with
- * two deliberate differences: DateTime is DATETIME2 on mssql and JSON is
- * JSONB on postgresql. */
+ * SQLAlchemy 1.4.46 emits for the same tables (CreateTable / DropTable /
+ * CreateIndex / DropIndex / CreateSequence compiled for sqlite, postgresql
+ * and mssql with server_version_info=(15,), deprecate_large_types=True),
+ * with one deliberate difference: DateTime is DATETIME2 on mssql. */
 #include <stdio.h>
 #include <string.h>
 #include "testutil.h"
@@ -20,7 +19,7 @@ static const expect
               "\nCREATE TABLE user (\n\tid INTEGER NOT NULL, \n\tfirst_name VARCHAR(50) NOT NULL, \n\tlast_name VARCHAR(50), \n\tPRIMARY KEY (id)\n)\n\n" },
             { "sqlite", "user", "drop", "\nDROP TABLE user" },
             { "sqlite", "alltypes", "create",
-              "\nCREATE TABLE alltypes (\n\tid INTEGER NOT NULL, \n\tsi SMALLINT, \n\tbi BIGINT, \n\tf FLOAT, \n\tn NUMERIC(10, 2), \n\tn2 NUMERIC, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR, \n\tt TEXT, \n\tu VARCHAR(30), \n\tut TEXT, \n\tb BOOLEAN, \n\td DATE, \n\ttm TIME, \n\tdt DATETIME, \n\tdtz DATETIME, \n\te VARCHAR(3), \n\tlb BLOB, \n\tj JSON, \n\tuser_id INTEGER, \n\tcnt INTEGER DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tCONSTRAINT mood CHECK (e IN ('a', 'bb', 'ccc')), \n\tFOREIGN KEY(user_id) REFERENCES user (id) ON DELETE CASCADE\n)\n\n" },
+              "\nCREATE TABLE alltypes (\n\tid INTEGER NOT NULL, \n\tsi SMALLINT, \n\tbi BIGINT, \n\tf FLOAT, \n\tn NUMERIC(10, 2), \n\tn2 NUMERIC, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR, \n\tt TEXT, \n\tu VARCHAR(30), \n\tut TEXT, \n\tb BOOLEAN, \n\td DATE, \n\ttm TIME, \n\tdt DATETIME, \n\tdtz DATETIME, \n\te VARCHAR(3), \n\tlb BLOB, \n\tj JSON, \n\tuser_id INTEGER, \n\tcnt INTEGER DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tFOREIGN KEY(user_id) REFERENCES user (id) ON DELETE CASCADE\n)\n\n" },
             { "sqlite", "alltypes", "drop", "\nDROP TABLE alltypes" },
             { "sqlite", "alltypes", "ix:ix_alltypes_user_id",
               "CREATE INDEX ix_alltypes_user_id ON alltypes (user_id)" },
@@ -54,7 +53,7 @@ static const expect
               "\nCREATE TABLE \"user\" (\n\tid SERIAL NOT NULL, \n\tfirst_name VARCHAR(50) NOT NULL, \n\tlast_name VARCHAR(50), \n\tPRIMARY KEY (id)\n)\n\n" },
             { "postgresql", "user", "drop", "\nDROP TABLE \"user\"" },
             { "postgresql", "alltypes",
-              "create", "\nCREATE TABLE alltypes (\n\tid SERIAL NOT NULL, \n\tsi SMALLINT, \n\tbi BIGINT, \n\tf FLOAT, \n\tn NUMERIC(10, 2), \n\tn2 NUMERIC, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR, \n\tt TEXT, \n\tu VARCHAR(30), \n\tut TEXT, \n\tb BOOLEAN, \n\td DATE, \n\ttm TIME WITHOUT TIME ZONE, \n\tdt TIMESTAMP WITHOUT TIME ZONE, \n\tdtz TIMESTAMP WITH TIME ZONE, \n\te mood, \n\tlb BYTEA, \n\tj JSONB, \n\tuser_id INTEGER, \n\tcnt INTEGER DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tFOREIGN KEY(user_id) REFERENCES \"user\" (id) ON DELETE CASCADE\n)\n\n" },
+              "create", "\nCREATE TABLE alltypes (\n\tid SERIAL NOT NULL, \n\tsi SMALLINT, \n\tbi BIGINT, \n\tf FLOAT, \n\tn NUMERIC(10, 2), \n\tn2 NUMERIC, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR, \n\tt TEXT, \n\tu VARCHAR(30), \n\tut TEXT, \n\tb BOOLEAN, \n\td DATE, \n\ttm TIME WITHOUT TIME ZONE, \n\tdt TIMESTAMP WITHOUT TIME ZONE, \n\tdtz TIMESTAMP WITH TIME ZONE, \n\te mood, \n\tlb BYTEA, \n\tj JSON, \n\tuser_id INTEGER, \n\tcnt INTEGER DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tFOREIGN KEY(user_id) REFERENCES \"user\" (id) ON DELETE CASCADE\n)\n\n" },
             { "postgresql", "alltypes", "drop", "\nDROP TABLE alltypes" },
             { "postgresql", "alltypes", "ix:ix_alltypes_user_id",
               "CREATE INDEX ix_alltypes_user_id ON alltypes (user_id)" },
@@ -89,7 +88,7 @@ static const expect
               "\nCREATE TABLE [user] (\n\tid INTEGER NOT NULL IDENTITY, \n\tfirst_name VARCHAR(50) NOT NULL, \n\tlast_name VARCHAR(50) NULL, \n\tPRIMARY KEY (id)\n)\n\n" },
             { "mssql", "user", "drop", "\nDROP TABLE [user]" },
             { "mssql", "alltypes", "create",
-              "\nCREATE TABLE alltypes (\n\tid INTEGER NOT NULL IDENTITY, \n\tsi SMALLINT NULL, \n\tbi BIGINT NULL, \n\tf FLOAT NULL, \n\tn NUMERIC(10, 2) NULL, \n\tn2 NUMERIC NULL, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR(max) NULL, \n\tt VARCHAR(max) NULL, \n\tu NVARCHAR(30) NULL, \n\tut NVARCHAR(max) NULL, \n\tb BIT NULL, \n\td DATE NULL, \n\ttm TIME NULL, \n\tdt DATETIME2 NULL, \n\tdtz DATETIMEOFFSET NULL, \n\te VARCHAR(3) NULL, \n\tlb VARBINARY(max) NULL, \n\tj NVARCHAR(max) NULL, \n\tuser_id INTEGER NULL, \n\tcnt INTEGER NULL DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tCONSTRAINT mood CHECK (e IN ('a', 'bb', 'ccc')), \n\tFOREIGN KEY(user_id) REFERENCES [user] (id) ON DELETE CASCADE\n)\n\n" },
+              "\nCREATE TABLE alltypes (\n\tid INTEGER NOT NULL IDENTITY, \n\tsi SMALLINT NULL, \n\tbi BIGINT NULL, \n\tf FLOAT NULL, \n\tn NUMERIC(10, 2) NULL, \n\tn2 NUMERIC NULL, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR(max) NULL, \n\tt VARCHAR(max) NULL, \n\tu NVARCHAR(30) NULL, \n\tut NVARCHAR(max) NULL, \n\tb BIT NULL, \n\td DATE NULL, \n\ttm TIME NULL, \n\tdt DATETIME2 NULL, \n\tdtz DATETIMEOFFSET NULL, \n\te VARCHAR(3) NULL, \n\tlb VARBINARY(max) NULL, \n\tj NVARCHAR(max) NULL, \n\tuser_id INTEGER NULL, \n\tcnt INTEGER NULL DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tFOREIGN KEY(user_id) REFERENCES [user] (id) ON DELETE CASCADE\n)\n\n" },
             { "mssql", "alltypes", "drop", "\nDROP TABLE alltypes" },
             { "mssql", "alltypes", "ix:ix_alltypes_user_id",
               "CREATE INDEX ix_alltypes_user_id ON alltypes (user_id)" },
