@@ -22,6 +22,7 @@ static size_t type_sql(const sqlalc_type *t, char *buf, size_t size)
     case SQLALC_TYPE_INTERVAL: n = snprintf(buf, size, "DATETIME"); break; /* as SQLAlchemy: epoch + delta */
     case SQLALC_TYPE_UUID: n = snprintf(buf, size, "CHAR(32)"); break;
     case SQLALC_TYPE_DOUBLE: n = snprintf(buf, size, "DOUBLE"); break;
+    case SQLALC_TYPE_NULL: n = snprintf(buf, size, "%s", ""); break; /* a column declared without a type */
     case SQLALC_TYPE_JSONB: n = snprintf(buf, size, "JSON"); break;
     default: return sqlalc_type_sql(t, NULL, buf, size);
     }

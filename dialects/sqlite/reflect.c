@@ -359,7 +359,7 @@ static int64_t int_at(const sqlalc_row *row, int i, int *rr)
     return v;
 }
 
-/* SQL text from fmt, whose one %s is the schema ("main" or the attached
+/* SQL text from fmt, whose %s (one or two) are the schema ("main" or the attached
  * one) quoted as an identifier.  A new string or NULL (out of memory). */
 static char *schema_sql(const char *schema, const char *fmt)
 {
@@ -373,7 +373,7 @@ static char *schema_sql(const char *schema, const char *fmt)
     sqlalc_buf_putc(&q, '"');
     const char *sch = sqlalc_buf_cstr(&q);
     if (sch)
-        sqlalc_buf_printf(&b, fmt, sch);
+        sqlalc_buf_printf(&b, fmt, sch, sch); /* formats name the schema once or twice */
     sqlalc_buf_free(&q);
     if (!sch) {
         sqlalc_buf_free(&b);
@@ -456,6 +456,10 @@ typedef struct pending {
     sqlalc_buf cols, refcols; /* joined by \x1f */
     char *reftable, *ondelete, *onupdate, *origin, *name;
     int unique;
+    char *sql; /* the index's CREATE INDEX text (NULL for autoindexes) */
+    size_t nel; /* key elements: the column (NULL for an expression), descending */
+    char **el_col;
+    unsigned char *el_desc;
 } pending;
 
 static void pending_clear(pending *p)
@@ -468,7 +472,81 @@ static void pending_clear(pending *p)
     sqlalc_free(p->onupdate);
     sqlalc_free(p->origin);
     sqlalc_free(p->name);
+    sqlalc_free(p->sql);
+    for (size_t i = 0; i < p->nel; i++)
+        sqlalc_free(p->el_col[i]);
+    sqlalc_free(p->el_col);
+    sqlalc_free(p->el_desc);
     memset(p, 0, sizeof *p);
+}
+
+static int pending_element(pending *p, const char *col, int desc)
+{
+    char **c = sqlalc__realloc(p->el_col, (p->nel + 1) * sizeof *c);
+    if (!c)
+        return SQLALC_ERR_NOMEM;
+    p->el_col = c;
+    unsigned char *d = sqlalc__realloc(p->el_desc, p->nel + 1);
+    if (!d)
+        return SQLALC_ERR_NOMEM;
+    p->el_desc = d;
+    c[p->nel] = NULL;
+    if (col && !(c[p->nel] = sqlalc__strdup(col)))
+        return SQLALC_ERR_NOMEM;
+    d[p->nel++] = (unsigned char)(desc != 0);
+    return SQLALC_OK;
+}
+
+/* The key elements' SQL (ordering left out) and the WHERE
+ * of a partial index, from its CREATE INDEX text. */
+static int parse_index_sql(const char *sql, sqlalc_strlist *elems, char **where)
+{
+    *where = NULL;
+    if (!sql)
+        return SQLALC_OK;
+    const char *end = sql + strlen(sql), *s = sql;
+    tok t;
+    int on = 0;
+    for (;;) { /* the element list is the first group after ON */
+        s = next_tok(s, end, &t);
+        if (t.kind == TK_END)
+            return SQLALC_OK;
+        if (is_kw(&t, "ON"))
+            on = 1;
+        else if (on && t.kind == TK_GROUP)
+            break;
+    }
+    const char *g = t.p, *gend = t.p + t.n, *el = g, *last = g;
+    for (const char *q = g;;) {
+        tok x;
+        const char *nx = next_tok(q, gend, &x);
+        int stop = x.kind == TK_END || (x.kind == TK_PUNCT && *x.p == ',');
+        if (!stop) {
+            /* a trailing ASC / DESC is the element's ordering, not its SQL */
+            if (!is_kw(&x, "ASC") && !is_kw(&x, "DESC"))
+                last = nx;
+        } else {
+            char *one = dup_trim(el, (size_t)(last > el ? last - el : 0));
+            int rc = one ? sqlalc_strlist_append(elems, one) : SQLALC_ERR_NOMEM;
+            sqlalc_free(one);
+            if (rc)
+                return rc;
+            if (x.kind == TK_END)
+                break;
+            el = last = nx;
+        }
+        q = nx;
+    }
+    s = next_tok(s, end, &t);
+    if (is_kw(&t, "WHERE")) {
+        const char *w = skip_space(t.p + t.n, end);
+        size_t n = (size_t)(end - w);
+        while (n && (w[n - 1] == ';' || isspace((unsigned char)w[n - 1])))
+            n--;
+        if (!(*where = sqlalc__strndup(w, n)))
+            return SQLALC_ERR_NOMEM;
+    }
+    return SQLALC_OK;
 }
 
 /* Copy s (NULL: "") into *field; SQLALC_ERR_NOMEM on failure. */
@@ -577,7 +655,94 @@ static int flush_index(sqlalc_schema_info *si, const char *schema, pending *p, p
         return u ? add_split(&u->columns, &p->cols) : SQLALC_ERR_NOMEM;
     }
     sqlalc_index_info *ix = sqlalc_reflect_add_index(ti, p->name, p->unique);
-    return ix ? add_split(&ix->columns, &p->cols) : SQLALC_ERR_NOMEM;
+    if (!ix)
+        return SQLALC_ERR_NOMEM;
+    sqlalc_strlist elems = { 0 };
+    char *where = NULL;
+    int rc = parse_index_sql(p->sql, &elems, &where);
+    for (size_t i = 0; i < p->nel && !rc; i++) {
+        const char *expr = p->el_col[i] ? NULL : (i < elems.count ? elems.items[i] : "?");
+        if (!sqlalc_reflect_index_element(ix, p->el_col[i], expr, p->el_desc[i] ? "DESC" : NULL, NULL))
+            rc = SQLALC_ERR_NOMEM;
+    }
+    if (!rc)
+        rc = sqlalc_reflect_set_string(&ix->where, where);
+    sqlalc_free(where);
+    sqlalc_strlist_clear(&elems);
+    return rc;
+}
+
+/* SQLite keeps a column's declared type as written: where the library's
+ * SQLite spelling of the parsed type differs ("NVARCHAR(160)" parses as
+ * Unicode(160), spelled VARCHAR(160)), the type carries the declared text
+ * as its SQLite variant, so the same schema comes back on SQLite while
+ * other databases get the generic type.  Consumes ty. */
+static sqlalc_type *keep_spelling(sqlalc_type *ty, const char *spelled)
+{
+    if (!ty || !*spelled || sqlalc_type_get_kind(ty) == SQLALC_TYPE_USER)
+        return ty;
+    size_t n = sqlalc_type_sql(ty, &sqlalc__dialect_sqlite, NULL, 0);
+    char *mine = sqlalc__malloc(n + 1);
+    if (!mine) {
+        sqlalc_type_free(ty);
+        return NULL;
+    }
+    sqlalc_type_sql(ty, &sqlalc__dialect_sqlite, mine, n + 1);
+    int same = !strcmp(mine, spelled);
+    sqlalc_free(mine);
+    if (same)
+        return ty;
+    sqlalc_type *as_written = sqlalc_type_user(spelled);
+    if (!as_written) {
+        if (sqlalc_error_last()->code == SQLALC_ERR_NOMEM) {
+            sqlalc_type_free(ty);
+            return NULL;
+        }
+        sqlalc_error_clear(); /* characters a user type refuses: the generic type */
+        return ty;
+    }
+    return sqlalc_type_with_variant(ty, as_written, "sqlite");
+}
+
+/* A default SQLite accepts without parentheses: a literal, a signed
+ * number, NULL / TRUE / FALSE, CURRENT_TIME / _DATE / _TIMESTAMP. */
+static int simple_default(const char *d)
+{
+    static const char *const words[] = { "NULL", "TRUE", "FALSE", "CURRENT_TIME", "CURRENT_DATE",
+                                         "CURRENT_TIMESTAMP" };
+    for (size_t i = 0; i < SQLALC_ARRAY_LEN(words); i++)
+        if (!sqlalc__strcasecmp(d, words[i]))
+            return 1;
+    const char *p = d + (*d == '-' || *d == '+');
+    if ((isdigit((unsigned char)*p) || *p == '.') && strspn(p, "0123456789.eE+-") == strlen(p))
+        return 1; /* a number */
+    size_t n = strlen(d), i = 1;
+    if ((d[0] == 'x' || d[0] == 'X') && n >= 3 && d[1] == '\'')
+        i = 2; /* a blob X'…' */
+    else if (d[0] != '\'')
+        return 0;
+    if (n < i + 1 || d[n - 1] != '\'')
+        return 0;
+    for (; i + 1 < n; i++) /* one string literal: inner quotes doubled */
+        if (d[i] == '\'') {
+            if (i + 2 < n && d[i + 1] == '\'')
+                i++;
+            else
+                return 0;
+        }
+    return 1;
+}
+
+/* SQLite reports an expression default without the parentheses it must
+ * be declared with (DEFAULT (datetime('now')) reads as datetime('now')):
+ * put them back so the default can be written again. */
+static char *default_as_declared(const char *d)
+{
+    if (!d || simple_default(d))
+        return sqlalc__strdup(d ? d : "");
+    sqlalc_buf b = SQLALC_BUF_INIT;
+    sqlalc_buf_printf(&b, "(%s)", d);
+    return sqlalc_buf_detach(&b);
 }
 
 /* Primary keys arrive as a position per column: build each table's key in
@@ -687,12 +852,17 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         const char *spelled = sqlalc_reflect_text(row, 2, &rr);
         if (!spelled)
             spelled = "";
-        sqlalc_type *ty = sqlalc_type_parse(spelled);
+        sqlalc_type *ty = keep_spelling(sqlalc_type_parse(spelled), spelled);
         int64_t pk = int_at(row, 5, &rr);
-        sqlalc_column_info *ci =
-            ty ? sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, spelled,
-                                           int_at(row, 3, &rr) == 0, sqlalc_reflect_text(row, 4, &rr), 0, NULL)
-               : NULL;
+        const char *dv = sqlalc_reflect_text(row, 4, &rr);
+        char *dflt = dv ? default_as_declared(dv) : NULL;
+        sqlalc_column_info *ci = ty && (!dv || dflt) ? sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr),
+                                                                                  ty, spelled, int_at(row, 3, &rr) == 0,
+                                                                                  dflt, 0, NULL)
+                                                     : NULL;
+        if (!ci && ty && (dv && !dflt))
+            sqlalc_type_free(ty);
+        sqlalc_free(dflt);
         if (!ci) {
             rc = SQLALC_ERR_NOMEM;
             break;
@@ -766,11 +936,15 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         goto out;
     rc = SQLALC_OK;
 
-    /* 4. indexes (and the unique constraints behind autoindexes) */
-    if (!(sql = schema_sql(schema, "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name "
+    /* 4. indexes (and the unique constraints behind autoindexes): the key
+     * elements from index_xinfo (an expression's column is -2), their
+     * SQL and a partial index's WHERE from the CREATE INDEX text */
+    if (!(sql = schema_sql(schema, "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name, ii.cid, ii.\"desc\", mi.sql "
                                    "FROM %s.sqlite_master m JOIN pragma_index_list(m.name, :schema) il "
-                                   "JOIN pragma_index_info(il.name, :schema) ii "
-                                   "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, il.name, ii.seqno"))) {
+                                   "JOIN pragma_index_xinfo(il.name, :schema) ii "
+                                   "LEFT JOIN %s.sqlite_master mi ON mi.type = 'index' AND mi.name = il.name "
+                                   "WHERE m.type = 'table' AND" USER_TABLES "AND ii.key = 1 "
+                                   "ORDER BY m.name, il.name, ii.seqno"))) {
         rc = SQLALC_ERR_NOMEM;
         goto out;
     }
@@ -785,13 +959,16 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             pending_clear(&p);
             p.active = 1;
             p.unique = int_at(row, 2, &rr) != 0;
-            const char *origin = sqlalc_reflect_text(row, 3, &rr);
+            const char *origin = sqlalc_reflect_text(row, 3, &rr), *isql = sqlalc_reflect_text(row, 7, &rr);
             if ((rc = set_text(&p.table, tn)) || (rc = set_text(&p.name, iname)) ||
-                (rc = set_text(&p.origin, origin ? origin : "c")))
+                (rc = set_text(&p.origin, origin ? origin : "c")) || (isql && (rc = set_text(&p.sql, isql))))
                 break;
         }
-        if (sqlalc_reflect_text(row, 4, &rr)) /* expression index columns have no name */
-            append_col(&p.cols, sqlalc_reflect_text(row, 4, &rr));
+        const char *col = int_at(row, 5, &rr) >= 0 ? sqlalc_reflect_text(row, 4, &rr) : NULL;
+        if (col) /* expression elements have no name */
+            append_col(&p.cols, col);
+        if ((rc = pending_element(&p, col, int_at(row, 6, &rr) != 0)))
+            break;
     }
     if (rc == SQLALC_DONE)
         rc = flush_index(out, schema, &p, pts, &tnames) ? SQLALC_ERR_NOMEM : SQLALC_DONE;

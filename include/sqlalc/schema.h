@@ -229,6 +229,7 @@ SQLALC_API extern char sqlalc_item_end;
 #define SQLALC_INDEX 0x08u            /* index named ix_<table>_<column> */
 #define SQLALC_AUTOINCREMENT 0x10u    /* autoincrement=True (IDENTITY on mssql even off the key) */
 #define SQLALC_NO_AUTOINCREMENT 0x20u /* autoincrement=False */
+#define SQLALC_NULLABLE 0x40u         /* nullable=True even in the primary key (SQLite lets such keys hold NULL) */
 
 /*
  * sqlalc_column(name, type, flags [, option …]): a column.  Options are

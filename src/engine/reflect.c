@@ -652,7 +652,8 @@ static int table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, con
             if (ty->domain->not_null)
                 nullable = 1;
         }
-        unsigned flags = nullable ? 0 : SQLALC_NOT_NULL;
+        /* a nullable key column: SQLite reports one unless declared NOT NULL */
+        unsigned flags = nullable ? (c->pk_position ? SQLALC_NULLABLE : 0) : SQLALC_NOT_NULL;
         sqlalc_schema_item *o[4];
         int k = 0;
         /* SERIAL recreates its own sequence and default; another sequence
@@ -676,7 +677,8 @@ static int table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, con
             flags |= SQLALC_NO_AUTOINCREMENT;
         else if (!c->pk_position || dflt)
             flags |= SQLALC_AUTOINCREMENT; /* an IDENTITY off the key, or a SERIAL's nextval() default */
-        if (c->sequence && !own_serial && !c->identity.present) {
+        /* a partition's columns are its parent's: nothing to create */
+        if (c->sequence && !own_serial && !c->identity.present && !ti->partition_of) {
             sqlalc_sequence *q = md_sequence(md, ti, c->sequence, si);
             o[k++] = q ? sqlalc_opt_sequence(q) : NULL;
         }

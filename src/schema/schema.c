@@ -748,7 +748,8 @@ static void compute_derived(struct sqlalc_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         struct sqlalc_column_node *c = t->columns[i];
-        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY));
+        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY)) ||
+                      ((c->flags & SQLALC_NULLABLE) && !(c->flags & SQLALC_NOT_NULL));
     }
     /* SQLAlchemy's autoincrement column: the single integer key column,
      * unless autoincrement=False, or "auto" with a server default / FK. */

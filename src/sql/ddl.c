@@ -244,6 +244,7 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
     int serial = serial_column(t, c, d);
     sqlalc__ddl_ident(b, d, c->name);
     sqlalc_buf_putc(b, ' ');
+    size_t at = b->len;
     if (native_enum(c->type, d))
         sqlalc__ddl_ident(b, d, c->type->name);
     else if (domain_type(c->type, d))
@@ -254,6 +255,8 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
                                                                    : "SERIAL");
     else
         put_type(b, c->type, d);
+    if (b->len == at && !b->oom)
+        b->p[--b->len] = 0; /* no type at all (SQLite allows that): no separator either */
     if (h->explicit_null) {
         int identity = h->autoincrement == SQLALC_DDL_AUTOINC_IDENTITY && is_int_kind(c->type) &&
                        (t->autoinc == c || c->autoincrement == 1 || idn);
