@@ -394,6 +394,14 @@ static void test_reflect_subset_pulls_targets(void **state)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strstr(buf, keys[i]))
             fail_msg("JSON lacks %s", keys[i]);
+    /* PostgreSQL lists the index behind a unique constraint, as
+     * SQLAlchemy does, and spells double precision as SQLAlchemy does */
+    if (test_dialect_is("postgresql")) {
+        if (!strstr(buf, "\"duplicates_constraint\": \"address_email_key\"") ||
+            !strstr(buf, "\"DOUBLE PRECISION\""))
+            fail_msg("JSON lacks duplicates_constraint / DOUBLE PRECISION:\n%s", buf);
+    } else
+        assert_null(strstr(buf, "duplicates_constraint"));
     free(buf);
 
     /* views: listed apart, reflected only when asked */
@@ -595,6 +603,226 @@ static void test_reflection_query_count_is_fixed(void **state)
     printf("reflection statements: %ld for 3 tables, %ld for 60\n", few, many);
     assert_true(few > 0);
     assert_int_equal(few, many);
+    sqlalc_engine_free(eng);
+}
+
+/* ------------------------------------------------------------------ */
+/* No fixed capacity: ten times the old caps (16 key columns, 256 enum */
+/* labels, 600-byte keys), every backend                               */
+/* ------------------------------------------------------------------ */
+
+static sqlalc_table *reflect_one(sqlalc_metadata *md, sqlalc_engine *eng, const char *name)
+{
+    sqlalc_table *t = NULL;
+    assert_ok(sqlalc_table_reflect(md, eng, NULL, name, &t));
+    assert_non_null(t);
+    return t;
+}
+
+static void test_wide_tables_and_keys(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng = test_engine();
+    test_exec_quiet(eng, "DROP TABLE cap_wide");
+    test_exec_quiet(eng, "DROP TABLE cap_key");
+    /* 300 columns */
+    sqlalc_schema_item *items[300];
+    char name[32];
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof name, "c%03d", i);
+        items[i] = sqlalc_column_new(name,
+                                     i % 3 == 0   ? sqlalc_type_integer()
+                                     : i % 3 == 1 ? sqlalc_type_string(10 + i)
+                                                  : sqlalc_type_numeric(12, i % 7),
+                                     i == 0 ? SQLALC_PRIMARY_KEY : 0, SQLALC_END);
+    }
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    assert_non_null(sqlalc_table_newv(md, "cap_wide", items, 300));
+    /* a 40-column key in reverse column order (PostgreSQL refuses more
+     * than 32 index columns: its error names the limit) */
+    int keycols = test_dialect_is("postgresql") ? 32 : 40;
+    sqlalc_schema_item *kitems[41];
+    char pk[2048] = "";
+    for (int i = 0; i < 40; i++) {
+        snprintf(name, sizeof name, "k%02d", i);
+        kitems[i] = sqlalc_column_new(name, i % 2 ? sqlalc_type_string(8) : sqlalc_type_integer(), 0, SQLALC_END);
+    }
+    for (int i = keycols - 1; i >= 0; i--) {
+        snprintf(name, sizeof name, "%sk%02d", i == keycols - 1 ? "" : ", ", i);
+        strcat(pk, name);
+    }
+    kitems[40] = sqlalc_pk_constraint("pk_cap_key", pk);
+    assert_non_null(sqlalc_table_newv(md, "cap_key", kitems, 41));
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+
+    sqlalc_metadata *md2 = sqlalc_metadata_new();
+    sqlalc_table *w = reflect_one(md2, eng, "cap_wide");
+    assert_int_equal(sqlalc_table_column_count(w), 300);
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof name, "c%03d", i);
+        const sqlalc_expr *c = sqlalc_table_column(w, (size_t)i);
+        assert_string_equal(sqlalc_column_name(c), name);
+        if (i % 3 == 1)
+            assert_int_equal(sqlalc_type_length(sqlalc_column_type(c)), 10 + i);
+        if (i % 3 == 2)
+            assert_int_equal(sqlalc_type_scale(sqlalc_column_type(c)), i % 7);
+    }
+    /* inserted and read back through the reflected table */
+    test_exec(eng, "INSERT INTO cap_wide (c000, c299) VALUES (1, 2.5)");
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM cap_wide WHERE c299 = 2.5"), 1);
+    sqlalc_table *k = reflect_one(md2, eng, "cap_key");
+    assert_int_equal(sqlalc_table_pk_count(k), (size_t)keycols);
+    for (int i = 0; i < keycols; i++) {
+        snprintf(name, sizeof name, "k%02d", keycols - 1 - i);
+        assert_string_equal(sqlalc_column_name(sqlalc_table_pk_column(k, (size_t)i)), name);
+    }
+    sqlalc_metadata_free(md2);
+    assert_ok(sqlalc_metadata_drop_all(md, eng, 0));
+    sqlalc_metadata_free(md);
+
+    if (test_dialect_is("postgresql")) {
+        md = sqlalc_metadata_new();
+        for (int i = 0; i < 40; i++) {
+            snprintf(name, sizeof name, "k%02d", i);
+            kitems[i] = sqlalc_column_new(name, sqlalc_type_integer(), SQLALC_PRIMARY_KEY, SQLALC_END);
+        }
+        assert_non_null(sqlalc_table_newv(md, "cap_key", kitems, 40));
+        assert_true(sqlalc_metadata_create_all(md, eng, 0) != SQLALC_OK);
+        if (!strstr(sqlalc_errmsg(), "32"))
+            fail_msg("a 40-column key on PostgreSQL: the error should name the 32-column limit: %s", sqlalc_errmsg());
+        assert_int_equal(exists(eng, "cap_key"), 0);
+        sqlalc_metadata_free(md);
+    }
+    sqlalc_engine_free(eng);
+}
+
+static void test_enum_of_1000_labels(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng = test_engine();
+    test_exec_quiet(eng, "DROP TABLE cap_enum");
+    if (test_dialect_is("postgresql"))
+        test_exec_quiet(eng, "DROP TYPE cap_labels");
+    static char labels[1000][16];
+    const char *v[1000];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(labels[i], sizeof labels[i], "label_%04d", 999 - i);
+        v[i] = labels[i];
+    }
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(
+        md, "cap_enum", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("e", sqlalc_type_enum_ex("cap_labels", v, 1000, SQLALC_ENUM_OPTIONS(.create_constraint = 1)),
+                      0));
+    assert_non_null(t);
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    test_exec(eng, "INSERT INTO cap_enum (id, e) VALUES (1, 'label_0000')");
+    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO cap_enum (id, e) VALUES (2, 'label_1000')", NULL, NULL) !=
+                SQLALC_OK);
+    sqlalc_metadata *md2 = sqlalc_metadata_new();
+    sqlalc_table *r = reflect_one(md2, eng, "cap_enum");
+    const sqlalc_type *e = sqlalc_column_type(sqlalc_table_column_by_name(r, "e"));
+    if (test_dialect_is("postgresql")) {
+        /* the native type, every label in its order */
+        assert_int_equal(sqlalc_type_get_kind(e), SQLALC_TYPE_ENUM);
+        assert_int_equal(sqlalc_type_enum_count(e), 1000);
+        for (size_t i = 0; i < 1000; i++)
+            assert_string_equal(sqlalc_type_enum_value(e, i), labels[i]);
+    } else {
+        /* VARCHAR + the CHECK listing every label */
+        assert_int_equal(sqlalc_type_length(e), 10);
+        sqlalc_inspector *insp;
+        const sqlalc_table_info *ti;
+        assert_ok(sqlalc_inspector_new(eng, &insp));
+        assert_ok(sqlalc_inspector_table(insp, NULL, "cap_enum", &ti));
+        assert_int_equal(ti->nchecks, 1);
+        assert_string_equal(ti->checks[0].name, "cap_labels");
+        sqlalc_table_info *declared;
+        assert_ok(sqlalc_table_describe(t, dialect_of(eng), &declared));
+        if (test_dialect_is("sqlite"))
+            assert_string_equal(ti->checks[0].sqltext, declared->checks[0].sqltext);
+        assert_non_null(strstr(ti->checks[0].sqltext, "'label_0000'"));
+        assert_non_null(strstr(ti->checks[0].sqltext, "'label_0999'"));
+        sqlalc_table_info_free(declared);
+        sqlalc_inspector_free(insp);
+    }
+    sqlalc_metadata_free(md2);
+    assert_ok(sqlalc_metadata_drop_all(md, eng, 0));
+    sqlalc_metadata_free(md);
+    sqlalc_engine_free(eng);
+}
+
+/* Identifiers as long as the database keeps (63 bytes on PostgreSQL,
+ * SQLite has no limit: 300 bytes there) come back whole; one byte more is
+ * an error naming the limit, not a silent truncation. */
+static void test_long_identifiers(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng = test_engine();
+    int pg = test_dialect_is("postgresql");
+    size_t len = pg ? 63 : 300;
+    char tname[400], cname[400], ixname[400], ukname[400], fkname[400], pname[400];
+    memset(tname, 'T', len);
+    tname[len] = 0;
+    memcpy(tname, "lt_", 3);
+    memset(cname, 'c', len);
+    cname[len] = 0;
+    memset(ixname, 'i', len);
+    ixname[len] = 0;
+    memset(ukname, 'u', len);
+    ukname[len] = 0;
+    memset(fkname, 'f', len);
+    fkname[len] = 0;
+    memset(pname, 'p', len);
+    pname[len] = 0;
+    memcpy(pname, "lp_", 3);
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    char target[900];
+    snprintf(target, sizeof target, "%s.id", pname);
+    assert_non_null(
+        sqlalc_table_new(md, pname, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY)));
+    assert_non_null(sqlalc_table_new(
+        md, tname, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column(cname, sqlalc_type_string(20), 0),
+        sqlalc_column("pid", sqlalc_type_integer(), 0, sqlalc_foreign_key_ex(target, SQLALC_FK_OPTIONS(.name = fkname))),
+        sqlalc_unique_constraint(ukname, cname), sqlalc_index(ixname, "pid", 0)));
+    assert_ok(sqlalc_metadata_drop_all(md, eng, SQLALC_CHECKFIRST));
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    sqlalc_inspector *insp;
+    const sqlalc_table_info *ti;
+    assert_ok(sqlalc_inspector_new(eng, &insp));
+    assert_ok(sqlalc_inspector_table(insp, NULL, tname, &ti));
+    assert_string_equal(ti->name, tname);
+    assert_string_equal(ti->columns[1].name, cname);
+    assert_int_equal(ti->nfks, 1);
+    assert_string_equal(ti->fks[0].name, fkname);
+    assert_string_equal(ti->fks[0].referred_table, pname);
+    assert_int_equal(ti->nuniques, 1);
+    assert_string_equal(ti->uniques[0].name, ukname);
+    int found = 0;
+    for (size_t i = 0; i < ti->nindexes; i++)
+        found |= !strcmp(ti->indexes[i].name, ixname);
+    assert_true(found);
+    sqlalc_inspector_free(insp);
+    /* the reflected MetaData links the long names */
+    sqlalc_metadata *md2 = sqlalc_metadata_new();
+    sqlalc_table *r = reflect_one(md2, eng, tname);
+    assert_ptr_equal(sqlalc_table_fk_target(r, 0), sqlalc_metadata_table(md2, pname));
+    sqlalc_metadata_free(md2);
+    assert_ok(sqlalc_metadata_drop_all(md, eng, 0));
+    sqlalc_metadata_free(md);
+    if (pg) {
+        char longer[80];
+        memset(longer, 'x', 64);
+        longer[64] = 0;
+        md = sqlalc_metadata_new();
+        assert_non_null(sqlalc_table_new(md, "lt_short", sqlalc_column(longer, sqlalc_type_integer(), 0)));
+        assert_code(sqlalc_metadata_create_all(md, eng, 0), SQLALC_ERR_ARGUMENT);
+        if (!strstr(sqlalc_errmsg(), "64 bytes") || !strstr(sqlalc_errmsg(), "63 bytes"))
+            fail_msg("the error should name the length and PostgreSQL's limit: %s", sqlalc_errmsg());
+        assert_int_equal(exists(eng, "lt_short"), 0);
+        sqlalc_metadata_free(md);
+    }
     sqlalc_engine_free(eng);
 }
 
@@ -1056,6 +1284,9 @@ int main(void)
         cmocka_unit_test(test_fk_cycle),
         cmocka_unit_test(test_table_create_drop_has_table),
         cmocka_unit_test(test_reflection_query_count_is_fixed),
+        cmocka_unit_test(test_wide_tables_and_keys),
+        cmocka_unit_test(test_enum_of_1000_labels),
+        cmocka_unit_test(test_long_identifiers),
         cmocka_unit_test(test_roundtrip_postgresql_schema),
         cmocka_unit_test(test_roundtrip_sqlite_schema),
     };

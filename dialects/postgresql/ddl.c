@@ -44,6 +44,7 @@ const sqlalc_ddl_hooks sqlalc__postgresql_ddl_hooks = {
     .type_sql = type_sql,
     .autoincrement = SQLALC_DDL_AUTOINC_SERIAL,
     .native_enum = 1,
+    .enum_check = 1, /* for Enums declared non-native */
     .alter_constraints = 1,
     .comments = 1,
     .max_identifier_length = 63, /* NAMEDATALEN - 1, in bytes */

@@ -748,8 +748,10 @@ static void compute_derived(struct sqlalc_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         struct sqlalc_column_node *c = t->columns[i];
-        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY)) ||
-                      ((c->flags & SQLALC_NULLABLE) && !(c->flags & SQLALC_NOT_NULL));
+        /* an identity column is NOT NULL unless said otherwise (SQLAlchemy) */
+        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY)) && !c->identity;
+        if ((c->flags & SQLALC_NULLABLE) && !(c->flags & SQLALC_NOT_NULL))
+            c->nullable = 1;
     }
     /* SQLAlchemy's autoincrement column: the single integer key column,
      * unless autoincrement=False, or "auto" with a server default / FK. */

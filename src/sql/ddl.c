@@ -258,7 +258,8 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
     if (b->len == at && !b->oom)
         b->p[--b->len] = 0; /* no type at all (SQLite allows that): no separator either */
     if (h->explicit_null) {
-        int identity = h->autoincrement == SQLALC_DDL_AUTOINC_IDENTITY && is_int_kind(c->type) &&
+        /* a column drawing from a sequence is no IDENTITY (SQLAlchemy) */
+        int identity = h->autoincrement == SQLALC_DDL_AUTOINC_IDENTITY && is_int_kind(c->type) && !c->sequence &&
                        (t->autoinc == c || c->autoincrement == 1 || idn);
         /* an IDENTITY column is never NULL */
         sqlalc_buf_puts(b, c->nullable && !identity ? " NULL" : " NOT NULL");
