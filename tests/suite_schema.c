@@ -645,7 +645,8 @@ static void test_wide_tables_and_keys(void **state)
     char pk[2048] = "";
     for (int i = 0; i < 40; i++) {
         snprintf(name, sizeof name, "k%02d", i);
-        kitems[i] = sqlalc_column_new(name, i % 2 ? sqlalc_type_string(8) : sqlalc_type_integer(), 0, SQLALC_END);
+        kitems[i] =
+            sqlalc_column_new(name, i % 2 ? sqlalc_type_string(8) : sqlalc_type_integer(), 0, SQLALC_END);
     }
     for (int i = keycols - 1; i >= 0; i--) {
         snprintf(name, sizeof name, "%sk%02d", i == keycols - 1 ? "" : ", ", i);
@@ -689,7 +690,8 @@ static void test_wide_tables_and_keys(void **state)
         assert_non_null(sqlalc_table_newv(md, "cap_key", kitems, 40));
         assert_true(sqlalc_metadata_create_all(md, eng, 0) != SQLALC_OK);
         if (!strstr(sqlalc_errmsg(), "32"))
-            fail_msg("a 40-column key on PostgreSQL: the error should name the 32-column limit: %s", sqlalc_errmsg());
+            fail_msg("a 40-column key on PostgreSQL: the error should name the 32-column limit: %s",
+                     sqlalc_errmsg());
         assert_int_equal(exists(eng, "cap_key"), 0);
         sqlalc_metadata_free(md);
     }
@@ -712,13 +714,13 @@ static void test_enum_of_1000_labels(void **state)
     sqlalc_metadata *md = sqlalc_metadata_new();
     sqlalc_table *t = sqlalc_table_new(
         md, "cap_enum", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("e", sqlalc_type_enum_ex("cap_labels", v, 1000, SQLALC_ENUM_OPTIONS(.create_constraint = 1)),
-                      0));
+        sqlalc_column(
+            "e", sqlalc_type_enum_ex("cap_labels", v, 1000, SQLALC_ENUM_OPTIONS(.create_constraint = 1)), 0));
     assert_non_null(t);
     assert_ok(sqlalc_metadata_create_all(md, eng, 0));
     test_exec(eng, "INSERT INTO cap_enum (id, e) VALUES (1, 'label_0000')");
-    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO cap_enum (id, e) VALUES (2, 'label_1000')", NULL, NULL) !=
-                SQLALC_OK);
+    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO cap_enum (id, e) VALUES (2, 'label_1000')", NULL,
+                                          NULL) != SQLALC_OK);
     sqlalc_metadata *md2 = sqlalc_metadata_new();
     sqlalc_table *r = reflect_one(md2, eng, "cap_enum");
     const sqlalc_type *e = sqlalc_column_type(sqlalc_table_column_by_name(r, "e"));
@@ -781,11 +783,12 @@ static void test_long_identifiers(void **state)
     snprintf(target, sizeof target, "%s.id", pname);
     assert_non_null(
         sqlalc_table_new(md, pname, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY)));
-    assert_non_null(sqlalc_table_new(
-        md, tname, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column(cname, sqlalc_type_string(20), 0),
-        sqlalc_column("pid", sqlalc_type_integer(), 0, sqlalc_foreign_key_ex(target, SQLALC_FK_OPTIONS(.name = fkname))),
-        sqlalc_unique_constraint(ukname, cname), sqlalc_index(ixname, "pid", 0)));
+    assert_non_null(
+        sqlalc_table_new(md, tname, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column(cname, sqlalc_type_string(20), 0),
+                         sqlalc_column("pid", sqlalc_type_integer(), 0,
+                                       sqlalc_foreign_key_ex(target, SQLALC_FK_OPTIONS(.name = fkname))),
+                         sqlalc_unique_constraint(ukname, cname), sqlalc_index(ixname, "pid", 0)));
     assert_ok(sqlalc_metadata_drop_all(md, eng, SQLALC_CHECKFIRST));
     assert_ok(sqlalc_metadata_create_all(md, eng, 0));
     sqlalc_inspector *insp;
@@ -831,17 +834,17 @@ static void test_long_identifiers(void **state)
 /* the reflected MetaData, inspected again: the same, field by field  */
 /* ------------------------------------------------------------------ */
 
-#define SAME_STR(what, x, y)                                                                        \
-    do {                                                                                            \
-        if (!streq((x), (y)))                                                                       \
-            fail_msg("%s: %s was %s, after the round trip %s", ctx, what, (x) ? (x) : "NULL",      \
-                     (y) ? (y) : "NULL");                                                           \
+#define SAME_STR(what, x, y)                                                                  \
+    do {                                                                                      \
+        if (!streq((x), (y)))                                                                 \
+            fail_msg("%s: %s was %s, after the round trip %s", ctx, what, (x) ? (x) : "NULL", \
+                     (y) ? (y) : "NULL");                                                     \
     } while (0)
-#define SAME_INT(what, x, y)                                                                        \
-    do {                                                                                            \
-        if ((long long)(x) != (long long)(y))                                                       \
-            fail_msg("%s: %s was %lld, after the round trip %lld", ctx, what, (long long)(x),       \
-                     (long long)(y));                                                               \
+#define SAME_INT(what, x, y)                                                                  \
+    do {                                                                                      \
+        if ((long long)(x) != (long long)(y))                                                 \
+            fail_msg("%s: %s was %lld, after the round trip %lld", ctx, what, (long long)(x), \
+                     (long long)(y));                                                         \
     } while (0)
 
 static void same_names(const char *ctx, const char *what, const sqlalc_strlist *a, const sqlalc_strlist *b)
@@ -1089,8 +1092,8 @@ static const char *const pg_schema[] = {
     "loose smallint DEFAULT nextval('rt_loose_seq'::regclass))",
     NULL
 };
-static const char *const pg_tables[] = { "rt_language",         "rt_actor",           "rt_film",    "rt_film_actor",
-                                         "rt_customer",         "rt_payment",         "rt_zoo",     "rt_payment_p2022_01",
+static const char *const pg_tables[] = { "rt_language",        "rt_actor",   "rt_film", "rt_film_actor",
+                                         "rt_customer",        "rt_payment", "rt_zoo",  "rt_payment_p2022_01",
                                          "rt_payment_p2022_02" };
 
 /* The recreated schema works: the shared sequence feeds both tables (from
@@ -1107,18 +1110,21 @@ static void use_pg_schema(sqlalc_engine *eng)
     test_exec(eng, "INSERT INTO rt_film_actor (actor_id, film_id) VALUES (100, 110)");
     test_exec(eng, "INSERT INTO rt_film_actor (actor_id, film_id) VALUES (100, 110)");
     assert_int_equal(test_scalar(eng, "SELECT max(seq) FROM rt_film_actor"), 2);
-    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO rt_film (title, language_id, fulltext, release_year) "
-                                               "VALUES ('x', 1, to_tsvector('x'), 1800)",
+    assert_true(sqlalc_engine_execute_sql(eng,
+                                          "INSERT INTO rt_film (title, language_id, fulltext, release_year) "
+                                          "VALUES ('x', 1, to_tsvector('x'), 1800)",
                                           NULL, NULL) == SQLALC_ERR_INTEGRITY);
-    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO rt_film (title, language_id, fulltext, rating) "
-                                               "VALUES ('y', 1, to_tsvector('y'), 'XXX')",
+    assert_true(sqlalc_engine_execute_sql(eng,
+                                          "INSERT INTO rt_film (title, language_id, fulltext, rating) "
+                                          "VALUES ('y', 1, to_tsvector('y'), 'XXX')",
                                           NULL, NULL) != SQLALC_OK);
     test_exec(eng, "INSERT INTO rt_customer (email) VALUES ('a@b')");
     test_exec(eng, "INSERT INTO rt_customer (email) VALUES ('c@d')");
     assert_int_equal(test_scalar(eng, "SELECT max(customer_id) FROM rt_customer"), 7);
-    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO rt_customer (email) VALUES ('nope')", NULL, NULL) ==
-                SQLALC_ERR_INTEGRITY);
-    test_exec(eng, "INSERT INTO rt_payment (customer_id, amount, payment_date) VALUES (5, 1.99, '2022-02-03')");
+    assert_true(sqlalc_engine_execute_sql(eng, "INSERT INTO rt_customer (email) VALUES ('nope')", NULL,
+                                          NULL) == SQLALC_ERR_INTEGRITY);
+    test_exec(eng,
+              "INSERT INTO rt_payment (customer_id, amount, payment_date) VALUES (5, 1.99, '2022-02-03')");
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM rt_payment_p2022_02"), 1);
     assert_int_equal(test_scalar(eng, "SELECT nextval('rt_loose_seq')"), 5);
 }
@@ -1127,10 +1133,12 @@ static void use_pg_schema(sqlalc_engine *eng)
  * NVARCHAR, NUMERIC(10,2), quoted mixed-case names) and SQLite's type zoo:
  * declared types come back as written, defaults (expressions too),
  * AUTOINCREMENT, expression and partial indexes, named constraints. */
-static const char *const sqlite_cleanup[] = {
-    "DROP TABLE IF EXISTS \"RtPlaylistTrack\"", "DROP TABLE IF EXISTS \"RtTrack\"",
-    "DROP TABLE IF EXISTS \"RtAlbum\"", "DROP TABLE IF EXISTS \"RtArtist\"", "DROP TABLE IF EXISTS rt_zoo", NULL
-};
+static const char *const sqlite_cleanup[] = { "DROP TABLE IF EXISTS \"RtPlaylistTrack\"",
+                                              "DROP TABLE IF EXISTS \"RtTrack\"",
+                                              "DROP TABLE IF EXISTS \"RtAlbum\"",
+                                              "DROP TABLE IF EXISTS \"RtArtist\"",
+                                              "DROP TABLE IF EXISTS rt_zoo",
+                                              NULL };
 static const char *const sqlite_schema[] = {
     "CREATE TABLE \"RtArtist\" (\"ArtistId\" INTEGER NOT NULL, \"Name\" NVARCHAR(120), "
     "CONSTRAINT \"PK_Artist\" PRIMARY KEY (\"ArtistId\"))",
@@ -1146,6 +1154,7 @@ static const char *const sqlite_schema[] = {
     "CREATE INDEX ix_track_lower ON \"RtTrack\" (lower(\"Name\") COLLATE NOCASE, \"Bytes\" DESC) "
     "WHERE \"Bytes\" IS NOT NULL",
     "CREATE UNIQUE INDEX ix_track_composer ON \"RtTrack\" (\"Composer\", \"Name\" DESC)",
+    "CREATE INDEX ix_track_ms ON \"RtTrack\" (\"Milliseconds\") WHERE (\"Milliseconds\" > 1000) AND \"Bytes\" > 0",
     "CREATE TABLE \"RtPlaylistTrack\" (\"PlaylistId\" INTEGER NOT NULL, \"TrackId\" INTEGER NOT NULL, "
     "CONSTRAINT \"PK_PlaylistTrack\" PRIMARY KEY (\"PlaylistId\", \"TrackId\"), "
     "CONSTRAINT \"FK_PlaylistTrackTrackId\" FOREIGN KEY (\"TrackId\") REFERENCES \"RtTrack\" (\"TrackId\"))",
@@ -1165,11 +1174,14 @@ static void use_sqlite_schema(sqlalc_engine *eng)
 {
     test_exec(eng, "INSERT INTO \"RtArtist\" (\"Name\") VALUES ('AC/DC')");
     test_exec(eng, "INSERT INTO \"RtAlbum\" (\"Title\", \"ArtistId\") VALUES ('Let There Be Rock', 1)");
-    test_exec(eng, "INSERT INTO \"RtTrack\" (\"Name\", \"AlbumId\", \"Milliseconds\") VALUES ('Overdose', 1, 369319)");
+    test_exec(
+        eng,
+        "INSERT INTO \"RtTrack\" (\"Name\", \"AlbumId\", \"Milliseconds\") VALUES ('Overdose', 1, 369319)");
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM \"RtTrack\" WHERE \"UnitPrice\" = 0.99"), 1);
     test_exec(eng, "INSERT INTO rt_zoo (id) VALUES (1)");
     assert_int_equal(test_scalar(eng, "SELECT sum_ + flag FROM rt_zoo"), 3);
-    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM rt_zoo WHERE upd IS NOT NULL AND label = 'it''s'"), 1);
+    assert_int_equal(
+        test_scalar(eng, "SELECT count(*) FROM rt_zoo WHERE upd IS NOT NULL AND label = 'it''s'"), 1);
     /* the declared types are what the sample declared */
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM pragma_table_info('RtTrack') "
                                       "WHERE type IN ('NVARCHAR(200)', 'NUMERIC(10,2)')"),

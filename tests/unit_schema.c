@@ -288,14 +288,14 @@ static void test_scripts(void **state)
         sqlalc_table_new(md, "a", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
                          sqlalc_column("bid", sqlalc_type_integer(), 0,
                                        sqlalc_foreign_key_ex("b.id", SQLALC_FK_OPTIONS(.name = "fk_a_b")))));
-    assert_non_null(sqlalc_table_new(
-        md, "b", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
-        sqlalc_column("aid", sqlalc_type_integer(), 0, sqlalc_foreign_key("a.id")),
-        sqlalc_column("m",
-                      sqlalc_type_enum_ex("mood", (const char *const[]){ "a", "b'" }, 2,
-                                          SQLALC_ENUM_OPTIONS(.create_constraint = 1)),
-                      0, sqlalc_opt_comment("it's")),
-        sqlalc_opt_comment("tbl")));
+    assert_non_null(
+        sqlalc_table_new(md, "b", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("aid", sqlalc_type_integer(), 0, sqlalc_foreign_key("a.id")),
+                         sqlalc_column("m",
+                                       sqlalc_type_enum_ex("mood", (const char *const[]){ "a", "b'" }, 2,
+                                                           SQLALC_ENUM_OPTIONS(.create_constraint = 1)),
+                                       0, sqlalc_opt_comment("it's")),
+                         sqlalc_opt_comment("tbl")));
     char *s = NULL;
     /* PostgreSQL: the type first, the named cycle key added after
      * (strings as SQLAlchemy writes each statement) */

@@ -26,8 +26,9 @@ static size_t type_sql(const sqlalc_type *t, char *buf, size_t size)
     case SQLALC_TYPE_DATETIME: {
         const char *word = sqlalc_type_get_kind(t) == SQLALC_TYPE_TIME ? "TIME" : "TIMESTAMP";
         const char *zone = tz ? "WITH TIME ZONE" : "WITHOUT TIME ZONE";
-        n = sqlalc_type_precision(t) >= 0 ? snprintf(buf, size, "%s(%d) %s", word, sqlalc_type_precision(t), zone)
-                                          : snprintf(buf, size, "%s %s", word, zone);
+        n = sqlalc_type_precision(t) >= 0
+                ? snprintf(buf, size, "%s(%d) %s", word, sqlalc_type_precision(t), zone)
+                : snprintf(buf, size, "%s %s", word, zone);
         break;
     }
     case SQLALC_TYPE_LARGE_BINARY: n = snprintf(buf, size, "BYTEA"); break;

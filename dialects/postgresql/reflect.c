@@ -106,7 +106,8 @@ static int has_type(sqlalc_conn *conn, const char *schema, const char *name, int
  * generic table reads SQL Server's bit), "char" is a one-byte type. */
 static sqlalc_type *parse_type(const char *spelled)
 {
-    if (spelled && (!strncmp(spelled, "bit(", 4) || !strncmp(spelled, "bit varying", 11) || !strcmp(spelled, "bit")))
+    if (spelled &&
+        (!strncmp(spelled, "bit(", 4) || !strncmp(spelled, "bit varying", 11) || !strcmp(spelled, "bit")))
         return sqlalc_type_user(spelled);
     return sqlalc_type_parse(spelled);
 }
@@ -132,11 +133,11 @@ static int has_sequence(sqlalc_conn *conn, const char *schema, const char *name,
 /* The name SERIAL gives a column's sequence: PostgreSQL's makeObjectName
  * (table, column, "seq") keeps <table>_<column>_seq within 63 bytes by
  * shortening the longer name first (ASCII names). */
-#define SERIAL_NAME                                                                                       \
-    "(CASE WHEN length(c.relname) + length(a.attname) <= 58 THEN c.relname || '_' || a.attname "          \
-    "WHEN least(length(c.relname), length(a.attname)) <= 29 THEN "                                         \
+#define SERIAL_NAME                                                                                         \
+    "(CASE WHEN length(c.relname) + length(a.attname) <= 58 THEN c.relname || '_' || a.attname "            \
+    "WHEN least(length(c.relname), length(a.attname)) <= 29 THEN "                                          \
     "CASE WHEN length(c.relname) >= length(a.attname) THEN left(c.relname, 58 - length(a.attname)) || '_' " \
-    "|| a.attname ELSE c.relname || '_' || left(a.attname, 58 - length(c.relname)) END "                   \
+    "|| a.attname ELSE c.relname || '_' || left(a.attname, 58 - length(c.relname)) END "                    \
     "ELSE left(c.relname, 29) || '_' || left(a.attname, 29) END || '_seq')"
 
 const sqlalc_reflect_hooks sqlalc__postgresql_reflect_hooks = {

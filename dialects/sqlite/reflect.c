@@ -134,8 +134,8 @@ static int group_names(const tok *g, sqlalc_buf *out)
 }
 
 typedef struct parsed_con {
-    char kind;      /* 'p', 'u', 'c', 'f' */
-    char *name;     /* NULL when unnamed */
+    char kind;       /* 'p', 'u', 'c', 'f' */
+    char *name;      /* NULL when unnamed */
     sqlalc_buf cols; /* local columns joined by \x1f */
     char *reftable;
     char *check; /* CHECK text */
@@ -423,7 +423,7 @@ typedef struct pending {
     sqlalc_buf cols, refcols; /* joined by \x1f */
     char *reftable, *ondelete, *onupdate, *origin, *name;
     int unique;
-    char *sql; /* the index's CREATE INDEX text (NULL for autoindexes) */
+    char *sql;  /* the index's CREATE INDEX text (NULL for autoindexes) */
     size_t nel; /* key elements: the column (NULL for an expression), descending */
     char **el_col;
     unsigned char *el_desc;
@@ -506,7 +506,9 @@ static int parse_index_sql(const char *sql, sqlalc_strlist *elems, char **where)
     }
     s = next_tok(s, end, &t);
     if (is_kw(&t, "WHERE")) {
-        const char *w = skip_space(t.p + t.n, end);
+        tok first;
+        next_tok(t.p + t.n, end, &first); /* the predicate starts at its first token */
+        const char *w = first.kind == TK_END ? end : first.kind == TK_GROUP ? first.p - 1 : first.p;
         size_t n = (size_t)(end - w);
         while (n && (w[n - 1] == ';' || isspace((unsigned char)w[n - 1])))
             n--;
@@ -675,8 +677,8 @@ static sqlalc_type *keep_spelling(sqlalc_type *ty, const char *spelled)
  * number, NULL / TRUE / FALSE, CURRENT_TIME / _DATE / _TIMESTAMP. */
 static int simple_default(const char *d)
 {
-    static const char *const words[] = { "NULL", "TRUE", "FALSE", "CURRENT_TIME", "CURRENT_DATE",
-                                         "CURRENT_TIMESTAMP" };
+    static const char *const words[] = { "NULL",         "TRUE",         "FALSE",
+                                         "CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP" };
     for (size_t i = 0; i < SQLALC_ARRAY_LEN(words); i++)
         if (!sqlalc__strcasecmp(d, words[i]))
             return 1;
@@ -786,7 +788,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         ti->sqlite_autoincrement = pt->autoincrement;
         for (size_t i = 0; i < pt->n && !rc; i++) {
             const parsed_con *c = &pt->cons[i];
-            if (c->kind == 'c' && !sqlalc_reflect_add_check(ti, c->name && c->name[0] ? c->name : NULL, c->check))
+            if (c->kind == 'c' &&
+                !sqlalc_reflect_add_check(ti, c->name && c->name[0] ? c->name : NULL, c->check))
                 rc = SQLALC_ERR_NOMEM;
         }
         if (rc)
@@ -804,9 +807,10 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
 
     /* 2. columns; pk_position holds the pragma's key position until
      * apply_pks orders the key */
-    if (!(sql = schema_sql(schema, "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
-                                   "FROM %s.sqlite_master m JOIN pragma_table_xinfo(m.name, :schema) p "
-                                   "WHERE m.type IN ('table', 'view') AND" USER_TABLES "ORDER BY m.name, p.cid"))) {
+    if (!(sql = schema_sql(schema,
+                           "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+                           "FROM %s.sqlite_master m JOIN pragma_table_xinfo(m.name, :schema) p "
+                           "WHERE m.type IN ('table', 'view') AND" USER_TABLES "ORDER BY m.name, p.cid"))) {
         rc = SQLALC_ERR_NOMEM;
         goto out;
     }
@@ -823,10 +827,10 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         int64_t pk = int_at(row, 5, &rr);
         const char *dv = sqlalc_reflect_text(row, 4, &rr);
         char *dflt = dv ? default_as_declared(dv) : NULL;
-        sqlalc_column_info *ci = ty && (!dv || dflt) ? sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr),
-                                                                                  ty, spelled, int_at(row, 3, &rr) == 0,
-                                                                                  dflt, 0, NULL)
-                                                     : NULL;
+        sqlalc_column_info *ci =
+            ty && (!dv || dflt) ? sqlalc_reflect_add_column(ti, sqlalc_reflect_text(row, 1, &rr), ty, spelled,
+                                                            int_at(row, 3, &rr) == 0, dflt, 0, NULL)
+                                : NULL;
         if (!ci && ty && (dv && !dflt))
             sqlalc_type_free(ty);
         sqlalc_free(dflt);
@@ -864,9 +868,10 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
         goto out;
 
     /* 3. foreign keys (pragma ids count down from the last declared) */
-    if (!(sql = schema_sql(schema, "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
-                                   "FROM %s.sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) f "
-                                   "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, f.id DESC, f.seq"))) {
+    if (!(sql = schema_sql(schema,
+                           "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
+                           "FROM %s.sqlite_master m JOIN pragma_foreign_key_list(m.name, :schema) f "
+                           "WHERE m.type = 'table' AND" USER_TABLES "ORDER BY m.name, f.id DESC, f.seq"))) {
         rc = SQLALC_ERR_NOMEM;
         goto out;
     }
@@ -882,7 +887,8 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
             pending_clear(&p);
             p.active = 1;
             p.id = id;
-            if ((rc = set_text(&p.table, tn)) || (rc = set_text(&p.reftable, sqlalc_reflect_text(row, 2, &rr))) ||
+            if ((rc = set_text(&p.table, tn)) ||
+                (rc = set_text(&p.reftable, sqlalc_reflect_text(row, 2, &rr))) ||
                 (rc = set_text(&p.onupdate, sqlalc_reflect_text(row, 5, &rr))) ||
                 (rc = set_text(&p.ondelete, sqlalc_reflect_text(row, 6, &rr))))
                 break;
@@ -906,12 +912,14 @@ static int reflect(sqlalc_conn *conn, const char *schema, const char *const *nam
     /* 4. indexes (and the unique constraints behind autoindexes): the key
      * elements from index_xinfo (an expression's column is -2), their
      * SQL and a partial index's WHERE from the CREATE INDEX text */
-    if (!(sql = schema_sql(schema, "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name, ii.cid, ii.\"desc\", mi.sql "
-                                   "FROM %s.sqlite_master m JOIN pragma_index_list(m.name, :schema) il "
-                                   "JOIN pragma_index_xinfo(il.name, :schema) ii "
-                                   "LEFT JOIN %s.sqlite_master mi ON mi.type = 'index' AND mi.name = il.name "
-                                   "WHERE m.type = 'table' AND" USER_TABLES "AND ii.key = 1 "
-                                   "ORDER BY m.name, il.name, ii.seqno"))) {
+    if (!(sql = schema_sql(
+              schema,
+              "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name, ii.cid, ii.\"desc\", mi.sql "
+              "FROM %s.sqlite_master m JOIN pragma_index_list(m.name, :schema) il "
+              "JOIN pragma_index_xinfo(il.name, :schema) ii "
+              "LEFT JOIN %s.sqlite_master mi ON mi.type = 'index' AND mi.name = il.name "
+              "WHERE m.type = 'table' AND" USER_TABLES "AND ii.key = 1 "
+              "ORDER BY m.name, il.name, ii.seqno"))) {
         rc = SQLALC_ERR_NOMEM;
         goto out;
     }

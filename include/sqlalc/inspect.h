@@ -97,10 +97,10 @@ typedef struct sqlalc_index_info {
     /* --- appended --- */
     size_t nelements;
     sqlalc_index_element_info *elements; /* every key element, in order */
-    char *method;                         /* access method when not the default ("gist", "gin"), or NULL */
-    char *where;                          /* a partial index's predicate, or NULL */
-    sqlalc_strlist include;               /* covering (INCLUDE) columns */
-    char *with;                           /* storage parameters "fillfactor=70", or NULL */
+    char *method;                        /* access method when not the default ("gist", "gin"), or NULL */
+    char *where;                         /* a partial index's predicate, or NULL */
+    sqlalc_strlist include;              /* covering (INCLUDE) columns */
+    char *with;                          /* storage parameters "fillfactor=70", or NULL */
     /* The unique constraint this index backs (PostgreSQL lists those
      * indexes too, as SQLAlchemy does); reflection skips such indexes,
      * the constraint creates them.  NULL for a plain index. */

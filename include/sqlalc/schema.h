@@ -147,14 +147,16 @@ SQLALC_API sqlalc_type *sqlalc_type_enum_ex(const char *name, const char *const 
 typedef struct sqlalc_domain_options {
     unsigned version; /* SQLALC_DOMAIN_OPTIONS_VERSION */
     int not_null;
-    const char *default_sql;               /* SQL of the DEFAULT, or NULL */
-    const char *const *check_names;        /* nchecks names (entries may be NULL) or NULL */
-    const char *const *checks;             /* nchecks conditions, without CHECK and parentheses */
+    const char *default_sql;        /* SQL of the DEFAULT, or NULL */
+    const char *const *check_names; /* nchecks names (entries may be NULL) or NULL */
+    const char *const *checks;      /* nchecks conditions, without CHECK and parentheses */
     size_t nchecks;
 } sqlalc_domain_options;
 #define SQLALC_DOMAIN_OPTIONS_VERSION 1
-#define SQLALC_DOMAIN_OPTIONS(...) (&(const sqlalc_domain_options){ SQLALC_DOMAIN_OPTIONS_VERSION, __VA_ARGS__ })
-SQLALC_API sqlalc_type *sqlalc_type_domain(const char *name, sqlalc_type *base, const sqlalc_domain_options *opts);
+#define SQLALC_DOMAIN_OPTIONS(...) \
+    (&(const sqlalc_domain_options){ SQLALC_DOMAIN_OPTIONS_VERSION, __VA_ARGS__ })
+SQLALC_API sqlalc_type *sqlalc_type_domain(const char *name, sqlalc_type *base,
+                                           const sqlalc_domain_options *opts);
 /* The base type of a domain (borrowed), NULL for other types. */
 SQLALC_API const sqlalc_type *sqlalc_type_domain_base(const sqlalc_type *t);
 
@@ -165,7 +167,8 @@ SQLALC_API const sqlalc_type *sqlalc_type_domain_base(const sqlalc_type *t);
  * goes back to the same kind of database.  Both types are consumed;
  * returns a new reference.
  */
-SQLALC_API sqlalc_type *sqlalc_type_with_variant(sqlalc_type *t, sqlalc_type *variant, const char *dialect_name);
+SQLALC_API sqlalc_type *sqlalc_type_with_variant(sqlalc_type *t, sqlalc_type *variant,
+                                                 const char *dialect_name);
 /*
  * Enum: sqlalc_type_enum("mood", "happy", "sad") (the macro ends the list).
  * name may be NULL (PostgreSQL then refuses it: its ENUM needs a name);
@@ -229,7 +232,7 @@ SQLALC_API extern char sqlalc_item_end;
 #define SQLALC_INDEX 0x08u            /* index named ix_<table>_<column> */
 #define SQLALC_AUTOINCREMENT 0x10u    /* autoincrement=True (IDENTITY on mssql even off the key) */
 #define SQLALC_NO_AUTOINCREMENT 0x20u /* autoincrement=False */
-#define SQLALC_NULLABLE 0x40u         /* nullable=True even in the primary key (SQLite lets such keys hold NULL) */
+#define SQLALC_NULLABLE 0x40u /* nullable=True even in the primary key (SQLite lets such keys hold NULL) */
 
 /*
  * sqlalc_column(name, type, flags [, option …]): a column.  Options are
@@ -312,10 +315,10 @@ SQLALC_API sqlalc_schema_item *sqlalc_opt_identity(const sqlalc_identity_options
  */
 typedef struct sqlalc_sequence sqlalc_sequence;
 typedef struct sqlalc_sequence_options {
-    unsigned version;    /* SQLALC_SEQUENCE_OPTIONS_VERSION */
-    const char *schema;  /* NULL: the default schema */
+    unsigned version;       /* SQLALC_SEQUENCE_OPTIONS_VERSION */
+    const char *schema;     /* NULL: the default schema */
     sqlalc_type *data_type; /* AS SMALLINT / INTEGER / BIGINT, or NULL */
-    unsigned has;        /* SQLALC_IDENTITY_* bits */
+    unsigned has;           /* SQLALC_IDENTITY_* bits */
     int64_t start, increment, minvalue, maxvalue, cache;
     int cycle;
     /* "table.column" owning it (PostgreSQL OWNED BY: dropped with the

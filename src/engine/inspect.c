@@ -375,7 +375,8 @@ sqlalc_index_element_info *sqlalc_reflect_index_element(sqlalc_index_info *ix, c
     return e;
 }
 
-sqlalc_sequence_info *sqlalc_reflect_add_sequence(sqlalc_schema_info *si, const char *schema, const char *name)
+sqlalc_sequence_info *sqlalc_reflect_add_sequence(sqlalc_schema_info *si, const char *schema,
+                                                  const char *name)
 {
     sqlalc_sequence_info *q = grow1((void **)&si->sequences, &si->nsequences, sizeof *q);
     if (!q)
@@ -461,11 +462,13 @@ static int describe_index(sqlalc_table_info *ti, const sqlalc_index_def *d)
     for (size_t k = 0; k < d->ncols; k++) {
         int expr = d->is_expr && d->is_expr[k];
         if (!sqlalc_reflect_index_element(ix, expr ? NULL : d->cols[k], expr ? d->cols[k] : NULL,
-                                          d->sorting ? d->sorting[k] : NULL, d->opclass ? d->opclass[k] : NULL))
+                                          d->sorting ? d->sorting[k] : NULL,
+                                          d->opclass ? d->opclass[k] : NULL))
             return SQLALC_ERR_NOMEM;
     }
-    if (sqlalc_reflect_set_string(&ix->method, d->method) || sqlalc_reflect_set_string(&ix->where, d->where) ||
-        sqlalc_reflect_set_string(&ix->with, d->with) || names_from(&ix->include, d->include, d->ninclude))
+    if (sqlalc_reflect_set_string(&ix->method, d->method) ||
+        sqlalc_reflect_set_string(&ix->where, d->where) || sqlalc_reflect_set_string(&ix->with, d->with) ||
+        names_from(&ix->include, d->include, d->ninclude))
         return SQLALC_ERR_NOMEM;
     return SQLALC_OK;
 }
@@ -496,7 +499,8 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
             sqlalc_free(spelled);
             break;
         }
-        const sqlalc_type *ty = c->type->kind == SQLALC_TYPE_DOMAIN && c->type->base ? c->type->base : c->type;
+        const sqlalc_type *ty =
+            c->type->kind == SQLALC_TYPE_DOMAIN && c->type->base ? c->type->base : c->type;
         sqlalc_column_info *ci = sqlalc_reflect_add_column(
             ti, c->name, sqlalc_type_ref((sqlalc_type *)ty), spelled, c->nullable, dflt,
             t->autoinc == c || c->autoincrement == 1 || c->identity != NULL, c->comment);
@@ -511,11 +515,12 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
         /* a created domain adds its NOT NULL and default, as reflection
          * reports them */
         const struct sqlalc__domain *dm = c->type->kind == SQLALC_TYPE_DOMAIN ? c->type->domain : NULL;
-        int domains = !d || (d->ddl && d->ddl->domains);
+        int domains = !d || (d->ddl && sqlalc__ddl_v2(d)->domains);
         if (dm && domains) {
             if (dm->not_null)
                 ci->nullable = 0;
-            if (!ci->default_sql && dm->default_sql && sqlalc_reflect_set_string(&ci->default_sql, dm->default_sql))
+            if (!ci->default_sql && dm->default_sql &&
+                sqlalc_reflect_set_string(&ci->default_sql, dm->default_sql))
                 rc = SQLALC_ERR_NOMEM;
         }
         if (sqlalc_reflect_set_string(&ci->sequence, c->sequence ? c->sequence->name : NULL) ||
@@ -656,7 +661,7 @@ int sqlalc__has_sequence(sqlalc_conn *conn, const char *schema, const char *name
 {
     const sqlalc_reflect_hooks *h = hooks_of(conn);
     *out = 0;
-    if (h && h->has_sequence)
+    if (h && h->version >= 2 && h->has_sequence)
         return h->has_sequence(conn, norm_schema(conn, schema), name, out);
     return SQLALC_OK;
 }
@@ -1019,13 +1024,14 @@ static void json_table(FILE *f, const sqlalc_table_info *t, const char *dialect)
         fprintf(f, ", \"primary_key\": %d, \"autoincrement\": %s", c->pk_position,
                 c->autoincrement ? "true" : "false");
         if (c->identity.present)
-            fprintf(f,
-                    ", \"identity\": {\"always\": %s, \"start\": %lld, \"increment\": %lld, \"minvalue\": %lld, "
-                    "\"maxvalue\": %lld, \"cache\": %lld, \"cycle\": %s}",
-                    c->identity.always ? "true" : "false", (long long)c->identity.start,
-                    (long long)c->identity.increment, (long long)c->identity.minvalue,
-                    (long long)c->identity.maxvalue, (long long)c->identity.cache,
-                    c->identity.cycle ? "true" : "false");
+            fprintf(
+                f,
+                ", \"identity\": {\"always\": %s, \"start\": %lld, \"increment\": %lld, \"minvalue\": %lld, "
+                "\"maxvalue\": %lld, \"cache\": %lld, \"cycle\": %s}",
+                c->identity.always ? "true" : "false", (long long)c->identity.start,
+                (long long)c->identity.increment, (long long)c->identity.minvalue,
+                (long long)c->identity.maxvalue, (long long)c->identity.cache,
+                c->identity.cycle ? "true" : "false");
         if (c->domain) {
             fputs(", \"domain\": ", f);
             json_str(f, c->domain);

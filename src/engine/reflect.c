@@ -190,8 +190,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             if (rc == SQLALC_ROW && !tn)
                 continue;
             if (labels.count && (rc != SQLALC_ROW || strcmp(tn, cur))) {
-                sqlalc_type *e =
-                    sqlalc_type_enum_array(cur, (const char *const *)labels.items, labels.count);
+                sqlalc_type *e = sqlalc_type_enum_array(cur, (const char *const *)labels.items, labels.count);
                 sqlalc_strlist_clear(&labels);
                 void *v = e ? sqlalc__realloc(enums, (nenums + 1) * sizeof *enums) : NULL;
                 if (!v) {
@@ -227,7 +226,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     }
     /* domains next (their base types may be enums): columns of those
      * types become domains */
-    if (h->version >= 1 && h->domains_query) {
+    if (h->version >= 2 && h->domains_query) {
         if ((rc = run_query(conn, h->domains_query, sname, &res)))
             goto out;
         sqlalc_domain_info *dm = NULL;
@@ -244,7 +243,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                     bt = h->parse_type ? h->parse_type(base) : sqlalc_type_parse(base);
                 char *ddl = bt ? sqlalc__type_spelled(bt, sqlalc__conn_dialect(conn)) : NULL;
                 dm = ddl ? sqlalc_reflect_add_domain(out, schema, dn, bt, ddl, !col_int(row, 2, &rr),
-                                                    sqlalc_reflect_text(row, 3, &rr))
+                                                     sqlalc_reflect_text(row, 3, &rr))
                          : NULL;
                 if (!ddl)
                     sqlalc_type_free(bt);
@@ -283,8 +282,9 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 texts[k] = di->checks[k].sqltext;
             }
             if (!rc) {
-                sqlalc_domain_options o = { SQLALC_DOMAIN_OPTIONS_VERSION, !di->nullable, di->default_sql,
-                                            names_, texts, di->nchecks };
+                sqlalc_domain_options o = {
+                    SQLALC_DOMAIN_OPTIONS_VERSION, !di->nullable, di->default_sql, names_, texts, di->nchecks
+                };
                 if (!(domains[i] = sqlalc_type_domain(di->name, sqlalc_type_ref(di->type), &o)))
                     rc = sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_NOMEM;
                 else
@@ -297,7 +297,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             goto out;
     }
     /* sequences */
-    if (h->version >= 1 && h->sequences_query) {
+    if (h->version >= 2 && h->sequences_query) {
         if ((rc = run_query(conn, h->sequences_query, sname, &res)))
             goto out;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
@@ -508,7 +508,8 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             }
             const char *expr = opt_text(row, 4, &rr);
             if ((col || expr) &&
-                !sqlalc_reflect_index_element(ix, expr ? NULL : col, expr, opt_text(row, 5, &rr), opt_text(row, 6, &rr))) {
+                !sqlalc_reflect_index_element(ix, expr ? NULL : col, expr, opt_text(row, 5, &rr),
+                                              opt_text(row, 6, &rr))) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
@@ -604,15 +605,17 @@ static sqlalc_sequence *md_sequence(sqlalc_metadata *md, const sqlalc_table_info
             return NULL;
         }
     }
-    if (dt && dt->kind != SQLALC_TYPE_INTEGER && dt->kind != SQLALC_TYPE_SMALLINT && dt->kind != SQLALC_TYPE_BIGINT) {
+    if (dt && dt->kind != SQLALC_TYPE_INTEGER && dt->kind != SQLALC_TYPE_SMALLINT &&
+        dt->kind != SQLALC_TYPE_BIGINT) {
         sqlalc_type_free(dt);
         dt = NULL;
     }
     q = sqlalc_sequence_new(md, name,
-                            SQLALC_SEQUENCE_OPTIONS(.schema = schema, .data_type = dt, .has = all, .start = qi->start,
-                                                    .increment = qi->increment, .minvalue = qi->minvalue,
-                                                    .maxvalue = qi->maxvalue, .cache = qi->cache,
-                                                    .cycle = qi->cycle, .owned_by = owned));
+                            SQLALC_SEQUENCE_OPTIONS(.schema = schema, .data_type = dt, .has = all,
+                                                    .start = qi->start, .increment = qi->increment,
+                                                    .minvalue = qi->minvalue, .maxvalue = qi->maxvalue,
+                                                    .cache = qi->cache, .cycle = qi->cycle,
+                                                    .owned_by = owned));
     sqlalc_free(owned);
     return q;
 }
@@ -638,7 +641,8 @@ static int table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, con
     if (ti->partition_by)
         items[n++] = sqlalc_opt_partition_by(ti->partition_by);
     if (ti->partition_of)
-        items[n++] = sqlalc_opt_partition_of(ti->partition_of, ti->partition_bound ? ti->partition_bound : "DEFAULT");
+        items[n++] =
+            sqlalc_opt_partition_of(ti->partition_of, ti->partition_bound ? ti->partition_bound : "DEFAULT");
     for (size_t i = 0; i < ti->ncolumns; i++) {
         const sqlalc_column_info *c = &ti->columns[i];
         sqlalc_type *ty = c->type ? sqlalc_type_ref(c->type) : sqlalc_type_parse(c->type_sql);
@@ -730,9 +734,10 @@ static int table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, con
                     el[k].sorting = ix->elements[k].sorting;
                     el[k].opclass = ix->elements[k].opclass;
                 }
-                items[n++] = sqlalc_index_elements(ix->name, el, ix->nelements, ix->unique,
-                                                   SQLALC_INDEX_OPTIONS(.method = ix->method, .where = ix->where,
-                                                                        .include = inc, .with = ix->with));
+                items[n++] =
+                    sqlalc_index_elements(ix->name, el, ix->nelements, ix->unique,
+                                          SQLALC_INDEX_OPTIONS(.method = ix->method, .where = ix->where,
+                                                               .include = inc, .with = ix->with));
             } else
                 items[n++] = NULL;
             sqlalc_free(el);

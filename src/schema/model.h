@@ -23,11 +23,11 @@ struct sqlalc_type {
     char **enum_values;
     size_t n_enum_values;
     /* --- added for reflection round trips --- */
-    int create_constraint;        /* Enum: CHECK where not native (SQLAlchemy 1.4: off by default) */
-    int non_native;               /* Enum: VARCHAR even where ENUM types exist */
-    struct sqlalc_type *base;     /* DOMAIN: the base type */
+    int create_constraint;         /* Enum: CHECK where not native (SQLAlchemy 1.4: off by default) */
+    int non_native;                /* Enum: VARCHAR even where ENUM types exist */
+    struct sqlalc_type *base;      /* DOMAIN: the base type */
     struct sqlalc__domain *domain; /* DOMAIN: constraints */
-    size_t nvariants;             /* with_variant: spelled otherwise on these dialects */
+    size_t nvariants;              /* with_variant: spelled otherwise on these dialects */
     struct sqlalc__type_variant *variants;
 };
 
@@ -76,7 +76,7 @@ struct sqlalc_column_node {
     char *server_default;       /* SQL text of DEFAULT, or NULL */
     char *comment;
     /* --- added for reflection round trips --- */
-    sqlalc_expr *server_default_expr; /* DEFAULT compiled per dialect (owned), or NULL */
+    sqlalc_expr *server_default_expr;  /* DEFAULT compiled per dialect (owned), or NULL */
     struct sqlalc__identity *identity; /* owned, or NULL */
     struct sqlalc_sequence *sequence;  /* its metadata's, or NULL */
 };
@@ -146,7 +146,7 @@ struct sqlalc_table {
     int is_view;                        /* reflected from a view */
     struct sqlalc_column_node *autoinc; /* the autoincrement column or NULL */
     /* --- added for reflection round trips --- */
-    char *partition_by;                 /* PARTITION BY clause body, or NULL */
+    char *partition_by;                   /* PARTITION BY clause body, or NULL */
     char *partition_of, *partition_bound; /* parent table and FOR VALUES … / DEFAULT, or NULL */
 };
 

@@ -759,8 +759,8 @@ static void compute_derived(struct sqlalc_table *t)
     if (t->npk == 1) {
         struct sqlalc_column_node *c = t->pk[0];
         if (type_is_integer(c->type) &&
-            (c->autoincrement == 1 || (c->autoincrement == -1 && !c->server_default && !c->server_default_expr &&
-                                       !column_has_fk(t, c))))
+            (c->autoincrement == 1 || (c->autoincrement == -1 && !c->server_default &&
+                                       !c->server_default_expr && !column_has_fk(t, c))))
             t->autoinc = c;
     } else {
         /* in a composite key, the one integer column saying
@@ -1028,8 +1028,9 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
                 sqlalc_index_def *ix = it->ix;
                 for (size_t k = 0; k < ix->ncols && !rc; k++)
                     if (!ix->is_expr[k] && !sqlalc__table_find_column(t, ix->cols[k]))
-                        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table %s: index %s names unknown column '%s'",
-                                              name, it->name, ix->cols[k]);
+                        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                              "table %s: index %s names unknown column '%s'", name, it->name,
+                                              ix->cols[k]);
                 if (rc || (rc = push((void **)&t->indexes, &t->nindexes, ix)) != SQLALC_OK)
                     break;
                 ix->name = it->name;
@@ -1643,7 +1644,8 @@ sqlalc_sequence *sqlalc_sequence_new(sqlalc_metadata *md, const char *name, cons
     sqlalc_type *dt = o ? o->data_type : NULL;
     if (!md || !name || !*name) {
         sqlalc_type_free(dt);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_sequence_new: %s", !md ? "NULL metadata" : "empty name");
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_sequence_new: %s",
+                         !md ? "NULL metadata" : "empty name");
         return NULL;
     }
     if (dt && !type_is_integer(dt)) {
@@ -1655,8 +1657,8 @@ sqlalc_sequence *sqlalc_sequence_new(sqlalc_metadata *md, const char *name, cons
     const char *dot = o && o->owned_by ? strrchr(o->owned_by, '.') : NULL;
     if (o && o->owned_by && (!dot || dot == o->owned_by || !dot[1])) {
         sqlalc_type_free(dt);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sequence %s: owned_by must be \"table.column\" (got '%s')", name,
-                         o->owned_by);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sequence %s: owned_by must be \"table.column\" (got '%s')",
+                         name, o->owned_by);
         return NULL;
     }
     if (sqlalc_metadata_sequence(md, schema, name)) {
@@ -1709,7 +1711,8 @@ sqlalc_sequence *sqlalc_metadata_sequence(const sqlalc_metadata *md, const char 
 {
     for (size_t i = 0; md && name && i < md->nsequences; i++) {
         struct sqlalc_sequence *q = md->sequences[i];
-        if (!strcmp(q->name, name) && ((!schema && !q->schema) || (schema && q->schema && !strcmp(schema, q->schema))))
+        if (!strcmp(q->name, name) &&
+            ((!schema && !q->schema) || (schema && q->schema && !strcmp(schema, q->schema))))
             return q;
     }
     sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no sequence %s%s%s in this MetaData", schema ? schema : "",
@@ -1753,7 +1756,8 @@ sqlalc_schema_item *sqlalc_opt_partition_by(const char *sql)
 sqlalc_schema_item *sqlalc_opt_partition_of(const char *parent, const char *bound_sql)
 {
     if (!parent || !*parent || !bound_sql || !*bound_sql) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "partition of: %s", !parent || !*parent ? "no parent table" : "no bound");
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "partition of: %s",
+                         !parent || !*parent ? "no parent table" : "no bound");
         return NULL;
     }
     sqlalc_schema_item *it = text_item(IT_PARTITION_OF, bound_sql, "partition of");
@@ -1770,7 +1774,8 @@ static sqlalc_index_def *index_ext(const sqlalc_index_options *o)
     sqlalc_index_def *ix = sqlalc__calloc(1, sizeof *ix);
     if (!ix || !o)
         return ix;
-    if ((o->method && !(ix->method = sqlalc__strdup(o->method))) || (o->where && !(ix->where = sqlalc__strdup(o->where))) ||
+    if ((o->method && !(ix->method = sqlalc__strdup(o->method))) ||
+        (o->where && !(ix->where = sqlalc__strdup(o->where))) ||
         (o->with && !(ix->with = sqlalc__strdup(o->with))) ||
         (o->include && split_names(o->include, &ix->include, &ix->ninclude, "index INCLUDE") < 0)) {
         index_free(ix);
@@ -1779,7 +1784,8 @@ static sqlalc_index_def *index_ext(const sqlalc_index_options *o)
     return ix;
 }
 
-sqlalc_schema_item *sqlalc_index_ex(const char *name, const char *columns, int unique, const sqlalc_index_options *o)
+sqlalc_schema_item *sqlalc_index_ex(const char *name, const char *columns, int unique,
+                                    const sqlalc_index_options *o)
 {
     sqlalc_schema_item *it = sqlalc_index(name, columns, unique);
     if (it && !(it->ix = index_ext(o))) {
@@ -1789,16 +1795,18 @@ sqlalc_schema_item *sqlalc_index_ex(const char *name, const char *columns, int u
     return it;
 }
 
-sqlalc_schema_item *sqlalc_index_elements(const char *name, const sqlalc_index_element *el, size_t n, int unique,
-                                          const sqlalc_index_options *o)
+sqlalc_schema_item *sqlalc_index_elements(const char *name, const sqlalc_index_element *el, size_t n,
+                                          int unique, const sqlalc_index_options *o)
 {
     if (!name || !*name || !el || !n) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "index %s: %s", name ? name : "", !name || !*name ? "a name is needed" : "no elements");
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "index %s: %s", name ? name : "",
+                         !name || !*name ? "a name is needed" : "no elements");
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
         if (!(el[i].column && *el[i].column) && !(el[i].expression && *el[i].expression)) {
-            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "index %s: element %zu has neither a column nor an expression", name, i);
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                             "index %s: element %zu has neither a column nor an expression", name, i);
             return NULL;
         }
     sqlalc_schema_item *it = item_new(IT_INDEX);

@@ -540,10 +540,10 @@ const char *sqlalc_type_enum_value(const sqlalc_type *t, size_t i)
 const char *sqlalc_type_kind_name(sqlalc_type_kind k)
 {
     static const char *const names[] = {
-        "NULL", "INTEGER",  "SMALLINT", "BIGINT",   "FLOAT", "NUMERIC", "VARCHAR",
-        "TEXT", "NVARCHAR", "NTEXT",    "BOOLEAN",  "DATE",  "TIME",    "DATETIME",
-        "ENUM", "BLOB",     "JSON",     "INTERVAL", "UUID",  "USER",
-        "REAL", "DOUBLE PRECISION", "CHAR", "NCHAR", "JSONB", "DOMAIN",
+        "NULL",     "INTEGER",  "SMALLINT", "BIGINT", "FLOAT", "NUMERIC",          "VARCHAR", "TEXT",
+        "NVARCHAR", "NTEXT",    "BOOLEAN",  "DATE",   "TIME",  "DATETIME",         "ENUM",    "BLOB",
+        "JSON",     "INTERVAL", "UUID",     "USER",   "REAL",  "DOUBLE PRECISION", "CHAR",    "NCHAR",
+        "JSONB",    "DOMAIN",
     };
     return (unsigned)k < SQLALC_ARRAY_LEN(names) ? names[k] : "?";
 }
@@ -612,8 +612,9 @@ size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf,
     case SQLALC_TYPE_UNICODE_TEXT: n = snprintf(buf, bufsize, "TEXT"); break;
     case SQLALC_TYPE_CHAR:
     case SQLALC_TYPE_NCHAR:
-        n = t->length ? snprintf(buf, bufsize, "%s(%d)", t->kind == SQLALC_TYPE_CHAR ? "CHAR" : "NCHAR", t->length)
-                      : snprintf(buf, bufsize, "%s", t->kind == SQLALC_TYPE_CHAR ? "CHAR" : "NCHAR");
+        n = t->length
+                ? snprintf(buf, bufsize, "%s(%d)", t->kind == SQLALC_TYPE_CHAR ? "CHAR" : "NCHAR", t->length)
+                : snprintf(buf, bufsize, "%s", t->kind == SQLALC_TYPE_CHAR ? "CHAR" : "NCHAR");
         break;
     default: n = snprintf(buf, bufsize, "%s", sqlalc_type_kind_name(t ? t->kind : SQLALC_TYPE_NULL));
     }

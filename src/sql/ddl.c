@@ -28,6 +28,17 @@ static int list_take(sqlalc__ddl_list *l, sqlalc_buf *b)
     return SQLALC_OK;
 }
 
+/* The hook fields appended in version 2 (identifier limits, defaults,
+ * identity, domains, partitions, index options, sequences): read through
+ * V2(d), which gives a table of zeros for a version-1 table (one built
+ * against an older header has no such fields). */
+const sqlalc_ddl_hooks *sqlalc__ddl_v2(const sqlalc_dialect *d)
+{
+    static const sqlalc_ddl_hooks v1 = { 0 };
+    return d->ddl->version >= 2 ? d->ddl : &v1;
+}
+#define V2(d) sqlalc__ddl_v2(d)
+
 /* Make room for n more bytes (and the NUL) at the end of b. */
 static char *room(sqlalc_buf *b, size_t n)
 {
@@ -114,12 +125,13 @@ static int enum_check(const sqlalc_type *ty, const sqlalc_dialect *d)
 
 static int domain_type(const sqlalc_type *ty, const sqlalc_dialect *d)
 {
-    return d->ddl->domains && ty->kind == SQLALC_TYPE_DOMAIN && ty->name;
+    return V2(d)->domains && ty->kind == SQLALC_TYPE_DOMAIN && ty->name;
 }
 
 /* PostgreSQL SERIAL: the autoincrement column, unless it draws from an
  * identity or an explicit sequence (SQLAlchemy's condition). */
-static int serial_column(const struct sqlalc_table *t, const struct sqlalc_column_node *c, const sqlalc_dialect *d)
+static int serial_column(const struct sqlalc_table *t, const struct sqlalc_column_node *c,
+                         const sqlalc_dialect *d)
 {
     return d->ddl->autoincrement == SQLALC_DDL_AUTOINC_SERIAL && t->autoinc == c && is_int_kind(c->type) &&
            !c->identity && !c->sequence;
@@ -139,7 +151,7 @@ static void put_seq_name(sqlalc_buf *b, const sqlalc_dialect *d, const struct sq
  * sequence.  Nothing written when it has none. */
 static void put_default(sqlalc_buf *b, const struct sqlalc_column_node *c, const sqlalc_dialect *d)
 {
-    const sqlalc_ddl_hooks *h = d->ddl;
+    const sqlalc_ddl_hooks *h = V2(d);
     if (c->server_default) {
         /* a sequence's default means nothing where sequences do not exist */
         if (c->sequence && h->sequences == SQLALC_DDL_SEQUENCES_NONE)
@@ -152,12 +164,12 @@ static void put_default(sqlalc_buf *b, const struct sqlalc_column_node *c, const
             b->oom = 1; /* the compile error is recorded; the plan reports it */
             return;
         }
-        sqlalc_buf_puts(b, h->paren_default_expr ? " DEFAULT (" : " DEFAULT ");
+        sqlalc_buf_puts(b, V2(d)->paren_default_expr ? " DEFAULT (" : " DEFAULT ");
         sqlalc_buf_puts(b, sql);
-        if (h->paren_default_expr)
+        if (V2(d)->paren_default_expr)
             sqlalc_buf_putc(b, ')');
         sqlalc_free(sql);
-    } else if (c->sequence && h->sequences == SQLALC_DDL_SEQUENCES_NEXTVAL) {
+    } else if (c->sequence && V2(d)->sequences == SQLALC_DDL_SEQUENCES_NEXTVAL) {
         sqlalc_buf b2 = SQLALC_BUF_INIT;
         put_seq_name(&b2, d, c->sequence);
         const char *name = sqlalc_buf_cstr(&b2);
@@ -168,7 +180,7 @@ static void put_default(sqlalc_buf *b, const struct sqlalc_column_node *c, const
             b->oom = 1;
         sqlalc_buf_putc(b, ')');
         sqlalc_buf_free(&b2);
-    } else if (c->sequence && h->sequences == SQLALC_DDL_SEQUENCES_NEXT_VALUE_FOR) {
+    } else if (c->sequence && V2(d)->sequences == SQLALC_DDL_SEQUENCES_NEXT_VALUE_FOR) {
         sqlalc_buf_puts(b, " DEFAULT NEXT VALUE FOR ");
         put_seq_name(b, d, c->sequence);
     }
@@ -179,12 +191,12 @@ static void put_identity_options(sqlalc_buf *b, unsigned has, int64_t start, int
                                  int64_t minvalue, int64_t maxvalue, int64_t cache, int cycle)
 {
     const char *sep = "";
-#define OPT(bit, fmt, v)                                           \
-    do {                                                           \
-        if (has & (bit)) {                                         \
+#define OPT(bit, fmt, v)                                                \
+    do {                                                                \
+        if (has & (bit)) {                                              \
             sqlalc_buf_printf(b, "%s" fmt "%lld", sep, (long long)(v)); \
-            sep = " ";                                             \
-        }                                                          \
+            sep = " ";                                                  \
+        }                                                               \
     } while (0)
     OPT(SQLALC_IDENTITY_INCREMENT, "INCREMENT BY ", increment);
     OPT(SQLALC_IDENTITY_START, "START WITH ", start);
@@ -259,8 +271,8 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
         b->p[--b->len] = 0; /* no type at all (SQLite allows that): no separator either */
     if (h->explicit_null) {
         /* a column drawing from a sequence is no IDENTITY (SQLAlchemy) */
-        int identity = h->autoincrement == SQLALC_DDL_AUTOINC_IDENTITY && is_int_kind(c->type) && !c->sequence &&
-                       (t->autoinc == c || c->autoincrement == 1 || idn);
+        int identity = h->autoincrement == SQLALC_DDL_AUTOINC_IDENTITY && is_int_kind(c->type) &&
+                       !c->sequence && (t->autoinc == c || c->autoincrement == 1 || idn);
         /* an IDENTITY column is never NULL */
         sqlalc_buf_puts(b, c->nullable && !identity ? " NULL" : " NOT NULL");
         if (identity) {
@@ -276,9 +288,10 @@ static void put_column(sqlalc_buf *b, const struct sqlalc_table *t, const struct
          * nextval() default is not written again (as SQLAlchemy) */
         if (!serial)
             put_default(b, c, d);
-        int identity = idn && h->identity_columns;
+        int identity = idn && V2(d)->identity_columns;
         if (identity) {
-            sqlalc_buf_puts(b, idn->always ? " GENERATED ALWAYS AS IDENTITY" : " GENERATED BY DEFAULT AS IDENTITY");
+            sqlalc_buf_puts(b, idn->always ? " GENERATED ALWAYS AS IDENTITY"
+                                           : " GENERATED BY DEFAULT AS IDENTITY");
             if (identity_has_options(idn->has)) {
                 sqlalc_buf_puts(b, " (");
                 put_identity_options(b, idn->has, idn->start, idn->increment, idn->minvalue, idn->maxvalue,
@@ -345,7 +358,7 @@ void sqlalc__ddl_create_table(sqlalc_buf *b, const struct sqlalc_table *t, const
 {
     sqlalc_buf_puts(b, "\nCREATE TABLE ");
     put_table(b, d, t->schema, t->name);
-    if (d->ddl->partitions && t->partition_of) {
+    if (V2(d)->partitions && t->partition_of) {
         /* columns, keys and indexes come from the partitioned parent */
         sqlalc_buf_puts(b, " PARTITION OF ");
         put_table(b, d, t->schema, t->partition_of);
@@ -425,7 +438,7 @@ void sqlalc__ddl_create_table(sqlalc_buf *b, const struct sqlalc_table *t, const
     }
 #undef SEP
     sqlalc_buf_puts(b, "\n)");
-    if (d->ddl->partitions && t->partition_by) {
+    if (V2(d)->partitions && t->partition_by) {
         sqlalc_buf_puts(b, "\n PARTITION BY ");
         sqlalc_buf_puts(b, t->partition_by);
     }
@@ -452,7 +465,7 @@ void sqlalc__ddl_create_index(sqlalc_buf *b, const struct sqlalc_table *t, const
         sqlalc_buf_puts(b, " ON ");
         put_table(b, d, t->schema, t->name);
     }
-    if (ix->method && h->index_method) {
+    if (ix->method && V2(d)->index_method) {
         sqlalc_buf_puts(b, " USING ");
         sqlalc_buf_puts(b, ix->method);
     }
@@ -464,7 +477,7 @@ void sqlalc__ddl_create_index(sqlalc_buf *b, const struct sqlalc_table *t, const
             sqlalc_buf_puts(b, ix->cols[i]);
         else
             sqlalc__ddl_ident(b, d, ix->cols[i]);
-        if (ix->opclass && ix->opclass[i] && h->index_opclass) {
+        if (ix->opclass && ix->opclass[i] && V2(d)->index_opclass) {
             sqlalc_buf_putc(b, ' ');
             sqlalc_buf_puts(b, ix->opclass[i]);
         }
@@ -474,17 +487,17 @@ void sqlalc__ddl_create_index(sqlalc_buf *b, const struct sqlalc_table *t, const
         }
     }
     sqlalc_buf_putc(b, ')');
-    if (ix->ninclude && h->index_include) {
+    if (ix->ninclude && V2(d)->index_include) {
         sqlalc_buf_puts(b, " INCLUDE (");
         put_names(b, d, ix->include, ix->ninclude);
         sqlalc_buf_putc(b, ')');
     }
-    if (ix->with && h->index_with) {
+    if (ix->with && V2(d)->index_with) {
         sqlalc_buf_puts(b, " WITH (");
         sqlalc_buf_puts(b, ix->with);
         sqlalc_buf_putc(b, ')');
     }
-    if (ix->where && h->index_where) {
+    if (ix->where && V2(d)->index_where) {
         sqlalc_buf_puts(b, " WHERE ");
         sqlalc_buf_puts(b, ix->where);
     }
@@ -581,25 +594,27 @@ static void create_sequence(sqlalc_buf *b, const struct sqlalc_sequence *s, cons
 
 /* Identifiers longer than the database keeps are an error naming its
  * limit (PostgreSQL would truncate them with only a NOTICE). */
-static int ident_fits(const sqlalc_dialect *d, const struct sqlalc_table *t, const char *what, const char *name)
+static int ident_fits(const sqlalc_dialect *d, const struct sqlalc_table *t, const char *what,
+                      const char *name)
 {
-    size_t max = d->ddl->max_identifier_length;
+    size_t max = V2(d)->max_identifier_length;
     if (!max || !name)
         return SQLALC_OK;
     size_t len = 0;
-    if (d->ddl->identifier_length_in_chars) {
+    if (V2(d)->identifier_length_in_chars) {
         for (const unsigned char *p = (const unsigned char *)name; *p; p++)
             len += (*p & 0xC0) != 0x80; /* UTF-8 lead bytes */
     } else
         len = strlen(name);
     if (len <= max)
         return SQLALC_OK;
-    return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                            "%s%s%s%s name '%s' is %zu %s long: %s keeps identifiers of at most %zu %s (a longer "
-                            "one would be truncated)",
-                            t ? "table " : "", t ? t->name : "", t ? ": " : "", what, name, len,
-                            d->ddl->identifier_length_in_chars ? "characters" : "bytes", d->name, max,
-                            d->ddl->identifier_length_in_chars ? "characters" : "bytes");
+    return sqlalc_error_set(
+        SQLALC_ERR_ARGUMENT,
+        "%s%s%s%s name '%s' is %zu %s long: %s keeps identifiers of at most %zu %s (a longer "
+        "one would be truncated)",
+        t ? "table " : "", t ? t->name : "", t ? ": " : "", what, name, len,
+        V2(d)->identifier_length_in_chars ? "characters" : "bytes", d->name, max,
+        V2(d)->identifier_length_in_chars ? "characters" : "bytes");
 }
 
 static int type_names_fit(const sqlalc_dialect *d, const struct sqlalc_table *t, const sqlalc_type *ty)
@@ -627,11 +642,11 @@ static int check_ddl_ready(const struct sqlalc_table *t, const sqlalc_dialect *d
     int rc = sqlalc__table_check_fks(t);
     if (rc)
         return rc;
-    if (d->ddl->partitions && t->partition_of && t->metadata &&
+    if (V2(d)->partitions && t->partition_of && t->metadata &&
         !sqlalc_metadata_table_in(t->metadata, t->schema, t->partition_of))
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                "table %s is a partition of %s, which is not a table of this MetaData", t->name,
-                                t->partition_of);
+                                "table %s is a partition of %s, which is not a table of this MetaData",
+                                t->name, t->partition_of);
     if ((rc = ident_fits(d, NULL, "table", t->name)) || (rc = ident_fits(d, t, "schema", t->schema)) ||
         (rc = ident_fits(d, t, "primary key", t->pk_name)))
         return rc;
@@ -643,7 +658,7 @@ static int check_ddl_ready(const struct sqlalc_table *t, const sqlalc_dialect *d
                                     t->name, c->name, d->name);
         if ((rc = ident_fits(d, t, "column", c->name)) || (rc = type_names_fit(d, t, ty)))
             return rc;
-        if (c->sequence && d->ddl->sequences && (rc = ident_fits(d, t, "sequence", c->sequence->name)))
+        if (c->sequence && V2(d)->sequences && (rc = ident_fits(d, t, "sequence", c->sequence->name)))
             return rc;
         if (c->server_default_expr && !c->server_default) {
             /* compile once here so that a failure is reported as itself */
@@ -709,7 +724,8 @@ static size_t seq_owner(const struct sqlalc_sequence *s, struct sqlalc_table *co
         return n;
     for (size_t i = 0; i < n; i++)
         if (!strcmp(tabs[i]->name, s->owner_table) &&
-            ((!tabs[i]->schema && !s->schema) || (tabs[i]->schema && s->schema && !strcmp(tabs[i]->schema, s->schema))))
+            ((!tabs[i]->schema && !s->schema) ||
+             (tabs[i]->schema && s->schema && !strcmp(tabs[i]->schema, s->schema))))
             return i;
     return n;
 }
@@ -779,7 +795,7 @@ static int comments(sqlalc__ddl_list *l, const struct sqlalc_table *t, const sql
  * order holds otherwise). */
 static void partitions_after_parents(struct sqlalc_table **tabs, size_t n, const sqlalc_dialect *d)
 {
-    if (!d->ddl->partitions)
+    if (!V2(d)->partitions)
         return;
     for (int moved = 1, guard = 0; moved && guard < 64; guard++) {
         moved = 0;
@@ -836,7 +852,7 @@ static int alter_fks(struct sqlalc_table *const *tabs, size_t n, sqlalc_fk *cons
             sqlalc_fk *fk = tabs[i]->fks[k];
             if (!fk->use_alter && !sqlalc__fk_in(fk, cyc, ncyc))
                 continue;
-            if (d->ddl->partitions && tabs[i]->partition_of)
+            if (V2(d)->partitions && tabs[i]->partition_of)
                 continue; /* a partition has its parent's keys */
             if (!fk->name) {
                 sqlalc_free(*out);
@@ -896,7 +912,7 @@ int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table
         skip[i] = (unsigned char)(e != 0);
     }
     /* sequences first: defaults and identities may name them */
-    if (!rc && d->ddl->sequences)
+    if (!rc && V2(d)->sequences)
         rc = collect_sequences(md, tabs, n, only != NULL, &seqs, &nseqs);
     for (size_t i = 0; i < nseqs && !rc; i++) {
         int e = 0;
@@ -908,7 +924,7 @@ int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table
         create_sequence(&b, seqs[i], d);
         rc = list_take(out, &b);
     }
-    if (!rc && (d->ddl->native_enum || d->ddl->domains)) {
+    if (!rc && (d->ddl->native_enum || V2(d)->domains)) {
         /* Types for the tables that will be created. */
         struct sqlalc_table **todo = sqlalc__calloc(n + 1, sizeof *todo);
         size_t ntodo = 0;
@@ -957,7 +973,7 @@ int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table
         rc = list_take(out, &b);
     }
     /* a sequence owned by a column: once the column exists */
-    for (size_t i = 0; i < nseqs && !rc && d->ddl->sequences == SQLALC_DDL_SEQUENCES_NEXTVAL; i++) {
+    for (size_t i = 0; i < nseqs && !rc && V2(d)->sequences == SQLALC_DDL_SEQUENCES_NEXTVAL; i++) {
         size_t ti = seq_owner(seqs[i], tabs, n);
         if (ti == n || skip[ti])
             continue;
@@ -1025,7 +1041,7 @@ int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *
         rc = list_take(out, &b);
         dropped[ndropped++] = tabs[i];
     }
-    if (!rc && (d->ddl->native_enum || d->ddl->domains)) {
+    if (!rc && (d->ddl->native_enum || V2(d)->domains)) {
         /* Every enum type and domain of the tables, as SQLAlchemy drops the
          * metadata's types: with checkfirst also those whose table was
          * already gone.  Domains before the enums they are based on. */
@@ -1041,12 +1057,12 @@ int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *
             rc = list_take(out, &b);
         }
     }
-    if (!rc && d->ddl->sequences)
+    if (!rc && V2(d)->sequences)
         rc = collect_sequences(md, tabs, n, only != NULL, &seqs, &nseqs);
     for (size_t i = nseqs; i-- > 0 && !rc;) {
         int e = 1;
         /* PostgreSQL dropped an owned sequence with its column's table */
-        size_t ti = d->ddl->sequences == SQLALC_DDL_SEQUENCES_NEXTVAL ? seq_owner(seqs[i], tabs, n) : n;
+        size_t ti = V2(d)->sequences == SQLALC_DDL_SEQUENCES_NEXTVAL ? seq_owner(seqs[i], tabs, n) : n;
         if (ti < n && !skip[ti])
             continue;
         if (exists && (rc = exists(ctx, SQLALC__DDL_SEQUENCE, seqs[i]->schema, seqs[i]->name, &e)))

@@ -14,6 +14,10 @@ typedef struct sqlalc__ddl_list {
 
 void sqlalc__ddl_list_free(sqlalc__ddl_list *l);
 
+/* d's DDL hooks for the fields appended in version 2 (zeros for a
+ * version-1 table). */
+const sqlalc_ddl_hooks *sqlalc__ddl_v2(const sqlalc_dialect *d);
+
 /* Append an identifier quoted for d when it needs quoting. */
 void sqlalc__ddl_ident(sqlalc_buf *b, const sqlalc_dialect *d, const char *ident);
 

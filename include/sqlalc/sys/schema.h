@@ -50,26 +50,26 @@ struct sqlalc_ddl_hooks {
     /* A table asking for it (sqlalc_opt_sqlite_autoincrement) declares its
      * integer key inline as PRIMARY KEY AUTOINCREMENT (SQLite). */
     unsigned inline_pk_autoincrement : 1;
-    /* --- appended --- */
+    /* --- version 2 --- */
     /* The longest identifier the database keeps (0: no limit); a longer
      * name is an error naming the limit, never a silent truncation.
      * Counted in bytes (PostgreSQL's NAMEDATALEN - 1) or, with
      * identifier_length_in_chars, in characters (SQL Server's 128). */
     size_t max_identifier_length;
     unsigned identifier_length_in_chars : 1;
-    unsigned paren_default_expr : 1;    /* expression server defaults in parentheses (SQLite) */
-    unsigned identity_columns : 1;      /* GENERATED … AS IDENTITY (…) (PostgreSQL) */
-    unsigned domains : 1;               /* CREATE DOMAIN before the tables, DROP DOMAIN after */
-    unsigned partitions : 1;            /* PARTITION BY / PARTITION OF (PostgreSQL) */
-    unsigned index_method : 1;          /* CREATE INDEX … USING method (PostgreSQL) */
-    unsigned index_with : 1;            /* CREATE INDEX … WITH (storage parameters) (PostgreSQL) */
-    unsigned index_include : 1;         /* CREATE INDEX … INCLUDE (columns) */
-    unsigned index_where : 1;           /* partial indexes: CREATE INDEX … WHERE predicate */
-    unsigned index_opclass : 1;         /* operator classes on index elements (PostgreSQL) */
+    unsigned paren_default_expr : 1; /* expression server defaults in parentheses (SQLite) */
+    unsigned identity_columns : 1;   /* GENERATED … AS IDENTITY (…) (PostgreSQL) */
+    unsigned domains : 1;            /* CREATE DOMAIN before the tables, DROP DOMAIN after */
+    unsigned partitions : 1;         /* PARTITION BY / PARTITION OF (PostgreSQL) */
+    unsigned index_method : 1;       /* CREATE INDEX … USING method (PostgreSQL) */
+    unsigned index_with : 1;         /* CREATE INDEX … WITH (storage parameters) (PostgreSQL) */
+    unsigned index_include : 1;      /* CREATE INDEX … INCLUDE (columns) */
+    unsigned index_where : 1;        /* partial indexes: CREATE INDEX … WHERE predicate */
+    unsigned index_opclass : 1;      /* operator classes on index elements (PostgreSQL) */
     /* Sequences: SQLALC_DDL_SEQUENCES_* (none, nextval('s'), NEXT VALUE FOR s). */
     int sequences;
 };
-#define SQLALC_DDL_HOOKS_VERSION 1
+#define SQLALC_DDL_HOOKS_VERSION 2 /* 1: the fields up to inline_pk_autoincrement */
 
 /* ------------------------------------------------------------------ */
 /* Reflection                                                          */
@@ -174,13 +174,13 @@ struct sqlalc_reflect_hooks {
      * character 0x1f (NULL when every table is wanted), so reflecting a few
      * tables of a large schema filters on the server. */
     int queries_take_tables;
-    /* --- appended --- */
+    /* --- version 2 --- */
     const char *sequences_query; /* optional, see above */
     const char *domains_query;   /* optional, see above */
     /* Whether a sequence exists (NULL: none do). */
     int (*has_sequence)(sqlalc_conn *conn, const char *schema, const char *name, int *out);
 };
-#define SQLALC_REFLECT_HOOKS_VERSION 1
+#define SQLALC_REFLECT_HOOKS_VERSION 2 /* 1: the fields up to queries_take_tables */
 
 /*
  * Builders for reflection hooks.  Strings are copied.  A pointer returned
@@ -214,8 +214,8 @@ SQLALC_API int sqlalc_reflect_set_string(char **field, const char *value);
 /* A key element of an index (column NULL for an expression); also
  * appended to ix->columns (the column, or the expression's SQL). */
 SQLALC_API sqlalc_index_element_info *sqlalc_reflect_index_element(sqlalc_index_info *ix, const char *column,
-                                                                   const char *expression, const char *sorting,
-                                                                   const char *opclass);
+                                                                   const char *expression,
+                                                                   const char *sorting, const char *opclass);
 SQLALC_API sqlalc_sequence_info *sqlalc_reflect_add_sequence(sqlalc_schema_info *si, const char *schema,
                                                              const char *name);
 /* A domain; type is consumed. */
