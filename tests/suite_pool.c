@@ -529,7 +529,7 @@ static void test_pool_order_and_recycle(void **state)
     }
 
     sqlalc_engine_options o = SQLALC_ENGINE_OPTIONS_INIT;
-    o.pool_recycle = 0.05;
+    o.pool_recycle = 1.0; /* long enough for two checkouts on a loaded machine */
     sqlalc_engine *e;
     assert_ok(sqlalc_engine_create(test_url(), &o, &e));
     sqlalc_conn *c;
@@ -539,7 +539,7 @@ static void test_pool_order_and_recycle(void **state)
     assert_ok(sqlalc_engine_connect(e, &c));
     assert_int_equal(conn_ident(c), first); /* young enough */
     sqlalc_conn_close(c);
-    struct timespec ts = { 0, 120000000 };
+    struct timespec ts = { 1, 200000000 };
     nanosleep(&ts, NULL);
     assert_ok(sqlalc_engine_connect(e, &c));
     assert_true(conn_ident(c) != first);

@@ -29,11 +29,11 @@ typedef struct dbconn {
     sqlalc_map cache;
     stmt_entry *lru_head, *lru_tail;
     size_t ncached;
-    int tx_depth;    /* 0: autocommit; 1: transaction; >1 savepoints */
-    int sp_seq;      /* savepoint name counter */
-    int invalid;     /* found dead: never reused */
-    pthread_t owner; /* singleton-per-thread pools (memory SQLite) */
-    int users;       /* checkouts sharing it (same thread) */
+    int tx_depth;   /* 0: autocommit; 1: transaction; >1 savepoints */
+    int sp_seq;     /* savepoint name counter */
+    int invalid;    /* found dead: never reused */
+    uint64_t owner; /* THREAD pool: the owning thread's token */
+    int users;      /* checkouts sharing it (same thread) */
     struct dbconn *next;
     struct sqlalc_result *spare; /* one result struct kept for reuse */
     double timeout;              /* statement timeout the driver has now (0 none) */

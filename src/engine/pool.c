@@ -227,7 +227,7 @@ static void slot_free(sqlalc_engine *eng)
  * Take an idle connection or a slot to open one, waiting up to
  * pool_timeout.  *db is the idle connection, or NULL to connect.
  */
-static int queue_take(sqlalc_engine *eng, sqlalc_conn *c, dbconn **db)
+static int queue_take(sqlalc_engine *eng, sqlalc_conn *c, dbconn **db, int *replace)
 {
     int limit = eng->opt.pool_size + eng->opt.max_overflow;
     int unlimited = eng->opt.max_overflow < 0 || eng->opt.pool_size == 0;
@@ -274,6 +274,14 @@ static int queue_take(sqlalc_engine *eng, sqlalc_conn *c, dbconn **db)
     eng->stats.checkouts++;
     c->checkout_time = sqlalc__now();
     out_link(eng, c);
+    /* Older than the last invalidation, or past pool_recycle: replace it. */
+    *replace = 0;
+    if (*db && (*db)->gen != eng->gen)
+        *replace = 1;
+    else if (*db && eng->opt.pool_recycle > 0 && c->checkout_time - (*db)->created > eng->opt.pool_recycle) {
+        *replace = 2;
+        eng->stats.recycles++;
+    }
     pthread_mutex_unlock(&eng->lock);
     return SQLALC_OK;
 }
@@ -281,16 +289,11 @@ static int queue_take(sqlalc_engine *eng, sqlalc_conn *c, dbconn **db)
 /* A stale connection (older than the last invalidation, or past
  * pool_recycle) is replaced; with pre-ping a dead one too, and its death
  * retires every older connection.  Runs outside the lock. */
-static dbconn *check_taken(sqlalc_engine *eng, sqlalc_conn *c, dbconn *db)
+static dbconn *check_taken(sqlalc_engine *eng, sqlalc_conn *c, dbconn *db, int replace)
 {
-    pthread_mutex_lock(&eng->lock);
-    int stale = db->gen != eng->gen;
-    int old = !stale && eng->opt.pool_recycle > 0 && c->checkout_time - db->created > eng->opt.pool_recycle;
-    if (old)
-        eng->stats.recycles++;
-    pthread_mutex_unlock(&eng->lock);
-    if (stale || old) {
-        sqlalc__engine_log(eng, "replacing a pooled connection (%s)", stale ? "invalidated" : "pool_recycle");
+    if (replace) {
+        sqlalc__engine_log(eng, "replacing a pooled connection (%s)",
+                           replace == 1 ? "invalidated" : "pool_recycle");
         sqlalc__dbconn_free(eng, db);
         return NULL;
     }
@@ -332,13 +335,25 @@ static void untake(sqlalc_engine *eng, sqlalc_conn *c)
     pthread_mutex_unlock(&eng->lock);
 }
 
+/* A number no other thread of the process ever had: a pthread_t may be
+ * reused by a new thread once the old one is joined, and a new thread must
+ * not inherit a dead thread's in-memory database. */
+static uint64_t thread_token(void)
+{
+    static atomic_uint_fast64_t next = 1;
+    static _Thread_local uint64_t mine;
+    if (!mine)
+        mine = atomic_fetch_add(&next, 1);
+    return mine;
+}
+
 static int thread_take(sqlalc_engine *eng, sqlalc_conn *c, dbconn **out)
 {
-    pthread_t self = pthread_self();
+    uint64_t self = thread_token();
     dbconn *db;
     pthread_mutex_lock(&eng->lock);
     for (db = eng->threads; db; db = db->next)
-        if (pthread_equal(db->owner, self) && !db->invalid)
+        if (db->owner == self && !db->invalid)
             break;
     if (db)
         db->users++;
@@ -368,13 +383,14 @@ static int checkout(sqlalc_engine *eng, const char *tag, const void *caller, sql
     c->caller = eng->opt.pool_debug ? caller : NULL;
     dbconn *db = NULL;
     int thread = eng->kind == SQLALC_POOL_THREAD;
-    int rc = thread ? thread_take(eng, c, &db) : queue_take(eng, c, &db);
+    int replace = 0;
+    int rc = thread ? thread_take(eng, c, &db) : queue_take(eng, c, &db, &replace);
     if (rc != SQLALC_OK) {
         sqlalc_free(c);
         return rc;
     }
     if (db && !thread)
-        db = check_taken(eng, c, db);
+        db = check_taken(eng, c, db, replace);
     int fresh = !db;
     if (fresh) {
         rc = open_dbconn(eng, &db);
@@ -392,7 +408,7 @@ static int checkout(sqlalc_engine *eng, const char *tag, const void *caller, sql
         pthread_mutex_lock(&eng->lock);
         eng->stats.connects++;
         if (thread) {
-            db->owner = pthread_self();
+            db->owner = thread_token();
             db->users = 1;
             db->next = eng->threads;
             eng->threads = db;
