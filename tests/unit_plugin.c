@@ -353,6 +353,41 @@ static void test_hook_texts(void **state)
     sqlalc_url_free(u);
 }
 
+/* Options structs: any version up to the current one; newer ones are
+ * refused with a message saying so; the library's version in one place. */
+static void test_options_versions(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng = NULL;
+    sqlalc_engine_options o = SQLALC_ENGINE_OPTIONS_INIT;
+    o.version = 1; /* the oldest layout */
+    o.pool_size = 2;
+    assert_ok(sqlalc_engine_create("sqlite://", &o, &eng));
+    sqlalc_engine_free(eng);
+    o.version = SQLALC_ENGINE_OPTIONS_VERSION + 1;
+    assert_code(sqlalc_engine_create("sqlite://", &o, &eng), SQLALC_ERR_ARGUMENT);
+    assert_non_null(strstr(sqlalc_errmsg(), "newer libsqlalc"));
+    o.version = 0;
+    assert_code(sqlalc_engine_create("sqlite://", &o, &eng), SQLALC_ERR_ARGUMENT);
+    sqlalc_reflect_options ro = SQLALC_REFLECT_OPTIONS_INIT;
+    ro.version = SQLALC_REFLECT_OPTIONS_VERSION + 1;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    assert_ok(sqlalc_engine_create("sqlite://", NULL, &eng));
+    assert_code(sqlalc_metadata_reflect(md, eng, &ro), SQLALC_ERR_ARGUMENT);
+    ro.version = 1;
+    assert_ok(sqlalc_metadata_reflect(md, eng, &ro));
+    sqlalc_metadata_free(md);
+    sqlalc_engine_free(eng);
+
+    assert_string_equal(sqlalc_libversion(), SQLALC_VERSION);
+    assert_int_equal(sqlalc_libversion_number(), SQLALC_VERSION_NUMBER);
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", SQLALC_VERSION_MAJOR, SQLALC_VERSION_MINOR, SQLALC_VERSION_PATCH);
+    assert_string_equal(SQLALC_VERSION, want);
+    assert_int_equal(SQLALC_VERSION_NUMBER,
+                     SQLALC_VERSION_MAJOR * 1000000 + SQLALC_VERSION_MINOR * 1000 + SQLALC_VERSION_PATCH);
+}
+
 /* The k-row form of a one-row INSERT, built from the tree. */
 static void test_multirow_compile(void **state)
 {
@@ -389,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_dialect_hooks_drive_the_engine),
         cmocka_unit_test(test_hook_texts),
         cmocka_unit_test(test_multirow_compile),
+        cmocka_unit_test(test_options_versions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
