@@ -46,8 +46,10 @@ static const size_t dialect_sizes[] = {
     sizeof(sqlalc_dialect),
 };
 static const size_t compile_hooks_sizes[] = { 0, sizeof(sqlalc_compile_hooks) };
-static const size_t ddl_hooks_sizes[] = { 0, sizeof(sqlalc_ddl_hooks) };
-static const size_t reflect_hooks_sizes[] = { 0, sizeof(sqlalc_reflect_hooks) };
+static const size_t ddl_hooks_sizes[] = { 0, offsetof(sqlalc_ddl_hooks, max_identifier_length),
+                                          sizeof(sqlalc_ddl_hooks) };
+static const size_t reflect_hooks_sizes[] = { 0, offsetof(sqlalc_reflect_hooks, sequences_query),
+                                              sizeof(sqlalc_reflect_hooks) };
 _Static_assert(sizeof compile_hooks_sizes / sizeof compile_hooks_sizes[0] == SQLALC_COMPILE_HOOKS_VERSION + 1,
                "a size for every compile hooks version");
 _Static_assert(sizeof ddl_hooks_sizes / sizeof ddl_hooks_sizes[0] == SQLALC_DDL_HOOKS_VERSION + 1,

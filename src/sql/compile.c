@@ -16,6 +16,7 @@
 #include "expr_int.h"
 #include "lexer.h"
 #include "../schema/model.h"
+#include "ddl.h" /* sqlalc__expr_sql_literal */
 
 #define MARK '\x01'
 #define MAX_FROMS 32
@@ -2095,6 +2096,8 @@ char *sqlalc_stmt_sql_literal(sqlalc_stmt *stmt, const sqlalc_dialect *d)
     return s;
 }
 
+static char *expr_sql_style(const sqlalc_expr *e, const sqlalc_dialect *d, int style);
+
 char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
 {
     if (!e) {
@@ -2110,6 +2113,17 @@ char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
         sqlalc_compiled_free(c);
         return s;
     }
+    return expr_sql_style(e, d, 0);
+}
+
+/* An expression with its values rendered inline (DDL: server defaults). */
+char *sqlalc__expr_sql_literal(const sqlalc_expr *e, const sqlalc_dialect *d)
+{
+    return expr_sql_style(e, d, COMPILE_LITERAL);
+}
+
+static char *expr_sql_style(const sqlalc_expr *e, const sqlalc_dialect *d, int style)
+{
     if (!d)
         d = &sqlalc__default_dialect;
     sqlalc_compiler c;
@@ -2117,6 +2131,7 @@ char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
     c.d = d;
     c.h = d->compile;
     c.cur = &c.body;
+    c.style = style;
     render(&c, e, P_NONE, 0, NULL);
     char *s = NULL;
     if (!c.err && !c.body.buf.oom && !c.names.oom)
