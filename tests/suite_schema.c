@@ -1129,6 +1129,61 @@ static void use_pg_schema(sqlalc_engine *eng)
     assert_int_equal(test_scalar(eng, "SELECT nextval('rt_loose_seq')"), 5);
 }
 
+/* Every allocation of building the MetaData from reflected infos and
+ * writing its DDL (sequences, domains, identity, index elements,
+ * partitions, variants) failed in turn: no crash, no leak, an error. */
+static void model_workload(const sqlalc_schema_info *si, const char *const *tables, size_t n,
+                           const sqlalc_dialect *d, int *rc_out)
+{
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    int rc = md ? SQLALC_OK : SQLALC_ERR_NOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const sqlalc_table_info *ti = sqlalc_schema_info_find(si, NULL, tables[i]);
+        rc = ti ? sqlalc_table_from_info(md, ti, NULL) : SQLALC_ERR_NOT_FOUND;
+    }
+    char *script = NULL;
+    if (!rc)
+        rc = sqlalc_metadata_create_script(md, d, &script);
+    sqlalc_free(script);
+    script = NULL;
+    if (!rc)
+        rc = sqlalc_metadata_drop_script(md, d, &script);
+    sqlalc_free(script);
+    for (size_t i = 0; i < sqlalc_metadata_table_count(md) && !rc; i++) {
+        sqlalc_table_info *ti = NULL;
+        rc = sqlalc_table_describe(sqlalc_metadata_table_at(md, i), d, &ti);
+        sqlalc_table_info_free(ti);
+    }
+    sqlalc_metadata_free(md);
+    *rc_out = rc;
+}
+
+static void fault_inject_model(sqlalc_engine *eng, const char *const *tables, size_t n)
+{
+    sqlalc_inspector *insp;
+    const sqlalc_schema_info *si;
+    assert_ok(sqlalc_inspector_new(eng, &insp));
+    assert_ok(sqlalc_inspector_tables(insp, NULL, &si));
+    const sqlalc_dialect *d = dialect_of(eng);
+    int rc;
+    failalloc_install();
+    failalloc_fail_at(0);
+    model_workload(si, tables, n, d, &rc);
+    assert_ok(rc);
+    long total = failalloc_count();
+    for (long k = 1; k <= total; k++) {
+        failalloc_fail_at(k);
+        model_workload(si, tables, n, d, &rc);
+        if (failalloc_failed() && rc == SQLALC_OK)
+            fail_msg("allocation %ld of %ld failed but the workload succeeded", k, total);
+        if (failalloc_live() != 0)
+            fail_msg("leak after failing allocation %ld: %ld blocks live", k, failalloc_live());
+    }
+    failalloc_uninstall();
+    printf("%s: %ld allocations of the reflected model failed in turn, no leak\n", test_backend(), total);
+    sqlalc_inspector_free(insp);
+}
+
 /* A Chinook-like SQLite schema (the music-store sample's spellings:
  * NVARCHAR, NUMERIC(10,2), quoted mixed-case names) and SQLite's type zoo:
  * declared types come back as written, defaults (expressions too),
@@ -1227,6 +1282,8 @@ static void test_roundtrip_sqlite_schema(void **state)
             assert_string_equal(ti->columns[i].default_sql, "(datetime('now'))");
     sqlalc_inspector_free(insp);
 
+    if (!test_via_odbc())
+        fault_inject_model(eng, sqlite_tables, sizeof sqlite_tables / sizeof sqlite_tables[0]);
     round_trip(eng, sqlite_tables, sizeof sqlite_tables / sizeof sqlite_tables[0], use_sqlite_schema);
     exec_script(eng, sqlite_cleanup);
     sqlalc_engine_free(eng);
@@ -1282,6 +1339,8 @@ static void test_roundtrip_postgresql_schema(void **state)
     assert_int_equal(ti->columns[2].autoincrement, 1);
     sqlalc_inspector_free(insp);
 
+    if (!test_via_odbc())
+        fault_inject_model(eng, pg_tables, sizeof pg_tables / sizeof pg_tables[0]);
     round_trip(eng, pg_tables, sizeof pg_tables / sizeof pg_tables[0], use_pg_schema);
     exec_script(eng, pg_cleanup);
     sqlalc_engine_free(eng);

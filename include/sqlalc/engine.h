@@ -195,10 +195,8 @@ SQLALC_API int sqlalc_engine_connect(sqlalc_engine *eng, sqlalc_conn **out);
  * SQLALC_ENGINE_CONNECT(eng, &conn) tags the checkout with file:line.
  */
 SQLALC_API int sqlalc_engine_connect_tagged(sqlalc_engine *eng, const char *tag, sqlalc_conn **out);
-#define SQLALC__STR2(x) #x
-#define SQLALC__STR(x) SQLALC__STR2(x)
 #define SQLALC_ENGINE_CONNECT(eng, out) \
-    sqlalc_engine_connect_tagged((eng), __FILE__ ":" SQLALC__STR(__LINE__), (out))
+    sqlalc_engine_connect_tagged((eng), __FILE__ ":" SQLALC__XSTR(__LINE__), (out))
 /* Roll back anything uncommitted, free open results' statements and return
  * the connection to the pool (or close it).  NULL is ignored. */
 SQLALC_API void sqlalc_conn_close(sqlalc_conn *conn);
