@@ -21,6 +21,10 @@ const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn);
  */
 int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
                                int nvals, sqlalc_result **out);
+/* Same, for SQL that will not come again (values inline): prepared for
+ * this execution only, never kept in the statement cache. */
+int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                                    int nvals, sqlalc_result **out);
 /* executemany with parameter sets produced on demand: fill writes sets
  * first..first+n-1 (n * nvals values, row-major) into vals; a failure it
  * returns (with the error recorded) undoes the whole run. */

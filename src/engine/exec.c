@@ -296,6 +296,24 @@ int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, c
     return run_stmt(conn, e, st, parsed->sql, vals, nvals, out);
 }
 
+int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                                    int nvals, sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    void *st;
+    rc = sqlalc__conn_fail(conn, conn->eng->driver->prepare(conn->db->dc, sql, len, nvals, &st));
+    if (rc) {
+        sqlalc__error_append_sql(sql);
+        return rc;
+    }
+    log_stmt(conn->eng, sql, vals, nvals, NULL);
+    return run_stmt(conn, NULL, st, sql, vals, nvals, out);
+}
+
 /* Run nsets rows through a prepared statement: the driver's batch entry
  * when it has one, else bind/step/reset per row. */
 static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int nvals, size_t nsets,

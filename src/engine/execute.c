@@ -28,24 +28,46 @@ static const sqlalc_param *find_override(const sqlalc_params *ov, const char *na
     return NULL;
 }
 
-/* Fill vals[0..nparams) from the compiled defaults and the overrides;
- * every override must name a parameter of the statement. */
-static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+/* An override no parameter took is still right when it is a value of an
+ * expanding IN the statement was compiled with ("ids" feeds ids_1, ids_2
+ * … or the inlined list). */
+static int check_unmatched(const struct sqlalc_compiled *c, const sqlalc_params *ov, size_t k)
 {
-    size_t nov = ov ? ov->count : 0, used = 0;
-    uint64_t seen = 0;
+    const char *n = ov->items[k].name;
+    if (!n)
+        return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
+                                "execute: parameter %zu has no name (statements take named values)", k);
+    for (const char *e = c->expanded; e && *e; e += strlen(e) + 1)
+        if (!strcmp(e, n))
+            return SQLALC_OK;
+    return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'", n);
+}
+
+static int no_value(const struct sqlalc_compiled *c, const char *name)
+{
+    return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no value for parameter '%s' in: %.400s", name,
+                            c->sql);
+}
+
+/* Few overrides (the usual case): compare names directly, starting where
+ * the same position sits, since sets usually list values in the
+ * statement's own order and one compare then suffices. */
+#define FEW_OVERRIDES 16
+
+static int gather_few(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+{
+    size_t nov = ov ? ov->count : 0;
+    unsigned seen = 0, used = 0;
     for (size_t i = 0; i < c->nparams; i++) {
         const char *name = c->names + c->params[i].name_off;
         const sqlalc_param *p = NULL;
-        /* Start looking where the same position sits: sets usually list
-         * values in the statement's own order, so one compare suffices. */
         for (size_t j = 0; j < nov; j++) {
             size_t k = (i + j) % nov;
             const char *n = ov->items[k].name;
             if (n && n[0] == name[0] && !strcmp(n, name)) {
                 p = &ov->items[k];
-                if (k < 64 && !(seen & ((uint64_t)1 << k))) {
-                    seen |= (uint64_t)1 << k;
+                if (!(seen & (1u << k))) {
+                    seen |= 1u << k;
                     used++;
                 }
                 break;
@@ -56,29 +78,86 @@ static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqla
         else if (c->params[i].value)
             vals[i] = *c->params[i].value;
         else
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no value for parameter '%s' in: %s",
-                                    name, c->sql);
+            return no_value(c, name);
     }
     if (used == nov)
         return SQLALC_OK;
-    /* Some override matched nothing (or there are more than 64): name it. */
     for (size_t k = 0; k < nov; k++) {
-        const char *n = ov->items[k].name;
-        if (!n)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
-                                    "execute: parameter %zu has no name (statements take named values)", k);
-        size_t i, nl = strlen(n);
-        for (i = 0; i < c->nparams; i++) {
-            const char *pn = c->names + c->params[i].name_off;
-            /* "ids" feeds the expanded ids_1, ids_2 … of an expanding IN. */
-            if (!strcmp(pn, n) || (c->literal_values && !strncmp(pn, n, nl) && pn[nl] == '_'))
+        if (seen & (1u << k))
+            continue;
+        /* the same name given twice: the first took the value */
+        size_t j;
+        for (j = 0; j < k; j++)
+            if ((seen & (1u << j)) && ov->items[k].name && !strcmp(ov->items[j].name, ov->items[k].name))
                 break;
-        }
-        if (i == c->nparams)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'",
-                                    n);
+        int rc = j < k ? SQLALC_OK : check_unmatched(c, ov, k);
+        if (rc)
+            return rc;
     }
     return SQLALC_OK;
+}
+
+/* Many overrides (an expanding IN's values, a wide INSERT): index their
+ * names once, so the work is linear in parameters plus overrides. */
+static int gather_many(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+{
+    size_t nov = ov->count, cap = 32;
+    while (cap < nov * 2)
+        cap <<= 1;
+    size_t mask = cap - 1;
+    size_t *slot = sqlalc__calloc(cap, sizeof *slot); /* override index + 1; 0 = empty */
+    unsigned char *used = sqlalc__calloc(nov, 1);
+    int rc = slot && used ? SQLALC_OK : SQLALC_ERR_NOMEM;
+    for (size_t k = 0; rc == SQLALC_OK && k < nov; k++) {
+        const char *n = ov->items[k].name;
+        if (!n)
+            continue;
+        size_t h = (size_t)sqlalc__hash(n, strlen(n)) & mask;
+        while (slot[h] && strcmp(ov->items[slot[h] - 1].name, n))
+            h = (h + 1) & mask;
+        if (!slot[h])
+            slot[h] = k + 1; /* a repeated name keeps its first value */
+    }
+    for (size_t i = 0; rc == SQLALC_OK && i < c->nparams; i++) {
+        const char *name = c->names + c->params[i].name_off;
+        size_t h = (size_t)sqlalc__hash(name, strlen(name)) & mask;
+        while (slot[h] && strcmp(ov->items[slot[h] - 1].name, name))
+            h = (h + 1) & mask;
+        if (slot[h]) {
+            vals[i] = ov->items[slot[h] - 1].value;
+            used[slot[h] - 1] = 1;
+        } else if (c->params[i].value)
+            vals[i] = *c->params[i].value;
+        else
+            rc = no_value(c, name);
+    }
+    for (size_t k = 0; rc == SQLALC_OK && k < nov; k++) {
+        if (used[k])
+            continue;
+        const char *n = ov->items[k].name;
+        if (n) {
+            /* a repeat of a name that took its value is fine */
+            size_t h = (size_t)sqlalc__hash(n, strlen(n)) & mask;
+            while (slot[h] && strcmp(ov->items[slot[h] - 1].name, n))
+                h = (h + 1) & mask;
+            if (slot[h] && used[slot[h] - 1])
+                continue;
+        }
+        rc = check_unmatched(c, ov, k);
+    }
+    sqlalc_free(slot);
+    sqlalc_free(used);
+    return rc == SQLALC_ERR_NOMEM ? sqlalc__oom() : rc;
+}
+
+/* Fill vals[0..nparams) from the compiled defaults and the overrides
+ * (by name); every override must name a parameter of the statement or a
+ * value of one of its expanding INs. */
+static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+{
+    if (!ov || ov->count <= FEW_OVERRIDES)
+        return gather_few(c, ov, vals);
+    return gather_many(c, ov, vals);
 }
 
 /*
@@ -129,8 +208,8 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
     return ni;
 }
 
-static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
-                        sqlalc_result **out)
+static int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
+                           int once, sqlalc_result **out)
 {
     sqlalc_value stackv[STACK_VALS];
     sqlalc_value *vals = c->nparams <= STACK_VALS ? stackv : sqlalc__malloc(c->nparams * sizeof *vals);
@@ -138,10 +217,17 @@ static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, cons
         return SQLALC_ERR_NOMEM;
     int rc = gather(c, ov, vals);
     if (!rc)
-        rc = sqlalc__conn_exec_compiled(conn, c->sql, c->len, vals, (int)c->nparams, out);
+        rc = (once ? sqlalc__conn_exec_compiled_once : sqlalc__conn_exec_compiled)(conn, c->sql, c->len, vals,
+                                                                                   (int)c->nparams, out);
     if (vals != stackv)
         sqlalc_free(vals);
     return rc;
+}
+
+static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
+                        sqlalc_result **out)
+{
+    return run_compiled_as(conn, c, ov, 0, out);
 }
 
 /* A multi-row INSERT past the parameter ceiling: chunks of rows, one transaction. */
@@ -227,13 +313,29 @@ int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
         /* An expanding IN: its values (overrides of that name) shape the SQL;
          * no overrides at all means every expanding list is empty. */
         static const sqlalc_params no_values = { 0, NULL };
+        const sqlalc_params *ev = overrides ? overrides : &no_values;
         struct sqlalc_compiled *x;
-        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides ? overrides : &no_values, &x);
+        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, ev, 0, &x);
+        int limit = max_params(conn, d), once = 0;
+        if (rc == SQLALC_OK && x->nparams > (size_t)limit) {
+            once = 1; /* inline values: this SQL will not come again */
+            /* Past the driver's ceiling: integer values go inline, as a
+             * long non-expanding IN list does. */
+            sqlalc_compiled_free(x);
+            rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, ev, limit, &x);
+            if (rc == SQLALC_OK && x->nparams > (size_t)limit) {
+                rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                      "execute: the statement needs %zu parameters, more than the %d one "
+                                      "statement may carry on %s",
+                                      x->nparams, limit, d ? d->name : "this database");
+                sqlalc_compiled_free(x);
+            }
+        }
         if (rc == SQLALC__NEEDS_EXPAND)
             rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
         if (rc)
             return rc;
-        rc = run_compiled(conn, x, overrides, out);
+        rc = run_compiled_as(conn, x, overrides, once, out);
         sqlalc_compiled_free(x);
         return rc;
     }

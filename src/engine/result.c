@@ -59,7 +59,9 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
     /* A cached statement's SQL lives as long as the entry is in use; a
      * private statement's is copied (the entry may be evicted meanwhile). */
     r->sql = sql;
-    if (!e && sql && first_rc == SQLALC_ROW && (r->sql_copy = sqlalc__strdup(sql)))
+    /* (messages show 400 characters: a little more is enough) */
+    size_t sl = !e && sql && first_rc == SQLALC_ROW ? strlen(sql) : 0;
+    if (sl && (r->sql_copy = sqlalc__strndup(sql, sl > 401 ? 401 : sl)))
         r->sql = r->sql_copy;
     else if (!e)
         r->sql = NULL;

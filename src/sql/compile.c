@@ -81,6 +81,8 @@ struct sqlalc_compiler {
     int err;
     int literal_values;
     const sqlalc_params *expand; /* values of expanding IN parameters (by repeated name) */
+    int inline_expanding;        /* > 0: their values go inline (the parameter ceiling they pass) */
+    sqlalc_buf expanded;         /* names of the expanding parameters given values, NUL-separated */
     /* Identifier pointer -> needs quoting, memoised per compile (the same
      * table and column names recur; the reserved-word lookup is costly). */
     struct {
@@ -546,6 +548,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         for (size_t i = 0; i < c->expand->count; i++)
             nexp += c->expand->items[i].name && !strcmp(c->expand->items[i].name, nm);
         c->literal_values = 1; /* this form depends on the values: never shared */
+        sqlalc_buf_append(&c->expanded, nm, strlen(nm) + 1);
         if (nexp) {
             putc_(c, '(');
             size_t k = 0;
@@ -556,8 +559,25 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
                     continue;
                 if (k)
                     PUTS(c, ", ");
+                k++;
+                if (c->inline_expanding) {
+                    /* Past the parameter ceiling: integers go inline (no
+                     * SQL can hide in one); other values cannot. */
+                    if (p->value.type != SQLALC_V_INT) {
+                        char msg[300];
+                        snprintf(msg, sizeof msg,
+                                 "the expanding IN '%s' has %zu values, more than the %d parameters one "
+                                 "statement may carry; only integer values can be sent inline past it "
+                                 "(value %zu is %s)",
+                                 nm, nexp, c->inline_expanding, k, sqlalc_vtype_name(p->value.type));
+                        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, msg);
+                        return;
+                    }
+                    sqlalc_compiler_literal_int(c, p->value.u.i);
+                    continue;
+                }
                 size_t off = c->names.len;
-                sqlalc_buf_printf(&c->names, "%s_%zu", nm, ++k);
+                sqlalc_buf_printf(&c->names, "%s_%zu", nm, k);
                 sqlalc_buf_putc(&c->names, 0);
                 emit_param(c, off, &p->value, t ? t : value_type_kind(&p->value));
             }
@@ -1829,11 +1849,12 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
                     struct sqlalc_compiled **out)
 {
-    return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, out);
+    return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, 0, out);
 }
 
 int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                           size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out)
+                           size_t rows_to, const sqlalc_params *expand, int inline_expanding,
+                           struct sqlalc_compiled **out)
 {
     *out = NULL;
     if (!stmt)
@@ -1858,9 +1879,11 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
     c.rows_from = rows_from;
     c.rows_to = rows_to;
     c.expand = expand;
+    c.inline_expanding = inline_expanding;
+    c.expanded = (sqlalc_buf)SQLALC_BUF_INIT;
     render_stmt(&c, stmt, M_TOP);
     int rc = c.err;
-    if (!rc && (c.body.buf.oom || c.names.oom))
+    if (!rc && (c.body.buf.oom || c.names.oom || c.expanded.oom))
         rc = sqlalc__oom();
     for (int i = 0; i < c.nctes && !rc; i++)
         if (c.ctes[i].s.buf.oom)
@@ -1909,6 +1932,12 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
             r->sql = sqlalc_buf_detach(&sql);
             r->names = c.names.p;
             c.names.p = NULL;
+            if (c.expanded.len) {
+                sqlalc_buf_putc(&c.expanded, 0); /* the list ends with an empty name */
+                r->expanded = c.expanded.oom ? NULL : sqlalc_buf_detach(&c.expanded);
+                if (!r->expanded)
+                    rc = SQLALC_ERR_NOMEM;
+            }
             r->style = style;
             r->literal_values = c.literal_values || style == COMPILE_LITERAL;
             if (!r->sql)
@@ -1921,6 +1950,7 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
     for (int i = 0; i < c.nctes; i++)
         seg_free(&c.ctes[i].s);
     sqlalc_buf_free(&c.names);
+    sqlalc_buf_free(&c.expanded);
     if (rc) {
         sqlalc_compiled_free(r);
         return rc;
@@ -1936,6 +1966,7 @@ void sqlalc_compiled_free(sqlalc_compiled *c)
     sqlalc_free(c->sql);
     sqlalc_free(c->params);
     sqlalc_free(c->names);
+    sqlalc_free(c->expanded);
     sqlalc_free(c);
 }
 
