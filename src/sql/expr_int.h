@@ -320,4 +320,8 @@ static inline int sqlalc__is_stmt_kind(int k)
     return k == NK_SELECT || k == NK_COMPOUND || k == NK_INSERT || k == NK_UPDATE || k == NK_DELETE;
 }
 
+/* A required bind named after a column (any column name; positional
+ * paramstyles never write it into SQL): the engine's narrowed INSERT. */
+sqlalc_expr *sqlalc__bindparam_column(const char *name);
+
 #endif
