@@ -271,15 +271,29 @@ static void test_executemany(void **state)
     assert_code(sqlalc_conn_execute_sql_many(
                     c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, &count),
                 SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 2499: "));
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: INSERT INTO t_people"));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
+    /* a 3-set batch names its middle set, not a range */
+    ps[(N - 1) * 3 + 1] = SQLALC_P_TEXT("name", names[N - 1]);
+    ps[1 * 3 + 0] = SQLALC_P_INT("id", 1); /* set 1 repeats set 0's id */
+    assert_code(sqlalc_conn_execute_sql_many(
+                    c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, 3, &count),
+                SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 1: "));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
+    ps[1 * 3 + 0] = SQLALC_P_INT("id", 2);
 
     /* inside a transaction: a savepoint undoes only the batch */
     sqlalc_tx *tx;
     assert_ok(sqlalc_conn_begin(c, &tx));
     insert_person(c, 100000, "keep", 1);
+    ps[2000 * 3 + 1] = SQLALC_P_TEXT("name", "keep"); /* set 2000, in the second chunk, is taken */
     assert_code(sqlalc_conn_execute_sql_many(
                     c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, NULL),
                 SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 2000: "));
+    ps[2000 * 3 + 1] = SQLALC_P_TEXT("name", names[2000]);
     assert_ok(sqlalc_tx_commit(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 1);
 

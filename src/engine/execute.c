@@ -8,7 +8,7 @@
  * split into several INSERTs run in one transaction.
  */
 #include <string.h>
-#include "engine_int.h"
+#include "engine_priv.h"
 #include "../sql/expr_int.h"
 
 #define STACK_VALS 32
@@ -49,46 +49,53 @@ static int no_value(const struct sqlalc_compiled *c, const char *name)
                             c->sql);
 }
 
-/* Few overrides (the usual case): compare names directly, starting where
- * the same position sits, since sets usually list values in the
- * statement's own order and one compare then suffices. */
+/* Names are short: an inline compare beats a call to strcmp. */
+static inline int same_name(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* Few overrides (the usual case): compare names directly, each search
+ * starting after the previous match, since sets usually list values in
+ * the statement's own order and one compare then suffices. */
 #define FEW_OVERRIDES 16
 
 static int gather_few(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
 {
-    size_t nov = ov ? ov->count : 0;
-    unsigned seen = 0, used = 0;
+    size_t nov = ov ? ov->count : 0, k = 0;
+    const sqlalc_param *items = nov ? ov->items : NULL;
+    unsigned seen = 0;
     for (size_t i = 0; i < c->nparams; i++) {
         const char *name = c->names + c->params[i].name_off;
-        const sqlalc_param *p = NULL;
-        for (size_t j = 0; j < nov; j++) {
-            size_t k = (i + j) % nov;
-            const char *n = ov->items[k].name;
-            if (n && n[0] == name[0] && !strcmp(n, name)) {
-                p = &ov->items[k];
-                if (!(seen & (1u << k))) {
-                    seen |= 1u << k;
-                    used++;
-                }
+        size_t j;
+        for (j = 0; j < nov; j++) {
+            const char *n = items[k].name;
+            if (n && same_name(n, name))
                 break;
-            }
+            if (++k == nov)
+                k = 0;
         }
-        if (p)
-            vals[i] = p->value;
-        else if (c->params[i].value)
+        if (j < nov) {
+            vals[i] = items[k].value;
+            seen |= 1u << k;
+            if (++k == nov)
+                k = 0;
+        } else if (c->params[i].value)
             vals[i] = *c->params[i].value;
         else
             return no_value(c, name);
     }
-    if (used == nov)
+    if (seen == (1u << nov) - 1)
         return SQLALC_OK;
-    for (size_t k = 0; k < nov; k++) {
+    for (k = 0; k < nov; k++) {
         if (seen & (1u << k))
             continue;
         /* the same name given twice: the first took the value */
         size_t j;
         for (j = 0; j < k; j++)
-            if ((seen & (1u << j)) && ov->items[k].name && !strcmp(ov->items[j].name, ov->items[k].name))
+            if ((seen & (1u << j)) && items[k].name && !strcmp(items[j].name, items[k].name))
                 break;
         int rc = j < k ? SQLALC_OK : check_unmatched(c, ov, k);
         if (rc)
@@ -153,8 +160,21 @@ static int gather_many(const struct sqlalc_compiled *c, const sqlalc_params *ov,
 /* Fill vals[0..nparams) from the compiled defaults and the overrides
  * (by name); every override must name a parameter of the statement or a
  * value of one of its expanding INs. */
-static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+static inline int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
 {
+    /* The usual shape first: one override per parameter, in their order
+     * (a point lookup: WHERE id = :uid). */
+    if (ov && ov->count == c->nparams && ov->count <= FEW_OVERRIDES) {
+        size_t i;
+        for (i = 0; i < c->nparams; i++) {
+            const char *n = ov->items[i].name;
+            if (!n || !same_name(n, c->names + c->params[i].name_off))
+                break;
+            vals[i] = ov->items[i].value;
+        }
+        if (i == c->nparams)
+            return SQLALC_OK;
+    }
     if (!ov || ov->count <= FEW_OVERRIDES)
         return gather_few(c, ov, vals);
     return gather_many(c, ov, vals);
@@ -208,8 +228,16 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
     return ni;
 }
 
-static int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
-                           const sqlalc_execution_options *eo, int once, sqlalc_result **out)
+#if defined(__GNUC__)
+#    define EXEC_INLINE inline __attribute__((always_inline))
+#else
+#    define EXEC_INLINE inline
+#endif
+
+/* Inlined into execute(): the point-lookup path runs in one frame. */
+static EXEC_INLINE int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_compiled *c,
+                                       const sqlalc_params *ov, const sqlalc_execution_options *eo, int once,
+                                       sqlalc_result **out)
 {
     sqlalc_value stackv[STACK_VALS];
     sqlalc_value *vals = c->nparams <= STACK_VALS ? stackv : sqlalc__malloc(c->nparams * sizeof *vals);
@@ -224,8 +252,8 @@ static int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_compiled *c, c
     return rc;
 }
 
-static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
-                        const sqlalc_execution_options *eo, sqlalc_result **out)
+static inline int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
+                               const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     return run_compiled_as(conn, c, ov, eo, 0, out);
 }
@@ -276,12 +304,6 @@ static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlal
     return rc;
 }
 
-int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
-                        sqlalc_result **out)
-{
-    return sqlalc_conn_execute_opts(conn, stmt, overrides, NULL, out);
-}
-
 /*
  * Compile for this execution only and run: an expanding IN (its values,
  * the overrides of that name, shape the SQL; no overrides at all means
@@ -318,8 +340,8 @@ static int run_fresh(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_dialect 
     return rc;
 }
 
-int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
-                             const sqlalc_execution_options *o, sqlalc_result **out)
+static EXEC_INLINE int execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                               const sqlalc_execution_options *o, sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -333,8 +355,8 @@ int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
     int orc = sqlalc__conn_stmt_opts(conn, o, &eff, &eo);
     if (orc)
         return orc;
-    const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
-    int style = style_for(sqlalc__conn_driver(conn));
+    const sqlalc_dialect *d = conn->eng->dialect;
+    int style = style_for(conn->eng->driver);
     if (stmt->base.kind == NK_INSERT) {
         const struct ins *in = (const struct ins *)stmt;
         if (in->nrows > 1 && in->ncols * in->nrows > (size_t)max_params(conn, d))
@@ -364,6 +386,18 @@ int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
     if (rc)
         return rc;
     return run_compiled(conn, c, overrides, eo, out);
+}
+
+int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                        sqlalc_result **out)
+{
+    return execute(conn, stmt, overrides, NULL, out);
+}
+
+int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                             const sqlalc_execution_options *o, sqlalc_result **out)
+{
+    return execute(conn, stmt, overrides, o, out);
 }
 
 int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_params *overrides,
