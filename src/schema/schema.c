@@ -26,7 +26,13 @@ enum item_kind {
     IT_UNIQUE,
     IT_CHECK,
     IT_FKC,
-    IT_INDEX
+    IT_INDEX,
+    /* --- added for reflection round trips --- */
+    IT_SERVER_DEFAULT_EXPR,
+    IT_IDENTITY,
+    IT_SEQUENCE,
+    IT_PARTITION_BY,
+    IT_PARTITION_OF
 };
 
 struct sqlalc_schema_item {
@@ -42,12 +48,20 @@ struct sqlalc_schema_item {
     int use_alter;
     int unique;
     sqlalc_value value; /* IT_DEFAULT; text copied into text */
+    /* --- added for reflection round trips --- */
+    sqlalc_expr *expr;                 /* IT_SERVER_DEFAULT_EXPR */
+    struct sqlalc__identity *identity; /* IT_IDENTITY */
+    struct sqlalc_sequence *seq;       /* IT_SEQUENCE (the metadata's) */
+    sqlalc_index_def *ix;              /* IT_INDEX made by sqlalc_index_ex/_elements (name, cols unset) */
 };
 
 struct sqlalc_metadata {
     size_t ntables, cap;
     struct sqlalc_table **tables;
     sqlalc_map by_key; /* "schema\x1fname" → table */
+    /* --- added for reflection round trips --- */
+    size_t nsequences;
+    struct sqlalc_sequence **sequences;
 };
 
 /* ------------------------------------------------------------------ */
@@ -188,8 +202,12 @@ static void column_node_free(struct sqlalc_column_node *c)
         sqlalc_free((void *)c->default_value.u.s.p);
     sqlalc_free(c->server_default);
     sqlalc_free(c->comment);
+    sqlalc_expr_free(c->server_default_expr);
+    sqlalc_free(c->identity);
     sqlalc_free(c);
 }
+
+static void index_free(sqlalc_index_def *ix);
 
 void sqlalc_schema_item_free(sqlalc_schema_item *it)
 {
@@ -205,6 +223,9 @@ void sqlalc_schema_item_free(sqlalc_schema_item *it)
     sqlalc_free(it->refs);
     sqlalc_free(it->ondelete);
     sqlalc_free(it->onupdate);
+    sqlalc_expr_free(it->expr);
+    sqlalc_free(it->identity);
+    index_free(it->ix);
     sqlalc_free(it);
 }
 
@@ -463,6 +484,17 @@ sqlalc_schema_item *sqlalc_column_new(const char *name, sqlalc_type *type, unsig
             c->comment = o->text;
             o->text = NULL;
             break;
+        case IT_SERVER_DEFAULT_EXPR:
+            sqlalc_expr_free(c->server_default_expr);
+            c->server_default_expr = o->expr;
+            o->expr = NULL;
+            break;
+        case IT_IDENTITY:
+            sqlalc_free(c->identity);
+            c->identity = o->identity;
+            o->identity = NULL;
+            break;
+        case IT_SEQUENCE: c->sequence = o->seq; break;
         default:
             sqlalc_error_set(
                 SQLALC_ERR_ARGUMENT,
@@ -522,6 +554,13 @@ static void index_free(sqlalc_index_def *ix)
         return;
     sqlalc_free(ix->name);
     free_names(ix->cols, ix->ncols);
+    free_names(ix->sorting, ix->ncols);
+    free_names(ix->opclass, ix->ncols);
+    sqlalc_free(ix->is_expr);
+    sqlalc_free(ix->method);
+    sqlalc_free(ix->where);
+    sqlalc_free(ix->with);
+    free_names(ix->include, ix->ninclude);
     sqlalc_free(ix);
 }
 
@@ -546,6 +585,9 @@ void sqlalc__table_destroy(struct sqlalc_table *t)
     sqlalc_free(t->name);
     sqlalc_free(t->schema);
     sqlalc_free(t->comment);
+    sqlalc_free(t->partition_by);
+    sqlalc_free(t->partition_of);
+    sqlalc_free(t->partition_bound);
     sqlalc_free(t);
 }
 
@@ -597,12 +639,15 @@ static int add_constraint(struct sqlalc_table *t, int kind, char **name, char **
     return SQLALC_OK;
 }
 
-static int add_index(struct sqlalc_table *t, char *name, char **cols, size_t ncols, int unique)
+static int add_index(struct sqlalc_table *t, char *name, char **cols, size_t ncols, int unique,
+                     sqlalc_index_def *ext)
 {
-    sqlalc_index_def *ix = sqlalc__calloc(1, sizeof *ix);
+    sqlalc_index_def *ix = ext ? ext : sqlalc__calloc(1, sizeof *ix);
     if (!ix || push((void **)&t->indexes, &t->nindexes, ix)) {
-        sqlalc_free(ix);
         sqlalc_free(name);
+        if (ix && ix->cols == cols)
+            ix->cols = NULL;
+        index_free(ix);
         free_names(cols, ncols);
         return SQLALC_ERR_NOMEM;
     }
@@ -703,7 +748,10 @@ static void compute_derived(struct sqlalc_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         struct sqlalc_column_node *c = t->columns[i];
-        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY));
+        /* an identity column is NOT NULL unless said otherwise (SQLAlchemy) */
+        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY)) && !c->identity;
+        if ((c->flags & SQLALC_NULLABLE) && !(c->flags & SQLALC_NOT_NULL))
+            c->nullable = 1;
     }
     /* SQLAlchemy's autoincrement column: the single integer key column,
      * unless autoincrement=False, or "auto" with a server default / FK. */
@@ -711,8 +759,18 @@ static void compute_derived(struct sqlalc_table *t)
     if (t->npk == 1) {
         struct sqlalc_column_node *c = t->pk[0];
         if (type_is_integer(c->type) &&
-            (c->autoincrement == 1 || (c->autoincrement == -1 && !c->server_default && !column_has_fk(t, c))))
+            (c->autoincrement == 1 || (c->autoincrement == -1 && !c->server_default &&
+                                       !c->server_default_expr && !column_has_fk(t, c))))
             t->autoinc = c;
+    } else {
+        /* in a composite key, the one integer column saying
+         * autoincrement=True (a reflected serial) */
+        for (size_t i = 0; i < t->npk; i++)
+            if (t->pk[i]->autoincrement == 1 && type_is_integer(t->pk[i]->type)) {
+                t->autoinc = t->autoinc ? NULL : t->pk[i];
+                if (!t->autoinc)
+                    break;
+            }
     }
 }
 
@@ -861,6 +919,18 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             it->text = NULL;
             break;
         case IT_SQLITE_AUTOINC: t->sqlite_autoincrement = 1; break;
+        case IT_PARTITION_BY:
+            sqlalc_free(t->partition_by);
+            t->partition_by = it->text;
+            it->text = NULL;
+            break;
+        case IT_PARTITION_OF:
+            sqlalc_free(t->partition_of);
+            sqlalc_free(t->partition_bound);
+            t->partition_of = it->refs;
+            t->partition_bound = it->text;
+            it->refs = it->text = NULL;
+            break;
         case IT_COLUMN:
             if (sqlalc__table_find_column(t, it->col->name)) {
                 rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table %s: duplicate column '%s'", name,
@@ -875,6 +945,9 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             break;
         case IT_DEFAULT:
         case IT_SERVER_DEFAULT:
+        case IT_SERVER_DEFAULT_EXPR:
+        case IT_IDENTITY:
+        case IT_SEQUENCE:
         case IT_FK:
             rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
                                   "table %s: element %zu is a column option; pass it to sqlalc_column()",
@@ -948,6 +1021,24 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             free_names(cols, ncols);
             break;
         case IT_INDEX:
+            if (it->ix && it->ix->include &&
+                (rc = check_cols(t, it->ix->include, it->ix->ninclude, "index INCLUDE")) != SQLALC_OK)
+                break;
+            if (it->ix && it->ix->cols) { /* sqlalc_index_elements */
+                sqlalc_index_def *ix = it->ix;
+                for (size_t k = 0; k < ix->ncols && !rc; k++)
+                    if (!ix->is_expr[k] && !sqlalc__table_find_column(t, ix->cols[k]))
+                        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                              "table %s: index %s names unknown column '%s'", name, it->name,
+                                              ix->cols[k]);
+                if (rc || (rc = push((void **)&t->indexes, &t->nindexes, ix)) != SQLALC_OK)
+                    break;
+                ix->name = it->name;
+                ix->unique = it->unique;
+                it->name = NULL;
+                it->ix = NULL;
+                break;
+            }
             if (split_names(it->cols, &cols, &ncols, "index") < 0 ||
                 check_cols(t, cols, ncols, "index") != SQLALC_OK) {
                 rc = sqlalc_error_last()->code;
@@ -968,7 +1059,9 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
                         break;
                     }
                 }
-                rc = add_index(t, ixname, cols, ncols, it->unique);
+                sqlalc_index_def *ext = it->ix;
+                it->ix = NULL;
+                rc = add_index(t, ixname, cols, ncols, it->unique, ext);
             }
             break;
         default: break;
@@ -1025,7 +1118,7 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
-            rc = add_index(t, ixname, cols, 1, (c->flags & SQLALC_UNIQUE) != 0);
+            rc = add_index(t, ixname, cols, 1, (c->flags & SQLALC_UNIQUE) != 0, NULL);
         }
     }
     if (!rc) {
@@ -1132,6 +1225,16 @@ void sqlalc_metadata_free(sqlalc_metadata *md)
         sqlalc_expr_free(&md->tables[i]->base);
     sqlalc_free(md->tables);
     sqlalc_map_free(&md->by_key);
+    for (size_t i = 0; i < md->nsequences; i++) {
+        struct sqlalc_sequence *q = md->sequences[i];
+        sqlalc_free(q->name);
+        sqlalc_free(q->schema);
+        sqlalc_type_free(q->data_type);
+        sqlalc_free(q->owner_table);
+        sqlalc_free(q->owner_column);
+        sqlalc_free(q);
+    }
+    sqlalc_free(md->sequences);
     sqlalc_free(md);
 }
 
@@ -1496,4 +1599,237 @@ int sqlalc_column_unique(const sqlalc_expr *e)
 {
     const struct sqlalc_column_node *c = as_col(e);
     return c && (c->flags & SQLALC_UNIQUE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reflection round trips: expression defaults, identity, sequences,   */
+/* partitions, indexes with options and expressions                    */
+/* ------------------------------------------------------------------ */
+
+sqlalc_schema_item *sqlalc_opt_server_default_expr(sqlalc_expr *e)
+{
+    if (!e)
+        return NULL; /* the expression's constructor failed: its error stands */
+    sqlalc_schema_item *it = item_new(IT_SERVER_DEFAULT_EXPR);
+    if (!it) {
+        sqlalc_expr_free(e);
+        return NULL;
+    }
+    it->expr = e;
+    return it;
+}
+
+sqlalc_schema_item *sqlalc_opt_identity(const sqlalc_identity_options *o)
+{
+    sqlalc_schema_item *it = item_new(IT_IDENTITY);
+    if (!it || !(it->identity = sqlalc__calloc(1, sizeof *it->identity))) {
+        sqlalc_free(it);
+        return NULL;
+    }
+    if (o) {
+        it->identity->always = o->always != 0;
+        it->identity->has = o->has;
+        it->identity->start = o->start;
+        it->identity->increment = o->increment;
+        it->identity->minvalue = o->minvalue;
+        it->identity->maxvalue = o->maxvalue;
+        it->identity->cache = o->cache;
+        it->identity->cycle = o->cycle != 0;
+    }
+    return it;
+}
+
+sqlalc_sequence *sqlalc_sequence_new(sqlalc_metadata *md, const char *name, const sqlalc_sequence_options *o)
+{
+    sqlalc_type *dt = o ? o->data_type : NULL;
+    if (!md || !name || !*name) {
+        sqlalc_type_free(dt);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_sequence_new: %s",
+                         !md ? "NULL metadata" : "empty name");
+        return NULL;
+    }
+    if (dt && !type_is_integer(dt)) {
+        sqlalc_type_free(dt);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sequence %s: the data type must be an integer type", name);
+        return NULL;
+    }
+    const char *schema = o ? o->schema : NULL;
+    const char *dot = o && o->owned_by ? strrchr(o->owned_by, '.') : NULL;
+    if (o && o->owned_by && (!dot || dot == o->owned_by || !dot[1])) {
+        sqlalc_type_free(dt);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sequence %s: owned_by must be \"table.column\" (got '%s')",
+                         name, o->owned_by);
+        return NULL;
+    }
+    if (sqlalc_metadata_sequence(md, schema, name)) {
+        sqlalc_type_free(dt);
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sequence %s is already defined in this MetaData", name);
+        return NULL;
+    }
+    sqlalc_error_clear(); /* the NOT_FOUND of the lookup */
+    struct sqlalc_sequence *q = sqlalc__calloc(1, sizeof *q);
+    if (!q || !(q->name = sqlalc__strdup(name)) || (schema && !(q->schema = sqlalc__strdup(schema))) ||
+        (dot && (!(q->owner_table = sqlalc__strndup(o->owned_by, (size_t)(dot - o->owned_by))) ||
+                 !(q->owner_column = sqlalc__strdup(dot + 1)))) ||
+        push((void **)&md->sequences, &md->nsequences, q)) {
+        if (q) {
+            sqlalc_free(q->name);
+            sqlalc_free(q->schema);
+            sqlalc_free(q->owner_table);
+            sqlalc_free(q->owner_column);
+            sqlalc__oom();
+        }
+        sqlalc_free(q);
+        sqlalc_type_free(dt);
+        return NULL;
+    }
+    q->metadata = md;
+    q->data_type = dt;
+    if (o) {
+        q->has = o->has;
+        q->start = o->start;
+        q->increment = o->increment;
+        q->minvalue = o->minvalue;
+        q->maxvalue = o->maxvalue;
+        q->cache = o->cache;
+        q->cycle = o->cycle != 0;
+    }
+    return q;
+}
+
+size_t sqlalc_metadata_sequence_count(const sqlalc_metadata *md)
+{
+    return md ? md->nsequences : 0;
+}
+
+sqlalc_sequence *sqlalc_metadata_sequence_at(const sqlalc_metadata *md, size_t i)
+{
+    return md && i < md->nsequences ? md->sequences[i] : NULL;
+}
+
+sqlalc_sequence *sqlalc_metadata_sequence(const sqlalc_metadata *md, const char *schema, const char *name)
+{
+    for (size_t i = 0; md && name && i < md->nsequences; i++) {
+        struct sqlalc_sequence *q = md->sequences[i];
+        if (!strcmp(q->name, name) &&
+            ((!schema && !q->schema) || (schema && q->schema && !strcmp(schema, q->schema))))
+            return q;
+    }
+    sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no sequence %s%s%s in this MetaData", schema ? schema : "",
+                     schema ? "." : "", name ? name : "(null)");
+    return NULL;
+}
+
+const char *sqlalc_sequence_name(const sqlalc_sequence *seq)
+{
+    return seq ? seq->name : NULL;
+}
+
+struct sqlalc_sequence *const *sqlalc__metadata_sequences(const struct sqlalc_metadata *md, size_t *n)
+{
+    *n = md ? md->nsequences : 0;
+    return md ? md->sequences : NULL;
+}
+
+sqlalc_schema_item *sqlalc_opt_sequence(sqlalc_sequence *seq)
+{
+    if (!seq) {
+        if (sqlalc_error_last()->code == SQLALC_OK)
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_opt_sequence: NULL sequence");
+        return NULL;
+    }
+    sqlalc_schema_item *it = item_new(IT_SEQUENCE);
+    if (it)
+        it->seq = seq;
+    return it;
+}
+
+sqlalc_schema_item *sqlalc_opt_partition_by(const char *sql)
+{
+    if (sql && !*sql) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "partition by: empty SQL");
+        return NULL;
+    }
+    return text_item(IT_PARTITION_BY, sql, "partition by");
+}
+
+sqlalc_schema_item *sqlalc_opt_partition_of(const char *parent, const char *bound_sql)
+{
+    if (!parent || !*parent || !bound_sql || !*bound_sql) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "partition of: %s",
+                         !parent || !*parent ? "no parent table" : "no bound");
+        return NULL;
+    }
+    sqlalc_schema_item *it = text_item(IT_PARTITION_OF, bound_sql, "partition of");
+    if (it && !(it->refs = sqlalc__strdup(parent))) {
+        sqlalc_schema_item_free(it);
+        return NULL;
+    }
+    return it;
+}
+
+/* The options part of an index definition (columns set by the caller). */
+static sqlalc_index_def *index_ext(const sqlalc_index_options *o)
+{
+    sqlalc_index_def *ix = sqlalc__calloc(1, sizeof *ix);
+    if (!ix || !o)
+        return ix;
+    if ((o->method && !(ix->method = sqlalc__strdup(o->method))) ||
+        (o->where && !(ix->where = sqlalc__strdup(o->where))) ||
+        (o->with && !(ix->with = sqlalc__strdup(o->with))) ||
+        (o->include && split_names(o->include, &ix->include, &ix->ninclude, "index INCLUDE") < 0)) {
+        index_free(ix);
+        return NULL;
+    }
+    return ix;
+}
+
+sqlalc_schema_item *sqlalc_index_ex(const char *name, const char *columns, int unique,
+                                    const sqlalc_index_options *o)
+{
+    sqlalc_schema_item *it = sqlalc_index(name, columns, unique);
+    if (it && !(it->ix = index_ext(o))) {
+        sqlalc_schema_item_free(it);
+        return NULL;
+    }
+    return it;
+}
+
+sqlalc_schema_item *sqlalc_index_elements(const char *name, const sqlalc_index_element *el, size_t n,
+                                          int unique, const sqlalc_index_options *o)
+{
+    if (!name || !*name || !el || !n) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "index %s: %s", name ? name : "",
+                         !name || !*name ? "a name is needed" : "no elements");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!(el[i].column && *el[i].column) && !(el[i].expression && *el[i].expression)) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                             "index %s: element %zu has neither a column nor an expression", name, i);
+            return NULL;
+        }
+    sqlalc_schema_item *it = item_new(IT_INDEX);
+    sqlalc_index_def *ix = it ? index_ext(o) : NULL;
+    if (!ix || !(it->name = sqlalc__strdup(name)) || !(ix->cols = sqlalc__calloc(n, sizeof(char *))) ||
+        !(ix->is_expr = sqlalc__calloc(n, 1)) || !(ix->sorting = sqlalc__calloc(n, sizeof(char *))) ||
+        !(ix->opclass = sqlalc__calloc(n, sizeof(char *))))
+        goto fail;
+    ix->ncols = n;
+    it->ix = ix;
+    it->unique = unique != 0;
+    for (size_t i = 0; i < n; i++) {
+        int expr = !(el[i].column && *el[i].column);
+        ix->is_expr[i] = (unsigned char)expr;
+        if (!(ix->cols[i] = sqlalc__strdup(expr ? el[i].expression : el[i].column)) ||
+            (el[i].sorting && *el[i].sorting && !(ix->sorting[i] = sqlalc__strdup(el[i].sorting))) ||
+            (el[i].opclass && *el[i].opclass && !(ix->opclass[i] = sqlalc__strdup(el[i].opclass))))
+            goto fail;
+    }
+    return it;
+fail:
+    if (it && it->ix != ix)
+        index_free(ix);
+    sqlalc_schema_item_free(it);
+    return NULL;
 }

@@ -16,6 +16,7 @@
 #include "expr_int.h"
 #include "lexer.h"
 #include "../schema/model.h"
+#include "ddl.h" /* sqlalc__expr_sql_literal */
 
 #define MARK '\x01'
 #define MAX_FROMS 32
@@ -91,6 +92,7 @@ struct sqlalc_compiler {
         int q;
     } qmemo[32];
     size_t rows_from, rows_to;
+    size_t repeat; /* > 1: a one-row INSERT written as that many rows of the same shape */
     int total_params;
 };
 
@@ -1601,6 +1603,8 @@ static void render_value(sqlalc_compiler *c, const sqlalc_expr *v, const struct 
         putc_(c, ')');
 }
 
+static void repeat_group(sqlalc_compiler *c, size_t g0, size_t p0);
+
 static void render_insert(sqlalc_compiler *c, const struct ins *s)
 {
     if (!check_returning(c, &s->returning))
@@ -1633,7 +1637,9 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
         putc_(c, ' ');
         render_stmt(c, s->from_select, M_TOP);
     } else if (s->nrows == 0) {
-        PUTS(c, " VALUES (");
+        PUTS(c, " VALUES ");
+        size_t g0 = c->cur->buf.len, p0 = c->cur->np;
+        putc_(c, '(');
         for (size_t i = 0; i < ncols; i++) {
             if (i)
                 PUTS(c, ", ");
@@ -1641,6 +1647,18 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
             emit_param(c, off, NULL, cols[i]->type ? (int)cols[i]->type->kind : 0);
         }
         putc_(c, ')');
+        repeat_group(c, g0, p0);
+    } else if (s->nrows == 1 && c->repeat > 1) {
+        PUTS(c, " VALUES ");
+        size_t g0 = c->cur->buf.len, p0 = c->cur->np;
+        putc_(c, '(');
+        for (size_t i = 0; i < ncols; i++) {
+            if (i)
+                PUTS(c, ", ");
+            render_value(c, s->values[i], cols[i], NULL, 0);
+        }
+        putc_(c, ')');
+        repeat_group(c, g0, p0);
     } else {
         size_t r0 = c->rows_from, r1 = c->rows_to ? c->rows_to : s->nrows;
         if (r1 > s->nrows)
@@ -1842,6 +1860,55 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
     }
 }
 
+static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       struct sqlalc_compiled **out);
+
+/* Write the VALUES group rendered since (g0, p0) c->repeat times in all:
+ * the same text and the same parameters again, numbered on output. */
+static void repeat_group(sqlalc_compiler *c, size_t g0, size_t p0)
+{
+    if (c->repeat <= 1 || c->err)
+        return;
+    if (!c->h->has_multivalues) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "multi-row VALUES");
+        return;
+    }
+    seg *s = c->cur;
+    size_t glen = s->buf.len - g0, gp = s->np - p0;
+    size_t need = s->np + gp * (c->repeat - 1);
+    if (need > s->cap) {
+        sqlalc_cparam *np = sqlalc__realloc(s->params, need * sizeof *np);
+        if (!np) {
+            sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+            return;
+        }
+        s->params = np;
+        s->cap = need;
+    }
+    /* A copy of the group: appending may move the buffer it comes from. */
+    char *g = sqlalc__malloc(glen ? glen : 1);
+    if (!g) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+        return;
+    }
+    memcpy(g, s->buf.p + g0, glen);
+    for (size_t r = 1; r < c->repeat && !s->buf.oom; r++) {
+        PUTS(c, ", ");
+        put(c, g, glen);
+        memcpy(s->params + s->np, s->params + p0, gp * sizeof *s->params);
+        s->np += gp;
+        c->total_params += gp;
+    }
+    sqlalc_free(g);
+}
+
+int sqlalc__compile_repeat(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows,
+                           struct sqlalc_compiled **out)
+{
+    return compile_all(stmt, d, style, 0, 0, rows, NULL, out);
+}
+
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
                     struct sqlalc_compiled **out)
 {
@@ -1851,6 +1918,13 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
 int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
                            size_t rows_to, const sqlalc_params *expand, int inline_expanding,
                            struct sqlalc_compiled **out)
+{
+    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, out);
+}
+
+static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       struct sqlalc_compiled **out)
 {
     *out = NULL;
     if (!stmt)
@@ -1874,6 +1948,7 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
     memset(c.qmemo, 0, sizeof c.qmemo);
     c.rows_from = rows_from;
     c.rows_to = rows_to;
+    c.repeat = repeat;
     c.expand = expand;
     c.inline_expanding = inline_expanding;
     c.expanded = (sqlalc_buf)SQLALC_BUF_INIT;
@@ -2052,6 +2127,8 @@ char *sqlalc_stmt_sql_literal(sqlalc_stmt *stmt, const sqlalc_dialect *d)
     return s;
 }
 
+static char *expr_sql_style(const sqlalc_expr *e, const sqlalc_dialect *d, int style);
+
 char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
 {
     if (!e) {
@@ -2067,6 +2144,17 @@ char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
         sqlalc_compiled_free(c);
         return s;
     }
+    return expr_sql_style(e, d, 0);
+}
+
+/* An expression with its values rendered inline (DDL: server defaults). */
+char *sqlalc__expr_sql_literal(const sqlalc_expr *e, const sqlalc_dialect *d)
+{
+    return expr_sql_style(e, d, COMPILE_LITERAL);
+}
+
+static char *expr_sql_style(const sqlalc_expr *e, const sqlalc_dialect *d, int style)
+{
     if (!d)
         d = &sqlalc__default_dialect;
     sqlalc_compiler c;
@@ -2074,6 +2162,7 @@ char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
     c.d = d;
     c.h = d->compile;
     c.cur = &c.body;
+    c.style = style;
     render(&c, e, P_NONE, 0, NULL);
     char *s = NULL;
     if (!c.err && !c.body.buf.oom && !c.names.oom)
