@@ -1358,6 +1358,56 @@ static void test_expanding_in_100k(void **state)
     test_exec(eng, "DROP TABLE t_big");
 }
 
+/* An expression INSERT run over many sets (multi-row batches where the
+ * backend gains from them): a failure names the one set, counted over
+ * all of them, and keeps none of the rows. */
+static void test_execute_many_names_the_set(void **state)
+{
+    (void)state;
+    clear_people();
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(
+        md, "t_people", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_string(50), SQLALC_NOT_NULL),
+        sqlalc_column("weight", sqlalc_type_float(), 0), sqlalc_column("note", sqlalc_type_string(100), 0));
+    assert_non_null(t);
+    sqlalc_stmt *ins =
+        sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("id", sqlalc_bindparam_required("id")),
+                                                   SQLALC_KV("name", sqlalc_bindparam_required("name"))));
+    assert_non_null(ins);
+    enum { N = 2500 };
+    static char names[N][16];
+    sqlalc_param *ps = calloc(N * 2, sizeof *ps);
+    sqlalc_params *sets = calloc(N, sizeof *sets);
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "m%d", i);
+        ps[i * 2] = SQLALC_P_INT("id", i + 1);
+        ps[i * 2 + 1] = SQLALC_P_TEXT("name", names[i]);
+        sets[i] = (sqlalc_params){ 2, &ps[i * 2] };
+    }
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    ps[1500 * 2] = SQLALC_P_INT("id", 7); /* set 1500 repeats set 6's id */
+    int64_t n = -1;
+    assert_code(sqlalc_conn_execute_many(c, ins, sets, N, &n), SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 1500: "));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
+    /* and in the one-by-one rest after the batches */
+    ps[1500 * 2] = SQLALC_P_INT("id", 1501);
+    ps[(N - 2) * 2] = SQLALC_P_INT("id", 3);
+    assert_code(sqlalc_conn_execute_many(c, ins, sets, N, &n), SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 2498: "));
+    ps[(N - 2) * 2] = SQLALC_P_INT("id", N - 1);
+    assert_ok(sqlalc_conn_execute_many(c, ins, sets, N, &n));
+    assert_int_equal(n, N);
+    sqlalc_conn_close(c);
+    free(ps);
+    free(sets);
+    sqlalc_stmt_free(ins);
+    sqlalc_metadata_free(md);
+    clear_people();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1395,6 +1445,7 @@ int main(void)
         cmocka_unit_test(test_sqlstate_classes),
         cmocka_unit_test(test_error_message_names_sql),
         cmocka_unit_test(test_expanding_in_100k),
+        cmocka_unit_test(test_execute_many_names_the_set),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);
 }

@@ -405,10 +405,12 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
             return SQLALC_OK;
         sqlalc__conn_fail(conn, rc);
     }
-    /* Keep the first error's message while undoing. */
+    /* Keep the first error (message, where in the batch) while undoing. */
     sqlalc_error saved = *sqlalc_error_last();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", saved.message);
+    size_t f, c;
+    int pos = sqlalc__error_batch_position(&f, &c);
     if (!db->invalid) {
         if (mode == 1)
             sqlalc__db_rollback(eng, db);
@@ -416,6 +418,8 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
             sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
     }
     sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
+    if (pos)
+        sqlalc_error_set_batch_position(f, c);
     return rc;
 }
 
@@ -514,7 +518,7 @@ static int find_failed_set(const many_run *m, size_t first, size_t count, size_t
  * acquire_stmt and are given back here.
  */
 static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *shown, int nvals, size_t nsets,
-                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
+                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per, int64_t *rowcount)
 {
     size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
     if (nvals > 0 && chunk > 1 && chunk * (size_t)nvals > MANY_CHUNK_VALUES)
@@ -534,13 +538,20 @@ static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *show
         size_t f, c;
         if (sqlalc__error_batch_position(&f, &c)) {
             int code = sqlalc_error_last()->code;
-            if (c > 1 && mode && !conn->db->invalid && set_error(code) && find_failed_set(&m, f, c, &f))
-                c = 1;
-            if (c == 1)
-                sqlalc__error_prefix("executemany parameter set %zu", f);
-            else
-                sqlalc__error_prefix("executemany parameter sets %zu..%zu", f, f + c - 1);
-            sqlalc__error_append_sql(shown);
+            if (per > 1) {
+                /* several of the caller's sets per execution: it narrows */
+                sqlalc__error_append_sql(shown);
+                sqlalc_error_set_batch_position(base + f * per, c * per);
+            } else {
+                if (c > 1 && mode && !conn->db->invalid && set_error(code) && find_failed_set(&m, f, c, &f))
+                    c = 1;
+                if (c == 1)
+                    sqlalc__error_prefix("executemany parameter set %zu", base + f);
+                else
+                    sqlalc__error_prefix("executemany parameter sets %zu..%zu", base + f, base + f + c - 1);
+                sqlalc__error_append_sql(shown);
+                sqlalc_error_set_batch_position(0, 0); /* named: nothing left to narrow */
+            }
         }
     }
     if (mode)
@@ -588,11 +599,12 @@ int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, const sqlal
     if (rc)
         return rc;
     text_fill tf = { parsed, sets };
-    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, rowcount);
+    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, 0, 1, rowcount);
 }
 
 int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
-                                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
+                                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per,
+                                    int64_t *rowcount)
 {
     if (rowcount)
         *rowcount = 0;
@@ -605,7 +617,7 @@ int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t l
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
         return rc;
-    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, rowcount);
+    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, base, per ? per : 1, rowcount);
 }
 
 /* Engine-level execution: the result owns the connection. */

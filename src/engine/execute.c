@@ -491,6 +491,43 @@ static size_t manyrows_per_batch(sqlalc_conn *conn, const sqlalc_dialect *d, con
     return per < 2 ? 0 : per < MANYROWS_MAX ? per : MANYROWS_MAX;
 }
 
+/*
+ * A multi-row batch covering sets [first, first + count) failed as a
+ * whole.  When the error is about the values and the run is undoable, run
+ * all the sets again through the one-row form (which names the set that
+ * fails), inside the same all-or-nothing transaction, rolled back anyway.
+ * Otherwise, or if the rerun passes, the range is named.  Returns the
+ * error to report.
+ */
+static int name_failed_row(sqlalc_conn *conn, sqlalc_tx **tx, const struct sqlalc_compiled *one,
+                           const sqlalc_params *sets, size_t nsets, size_t first, size_t count)
+{
+    sqlalc_error saved = *sqlalc_error_last();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", saved.message);
+    int code = saved.code;
+    int retry =
+        *tx && !sqlalc_conn_invalidated(conn) &&
+        (code == SQLALC_ERR_INTEGRITY || code == SQLALC_ERR_DATA || code == SQLALC_ERR_PROGRAMMING ||
+         code == SQLALC_ERR_DATABASE || code == SQLALC_ERR_OPERATIONAL || code == SQLALC_ERR_INTERNAL);
+    if (retry) {
+        sqlalc_tx_rollback(*tx);
+        *tx = NULL;
+        if (sqlalc_conn_begin_nested(conn, tx) == SQLALC_OK) {
+            gather_fill gf = { one, sets, 0 };
+            int64_t n = 0;
+            int rc = sqlalc__conn_exec_compiled_fill(conn, one->sql, one->len, (int)one->nparams,
+                                                     first + count < nsets ? first + count : nsets,
+                                                     fill_gather, &gf, 0, 1, &n);
+            if (rc)
+                return rc; /* named by the one-row run */
+        }
+    }
+    sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code,
+                          "executemany parameter sets %zu..%zu: %s", first, first + count - 1, msg);
+    return saved.code;
+}
+
 static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_dialect *d, int style,
                         const struct sqlalc_compiled *one, size_t kmax, const sqlalc_params *sets,
                         size_t nsets, int64_t *rowcount)
@@ -521,8 +558,8 @@ static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_diale
             break;
         rows_fill rf = { one, sets + done, done, k };
         int64_t n = 0;
-        rc =
-            sqlalc__conn_exec_compiled_fill(conn, ck->sql, ck->len, (int)ck->nparams, nb, fill_rows, &rf, &n);
+        rc = sqlalc__conn_exec_compiled_fill(conn, ck->sql, ck->len, (int)ck->nparams, nb, fill_rows, &rf,
+                                             done, k, &n);
         sqlalc_compiled_free(ck);
         total += n;
         done += nb * k;
@@ -531,9 +568,12 @@ static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_diale
         gather_fill gf = { one, sets + done, done };
         int64_t n = 0;
         rc = sqlalc__conn_exec_compiled_fill(conn, one->sql, one->len, (int)one->nparams, nsets - done,
-                                             fill_gather, &gf, &n);
+                                             fill_gather, &gf, done, 1, &n);
         total += n;
     }
+    size_t f, c;
+    if (rc && sqlalc__error_batch_position(&f, &c))
+        rc = name_failed_row(conn, &tx, one, sets, nsets, f, c);
     if (tx) {
         if (rc) {
             sqlalc_error saved = *sqlalc_error_last();
@@ -588,7 +628,7 @@ int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
     sqlalc_stmt_free(narrow);
     /* Sets are gathered chunk by chunk as the engine runs them. */
     gather_fill gf = { c, sets, 0 };
-    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf,
+    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf, 0, 1,
                                          rowcount);
     sqlalc_compiled_free(owned);
     return rc;

@@ -1861,7 +1861,7 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
 }
 
 static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand, int inline_expanding,
                        struct sqlalc_compiled **out);
 
 /* Write the VALUES group rendered since (g0, p0) c->repeat times in all:
@@ -1906,7 +1906,7 @@ static void repeat_group(sqlalc_compiler *c, size_t g0, size_t p0)
 int sqlalc__compile_repeat(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows,
                            struct sqlalc_compiled **out)
 {
-    return compile_all(stmt, d, style, 0, 0, rows, NULL, out);
+    return compile_all(stmt, d, style, 0, 0, rows, NULL, 0, out);
 }
 
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
@@ -1919,11 +1919,11 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
                            size_t rows_to, const sqlalc_params *expand, int inline_expanding,
                            struct sqlalc_compiled **out)
 {
-    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, out);
+    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, inline_expanding, out);
 }
 
 static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand, int inline_expanding,
                        struct sqlalc_compiled **out)
 {
     *out = NULL;
