@@ -8,7 +8,10 @@
  *  - no leaked connections: the pool reports nothing checked out and
  *    pool_size open; on PostgreSQL pg_stat_activity (this run's sessions,
  *    told apart by application_name) never shows more than 8 and ends at 4;
- *  - every checkout counted.
+ *  - every checkout counted;
+ * and one expression statement shared by every thread (its compiled form
+ * cached on it once and read concurrently, the shape cache filled by
+ * statements the threads build) returns the right rows.
  * Runs on PostgreSQL and on an SQLite file in WAL mode (ODBC backends run
  * the same workload with fewer checkouts: their drivers are slower).  The
  * in-memory SQLite backend keeps one connection per thread, so there is no
@@ -387,7 +390,9 @@ static void run_memory(sqlalc_engine *eng)
     assert_code(sqlalc_engine_execute_sql(eng, "SELECT n FROM mine", NULL, NULL), SQLALC_ERR_PROGRAMMING);
 }
 
-static void test_stress(void **state)
+/* The URL of this run: PostgreSQL sessions tagged with an application
+ * name of their own; SQLite files in WAL mode. */
+static int setup(void **state)
 {
     (void)state;
     const char *base = test_url();
@@ -407,7 +412,12 @@ static void test_stress(void **state)
     const char *env = getenv("SQLALC_STRESS_CHECKOUTS");
     if (env && atoi(env) > 0)
         checkouts_per_thread = atoi(env);
+    return 0;
+}
 
+static void test_stress(void **state)
+{
+    (void)state;
     sqlalc_engine_options o = SQLALC_ENGINE_OPTIONS_INIT;
     o.pool_size = POOL_SIZE;
     o.max_overflow = MAX_OVERFLOW;
@@ -437,10 +447,137 @@ static void test_stress(void **state)
     sqlalc_engine_free(eng);
 }
 
+/* ------------------------------------------------------------------ */
+/* One expression statement shared by every thread                     */
+/* ------------------------------------------------------------------ */
+
+enum { SHARED_ROWS = 50, SHARED_ITERS = 300 };
+
+typedef struct stmt_worker {
+    sqlalc_engine *eng;
+    sqlalc_stmt *shared; /* executed by every thread: compiled once, cached on it */
+    sqlalc_table *table;
+    int own_table; /* sqlite://: each thread fills its own database */
+    int id;
+    char failure[512];
+} stmt_worker;
+
+static int fill_shared(sqlalc_conn *c)
+{
+    int rc = sqlalc_conn_execute_sql(c, "CREATE TABLE shared_t (id INTEGER PRIMARY KEY, name VARCHAR(20))",
+                                     NULL, NULL);
+    for (int i = 1; i <= SHARED_ROWS && rc == SQLALC_OK; i++) {
+        char name[20];
+        snprintf(name, sizeof name, "n%d", i);
+        rc = sqlalc_conn_execute_sql(c, "INSERT INTO shared_t (id, name) VALUES (:i, :n)",
+                                     SQLALC_PARAMS(SQLALC_P_INT("i", i), SQLALC_P_TEXT("n", name)), NULL);
+    }
+    return rc;
+}
+
+/* The name the statement found for id k, checked. */
+static int expect_name(sqlalc_conn *c, sqlalc_stmt *q, const sqlalc_params *ov, int k, char *failure,
+                       size_t n)
+{
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    int rc = sqlalc_conn_execute(c, q, ov, &res);
+    if (rc != SQLALC_OK) {
+        snprintf(failure, n, "execute: %s", sqlalc_errmsg());
+        return rc;
+    }
+    char want[20];
+    snprintf(want, sizeof want, "n%d", k);
+    if (sqlalc_result_next(res, &row) != SQLALC_ROW || strcmp(sqlalc_row_text(row, 0), want)) {
+        snprintf(failure, n, "id %d: wrong row", k);
+        rc = SQLALC_ERR_DATA;
+    }
+    sqlalc_result_free(res);
+    return rc;
+}
+
+static void *stmt_work(void *p)
+{
+    stmt_worker *w = p;
+    sqlalc_conn *c = NULL;
+    if (w->own_table && (sqlalc_engine_connect(w->eng, &c) != SQLALC_OK || fill_shared(c) != SQLALC_OK)) {
+        snprintf(w->failure, sizeof w->failure, "fill: %s", sqlalc_errmsg());
+        sqlalc_conn_close(c);
+        return NULL;
+    }
+    sqlalc_conn_close(c);
+    for (int i = 0; i < SHARED_ITERS && !w->failure[0]; i++) {
+        int k = 1 + (w->id * 7 + i) % SHARED_ROWS;
+        if (sqlalc_engine_connect(w->eng, &c) != SQLALC_OK) {
+            snprintf(w->failure, sizeof w->failure, "connect: %s", sqlalc_errmsg());
+            break;
+        }
+        expect_name(c, w->shared, SQLALC_PARAMS(SQLALC_P_INT("id_1", k)), k, w->failure, sizeof w->failure);
+        if (i % 10 == 0 && !w->failure[0]) {
+            /* A statement of the same shape built here: the shape cache. */
+            sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_c(w->table, "name")),
+                                           sqlalc_eq(sqlalc_c(w->table, "id"), sqlalc_int(k)));
+            if (!q)
+                snprintf(w->failure, sizeof w->failure, "build: %s", sqlalc_errmsg());
+            else
+                expect_name(c, q, NULL, k, w->failure, sizeof w->failure);
+            sqlalc_stmt_free(q);
+        }
+        sqlalc_conn_close(c);
+    }
+    return NULL;
+}
+
+static void test_shared_statement(void **state)
+{
+    (void)state;
+    sqlalc_engine_options o = SQLALC_ENGINE_OPTIONS_INIT;
+    o.pool_size = POOL_SIZE;
+    o.max_overflow = MAX_OVERFLOW;
+    o.pool_timeout = 120;
+    sqlalc_engine *eng;
+    assert_ok(sqlalc_engine_create(url, &o, &eng));
+    sqlalc_pool_status st;
+    assert_ok(sqlalc_engine_pool_status(eng, &st));
+    int own = st.kind == SQLALC_POOL_THREAD;
+    if (!own) {
+        test_exec_quiet(eng, "DROP TABLE shared_t");
+        sqlalc_conn *c;
+        assert_ok(sqlalc_engine_connect(eng, &c));
+        assert_ok(fill_shared(c));
+        sqlalc_conn_close(c);
+    }
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t =
+        sqlalc_table_new(md, "shared_t", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_type_string(20), 0));
+    assert_non_null(t);
+    sqlalc_stmt *q =
+        sqlalc_select(SQLALC_COLS(sqlalc_c(t, "name")), sqlalc_eq(sqlalc_c(t, "id"), sqlalc_int(1)));
+    assert_non_null(q);
+    stmt_worker w[THREADS];
+    pthread_t th[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (stmt_worker){ eng, q, t, own, i, "" };
+        assert_int_equal(pthread_create(&th[i], NULL, stmt_work, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        if (w[i].failure[0])
+            fail_msg("thread %d: %s", i, w[i].failure);
+    }
+    sqlalc_stmt_free(q);
+    sqlalc_metadata_free(md);
+    if (!own)
+        test_exec(eng, "DROP TABLE shared_t");
+    sqlalc_engine_free(eng);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stress),
+        cmocka_unit_test(test_shared_statement),
     };
-    return cmocka_run_group_tests_name(test_backend(), tests, NULL, NULL);
+    return cmocka_run_group_tests_name(test_backend(), tests, setup, NULL);
 }

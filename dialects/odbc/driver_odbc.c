@@ -16,6 +16,7 @@
  * SQL_C_BINARY, or SQL_C_CHAR text (numeric, dates and times keep their
  * exact text and get the matching value tag).
  */
+#include <pthread.h>
 #include <sql.h>
 #include <sqlext.h>
 #include <stdio.h>
@@ -230,7 +231,13 @@ static int odbc_connect(const sqlalc_url *url, void **out)
         odbc_close(c);
         return sqlalc_error_set(SQLALC_ERR_NOMEM, "cannot allocate ODBC handles");
     }
+    /* One connect at a time: drivers set process-wide state while they
+     * connect (psqlodbc calls setlocale, which is not thread-safe), and a
+     * pool opens connections from many threads. */
+    static pthread_mutex_t connect_lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&connect_lock);
     r = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)cs.p, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
+    pthread_mutex_unlock(&connect_lock);
     sqlalc_buf_free(&cs);
     if (!SQL_SUCCEEDED(r)) {
         diag(SQL_HANDLE_DBC, c->dbc, r, "connect", 0, NULL);

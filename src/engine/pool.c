@@ -286,6 +286,26 @@ static int queue_take(sqlalc_engine *eng, sqlalc_conn *c, dbconn **db, int *repl
     return SQLALC_OK;
 }
 
+/* db (of conn c) was found dead: it retires every connection opened before
+ * it (they likely died with it: server restart, failover), and listeners
+ * hear of it. */
+static void invalidated(sqlalc_engine *eng, sqlalc_conn *c, dbconn *db, int rc)
+{
+    pthread_mutex_lock(&eng->lock);
+    if (db->gen == eng->gen)
+        eng->gen++;
+    eng->stats.invalidations++;
+    pthread_mutex_unlock(&eng->lock);
+    if (sqlalc__event_on(eng, SQLALC_EVENT_INVALIDATE)) {
+        sqlalc_event ev = { .kind = SQLALC_EVENT_INVALIDATE,
+                            .conn = c,
+                            .code = rc,
+                            .error = sqlalc_error_last(),
+                            .rowcount = -1 };
+        sqlalc__event_fire(eng, &ev);
+    }
+}
+
 /* A stale connection (older than the last invalidation, or past
  * pool_recycle) is replaced; with pre-ping a dead one too, and its death
  * retires every older connection.  Runs outside the lock. */
@@ -303,19 +323,7 @@ static dbconn *check_taken(sqlalc_engine *eng, sqlalc_conn *c, dbconn *db, int r
         int rc = eng->driver->ping(db->dc);
         if (rc != SQLALC_OK) {
             sqlalc__engine_log(eng, "pooled connection failed its ping; the pool is invalidated");
-            pthread_mutex_lock(&eng->lock);
-            if (db->gen == eng->gen)
-                eng->gen++;
-            eng->stats.invalidations++;
-            pthread_mutex_unlock(&eng->lock);
-            if (sqlalc__event_on(eng, SQLALC_EVENT_INVALIDATE)) {
-                sqlalc_event ev = { .kind = SQLALC_EVENT_INVALIDATE,
-                                    .conn = c,
-                                    .code = rc,
-                                    .error = sqlalc_error_last(),
-                                    .rowcount = -1 };
-                sqlalc__event_fire(eng, &ev);
-            }
+            invalidated(eng, c, db, rc);
             sqlalc__dbconn_free(eng, db);
             /* The caller never sees the ping's failure. */
             sqlalc__error_restore(&saved);
@@ -676,19 +684,7 @@ int sqlalc__conn_fail(sqlalc_conn *conn, int rc)
     if (db->tx_depth > 0)
         sqlalc__error_prefix("the transaction was interrupted by the disconnect and rolled back by the "
                              "server (nothing of it was committed)");
-    pthread_mutex_lock(&eng->lock);
-    if (db->gen == eng->gen)
-        eng->gen++; /* the others likely died with it: server restart, failover */
-    eng->stats.invalidations++;
-    pthread_mutex_unlock(&eng->lock);
-    if (sqlalc__event_on(eng, SQLALC_EVENT_INVALIDATE)) {
-        sqlalc_event ev = { .kind = SQLALC_EVENT_INVALIDATE,
-                            .conn = conn,
-                            .code = rc,
-                            .error = sqlalc_error_last(),
-                            .rowcount = -1 };
-        sqlalc__event_fire(eng, &ev);
-    }
+    invalidated(eng, conn, db, rc);
     return rc;
 }
 

@@ -83,6 +83,8 @@ struct sqlalc_compiler {
     int err;
     int literal_values;
     const sqlalc_params *expand; /* values of expanding IN parameters (by repeated name) */
+    int inline_expanding;        /* > 0: their values go inline (the parameter ceiling they pass) */
+    sqlalc_buf expanded;         /* names of the expanding parameters given values, NUL-separated */
     /* Identifier pointer -> needs quoting, memoised per compile (the same
      * table and column names recur; the reserved-word lookup is costly). */
     struct {
@@ -549,6 +551,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         for (size_t i = 0; i < c->expand->count; i++)
             nexp += c->expand->items[i].name && !strcmp(c->expand->items[i].name, nm);
         c->literal_values = 1; /* this form depends on the values: never shared */
+        sqlalc_buf_append(&c->expanded, nm, strlen(nm) + 1);
         if (nexp) {
             putc_(c, '(');
             size_t k = 0;
@@ -559,8 +562,25 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
                     continue;
                 if (k)
                     PUTS(c, ", ");
+                k++;
+                if (c->inline_expanding) {
+                    /* Past the parameter ceiling: integers go inline (no
+                     * SQL can hide in one); other values cannot. */
+                    if (p->value.type != SQLALC_V_INT) {
+                        char msg[300];
+                        snprintf(msg, sizeof msg,
+                                 "the expanding IN '%s' has %zu values, more than the %d parameters one "
+                                 "statement may carry; only integer values can be sent inline past it "
+                                 "(value %zu is %s)",
+                                 nm, nexp, c->inline_expanding, k, sqlalc_vtype_name(p->value.type));
+                        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, msg);
+                        return;
+                    }
+                    sqlalc_compiler_literal_int(c, p->value.u.i);
+                    continue;
+                }
                 size_t off = c->names.len;
-                sqlalc_buf_printf(&c->names, "%s_%zu", nm, ++k);
+                sqlalc_buf_printf(&c->names, "%s_%zu", nm, k);
                 sqlalc_buf_putc(&c->names, 0);
                 emit_param(c, off, &p->value, t ? t : value_type_kind(&p->value));
             }
@@ -1841,7 +1861,7 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
 }
 
 static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand, int inline_expanding,
                        struct sqlalc_compiled **out);
 
 /* Write the VALUES group rendered since (g0, p0) c->repeat times in all:
@@ -1886,23 +1906,24 @@ static void repeat_group(sqlalc_compiler *c, size_t g0, size_t p0)
 int sqlalc__compile_repeat(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows,
                            struct sqlalc_compiled **out)
 {
-    return compile_all(stmt, d, style, 0, 0, rows, NULL, out);
+    return compile_all(stmt, d, style, 0, 0, rows, NULL, 0, out);
 }
 
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
                     struct sqlalc_compiled **out)
 {
-    return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, out);
+    return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, 0, out);
 }
 
 int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                           size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out)
+                           size_t rows_to, const sqlalc_params *expand, int inline_expanding,
+                           struct sqlalc_compiled **out)
 {
-    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, out);
+    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, inline_expanding, out);
 }
 
 static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand, int inline_expanding,
                        struct sqlalc_compiled **out)
 {
     *out = NULL;
@@ -1929,9 +1950,11 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
     c.rows_to = rows_to;
     c.repeat = repeat;
     c.expand = expand;
+    c.inline_expanding = inline_expanding;
+    c.expanded = (sqlalc_buf)SQLALC_BUF_INIT;
     render_stmt(&c, stmt, M_TOP);
     int rc = c.err;
-    if (!rc && (c.body.buf.oom || c.names.oom))
+    if (!rc && (c.body.buf.oom || c.names.oom || c.expanded.oom))
         rc = sqlalc__oom();
     for (int i = 0; i < c.nctes && !rc; i++)
         if (c.ctes[i].s.buf.oom)
@@ -1980,6 +2003,12 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
             r->sql = sqlalc_buf_detach(&sql);
             r->names = c.names.p;
             c.names.p = NULL;
+            if (c.expanded.len) {
+                sqlalc_buf_putc(&c.expanded, 0); /* the list ends with an empty name */
+                r->expanded = c.expanded.oom ? NULL : sqlalc_buf_detach(&c.expanded);
+                if (!r->expanded)
+                    rc = SQLALC_ERR_NOMEM;
+            }
             r->style = style;
             r->literal_values = c.literal_values || style == COMPILE_LITERAL;
             if (!r->sql)
@@ -1992,6 +2021,7 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
     for (int i = 0; i < c.nctes; i++)
         seg_free(&c.ctes[i].s);
     sqlalc_buf_free(&c.names);
+    sqlalc_buf_free(&c.expanded);
     if (rc) {
         sqlalc_compiled_free(r);
         return rc;
@@ -2007,6 +2037,7 @@ void sqlalc_compiled_free(sqlalc_compiled *c)
     sqlalc_free(c->sql);
     sqlalc_free(c->params);
     sqlalc_free(c->names);
+    sqlalc_free(c->expanded);
     sqlalc_free(c);
 }
 
