@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ddl.h"
+#include "quote.h"
 
 void sqlalc__ddl_list_free(sqlalc__ddl_list *l)
 {
@@ -30,20 +31,7 @@ static int list_take(sqlalc__ddl_list *l, sqlalc_buf *b)
 
 void sqlalc__ddl_ident(sqlalc_buf *b, const sqlalc_dialect *d, const char *ident)
 {
-    char small[128];
-    size_t n = sqlalc_quote_identifier(d, ident, small, sizeof small);
-    if (n < sizeof small) {
-        sqlalc_buf_append(b, small, n);
-        return;
-    }
-    char *big = sqlalc__malloc(n + 1);
-    if (!big) {
-        b->oom = 1;
-        return;
-    }
-    sqlalc_quote_identifier(d, ident, big, n + 1);
-    sqlalc_buf_append(b, big, n);
-    sqlalc_free(big);
+    sqlalc__ident_put(b, d, ident);
 }
 
 static void put_table(sqlalc_buf *b, const sqlalc_dialect *d, const char *schema, const char *name)
