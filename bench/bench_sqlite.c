@@ -12,6 +12,9 @@
  * lookups each in their own implicit transaction vs all inside one
  * explicit transaction, and the default page cache (2 MB) vs
  * cache_size=-65536 (64 MB; the table is about 10 MB), warmed by one scan.
+ * And the same lookups through a cached expression statement,
+ * select(bench).where(bench.c.id == bindparam("uid")), executed with an
+ * override for uid each time (compiled once, then the statement cache).
  * When /usr/bin/python3 has SQLAlchemy, bench/sqla_sqlite.py does the
  * three tasks with SQLAlchemy Core and its times are printed too.
  *
@@ -297,15 +300,74 @@ static double lib_lookups(sqlalc_conn *conn, int explicit_tx, check *ck)
     return now_us() - t0;
 }
 
+/* The bench table as an expression-language Table, and
+ * SELECT … FROM bench WHERE bench.id = :uid built once. */
+static sqlalc_metadata *expr_md;
+static sqlalc_stmt *expr_lookup;
+
+static void lib_prepare_expr(void)
+{
+    expr_md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(
+        expr_md, "bench", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_text(), SQLALC_NOT_NULL),
+        sqlalc_column("value", sqlalc_type_float(), 0), sqlalc_column("qty", sqlalc_type_integer(), 0),
+        sqlalc_column("note", sqlalc_type_text(), 0));
+    expr_lookup = t ? sqlalc_select(SQLALC_COLS(sqlalc_c(t, "id"), sqlalc_c(t, "name"), sqlalc_c(t, "value"),
+                                                sqlalc_c(t, "qty"), sqlalc_c(t, "note")),
+                                    sqlalc_eq(sqlalc_c(t, "id"), sqlalc_bindparam("uid", SQLALC_INTV(0))))
+                    : NULL;
+    if (!expr_lookup) {
+        fprintf(stderr, "bench_sqlite: building the lookup statement: %s\n", sqlalc_errmsg());
+        exit(1);
+    }
+}
+
+static double lib_expr_lookups(sqlalc_conn *conn, int explicit_tx, check *ck)
+{
+    double t0 = now_us();
+    sqlalc_tx *tx = NULL;
+    if (explicit_tx)
+        LIB(sqlalc_conn_begin(conn, &tx));
+    for (size_t i = 0; i < NLOOK; i++) {
+        sqlalc_result *res;
+        const sqlalc_row *row;
+        LIB(sqlalc_conn_execute(conn, expr_lookup, SQLALC_PARAMS(SQLALC_P_INT("uid", lookup_ids[i])), &res));
+        if (sqlalc_result_next(res, &row) != SQLALC_ROW) {
+            fprintf(stderr, "bench_sqlite: expression lookup %lld found nothing: %s\n",
+                    (long long)lookup_ids[i], sqlalc_errmsg());
+            exit(1);
+        }
+        lib_read_row(row, ck);
+        sqlalc_result_free(res);
+    }
+    if (tx)
+        LIB(sqlalc_tx_commit(tx));
+    return now_us() - t0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Driver                                                              */
 /* ------------------------------------------------------------------ */
 
-enum { T_INSERT, T_SCAN, T_LOOKUP, T_LOOKUP_TX, T_SCAN_CACHE, T_LOOKUP_CACHE, T_LOOKUP_TX_CACHE, T_N };
+enum {
+    T_INSERT,
+    T_SCAN,
+    T_LOOKUP,
+    T_LOOKUP_TX,
+    T_SCAN_CACHE,
+    T_LOOKUP_CACHE,
+    T_LOOKUP_TX_CACHE,
+    T_EXPR_LOOKUP,
+    T_EXPR_LOOKUP_TX,
+    T_EXPR_LOOKUP_TX_CACHE,
+    T_N
+};
 static const char *const task_names[T_N] = {
-    "insert (executemany, 1 tx)",     "scan (every column)",     "lookup (implicit tx each)",
-    "lookup (one explicit tx)",       "scan, cache_size=-65536", "lookup, cache_size=-65536",
-    "lookup 1 tx, cache_size=-65536",
+    "insert (executemany, 1 tx)",     "scan (every column)",       "lookup (implicit tx each)",
+    "lookup (one explicit tx)",       "scan, cache_size=-65536",   "lookup, cache_size=-65536",
+    "lookup 1 tx, cache_size=-65536", "expr lookup (implicit tx)", "expr lookup (one explicit tx)",
+    "expr lookup 1 tx, cache -65536",
 };
 
 typedef struct {
@@ -334,7 +396,7 @@ static void run_mode(const char *dir, const char *journal, times *tm)
     memset(tm, 0, sizeof *tm);
     for (int rep = 0; rep < REPEAT; rep++) {
         /* raw then lib on odd runs, lib then raw on even ones */
-        check ck[2][3];
+        check ck[2][5];
         memset(ck, 0, sizeof ck);
         for (int side = 0; side < 2; side++) {
             int do_raw = (side == 0) == (rep % 2 == 0);
@@ -345,6 +407,9 @@ static void run_mode(const char *dir, const char *journal, times *tm)
                 keep_min(&tm->raw[T_SCAN], raw_scan(db, &c[0]));
                 keep_min(&tm->raw[T_LOOKUP], raw_lookups(db, 0, &c[1]));
                 keep_min(&tm->raw[T_LOOKUP_TX], raw_lookups(db, 1, &c[2]));
+                /* the expression form sends the same SQL shape: same raw loop */
+                keep_min(&tm->raw[T_EXPR_LOOKUP], raw_lookups(db, 0, &c[3]));
+                keep_min(&tm->raw[T_EXPR_LOOKUP_TX], raw_lookups(db, 1, &c[4]));
                 sqlite3_close(db);
                 db = raw_open(raw_path, journal, "-65536");
                 check w = { 0, 0, 0 };
@@ -352,6 +417,7 @@ static void run_mode(const char *dir, const char *journal, times *tm)
                 keep_min(&tm->raw[T_SCAN_CACHE], raw_scan(db, &w));
                 keep_min(&tm->raw[T_LOOKUP_CACHE], raw_lookups(db, 0, &w));
                 keep_min(&tm->raw[T_LOOKUP_TX_CACHE], raw_lookups(db, 1, &w));
+                keep_min(&tm->raw[T_EXPR_LOOKUP_TX_CACHE], raw_lookups(db, 1, &w));
                 sqlite3_close(db);
             } else {
                 sqlalc_engine *eng = lib_open(lib_path, journal, NULL);
@@ -361,6 +427,8 @@ static void run_mode(const char *dir, const char *journal, times *tm)
                 keep_min(&tm->lib[T_SCAN], lib_scan(conn, &c[0]));
                 keep_min(&tm->lib[T_LOOKUP], lib_lookups(conn, 0, &c[1]));
                 keep_min(&tm->lib[T_LOOKUP_TX], lib_lookups(conn, 1, &c[2]));
+                keep_min(&tm->lib[T_EXPR_LOOKUP], lib_expr_lookups(conn, 0, &c[3]));
+                keep_min(&tm->lib[T_EXPR_LOOKUP_TX], lib_expr_lookups(conn, 1, &c[4]));
                 sqlalc_conn_close(conn);
                 sqlalc_engine_free(eng);
                 eng = lib_open(lib_path, journal, "-65536");
@@ -370,6 +438,7 @@ static void run_mode(const char *dir, const char *journal, times *tm)
                 keep_min(&tm->lib[T_SCAN_CACHE], lib_scan(conn, &w));
                 keep_min(&tm->lib[T_LOOKUP_CACHE], lib_lookups(conn, 0, &w));
                 keep_min(&tm->lib[T_LOOKUP_TX_CACHE], lib_lookups(conn, 1, &w));
+                keep_min(&tm->lib[T_EXPR_LOOKUP_TX_CACHE], lib_expr_lookups(conn, 1, &w));
                 sqlalc_conn_close(conn);
                 sqlalc_engine_free(eng);
             }
@@ -377,6 +446,8 @@ static void run_mode(const char *dir, const char *journal, times *tm)
         same(&ck[0][0], &ck[1][0], "scan");
         same(&ck[0][1], &ck[1][1], "lookups");
         same(&ck[0][2], &ck[1][2], "lookups in a transaction");
+        same(&ck[0][3], &ck[1][3], "expression lookups");
+        same(&ck[0][4], &ck[1][4], "expression lookups in a transaction");
     }
 }
 
@@ -480,6 +551,7 @@ int main(int argc, char **argv)
         lookup_ids[i] = (int64_t)((x >> 33) % NROWS) + 1;
     }
     lib_prepare_params();
+    lib_prepare_expr();
 
     char dir[] = "/tmp/sqlalc_bench_XXXXXX";
     if (!mkdtemp(dir)) {
@@ -502,5 +574,7 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "bench_sqlite: could not remove %s\n", dir);
+    sqlalc_stmt_free(expr_lookup);
+    sqlalc_metadata_free(expr_md);
     return 0;
 }

@@ -44,11 +44,12 @@ static int64_t count_rows(sqlalc_conn *conn, const char *table)
 {
     char sql[128];
     sqlalc_result *res;
-    int64_t n = -1;
+    sqlalc_value n;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
     CHECK(sqlalc_conn_execute_sql(conn, sql, NULL, &res));
-    CHECK(sqlalc_result_scalar_int64(res, &n)); /* frees the result */
-    return n;
+    CHECK(sqlalc_result_scalar_one(res, &n)); /* exactly one row: its first column */
+    sqlalc_result_free(res);
+    return n.u.i;
 }
 
 static void insert_team(sqlalc_conn *conn, int api_id, const char *long_name, const char *short_name)
@@ -141,6 +142,28 @@ int main(int argc, char **argv)
     expect(in_sp == before + 2 && after_sp == before + 1, "the savepoint undoes only its own insert");
     CHECK(sqlalc_tx_rollback(outer)); /* leave the database as we found it */
 
+    /* A transaction block in two calls, like SQLAlchemy's
+     * `with engine.begin() as conn:` — begin on a pooled connection, and
+     * end it with the outcome: commit on success, roll back on error,
+     * the connection back to the pool either way. */
+    section("A transaction block: all or nothing");
+    sqlalc_conn *blk;
+    rc = sqlalc_engine_begin(eng, &blk, NULL);
+    if (rc == SQLALC_OK) {
+        rc = sqlalc_conn_execute_sql(
+            blk, "insert into team (team_api_id, team_long_name) values (:a, :n)",
+            SQLALC_PARAMS(SQLALC_P_INT("a", 999004), SQLALC_P_TEXT("n", "AS Monaco")), NULL);
+        if (rc == SQLALC_OK) /* the same team_api_id again: the block fails here */
+            rc = sqlalc_conn_execute_sql(
+                blk, "insert into team (team_api_id, team_long_name) values (:a, :n)",
+                SQLALC_PARAMS(SQLALC_P_INT("a", 999004), SQLALC_P_TEXT("n", "Monaco")), NULL);
+        rc = sqlalc_conn_end(blk, rc);
+    }
+    printf("block ended with %s; teams now: %lld\n", sqlalc_code_name(rc),
+           (long long)count_rows(conn, "team"));
+    expect(rc == SQLALC_ERR_INTEGRITY && count_rows(conn, "team") == before,
+           "a failed block keeps none of its inserts");
+
     /* executemany: one statement, many parameter sets, one prepared
      * statement reused for all of them. */
     section("executemany");
@@ -180,8 +203,10 @@ int main(int argc, char **argv)
     section("Exercise: players over 170 lbs");
     CHECK(sqlalc_conn_execute_sql(conn, "select count(*) from player where weight > :w",
                                   SQLALC_PARAMS(SQLALC_P_INT("w", 170)), &res));
-    int64_t heavy = 0;
-    CHECK(sqlalc_result_scalar_int64(res, &heavy));
+    sqlalc_value v;
+    CHECK(sqlalc_result_scalar_one(res, &v));
+    int64_t heavy = v.u.i;
+    sqlalc_result_free(res);
     printf("%lld players weigh over 170 lbs\n", (long long)heavy);
     expect(heavy > 0, "some players weigh over 170 lbs");
 

@@ -202,9 +202,11 @@ int main(int argc, char **argv)
     if (!q)
         die("count");
     puts(sqlalc_stmt_sql(q, NULL));
-    int64_t heavy = 0;
-    if (sqlalc_conn_execute(conn, q, NULL, &res) || sqlalc_result_scalar_int64(res, &heavy))
+    sqlalc_value heavy_v;
+    if (sqlalc_conn_execute(conn, q, NULL, &res) || sqlalc_result_scalar_one(res, &heavy_v))
         die("execute count");
+    int64_t heavy = heavy_v.u.i;
+    sqlalc_result_free(res);
     printf("%lld players weigh over 170 lbs\n", (long long)heavy);
     expect(heavy > 0, "some players weigh over 170 lbs");
     sqlalc_stmt_free(q);

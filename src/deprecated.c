@@ -1,5 +1,6 @@
 /* Forwarders for the 0.1 names of <sqlalc/deprecated.h>. */
 #include "sqlalc.h"
+#include "sqlalc/sys/plugin.h"
 
 int sqlalc_connect(sqlalc_engine *eng, sqlalc_conn **out)
 {
@@ -157,4 +158,16 @@ sqlalc_type *sqlalc_enum_array(const char *name, const char *const *values, size
 sqlalc_type *sqlalc_user_type(const char *sql)
 {
     return sqlalc_type_user(sql);
+}
+
+int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out)
+{
+    sqlalc_value v;
+    int rc = sqlalc_result_scalar(res, &v);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_value_get_int64(&v, out);
+    else if (rc == SQLALC_DONE)
+        sqlalc_error_set(SQLALC_DONE, "the query returned no row");
+    sqlalc_result_free(res);
+    return rc;
 }

@@ -2,10 +2,15 @@
  * Conformance suite: engine, connections, raw SQL, results, transactions.
  * Runs once per backend (SQLALC_TEST_URL).
  */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "testutil.h"
+#include "sqlalc/sys/plugin.h"
 
 static sqlalc_engine *eng;
 
@@ -89,7 +94,7 @@ static void test_binds_not_in_quotes_or_comments(void **state)
         assert_ok(sqlalc_engine_execute_sql(eng, "SELECT :v::integer + 1",
                                             SQLALC_PARAMS(SQLALC_P_TEXT("v", "41")), &res));
         int64_t v;
-        assert_ok(sqlalc_result_scalar_int64(res, &v));
+        v = test_result_int64(res);
         assert_int_equal(v, 42);
     }
 }
@@ -102,11 +107,11 @@ static void test_same_name_twice_and_positional(void **state)
     assert_ok(sqlalc_engine_execute_sql(
         eng, "SELECT CAST(:a AS INTEGER) + CAST(:a AS INTEGER) + CAST(:b AS INTEGER)",
         SQLALC_PARAMS(SQLALC_P_INT("a", 20), SQLALC_P_INT("b", 2)), &res));
-    assert_ok(sqlalc_result_scalar_int64(res, &v));
+    v = test_result_int64(res);
     assert_int_equal(v, 42);
     assert_ok(sqlalc_engine_execute_sql(eng, "SELECT CAST(? AS INTEGER) * CAST(? AS INTEGER)",
                                         SQLALC_PARAMS(SQLALC_P_INT(NULL, 6), SQLALC_P_INT(NULL, 7)), &res));
-    assert_ok(sqlalc_result_scalar_int64(res, &v));
+    v = test_result_int64(res);
     assert_int_equal(v, 42);
 }
 
@@ -412,10 +417,13 @@ static void test_nested_results_same_sql(void **state)
     assert_int_equal(sqlalc_row_int64(a, 0), 2);
     sqlalc_result_free(r2);
     sqlalc_result_free(r1);
-    /* closing a connection with an open result invalidates it safely */
+    /* closing a connection with an open result invalidates it safely:
+     * the rows it still had are lost, and next says so */
     assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P_INT("m", 1)), &r1));
     sqlalc_conn_close(c);
-    assert_int_equal(sqlalc_result_next(r1, &a), SQLALC_DONE);
+    assert_code(sqlalc_result_next(r1, &a), SQLALC_ERR_CLOSED);
+    assert_null(a);
+    assert_true(sqlalc_result_closed(r1));
     sqlalc_result_free(r1);
 }
 
@@ -427,7 +435,7 @@ static void test_engine_exec_returns_connection(void **state)
         sqlalc_result *res;
         assert_ok(sqlalc_engine_execute_sql(eng, "SELECT 1", NULL, &res));
         int64_t v;
-        assert_ok(sqlalc_result_scalar_int64(res, &v));
+        v = test_result_int64(res);
         assert_int_equal(v, 1);
     }
 }
@@ -528,7 +536,7 @@ static void test_null_text_pointer_binds_null(void **state)
                                         "SELECT CASE WHEN CAST(:t AS VARCHAR(10)) IS NULL THEN 1 ELSE 0 END",
                                         SQLALC_PARAMS(SQLALC_P_TEXT("t", NULL)), &res));
     int64_t v = -1;
-    assert_ok(sqlalc_result_scalar_int64(res, &v));
+    v = test_result_int64(res);
     assert_int_equal(v, 1);
 }
 
@@ -572,6 +580,684 @@ static void test_bad_engine_urls(void **state)
     sqlalc_engine_free(e2);
 }
 
+/* ------------------------------------------------------------------ */
+/* one / first / scalar / all (SQLAlchemy's Result accessors)          */
+/* ------------------------------------------------------------------ */
+
+static void fill_people(sqlalc_conn *c, int n)
+{
+    clear_people();
+    for (int i = 1; i <= n; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "p%02d", i);
+        insert_person(c, i, name, i * 10.5);
+    }
+}
+
+static sqlalc_result *people_where(sqlalc_conn *c, const char *cols, int min_id, int max_id)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT %s FROM t_people WHERE id BETWEEN :a AND :b ORDER BY id", cols);
+    sqlalc_result *res;
+    assert_ok(sqlalc_conn_execute_sql(
+        c, sql, SQLALC_PARAMS(SQLALC_P_INT("a", min_id), SQLALC_P_INT("b", max_id)), &res));
+    return res;
+}
+
+static void test_result_one_first(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 3);
+    const sqlalc_row *row = (const sqlalc_row *)1;
+
+    /* one: exactly one row, kept by the result until it is freed */
+    sqlalc_result *res = people_where(c, "id, name, weight", 2, 2);
+    assert_ok(sqlalc_result_one(res, &row));
+    assert_true(sqlalc_result_closed(res));
+    assert_int_equal(sqlalc_row_int64(row, 0), 2);
+    assert_string_equal(sqlalc_row_text_by_name(row, "name"), "p02");
+    assert_true(sqlalc_row_double_by_name(row, "weight") == 21.0);
+    /* the statement went back: the same SQL runs again on the connection
+     * while the kept row still reads */
+    sqlalc_result *res2 = people_where(c, "id, name, weight", 3, 3);
+    const sqlalc_row *row2;
+    assert_ok(sqlalc_result_one(res2, &row2));
+    assert_string_equal(sqlalc_row_text(row2, 1), "p03");
+    assert_string_equal(sqlalc_row_text(row, 1), "p02");
+    assert_int_equal(sqlalc_result_next(res, &row2), SQLALC_DONE); /* closed: read to its end */
+    sqlalc_result_free(res2);
+    sqlalc_result_free(res);
+
+    /* one: none and several are distinct errors */
+    res = people_where(c, "id", 7, 9);
+    assert_code(sqlalc_result_one(res, &row), SQLALC_ERR_NO_RESULT);
+    assert_null(row);
+    assert_non_null(strstr(sqlalc_errmsg(), "no row"));
+    assert_string_equal(sqlalc_code_name(SQLALC_ERR_NO_RESULT), "SQLALC_ERR_NO_RESULT");
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 3);
+    assert_code(sqlalc_result_one(res, &row), SQLALC_ERR_MULTIPLE_RESULTS);
+    assert_null(row);
+    assert_true(sqlalc_result_closed(res));
+    assert_string_equal(sqlalc_code_name(SQLALC_ERR_MULTIPLE_RESULTS), "SQLALC_ERR_MULTIPLE_RESULTS");
+    sqlalc_result_free(res);
+
+    /* one_or_none: DONE for none, the row for one, an error for more */
+    res = people_where(c, "id", 7, 9);
+    assert_int_equal(sqlalc_result_one_or_none(res, &row), SQLALC_DONE);
+    assert_null(row);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 1);
+    assert_ok(sqlalc_result_one_or_none(res, &row));
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 2, 3);
+    assert_code(sqlalc_result_one_or_none(res, &row), SQLALC_ERR_MULTIPLE_RESULTS);
+    sqlalc_result_free(res);
+
+    /* first: the first row, the rest discarded, the result closed */
+    res = people_where(c, "id, name", 1, 3);
+    assert_ok(sqlalc_result_first(res, &row));
+    assert_string_equal(sqlalc_row_text(row, 1), "p01");
+    assert_true(sqlalc_result_closed(res));
+    assert_int_equal(sqlalc_result_next(res, &row2), SQLALC_DONE);
+    assert_string_equal(sqlalc_row_text(row, 1), "p01");
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 7, 9);
+    assert_int_equal(sqlalc_result_first(res, &row), SQLALC_DONE);
+    assert_null(row);
+    sqlalc_result_free(res);
+
+    /* the connection is fine after all of it */
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 3);
+    sqlalc_conn_close(c);
+}
+
+static void test_result_scalar_typed(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 3);
+    sqlalc_value v;
+    /* text stays valid until the result is freed, after the statement is reused */
+    sqlalc_result *res = people_where(c, "name, id", 2, 3);
+    assert_ok(sqlalc_result_scalar(res, &v));
+    assert_int_equal(v.type, SQLALC_V_TEXT);
+    sqlalc_result *other = people_where(c, "name, id", 1, 1);
+    sqlalc_result_free(other);
+    assert_int_equal(v.u.s.len, 3);
+    assert_string_equal(v.u.s.p, "p02");
+    sqlalc_result_free(res);
+
+    res = people_where(c, "weight", 2, 2);
+    assert_ok(sqlalc_result_scalar_one(res, &v));
+    assert_int_equal(v.type, SQLALC_V_FLOAT);
+    assert_true(v.u.f == 21.0);
+    double d;
+    assert_ok(sqlalc_value_get_double(&v, &d));
+    assert_true(d == 21.0);
+    int64_t i64;
+    assert_ok(sqlalc_value_get_int64(&v, &i64)); /* 21.0 is integral: converts */
+    assert_int_equal(i64, 21);
+    sqlalc_result_free(res);
+
+    /* a NULL in the column is a value; no row is SQLALC_DONE */
+    res = people_where(c, "note", 1, 1);
+    assert_ok(sqlalc_result_scalar_one_or_none(res, &v));
+    assert_int_equal(v.type, SQLALC_V_NULL);
+    sqlalc_result_free(res);
+    res = people_where(c, "note", 8, 9);
+    v = SQLALC_INTV(5);
+    assert_int_equal(sqlalc_result_scalar_one_or_none(res, &v), SQLALC_DONE);
+    assert_int_equal(v.type, SQLALC_V_NULL);
+    sqlalc_result_free(res);
+    res = people_where(c, "note", 8, 9);
+    assert_int_equal(sqlalc_result_scalar(res, &v), SQLALC_DONE);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 8, 9);
+    assert_code(sqlalc_result_scalar_one(res, &v), SQLALC_ERR_NO_RESULT);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 2);
+    assert_code(sqlalc_result_scalar_one(res, &v), SQLALC_ERR_MULTIPLE_RESULTS);
+    sqlalc_result_free(res);
+    res = people_where(c, "id", 1, 2);
+    assert_code(sqlalc_result_scalar_one_or_none(res, &v), SQLALC_ERR_MULTIPLE_RESULTS);
+    sqlalc_result_free(res);
+
+    /* count(*) as an integer, whatever the backend's type for it */
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT count(*) FROM t_people", NULL, &res));
+    assert_ok(sqlalc_result_scalar_one(res, &v));
+    assert_ok(sqlalc_value_get_int64(&v, &i64));
+    assert_int_equal(i64, 3);
+    sqlalc_result_free(res);
+    /* a statement without rows */
+    assert_ok(sqlalc_conn_execute_sql(c, "UPDATE t_people SET note = 'x' WHERE id = 1", NULL, &res));
+    assert_int_equal(sqlalc_result_scalar(res, &v), SQLALC_DONE);
+    assert_int_equal(sqlalc_result_rowcount(res), 1);
+    sqlalc_result_free(res);
+    sqlalc_conn_close(c);
+}
+
+static void test_result_all_and_value_getters(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 4);
+    sqlalc_result *res = people_where(c, "id, name", 1, 4);
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_all(res, &rs));
+    assert_int_equal(sqlalc_rowset_count(rs), 3);
+    assert_true(sqlalc_result_closed(res));
+    /* the row next() gave out still reads its own values */
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    assert_string_equal(sqlalc_row_text_by_name(row, "name"), "p01");
+    sqlalc_result_free(res);
+    assert_string_equal(sqlalc_row_text_by_name(sqlalc_rowset_row(rs, 2), "name"), "p04");
+    sqlalc_rowset_free(rs);
+
+    sqlalc_value v = SQLALC_TYPEDV(SQLALC_V_NUMERIC, "12.000");
+    int64_t i;
+    assert_ok(sqlalc_value_get_int64(&v, &i));
+    assert_int_equal(i, 12);
+    v = SQLALC_FLOATV(3.0);
+    assert_ok(sqlalc_value_get_int64(&v, &i));
+    assert_int_equal(i, 3);
+    v = SQLALC_TEXTV("12");
+    assert_code(sqlalc_value_get_int64(&v, &i), SQLALC_ERR_TYPE);
+    v = SQLALC_NULLV;
+    double d;
+    assert_code(sqlalc_value_get_double(&v, &d), SQLALC_ERR_TYPE);
+    sqlalc_conn_close(c);
+}
+
+/* A row from next() keeps its values when fetchmany reads on (it used to
+ * show the next row's values, or fail once the result ended). */
+static void test_row_survives_fetchmany(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    fill_people(c, 5);
+    sqlalc_result *res = people_where(c, "id, name, weight", 1, 5);
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_fetchmany(res, 2, &rs));
+    assert_int_equal(sqlalc_rowset_count(rs), 2);
+    assert_int_equal(sqlalc_row_int64(sqlalc_rowset_row(rs, 0), 0), 2);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    assert_string_equal(sqlalc_row_text(row, 1), "p01");
+    assert_int_equal(sqlalc_row_count(row), 3);
+    sqlalc_rowset_free(rs);
+    assert_ok(sqlalc_result_fetchall(res, &rs));
+    assert_int_equal(sqlalc_rowset_count(rs), 2);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    assert_true(sqlalc_row_double_by_name(row, "weight") == 10.5);
+    sqlalc_rowset_free(rs);
+    /* next() moves the handle on as always */
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_DONE);
+    sqlalc_result_free(res);
+
+    /* first() after next(): the earlier row stays readable too */
+    res = people_where(c, "id", 1, 5);
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const sqlalc_row *f;
+    assert_ok(sqlalc_result_first(res, &f));
+    assert_int_equal(sqlalc_row_int64(f, 0), 2);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    sqlalc_result_free(res);
+    sqlalc_conn_close(c);
+}
+
+/* Every value converts to text; the pointers live as long as the row. */
+static void test_text_conversions(void **state)
+{
+    (void)state;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS t_blobtext");
+    test_exec(eng, test_dialect_is("postgresql") ? "CREATE TABLE t_blobtext (i INTEGER, f FLOAT, b BYTEA)"
+                                                 : "CREATE TABLE t_blobtext (i INTEGER, f FLOAT, b BLOB)");
+    static const unsigned char blob[] = { 0, 0x0a, 0xff, 'A' };
+    assert_ok(sqlalc_engine_execute_sql(eng, "INSERT INTO t_blobtext VALUES (:i, :f, :b)",
+                                        SQLALC_PARAMS(SQLALC_P_INT("i", -42), SQLALC_P_FLOAT("f", 0.1),
+                                                      SQLALC_P_BLOB("b", blob, sizeof blob)),
+                                        NULL));
+    sqlalc_result *res;
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT i, f, b FROM t_blobtext", NULL, &res));
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const char *ti, *tf, *tb;
+    size_t lb;
+    assert_ok(sqlalc_row_get_text(row, 0, &ti, NULL));
+    assert_ok(sqlalc_row_get_text(row, 1, &tf, NULL));
+    assert_ok(sqlalc_row_get_text(row, 2, &tb, &lb));
+    /* all three still valid together */
+    assert_string_equal(ti, "-42");
+    assert_string_equal(tf, "0.1");
+    assert_string_equal(tb, "\\x000aff41");
+    assert_int_equal(lb, 10);
+    const void *bp;
+    size_t bl;
+    assert_ok(sqlalc_row_get_blob(row, 2, &bp, &bl));
+    assert_int_equal(bl, sizeof blob);
+    assert_memory_equal(bp, blob, sizeof blob);
+    sqlalc_result_free(res);
+    /* the same from a rowset, after the result is gone */
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT i, f, b FROM t_blobtext", NULL, &res));
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_fetchall(res, &rs));
+    sqlalc_result_free(res);
+    row = sqlalc_rowset_row(rs, 0);
+    ti = sqlalc_row_text(row, 0);
+    tb = sqlalc_row_text(row, 2);
+    tf = sqlalc_row_text(row, 1);
+    assert_string_equal(ti, "-42");
+    assert_string_equal(tb, "\\x000aff41");
+    assert_string_equal(tf, "0.1");
+    sqlalc_rowset_free(rs);
+    test_exec(eng, "DROP TABLE t_blobtext");
+}
+
+/* ------------------------------------------------------------------ */
+/* Transaction blocks: engine_begin / conn_end                         */
+/* ------------------------------------------------------------------ */
+
+static void test_engine_begin_block(void **state)
+{
+    (void)state;
+    clear_people();
+    /* success commits and gives the connection back */
+    sqlalc_conn *c = NULL;
+    sqlalc_tx *tx = NULL;
+    assert_ok(sqlalc_engine_begin(eng, &c, &tx));
+    assert_non_null(tx);
+    assert_true(sqlalc_conn_in_transaction(c));
+    int rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (1, 'Ann')", NULL, NULL);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (2, 'Bob')", NULL, NULL);
+    assert_ok(sqlalc_conn_end(c, rc));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 2);
+
+    /* an error rolls back everything in the block and stays the last error */
+    assert_ok(sqlalc_engine_begin(eng, &c, NULL));
+    rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (3, 'Cid')", NULL, NULL);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (4, 'Ann')", NULL, NULL);
+    assert_code(rc, SQLALC_ERR_INTEGRITY);
+    assert_code(sqlalc_conn_end(c, rc), SQLALC_ERR_INTEGRITY);
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_INTEGRITY);
+    assert_string_equal(sqlalc_error_last()->sqlstate, "23505");
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 2);
+
+    /* the caller's own failure code rolls back too; savepoints inside end with it */
+    assert_ok(sqlalc_engine_begin(eng, &c, NULL));
+    sqlalc_tx *sp;
+    assert_ok(sqlalc_conn_begin_nested(c, &sp));
+    insert_person(c, 5, "Eve", 1);
+    assert_code(sqlalc_conn_end(c, SQLALC_ERR_GENERIC), SQLALC_ERR_GENERIC);
+    assert_code(sqlalc_tx_commit(sp), SQLALC_ERR_CLOSED); /* ended with its block; this frees it */
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE id = 5"), 0);
+
+    /* committed early inside the block: end just closes */
+    assert_ok(sqlalc_engine_begin(eng, &c, &tx));
+    insert_person(c, 6, "Fay", 1);
+    assert_ok(sqlalc_tx_commit(tx));
+    assert_ok(sqlalc_conn_end(c, SQLALC_OK));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE id = 6"), 1);
+
+    /* a positive code (SQLALC_DONE from a fetch) is not an error */
+    assert_ok(sqlalc_engine_begin(eng, &c, NULL));
+    insert_person(c, 7, "Gus", 1);
+    assert_int_equal(sqlalc_conn_end(c, SQLALC_DONE), SQLALC_DONE);
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people WHERE id = 7"), 1);
+
+    /* a failing begin leaves nothing checked out */
+    c = (sqlalc_conn *)1;
+    assert_code(sqlalc_engine_begin(NULL, &c, NULL), SQLALC_ERR_ARGUMENT);
+    assert_null(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors a caller can act on: retry the transaction                   */
+/* ------------------------------------------------------------------ */
+
+/* The backend's URL with one more query key. */
+static void url_with(char *buf, size_t n, const char *url, const char *kv)
+{
+    snprintf(buf, n, "%s%s%s", url, strchr(url, '?') ? "&" : "?", kv);
+}
+
+static void assert_retryable(int rc, int want_code, const char *want_state)
+{
+    assert_code(rc, want_code);
+    const sqlalc_error *e = sqlalc_error_last();
+    if (strcmp(e->sqlstate, want_state) != 0)
+        fail_msg("SQLSTATE %s, want %s: %s", e->sqlstate, want_state, e->message);
+    assert_true(sqlalc_error_is_retryable(NULL));
+    assert_true(sqlalc_error_is_retryable(e));
+}
+
+/* SQLite: a writer holds the database lock; a second connection with a
+ * short busy_timeout gives up with a retryable error that names its SQL,
+ * and the retry loop of the header succeeds once the lock is gone. */
+static void test_sqlite_busy_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("sqlite"))
+        skip();
+    char url[600], path[300];
+    sqlalc_engine *e1, *e2;
+    if (test_via_odbc()) {
+        /* the DSN's file; sqliteodbc's busy timeout is its Timeout attribute */
+        url_with(url, sizeof url, test_url(), "Timeout=100");
+        assert_ok(sqlalc_engine_create(url, NULL, &e1));
+        assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    } else {
+        snprintf(path, sizeof path, "/tmp/sqlalc_busy_%ld.db", (long)getpid());
+        remove(path);
+        snprintf(url, sizeof url, "sqlite:///%s?busy_timeout=100", path);
+        assert_ok(sqlalc_engine_create(url, NULL, &e1));
+        assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    }
+    test_exec_quiet(e1, "DROP TABLE t_busy");
+    test_exec(e1, "CREATE TABLE t_busy (id INTEGER PRIMARY KEY, v INTEGER)");
+    test_exec(e1, "INSERT INTO t_busy VALUES (1, 0)");
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta;
+    assert_ok(sqlalc_engine_connect(e1, &a));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    assert_ok(sqlalc_conn_execute_sql(a, "UPDATE t_busy SET v = v + 1 WHERE id = 1", NULL, NULL));
+
+    assert_ok(sqlalc_engine_connect(e2, &b));
+    int rc = sqlalc_conn_execute_sql(b, "UPDATE t_busy SET v = v + 10 WHERE id = 1", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_TIMEOUT, "55P03");
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: UPDATE t_busy SET v = v + 10"));
+    sqlalc_conn_close(b);
+
+    /* The retry loop: the first attempt meets the lock, then it is gone. */
+    int attempts = 0;
+    for (;;) {
+        attempts++;
+        rc = sqlalc_engine_begin(e2, &b, NULL);
+        if (rc == SQLALC_OK) {
+            rc = sqlalc_conn_execute_sql(b, "UPDATE t_busy SET v = v + 10 WHERE id = 1", NULL, NULL);
+            rc = sqlalc_conn_end(b, rc);
+        }
+        if (rc == SQLALC_OK || attempts == 5 || !sqlalc_error_is_retryable(NULL))
+            break;
+        if (ta) {
+            assert_ok(sqlalc_tx_commit(ta)); /* the other writer finishes */
+            ta = NULL;
+        }
+    }
+    assert_ok(rc);
+    assert_int_equal(attempts, 2);
+    sqlalc_conn_close(a);
+    assert_int_equal(test_scalar(e1, "SELECT v FROM t_busy WHERE id = 1"), 11);
+    test_exec(e1, "DROP TABLE t_busy");
+    sqlalc_engine_free(e1);
+    sqlalc_engine_free(e2);
+    if (!test_via_odbc())
+        remove(path);
+}
+
+/* SQLite WAL: a read transaction cannot write after another connection
+ * committed meanwhile (SQLITE_BUSY_SNAPSHOT): a serialization failure. */
+static void test_sqlite_stale_snapshot_is_serialization(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("sqlite") || test_via_odbc())
+        skip();
+    char url[400], path[300];
+    snprintf(path, sizeof path, "/tmp/sqlalc_snap_%ld.db", (long)getpid());
+    remove(path);
+    snprintf(url, sizeof url, "sqlite:///%s?journal_mode=wal&busy_timeout=100", path);
+    sqlalc_engine *e;
+    assert_ok(sqlalc_engine_create(url, NULL, &e));
+    test_exec(e, "CREATE TABLE t_snap (id INTEGER PRIMARY KEY, v INTEGER)");
+    test_exec(e, "INSERT INTO t_snap VALUES (1, 0)");
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta;
+    assert_ok(sqlalc_engine_connect(e, &a));
+    assert_ok(sqlalc_engine_connect(e, &b));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    sqlalc_result *res;
+    assert_ok(sqlalc_conn_execute_sql(a, "SELECT v FROM t_snap WHERE id = 1", NULL, &res));
+    assert_int_equal(test_result_int64(res), 0); /* a's snapshot */
+    assert_ok(sqlalc_conn_execute_sql(b, "UPDATE t_snap SET v = 5 WHERE id = 1", NULL, NULL));
+    int rc = sqlalc_conn_execute_sql(a, "UPDATE t_snap SET v = v + 1 WHERE id = 1", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_SERIALIZATION, "40001");
+    assert_ok(sqlalc_tx_rollback(ta));
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    sqlalc_engine_free(e);
+    remove(path);
+    char wal[320];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    remove(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    remove(wal);
+}
+
+static void pg_locks_setup(void)
+{
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS t_locks");
+    test_exec(eng, "CREATE TABLE t_locks (id INTEGER PRIMARY KEY, v INTEGER)");
+    test_exec(eng, "INSERT INTO t_locks VALUES (1, 0), (2, 0)");
+}
+
+/* PostgreSQL: lock_timeout and NOWAIT give up with 55P03, retryable. */
+static void test_pg_lock_timeout_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("postgresql"))
+        skip();
+    pg_locks_setup();
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta, *tb;
+    assert_ok(sqlalc_engine_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &b));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    assert_ok(sqlalc_conn_execute_sql(a, "UPDATE t_locks SET v = 1 WHERE id = 1", NULL, NULL));
+    assert_ok(sqlalc_conn_begin(b, &tb));
+    assert_ok(sqlalc_conn_execute_sql(b, "SET LOCAL lock_timeout = '100ms'", NULL, NULL));
+    int rc = sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = 2 WHERE id = 1", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_TIMEOUT, "55P03");
+    assert_non_null(strstr(sqlalc_errmsg(), "UPDATE t_locks SET v = 2"));
+    assert_ok(sqlalc_tx_rollback(tb));
+    /* NOWAIT: the same state without waiting */
+    assert_ok(sqlalc_conn_begin(b, &tb));
+    rc = sqlalc_conn_execute_sql(b, "SELECT v FROM t_locks WHERE id = 1 FOR UPDATE NOWAIT", NULL, NULL);
+    assert_retryable(rc, SQLALC_ERR_TIMEOUT, "55P03");
+    assert_ok(sqlalc_tx_rollback(tb));
+    assert_ok(sqlalc_tx_commit(ta));
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    test_exec(eng, "DROP TABLE t_locks");
+}
+
+typedef struct {
+    sqlalc_conn *conn;
+    int rc;
+    int code;
+    char sqlstate[6];
+} blocked_update;
+
+static void *run_blocked_update(void *p)
+{
+    blocked_update *u = p;
+    u->rc = sqlalc_conn_execute_sql(u->conn, "UPDATE t_locks SET v = v + 1 WHERE id = 2", NULL, NULL);
+    u->code = sqlalc_error_last()->code;
+    memcpy(u->sqlstate, sqlalc_error_last()->sqlstate, sizeof u->sqlstate);
+    return NULL;
+}
+
+/* PostgreSQL: two transactions waiting on each other; the server picks a
+ * victim with 40P01, a serialization-class (retryable) error. */
+static void test_pg_deadlock_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("postgresql"))
+        skip();
+    pg_locks_setup();
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta, *tb;
+    assert_ok(sqlalc_engine_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &b));
+    assert_ok(sqlalc_conn_begin(a, &ta));
+    assert_ok(sqlalc_conn_begin(b, &tb));
+    assert_ok(sqlalc_conn_execute_sql(a, "SET LOCAL deadlock_timeout = '100ms'", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(b, "SET LOCAL deadlock_timeout = '100ms'", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(a, "UPDATE t_locks SET v = v + 1 WHERE id = 1", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = v + 1 WHERE id = 2", NULL, NULL));
+    /* a waits for b's row in a thread; b then waits for a's: a cycle */
+    blocked_update u = { a, 0, 0, "" };
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, run_blocked_update, &u), 0);
+    nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+    int rc = sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = v + 1 WHERE id = 1", NULL, NULL);
+    int code_b = sqlalc_error_last()->code;
+    char state_b[6];
+    memcpy(state_b, sqlalc_error_last()->sqlstate, sizeof state_b);
+    int retry_b = rc != SQLALC_OK && sqlalc_error_is_retryable(NULL);
+    if (rc != SQLALC_OK)
+        assert_ok(sqlalc_tx_rollback(tb)); /* frees a's wait if b was the victim */
+    pthread_join(th, NULL);
+    /* exactly one victim, told to retry with 40P01 */
+    assert_true((rc == SQLALC_OK) != (u.rc == SQLALC_OK));
+    if (rc != SQLALC_OK) {
+        assert_int_equal(code_b, SQLALC_ERR_SERIALIZATION);
+        assert_string_equal(state_b, "40P01");
+        assert_true(retry_b);
+        assert_ok(sqlalc_tx_commit(ta));
+    } else {
+        assert_int_equal(u.rc, SQLALC_ERR_SERIALIZATION);
+        assert_int_equal(u.code, SQLALC_ERR_SERIALIZATION);
+        assert_string_equal(u.sqlstate, "40P01");
+        assert_ok(sqlalc_tx_rollback(ta));
+        assert_ok(sqlalc_tx_commit(tb));
+    }
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    /* the survivor's two updates; the victim's were rolled back */
+    assert_int_equal(test_scalar(eng, "SELECT sum(v) FROM t_locks"), 2);
+    test_exec(eng, "DROP TABLE t_locks");
+}
+
+/* PostgreSQL SERIALIZABLE: a row changed since the transaction's snapshot
+ * cannot be updated: 40001, retryable; the retry then succeeds. */
+static void test_pg_serialization_failure_is_retryable(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("postgresql"))
+        skip();
+    pg_locks_setup();
+    sqlalc_conn *a, *b;
+    sqlalc_tx *ta;
+    assert_ok(sqlalc_engine_connect(eng, &a));
+    assert_ok(sqlalc_engine_connect(eng, &b));
+    int attempts = 0, rc;
+    for (;;) {
+        attempts++;
+        assert_ok(sqlalc_conn_begin(a, &ta));
+        rc = sqlalc_conn_execute_sql(a, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", NULL, NULL);
+        sqlalc_result *res;
+        if (rc == SQLALC_OK)
+            rc = sqlalc_conn_execute_sql(a, "SELECT v FROM t_locks WHERE id = 1", NULL, &res);
+        if (rc == SQLALC_OK) {
+            test_result_int64(res);
+            if (attempts == 1) /* another transaction commits a change to that row */
+                assert_ok(sqlalc_conn_execute_sql(b, "UPDATE t_locks SET v = 100 WHERE id = 1", NULL, NULL));
+            rc = sqlalc_conn_execute_sql(a, "UPDATE t_locks SET v = v + 1 WHERE id = 1", NULL, NULL);
+        }
+        if (attempts == 1) {
+            assert_retryable(rc, SQLALC_ERR_SERIALIZATION, "40001");
+            assert_non_null(strstr(sqlalc_errmsg(), "UPDATE t_locks SET v = v + 1"));
+        }
+        if (rc == SQLALC_OK)
+            rc = sqlalc_tx_commit(ta);
+        else
+            sqlalc_tx_rollback(ta);
+        if (rc == SQLALC_OK || attempts == 5 || !sqlalc_error_is_retryable(NULL))
+            break;
+    }
+    assert_ok(rc);
+    assert_int_equal(attempts, 2);
+    sqlalc_conn_close(a);
+    sqlalc_conn_close(b);
+    assert_int_equal(test_scalar(eng, "SELECT v FROM t_locks WHERE id = 1"), 101);
+    test_exec(eng, "DROP TABLE t_locks");
+}
+
+/* Every SQLSTATE class maps as psycopg2 maps it (SQLAlchemy's view). */
+static void test_sqlstate_classes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *state;
+        int code;
+    } cases[] = {
+        { "40001", SQLALC_ERR_SERIALIZATION }, { "40P01", SQLALC_ERR_SERIALIZATION },
+        { "55P03", SQLALC_ERR_TIMEOUT },       { "55006", SQLALC_ERR_OPERATIONAL },
+        { "55000", SQLALC_ERR_OPERATIONAL },   { "40002", SQLALC_ERR_OPERATIONAL },
+        { "08006", SQLALC_ERR_DISCONNECT },    { "57P01", SQLALC_ERR_DISCONNECT },
+        { "57014", SQLALC_ERR_OPERATIONAL },   { "0A000", SQLALC_ERR_NOT_SUPPORTED },
+        { "20000", SQLALC_ERR_PROGRAMMING },   { "21000", SQLALC_ERR_PROGRAMMING },
+        { "22012", SQLALC_ERR_DATA },          { "23505", SQLALC_ERR_INTEGRITY },
+        { "24000", SQLALC_ERR_INTERNAL },      { "25P02", SQLALC_ERR_INTERNAL },
+        { "26000", SQLALC_ERR_OPERATIONAL },   { "27000", SQLALC_ERR_OPERATIONAL },
+        { "28P01", SQLALC_ERR_OPERATIONAL },   { "2BP01", SQLALC_ERR_INTERNAL },
+        { "2D000", SQLALC_ERR_INTERNAL },      { "2F005", SQLALC_ERR_INTERNAL },
+        { "34000", SQLALC_ERR_OPERATIONAL },   { "38001", SQLALC_ERR_INTERNAL },
+        { "39004", SQLALC_ERR_INTERNAL },      { "3B001", SQLALC_ERR_INTERNAL },
+        { "3D000", SQLALC_ERR_PROGRAMMING },   { "3F000", SQLALC_ERR_PROGRAMMING },
+        { "42P01", SQLALC_ERR_PROGRAMMING },   { "44000", SQLALC_ERR_PROGRAMMING },
+        { "53300", SQLALC_ERR_OPERATIONAL },   { "54001", SQLALC_ERR_OPERATIONAL },
+        { "58030", SQLALC_ERR_OPERATIONAL },   { "F0000", SQLALC_ERR_INTERNAL },
+        { "HV000", SQLALC_ERR_OPERATIONAL },   { "P0001", SQLALC_ERR_INTERNAL },
+        { "XX000", SQLALC_ERR_INTERNAL },      { "HY000", SQLALC_ERR_INTERFACE },
+        { "01000", SQLALC_ERR_DATABASE },      { "", SQLALC_ERR_DATABASE },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (sqlalc_code_from_sqlstate(cases[i].state) != cases[i].code)
+            fail_msg("SQLSTATE %s: %s, want %s", cases[i].state,
+                     sqlalc_code_name(sqlalc_code_from_sqlstate(cases[i].state)),
+                     sqlalc_code_name(cases[i].code));
+    /* the predicate on recorded errors, and not on others */
+    sqlalc_error_set_full(SQLALC_ERR_DATABASE, "40001", 0, "a plugin driver's failure");
+    assert_true(sqlalc_error_is_retryable(NULL));
+    sqlalc_error_set_full(SQLALC_ERR_INTEGRITY, "23505", 0, "duplicate");
+    assert_false(sqlalc_error_is_retryable(NULL));
+    sqlalc_error_set_full(SQLALC_ERR_OPERATIONAL, "57014", 0, "canceling statement due to statement timeout");
+    assert_false(sqlalc_error_is_retryable(NULL));
+    sqlalc_error_clear();
+    assert_false(sqlalc_error_is_retryable(NULL));
+}
+
+/* SQLite messages name the SQL that failed, like PostgreSQL's. */
+static void test_error_message_names_sql(void **state)
+{
+    (void)state;
+    sqlalc_result *res;
+    assert_code(sqlalc_engine_execute_sql(eng, "SELECT nope_col FROM t_people", NULL, &res),
+                SQLALC_ERR_PROGRAMMING);
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: SELECT nope_col FROM t_people]"));
+    clear_people();
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    insert_person(c, 1, "Ann", 1);
+    assert_code(sqlalc_conn_execute_sql(c, "INSERT INTO t_people (id, name) VALUES (:i, 'Bob')",
+                                        SQLALC_PARAMS(SQLALC_P_INT("i", 1)), NULL),
+                SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: INSERT INTO t_people (id, name) VALUES ("));
+    sqlalc_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -595,6 +1281,19 @@ int main(void)
         cmocka_unit_test(test_null_text_pointer_binds_null),
         cmocka_unit_test(test_odbc_detects_dialect),
         cmocka_unit_test(test_bad_engine_urls),
+        cmocka_unit_test(test_result_one_first),
+        cmocka_unit_test(test_result_scalar_typed),
+        cmocka_unit_test(test_result_all_and_value_getters),
+        cmocka_unit_test(test_row_survives_fetchmany),
+        cmocka_unit_test(test_text_conversions),
+        cmocka_unit_test(test_engine_begin_block),
+        cmocka_unit_test(test_sqlite_busy_is_retryable),
+        cmocka_unit_test(test_sqlite_stale_snapshot_is_serialization),
+        cmocka_unit_test(test_pg_lock_timeout_is_retryable),
+        cmocka_unit_test(test_pg_deadlock_is_retryable),
+        cmocka_unit_test(test_pg_serialization_failure_is_retryable),
+        cmocka_unit_test(test_sqlstate_classes),
+        cmocka_unit_test(test_error_message_names_sql),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);
 }

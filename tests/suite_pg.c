@@ -220,7 +220,7 @@ static void test_types_round_trip(void **state)
     assert_ok(sqlalc_conn_execute_sql(c, "SELECT count(*) FROM pg_types WHERE i2 < :x",
                                       SQLALC_PARAMS(SQLALC_P_FLOAT("x", -6.5)), &res));
     int64_t cnt;
-    assert_ok(sqlalc_result_scalar_int64(res, &cnt));
+    cnt = test_result_int64(res);
     assert_int_equal(cnt, 1);
     sqlalc_conn_close(c);
     test_exec(eng, "DROP TABLE pg_types");
@@ -379,7 +379,7 @@ static void test_streaming_interleaved(void **state)
     /* another command on the same connection while rows are pending */
     assert_ok(sqlalc_conn_execute_sql(c, "SELECT 41 + 1", NULL, &other));
     int64_t v;
-    assert_ok(sqlalc_result_scalar_int64(other, &v));
+    v = test_result_int64(other);
     assert_int_equal(v, 42);
     while (sqlalc_result_next(big, &row) == SQLALC_ROW) {
         n++;
@@ -392,7 +392,7 @@ static void test_streaming_interleaved(void **state)
     assert_int_equal(sqlalc_result_next(big, &row), SQLALC_ROW);
     sqlalc_result_free(big);
     assert_ok(sqlalc_conn_execute_sql(c, "SELECT 7", NULL, &other));
-    assert_ok(sqlalc_result_scalar_int64(other, &v));
+    v = test_result_int64(other);
     assert_int_equal(v, 7);
     /* zero rows still describe their columns */
     assert_ok(sqlalc_conn_execute_sql(c, "SELECT 1 AS a, 2 AS b WHERE false", NULL, &big));
@@ -431,7 +431,7 @@ static void test_prepared_once_returning_upsert(void **state)
         c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO pg_ret%'", NULL,
         &res));
     int64_t n;
-    assert_ok(sqlalc_result_scalar_int64(res, &n));
+    n = test_result_int64(res);
     assert_int_equal(n, 1);
     /* ON CONFLICT DO NOTHING: no row changed; DO UPDATE: one */
     assert_ok(sqlalc_conn_execute_sql(c, "INSERT INTO pg_ret (k) VALUES (:k) ON CONFLICT (k) DO NOTHING",
@@ -501,12 +501,12 @@ static void test_evicted_statements_deallocated(void **state)
         snprintf(q, sizeof q, "SELECT %d + :x", i);
         assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P_INT("x", 1)), &res));
         int64_t v;
-        assert_ok(sqlalc_result_scalar_int64(res, &v));
+        v = test_result_int64(res);
         assert_int_equal(v, i + 1);
     }
     assert_ok(sqlalc_conn_execute_sql(c, "SELECT count(*) FROM pg_prepared_statements", NULL, &res));
     int64_t n;
-    assert_ok(sqlalc_result_scalar_int64(res, &n));
+    n = test_result_int64(res);
     assert_true(n <= 4 + 32 + 2);
     sqlalc_conn_close(c);
     sqlalc_engine_free(e2);
@@ -758,7 +758,7 @@ static void test_terminated_backend(void **state)
     sqlalc_result *res;
     int64_t pid;
     assert_ok(sqlalc_conn_execute_sql(a, "SELECT pg_backend_pid()", NULL, &res));
-    assert_ok(sqlalc_result_scalar_int64(res, &pid));
+    pid = test_result_int64(res);
     /* a second connection kills the first one's backend */
     assert_ok(sqlalc_engine_connect(eng, &b));
     assert_ok(sqlalc_conn_execute_sql(b, "SELECT pg_terminate_backend(:p)",
@@ -799,7 +799,7 @@ static void test_ping_detects_dead_idle_connection(void **state)
     sqlalc_result *res;
     int64_t pid;
     assert_ok(sqlalc_conn_execute_sql(a, "SELECT pg_backend_pid()", NULL, &res));
-    assert_ok(sqlalc_result_scalar_int64(res, &pid));
+    pid = test_result_int64(res);
     char q[128];
     snprintf(q, sizeof q, "SELECT CAST(pg_terminate_backend(%lld) AS int)", (long long)pid);
     sqlalc_engine *e2 = test_engine();
@@ -866,8 +866,10 @@ static int fa_workload(const char *url)
     if ((rc = sqlalc_conn_execute_sql(c, "SELECT count(*) FROM pg_fa", NULL, &res2)))
         goto out;
     int64_t n = 0;
-    rc = sqlalc_result_scalar_int64(res2, &n);
-    res2 = NULL;
+    sqlalc_value x;
+    rc = sqlalc_result_scalar(res2, &x); /* closes res2; freed at out */
+    if (!rc)
+        rc = sqlalc_value_get_int64(&x, &n);
     if (rc)
         goto out;
     int64_t sum = 0;

@@ -55,8 +55,26 @@ int64_t test_scalar(sqlalc_engine *eng, const char *sql)
     int64_t v = 0;
     if (sqlalc_engine_execute_sql(eng, sql, NULL, &res) != SQLALC_OK)
         fail_msg("scalar(%s): %s", sql, sqlalc_errmsg());
-    if (sqlalc_result_scalar_int64(res, &v) != SQLALC_OK)
-        fail_msg("scalar(%s): no row: %s", sql, sqlalc_errmsg());
+    sqlalc_value x;
+    int rc = sqlalc_result_scalar(res, &x);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_value_get_int64(&x, &v);
+    sqlalc_result_free(res);
+    if (rc != SQLALC_OK)
+        fail_msg("scalar(%s): %s: %s", sql, sqlalc_code_name(rc), sqlalc_errmsg());
+    return v;
+}
+
+int64_t test_result_int64(sqlalc_result *res)
+{
+    sqlalc_value x;
+    int64_t v = 0;
+    int rc = sqlalc_result_scalar(res, &x);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_value_get_int64(&x, &v);
+    sqlalc_result_free(res);
+    if (rc != SQLALC_OK)
+        fail_msg("scalar: %s: %s", sqlalc_code_name(rc), sqlalc_errmsg());
     return v;
 }
 

@@ -42,6 +42,9 @@ void test_exec(sqlalc_engine *eng, const char *sql);
 void test_exec_quiet(sqlalc_engine *eng, const char *sql);
 /* First column of the first row as int64. */
 int64_t test_scalar(sqlalc_engine *eng, const char *sql);
+/* The first column of res's first row as int64, then res freed (fails the
+ * test when there is no row or it is no integer). */
+int64_t test_result_int64(sqlalc_result *res);
 
 /* A counting allocator that fails the Nth allocation (1-based; 0 = never).
  * Tracks live allocations so a test can check nothing leaked. */

@@ -79,9 +79,25 @@ static int workload(const char *url)
                                    SQLALC_PARAMS(SQLALC_P_TEXT("p", "n%")), &res);
     if (rc == SQLALC_OK) {
         int64_t n = 0;
-        rc = sqlalc_result_scalar_int64(res, &n);
-        res = NULL;
+        sqlalc_value x;
+        rc = sqlalc_result_scalar(res, &x); /* closes res; freed below */
+        if (rc == SQLALC_OK)
+            rc = sqlalc_value_get_int64(&x, &n);
         if (rc == SQLALC_OK && n != 40)
+            rc = SQLALC_ERR_GENERIC;
+    }
+    /* one() keeps a copy of its row; converting a float to text stores it */
+    if (rc == SQLALC_OK) {
+        sqlalc_result_free(res);
+        res = NULL;
+        rc = sqlalc_conn_execute_sql(c, "SELECT id, name, w FROM fa WHERE id = :i",
+                                     SQLALC_PARAMS(SQLALC_P_INT("i", 3)), &res);
+        const char *t = NULL;
+        if (rc == SQLALC_OK)
+            rc = sqlalc_result_one(res, &row);
+        if (rc == SQLALC_OK)
+            rc = sqlalc_row_get_text(row, 2, &t, NULL);
+        if (rc == SQLALC_OK && strcmp(t, "4.5") != 0)
             rc = SQLALC_ERR_GENERIC;
     }
 out:

@@ -272,9 +272,10 @@ static void test_cli_errors(void **state)
 {
     (void)state;
     expect_cli("query " CLI_URL " \"SELECT nope FROM team\"", 1,
-               "sqlalc: query failed: no such column: nope (SQLSTATE 42000)\n");
-    expect_cli("query " CLI_URL " \"INSERT INTO team (id) VALUES (1)\"", 1,
-               "sqlalc: query failed: UNIQUE constraint failed: team.id (SQLSTATE 23505)\n");
+               "sqlalc: query failed: no such column: nope [SQL: SELECT nope FROM team] (SQLSTATE 42000)\n");
+    expect_cli(
+        "query " CLI_URL " \"INSERT INTO team (id) VALUES (1)\"", 1,
+        "sqlalc: query failed: UNIQUE constraint failed: team.id [SQL: INSERT INTO team (id) VALUES (1)] (SQLSTATE 23505)\n");
     int st;
     char *out = run_cli("query nosuchdb://x \"SELECT 1\"", &st);
     assert_int_equal(st, 1);

@@ -86,7 +86,7 @@ static void test_memory_db_survives_checkouts(void **state)
     sqlalc_result *res;
     assert_ok(sqlalc_conn_execute_sql(b, "SELECT count(*) FROM m", NULL, &res));
     int64_t n;
-    assert_ok(sqlalc_result_scalar_int64(res, &n));
+    n = test_result_int64(res);
     assert_int_equal(n, 1);
     sqlalc_conn_close(a);
     sqlalc_conn_close(b);
@@ -113,12 +113,13 @@ static void *worker(void *p)
                                     SQLALC_PARAMS(SQLALC_P_INT("w", w->id), SQLALC_P_INT("n", i)),
                                     NULL) != SQLALC_OK)
             w->ok = 0;
-        sqlalc_result *res;
-        int64_t cnt = -1;
+        sqlalc_result *res = NULL;
+        sqlalc_value cnt;
         if (w->ok && (sqlalc_conn_execute_sql(c, "SELECT count(*) FROM shared WHERE who = :w",
                                               SQLALC_PARAMS(SQLALC_P_INT("w", w->id)), &res) != SQLALC_OK ||
-                      sqlalc_result_scalar_int64(res, &cnt) != SQLALC_OK || cnt != i + 1))
+                      sqlalc_result_scalar_one(res, &cnt) != SQLALC_OK || cnt.u.i != i + 1))
             w->ok = 0;
+        sqlalc_result_free(res);
         sqlalc_conn_close(c);
     }
     return NULL;

@@ -423,6 +423,39 @@ static void test_errors_never_show_password(void **state)
     check_bad(longurl, "invalid port 'x' in URL pg://u:***@h:x/ddd");
 }
 
+/* Issue 14 defect 1: an unparsable URL with an empty secret near the end
+ * of the shown window wrote past the message buffer.  Any length, any
+ * position of the empty secret: the message is made, masked and cut. */
+static void test_error_masker_any_length(void **state)
+{
+    (void)state;
+    for (size_t n = 400; n < 1200; n += 1) {
+        size_t cap = n + 64;
+        char *text = malloc(cap);
+        assert_non_null(text);
+        int w = snprintf(text, cap, "postgresql://h/db?k=");
+        memset(text + w, 'a', n);
+        snprintf(text + w + n, cap - w - n, "&password=&z=%%zz");
+        sqlalc_url *u = NULL;
+        assert_int_equal(sqlalc_url_parse(text, &u), SQLALC_ERR_ARGUMENT);
+        assert_null(u);
+        const char *msg = sqlalc_errmsg();
+        assert_non_null(strstr(msg, "percent"));
+        assert_non_null(strstr(msg, "postgresql://h/db?k=aaa"));
+        if (n == 476) {
+            /* the reported case, through the engine too */
+            sqlalc_engine *eng = NULL;
+            assert_int_equal(sqlalc_engine_create(text, NULL, &eng), SQLALC_ERR_ARGUMENT);
+            assert_null(eng);
+        }
+        free(text);
+    }
+    /* a short one shows the whole URL with the empty secret masked */
+    sqlalc_url *u = NULL;
+    assert_int_equal(sqlalc_url_parse("postgresql://h/db?password=&z=%zz", &u), SQLALC_ERR_ARGUMENT);
+    assert_non_null(strstr(sqlalc_errmsg(), "postgresql://h/db?password=***&z=%zz"));
+}
+
 static void test_render(void **state)
 {
     (void)state;
@@ -809,6 +842,7 @@ int main(void)
         cmocka_unit_test(test_ports),
         cmocka_unit_test(test_bad_urls),
         cmocka_unit_test(test_errors_never_show_password),
+        cmocka_unit_test(test_error_masker_any_length),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_render_masks_query_secrets),
         cmocka_unit_test(test_round_trip),

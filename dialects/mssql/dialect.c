@@ -1,4 +1,5 @@
 /* The SQL Server dialect: quoting, reserved words, limits, capabilities. */
+#include <string.h>
 #include "../dialects.h"
 
 /* T-SQL reserved keywords (sorted). */
@@ -195,6 +196,31 @@ static int is_reserved(const char *w)
     return sqlalc__word_in(w, reserved, SQLALC_ARRAY_LEN_(reserved));
 }
 
+/* SET TRANSACTION ISOLATION LEVEL holds for the session on SQL Server, as
+ * SQLAlchemy's mssql dialect sets it. */
+static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, int begin)
+{
+    if (isolation && !sqlalc__isolation_standard(isolation) && strcmp(isolation, "SNAPSHOT"))
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "mssql has no isolation level %s", isolation);
+    if (readonly)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "mssql has no read-only transactions");
+    if (isolation)
+        sqlalc_sql_text_printf(out, "SET TRANSACTION ISOLATION LEVEL %s", isolation);
+    if (begin)
+        sqlalc_sql_text_puts(out, isolation ? "; BEGIN TRANSACTION" : "BEGIN TRANSACTION");
+    return SQLALC_OK;
+}
+
+/* SAVE TRANSACTION; no RELEASE (a savepoint ends with its transaction). */
+static int savepoint_sql(sqlalc_sql_text *out, int op, const char *name)
+{
+    if (op == SQLALC_SAVEPOINT_CREATE)
+        sqlalc_sql_text_printf(out, "SAVE TRANSACTION %s", name);
+    else if (op == SQLALC_SAVEPOINT_ROLLBACK)
+        sqlalc_sql_text_printf(out, "ROLLBACK TRANSACTION %s", name);
+    return SQLALC_OK;
+}
+
 const sqlalc_dialect sqlalc__dialect_mssql = {
     .version = SQLALC_DIALECT_VERSION,
     .name = "mssql",
@@ -209,4 +235,7 @@ const sqlalc_dialect sqlalc__dialect_mssql = {
     .compile = &sqlalc__mssql_compile_hooks,
     .ddl = &sqlalc__mssql_ddl_hooks,
     .reflect = &sqlalc__mssql_reflect_hooks,
+    .begin_sql = begin_sql,
+    .savepoint_sql = savepoint_sql,
+    .last_insert_id_sql = "SELECT CAST(@@IDENTITY AS BIGINT)",
 };

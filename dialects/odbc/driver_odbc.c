@@ -27,8 +27,7 @@
 typedef struct odbc_conn {
     SQLHENV env;
     SQLHDBC dbc;
-    int mssql;  /* SAVE TRANSACTION syntax instead of SAVEPOINT */
-    int sqlite; /* error codes come from SQLite */
+    int sqlite; /* the server is SQLite (SQL_DBMS_NAME): its native codes classify errors */
     int in_tx;
 } odbc_conn;
 
@@ -94,6 +93,10 @@ static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, 
     } else if (sqlite && (native & 0xff) == 1 && !strcmp(sqlstate, "HY000")) {
         code = SQLALC_ERR_PROGRAMMING;
         sqlstate = "42000";
+    } else if (sqlite && ((native & 0xff) == 5 || (native & 0xff) == 6)) {
+        /* SQLITE_BUSY / SQLITE_LOCKED: as the sqlite3 driver reports them */
+        code = native == 517 ? SQLALC_ERR_SERIALIZATION : SQLALC_ERR_TIMEOUT;
+        sqlstate = native == 517 ? "40001" : "55P03";
     }
     /* Trailing newlines from some drivers. */
     size_t n = strlen((char *)msg);
@@ -199,9 +202,6 @@ static int odbc_connect(const sqlalc_url *url, void **out)
     odbc_conn *c = sqlalc__calloc(1, sizeof *c);
     if (!c)
         return SQLALC_ERR_NOMEM;
-    const char *dialect = sqlalc_url_dialect(url);
-    c->mssql = !strcmp(dialect, "mssql") || !strcmp(dialect, "odbc");
-    c->sqlite = !strcmp(dialect, "sqlite");
     sqlalc_buf cs = SQLALC_BUF_INIT;
     int rc = build_connstr(url, &cs);
     if (rc == SQLALC_OK && !sqlalc_buf_cstr(&cs))
@@ -235,12 +235,9 @@ static int odbc_connect(const sqlalc_url *url, void **out)
         return code == SQLALC_ERR_DISCONNECT ? SQLALC_ERR_OPERATIONAL : code;
     }
     SQLSetConnectAttr(c->dbc, SQL_ATTR_AUTOCOMMIT, (SQLPOINTER)SQL_AUTOCOMMIT_ON, 0);
-    if (!strcmp(dialect, "odbc")) {
-        /* The URL named no dialect: the server's own name decides. */
-        const char *d = odbc_server_dialect(c);
-        c->mssql = d && !strcmp(d, "mssql");
-        c->sqlite = d && !strcmp(d, "sqlite");
-    }
+    /* What the server is, from the wire (never from the URL's dialect). */
+    const char *server = odbc_server_dialect(c);
+    c->sqlite = server && !strcmp(server, "sqlite");
     *out = c;
     return SQLALC_OK;
 }
@@ -611,34 +608,6 @@ static int64_t odbc_rowcount(void *p)
     return s->done ? (int64_t)s->rowcount : -1;
 }
 
-static int odbc_last_insert_id(void *p, int64_t *out)
-{
-    odbc_conn *c = p;
-    const char *sql = c->sqlite  ? "SELECT last_insert_rowid()"
-                      : c->mssql ? "SELECT CAST(@@IDENTITY AS BIGINT)"
-                                 : "SELECT lastval()";
-    SQLHSTMT h;
-    if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h)))
-        return DBC_DIAG(c, SQL_ERROR, "allocate statement");
-    SQLBIGINT v = 0;
-    SQLLEN ind = 0;
-    SQLRETURN r = SQLExecDirect(h, (SQLCHAR *)sql, SQL_NTS);
-    if (SQL_SUCCEEDED(r))
-        r = SQLFetch(h);
-    if (SQL_SUCCEEDED(r))
-        r = SQLGetData(h, 1, SQL_C_SBIGINT, &v, 0, &ind);
-    int rc = SQLALC_OK;
-    if (!SQL_SUCCEEDED(r))
-        rc = r == SQL_NO_DATA ? sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "no inserted row id is known")
-                              : diag(SQL_HANDLE_STMT, h, r, "last insert id", c->sqlite);
-    else if (ind == SQL_NULL_DATA)
-        rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "no inserted row id is known on this connection");
-    SQLFreeHandle(SQL_HANDLE_STMT, h);
-    if (rc == SQLALC_OK)
-        *out = (int64_t)v;
-    return rc;
-}
-
 static int odbc_begin(void *p)
 {
     odbc_conn *c = p;
@@ -667,26 +636,9 @@ static int odbc_rollback(void *p)
     return end_tx(p, SQL_ROLLBACK);
 }
 
-static int sp(odbc_conn *c, const char *std, const char *mssql, const char *name)
+static int odbc_transaction_state(void *p)
 {
-    char sql[160];
-    if (c->mssql && !mssql)
-        return SQLALC_OK; /* SQL Server has no RELEASE: the savepoint simply ends with the transaction */
-    snprintf(sql, sizeof sql, "%s %s", c->mssql ? mssql : std, name);
-    return odbc_exec_simple(c, sql);
-}
-
-static int odbc_savepoint(void *p, const char *name)
-{
-    return sp(p, "SAVEPOINT", "SAVE TRANSACTION", name);
-}
-static int odbc_release(void *p, const char *name)
-{
-    return sp(p, "RELEASE SAVEPOINT", NULL, name);
-}
-static int odbc_rollback_to(void *p, const char *name)
-{
-    return sp(p, "ROLLBACK TO SAVEPOINT", "ROLLBACK TRANSACTION", name);
+    return ((odbc_conn *)p)->in_tx ? SQLALC_TXSTATE_ACTIVE : SQLALC_TXSTATE_IDLE;
 }
 
 const sqlalc_driver sqlalc__driver_odbc = {
@@ -709,16 +661,15 @@ const sqlalc_driver sqlalc__driver_odbc = {
     .column_value = odbc_column_value,
     .column_int64 = NULL,
     .rowcount = odbc_rowcount,
-    .last_insert_id = odbc_last_insert_id,
+    .last_insert_id = NULL, /* the dialect's query (last_insert_id_sql) */
     .begin = odbc_begin,
     .commit = odbc_commit,
     .rollback = odbc_rollback,
-    .savepoint = odbc_savepoint,
-    .release_savepoint = odbc_release,
-    .rollback_to_savepoint = odbc_rollback_to,
     .exec_batch = NULL,
     /* psqlodbc corrupts its heap binding parameter 32768 and loses protocol
      * sync near 8,000 parameters; 4,000 is measured safe. */
     .max_params = 4000,
     .server_dialect = odbc_server_dialect,
+    .capabilities = SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS,
+    .transaction_state = odbc_transaction_state,
 };

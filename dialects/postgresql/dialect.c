@@ -110,6 +110,22 @@ static int is_reserved(const char *w)
     return sqlalc__word_in(w, reserved, SQLALC_ARRAY_LEN_(reserved));
 }
 
+/* BEGIN ISOLATION LEVEL … READ ONLY; through a driver that begins by
+ * itself, SET TRANSACTION as the transaction's first statement. */
+static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, int begin)
+{
+    if (isolation && !sqlalc__isolation_standard(isolation))
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "postgresql has no isolation level %s", isolation);
+    if (!begin && !isolation && !readonly)
+        return SQLALC_OK;
+    sqlalc_sql_text_puts(out, begin ? "BEGIN" : "SET TRANSACTION");
+    if (isolation)
+        sqlalc_sql_text_printf(out, " ISOLATION LEVEL %s", isolation);
+    if (readonly)
+        sqlalc_sql_text_puts(out, isolation ? ", READ ONLY" : " READ ONLY");
+    return SQLALC_OK;
+}
+
 const sqlalc_dialect sqlalc__dialect_postgresql = {
     .version = SQLALC_DIALECT_VERSION,
     .name = "postgresql",
@@ -124,4 +140,8 @@ const sqlalc_dialect sqlalc__dialect_postgresql = {
     .compile = &sqlalc__postgresql_compile_hooks,
     .ddl = &sqlalc__postgresql_ddl_hooks,
     .reflect = &sqlalc__postgresql_reflect_hooks,
+    .begin_sql = begin_sql,
+    /* no row id: the last sequence value this session took */
+    .last_insert_id_sql = "SELECT lastval()",
+    .error_aborts_transaction = 1,
 };

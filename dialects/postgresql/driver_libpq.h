@@ -1,10 +1,51 @@
-/* The libpq driver's private interface, shared by driver_libpq*.c. */
+/*
+ * The libpq driver's private interface, shared by its files:
+ *   driver_libpq.c        the vtable, connecting, errors, transactions
+ *   driver_libpq_param.c  parameters: types and wire encoding
+ *   driver_libpq_stmt.c   statements: prepare, execute, stream rows
+ *   driver_libpq_row.c    columns of the current row as values
+ *   driver_libpq_batch.c  executemany: pipelines
+ *   driver_libpq_copy.c   COPY FROM STDIN (sqlalc_pg_copy_*)
+ */
 #ifndef SQLALC_DRIVER_LIBPQ_H
 #define SQLALC_DRIVER_LIBPQ_H
 
 #include <libpq-fe.h>
 #include "../dialects.h"
 #include "../../src/util/util.h"
+
+/* PostgreSQL type OIDs (pg_type.dat; stable across versions). */
+enum {
+    OID_BOOL = 16,
+    OID_BYTEA = 17,
+    OID_NAME = 19,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_TEXT = 25,
+    OID_OID = 26,
+    OID_JSON = 114,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701,
+    OID_BPCHAR = 1042,
+    OID_VARCHAR = 1043,
+    OID_DATE = 1082,
+    OID_TIME = 1083,
+    OID_TIMESTAMP = 1114,
+    OID_TIMESTAMPTZ = 1184,
+    OID_INTERVAL = 1186,
+    OID_TIMETZ = 1266,
+    OID_NUMERIC = 1700,
+    OID_UUID = 2950,
+    OID_JSONB = 3802
+};
+
+/* How a column's text becomes a value. */
+enum { K_TEXT = 0, K_INT, K_FLOAT, K_BOOL, K_BYTEA, K_TZ };
+
+#define BATCH_ROWS_MAX 1024      /* rows per multi-row INSERT (the engine hands 1,024-row chunks) */
+#define PIPELINE_SYNC_EVERY 1000 /* generic pipeline: rows between syncs */
+#define DEALLOC_FLUSH 32         /* queued DEALLOCATEs sent together */
 
 typedef struct pq_stmt pq_stmt;
 
@@ -18,13 +59,109 @@ typedef struct pq_conn {
     int copying; /* a COPY FROM STDIN is open: nothing else may run */
 } pq_conn;
 
+typedef struct pq_param {
+    const char *direct; /* value memory used in place, or NULL: arena offset */
+    size_t off;
+    int len;
+    int fmt; /* 0 text, 1 binary */
+    int isnull;
+} pq_param;
+
+struct pq_stmt {
+    pq_conn *c;
+    char *sql;
+    size_t len;
+    char name[24]; /* server-side name once prepared */
+    int prepared;
+    int nparams;
+    Oid *ptypes; /* types it was prepared with (pcap) */
+    Oid *want;   /* types the bound values ask for (pcap) */
+    pq_param *params;
+    int pcap;
+    const char **pv; /* libpq parameter arrays (pcap) */
+    int *pl, *pf;
+    sqlalc_buf arena; /* parameter text of the execution being built */
+
+    int state;      /* 0 ready to run, 1 rows on the wire, 2 done */
+    PGresult *meta; /* result holding the column description */
+    PGresult *cur;  /* current row (single-row mode), may be meta */
+    int ncols;
+    unsigned char *kind; /* per column K_* */
+    sqlalc_vtype *vt;    /* per column value type for K_TEXT */
+    char **cbuf;         /* per column conversion buffers (bytea, tz) */
+    size_t *ccap;
+    int64_t rowcount;
+    int stale_plan;   /* the last run failed on a plan made before DDL */
+    PGresult **stash; /* rest of the result, read early (sqlalc__pq_idle) */
+    size_t nstash, spos, scap;
+    int stashed;
+
+    /* multi-row INSERT rewrite: 0 unknown, 1 possible, -1 not */
+    int ins;
+    size_t grp_start, grp_end; /* the "( … )" after VALUES */
+    char full_name[24];
+    int full_rows;
+    Oid *full_types; /* per slot (nparams) */
+};
+
+/* driver_libpq.c: connection */
 /* Make the wire free for a new command: rows of a statement still
  * streaming are read into that statement's stash. */
 int sqlalc__pq_idle(pq_conn *c);
 /* Record the error of r (may be NULL: the connection's message) for sql
  * (may be NULL); returns the library code. */
 int sqlalc__pq_error(pq_conn *c, const PGresult *r, const char *sql);
+/* Read and drop results until libpq says the command is over. */
+void sqlalc__pq_drain(pq_conn *c);
+/* Send queued DEALLOCATEs in one command (statements the engine dropped). */
+void sqlalc__pq_flush_dealloc(pq_conn *c);
 /* Quote an identifier (possibly schema-qualified "s.t") for PostgreSQL. */
 void sqlalc__pq_quote_ident(sqlalc_buf *b, const char *name);
+
+/* driver_libpq_param.c: parameters */
+/* A text or blob value without a pointer is SQL NULL (core.h). */
+int sqlalc__pq_is_null(const sqlalc_value *v);
+/* The parameter type a value asks for (0: let the server infer it). */
+Oid sqlalc__pq_oid_for(const sqlalc_value *v);
+/* Encode v for a slot of type slot (0: untyped).  copy: the value's memory
+ * does not outlive the call. */
+void sqlalc__pq_encode(sqlalc_buf *a, pq_param *p, const sqlalc_value *v, Oid slot, int copy);
+int sqlalc__pq_ensure_params(pq_stmt *s, int n);
+/* Fill the libpq arrays from params [0, n) (arena offsets → pointers). */
+int sqlalc__pq_resolve_params(pq_stmt *s, int n);
+/* Merge the types the values want into ptypes; non-zero when a new
+ * PQprepare is needed. */
+int sqlalc__pq_types_merge(pq_stmt *s, const Oid *want, int n);
+
+/* driver_libpq_stmt.c: statements */
+int sqlalc__pq_prepare(void *conn, const char *sql, size_t len, int nparams, void **out);
+int sqlalc__pq_bind(void *stmt, int idx, const sqlalc_value *v);
+int sqlalc__pq_step(void *stmt);
+int sqlalc__pq_reset(void *stmt);
+void sqlalc__pq_finalize(void *stmt);
+/* Read the rest of s's result into its stash (the wire is needed). */
+int sqlalc__pq_stash_rest(pq_stmt *s);
+/* Queue a server-side statement for DEALLOCATE. */
+void sqlalc__pq_forget_name(pq_conn *c, const char *name);
+/* PQprepare the statement with the given parameter types. */
+int sqlalc__pq_server_prepare(pq_stmt *s, int ntypes, const Oid *types);
+/* A command tag's row count, -1 when it has none. */
+int64_t sqlalc__pq_parse_count(const char *t);
+
+/* driver_libpq_row.c: columns */
+/* The result's column description arrived: size the per-column arrays. */
+int sqlalc__pq_set_meta(pq_stmt *s, PGresult *r);
+int sqlalc__pq_column_count(void *stmt);
+const char *sqlalc__pq_column_name(void *stmt, int i);
+const char *sqlalc__pq_column_decltype(void *stmt, int i);
+int sqlalc__pq_column_value(void *stmt, int i, sqlalc_value *out);
+int sqlalc__pq_column_int64(void *stmt, int i, int64_t *out);
+int sqlalc__pq_column_double(void *stmt, int i, double *out);
+int sqlalc__pq_column_text(void *stmt, int i, const char **out, size_t *len);
+int64_t sqlalc__pq_rowcount(void *stmt);
+
+/* driver_libpq_batch.c */
+int sqlalc__pq_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets, int nparams,
+                          int64_t *rowcount);
 
 #endif

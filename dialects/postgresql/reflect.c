@@ -68,8 +68,13 @@ static int count_of(sqlalc_conn *conn, const char *sql, const sqlalc_params *p, 
     sqlalc_result *res = NULL;
     int64_t n = 0;
     int rc = sqlalc_conn_execute_sql(conn, sql, p, &res);
-    if (!rc)
-        rc = sqlalc_result_scalar_int64(res, &n);
+    if (!rc) {
+        sqlalc_value v;
+        rc = sqlalc_result_scalar(res, &v);
+        if (rc == SQLALC_OK)
+            rc = sqlalc_value_get_int64(&v, &n);
+        sqlalc_result_free(res);
+    }
     *out = !rc && n > 0;
     return rc;
 }

@@ -1,4 +1,5 @@
 /* The SQLite dialect: quoting, reserved words, limits, capabilities. */
+#include <string.h>
 #include "../dialects.h"
 
 /* SQLite's keywords that need quoting as identifiers (sorted). */
@@ -69,6 +70,50 @@ static int is_reserved(const char *w)
     return sqlalc__word_in(w, reserved, SQLALC_ARRAY_LEN_(reserved));
 }
 
+/* SQLite transactions are serializable; a read-only connection is opened
+ * with ?mode=ro instead. */
+static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, int begin)
+{
+    if (isolation && strcmp(isolation, "SERIALIZABLE"))
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                "sqlite transactions are SERIALIZABLE; isolation level %s is not available",
+                                isolation);
+    if (readonly)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                "sqlite has no read-only transactions (open the database with ?mode=ro)");
+    if (begin)
+        sqlalc_sql_text_puts(out, "BEGIN");
+    return SQLALC_OK;
+}
+
+/* Pragma values cannot be bound, so only plain words and numbers pass. */
+static int safe_pragma_value(const char *v)
+{
+    if (!*v || strlen(v) > 32)
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              *p == '_'))
+            return 0;
+    return 1;
+}
+
+/* The pragmas users tune in the URL, applied on every new connection. */
+static int connect_sql(sqlalc_sql_text *out, const sqlalc_url *url)
+{
+    static const char *const pragmas[] = { "journal_mode", "synchronous", "cache_size", "foreign_keys" };
+    for (size_t i = 0; i < SQLALC_ARRAY_LEN(pragmas); i++) {
+        const char *v = sqlalc_url_query_get(url, pragmas[i]);
+        if (!v)
+            continue;
+        if (!safe_pragma_value(v))
+            return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid value '%s' for sqlite pragma %s", v,
+                                    pragmas[i]);
+        sqlalc_sql_text_printf(out, "PRAGMA %s=%s;", pragmas[i], v);
+    }
+    return SQLALC_OK;
+}
+
 const sqlalc_dialect sqlalc__dialect_sqlite = {
     .version = SQLALC_DIALECT_VERSION,
     .name = "sqlite",
@@ -83,4 +128,7 @@ const sqlalc_dialect sqlalc__dialect_sqlite = {
     .compile = &sqlalc__sqlite_compile_hooks,
     .ddl = &sqlalc__sqlite_ddl_hooks,
     .reflect = &sqlalc__sqlite_reflect_hooks,
+    .begin_sql = begin_sql,
+    .last_insert_id_sql = "SELECT last_insert_rowid()",
+    .connect_sql = connect_sql,
 };

@@ -26,7 +26,8 @@
 
 typedef struct lite_conn {
     sqlite3 *db;
-    char *path; /* for messages */
+    char *path;              /* for messages */
+    struct dml_probe *probe; /* set while lite_prepare runs */
 } lite_conn;
 
 /* Column classes derived from declared types. */
@@ -77,8 +78,18 @@ SQLALC_COLD static int map_error(sqlite3 *db, int rc, const char *what)
         break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        code = SQLALC_ERR_TIMEOUT;
-        state = "40001";
+        /* A lock SQLite waited for (busy_timeout) and gave up on, or would
+         * deadlock on: PostgreSQL's lock_not_available.  In WAL mode a read
+         * transaction that cannot become a write one because another
+         * connection wrote meanwhile is a serialization failure.  Both
+         * mean: roll back and run the transaction again. */
+        if (ext == SQLITE_BUSY_SNAPSHOT) {
+            code = SQLALC_ERR_SERIALIZATION;
+            state = "40001";
+        } else {
+            code = SQLALC_ERR_TIMEOUT;
+            state = "55P03";
+        }
         break;
     case SQLITE_MISUSE:
         code = SQLALC_ERR_INTERFACE;
@@ -103,16 +114,45 @@ SQLALC_COLD static int map_error(sqlite3 *db, int rc, const char *what)
     return sqlalc_error_set_full(code, state, ext, "%s%s%s", what ? what : "", what ? ": " : "", msg);
 }
 
-/* Pragma values cannot be bound, so only plain words and numbers pass. */
-static int safe_pragma_value(const char *v)
+/*
+ * Whether a statement is DML (it has a row count): SQLite's authorizer
+ * reports what a statement will do while it is prepared.  Rows written
+ * to the schema tables (sqlite_…) are DDL's, not DML's.
+ */
+typedef struct dml_probe {
+    int writes; /* INSERT/UPDATE/DELETE of a user table */
+    int ddl;    /* CREATE/DROP/ALTER … */
+} dml_probe;
+
+static int probe_auth(void *ctx, int action, const char *a, const char *b, const char *db,
+                      const char *trigger)
 {
-    if (!*v || strlen(v) > 32)
-        return 0;
-    for (const char *p = v; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-              *p == '_'))
-            return 0;
-    return 1;
+    dml_probe *p = ((lite_conn *)ctx)->probe;
+    (void)b;
+    (void)db;
+    if (!p || trigger) /* a re-prepare; or a trigger body, part of the outer statement */
+        return SQLITE_OK;
+    switch (action) {
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+        if (a && sqlalc__strncasecmp(a, "sqlite_", 7))
+            p->writes = 1;
+        break;
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+    case SQLITE_TRANSACTION:
+    case SQLITE_SAVEPOINT:
+    case SQLITE_PRAGMA:
+    case SQLITE_ATTACH:
+    case SQLITE_DETACH:
+    case SQLITE_ANALYZE:
+    case SQLITE_REINDEX: break;
+    default: p->ddl = 1; /* create, drop, alter, virtual tables */
+    }
+    return SQLITE_OK;
 }
 
 static void lite_close(void *c)
@@ -168,30 +208,11 @@ static int lite_connect(const sqlalc_url *url, void **out)
         return code;
     }
     sqlite3_extended_result_codes(lc->db, 1);
+    /* Installed once: setting an authorizer expires prepared statements. */
+    sqlite3_set_authorizer(lc->db, probe_auth, lc);
     const char *bt = sqlalc_url_query_get(url, "busy_timeout");
     sqlite3_busy_timeout(lc->db, bt ? atoi(bt) : 5000);
 
-    /* Pragmas users tune, applied on every new connection. */
-    static const char *const pragmas[] = { "journal_mode", "synchronous", "cache_size", "foreign_keys" };
-    for (size_t i = 0; i < SQLALC_ARRAY_LEN(pragmas); i++) {
-        const char *v = sqlalc_url_query_get(url, pragmas[i]);
-        if (!v)
-            continue;
-        if (!safe_pragma_value(v)) {
-            lite_close(lc);
-            return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "invalid value '%s' for sqlite pragma %s", v,
-                                    pragmas[i]);
-        }
-        char sql[96];
-        snprintf(sql, sizeof sql, "PRAGMA %s=%s", pragmas[i], v);
-        rc = sqlite3_exec(lc->db, sql, NULL, NULL, NULL);
-        if (rc != SQLITE_OK) {
-            map_error(lc->db, rc, sql);
-            int code = sqlalc_error_last()->code;
-            lite_close(lc);
-            return code;
-        }
-    }
     *out = lc;
     return SQLALC_OK;
 }
@@ -209,34 +230,6 @@ static int lite_exec_simple(void *c, const char *sql)
     return rc == SQLITE_OK ? SQLALC_OK : map_error(lc->db, rc, NULL);
 }
 
-/* Whether the statement's first keyword makes it DML (a CTE counts when
- * the statement writes). */
-static int is_dml(sqlite3_stmt *st)
-{
-    const char *p = sqlite3_sql(st);
-    for (;;) {
-        while (p && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '('))
-            p++;
-        if (p && p[0] == '-' && p[1] == '-') {
-            p = strchr(p, '\n');
-            continue;
-        }
-        if (p && p[0] == '/' && p[1] == '*') {
-            p = strstr(p + 2, "*/");
-            p = p ? p + 2 : NULL;
-            continue;
-        }
-        break;
-    }
-    if (!p)
-        return 0;
-    static const char *const kw[] = { "INSERT", "UPDATE", "DELETE", "REPLACE" };
-    for (size_t i = 0; i < SQLALC_ARRAY_LEN(kw); i++)
-        if (!sqlalc__strncasecmp(p, kw[i], strlen(kw[i])))
-            return 1;
-    return !sqlalc__strncasecmp(p, "WITH", 4) && !sqlite3_stmt_readonly(st);
-}
-
 static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void **out)
 {
     lite_conn *lc = c;
@@ -245,7 +238,10 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
     if (!s)
         return SQLALC_ERR_NOMEM;
     const char *tail = NULL;
+    dml_probe probe = { 0, 0 };
+    lc->probe = &probe;
     int rc = sqlite3_prepare_v3(lc->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
+    lc->probe = NULL;
     if (rc != SQLITE_OK) {
         sqlalc_free(s);
         return map_error(lc->db, rc, NULL);
@@ -272,7 +268,7 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
     }
     s->conn = lc;
     s->ncols = sqlite3_column_count(s->st);
-    s->dml = is_dml(s->st);
+    s->dml = probe.writes && !probe.ddl;
     *out = s;
     return SQLALC_OK;
 }
@@ -479,41 +475,17 @@ static int lite_last_insert_id(void *c, int64_t *out)
     return SQLALC_OK;
 }
 
-static int lite_begin(void *c)
+static int lite_transaction_state(void *c)
 {
-    return lite_exec_simple(c, "BEGIN");
-}
-static int lite_commit(void *c)
-{
-    return lite_exec_simple(c, "COMMIT");
+    return sqlite3_get_autocommit(((lite_conn *)c)->db) ? SQLALC_TXSTATE_IDLE : SQLALC_TXSTATE_ACTIVE;
 }
 
-static int lite_rollback(void *c)
+/* Every connection to an in-memory database has a database of its own. */
+static int lite_private_database(const sqlalc_url *url)
 {
-    lite_conn *lc = c;
-    if (sqlite3_get_autocommit(lc->db)) /* SQLite already rolled back (e.g. on SQLITE_FULL) */
-        return SQLALC_OK;
-    return lite_exec_simple(c, "ROLLBACK");
-}
-
-static int sp_exec(void *c, const char *verb, const char *name)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "%s %s", verb, name);
-    return lite_exec_simple(c, sql);
-}
-
-static int lite_savepoint(void *c, const char *name)
-{
-    return sp_exec(c, "SAVEPOINT", name);
-}
-static int lite_release(void *c, const char *name)
-{
-    return sp_exec(c, "RELEASE SAVEPOINT", name);
-}
-static int lite_rollback_to(void *c, const char *name)
-{
-    return sp_exec(c, "ROLLBACK TO SAVEPOINT", name);
+    const char *db = sqlalc_url_database(url);
+    const char *mode = sqlalc_url_query_get(url, "mode");
+    return !db || !*db || !strcmp(db, ":memory:") || (mode && !strcmp(mode, "memory"));
 }
 
 /* executemany: the caller keeps the values alive for the whole call, so
@@ -570,13 +542,10 @@ const sqlalc_driver sqlalc__driver_sqlite3 = {
     .column_int64 = lite_column_int64,
     .rowcount = lite_rowcount,
     .last_insert_id = lite_last_insert_id,
-    .begin = lite_begin,
-    .commit = lite_commit,
-    .rollback = lite_rollback,
-    .savepoint = lite_savepoint,
-    .release_savepoint = lite_release,
-    .rollback_to_savepoint = lite_rollback_to,
     .exec_batch = lite_exec_batch,
     .column_double = lite_column_double,
     .column_text = lite_column_text,
+    .capabilities = SQLALC_DRIVER_CAP_EMBEDDED,
+    .private_database = lite_private_database,
+    .transaction_state = lite_transaction_state,
 };

@@ -377,8 +377,13 @@ static int has_table(sqlalc_conn *conn, const char *schema, const char *name, in
     sqlalc_result *res = NULL;
     int rc = sqlalc_conn_execute_sql(conn, sql, SQLALC_PARAMS(SQLALC_P_TEXT(NULL, name)), &res);
     int64_t n = 0;
-    if (!rc)
-        rc = sqlalc_result_scalar_int64(res, &n); /* frees res */
+    if (!rc) {
+        sqlalc_value v;
+        rc = sqlalc_result_scalar(res, &v);
+        if (rc == SQLALC_OK)
+            rc = sqlalc_value_get_int64(&v, &n);
+        sqlalc_result_free(res);
+    }
     *out = n > 0;
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }

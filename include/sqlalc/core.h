@@ -63,12 +63,20 @@ typedef enum sqlalc_code {
     SQLALC_ERR_NOT_SUPPORTED = -11, /* feature not supported by this backend (NotSupportedError) */
     SQLALC_ERR_DISCONNECT =
         -12, /* the connection was lost; it is now unusable (OperationalError + is_disconnect) */
-    SQLALC_ERR_SERIALIZATION =
-        -13,                    /* serialization failure / deadlock: the caller may retry the transaction */
+    /* serialization failure (40001) or deadlock (40P01): roll back and run
+     * the transaction again (see sqlalc_error_is_retryable) */
+    SQLALC_ERR_SERIALIZATION = -13,
     SQLALC_ERR_NOT_FOUND = -14, /* no such column / table / registered name */
     SQLALC_ERR_TYPE = -15,      /* a value asked for as a type it cannot be converted to */
     SQLALC_ERR_CLOSED = -16,    /* the result, connection or transaction is closed */
-    SQLALC_ERR_TIMEOUT = -17    /* a wait timed out (busy database, pool exhausted) */
+    /* a wait for a lock gave up (PostgreSQL 55P03 lock_not_available, e.g.
+     * lock_timeout or NOWAIT; SQLite SQLITE_BUSY / SQLITE_LOCKED once
+     * busy_timeout ran out) or the pool had no connection in time: retry */
+    SQLALC_ERR_TIMEOUT = -17,
+    /* one() / scalar_one(): the query returned no row (SQLAlchemy's NoResultFound) */
+    SQLALC_ERR_NO_RESULT = -18,
+    /* one() / one_or_none() / scalar_one…(): more than one row (MultipleResultsFound) */
+    SQLALC_ERR_MULTIPLE_RESULTS = -19
 } sqlalc_code;
 
 /* The thread-local record of the last failure. */
@@ -94,6 +102,37 @@ SQLALC_API const char *sqlalc_errmsg(void);
 SQLALC_API void sqlalc_error_clear(void);
 /* A short constant name for a code: "SQLALC_ERR_INTEGRITY", … */
 SQLALC_API const char *sqlalc_code_name(int code);
+
+/*
+ * Non-zero when the failure e describes (NULL: the thread's last error)
+ * means "roll back and run the whole transaction again": a serialization
+ * failure or deadlock (SQLALC_ERR_SERIALIZATION: PostgreSQL 40001 / 40P01,
+ * SQLite SQLITE_BUSY_SNAPSHOT) or a lock wait that gave up
+ * (SQLALC_ERR_TIMEOUT: PostgreSQL 55P03, SQLite SQLITE_BUSY /
+ * SQLITE_LOCKED), on every backend and through ODBC.  The retry loop:
+ *
+ *     int rc;
+ *     for (int attempt = 1;; attempt++) {
+ *         sqlalc_conn *conn;
+ *         rc = sqlalc_engine_begin(eng, &conn, NULL);
+ *         if (rc == SQLALC_OK) {
+ *             rc = sqlalc_conn_execute_sql(conn, "UPDATE account SET balance = balance - 10 WHERE id = 1",
+ *                                          NULL, NULL);
+ *             if (rc == SQLALC_OK)
+ *                 rc = sqlalc_conn_execute_sql(conn, "UPDATE account SET balance = balance + 10 WHERE id = 2",
+ *                                              NULL, NULL);
+ *             rc = sqlalc_conn_end(conn, rc);     (commits, or rolls back on error)
+ *         }
+ *         if (rc == SQLALC_OK || attempt == 5 || !sqlalc_error_is_retryable(NULL))
+ *             break;
+ *         usleep(1000u << attempt);               (back off, then run it all again)
+ *     }
+ *
+ * Retry the whole transaction, never just the failed statement: the
+ * database has already rolled the transaction back (PostgreSQL) or may
+ * hold a stale snapshot (SQLite WAL).
+ */
+SQLALC_API int sqlalc_error_is_retryable(const sqlalc_error *e);
 
 /* ------------------------------------------------------------------ */
 /* Allocator                                                           */

@@ -65,6 +65,12 @@ SQLALC_API SQLALC_DEPRECATED("use sqlalc_type_uuid") sqlalc_type *sqlalc_uuid_ty
 SQLALC_API SQLALC_DEPRECATED("use sqlalc_type_enum_array")
     sqlalc_type *sqlalc_enum_array(const char *name, const char *const *values, size_t n);
 SQLALC_API SQLALC_DEPRECATED("use sqlalc_type_user") sqlalc_type *sqlalc_user_type(const char *sql);
+/* The first column of the first row as an integer; FREES the result
+ * whatever happens; SQLALC_DONE when there is no row.  The getter that
+ * freed its argument: use sqlalc_result_scalar / sqlalc_result_scalar_one
+ * (they close the result but leave freeing it to the caller). */
+SQLALC_API SQLALC_DEPRECATED("use sqlalc_result_scalar") int sqlalc_result_scalar_int64(sqlalc_result *res,
+                                                                                        int64_t *out);
 #    define sqlalc_enum_new sqlalc_type_enum_new
 #    define sqlalc_enum(name, ...) sqlalc_type_enum_new((name), __VA_ARGS__, (const char *)NULL)
 

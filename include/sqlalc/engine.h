@@ -129,21 +129,51 @@ SQLALC_API int sqlalc_tx_rollback(sqlalc_tx *tx);
 /* Non-zero when the connection has an explicit transaction open. */
 SQLALC_API int sqlalc_conn_in_transaction(const sqlalc_conn *conn);
 
+/*
+ * A transaction block, SQLAlchemy's `with engine.begin() as conn:`.
+ * sqlalc_engine_begin checks out a connection and begins a transaction on
+ * it (*tx, may be NULL, is that transaction's handle for an early commit);
+ * on failure nothing is left checked out.  sqlalc_conn_end finishes the
+ * block whatever happened inside: when rc >= 0 it commits, when rc is an
+ * error code it rolls back (the error that decided it stays the thread's
+ * last error), then closes conn (back to the pool) and frees the handle.
+ * It returns rc, or the commit's error when the commit fails (then rolled
+ * back).  A transaction already ended inside the block is not ended again.
+ *
+ *     sqlalc_conn *conn;
+ *     int rc = sqlalc_engine_begin(eng, &conn, NULL);
+ *     if (rc == SQLALC_OK) {
+ *         rc = sqlalc_conn_execute_sql(conn, "INSERT INTO log (msg) VALUES ('a')", NULL, NULL);
+ *         if (rc == SQLALC_OK)
+ *             rc = sqlalc_conn_execute_sql(conn, "UPDATE counter SET n = n + 1", NULL, NULL);
+ *         rc = sqlalc_conn_end(conn, rc);   committed only if both worked
+ *     }
+ */
+SQLALC_API int sqlalc_engine_begin(sqlalc_engine *eng, sqlalc_conn **conn, sqlalc_tx **tx);
+SQLALC_API int sqlalc_conn_end(sqlalc_conn *conn, int rc);
+
 /* ------------------------------------------------------------------ */
 /* Results and rows                                                    */
 /* ------------------------------------------------------------------ */
 
 /*
  * A result streams rows from the driver.  sqlalc_result_next() returns
- * SQLALC_ROW and points *row at the current row (valid until the next call
- * or the result is freed), SQLALC_DONE at the end, or an error code.
+ * SQLALC_ROW and points *row at the current row (valid until the next
+ * sqlalc_result_next() or the result is freed), SQLALC_DONE at the end, or
+ * an error code: SQLALC_ERR_CLOSED when the result's connection was closed
+ * before every row was read (the rows are lost; a result read to its end
+ * keeps answering SQLALC_DONE).  The accessors below that read on
+ * (fetchmany, all, first, one …) copy the current row first, so a row
+ * handle from sqlalc_result_next() keeps its values until the next
+ * sqlalc_result_next().
  */
 SQLALC_API int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row);
-/* fetchone: same as next, but SQLALC_DONE leaves *row NULL. */
+/* fetchone: same as next, but a row is SQLALC_OK and SQLALC_DONE leaves *row NULL. */
 SQLALC_API int sqlalc_result_fetchone(sqlalc_result *res, const sqlalc_row **row);
 /*
  * fetchmany / fetchall: copy up to max rows (all, for fetchall) into a new
- * rowset owned by the caller.  An empty rowset is returned at the end.
+ * rowset owned by the caller (free it with sqlalc_rowset_free; it outlives
+ * the result and the connection).  An empty rowset is returned at the end.
  */
 typedef struct sqlalc_rowset sqlalc_rowset;
 SQLALC_API int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out);
@@ -151,9 +181,49 @@ SQLALC_API int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out);
 SQLALC_API size_t sqlalc_rowset_count(const sqlalc_rowset *rs);
 SQLALC_API const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i);
 SQLALC_API void sqlalc_rowset_free(sqlalc_rowset *rs);
-/* scalar: the first column of the first row as an integer.  The result
- * is freed whatever happens.  SQLALC_DONE when there is no row. */
-SQLALC_API int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out);
+
+/*
+ * SQLAlchemy's everyday accessors.  Ownership, for all of them: they never
+ * free the result (sqlalc_result_free() still must be called), and each
+ * CLOSES it, whatever the outcome: what it needs is read, the statement
+ * goes back to the connection's cache and the remaining rows are
+ * discarded; afterwards sqlalc_result_next() says SQLALC_DONE and
+ * sqlalc_result_closed() is true.  A row or value they return is a copy
+ * kept by the result: valid until sqlalc_result_free(res) (column names
+ * included, so the *_by_name getters work on it).
+ *
+ *  - all: every remaining row into a new rowset owned by the caller
+ *    (fetchall, then close).
+ *  - first: the next row, SQLALC_OK; SQLALC_DONE and *row NULL when there
+ *    is none.
+ *  - one: exactly one row, SQLALC_OK; SQLALC_ERR_NO_RESULT when there is
+ *    none, SQLALC_ERR_MULTIPLE_RESULTS when there are more (*row NULL).
+ *  - one_or_none: SQLALC_OK with the row, SQLALC_DONE with *row NULL when
+ *    there is none, SQLALC_ERR_MULTIPLE_RESULTS when there are more.
+ *  - scalar / scalar_one / scalar_one_or_none: the same three rules, and
+ *    *out receives the first column of that row as a typed value (text and
+ *    blob bytes pointing into the result's copy); *out is SQLALC_NULLV
+ *    when no row came back.  SQL NULL in the column is SQLALC_OK with a
+ *    SQLALC_V_NULL value, which tells it apart from "no row".
+ *
+ *     sqlalc_value n;
+ *     sqlalc_conn_execute_sql(conn, "SELECT count(*) FROM t", NULL, &res);
+ *     if (sqlalc_result_scalar_one(res, &n) == SQLALC_OK)
+ *         printf("%lld rows\n", (long long)n.u.i);
+ *     sqlalc_result_free(res);
+ */
+SQLALC_API int sqlalc_result_all(sqlalc_result *res, sqlalc_rowset **out);
+SQLALC_API int sqlalc_result_first(sqlalc_result *res, const sqlalc_row **row);
+SQLALC_API int sqlalc_result_one(sqlalc_result *res, const sqlalc_row **row);
+SQLALC_API int sqlalc_result_one_or_none(sqlalc_result *res, const sqlalc_row **row);
+SQLALC_API int sqlalc_result_scalar(sqlalc_result *res, sqlalc_value *out);
+SQLALC_API int sqlalc_result_scalar_one(sqlalc_result *res, sqlalc_value *out);
+SQLALC_API int sqlalc_result_scalar_one_or_none(sqlalc_result *res, sqlalc_value *out);
+
+/* A value read as a number, with the row getters' conversions (INT, BOOL,
+ * integral FLOAT, NUMERIC text); SQLALC_ERR_TYPE otherwise (NULL too). */
+SQLALC_API int sqlalc_value_get_int64(const sqlalc_value *v, int64_t *out);
+SQLALC_API int sqlalc_value_get_double(const sqlalc_value *v, double *out);
 
 SQLALC_API int sqlalc_result_column_count(const sqlalc_result *res);
 SQLALC_API const char *sqlalc_result_column_name(const sqlalc_result *res, int i);
@@ -174,10 +244,18 @@ SQLALC_API void sqlalc_result_free(sqlalc_result *res);
 
 /*
  * Row access by 0-based index or by column name.  The checked getters
- * return SQLALC_OK, SQLALC_ERR_NOT_FOUND (no such column) or SQLALC_ERR_TYPE
- * (the value cannot be converted; NULL is a type error for numbers).
- * Conversions: INT↔FLOAT↔BOOL, NUMERIC text to numbers, any value to text.
- * Returned pointers live until the row changes.
+ * return SQLALC_OK, SQLALC_ERR_NOT_FOUND (no such column), SQLALC_ERR_TYPE
+ * (the value cannot be converted; NULL is a type error for numbers) or
+ * SQLALC_ERR_CLOSED (a live row the result has moved past).
+ * Conversions: INT↔FLOAT↔BOOL, NUMERIC text to numbers, any value to
+ * text: numbers in their shortest round-trip form, BOOL as true/false, a
+ * BLOB in PostgreSQL's bytea hex form ("\x0aff", the same on every
+ * backend; sqlalc_row_get_blob gives the bytes).
+ * Returned pointers live as long as the row: for a live row until the
+ * next sqlalc_result_next() (or the result is freed), for a row of a
+ * rowset or one kept by first/one/scalar as long as its rowset / result
+ * (text made by a conversion is stored with it: each conversion of a
+ * rowset's number or blob keeps a copy until the rowset is freed).
  */
 SQLALC_API int sqlalc_row_count(const sqlalc_row *row);
 SQLALC_API int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out);

@@ -29,15 +29,6 @@ void sqlalc__engine_log(const sqlalc_engine *eng, const char *fmt, ...)
         fprintf(stderr, "sqlalc: %s\n", line);
 }
 
-static int is_memory_sqlite(const sqlalc_engine *eng)
-{
-    if (strcmp(eng->dialect->name, "sqlite") || strcmp(eng->driver->name, "sqlite3"))
-        return 0;
-    const char *db = sqlalc_url_database(eng->url);
-    const char *mode = sqlalc_url_query_get(eng->url, "mode");
-    return !db || !*db || !strcmp(db, ":memory:") || (mode && !strcmp(mode, "memory"));
-}
-
 int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, sqlalc_engine **out)
 {
     if (!out)
@@ -93,7 +84,8 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
             goto fail;
         }
     }
-    eng->singleton = is_memory_sqlite(eng);
+    /* Connections that cannot share a database (SQLite memory) are kept one per thread. */
+    eng->singleton = eng->driver->private_database && eng->driver->private_database(eng->url);
     if (detect) {
         /* Like SQLAlchemy's first connect: ask the server, keep the
          * connection in the pool. */

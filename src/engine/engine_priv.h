@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include "engine_int.h"
 #include "textsql.h"
+#include "result_priv.h"
 
 /* A prepared statement kept in a connection's cache, keyed by the SQL the
  * caller gave (raw text, or compiled SQL). */
@@ -65,44 +66,6 @@ struct sqlalc_tx {
     int depth; /* 1 = transaction, >1 = savepoint */
     char spname[32];
 };
-
-struct sqlalc_row {
-    struct sqlalc_result *res; /* live row: read through the driver */
-    const sqlalc_value *vals;  /* stored row (rowset), or NULL */
-    const struct sqlalc_rowset *rs;
-};
-
-struct sqlalc_result {
-    sqlalc_conn *conn;
-    sqlalc_conn *owned_conn; /* engine-level execution: closed with the result */
-    stmt_entry *entry;       /* cached statement, or NULL when private */
-    void *st;
-    const sqlalc_driver *drv;
-    int state;   /* SQLALC_ROW, SQLALC_DONE, or 0 before the first step */
-    int pending; /* first step already done (row waiting) */
-    int closed;
-    int ncols;
-    const char **names; /* lazily filled */
-    int64_t rowcount;
-    sqlalc_row row;
-    char scratch[64];                  /* number-to-text conversions */
-    struct sqlalc_result *next, *prev; /* conn's open list */
-};
-
-struct sqlalc_rowset {
-    size_t n, cap;
-    int ncols;
-    char **names;
-    sqlalc_value *vals;
-    sqlalc_row *rows;
-    struct arena_block *arena;
-    char scratch[64];
-};
-
-/* result.c */
-int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc, sqlalc_result **out);
-void sqlalc__result_detach(sqlalc_result *res); /* conn is closing */
-int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v);
 
 /* transaction.c: every handle loses its connection (close) */
 void sqlalc__tx_end_all(sqlalc_conn *conn);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "engine_priv.h"
+#include "txsql.h"
 
 static void fmt_value(sqlalc_buf *b, const sqlalc_value *v)
 {
@@ -155,6 +155,8 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
         }
         /* The cached statement is being read: use a private one. */
         rc = eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, ost);
+        if (rc)
+            sqlalc__error_append_sql(e->parsed.sql);
         return sqlalc__conn_fail(conn, rc);
     }
     e = sqlalc__calloc(1, sizeof *e);
@@ -186,9 +188,12 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
         e->parsed.nph = nvals;
         rc = e->parsed.sql ? SQLALC_OK : SQLALC_ERR_NOMEM;
     }
-    if (rc == SQLALC_OK)
+    if (rc == SQLALC_OK) {
         rc = sqlalc__conn_fail(
             conn, eng->driver->prepare(db->dc, e->parsed.sql, e->parsed.len, e->parsed.nph, &e->st));
+        if (rc)
+            sqlalc__error_append_sql(e->parsed.sql);
+    }
     if (rc == SQLALC_OK)
         rc = sqlalc_map_put(&db->cache, e->key, e->keylen, e);
     if (rc != SQLALC_OK) {
@@ -220,8 +225,8 @@ void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
 /* Execution                                                           */
 /* ------------------------------------------------------------------ */
 
-static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const sqlalc_value *vals, int nvals,
-                    sqlalc_result **out)
+static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql, const sqlalc_value *vals,
+                    int nvals, sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     int rc = SQLALC_OK;
@@ -230,11 +235,12 @@ static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const sqlalc_val
     if (rc == SQLALC_OK)
         rc = drv->step(st);
     if (rc < 0) {
+        sqlalc__error_append_sql(sql);
         sqlalc__conn_stmt_done(conn, e, st);
         return sqlalc__conn_fail(conn, rc);
     }
     if (out)
-        return sqlalc__result_open(conn, e, st, rc, out);
+        return sqlalc__result_open(conn, e, st, rc, sql, out);
     sqlalc__conn_stmt_done(conn, e, st);
     return SQLALC_OK;
 }
@@ -264,7 +270,7 @@ int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_par
     rc = sqlalc__textsql_bind_mapped(parsed, params, vals);
     if (rc == SQLALC_OK) {
         log_stmt(conn->eng, parsed->sql, vals, parsed->nph, parsed->names);
-        rc = run_stmt(conn, e, st, vals, parsed->nph, out);
+        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, out);
     } else
         sqlalc__conn_stmt_done(conn, e, st);
     if (vals != stackvals)
@@ -287,7 +293,7 @@ int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, c
     if (rc)
         return rc;
     log_stmt(conn->eng, parsed->sql, vals, nvals, NULL);
-    return run_stmt(conn, e, st, vals, nvals, out);
+    return run_stmt(conn, e, st, parsed->sql, vals, nvals, out);
 }
 
 /* Run nsets rows through a prepared statement: the driver's batch entry
@@ -324,21 +330,22 @@ static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int 
  * mode, a savepoint inside an explicit transaction. */
 static int many_begin(sqlalc_conn *conn, int *mode)
 {
-    const sqlalc_driver *drv = conn->eng->driver;
     if (conn->db->tx_depth == 0) {
         *mode = 1;
-        return sqlalc__conn_fail(conn, drv->begin(conn->db->dc));
+        return sqlalc__conn_fail(conn, sqlalc__db_begin(conn->eng, conn->db, NULL, 0));
     }
     *mode = 2;
-    return sqlalc__conn_fail(conn, drv->savepoint(conn->db->dc, "sqlalc_many"));
+    return sqlalc__conn_fail(
+        conn, sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_CREATE, "sqlalc_many"));
 }
 
 static int many_end(sqlalc_conn *conn, int mode, int rc)
 {
-    const sqlalc_driver *drv = conn->eng->driver;
-    void *dc = conn->db->dc;
+    const sqlalc_engine *eng = conn->eng;
+    dbconn *db = conn->db;
     if (rc == SQLALC_OK) {
-        rc = mode == 1 ? drv->commit(dc) : drv->release_savepoint(dc, "sqlalc_many");
+        rc = mode == 1 ? sqlalc__db_commit(eng, db)
+                       : sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
         if (rc == SQLALC_OK)
             return SQLALC_OK;
         sqlalc__conn_fail(conn, rc);
@@ -347,11 +354,11 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
     sqlalc_error saved = *sqlalc_error_last();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", saved.message);
-    if (!conn->db->invalid) {
+    if (!db->invalid) {
         if (mode == 1)
-            drv->rollback(dc);
-        else if (drv->rollback_to_savepoint(dc, "sqlalc_many") == SQLALC_OK)
-            drv->release_savepoint(dc, "sqlalc_many");
+            sqlalc__db_rollback(eng, db);
+        else if (sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_ROLLBACK, "sqlalc_many") == SQLALC_OK)
+            sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
     }
     sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
     return rc;

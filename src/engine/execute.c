@@ -224,9 +224,11 @@ int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
     const struct sqlalc_compiled *c;
     int rc = sqlalc__stmt_compiled(stmt, d, style, &c);
     if (rc == SQLALC__NEEDS_EXPAND) {
-        /* An expanding IN: its values (overrides of that name) shape the SQL. */
+        /* An expanding IN: its values (overrides of that name) shape the SQL;
+         * no overrides at all means every expanding list is empty. */
+        static const sqlalc_params no_values = { 0, NULL };
         struct sqlalc_compiled *x;
-        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides, &x);
+        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides ? overrides : &no_values, &x);
         if (rc == SQLALC__NEEDS_EXPAND)
             rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
         if (rc)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "engine_priv.h"
+#include "txsql.h"
 
 void sqlalc__dbconn_free(sqlalc_engine *eng, dbconn *db)
 {
@@ -63,6 +63,8 @@ static int dbconn_open(sqlalc_engine *eng, dbconn **out)
     if (!db)
         return SQLALC_ERR_NOMEM;
     int rc = eng->driver->connect(eng->url, &db->dc);
+    if (rc == SQLALC_OK && (rc = sqlalc__db_on_connect(eng, db)) != SQLALC_OK)
+        eng->driver->close(db->dc);
     if (rc != SQLALC_OK) {
         sqlalc_free(db);
         return rc;
@@ -201,7 +203,7 @@ void sqlalc_conn_close(sqlalc_conn *conn)
     int shared = eng->singleton && db->users > 1;
     if (!shared) {
         if (conn->tx_top || db->tx_depth) {
-            if (!db->invalid && eng->driver->rollback(db->dc) == SQLALC_ERR_DISCONNECT)
+            if (!db->invalid && sqlalc__db_rollback(eng, db) == SQLALC_ERR_DISCONNECT)
                 db->invalid = 1;
             db->tx_depth = 0;
         }

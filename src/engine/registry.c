@@ -1,5 +1,6 @@
 /* Registries of dialects and drivers by name, and identifier quoting. */
 #include <pthread.h>
+#include <stddef.h>
 #include <string.h>
 #include "engine_int.h"
 #include "../sql/quote.h"
@@ -8,12 +9,42 @@
 extern const sqlalc_dialect *const sqlalc__builtin_dialects[];
 extern const sqlalc_driver *const sqlalc__builtin_drivers[];
 
-#define MAX_REGISTERED 32
+/*
+ * User registrations are copied into full-size structs of the current
+ * version (fields an older version lacks stay zero), so the rest of the
+ * library reads every field without checking versions.  A replaced entry
+ * stays allocated: engines made before may still use it.
+ */
+typedef struct reg_entry {
+    struct reg_entry *next;
+    int live; /* 0 once replaced by a registration of the same name */
+    union {
+        sqlalc_driver drv;
+        sqlalc_dialect dia;
+    } u;
+} reg_entry;
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static const sqlalc_dialect *user_dialects[MAX_REGISTERED];
-static const sqlalc_driver *user_drivers[MAX_REGISTERED];
-static size_t n_user_dialects, n_user_drivers;
+static reg_entry *user_drivers, *user_dialects;
+
+/* Bytes of each version of the vtables (see plugin.h for the layouts). */
+static const size_t driver_sizes[] = {
+    0,
+    offsetof(sqlalc_driver, column_double),
+    offsetof(sqlalc_driver, max_params),
+    offsetof(sqlalc_driver, server_dialect),
+    offsetof(sqlalc_driver, capabilities),
+    sizeof(sqlalc_driver),
+};
+static const size_t dialect_sizes[] = {
+    0,
+    offsetof(sqlalc_dialect, begin_sql),
+    sizeof(sqlalc_dialect),
+};
+_Static_assert(sizeof driver_sizes / sizeof driver_sizes[0] == SQLALC_DRIVER_VERSION + 1,
+               "a size for every driver version");
+_Static_assert(sizeof dialect_sizes / sizeof dialect_sizes[0] == SQLALC_DIALECT_VERSION + 1,
+               "a size for every dialect version");
 
 /* SQLAlchemy's DBAPI names map onto our drivers, so URLs written for
  * SQLAlchemy ("postgresql+psycopg2://", "mssql+pyodbc://") work as is. */
@@ -30,44 +61,61 @@ static const char *driver_alias(const char *name)
     return name;
 }
 
+static void reg_add(reg_entry **list, reg_entry *e, const char *name, int is_driver)
+{
+    pthread_mutex_lock(&reg_lock);
+    for (reg_entry *o = *list; o; o = o->next)
+        if (o->live && !strcmp(is_driver ? o->u.drv.name : o->u.dia.name, name))
+            o->live = 0;
+    e->live = 1;
+    e->next = *list;
+    *list = e;
+    pthread_mutex_unlock(&reg_lock);
+}
+
 int sqlalc_register_driver(const sqlalc_driver *drv)
 {
-    if (!drv || !drv->name || drv->version < 1 || !drv->connect || !drv->prepare || !drv->step)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_driver: incomplete driver table");
-    pthread_mutex_lock(&reg_lock);
-    int rc = SQLALC_OK;
-    size_t i;
-    for (i = 0; i < n_user_drivers; i++)
-        if (!strcmp(user_drivers[i]->name, drv->name))
-            break;
-    if (i < n_user_drivers)
-        user_drivers[i] = drv;
-    else if (n_user_drivers < MAX_REGISTERED)
-        user_drivers[n_user_drivers++] = drv;
-    else
-        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_driver: too many drivers registered");
-    pthread_mutex_unlock(&reg_lock);
-    return rc;
+    if (!drv)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_driver: driver is NULL");
+    reg_entry *e = sqlalc__calloc(1, sizeof *e);
+    if (!e)
+        return SQLALC_ERR_NOMEM;
+    int rc = sqlalc__versioned_copy(&e->u.drv, drv, drv->version, driver_sizes, SQLALC_DRIVER_VERSION,
+                                    "register_driver");
+    if (rc == SQLALC_OK && (!e->u.drv.name || !e->u.drv.connect || !e->u.drv.prepare || !e->u.drv.step))
+        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_driver: incomplete driver table");
+    if (rc == SQLALC_OK && !(e->u.drv.capabilities & SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS) &&
+        !e->u.drv.exec_simple)
+        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                              "register_driver: '%s' needs exec_simple (or native transactions)",
+                              e->u.drv.name);
+    if (rc != SQLALC_OK) {
+        sqlalc_free(e);
+        return rc;
+    }
+    e->u.drv.version = SQLALC_DRIVER_VERSION;
+    reg_add(&user_drivers, e, e->u.drv.name, 1);
+    return SQLALC_OK;
 }
 
 int sqlalc_register_dialect(const sqlalc_dialect *dia)
 {
-    if (!dia || !dia->name || dia->version < 1 || !dia->is_reserved)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_dialect: incomplete dialect table");
-    pthread_mutex_lock(&reg_lock);
-    int rc = SQLALC_OK;
-    size_t i;
-    for (i = 0; i < n_user_dialects; i++)
-        if (!strcmp(user_dialects[i]->name, dia->name))
-            break;
-    if (i < n_user_dialects)
-        user_dialects[i] = dia;
-    else if (n_user_dialects < MAX_REGISTERED)
-        user_dialects[n_user_dialects++] = dia;
-    else
-        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_dialect: too many dialects registered");
-    pthread_mutex_unlock(&reg_lock);
-    return rc;
+    if (!dia)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_dialect: dialect is NULL");
+    reg_entry *e = sqlalc__calloc(1, sizeof *e);
+    if (!e)
+        return SQLALC_ERR_NOMEM;
+    int rc = sqlalc__versioned_copy(&e->u.dia, dia, dia->version, dialect_sizes, SQLALC_DIALECT_VERSION,
+                                    "register_dialect");
+    if (rc == SQLALC_OK && (!e->u.dia.name || !e->u.dia.is_reserved))
+        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_dialect: incomplete dialect table");
+    if (rc != SQLALC_OK) {
+        sqlalc_free(e);
+        return rc;
+    }
+    e->u.dia.version = SQLALC_DIALECT_VERSION;
+    reg_add(&user_dialects, e, e->u.dia.name, 0);
+    return SQLALC_OK;
 }
 
 const sqlalc_driver *sqlalc__find_driver(const char *name)
@@ -77,9 +125,9 @@ const sqlalc_driver *sqlalc__find_driver(const char *name)
     name = driver_alias(name);
     const sqlalc_driver *found = NULL;
     pthread_mutex_lock(&reg_lock);
-    for (size_t i = 0; i < n_user_drivers && !found; i++)
-        if (!strcmp(user_drivers[i]->name, name))
-            found = user_drivers[i];
+    for (reg_entry *e = user_drivers; e && !found; e = e->next)
+        if (e->live && !strcmp(e->u.drv.name, name))
+            found = &e->u.drv;
     pthread_mutex_unlock(&reg_lock);
     for (size_t i = 0; !found && sqlalc__builtin_drivers[i]; i++)
         if (!strcmp(sqlalc__builtin_drivers[i]->name, name))
@@ -95,9 +143,9 @@ const sqlalc_dialect *sqlalc__find_dialect(const char *name)
         name = "postgresql";
     const sqlalc_dialect *found = NULL;
     pthread_mutex_lock(&reg_lock);
-    for (size_t i = 0; i < n_user_dialects && !found; i++)
-        if (!strcmp(user_dialects[i]->name, name))
-            found = user_dialects[i];
+    for (reg_entry *e = user_dialects; e && !found; e = e->next)
+        if (e->live && !strcmp(e->u.dia.name, name))
+            found = &e->u.dia;
     pthread_mutex_unlock(&reg_lock);
     for (size_t i = 0; !found && sqlalc__builtin_dialects[i]; i++)
         if (!strcmp(sqlalc__builtin_dialects[i]->name, name))

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "engine_priv.h"
+#include "txsql.h"
 
 /* ------------------------------------------------------------------ */
 /* Open / close                                                        */
@@ -36,7 +36,8 @@ static void unlink_result(sqlalc_result *r)
     r->prev = r->next = NULL;
 }
 
-int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc, sqlalc_result **out)
+int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc, const char *sql,
+                        sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     sqlalc_result *r = conn->db->spare;
@@ -46,17 +47,22 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
         sqlalc__conn_stmt_done(conn, e, st);
         return SQLALC_ERR_NOMEM;
     }
-    memset(r, 0, offsetof(sqlalc_result, scratch));
-    r->next = r->prev = NULL;
+    memset(r, 0, sizeof *r);
     r->conn = conn;
     r->entry = e;
     r->st = st;
     r->drv = drv;
     r->ncols = drv->column_count(st);
     r->pending = first_rc == SQLALC_ROW;
-    r->state = 0;
     r->row.res = r;
     r->rowcount = -2; /* asked of the driver when wanted */
+    /* A cached statement's SQL lives as long as the entry is in use; a
+     * private statement's is copied (the entry may be evicted meanwhile). */
+    r->sql = sql;
+    if (!e && sql && first_rc == SQLALC_ROW && (r->sql_copy = sqlalc__strdup(sql)))
+        r->sql = r->sql_copy;
+    else if (!e)
+        r->sql = NULL;
     link_result(conn, r);
     if (first_rc == SQLALC_DONE) {
         /* Nothing to read: give the statement back at once, keep metadata. */
@@ -93,12 +99,19 @@ static void release_stmt(sqlalc_result *r)
         sqlalc__conn_stmt_done(r->conn, r->entry, r->st);
     r->st = NULL;
     r->entry = NULL;
+    r->sql = NULL;
+    sqlalc_free(r->sql_copy);
+    r->sql_copy = NULL;
     sqlalc_free(r->names);
     r->names = NULL;
 }
 
 void sqlalc__result_detach(sqlalc_result *r)
 {
+    /* Rows not read yet are lost with the connection: say so when they
+     * are asked for, rather than pretending the result ended. */
+    if (r->state != SQLALC_DONE)
+        r->orphaned = 1;
     release_stmt(r);
     unlink_result(r);
     r->conn = NULL;
@@ -111,13 +124,24 @@ void sqlalc__result_own_conn(sqlalc_result *res, sqlalc_conn *conn)
     res->owned_conn = conn;
 }
 
+static void arena_free(sqlalc__arena *a);
+
+void sqlalc__result_release(sqlalc_result *res)
+{
+    release_stmt(res);
+    arena_free(&res->conv);
+    sqlalc_rowset_free(res->snap);
+    sqlalc_rowset_free(res->kept);
+    res->snap = res->kept = NULL;
+}
+
 void sqlalc_result_free(sqlalc_result *res)
 {
     if (!res)
         return;
     sqlalc_conn *owned = res->owned_conn;
     sqlalc_conn *conn = res->conn;
-    release_stmt(res);
+    sqlalc__result_release(res);
     unlink_result(res);
     if (conn && !conn->db->spare)
         conn->db->spare = res; /* reused by the next execution on this connection */
@@ -127,9 +151,30 @@ void sqlalc_result_free(sqlalc_result *res)
         sqlalc_conn_close(owned);
 }
 
+/* Close without freeing: the statement goes back, remaining rows are
+ * dropped, and the handle keeps answering (rowcount, kept rows). */
+static void close_result(sqlalc_result *res)
+{
+    release_stmt(res);
+    res->state = SQLALC_DONE;
+    res->closed = 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Iteration                                                           */
 /* ------------------------------------------------------------------ */
+
+static void arena_reset(sqlalc__arena *a);
+
+/* A step error: the SQL that was running goes into the message. */
+static int step_failed(sqlalc_result *res, int rc)
+{
+    if (res->sql)
+        sqlalc__error_append_sql(res->sql);
+    res->state = SQLALC_DONE;
+    release_stmt(res);
+    return sqlalc__conn_fail(res->conn, rc);
+}
 
 int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row)
 {
@@ -137,8 +182,16 @@ int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row)
         *row = NULL;
     if (!res)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result is NULL");
+    /* The row handle reads the driver again (it may have been a copy). */
+    res->row.rs = NULL;
+    res->row.vals = NULL;
+    if (res->conv.head)
+        arena_reset(&res->conv);
     if (res->state == SQLALC_DONE || res->closed || !res->st) {
         res->state = SQLALC_DONE;
+        if (res->orphaned)
+            return sqlalc_error_set(SQLALC_ERR_CLOSED,
+                                    "the result's connection was closed before all its rows were read");
         return SQLALC_DONE;
     }
     int rc;
@@ -158,9 +211,7 @@ int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row)
         release_stmt(res);
         return SQLALC_DONE;
     }
-    res->state = SQLALC_DONE;
-    release_stmt(res);
-    return sqlalc__conn_fail(res->conn, rc);
+    return step_failed(res, rc);
 }
 
 int sqlalc_result_fetchone(sqlalc_result *res, const sqlalc_row **row)
@@ -241,26 +292,11 @@ int sqlalc_result_last_insert_id(const sqlalc_result *res, int64_t *out)
     sqlalc_conn *conn = res->conn ? res->conn : res->owned_conn;
     if (!conn)
         return sqlalc_error_set(SQLALC_ERR_CLOSED, "last_insert_id: the result's connection is closed");
-    if (!res->drv->last_insert_id)
-        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "the %s driver cannot report inserted row ids",
-                                res->drv->name);
-    return sqlalc__conn_fail(conn, res->drv->last_insert_id(conn->db->dc, out));
-}
-
-int sqlalc_result_scalar_int64(sqlalc_result *res, int64_t *out)
-{
-    const sqlalc_row *row;
-    int rc = sqlalc_result_next(res, &row);
-    if (rc == SQLALC_ROW)
-        rc = sqlalc_row_get_int64(row, 0, out);
-    else if (rc == SQLALC_DONE)
-        sqlalc_error_set(SQLALC_DONE, "the query returned no row");
-    sqlalc_result_free(res);
-    return rc;
+    return sqlalc__conn_fail(conn, sqlalc__db_last_insert_id(conn->eng, conn->db, out));
 }
 
 /* ------------------------------------------------------------------ */
-/* Rowsets (fetchmany / fetchall)                                      */
+/* Rowsets (fetchmany / fetchall) and their arena                      */
 /* ------------------------------------------------------------------ */
 
 struct arena_block {
@@ -269,34 +305,65 @@ struct arena_block {
     char data[];
 };
 
-static char *arena_copy(sqlalc_rowset *rs, const char *p, size_t n)
+static char *arena_alloc(sqlalc__arena *a, size_t n)
 {
-    struct arena_block *b = rs->arena;
-    if (!b || b->cap - b->used < n + 1) {
-        size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+    struct arena_block *b = a->head;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        /* the first block of a small holder (one row) stays small */
+        if (!b && n <= 512)
+            cap = 1024;
         b = sqlalc__malloc(sizeof *b + cap);
         if (!b)
             return NULL;
         b->used = 0;
         b->cap = cap;
-        b->next = rs->arena;
-        rs->arena = b;
+        b->next = a->head;
+        a->head = b;
     }
     char *d = b->data + b->used;
+    b->used += n;
+    return d;
+}
+
+static char *arena_copy(sqlalc__arena *a, const char *p, size_t n)
+{
+    char *d = arena_alloc(a, n + 1);
+    if (!d)
+        return NULL;
     memcpy(d, p, n);
     d[n] = 0;
-    b->used += n + 1;
     return d;
+}
+
+static void arena_free(sqlalc__arena *a)
+{
+    for (struct arena_block *b = a->head, *n; b; b = n) {
+        n = b->next;
+        sqlalc_free(b);
+    }
+    a->head = NULL;
+}
+
+/* Keep the newest block for the next row, drop the others. */
+static void arena_reset(sqlalc__arena *a)
+{
+    struct arena_block *b = a->head;
+    if (!b)
+        return;
+    for (struct arena_block *o = b->next, *n; o; o = n) {
+        n = o->next;
+        sqlalc_free(o);
+    }
+    b->next = NULL;
+    b->used = 0;
 }
 
 void sqlalc_rowset_free(sqlalc_rowset *rs)
 {
     if (!rs)
         return;
-    for (struct arena_block *b = rs->arena, *n; b; b = n) {
-        n = b->next;
-        sqlalc_free(b);
-    }
+    arena_free(&rs->arena);
     sqlalc_free(rs->names);
     sqlalc_free(rs->vals);
     sqlalc_free(rs->rows);
@@ -317,6 +384,12 @@ const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i)
     return &rs->rows[i];
 }
 
+static int is_bytes(sqlalc_vtype t)
+{
+    return t >= SQLALC_V_TEXT && t != SQLALC_V_BOOL;
+}
+
+/* Copy the result's current live row into rs. */
 static int rowset_add(sqlalc_rowset *rs, sqlalc_result *res)
 {
     size_t nc = (size_t)rs->ncols;
@@ -333,9 +406,9 @@ static int rowset_add(sqlalc_rowset *rs, sqlalc_result *res)
         int rc = res->drv->column_value(res->st, (int)i, &dst[i]);
         if (rc)
             return rc;
-        if (dst[i].type >= SQLALC_V_TEXT && dst[i].type != SQLALC_V_BOOL) {
+        if (is_bytes(dst[i].type) && dst[i].u.s.p) {
             size_t n = dst[i].u.s.len == SQLALC_NTS ? strlen(dst[i].u.s.p) : dst[i].u.s.len;
-            const char *copy = arena_copy(rs, dst[i].u.s.p, n);
+            const char *copy = arena_copy(&rs->arena, dst[i].u.s.p, n);
             if (!copy)
                 return SQLALC_ERR_NOMEM;
             dst[i].u.s.p = copy;
@@ -346,13 +419,9 @@ static int rowset_add(sqlalc_rowset *rs, sqlalc_result *res)
     return SQLALC_OK;
 }
 
-int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
+/* A rowset with the result's column names (copied: they outlive it). */
+static int rowset_new(sqlalc_result *res, size_t cap, sqlalc_rowset **out)
 {
-    if (!out)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "fetchmany: out is NULL");
-    *out = NULL;
-    if (!res)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "fetchmany: result is NULL");
     sqlalc_rowset *rs = sqlalc__calloc(1, sizeof *rs);
     if (!rs)
         return SQLALC_ERR_NOMEM;
@@ -362,12 +431,92 @@ int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
         rs->names = sqlalc__calloc((size_t)res->ncols, sizeof *rs->names);
         if (!rs->names)
             rc = SQLALC_ERR_NOMEM;
-        for (int i = 0; rc == SQLALC_OK && i < res->ncols && res->st; i++) {
-            const char *n = res->drv->column_name(res->st, i);
-            if (!(rs->names[i] = arena_copy(rs, n ? n : "", n ? strlen(n) : 0)))
+        for (int i = 0; rc == SQLALC_OK && i < res->ncols; i++) {
+            const char *n = res->st ? res->drv->column_name(res->st, i) : NULL;
+            if (!(rs->names[i] = arena_copy(&rs->arena, n ? n : "", n ? strlen(n) : 0)))
                 rc = SQLALC_ERR_NOMEM;
         }
     }
+    if (rc == SQLALC_OK && cap) {
+        rs->vals = sqlalc__calloc(cap * (size_t)(res->ncols ? res->ncols : 1), sizeof *rs->vals);
+        rs->cap = cap;
+        if (!rs->vals)
+            rc = SQLALC_ERR_NOMEM;
+    }
+    if (rc) {
+        sqlalc_rowset_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return SQLALC_OK;
+}
+
+/* Row handles of a filled rowset. */
+static int rowset_finish(sqlalc_rowset *rs)
+{
+    if (!rs->n)
+        return SQLALC_OK;
+    rs->rows = sqlalc__calloc(rs->n, sizeof *rs->rows);
+    if (!rs->rows)
+        return SQLALC_ERR_NOMEM;
+    for (size_t i = 0; i < rs->n; i++) {
+        rs->rows[i].vals = rs->vals + i * (size_t)rs->ncols;
+        rs->rows[i].rs = rs;
+    }
+    return SQLALC_OK;
+}
+
+/* The current live row copied into a one-row rowset. */
+static int copy_current(sqlalc_result *res, sqlalc_rowset **out)
+{
+    sqlalc_rowset *rs;
+    int rc = rowset_new(res, 1, &rs);
+    if (rc)
+        return rc;
+    rc = rowset_add(rs, res);
+    if (!rc)
+        rc = rowset_finish(rs);
+    if (rc) {
+        sqlalc_rowset_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return SQLALC_OK;
+}
+
+/*
+ * Before reading past the current row for the caller (fetchmany, one …),
+ * copy it: the row handle next() gave out keeps its values until the next
+ * sqlalc_result_next(), instead of showing another row's.
+ */
+static int keep_current_row(sqlalc_result *res)
+{
+    if (res->state != SQLALC_ROW || !res->st || res->row.rs)
+        return SQLALC_OK;
+    sqlalc_rowset *rs;
+    int rc = copy_current(res, &rs);
+    if (rc)
+        return rc;
+    sqlalc_rowset_free(res->snap);
+    res->snap = rs;
+    res->row.rs = rs;
+    res->row.vals = rs->vals;
+    return SQLALC_OK;
+}
+
+int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
+{
+    if (!out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "fetchmany: out is NULL");
+    *out = NULL;
+    if (!res)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "fetchmany: result is NULL");
+    int rc = keep_current_row(res);
+    sqlalc_rowset *rs = NULL;
+    if (rc == SQLALC_OK)
+        rc = rowset_new(res, 0, &rs);
+    /* next() resets the row handle: put the copy back afterwards. */
+    sqlalc_row saved = res->row;
     while (rc == SQLALC_OK && (max == 0 || rs->n < max)) {
         rc = sqlalc_result_next(res, NULL);
         if (rc == SQLALC_DONE) {
@@ -377,15 +526,9 @@ int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
         if (rc == SQLALC_ROW)
             rc = rowset_add(rs, res);
     }
-    if (rc == SQLALC_OK && rs->n) {
-        rs->rows = sqlalc__calloc(rs->n, sizeof *rs->rows);
-        if (!rs->rows)
-            rc = SQLALC_ERR_NOMEM;
-        for (size_t i = 0; rc == SQLALC_OK && i < rs->n; i++) {
-            rs->rows[i].vals = rs->vals + i * (size_t)rs->ncols;
-            rs->rows[i].rs = rs;
-        }
-    }
+    res->row = saved;
+    if (rc == SQLALC_OK)
+        rc = rowset_finish(rs);
     if (rc != SQLALC_OK) {
         sqlalc_rowset_free(rs);
         return rc;
@@ -397,6 +540,110 @@ int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
 int sqlalc_result_fetchall(sqlalc_result *res, sqlalc_rowset **out)
 {
     return sqlalc_result_fetchmany(res, 0, out);
+}
+
+int sqlalc_result_all(sqlalc_result *res, sqlalc_rowset **out)
+{
+    int rc = sqlalc_result_fetchmany(res, 0, out);
+    if (res)
+        close_result(res);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* one / first / scalar                                                */
+/* ------------------------------------------------------------------ */
+
+enum { WANT_FIRST, WANT_ONE, WANT_ONE_OR_NONE };
+
+/*
+ * The shared body of first / one / one_or_none and their scalar forms:
+ * read the next row, copy it into res->kept, read one more when the
+ * count matters, close the result.  SQLALC_OK with *row, SQLALC_DONE
+ * (no row: first and one_or_none), or an error.
+ */
+static int take_row(sqlalc_result *res, int want, const char *what, const sqlalc_row **row)
+{
+    *row = NULL;
+    if (!res)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: result is NULL", what);
+    int rc = keep_current_row(res);
+    sqlalc_row saved = res->row;
+    if (rc == SQLALC_OK)
+        rc = sqlalc_result_next(res, NULL);
+    if (rc == SQLALC_ROW) {
+        sqlalc_rowset *rs;
+        rc = copy_current(res, &rs);
+        if (rc == SQLALC_OK) {
+            sqlalc_rowset_free(res->kept);
+            res->kept = rs;
+            if (want != WANT_FIRST) {
+                rc = sqlalc_result_next(res, NULL);
+                if (rc == SQLALC_ROW)
+                    rc = sqlalc_error_set(SQLALC_ERR_MULTIPLE_RESULTS,
+                                          "%s: the query returned more than one row", what);
+                else if (rc == SQLALC_DONE)
+                    rc = SQLALC_OK;
+            }
+            if (rc == SQLALC_OK)
+                *row = &rs->rows[0];
+        }
+    } else if (rc == SQLALC_DONE && want == WANT_ONE)
+        rc = sqlalc_error_set(SQLALC_ERR_NO_RESULT, "%s: the query returned no row", what);
+    res->row = saved;
+    close_result(res);
+    return rc;
+}
+
+int sqlalc_result_first(sqlalc_result *res, const sqlalc_row **row)
+{
+    if (!row)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "first: row is NULL");
+    return take_row(res, WANT_FIRST, "first", row);
+}
+
+int sqlalc_result_one(sqlalc_result *res, const sqlalc_row **row)
+{
+    if (!row)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "one: row is NULL");
+    return take_row(res, WANT_ONE, "one", row);
+}
+
+int sqlalc_result_one_or_none(sqlalc_result *res, const sqlalc_row **row)
+{
+    if (!row)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "one_or_none: row is NULL");
+    return take_row(res, WANT_ONE_OR_NONE, "one_or_none", row);
+}
+
+static int take_scalar(sqlalc_result *res, int want, const char *what, sqlalc_value *out)
+{
+    if (!out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: out is NULL", what);
+    *out = SQLALC_NULLV;
+    const sqlalc_row *row;
+    int rc = take_row(res, want, what, &row);
+    if (rc == SQLALC_OK) {
+        if (row->rs->ncols == 0)
+            return sqlalc_error_set(SQLALC_ERR_INTERFACE, "%s: the statement returns no columns", what);
+        *out = row->vals[0];
+    }
+    return rc;
+}
+
+int sqlalc_result_scalar(sqlalc_result *res, sqlalc_value *out)
+{
+    return take_scalar(res, WANT_FIRST, "scalar", out);
+}
+
+int sqlalc_result_scalar_one(sqlalc_result *res, sqlalc_value *out)
+{
+    return take_scalar(res, WANT_ONE, "scalar_one", out);
+}
+
+int sqlalc_result_scalar_one_or_none(sqlalc_result *res, sqlalc_value *out)
+{
+    return take_scalar(res, WANT_ONE_OR_NONE, "scalar_one_or_none", out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -450,9 +697,11 @@ int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out)
     return sqlalc__row_value(row, i, out);
 }
 
-static char *scratch_of(const sqlalc_row *row)
+/* Where text made for a row lives: the rowset's arena (as long as the
+ * rowset), or the result's, emptied when the live row changes. */
+static sqlalc__arena *arena_of(const sqlalc_row *row)
 {
-    return row->rs ? ((sqlalc_rowset *)row->rs)->scratch : row->res->scratch;
+    return row->rs ? &((sqlalc_rowset *)row->rs)->arena : &row->res->conv;
 }
 
 static int type_error(const sqlalc_row *row, int i, const sqlalc_value *v, const char *want)
@@ -501,29 +750,79 @@ static int parse_int(const char *p, size_t n, int64_t *out)
     ((row) && !(row)->rs && (unsigned)(i) < (unsigned)(row)->res->ncols && \
      (row)->res->state == SQLALC_ROW && (row)->res->st)
 
-GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out)
+/* Value conversions shared by the row getters and sqlalc_value_get_*:
+ * SQLALC_OK, or SQLALC_ERR_TYPE with no message recorded. */
+static int value_int64(const sqlalc_value *v, int64_t *out)
 {
-    int rc = check_index(row, i);
-    if (rc)
-        return rc;
-    sqlalc_value v;
-    if ((rc = sqlalc__row_value(row, i, &v)))
-        return rc;
-    switch (v.type) {
+    switch (v->type) {
     case SQLALC_V_INT:
-    case SQLALC_V_BOOL: *out = v.u.i; return SQLALC_OK;
+    case SQLALC_V_BOOL: *out = v->u.i; return SQLALC_OK;
     case SQLALC_V_FLOAT:
-        if (v.u.f == floor(v.u.f) && fabs(v.u.f) < 9.2e18) {
-            *out = (int64_t)v.u.f;
+        if (v->u.f == floor(v->u.f) && fabs(v->u.f) < 9.2e18) {
+            *out = (int64_t)v->u.f;
             return SQLALC_OK;
         }
         break;
     case SQLALC_V_NUMERIC:
-        if (parse_int(v.u.s.p, v.u.s.len == SQLALC_NTS ? strlen(v.u.s.p) : v.u.s.len, out))
+        if (v->u.s.p && parse_int(v->u.s.p, v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len, out))
             return SQLALC_OK;
         break;
     default: break;
     }
+    return SQLALC_ERR_TYPE;
+}
+
+static int value_double(const sqlalc_value *v, double *out)
+{
+    switch (v->type) {
+    case SQLALC_V_INT:
+    case SQLALC_V_BOOL: *out = (double)v->u.i; return SQLALC_OK;
+    case SQLALC_V_FLOAT: *out = v->u.f; return SQLALC_OK;
+    case SQLALC_V_NUMERIC: {
+        char buf[128], *end;
+        size_t n = !v->u.s.p ? 0 : v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        if (n && n < sizeof buf) {
+            memcpy(buf, v->u.s.p, n);
+            buf[n] = 0;
+            *out = strtod(buf, &end);
+            if (*end == 0)
+                return SQLALC_OK;
+        }
+        break;
+    }
+    default: break;
+    }
+    return SQLALC_ERR_TYPE;
+}
+
+int sqlalc_value_get_int64(const sqlalc_value *v, int64_t *out)
+{
+    if (!v || !out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "value_get_int64: NULL argument");
+    if (value_int64(v, out) == SQLALC_OK)
+        return SQLALC_OK;
+    return sqlalc_error_set(SQLALC_ERR_TYPE, "a %s value cannot be read as an integer",
+                            sqlalc_vtype_name(v->type));
+}
+
+int sqlalc_value_get_double(const sqlalc_value *v, double *out)
+{
+    if (!v || !out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "value_get_double: NULL argument");
+    if (value_double(v, out) == SQLALC_OK)
+        return SQLALC_OK;
+    return sqlalc_error_set(SQLALC_ERR_TYPE, "a %s value cannot be read as a float",
+                            sqlalc_vtype_name(v->type));
+}
+
+GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out)
+{
+    sqlalc_value v;
+    int rc = sqlalc__row_value(row, i, &v);
+    if (rc)
+        return rc;
+    if (value_int64(&v, out) == SQLALC_OK)
+        return SQLALC_OK;
     return type_error(row, i, &v, "an integer");
 }
 
@@ -541,24 +840,8 @@ GETTER_COLD static int get_double_slow(const sqlalc_row *row, int i, double *out
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)
         return rc;
-    switch (v.type) {
-    case SQLALC_V_INT:
-    case SQLALC_V_BOOL: *out = (double)v.u.i; return SQLALC_OK;
-    case SQLALC_V_FLOAT: *out = v.u.f; return SQLALC_OK;
-    case SQLALC_V_NUMERIC: {
-        char buf[128], *end;
-        size_t n = v.u.s.len == SQLALC_NTS ? strlen(v.u.s.p) : v.u.s.len;
-        if (n && n < sizeof buf) {
-            memcpy(buf, v.u.s.p, n);
-            buf[n] = 0;
-            *out = strtod(buf, &end);
-            if (*end == 0)
-                return SQLALC_OK;
-        }
-        break;
-    }
-    default: break;
-    }
+    if (value_double(&v, out) == SQLALC_OK)
+        return SQLALC_OK;
     return type_error(row, i, &v, "a float");
 }
 
@@ -593,35 +876,58 @@ GETTER_COLD static int get_text_slow(const sqlalc_row *row, int i, const char **
     int rc = sqlalc__row_value(row, i, &v);
     if (rc)
         return rc;
-    char *s = scratch_of(row);
-    int n;
+    char buf[64];
+    size_t n = 0;
     switch (v.type) {
     case SQLALC_V_NULL:
         *out = NULL;
         if (len)
             *len = 0;
         return SQLALC_OK;
-    case SQLALC_V_INT: n = snprintf(s, 64, "%lld", (long long)v.u.i); break;
-    case SQLALC_V_BOOL: n = snprintf(s, 64, "%s", v.u.i ? "true" : "false"); break;
-    case SQLALC_V_FLOAT: n = snprintf(s, 64, "%.17g", v.u.f); break;
-    case SQLALC_V_BLOB: return type_error(row, i, &v, "text");
+    case SQLALC_V_INT: n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)v.u.i); break;
+    case SQLALC_V_BOOL: n = (size_t)snprintf(buf, sizeof buf, "%s", v.u.i ? "true" : "false"); break;
+    case SQLALC_V_FLOAT:
+        /* shortest form that reads back the same */
+        for (int prec = 15; prec <= 17; prec++) {
+            n = (size_t)snprintf(buf, sizeof buf, "%.*g", prec, v.u.f);
+            if (strtod(buf, NULL) == v.u.f)
+                break;
+        }
+        break;
+    case SQLALC_V_BLOB: {
+        /* PostgreSQL's bytea text form, the same on every backend */
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *p = (const unsigned char *)v.u.s.p;
+        size_t bl = v.u.s.len;
+        if (bl > (SIZE_MAX - 3) / 2)
+            return sqlalc_error_set(SQLALC_ERR_DATA, "column %d: blob too large to show as text", i);
+        char *d = arena_alloc(arena_of(row), 2 * bl + 3);
+        if (!d)
+            return SQLALC_ERR_NOMEM;
+        d[0] = '\\';
+        d[1] = 'x';
+        for (size_t k = 0; k < bl; k++) {
+            d[2 + 2 * k] = hex[p[k] >> 4];
+            d[3 + 2 * k] = hex[p[k] & 15];
+        }
+        d[2 + 2 * bl] = 0;
+        *out = d;
+        if (len)
+            *len = 2 + 2 * bl;
+        return SQLALC_OK;
+    }
     default:
         *out = v.u.s.p;
         if (len)
             *len = v.u.s.len == SQLALC_NTS ? strlen(v.u.s.p) : v.u.s.len;
         return SQLALC_OK;
     }
-    if (v.type == SQLALC_V_FLOAT) {
-        /* shortest form that reads back the same */
-        for (int prec = 15; prec <= 17; prec++) {
-            n = snprintf(s, 64, "%.*g", prec, v.u.f);
-            if (strtod(s, NULL) == v.u.f)
-                break;
-        }
-    }
-    *out = s;
+    char *d = arena_copy(arena_of(row), buf, n);
+    if (!d)
+        return SQLALC_ERR_NOMEM;
+    *out = d;
     if (len)
-        *len = (size_t)n;
+        *len = n;
     return SQLALC_OK;
 }
 

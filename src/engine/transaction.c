@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "engine_priv.h"
+#include "txsql.h"
 
 static int push(sqlalc_conn *conn, int depth, sqlalc_tx **out)
 {
@@ -37,7 +37,7 @@ int sqlalc_conn_begin(sqlalc_conn *conn, sqlalc_tx **out)
     if ((rc = push(conn, 1, &tx)))
         return rc;
     sqlalc__engine_log(conn->eng, "BEGIN (explicit)");
-    rc = sqlalc__conn_fail(conn, conn->eng->driver->begin(conn->db->dc));
+    rc = sqlalc__conn_fail(conn, sqlalc__db_begin(conn->eng, conn->db, NULL, 0));
     if (rc) {
         sqlalc_free(tx);
         return rc;
@@ -58,14 +58,15 @@ int sqlalc_conn_begin_nested(sqlalc_conn *conn, sqlalc_tx **out)
         return rc;
     if (conn->db->tx_depth == 0)
         return sqlalc_conn_begin(conn, out);
-    if (!conn->eng->dialect->supports_savepoints || !conn->eng->driver->savepoint)
+    if (!sqlalc__db_has_savepoints(conn->eng))
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "%s does not support savepoints",
                                 conn->eng->dialect->name);
     sqlalc_tx *tx;
     if ((rc = push(conn, conn->db->tx_depth + 1, &tx)))
         return rc;
     sqlalc__engine_log(conn->eng, "SAVEPOINT %s", tx->spname);
-    rc = sqlalc__conn_fail(conn, conn->eng->driver->savepoint(conn->db->dc, tx->spname));
+    rc = sqlalc__conn_fail(conn,
+                           sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_CREATE, tx->spname));
     if (rc) {
         sqlalc_free(tx);
         return rc;
@@ -113,15 +114,14 @@ int sqlalc_tx_commit(sqlalc_tx *tx)
     sqlalc_conn *conn = tx->conn;
     if (!conn)
         return ended(tx, "commit");
-    const sqlalc_driver *drv = conn->eng->driver;
     int rc = sqlalc__conn_check(conn);
     if (rc == SQLALC_OK) {
         if (tx->depth == 1) {
             sqlalc__engine_log(conn->eng, "COMMIT");
-            rc = drv->commit(conn->db->dc);
+            rc = sqlalc__db_commit(conn->eng, conn->db);
         } else {
             sqlalc__engine_log(conn->eng, "RELEASE SAVEPOINT %s", tx->spname);
-            rc = drv->release_savepoint(conn->db->dc, tx->spname);
+            rc = sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_RELEASE, tx->spname);
         }
         sqlalc__conn_fail(conn, rc);
     }
@@ -131,9 +131,10 @@ int sqlalc_tx_commit(sqlalc_tx *tx)
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", saved.message);
         if (tx->depth == 1)
-            drv->rollback(conn->db->dc);
-        else if (drv->rollback_to_savepoint(conn->db->dc, tx->spname) == SQLALC_OK)
-            drv->release_savepoint(conn->db->dc, tx->spname);
+            sqlalc__db_rollback(conn->eng, conn->db);
+        else if (sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_ROLLBACK, tx->spname) ==
+                 SQLALC_OK)
+            sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_RELEASE, tx->spname);
         sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "commit failed: %s", msg);
     }
     pop_to(conn, tx);
@@ -148,17 +149,16 @@ int sqlalc_tx_rollback(sqlalc_tx *tx)
     sqlalc_conn *conn = tx->conn;
     if (!conn)
         return ended(tx, "rollback");
-    const sqlalc_driver *drv = conn->eng->driver;
     int rc = SQLALC_OK;
     if (!conn->db->invalid) {
         if (tx->depth == 1) {
             sqlalc__engine_log(conn->eng, "ROLLBACK");
-            rc = drv->rollback(conn->db->dc);
+            rc = sqlalc__db_rollback(conn->eng, conn->db);
         } else {
             sqlalc__engine_log(conn->eng, "ROLLBACK TO SAVEPOINT %s", tx->spname);
-            rc = drv->rollback_to_savepoint(conn->db->dc, tx->spname);
+            rc = sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_ROLLBACK, tx->spname);
             if (rc == SQLALC_OK)
-                rc = drv->release_savepoint(conn->db->dc, tx->spname);
+                rc = sqlalc__db_savepoint(conn->eng, conn->db, SQLALC_SAVEPOINT_RELEASE, tx->spname);
         }
         sqlalc__conn_fail(conn, rc);
     }

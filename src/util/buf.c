@@ -108,3 +108,19 @@ void sqlalc_buf_free(sqlalc_buf *b)
     b->len = b->cap = 0;
     b->oom = 0;
 }
+
+void sqlalc_sql_text_puts(sqlalc_sql_text *t, const char *s)
+{
+    if (t && s)
+        sqlalc_buf_puts(&t->b, s);
+}
+
+void sqlalc_sql_text_printf(sqlalc_sql_text *t, const char *fmt, ...)
+{
+    if (!t)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    sqlalc_buf_vprintf(&t->b, fmt, ap);
+    va_end(ap);
+}

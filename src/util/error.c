@@ -101,53 +101,115 @@ void sqlalc__error_prefix(const char *fmt, ...)
     g_err.message[n + 2 + m] = 0;
 }
 
+void sqlalc__error_append_sql(const char *sql)
+{
+    if (!sql || !*sql || strstr(g_err.message, "[SQL: "))
+        return;
+    size_t n = strlen(g_err.message), room = sizeof g_err.message - n;
+    size_t sl = strlen(sql);
+    /* the head of a long statement is what identifies it */
+    snprintf(g_err.message + n, room, " [SQL: %.*s%s]", sl > 400 ? 400 : (int)sl, sql, sl > 400 ? "..." : "");
+}
+
 int sqlalc__oom(void)
 {
     return sqlalc_error_set(SQLALC_ERR_NOMEM, "out of memory");
 }
 
+/*
+ * SQLSTATE classes to error codes, as psycopg2 (and so SQLAlchemy's
+ * psycopg2 dialect) classifies them, with the states a caller acts on
+ * singled out: serialization failures and deadlocks (retry), lock waits
+ * that gave up (retry), lost connections.
+ */
 int sqlalc_code_from_sqlstate(const char *s)
 {
     if (!s || strlen(s) < 5)
         return SQLALC_ERR_DATABASE;
     if (!strncmp(s, "40001", 5) || !strncmp(s, "40P01", 5))
-        return SQLALC_ERR_SERIALIZATION;
+        return SQLALC_ERR_SERIALIZATION; /* serialization_failure, deadlock_detected */
+    if (!strncmp(s, "55P03", 5))
+        return SQLALC_ERR_TIMEOUT; /* lock_not_available: lock_timeout, NOWAIT */
     if (!strncmp(s, "57P01", 5) || !strncmp(s, "57P02", 5) || !strncmp(s, "57P03", 5))
-        return SQLALC_ERR_DISCONNECT;
-    switch (s[0]) {
+        return SQLALC_ERR_DISCONNECT; /* admin / crash shutdown, cannot connect now */
+    char c0 = s[0], c1 = s[1];
+    switch (c0) {
     case '0':
-        if (s[1] == '8')
+        if (c1 == '8')
             return SQLALC_ERR_DISCONNECT; /* connection exception */
-        if (s[1] == 'A')
+        if (c1 == 'A')
             return SQLALC_ERR_NOT_SUPPORTED; /* feature not supported */
         break;
     case '2':
-        if (s[1] == '2')
-            return SQLALC_ERR_DATA; /* data exception */
-        if (s[1] == '3')
-            return SQLALC_ERR_INTEGRITY; /* integrity constraint */
-        if (s[1] == '5' || s[1] == '4')
-            return SQLALC_ERR_INTERNAL; /* txn/cursor state */
-        if (s[1] == '8')
-            return SQLALC_ERR_OPERATIONAL; /* authorization */
+        switch (c1) {
+        case '0': /* case not found */
+        case '1': /* cardinality violation */ return SQLALC_ERR_PROGRAMMING;
+        case '2': return SQLALC_ERR_DATA;      /* data exception */
+        case '3': return SQLALC_ERR_INTEGRITY; /* integrity constraint violation */
+        case '4':                              /* invalid cursor state */
+        case '5':                              /* invalid transaction state */
+        case 'B':                              /* dependent privilege descriptors still exist */
+        case 'D':                              /* invalid transaction termination */
+        case 'F': /* SQL routine exception */ return SQLALC_ERR_INTERNAL;
+        case '6': /* invalid SQL statement name */
+        case '7': /* triggered data change violation */
+        case '8': /* invalid authorization specification */ return SQLALC_ERR_OPERATIONAL;
+        }
+        break;
+    case '3':
+        switch (c1) {
+        case '4': return SQLALC_ERR_OPERATIONAL; /* invalid cursor name */
+        case '8':                                /* external routine exception */
+        case '9':                                /* external routine invocation exception */
+        case 'B': /* savepoint exception */ return SQLALC_ERR_INTERNAL;
+        case 'D': /* invalid catalog name */
+        case 'F': /* invalid schema name */ return SQLALC_ERR_PROGRAMMING;
+        }
         break;
     case '4':
-        if (s[1] == '2')
-            return SQLALC_ERR_PROGRAMMING; /* syntax / access rule */
-        if (s[1] == '0')
-            return SQLALC_ERR_OPERATIONAL; /* rollback */
+        if (c1 == '0')
+            return SQLALC_ERR_OPERATIONAL; /* transaction rollback (psycopg2's TransactionRollbackError) */
+        if (c1 == '2' || c1 == '4')
+            return SQLALC_ERR_PROGRAMMING; /* syntax error or access rule, WITH CHECK OPTION */
         break;
     case '5':
-        if (s[1] == '3' || s[1] == '7' || s[1] == '8')
+        /* 53 insufficient resources, 54 program limit exceeded, 55 object
+         * not in prerequisite state, 57 operator intervention (57014 query
+         * canceled), 58 system error */
+        if (c1 == '3' || c1 == '4' || c1 == '5' || c1 == '7' || c1 == '8')
             return SQLALC_ERR_OPERATIONAL;
         break;
-    case 'H':
-        if (s[1] == 'Y')
-            return SQLALC_ERR_INTERFACE; /* ODBC CLI errors */
+    case 'F':
+        if (c1 == '0')
+            return SQLALC_ERR_INTERNAL; /* configuration file error */
         break;
-    case 'X': return SQLALC_ERR_INTERNAL;
+    case 'H':
+        if (c1 == 'Y')
+            return SQLALC_ERR_INTERFACE; /* ODBC CLI errors */
+        if (c1 == 'V')
+            return SQLALC_ERR_OPERATIONAL; /* foreign data wrapper error */
+        break;
+    case 'P':
+        if (c1 == '0')
+            return SQLALC_ERR_INTERNAL; /* PL/pgSQL error */
+        break;
+    case 'X':
+        if (c1 == 'X')
+            return SQLALC_ERR_INTERNAL; /* internal error */
+        break;
     }
     return SQLALC_ERR_DATABASE;
+}
+
+int sqlalc_error_is_retryable(const sqlalc_error *e)
+{
+    if (!e)
+        e = sqlalc_error_last();
+    if (e->code == SQLALC_ERR_SERIALIZATION || e->code == SQLALC_ERR_TIMEOUT)
+        return 1;
+    /* a driver that reports the state but not the class (a plugin) */
+    return !strncmp(e->sqlstate, "40001", 5) || !strncmp(e->sqlstate, "40P01", 5) ||
+           !strncmp(e->sqlstate, "55P03", 5);
 }
 
 const char *sqlalc_code_name(int code)
@@ -173,6 +235,8 @@ const char *sqlalc_code_name(int code)
     case SQLALC_ERR_TYPE: return "SQLALC_ERR_TYPE";
     case SQLALC_ERR_CLOSED: return "SQLALC_ERR_CLOSED";
     case SQLALC_ERR_TIMEOUT: return "SQLALC_ERR_TIMEOUT";
+    case SQLALC_ERR_NO_RESULT: return "SQLALC_ERR_NO_RESULT";
+    case SQLALC_ERR_MULTIPLE_RESULTS: return "SQLALC_ERR_MULTIPLE_RESULTS";
     default: return "SQLALC_ERR_UNKNOWN";
     }
 }

@@ -48,6 +48,22 @@ char *sqlalc_buf_detach(sqlalc_buf *b);
 void sqlalc_buf_reset(sqlalc_buf *b); /* keep capacity, len = 0, clear oom */
 void sqlalc_buf_free(sqlalc_buf *b);
 
+/* The plugin API's text for dialect hooks is a buffer. */
+struct sqlalc_sql_text {
+    sqlalc_buf b;
+};
+
+/* Copy a versioned struct the caller gave (options, vtables): dst is
+ * already filled with the current defaults; the first sizes[version]
+ * bytes come from src (sizes[v] = bytes version v has, sizes[0] unused).
+ * A version of 0 or above current is an argument error naming what. */
+int sqlalc__versioned_copy(void *dst, const void *src, unsigned version, const size_t *sizes,
+                           unsigned current, const char *what);
+
+/* Non-zero when level is one of the four standard isolation levels
+ * ("SERIALIZABLE", "REPEATABLE READ", "READ COMMITTED", "READ UNCOMMITTED"). */
+int sqlalc__isolation_standard(const char *level);
+
 /* String-keyed hash map of void* values (keys are copied). */
 typedef struct sqlalc_map_entry {
     char *key;
@@ -87,5 +103,9 @@ void sqlalc__error_prefix(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* Append " [SQL: sql]" (shortened) to the current message, as SQLAlchemy
+ * and the PostgreSQL driver show the failing statement, unless the
+ * message already shows it. */
+void sqlalc__error_append_sql(const char *sql);
 
 #endif

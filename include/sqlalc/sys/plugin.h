@@ -69,12 +69,19 @@ struct sqlalc_driver {
 
     /* Rows changed by the last DML step, -1 if unknown. */
     int64_t (*rowcount)(void *stmt);
+    /* The last inserted row id from the wire's own API
+     * (sqlite3_last_insert_rowid); NULL: the engine runs the dialect's
+     * last_insert_id_sql instead. */
     int (*last_insert_id)(void *conn, int64_t *out);
 
-    /* Transactions: begin/commit/rollback; savepoint operations by name. */
+    /* The driver's own transaction API, used only with
+     * SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS (otherwise the engine runs the
+     * dialect's statements through exec_simple). */
     int (*begin)(void *conn);
     int (*commit)(void *conn);
     int (*rollback)(void *conn);
+    /* Unused since version 5 (savepoints are the dialect's statements);
+     * kept so that older tables keep their layout. */
     int (*savepoint)(void *conn, const char *name);
     int (*release_savepoint)(void *conn, const char *name);
     int (*rollback_to_savepoint)(void *conn, const char *name);
@@ -100,19 +107,82 @@ struct sqlalc_driver {
      * "postgresql", "sqlite"), for URLs that name only the driver
      * ("odbc://DSN").  NULL when unknown. */
     const char *(*server_dialect)(void *conn);
+
+    /* ---- version 5 ---- */
+
+    /* What the driver can do: SQLALC_DRIVER_CAP_* bits. */
+    unsigned capabilities;
+    /* Optional: non-zero when connections opened from url do not share
+     * data (an SQLite in-memory database lives in its connection), so the
+     * engine keeps one connection per thread instead of a pool. */
+    int (*private_database)(const sqlalc_url *url);
+    /* Optional: the connection's transaction state as the wire reports it
+     * (PQtransactionStatus, sqlite3_get_autocommit): SQLALC_TXSTATE_*.
+     * The engine skips a ROLLBACK the database already did, and reports a
+     * COMMIT of a failed transaction as the rollback it is. */
+    int (*transaction_state)(void *conn);
 };
 
-#define SQLALC_DRIVER_VERSION 1
+/*
+ * The layout of each driver version (sqlalc_register_driver accepts any
+ * of them and reads only the fields its version has):
+ *   1  connect … exec_batch
+ *   2  + column_double, column_text
+ *   3  + max_params
+ *   4  + server_dialect
+ *   5  + capabilities, private_database, transaction_state
+ */
+#define SQLALC_DRIVER_VERSION 5
+
+/* sqlalc_driver.capabilities */
+enum {
+    /*
+     * begin / commit / rollback are the driver's own transaction API
+     * (ODBC: the autocommit attribute and SQLEndTran).  Without it the
+     * engine runs the dialect's BEGIN / COMMIT / ROLLBACK statements
+     * through exec_simple and these three may be NULL.  Savepoints are
+     * always the dialect's statements.
+     */
+    SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS = 1 << 0,
+    /* The database runs inside the process (no server, no network). */
+    SQLALC_DRIVER_CAP_EMBEDDED = 1 << 1,
+    /* exec_batch sends the rows without waiting for each one (a pipeline
+     * or parameter array): one multi-row statement buys little. */
+    SQLALC_DRIVER_CAP_BATCH_PIPELINE = 1 << 2
+};
+
+/* sqlalc_driver.transaction_state */
+enum {
+    SQLALC_TXSTATE_UNKNOWN = 0,
+    SQLALC_TXSTATE_IDLE,   /* no transaction open (autocommit) */
+    SQLALC_TXSTATE_ACTIVE, /* in a transaction */
+    SQLALC_TXSTATE_FAILED  /* in a transaction a failed statement aborted: only ROLLBACK works */
+};
 
 /* ------------------------------------------------------------------ */
 /* Dialect: the SQL flavour                                            */
 /* ------------------------------------------------------------------ */
 
-/* Hooks the SQL compiler (src/sql) calls; defined in <sqlalc/compile_hooks.h>. */
+/*
+ * Growing text that dialect hooks write the engine's SQL into (opaque).
+ * Appending never fails visibly: after an allocation failure the text
+ * stays in an error state the engine reports once.
+ */
+typedef struct sqlalc_sql_text sqlalc_sql_text;
+/* Append s. */
+SQLALC_API void sqlalc_sql_text_puts(sqlalc_sql_text *t, const char *s);
+/* Append printf-style. */
+SQLALC_API void sqlalc_sql_text_printf(sqlalc_sql_text *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Hooks the SQL compiler (src/sql) calls; defined in <sqlalc/sys/compile.h>. */
 typedef struct sqlalc_compile_hooks sqlalc_compile_hooks;
-/* DDL type names and flavour; defined in <sqlalc/schema_hooks.h>. */
+/* DDL type names and flavour; defined in <sqlalc/sys/schema.h>. */
 typedef struct sqlalc_ddl_hooks sqlalc_ddl_hooks;
-/* Reflection queries for the inspector; defined in <sqlalc/schema_hooks.h>. */
+/* Reflection queries for the inspector; defined in <sqlalc/sys/schema.h>. */
 typedef struct sqlalc_reflect_hooks sqlalc_reflect_hooks;
 
 struct sqlalc_dialect {
@@ -134,11 +204,60 @@ struct sqlalc_dialect {
     const sqlalc_compile_hooks *compile;
     const sqlalc_ddl_hooks *ddl;
     const sqlalc_reflect_hooks *reflect;
+
+    /* ---- version 2: the SQL the engine itself runs ---- */
+
+    /*
+     * The statement that begins a transaction (NULL hook: "BEGIN", and
+     * isolation / readonly are refused).  isolation is NULL (the server's
+     * default) or one of "SERIALIZABLE", "REPEATABLE READ", "READ
+     * COMMITTED", "READ UNCOMMITTED"; readonly asks for a read-only
+     * transaction.  begin is 0 when the driver begins transactions itself
+     * (SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS): then write only what sets
+     * the transaction's characteristics ("SET TRANSACTION …"), or nothing.
+     * A level or mode the database lacks is an error naming it
+     * (sqlalc_error_set, SQLALC_ERR_NOT_SUPPORTED).
+     */
+    int (*begin_sql)(sqlalc_sql_text *out, const char *isolation, int readonly, int begin);
+    const char *commit_sql;   /* NULL: "COMMIT" */
+    const char *rollback_sql; /* NULL: "ROLLBACK" */
+    /*
+     * Savepoint statements for op SQLALC_SAVEPOINT_* and the savepoint's
+     * name (letters, digits and '_' only).  Writing nothing means no
+     * statement is needed (SQL Server has no RELEASE).  NULL hook: the
+     * standard SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO SAVEPOINT.
+     */
+    int (*savepoint_sql)(sqlalc_sql_text *out, int op, const char *name);
+    /* A query returning the last inserted row id as one integer
+     * ("SELECT lastval()").  Used when the driver has no last_insert_id
+     * of its own; NULL: the dialect cannot tell (an error says so). */
+    const char *last_insert_id_sql;
+    /* Non-zero: a failed statement aborts the whole transaction
+     * (PostgreSQL), so statements the engine adds inside a transaction
+     * (last_insert_id_sql) run inside a savepoint. */
+    int error_aborts_transaction;
+    /* Optional: statements to run on every new connection, from the URL
+     * (SQLite's ?journal_mode=wal → PRAGMA journal_mode=wal).  Write
+     * nothing when there are none; an invalid value is an error naming it. */
+    int (*connect_sql)(sqlalc_sql_text *out, const sqlalc_url *url);
 };
 
-#define SQLALC_DIALECT_VERSION 1
+/*
+ * The layout of each dialect version:
+ *   1  version … reflect
+ *   2  + begin_sql … connect_sql
+ */
+#define SQLALC_DIALECT_VERSION 2
 
-/* Register under their names (replacing one of the same name). */
+/* Savepoint operations for sqlalc_dialect.savepoint_sql. */
+enum { SQLALC_SAVEPOINT_CREATE = 0, SQLALC_SAVEPOINT_RELEASE, SQLALC_SAVEPOINT_ROLLBACK };
+
+/*
+ * Register under their names (replacing one of the same name).  The table
+ * is copied (its strings and hook tables are not: they must stay valid);
+ * any version from 1 to the current one is accepted and only the fields
+ * that version has are read, the others count as absent (NULL / 0).
+ */
 SQLALC_API int sqlalc_register_driver(const sqlalc_driver *drv);
 SQLALC_API int sqlalc_register_dialect(const sqlalc_dialect *dia);
 

@@ -18,7 +18,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "util/util.h"
+#include "util.h"
 
 typedef struct url_qparam {
     char *key, *value;
@@ -134,11 +134,15 @@ static void masker_init(masker *m, const char *text, size_t auth_off, int have_u
         mask_query_secrets(m, qoff);
 }
 
-/* Write the masked URL into out (cut with "..." when long). */
-static void masker_render(const masker *m, char *out, size_t cap)
+/* Longest stretch of a URL shown in a message before "..." (messages
+ * stay readable; memory is not the limit: the text grows as needed). */
+#define SHOWN_MAX 1000
+
+/* Append the masked URL to out, cut with "..." past SHOWN_MAX. */
+static void masker_render(const masker *m, sqlalc_buf *out)
 {
-    size_t o = 0, i = 0, limit = cap - 4; /* room for "..." and NUL */
-    while (i < m->len && o < limit) {
+    size_t i = 0, shown = 0;
+    while (i < m->len && shown < SHOWN_MAX) {
         size_t skip = 0;
         if (i >= m->mask_rest_from)
             skip = m->len - i;
@@ -146,21 +150,22 @@ static void masker_render(const masker *m, char *out, size_t cap)
             if (m->masks[k].off == i)
                 skip = m->masks[k].len ? m->masks[k].len : (size_t)-1;
         if (skip) {
-            for (const char *s = "***"; *s && o < limit; s++)
-                out[o++] = *s;
-            i += skip == (size_t)-1 ? 0 : skip;
-            if (skip == (size_t)-1 && i < m->len) /* empty secret: "***" then the text */
-                out[o++] = m->text[i++];
+            sqlalc_buf_puts(out, "***");
+            shown += 3;
+            if (skip != (size_t)-1)
+                i += skip;
+            else if (i < m->len) { /* empty secret: "***" then the text */
+                sqlalc_buf_putc(out, m->text[i++]);
+                shown++;
+            }
             continue;
         }
         unsigned char c = (unsigned char)m->text[i++];
-        out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+        sqlalc_buf_putc(out, (c < 0x20 || c == 0x7f) ? '?' : (char)c);
+        shown++;
     }
-    if (i < m->len) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o] = 0;
+    if (i < m->len)
+        sqlalc_buf_puts(out, "...");
 }
 
 /*
@@ -170,8 +175,10 @@ static void masker_render(const masker *m, char *out, size_t cap)
 static int url_error(const masker *m, const char *before, size_t off, size_t len, int quote,
                      const char *after)
 {
-    char shown[512];
-    masker_render(m, shown, sizeof shown);
+    sqlalc_buf shown = SQLALC_BUF_INIT;
+    masker_render(m, &shown);
+    const char *url = shown.oom || !shown.p ? "(not shown: out of memory)" : shown.p;
+    int rc;
     if (quote && !mask_overlaps(m, off, len) && len <= 80) {
         char part[81];
         size_t n = 0;
@@ -180,9 +187,11 @@ static int url_error(const masker *m, const char *before, size_t off, size_t len
             part[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
         }
         part[n] = 0;
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s '%s'%s URL %s", before, part, after, shown);
-    }
-    return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s%s URL %s", before, after, shown);
+        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s '%s'%s URL %s", before, part, after, url);
+    } else
+        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s%s URL %s", before, after, url);
+    sqlalc_buf_free(&shown);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
