@@ -238,4 +238,5 @@ const sqlalc_dialect sqlalc__dialect_mssql = {
     .begin_sql = begin_sql,
     .savepoint_sql = savepoint_sql,
     .last_insert_id_sql = "SELECT CAST(@@IDENTITY AS BIGINT)",
+    .syntax = SQLALC_SYNTAX_BRACKET_IDENTIFIERS,
 };

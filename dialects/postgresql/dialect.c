@@ -144,4 +144,5 @@ const sqlalc_dialect sqlalc__dialect_postgresql = {
     /* no row id: the last sequence value this session took */
     .last_insert_id_sql = "SELECT lastval()",
     .error_aborts_transaction = 1,
+    .syntax = SQLALC_SYNTAX_DOLLAR | SQLALC_SYNTAX_ESCAPE_STRINGS | SQLALC_SYNTAX_NESTED_COMMENTS,
 };

@@ -131,4 +131,5 @@ const sqlalc_dialect sqlalc__dialect_sqlite = {
     .begin_sql = begin_sql,
     .last_insert_id_sql = "SELECT last_insert_rowid()",
     .connect_sql = connect_sql,
+    .syntax = SQLALC_SYNTAX_BRACKET_IDENTIFIERS | SQLALC_SYNTAX_BACKTICK_IDENTIFIERS,
 };

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "../dialects.h"
 #include "../../src/util/util.h"
+#include "../../src/sql/lexer.h"
 
 #if defined(__GNUC__)
 #    define SQLALC_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -230,6 +231,19 @@ static int lite_exec_simple(void *c, const char *sql)
     return rc == SQLITE_OK ? SQLALC_OK : map_error(lc->db, rc, NULL);
 }
 
+/* Whether what follows a statement is only space, comments and ';'. */
+static int only_space(const char *s, size_t n)
+{
+    sqlalc__lexer lx;
+    sqlalc__token t;
+    sqlalc__lex_init(&lx, s, n, sqlalc__dialect_sqlite.syntax);
+    while (sqlalc__lex_next(&lx, &t) != SQLALC_TOK_END)
+        if (t.kind != SQLALC_TOK_SPACE && t.kind != SQLALC_TOK_COMMENT &&
+            !(t.kind == SQLALC_TOK_PUNCT && s[t.off] == ';'))
+            return 0;
+    return 1;
+}
+
 static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void **out)
 {
     lite_conn *lc = c;
@@ -250,9 +264,7 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
         sqlalc_free(s);
         return sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "42000", 0, "empty SQL statement");
     }
-    while (tail && *tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
-        tail++;
-    if (tail && *tail && tail < sql + len) {
+    if (tail && tail < sql + len && !only_space(tail, (size_t)(sql + len - tail))) {
         sqlite3_finalize(s->st);
         sqlalc_free(s);
         return sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "42000", 0,

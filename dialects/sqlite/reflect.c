@@ -16,6 +16,7 @@
 #include <string.h>
 #include "../dialects.h"
 #include "../../src/util/util.h"
+#include "../../src/sql/lexer.h"
 
 /* ------------------------------------------------------------------ */
 /* A small tokenizer for CREATE TABLE text                             */
@@ -29,93 +30,54 @@ typedef struct tok {
     size_t n;      /* length (for TK_GROUP: of the inside) */
 } tok;
 
-static const char *skip_space(const char *s, const char *end)
+/* The next token of s[0, end) that is not space or a comment, read by
+ * the one SQL lexer with SQLite's syntax. */
+static sqlalc__tok_kind lex_at(const char *s, const char *end, sqlalc__token *k)
 {
-    for (;;) {
-        while (s < end && isspace((unsigned char)*s))
-            s++;
-        if (s + 1 < end && s[0] == '-' && s[1] == '-') {
-            while (s < end && *s != '\n')
-                s++;
-        } else if (s + 1 < end && s[0] == '/' && s[1] == '*') {
-            s += 2;
-            while (s + 1 < end && !(s[0] == '*' && s[1] == '/'))
-                s++;
-            s = s + 2 <= end ? s + 2 : end;
-        } else
-            return s;
-    }
-}
-
-/* Skip a quoted run starting at s (quote char q, closing c). */
-static const char *skip_quoted(const char *s, const char *end, char close)
-{
-    s++;
-    while (s < end) {
-        if (*s == close) {
-            if (close != ']' && s + 1 < end && s[1] == close) {
-                s += 2;
-                continue;
-            }
-            return s + 1;
-        }
-        s++;
-    }
-    return end;
+    sqlalc__lexer lx;
+    sqlalc__lex_init(&lx, s, (size_t)(end - s), sqlalc__dialect_sqlite.syntax);
+    while (sqlalc__lex_next(&lx, k) == SQLALC_TOK_SPACE || k->kind == SQLALC_TOK_COMMENT)
+        ;
+    return k->kind;
 }
 
 static const char *next_tok(const char *s, const char *end, tok *t)
 {
-    s = skip_space(s, end);
-    t->p = s;
-    t->n = 0;
-    if (s >= end) {
-        t->kind = TK_END;
-        return s;
-    }
-    char c = *s;
-    if (c == '"' || c == '`' || c == '[') {
-        const char *e = skip_quoted(s, end, c == '[' ? ']' : c);
-        t->kind = TK_QUOTED;
-        t->n = (size_t)(e - s);
-        return e;
-    }
-    if (c == '\'') {
-        const char *e = skip_quoted(s, end, '\'');
-        t->kind = TK_STRING;
-        t->n = (size_t)(e - s);
-        return e;
-    }
-    if (c == '(') {
-        int depth = 0;
-        const char *q = s;
-        while (q < end) {
-            if (*q == '"' || *q == '`' || *q == '[' || *q == '\'') {
-                q = skip_quoted(q, end, *q == '[' ? ']' : *q);
-                continue;
+    sqlalc__token k;
+    lex_at(s, end, &k);
+    t->p = s + k.off;
+    t->n = k.len;
+    switch (k.kind) {
+    case SQLALC_TOK_END: t->kind = TK_END; return end;
+    case SQLALC_TOK_QUOTED: t->kind = TK_QUOTED; break;
+    case SQLALC_TOK_STRING: t->kind = TK_STRING; break;
+    case SQLALC_TOK_WORD:
+    case SQLALC_TOK_NUMBER: t->kind = TK_WORD; break;
+    default:
+        if (s[k.off] == '(') {
+            /* a parenthesised group, to its matching ')' */
+            const char *q = s + k.off + 1;
+            int depth = 1;
+            sqlalc__token g;
+            while (lex_at(q, end, &g) != SQLALC_TOK_END) {
+                const char *at = q + g.off;
+                q = at + g.len;
+                if (g.kind == SQLALC_TOK_PUNCT && *at == '(')
+                    depth++;
+                else if (g.kind == SQLALC_TOK_PUNCT && *at == ')' && --depth == 0) {
+                    q = at;
+                    break;
+                }
             }
-            if (*q == '(')
-                depth++;
-            else if (*q == ')' && --depth == 0)
-                break;
-            q++;
+            t->kind = TK_GROUP;
+            t->p = s + k.off + 1;
+            t->n = (size_t)(q - t->p);
+            return q < end ? q + 1 : end;
         }
-        t->kind = TK_GROUP;
-        t->p = s + 1;
-        t->n = q > s ? (size_t)(q - s - 1) : 0;
-        return q < end ? q + 1 : end;
+        t->kind = TK_PUNCT; /* one character at a time */
+        t->n = 1;
     }
-    if (isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80) {
-        const char *e = s;
-        while (e < end && (isalnum((unsigned char)*e) || *e == '_' || *e == '$' || (unsigned char)*e >= 0x80))
-            e++;
-        t->kind = TK_WORD;
-        t->n = (size_t)(e - s);
-        return e;
-    }
-    t->kind = TK_PUNCT;
-    t->n = 1;
-    return s + 1;
+    return t->p + t->n;
 }
 
 static int is_kw(const tok *t, const char *kw)

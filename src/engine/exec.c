@@ -176,8 +176,7 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
     e->is_text = is_text;
     if (is_text) {
         char *text = sqlalc__strndup(sql, len);
-        rc = text ? sqlalc__textsql_parse(text, eng->driver->paramstyle, eng->dialect->quote_open == '[',
-                                          &e->parsed)
+        rc = text ? sqlalc__textsql_parse(text, eng->driver->paramstyle, eng->dialect->syntax, &e->parsed)
                   : SQLALC_ERR_NOMEM;
         sqlalc_free(text);
     } else {

@@ -107,7 +107,7 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
                 return NULL;
             }
             kv[n].column = cn;
-            kv[n].value = sqlalc_bindparam_required(cn);
+            kv[n].value = sqlalc__bindparam_column(cn);
             n++;
         }
     }

@@ -1,27 +1,17 @@
 /*
- * Text SQL bind parser: finds ":name" and "?" placeholders in raw SQL and
- * rewrites them into the driver's paramstyle.
+ * Text SQL bind parser: finds ":name" and positional placeholders in raw
+ * SQL with the one SQL lexer (src/sql/lexer.h: never inside strings,
+ * quoted identifiers, dollar quotes or comments, as the dialect's syntax
+ * has them) and rewrites them into the driver's paramstyle.
  *
- * Placeholders are not recognised inside '…' strings, "…" identifiers,
- * [..] identifiers (when the dialect quotes with brackets), $tag$…$tag$
- * strings, -- and block comments.  Like SQLAlchemy's text(), a colon
- * preceded by a word character or another colon is not a bind (so "::int"
- * casts and "12:30" pass through), and "\:" writes a literal colon.
- * Unlike SQLAlchemy, ":v::int" is a bind followed by a cast.
+ * Positional forms: "?" (the next value), SQLite's "?NNN" and, where the
+ * dialect has them, PostgreSQL's "$n" (the Nth value, reusable), numbered
+ * as SQLite does: a plain "?" takes the value after the highest so far.
+ * "\:" and "\?" write a literal ':' / '?'.
  */
 #include <string.h>
 #include "textsql.h"
-
-static int is_word(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           (unsigned char)c >= 0x80;
-}
-
-static int is_name_start(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+#include "../sql/lexer.h"
 
 void sqlalc__textsql_free(sqlalc__textsql *t)
 {
@@ -32,6 +22,7 @@ void sqlalc__textsql_free(sqlalc__textsql *t)
         for (int i = 0; i < t->nph; i++)
             sqlalc_free(t->names[i]);
     sqlalc_free(t->names);
+    sqlalc_free(t->pos);
     sqlalc_free(t->map);
     memset(t, 0, sizeof *t);
 }
@@ -45,117 +36,113 @@ static int find_name(const sqlalc__textsql *t, const char *name, size_t n)
     return -1;
 }
 
-static int add_placeholder(sqlalc__textsql *t, size_t *cap, const char *name, size_t n)
+/* Capacities of the names and pos arrays while parsing. */
+typedef struct caps {
+    size_t names, pos;
+} caps;
+
+/* A placeholder the driver sees: named (name) or positional (value index pos). */
+static int add_placeholder(sqlalc__textsql *t, caps *cap, const char *name, size_t n, int pos)
 {
-    if (sqlalc__grow((void **)&t->names, cap, (size_t)t->nph + 1, sizeof *t->names))
+    if (sqlalc__grow((void **)&t->names, &cap->names, (size_t)t->nph + 1, sizeof *t->names) ||
+        sqlalc__grow((void **)&t->pos, &cap->pos, (size_t)t->nph + 1, sizeof *t->pos))
         return SQLALC_ERR_NOMEM;
     t->names[t->nph] = NULL;
+    t->pos[t->nph] = pos;
     if (name && !(t->names[t->nph] = sqlalc__strndup(name, n)))
         return SQLALC_ERR_NOMEM;
     t->nph++;
     return SQLALC_OK;
 }
 
-/* Skip a $tag$ … $tag$ string starting at p ('$'); returns the end or p. */
-static const char *skip_dollar_quote(const char *p, const char *end)
+static void put_dollar(sqlalc_buf *out, int k)
 {
-    const char *q = p + 1;
-    while (q < end && (is_word(*q) && !(*q >= '0' && *q <= '9' && q == p + 1)))
-        q++;
-    if (q >= end || *q != '$')
-        return p;
-    size_t taglen = (size_t)(q - p) + 1;
-    for (const char *r = q + 1; r + taglen <= end; r++)
-        if (*r == '$' && !memcmp(r, p, taglen))
-            return r + taglen;
-    return end;
+    sqlalc_buf_printf(out, "$%d", k);
 }
 
-int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, sqlalc__textsql *t)
+/* A positional placeholder for value index v (0-based). */
+static int positional(sqlalc__textsql *t, caps *cap, sqlalc_buf *out, int paramstyle, int v)
+{
+    if (v + 1 > t->nvalues)
+        t->nvalues = v + 1;
+    if (paramstyle == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR) {
+        /* $n names the value itself: the driver sees nvalues placeholders */
+        put_dollar(out, v + 1);
+        return SQLALC_OK;
+    }
+    sqlalc_buf_putc(out, '?');
+    return add_placeholder(t, cap, NULL, 0, v);
+}
+
+int sqlalc__textsql_parse(const char *sql, int paramstyle, unsigned syntax, sqlalc__textsql *t)
 {
     memset(t, 0, sizeof *t);
-    size_t len = strlen(sql), cap = 0;
+    size_t len = strlen(sql);
+    caps cap = { 0, 0 };
     sqlalc_buf out = SQLALC_BUF_INIT;
-    const char *p = sql, *end = sql + len, *copied = sql;
-    int rc = SQLALC_OK, named = 0, positional = 0;
-
-    while (p < end && rc == SQLALC_OK) {
-        char c = *p;
-        if (c == '\'' || c == '"' || (c == '[' && bracket_quotes) || c == '`') {
-            char close = c == '[' ? ']' : c;
-            for (p++; p < end; p++)
-                if (*p == close) {
-                    if (p + 1 < end && p[1] == close && close != ']') {
-                        p++;
-                        continue;
-                    }
-                    break;
-                }
-            p = p < end ? p + 1 : end;
-        } else if (c == '-' && p + 1 < end && p[1] == '-') {
-            while (p < end && *p != '\n')
-                p++;
-        } else if (c == '/' && p + 1 < end && p[1] == '*') {
-            const char *e = strstr(p + 2, "*/");
-            p = e ? e + 2 : end;
-        } else if (c == '$' && paramstyle == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR) {
-            const char *e = skip_dollar_quote(p, end);
-            p = e == p ? p + 1 : e;
-        } else if (c == '\\' && p + 1 < end && (p[1] == ':' || p[1] == '?')) {
-            /* escaped literal: drop the backslash */
-            sqlalc_buf_append(&out, copied, (size_t)(p - copied));
-            copied = p + 1;
-            p += 2;
-        } else if (c == ':' && p + 1 < end && p[1] == ':') {
-            p += 2; /* PostgreSQL cast */
-        } else if (c == ':' && p + 1 < end && is_name_start(p[1]) &&
-                   (p == sql || (!is_word(p[-1]) && p[-1] != ':'))) {
-            const char *n = p + 1, *ne = n;
-            while (ne < end && is_word(*ne))
-                ne++;
-            /* "a:b:" is not a bind (SQLAlchemy's rule), but ":v::int" is
-             * a bind followed by a PostgreSQL cast. */
-            if (ne < end && *ne == ':' && !(ne + 1 < end && ne[1] == ':')) {
-                p = ne;
-                continue;
-            }
+    int rc = SQLALC_OK, named = 0, npos = 0;
+    sqlalc__lexer lx;
+    sqlalc__token tk;
+    sqlalc__lex_init(&lx, sql, len, syntax);
+    while (rc == SQLALC_OK && sqlalc__lex_next(&lx, &tk) != SQLALC_TOK_END) {
+        const char *p = sql + tk.off;
+        switch (tk.kind) {
+        case SQLALC_TOK_ESCAPED: sqlalc_buf_putc(&out, p[1]); break;
+        case SQLALC_TOK_NAMED: {
             named = 1;
-            sqlalc_buf_append(&out, copied, (size_t)(p - copied));
-            int idx = paramstyle == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR ? find_name(t, n, (size_t)(ne - n)) : -1;
-            if (idx < 0) {
-                rc = add_placeholder(t, &cap, n, (size_t)(ne - n));
-                idx = t->nph - 1;
+            const char *name = p + 1;
+            size_t nl = tk.len - 1;
+            if (paramstyle == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR) {
+                int idx = find_name(t, name, nl);
+                if (idx < 0) {
+                    rc = add_placeholder(t, &cap, name, nl, -1);
+                    idx = t->nph - 1;
+                }
+                put_dollar(&out, idx + 1);
+            } else {
+                rc = add_placeholder(t, &cap, name, nl, -1);
+                if (paramstyle == SQLALC_PARAMSTYLE_NAMED)
+                    sqlalc_buf_append(&out, p, tk.len);
+                else
+                    sqlalc_buf_putc(&out, '?');
             }
-            if (paramstyle == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR)
-                sqlalc_buf_printf(&out, "$%d", idx + 1);
-            else if (paramstyle == SQLALC_PARAMSTYLE_NAMED)
-                sqlalc_buf_append(&out, p, (size_t)(ne - p));
-            else
-                sqlalc_buf_putc(&out, '?');
-            p = copied = ne;
-        } else if (c == '?') {
-            positional = 1;
-            sqlalc_buf_append(&out, copied, (size_t)(p - copied));
-            rc = add_placeholder(t, &cap, NULL, 0);
-            if (paramstyle == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR)
-                sqlalc_buf_printf(&out, "$%d", t->nph);
-            else
-                sqlalc_buf_putc(&out, '?');
-            p = copied = p + 1;
-        } else
-            p++;
+            break;
+        }
+        case SQLALC_TOK_QMARK:
+            npos++;
+            rc = positional(t, &cap, &out, paramstyle, t->nvalues);
+            break;
+        case SQLALC_TOK_QMARK_NUM:
+        case SQLALC_TOK_DOLLAR_NUM:
+            npos++;
+            if (tk.number < 1 || tk.number > 65535) {
+                rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
+                                      "positional parameter '%.*s' is out of range (1 to 65535)", (int)tk.len,
+                                      p);
+                break;
+            }
+            rc = positional(t, &cap, &out, paramstyle, (int)tk.number - 1);
+            break;
+        default: sqlalc_buf_append(&out, p, tk.len);
+        }
     }
-    if (rc == SQLALC_OK && named && positional)
+    if (rc == SQLALC_OK && named && npos)
         rc =
             sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "SQL mixes named (:name) and positional (?) parameters");
+    t->positional = npos > 0;
+    if (rc == SQLALC_OK && t->positional && paramstyle == SQLALC_PARAMSTYLE_NUMERIC_DOLLAR) {
+        /* the driver's $1..$n are the values in order */
+        for (int v = 0; v < t->nvalues && rc == SQLALC_OK; v++)
+            rc = add_placeholder(t, &cap, NULL, 0, v);
+    }
     if (rc == SQLALC_OK) {
-        sqlalc_buf_append(&out, copied, (size_t)(end - copied));
+        if (!out.p)
+            sqlalc_buf_append(&out, "", 0);
         t->len = out.len;
         t->sql = sqlalc_buf_detach(&out);
         if (!t->sql)
             rc = SQLALC_ERR_NOMEM;
     }
-    t->positional = positional;
     if (rc == SQLALC_OK && t->nph && !(t->map = sqlalc__calloc((size_t)t->nph, sizeof *t->map)))
         rc = SQLALC_ERR_NOMEM;
     if (rc != SQLALC_OK) {
@@ -169,18 +156,18 @@ int sqlalc__textsql_bind_values(const sqlalc__textsql *t, const sqlalc_params *p
 {
     size_t given = params ? params->count : 0;
     if (t->positional) {
-        if (given != (size_t)t->nph)
+        if (given != (size_t)t->nvalues)
             return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
-                                    "statement has %d positional parameters but %zu were given", t->nph,
+                                    "statement has %d positional parameters but %zu were given", t->nvalues,
                                     given);
-        for (int i = 0; i < t->nph; i++) {
-            if (params->items[i].name)
+        for (size_t j = 0; j < given; j++)
+            if (params->items[j].name)
                 return sqlalc_error_set(
                     SQLALC_ERR_PROGRAMMING,
                     "named parameter '%s' given to a statement with positional parameters",
-                    params->items[i].name);
-            vals[i] = params->items[i].value;
-        }
+                    params->items[j].name);
+        for (int i = 0; i < t->nph; i++)
+            vals[i] = params->items[t->pos[i]].value;
         return SQLALC_OK;
     }
     size_t used = 0;

@@ -8,12 +8,16 @@ typedef struct sqlalc__textsql {
     size_t len;
     int nph;        /* placeholders the driver sees */
     char **names;   /* name of each placeholder (NULL for positional) */
-    int positional; /* placeholders are "?" */
+    int positional; /* placeholders are "?", "?NNN" or "$n" */
+    int *pos;       /* positional: the value index each placeholder takes */
+    int nvalues;    /* positional: values the statement takes (highest index + 1) */
     int *map;       /* per placeholder: where its value sat in the last parameter set */
     int map_valid;  /* parameter count of that set, 0 when map is unset */
 } sqlalc__textsql;
 
-int sqlalc__textsql_parse(const char *sql, int paramstyle, char bracket_quotes, sqlalc__textsql *out);
+/* Parse sql for a driver's paramstyle with the dialect's syntax bits
+ * (sqlalc_dialect.syntax). */
+int sqlalc__textsql_parse(const char *sql, int paramstyle, unsigned syntax, sqlalc__textsql *out);
 void sqlalc__textsql_free(sqlalc__textsql *t);
 /* Order params into vals[nph]; missing or unused parameters are errors
  * naming them.  map (may be NULL) receives, per placeholder, the index in

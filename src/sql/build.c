@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "expr_int.h"
+#include "lexer.h"
 
 /* ---- helpers shared with stmt.c (prototypes in this file only) ---- */
 
@@ -99,21 +100,44 @@ sqlalc_expr *sqlalc_str(const char *s)
     return bind_new(NULL, &SQLALC_TEXTV(s));
 }
 
-sqlalc_expr *sqlalc_bindparam(const char *name, sqlalc_value v)
+/* A bind's name is written into named SQL (":name"): only what the SQL
+ * lexer reads back as one name, so no SQL can ride in it. */
+static int bind_name_ok(const char *who, const char *name)
 {
     if (!name || !*name) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_bindparam: empty name");
-        return NULL;
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: empty name", who);
+        return 0;
     }
+    if (*name >= '0' && *name <= '9')
+        goto bad;
+    for (const char *p = name; *p; p++)
+        if (!sqlalc__lex_is_name_char(*p))
+            goto bad;
+    return 1;
+bad:
+    sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                     "%s: '%.80s' is not a bind parameter name (letters, digits and '_', not starting "
+                     "with a digit)",
+                     who, name);
+    return 0;
+}
+
+sqlalc_expr *sqlalc_bindparam(const char *name, sqlalc_value v)
+{
+    if (!bind_name_ok("sqlalc_bindparam", name))
+        return NULL;
     return bind_new(name, &v);
 }
 
 sqlalc_expr *sqlalc_bindparam_required(const char *name)
 {
-    if (!name || !*name) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_bindparam_required: empty name");
+    if (!bind_name_ok("sqlalc_bindparam_required", name))
         return NULL;
-    }
+    return bind_new(name, NULL);
+}
+
+sqlalc_expr *sqlalc__bindparam_column(const char *name)
+{
     return bind_new(name, NULL);
 }
 
@@ -529,9 +553,8 @@ sqlalc_expr *sqlalc_in_expanding(sqlalc_expr *a, const char *name)
 {
     if (!a)
         return NULL;
-    if (!name || !*name) {
+    if (!bind_name_ok("sqlalc_in_expanding", name)) {
         sqlalc_expr_free(a);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_in_expanding: empty name");
         return NULL;
     }
     sqlalc_expr *b = bind_new(name, NULL);

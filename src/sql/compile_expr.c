@@ -581,28 +581,17 @@ void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_o
         break;
     case NK_OVER: render_over(c, (const struct over *)e); break;
     case NK_TEXT: {
+        /* Raw SQL: its :name binds, found by the one SQL lexer with the
+         * dialect's syntax (never inside quotes or comments), take their
+         * values; positional markers would be miscounted, so they are refused. */
         const struct textx *t = (const struct textx *)e;
-        const char *p = t->sql;
-        while (*p) {
-            /* :name binds (not "::" casts, not inside quotes) take their values. */
-            if (*p == '\'') {
-                const char *q = strchr(p + 1, '\'');
-                size_t n = q ? (size_t)(q - p) + 1 : strlen(p);
-                put(c, p, n);
-                p += n;
-                continue;
-            }
-            if (*p == ':' && p[1] == ':') {
-                PUTS(c, "::");
-                p += 2;
-                continue;
-            }
-            if (*p == ':' && ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '_')) {
-                const char *s = p + 1;
-                while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-                       *s == '_')
-                    s++;
-                size_t n = (size_t)(s - p - 1);
+        sqlalc__lexer lx;
+        sqlalc__token tk;
+        sqlalc__lex_init(&lx, t->sql, strlen(t->sql), c->d->syntax);
+        while (sqlalc__lex_next(&lx, &tk) != SQLALC_TOK_END) {
+            const char *p = t->sql + tk.off;
+            if (tk.kind == SQLALC_TOK_NAMED) {
+                size_t n = tk.len - 1;
                 const sqlalc_value *v = NULL;
                 for (size_t i = 0; i < t->nparams; i++)
                     if (strlen(t->params[i].name) == n && !memcmp(t->params[i].name, p + 1, n))
@@ -611,10 +600,16 @@ void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_o
                 sqlalc_buf_append(&c->names, p + 1, n);
                 sqlalc_buf_putc(&c->names, 0);
                 emit_param(c, off, v, value_type_kind(v));
-                p = s;
-                continue;
-            }
-            putc_(c, *p++);
+            } else if (tk.kind == SQLALC_TOK_ESCAPED)
+                putc_(c, p[1]);
+            else if (tk.kind == SQLALC_TOK_QMARK || tk.kind == SQLALC_TOK_QMARK_NUM ||
+                     tk.kind == SQLALC_TOK_DOLLAR_NUM) {
+                sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT,
+                                      "raw SQL fragment has a positional parameter: name it (:name), "
+                                      "or write \\? for a literal '?'");
+                break;
+            } else
+                put(c, p, tk.len);
         }
         break;
     }

@@ -17,6 +17,7 @@
 #include "expr_int.h"
 #include "../schema/model.h"
 #include "quote.h"
+#include "lexer.h"
 
 #define MARK '\x01'
 #define MAX_FROMS 32

@@ -395,4 +395,8 @@ int sqlalc__node_children(const sqlalc_expr *e, sqlalc_child_fn fn, void *ctx);
  * compiled cache starts empty.  NULL on allocation failure. */
 sqlalc_expr *sqlalc__node_clone(const sqlalc_expr *e);
 
+/* A required bind named after a column (any column name; positional
+ * paramstyles never write it into SQL): the engine's narrowed INSERT. */
+sqlalc_expr *sqlalc__bindparam_column(const char *name);
+
 #endif

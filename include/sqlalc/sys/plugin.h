@@ -240,6 +240,10 @@ struct sqlalc_dialect {
      * (SQLite's ?journal_mode=wal → PRAGMA journal_mode=wal).  Write
      * nothing when there are none; an invalid value is an error naming it. */
     int (*connect_sql)(sqlalc_sql_text *out, const sqlalc_url *url);
+    /* The dialect's lexical syntax beyond standard SQL (SQLALC_SYNTAX_*
+     * bits): what the one SQL lexer recognises when it looks for binds in
+     * raw SQL, so that a ':' inside [a:b] or $$…$$ is never a bind. */
+    unsigned syntax;
 };
 
 /*
@@ -248,6 +252,17 @@ struct sqlalc_dialect {
  *   2  + begin_sql … connect_sql
  */
 #define SQLALC_DIALECT_VERSION 2
+
+/* sqlalc_dialect.syntax: lexical forms beyond '…' strings, "…"
+ * identifiers and -- / block comments. */
+enum {
+    SQLALC_SYNTAX_BRACKET_IDENTIFIERS = 1 << 0,  /* [name] (SQLite, SQL Server) */
+    SQLALC_SYNTAX_BACKTICK_IDENTIFIERS = 1 << 1, /* `name` (SQLite, MySQL) */
+    SQLALC_SYNTAX_DOLLAR = 1 << 2,               /* $tag$…$tag$ strings and $n parameters (PostgreSQL) */
+    SQLALC_SYNTAX_ESCAPE_STRINGS = 1 << 3,       /* E'…\'…' strings (PostgreSQL) */
+    SQLALC_SYNTAX_NESTED_COMMENTS = 1 << 4,      /* block comments nest (PostgreSQL) */
+    SQLALC_SYNTAX_BACKSLASH_STRINGS = 1 << 5     /* '…\'…' in plain strings (MySQL) */
+};
 
 /* Savepoint operations for sqlalc_dialect.savepoint_sql. */
 enum { SQLALC_SAVEPOINT_CREATE = 0, SQLALC_SAVEPOINT_RELEASE, SQLALC_SAVEPOINT_ROLLBACK };
