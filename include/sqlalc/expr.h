@@ -30,6 +30,24 @@
 extern "C" {
 #endif
 
+/*
+ * Size and depth.  A statement may hold any number of binds, FROM items,
+ * CTEs, columns and values: nothing in the compiler is of fixed size.
+ * Trees of any depth can be built, freed, hashed for the statement cache
+ * and copied (those walks are iterative).  Compiling follows nesting by
+ * recursion, except along chains of one kind of operator, which compile
+ * at any length: AND / OR lists, and left-, right- or mixed-deep trees of
+ * plain binary operators (a + b + c …, x = y, LIKE, ||).  Other nesting
+ * (functions in functions, CASE, CAST, NOT, subqueries in subqueries)
+ * compiles to SQLALC_MAX_EXPR_DEPTH levels (a subquery counts 4 levels,
+ * besides the expression holding it: 198 nested IN (SELECT …) compile);
+ * deeper, the compile fails with SQLALC_ERR_NOT_SUPPORTED naming the
+ * limit, well before a 256 KB thread stack runs out.  (Databases have
+ * lower ceilings still: SQLite's default expression depth is 1000,
+ * PostgreSQL's max_stack_depth is 2 MB.)
+ */
+#define SQLALC_MAX_EXPR_DEPTH 1000
+
 /* ------------------------------------------------------------------ */
 /* Argument lists                                                      */
 /* ------------------------------------------------------------------ */

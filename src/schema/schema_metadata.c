@@ -1,20 +1,50 @@
 /* The metadata: tables by key, foreign-key resolution and the dependency sort. */
 #include "schema_int.h"
 
-static int key_of(const char *schema, const char *name, char *buf, size_t size)
+/* The map key "schema\x1fname": in small when it fits, else on the heap
+ * (names of any length).  NULL: out of memory (recorded). */
+typedef struct tkey {
+    char *p;
+    size_t len;
+    char small[128];
+} tkey;
+
+static const char *tkey_make(tkey *k, const char *schema, size_t slen, const char *name)
 {
-    int n = snprintf(buf, size, "%s\x1f%s", schema ? schema : "", name);
-    return n > 0 && (size_t)n < size ? n : -1;
+    size_t nl = strlen(name);
+    k->len = slen + 1 + nl;
+    k->p = k->len < sizeof k->small ? k->small : sqlalc__malloc(k->len + 1);
+    if (!k->p)
+        return NULL;
+    if (slen)
+        memcpy(k->p, schema, slen);
+    k->p[slen] = '\x1f';
+    memcpy(k->p + slen + 1, name, nl + 1);
+    return k->p;
+}
+
+static void tkey_free(tkey *k)
+{
+    if (k->p && k->p != k->small)
+        sqlalc_free(k->p);
+}
+
+/* The table named schema (slen bytes, 0: default schema) . name, or NULL. */
+static struct sqlalc_table *md_find(const sqlalc_metadata *md, const char *schema, size_t slen,
+                                    const char *name)
+{
+    tkey k;
+    struct sqlalc_table *t = NULL;
+    if (tkey_make(&k, schema, slen, name))
+        t = sqlalc_map_get(&md->by_key, k.p, k.len);
+    tkey_free(&k);
+    return t;
 }
 
 sqlalc_table *sqlalc_metadata_table_in(const sqlalc_metadata *md, const char *schema, const char *name)
 {
-    char key[512];
-    int n;
-    sqlalc_table *t = NULL;
-    if (md && name && (n = key_of(schema, name, key, sizeof key)) > 0)
-        t = sqlalc_map_get(&md->by_key, key, (size_t)n);
-    if (!t)
+    sqlalc_table *t = md && name ? md_find(md, schema, schema ? strlen(schema) : 0, name) : NULL;
+    if (!t && sqlalc_error_last()->code != SQLALC_ERR_NOMEM)
         sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no table %s%s%s in this MetaData", schema ? schema : "",
                          schema ? "." : "", name ? name : "(null)");
     return t;
@@ -26,20 +56,10 @@ sqlalc_table *sqlalc_metadata_table(const sqlalc_metadata *md, const char *name)
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_metadata_table: NULL argument");
         return NULL;
     }
-    char key[512];
-    int n = key_of(NULL, name, key, sizeof key);
-    sqlalc_table *t = n > 0 ? sqlalc_map_get(&md->by_key, key, (size_t)n) : NULL;
+    sqlalc_table *t = md_find(md, NULL, 0, name);
     const char *dot = strrchr(name, '.');
-    if (!t && dot) {
-        char schema[256];
-        size_t sl = (size_t)(dot - name);
-        if (sl < sizeof schema) {
-            memcpy(schema, name, sl);
-            schema[sl] = 0;
-            n = key_of(schema, dot + 1, key, sizeof key);
-            t = n > 0 ? sqlalc_map_get(&md->by_key, key, (size_t)n) : NULL;
-        }
-    }
+    if (!t && dot)
+        t = md_find(md, name, (size_t)(dot - name), dot + 1);
     if (!t)
         sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no table %s in this MetaData", name);
     return t;
@@ -55,11 +75,8 @@ int resolve_fk(sqlalc_metadata *md, struct sqlalc_table *t, sqlalc_fk *fk, int s
                 (fk->ref_schema && t->schema && !strcmp(fk->ref_schema, t->schema)));
     if (self)
         target = t;
-    else if (md) {
-        char key[512];
-        int n = key_of(fk->ref_schema, fk->ref_table, key, sizeof key);
-        target = n > 0 ? sqlalc_map_get(&md->by_key, key, (size_t)n) : NULL;
-    }
+    else if (md)
+        target = md_find(md, fk->ref_schema, fk->ref_schema ? strlen(fk->ref_schema) : 0, fk->ref_table);
     if (!target)
         return SQLALC_OK; /* pending: the target may be added later */
     for (size_t i = 0; i < fk->ncols; i++)
@@ -90,14 +107,15 @@ int sqlalc__table_check_fks(const struct sqlalc_table *t)
 
 int md_add(sqlalc_metadata *md, struct sqlalc_table *t)
 {
-    char key[512];
-    int n = key_of(t->schema, t->name, key, sizeof key);
-    if (n < 0)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table name too long: %s", t->name);
-    if (sqlalc__grow((void **)&md->tables, &md->cap, md->ntables + 1, sizeof *md->tables))
+    tkey k;
+    if (!tkey_make(&k, t->schema, t->schema ? strlen(t->schema) : 0, t->name))
         return SQLALC_ERR_NOMEM;
-    if (sqlalc_map_put(&md->by_key, key, (size_t)n, t))
-        return sqlalc__oom();
+    int rc = sqlalc__grow((void **)&md->tables, &md->cap, md->ntables + 1, sizeof *md->tables);
+    if (!rc && sqlalc_map_put(&md->by_key, k.p, k.len, t))
+        rc = sqlalc__oom();
+    tkey_free(&k);
+    if (rc)
+        return rc;
     md->tables[md->ntables++] = t;
     t->metadata = md;
     return SQLALC_OK;

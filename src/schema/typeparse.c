@@ -107,19 +107,34 @@ static int parse_args(const char *p, int *a, int *b)
     return 1;
 }
 
+static sqlalc_type *parse_into(const char *spelled, char *base);
+
 sqlalc_type *sqlalc_type_parse(const char *spelled)
 {
     if (!spelled)
         return &t_null_type;
+    /* A long spelling is normalised whole, never cut. */
+    char small[128], *base = small;
+    size_t len = strlen(spelled);
+    if (len >= sizeof small && !(base = sqlalc__malloc(len + 1)))
+        return NULL;
+    sqlalc_type *t = parse_into(spelled, base);
+    if (base != small)
+        sqlalc_free(base);
+    return t;
+}
+
+/* base: room for strlen(spelled) + 1 bytes. */
+static sqlalc_type *parse_into(const char *spelled, char *base)
+{
     /* Normalise: lower case, single spaces, split off "(…)" and the
      * PostgreSQL time-zone words that follow it ("time(6) with time zone"). */
-    char base[128];
     size_t n = 0;
     const char *args = NULL;
     const char *p = spelled;
     while (*p == ' ')
         p++;
-    for (; *p && n + 1 < sizeof base; p++) {
+    for (; *p; p++) {
         if (*p == '(') {
             if (!args)
                 args = p;

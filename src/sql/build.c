@@ -293,6 +293,9 @@ sqlalc_expr *sqlalc_isnot(sqlalc_expr *a, sqlalc_expr *b)
 /* Whether an expression has a string type (decides + vs concatenation). */
 static int is_stringy(const sqlalc_expr *e)
 {
+    /* through labels and alias columns without recursion (any depth) */
+    while (e && (e->kind == NK_LABEL || e->kind == NK_ALIAS_COL || e->kind == NK_EXCLUDED))
+        e = e->kind == NK_LABEL ? ((const struct label *)e)->e : ((const struct aliascol *)e)->inner;
     if (!e)
         return 0;
     switch (e->kind) {
@@ -304,12 +307,9 @@ static int is_stringy(const sqlalc_expr *e)
                t->kind == SQLALC_TYPE_UNICODE || t->kind == SQLALC_TYPE_UNICODE_TEXT ||
                t->kind == SQLALC_TYPE_ENUM;
     }
-    case NK_ALIAS_COL:
-    case NK_EXCLUDED: return is_stringy(((const struct aliascol *)e)->inner);
     case NK_BIND:
         return ((const struct bind *)e)->has_value && ((const struct bind *)e)->v.type == SQLALC_V_TEXT;
     case NK_BINARY: return ((const struct binop *)e)->op == OP_CONCAT;
-    case NK_LABEL: return is_stringy(((const struct label *)e)->e);
     default: return 0;
     }
 }
@@ -380,6 +380,22 @@ sqlalc_expr *sqlalc_nulls_last(sqlalc_expr *a)
     return unop_new(UOP_NULLS_LAST, a);
 }
 
+/* Slots a boolean list of n items has room for: a power of two, so a list
+ * held once can grow in place (node_kinds.c allocates clones the same). */
+size_t sqlalc__bool_slots(size_t n)
+{
+    size_t s = 4;
+    while (s < n)
+        s *= 2;
+    return s;
+}
+
+static size_t bool_count(const sqlalc_expr *e, int op)
+{
+    return (e->kind == NK_BOOL && ((const struct boollist *)e)->op == op) ? ((const struct boollist *)e)->n
+                                                                          : 1;
+}
+
 static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
 {
     if (!exprs_ok(l)) {
@@ -394,19 +410,36 @@ static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
         return l.items[0];
     /* Flatten nested lists of the same operator. */
     size_t n = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        const sqlalc_expr *e = l.items[i];
-        n += (e->kind == NK_BOOL && ((const struct boollist *)e)->op == op) ? ((const struct boollist *)e)->n
-                                                                            : 1;
+    for (size_t i = 0; i < l.n; i++)
+        n += bool_count(l.items[i], op);
+    struct boollist *b;
+    size_t k = 0, first = 0;
+    sqlalc_expr *head = l.items[0];
+    if (head->kind == NK_BOOL && ((struct boollist *)head)->op == op && atomic_load(&head->refs) == 1) {
+        /* We hold the only reference to the list on the left (where(where(…))
+         * and and(and(…), x) chains): extend it in place, so a chain of n
+         * conditions costs O(n), not O(n^2). */
+        b = (struct boollist *)head;
+        if (sqlalc__bool_slots(b->n) < n) {
+            struct boollist *nb =
+                sqlalc__realloc(b, sizeof *b + sqlalc__bool_slots(n) * sizeof(sqlalc_expr *));
+            if (!nb) {
+                drop_exprs(l);
+                return NULL;
+            }
+            b = nb;
+        }
+        k = b->n;
+        first = 1;
+    } else {
+        b = node_new(sizeof *b + sqlalc__bool_slots(n) * sizeof(sqlalc_expr *), NK_BOOL);
+        if (!b) {
+            drop_exprs(l);
+            return NULL;
+        }
+        b->op = op;
     }
-    struct boollist *b = node_new(sizeof *b + n * sizeof(sqlalc_expr *), NK_BOOL);
-    if (!b) {
-        drop_exprs(l);
-        return NULL;
-    }
-    b->op = op;
-    size_t k = 0;
-    for (size_t i = 0; i < l.n; i++) {
+    for (size_t i = first; i < l.n; i++) {
         sqlalc_expr *e = l.items[i];
         if (e->kind == NK_BOOL && ((struct boollist *)e)->op == op) {
             struct boollist *in = (struct boollist *)e;
@@ -1048,8 +1081,12 @@ static int fk_targets(const sqlalc_fk *fk, const struct sqlalc_table *t)
 static sqlalc_expr *fk_condition(sqlalc_expr *parent, const struct sqlalc_table *pt, sqlalc_expr *child,
                                  const sqlalc_fk *fk)
 {
-    sqlalc_expr *parts[16];
-    size_t n = fk->ncols < 16 ? fk->ncols : 16;
+    /* One comparison per key column, however many there are. */
+    sqlalc_expr *small[8], **parts = small;
+    size_t n = fk->ncols;
+    if (n > SQLALC_ARRAY_LEN(small) && !(parts = sqlalc__malloc(n * sizeof *parts)))
+        return NULL;
+    sqlalc_expr *r = NULL;
     for (size_t i = 0; i < n; i++) {
         struct sqlalc_column_node *pc = find_col(pt, fk->ref_colnames[i]);
         if (!pc) {
@@ -1057,36 +1094,67 @@ static sqlalc_expr *fk_condition(sqlalc_expr *parent, const struct sqlalc_table 
                 sqlalc_expr_free(parts[j]);
             sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "foreign key target column '%s.%s' not found", pt->name,
                              fk->ref_colnames[i]);
-            return NULL;
+            goto out;
         }
         parts[i] = sqlalc_eq(leaf_col(parent, pc), leaf_col(child, fk->cols[i]));
     }
-    if (n == 1)
-        return parts[0];
-    return sqlalc_and_list((sqlalc_exprs){ n, parts });
+    r = n == 1 ? parts[0] : sqlalc_and_list((sqlalc_exprs){ n, parts });
+out:
+    if (parts != small)
+        sqlalc_free(parts);
+    return r;
 }
 
-/* Collect the leaves of a FROM tree (joins flattened), left to right. */
-static void join_leaves(sqlalc_expr *e, sqlalc_expr **out, size_t *n, size_t max)
+/* Collect the leaves of a FROM tree (joins flattened), left to right,
+ * into a growing array; 0 on allocation failure. */
+static int join_leaves(sqlalc_expr *e, sqlalc_expr ***out, size_t *n, size_t *cap)
 {
-    if (e->kind == NK_JOIN) {
-        join_leaves(((struct join *)e)->l, out, n, max);
-        join_leaves(((struct join *)e)->r, out, n, max);
-    } else if (*n < max)
-        out[(*n)++] = e;
+    /* an explicit stack: a join chain of any length */
+    sqlalc_expr **st = NULL;
+    size_t sn = 0, scap = 0;
+    int ok = !sqlalc__grow((void **)&st, &scap, 1, sizeof *st);
+    if (ok)
+        st[sn++] = e;
+    while (ok && sn) {
+        sqlalc_expr *x = st[--sn];
+        if (x->kind == NK_JOIN) {
+            ok = !sqlalc__grow((void **)&st, &scap, sn + 2, sizeof *st);
+            if (ok) {
+                st[sn++] = ((struct join *)x)->r;
+                st[sn++] = ((struct join *)x)->l;
+            }
+        } else if ((ok = !sqlalc__grow((void **)out, cap, *n + 1, sizeof **out)))
+            (*out)[(*n)++] = x;
+    }
+    sqlalc_free(st);
+    return ok;
 }
+
+static sqlalc_expr *infer_on_leaves(sqlalc_expr **leaves, size_t nl, const struct sqlalc_table *rt,
+                                    sqlalc_expr *right);
 
 static sqlalc_expr *infer_on(sqlalc_expr *left, sqlalc_expr *right)
 {
     const struct sqlalc_table *rt = leaf_table(right);
-    sqlalc_expr *leaves[32];
-    size_t nl = 0;
-    join_leaves(left, leaves, &nl, 32);
     if (!rt) {
         sqlalc_error_set(SQLALC_ERR_ARGUMENT,
                          "join: cannot infer the ON clause for a subquery; give it with sqlalc_join_on");
         return NULL;
     }
+    sqlalc_expr **leaves = NULL;
+    size_t nl = 0, cap = 0;
+    if (!join_leaves(left, &leaves, &nl, &cap)) {
+        sqlalc_free(leaves);
+        return NULL;
+    }
+    sqlalc_expr *r = infer_on_leaves(leaves, nl, rt, right);
+    sqlalc_free(leaves);
+    return r;
+}
+
+static sqlalc_expr *infer_on_leaves(sqlalc_expr **leaves, size_t nl, const struct sqlalc_table *rt,
+                                    sqlalc_expr *right)
+{
     /* SQLAlchemy searches the left side from the right end. */
     for (size_t k = nl; k-- > 0;) {
         const struct sqlalc_table *lt = leaf_table(leaves[k]);

@@ -25,6 +25,86 @@ static void seg_free(seg *s)
     sqlalc_free(s->params);
 }
 
+void sqlalc__cc_init(sqlalc_compiler *c, const sqlalc_dialect *d, int style)
+{
+    /* Field by field: the inline arrays need no clearing. */
+    c->d = d;
+    c->h = d->compile;
+    c->style = style;
+    memset(&c->body, 0, sizeof c->body);
+    c->cur = &c->body;
+    c->names = (sqlalc_buf)SQLALC_BUF_INIT;
+    c->anon = c->anon_inline;
+    c->nanon = 0;
+    c->capanon = ANON_INLINE;
+    memset(&c->anon_map, 0, sizeof c->anon_map);
+    c->aliasnames = NULL;
+    c->naliasnames = c->capaliasnames = 0;
+    c->stack = c->stack_inline;
+    c->depth = 0;
+    c->capstack = SQLALC_ARRAY_LEN(c->stack_inline);
+    c->corr_base = 0;
+    c->nest = 0;
+    c->wstack = c->wstack_inline;
+    c->wn = 0;
+    c->wcap = SQLALC_ARRAY_LEN(c->wstack_inline);
+    c->tasks = c->tasks_inline;
+    c->ntasks = 0;
+    c->captasks = SQLALC_ARRAY_LEN(c->tasks_inline);
+    c->ctes = c->done = NULL;
+    c->nctes = c->ndone = c->capctes = 0;
+    c->any_recursive = 0;
+    c->err = 0;
+    c->literal_values = 0;
+    c->expand = NULL;
+    c->rows_from = c->rows_to = 0;
+    c->total_params = 0;
+    memset(c->qmemo, 0, sizeof c->qmemo);
+}
+
+void sqlalc__cc_free(sqlalc_compiler *c)
+{
+    seg_free(&c->body);
+    for (size_t i = 0; i < c->nctes; i++) {
+        seg_free(&c->ctes[i]->s);
+        sqlalc_free(c->ctes[i]);
+    }
+    sqlalc_free(c->ctes);
+    sqlalc_free(c->done);
+    sqlalc_buf_free(&c->names);
+    if (c->anon != c->anon_inline)
+        sqlalc_free(c->anon);
+    sqlalc_map_free(&c->anon_map);
+    sqlalc_free(c->aliasnames);
+    if (c->stack != c->stack_inline)
+        sqlalc_free(c->stack);
+    if (c->wstack != c->wstack_inline)
+        sqlalc_free((void *)c->wstack);
+    if (c->tasks != c->tasks_inline)
+        sqlalc_free(c->tasks);
+}
+
+int sqlalc__cc_grow(sqlalc_compiler *c, void **v, size_t *cap, const void *inl, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 8;
+    while (nc < need)
+        nc *= 2;
+    void *n;
+    if (*v && *v == inl) {
+        n = sqlalc__malloc(nc * elem);
+        if (n)
+            memcpy(n, *v, *cap * elem);
+    } else
+        n = sqlalc__realloc(*v, nc * elem);
+    if (!n)
+        return sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+    *v = n;
+    *cap = nc;
+    return 0;
+}
+
 /* Append src's text to dst, numbering positional markers from *k. */
 static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
 {
@@ -73,18 +153,7 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
     if (!d->compile)
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s has no SQL compiler hooks", d->name);
     sqlalc_compiler c;
-    memset(&c, 0, offsetof(sqlalc_compiler, ctes));
-    c.nctes = 0;
-    c.ndone = 0;
-    c.literal_values = 0;
-    c.any_recursive = 0;
-    c.err = 0;
-    c.total_params = 0;
-    c.d = d;
-    c.h = d->compile;
-    c.style = style;
-    c.cur = &c.body;
-    memset(c.qmemo, 0, sizeof c.qmemo);
+    sqlalc__cc_init(&c, d, style);
     c.rows_from = rows_from;
     c.rows_to = rows_to;
     c.expand = expand;
@@ -92,15 +161,15 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
     int rc = c.err;
     if (!rc && (c.body.buf.oom || c.names.oom))
         rc = sqlalc__oom();
-    for (int i = 0; i < c.nctes && !rc; i++)
-        if (c.ctes[i].s.buf.oom)
+    for (size_t i = 0; i < c.nctes && !rc; i++)
+        if (c.ctes[i]->s.buf.oom)
             rc = sqlalc__oom();
     struct sqlalc_compiled *r = NULL;
     if (!rc) {
         r = sqlalc__calloc(1, sizeof *r);
         size_t np = c.body.np;
-        for (int i = 0; i < c.nctes; i++)
-            np += c.ctes[i].s.np;
+        for (size_t i = 0; i < c.nctes; i++)
+            np += c.ctes[i]->s.np;
         if (r && np)
             r->params = sqlalc__malloc(np * sizeof *r->params);
         if (!r || (np && !r->params))
@@ -113,14 +182,14 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
                 sqlalc_buf_puts(&sql,
                                 c.any_recursive && c.h->recursive_keyword ? "WITH RECURSIVE " : "WITH ");
                 /* In completion order: a CTE used by another comes first. */
-                for (int o = 0; o < c.ndone; o++) {
-                    int i = c.order[o];
+                for (size_t o = 0; o < c.ndone; o++) {
+                    const seg *cs = &c.done[o]->s;
                     if (o)
                         sqlalc_buf_puts(&sql, ", \n");
-                    emit_final(&sql, &c.ctes[i].s, style, &k);
-                    if (c.ctes[i].s.np)
-                        memcpy(r->params + j, c.ctes[i].s.params, c.ctes[i].s.np * sizeof *r->params);
-                    j += c.ctes[i].s.np;
+                    emit_final(&sql, cs, style, &k);
+                    if (cs->np)
+                        memcpy(r->params + j, cs->params, cs->np * sizeof *r->params);
+                    j += cs->np;
                 }
                 sqlalc_buf_puts(&sql, "\n ");
             }
@@ -147,12 +216,7 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
         if (rc == SQLALC_ERR_NOMEM)
             sqlalc__oom();
     }
-    seg_free(&c.body);
-    for (int i = 0; i < c.nctes; i++)
-        seg_free(&c.ctes[i].s);
-    sqlalc_buf_free(&c.names);
-    if (c.wstack != c.wstack_inline)
-        sqlalc_free((void *)c.wstack);
+    sqlalc__cc_free(&c);
     if (rc) {
         sqlalc_compiled_free(r);
         return rc;
@@ -275,21 +339,13 @@ char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
     if (!d)
         d = &sqlalc__default_dialect;
     sqlalc_compiler c;
-    memset(&c, 0, sizeof c);
-    c.d = d;
-    c.h = d->compile;
-    c.cur = &c.body;
+    sqlalc__cc_init(&c, d, 0);
     render(&c, e, P_NONE, 0, NULL);
     char *s = NULL;
     if (!c.err && !c.body.buf.oom && !c.names.oom)
         s = sqlalc_buf_detach(&c.body.buf);
     else if (!c.err)
         sqlalc__oom();
-    seg_free(&c.body);
-    for (int i = 0; i < c.nctes; i++)
-        seg_free(&c.ctes[i].s);
-    sqlalc_buf_free(&c.names);
-    if (c.wstack != c.wstack_inline)
-        sqlalc_free((void *)c.wstack);
+    sqlalc__cc_free(&c);
     return s;
 }

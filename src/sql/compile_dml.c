@@ -160,14 +160,9 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
 /* UPDATE / DELETE: subqueries in SET and WHERE correlate to the target table. */
 static int push_table_frame(sqlalc_compiler *c, frame *f, const struct sqlalc_table *t)
 {
-    f->n = 1;
-    f->froms[0] = &t->base;
-    if (c->depth == MAX_DEPTH) {
-        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "subqueries nested too deep");
-        return 0;
-    }
-    c->stack[c->depth++] = f;
-    return 1;
+    frame_init(f);
+    f->v[f->n++] = &t->base;
+    return push_frame(c, f);
 }
 
 static void render_update(sqlalc_compiler *c, const struct upd *s)
@@ -239,7 +234,7 @@ static void render_delete(sqlalc_compiler *c, const struct del *s)
 
 void render_stmt(sqlalc_compiler *c, const sqlalc_expr *e, int mode)
 {
-    if (c->err)
+    if (c->err || !sqlalc__cc_enter(c, SUBQUERY_DEPTH_COST))
         return;
     switch (e->kind) {
     case NK_SELECT: render_select(c, (const struct sel *)e, mode); break;
@@ -249,4 +244,5 @@ void render_stmt(sqlalc_compiler *c, const sqlalc_expr *e, int mode)
     case NK_DELETE: render_delete(c, (const struct del *)e); break;
     default: sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT, "not a statement");
     }
+    c->nest -= SUBQUERY_DEPTH_COST;
 }

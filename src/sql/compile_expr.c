@@ -196,6 +196,93 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
     putc_(c, ')');
 }
 
+/* An operator rendered "l op r" with no special form: chains of these
+ * (a + b + c …, x = y AND …) are rendered without recursion. */
+static int is_chain_op(const sqlalc_compiler *c, const sqlalc_expr *e)
+{
+    if (e->kind != NK_BINARY)
+        return 0;
+    const struct binop *b = (const struct binop *)e;
+    switch (b->op) {
+    case OP_IN:
+    case OP_NOTIN:
+    case OP_BETWEEN:
+    case OP_NOTBETWEEN: return 0;
+    case OP_ILIKE:
+    case OP_NOTILIKE: return c->h->has_ilike;
+    case OP_IS:
+    case OP_ISNOT: return b->r->kind != NK_CONST;
+    default: return !(b->op >= OP_CONTAINS && b->op <= OP_NOTENDSWITH);
+    }
+}
+
+static void put_escape(sqlalc_compiler *c, const struct binop *b)
+{
+    if (b->escape && (b->op >= OP_LIKE && b->op <= OP_NOTENDSWITH)) {
+        PUTS(c, " ESCAPE '");
+        putc_(c, b->escape);
+        if (b->escape == '\'')
+            putc_(c, '\'');
+        putc_(c, '\'');
+    }
+}
+
+/* A tree of chain operators as an explicit task list (c->tasks): the same
+ * text render_binary writes, at any depth of left, right or mixed nesting.
+ * e's "(" was already written when grp0. */
+enum { T_RENDER, T_OP, T_CLOSE };
+static int task_push(sqlalc_compiler *c, int kind, const sqlalc_expr *e, int against, int against_op,
+                     const sqlalc_expr *ctx)
+{
+    if (c->ntasks == c->captasks && VGROW(c, &c->tasks, &c->captasks, c->tasks_inline, c->ntasks + 1))
+        return 0;
+    cc_task *t = &c->tasks[c->ntasks++];
+    t->kind = kind;
+    t->e = e;
+    t->against = against;
+    t->against_op = against_op;
+    t->ctx = ctx;
+    return 1;
+}
+
+static void render_chain(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_op, int grp0)
+{
+    size_t base = c->ntasks;
+    int first = 1;
+    if (!task_push(c, T_RENDER, e, against, against_op, NULL))
+        return;
+    while (c->ntasks > base && !c->err) {
+        cc_task t = c->tasks[--c->ntasks];
+        const struct binop *b = (const struct binop *)t.e;
+        switch (t.kind) {
+        case T_RENDER: {
+            if (!is_chain_op(c, t.e)) {
+                render(c, t.e, t.against, t.against_op, t.ctx);
+                break;
+            }
+            int prec = op_prec(b->op);
+            int grp = first ? grp0 : needs_group(prec, b->op, t.against, t.against_op);
+            if (grp && !first)
+                putc_(c, '(');
+            first = 0;
+            /* pushed last first: l, op, r, close */
+            if (!task_push(c, T_CLOSE, t.e, grp, 0, NULL) ||
+                !task_push(c, T_RENDER, b->r, prec, b->op, b->l) || !task_push(c, T_OP, t.e, 0, 0, NULL) ||
+                !task_push(c, T_RENDER, b->l, prec, b->op, NULL))
+                break;
+            break;
+        }
+        case T_OP: puts_(c, op_text(c, b->op)); break;
+        case T_CLOSE:
+            put_escape(c, b);
+            if (t.against)
+                putc_(c, ')');
+            break;
+        }
+    }
+    c->ntasks = base;
+}
+
 static void render_binary(sqlalc_compiler *c, const struct binop *b, int against, int against_op)
 {
     int prec = op_prec(b->op);
@@ -258,17 +345,17 @@ static void render_binary(sqlalc_compiler *c, const struct binop *b, int against
                 putc_(c, b->r->flags == CONST_TRUE ? '1' : '0');
             break;
         }
+        if (is_chain_op(c, b->l) || is_chain_op(c, b->r)) {
+            /* operands that are operators themselves: without recursion
+             * ("(" already written when grp; the chain closes it) */
+            render_chain(c, &b->base, against, against_op, grp);
+            return;
+        }
         render(c, b->l, prec, b->op, NULL);
         puts_(c, op_text(c, b->op));
         render(c, b->r, prec, b->op, b->l);
     escape:
-        if (b->escape && (b->op >= OP_LIKE && b->op <= OP_NOTENDSWITH)) {
-            PUTS(c, " ESCAPE '");
-            putc_(c, b->escape);
-            if (b->escape == '\'')
-                putc_(c, '\'');
-            putc_(c, '\'');
-        }
+        put_escape(c, b);
         break;
     }
     if (grp)
@@ -387,13 +474,11 @@ const char *alias_name(sqlalc_compiler *c, const struct alias *a)
 {
     if (a->name)
         return a->name;
-    for (int i = 0; i < c->naliasnames; i++)
+    for (size_t i = 0; i < c->naliasnames; i++)
         if (c->aliasnames[i].node == a)
             return name_at(c, c->aliasnames[i].off);
-    if (c->naliasnames == MAX_ALIASNAMES) {
-        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "too many anonymous subqueries");
+    if (VGROW(c, &c->aliasnames, &c->capaliasnames, NULL, c->naliasnames + 1))
         return "anon";
-    }
     c->aliasnames[c->naliasnames].node = a;
     c->aliasnames[c->naliasnames].off = anon_name(c, "anon");
     return name_at(c, c->aliasnames[c->naliasnames++].off);
@@ -416,10 +501,217 @@ static void render_const(sqlalc_compiler *c, int which, int against)
         putc_(c, which == CONST_TRUE ? '1' : '0');
 }
 
+static void render_unary(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_op)
+{
+    const struct unop *u = (const struct unop *)e;
+    switch (u->op) {
+    case UOP_NEG: {
+        int grp = needs_group(P_MUL, 0, against, against_op);
+        if (grp)
+            putc_(c, '(');
+        putc_(c, '-');
+        render(c, u->e, P_MUL, 0, NULL);
+        if (grp)
+            putc_(c, ')');
+        break;
+    }
+    case UOP_NOT: {
+        int grp = needs_group(P_CMP, 0, against, against_op);
+        if (grp)
+            putc_(c, '(');
+        PUTS(c, "NOT ");
+        render(c, u->e, P_CMP, 0, NULL);
+        if (grp)
+            putc_(c, ')');
+        break;
+    }
+    case UOP_DISTINCT:
+        PUTS(c, "DISTINCT ");
+        render(c, u->e, P_CMP, 0, NULL);
+        break;
+    case UOP_EXISTS: {
+        int grp = needs_group(P_EXISTS, 0, against, against_op);
+        if (grp)
+            putc_(c, '(');
+        PUTS(c, "EXISTS (");
+        render_stmt(c, u->e, M_NESTED);
+        putc_(c, ')');
+        if (grp)
+            putc_(c, ')');
+        break;
+    }
+    case UOP_SCALAR:
+        putc_(c, '(');
+        render_stmt(c, u->e, M_NESTED);
+        putc_(c, ')');
+        break;
+    case UOP_ASC:
+    case UOP_DESC:
+        render(c, u->e, P_AND, 0, NULL);
+        puts_(c, u->op == UOP_ASC ? " ASC" : " DESC");
+        break;
+    case UOP_NULLS_FIRST:
+    case UOP_NULLS_LAST:
+        render(c, u->e, P_AND, 0, NULL);
+        if (!c->h->has_nulls_order)
+            sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "NULLS FIRST / NULLS LAST");
+        puts_(c, u->op == UOP_NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+        break;
+    }
+}
+
+static void render_bool(sqlalc_compiler *c, const sqlalc_expr *e, int against)
+{
+    const struct boollist *b = (const struct boollist *)e;
+    int prec = b->op == BOOL_AND ? P_AND : P_OR;
+    int grp = prec <= against && against != P_NONE;
+    if (grp)
+        putc_(c, '(');
+    for (size_t i = 0; i < b->n; i++) {
+        if (i)
+            puts_(c, b->op == BOOL_AND ? " AND " : " OR ");
+        render(c, b->items[i], prec, 0, NULL);
+    }
+    if (grp)
+        putc_(c, ')');
+}
+
+/* The type of a CAST; apart (and not inlined) so its buffers are not on
+ * the stack of every nesting level. */
+NOINLINE static void cast_type_sql(sqlalc_compiler *c, const struct cast *k)
+{
+    if (c->h->cast_type)
+        c->h->cast_type(c, k->kind, k->length, k->precision, k->scale);
+    else if (c->d->ddl && c->d->ddl->type_sql) {
+        /* The type as the dialect's DDL spells it. */
+        struct sqlalc_type t = { .kind = (sqlalc_type_kind)k->kind,
+                                 .length = k->length,
+                                 .precision = k->precision,
+                                 .scale = k->scale };
+        atomic_init(&t.refs, -1);
+        char tmp[128];
+        size_t n = c->d->ddl->type_sql(&t, tmp, sizeof tmp);
+        if (n < sizeof tmp)
+            put(c, tmp, n);
+        else {
+            char *big = sqlalc__malloc(n + 1); /* a long spelling: never cut */
+            if (!big) {
+                sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+                return;
+            }
+            c->d->ddl->type_sql(&t, big, n + 1);
+            put(c, big, n);
+            sqlalc_free(big);
+        }
+    } else
+        default_cast_type(c, k->kind, k->length, k->precision, k->scale);
+}
+
+static void render_cast(sqlalc_compiler *c, const sqlalc_expr *e)
+{
+    const struct cast *k = (const struct cast *)e;
+    PUTS(c, "CAST(");
+    render(c, k->e, P_NONE, 0, NULL);
+    PUTS(c, " AS ");
+    cast_type_sql(c, k);
+    putc_(c, ')');
+}
+
+static void render_case(sqlalc_compiler *c, const sqlalc_expr *e)
+{
+    const struct casex *k = (const struct casex *)e;
+    PUTS(c, "CASE ");
+    if (k->value) {
+        render(c, k->value, P_NONE, 0, NULL);
+        putc_(c, ' ');
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        const sqlalc_expr *w = k->items[2 * i];
+        PUTS(c, "WHEN ");
+        int grp = !k->value && (w->kind == NK_BINARY || w->kind == NK_BOOL);
+        if (grp)
+            putc_(c, '(');
+        render(c, w, P_NONE, 0, NULL);
+        if (grp)
+            putc_(c, ')');
+        PUTS(c, " THEN ");
+        render(c, k->items[2 * i + 1], P_NONE, 0, NULL);
+        putc_(c, ' ');
+    }
+    if (k->else_) {
+        PUTS(c, "ELSE ");
+        render(c, k->else_, P_NONE, 0, NULL);
+        putc_(c, ' ');
+    }
+    PUTS(c, "END");
+}
+
+NOINLINE static void render_text(sqlalc_compiler *c, const sqlalc_expr *e)
+{
+    /* Raw SQL: its :name binds, found by the one SQL lexer with the
+     * dialect's syntax (never inside quotes or comments), take their
+     * values; positional markers would be miscounted, so they are refused. */
+    const struct textx *t = (const struct textx *)e;
+    sqlalc__lexer lx;
+    sqlalc__token tk;
+    sqlalc__lex_init(&lx, t->sql, strlen(t->sql), c->d->syntax);
+    while (sqlalc__lex_next(&lx, &tk) != SQLALC_TOK_END) {
+        const char *p = t->sql + tk.off;
+        if (tk.kind == SQLALC_TOK_NAMED) {
+            size_t n = tk.len - 1;
+            const sqlalc_value *v = NULL;
+            for (size_t i = 0; i < t->nparams; i++)
+                if (strlen(t->params[i].name) == n && !memcmp(t->params[i].name, p + 1, n))
+                    v = &t->params[i].value;
+            size_t off = c->names.len;
+            sqlalc_buf_append(&c->names, p + 1, n);
+            sqlalc_buf_putc(&c->names, 0);
+            emit_param(c, off, v, value_type_kind(v));
+        } else if (tk.kind == SQLALC_TOK_ESCAPED)
+            putc_(c, p[1]);
+        else if (tk.kind == SQLALC_TOK_QMARK || tk.kind == SQLALC_TOK_QMARK_NUM ||
+                 tk.kind == SQLALC_TOK_DOLLAR_NUM) {
+            sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT,
+                                  "raw SQL fragment has a positional parameter: name it (:name), "
+                                  "or write \\? for a literal '?'");
+            break;
+        } else
+            put(c, p, tk.len);
+    }
+}
+
+static void render_node(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_op,
+                        const sqlalc_expr *ctx);
+
+/* Every recursive step counts against the depth limit, so a deep tree
+ * fails cleanly instead of overflowing the C stack. */
+int sqlalc__cc_enter(sqlalc_compiler *c, int cost)
+{
+    c->nest += cost;
+    if (c->nest <= DEPTH_LIMIT)
+        return 1;
+    c->nest -= cost;
+    if (!c->err) {
+        c->err = SQLALC_ERR_NOT_SUPPORTED;
+        sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                         "compile (%s): expression nested deeper than %d levels (SQLALC_MAX_EXPR_DEPTH; "
+                         "a subquery counts %d)",
+                         c->d->name, DEPTH_LIMIT, SUBQUERY_DEPTH_COST);
+    }
+    return 0;
+}
+
 void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_op, const sqlalc_expr *ctx)
 {
-    if (c->err)
+    if (c->err || !sqlalc__cc_enter(c, 1))
         return;
+    render_node(c, e, against, against_op, ctx);
+    c->nest--;
+}
+
+static void render_node(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_op,
+                        const sqlalc_expr *ctx)
+{
     switch (e->kind) {
     case SQLALC_NK_COLUMN: {
         const struct sqlalc_column_node *col = (const struct sqlalc_column_node *)e;
@@ -444,79 +736,8 @@ void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_o
     case NK_BIND: render_bind(c, (const struct bind *)e, ctx); break;
     case NK_CONST: render_const(c, e->flags, against); break;
     case NK_BINARY: render_binary(c, (const struct binop *)e, against, against_op); break;
-    case NK_UNARY: {
-        const struct unop *u = (const struct unop *)e;
-        switch (u->op) {
-        case UOP_NEG: {
-            int grp = needs_group(P_MUL, 0, against, against_op);
-            if (grp)
-                putc_(c, '(');
-            putc_(c, '-');
-            render(c, u->e, P_MUL, 0, NULL);
-            if (grp)
-                putc_(c, ')');
-            break;
-        }
-        case UOP_NOT: {
-            int grp = needs_group(P_CMP, 0, against, against_op);
-            if (grp)
-                putc_(c, '(');
-            PUTS(c, "NOT ");
-            render(c, u->e, P_CMP, 0, NULL);
-            if (grp)
-                putc_(c, ')');
-            break;
-        }
-        case UOP_DISTINCT:
-            PUTS(c, "DISTINCT ");
-            render(c, u->e, P_CMP, 0, NULL);
-            break;
-        case UOP_EXISTS: {
-            int grp = needs_group(P_EXISTS, 0, against, against_op);
-            if (grp)
-                putc_(c, '(');
-            PUTS(c, "EXISTS (");
-            render_stmt(c, u->e, M_NESTED);
-            putc_(c, ')');
-            if (grp)
-                putc_(c, ')');
-            break;
-        }
-        case UOP_SCALAR:
-            putc_(c, '(');
-            render_stmt(c, u->e, M_NESTED);
-            putc_(c, ')');
-            break;
-        case UOP_ASC:
-        case UOP_DESC:
-            render(c, u->e, P_AND, 0, NULL);
-            puts_(c, u->op == UOP_ASC ? " ASC" : " DESC");
-            break;
-        case UOP_NULLS_FIRST:
-        case UOP_NULLS_LAST:
-            render(c, u->e, P_AND, 0, NULL);
-            if (!c->h->has_nulls_order)
-                sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "NULLS FIRST / NULLS LAST");
-            puts_(c, u->op == UOP_NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
-            break;
-        }
-        break;
-    }
-    case NK_BOOL: {
-        const struct boollist *b = (const struct boollist *)e;
-        int prec = b->op == BOOL_AND ? P_AND : P_OR;
-        int grp = prec <= against && against != P_NONE;
-        if (grp)
-            putc_(c, '(');
-        for (size_t i = 0; i < b->n; i++) {
-            if (i)
-                puts_(c, b->op == BOOL_AND ? " AND " : " OR ");
-            render(c, b->items[i], prec, 0, NULL);
-        }
-        if (grp)
-            putc_(c, ')');
-        break;
-    }
+    case NK_UNARY: render_unary(c, e, against, against_op); break;
+    case NK_BOOL: render_bool(c, e, against); break;
     case NK_LIST: {
         const struct exprlist *l = (const struct exprlist *)e;
         putc_(c, '(');
@@ -525,94 +746,14 @@ void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_o
         break;
     }
     case NK_FUNC: render_func(c, (const struct func *)e); break;
-    case NK_CAST: {
-        const struct cast *k = (const struct cast *)e;
-        PUTS(c, "CAST(");
-        render(c, k->e, P_NONE, 0, NULL);
-        PUTS(c, " AS ");
-        if (c->h->cast_type)
-            c->h->cast_type(c, k->kind, k->length, k->precision, k->scale);
-        else if (c->d->ddl && c->d->ddl->type_sql) {
-            /* The type as the dialect's DDL spells it. */
-            struct sqlalc_type t = { .kind = (sqlalc_type_kind)k->kind,
-                                     .length = k->length,
-                                     .precision = k->precision,
-                                     .scale = k->scale };
-            atomic_init(&t.refs, -1);
-            char tmp[128];
-            size_t n = c->d->ddl->type_sql(&t, tmp, sizeof tmp);
-            put(c, tmp, n < sizeof tmp ? n : sizeof tmp - 1);
-        } else
-            default_cast_type(c, k->kind, k->length, k->precision, k->scale);
-        putc_(c, ')');
-        break;
-    }
-    case NK_CASE: {
-        const struct casex *k = (const struct casex *)e;
-        PUTS(c, "CASE ");
-        if (k->value) {
-            render(c, k->value, P_NONE, 0, NULL);
-            putc_(c, ' ');
-        }
-        for (size_t i = 0; i < k->n; i++) {
-            const sqlalc_expr *w = k->items[2 * i];
-            PUTS(c, "WHEN ");
-            int grp = !k->value && (w->kind == NK_BINARY || w->kind == NK_BOOL);
-            if (grp)
-                putc_(c, '(');
-            render(c, w, P_NONE, 0, NULL);
-            if (grp)
-                putc_(c, ')');
-            PUTS(c, " THEN ");
-            render(c, k->items[2 * i + 1], P_NONE, 0, NULL);
-            putc_(c, ' ');
-        }
-        if (k->else_) {
-            PUTS(c, "ELSE ");
-            render(c, k->else_, P_NONE, 0, NULL);
-            putc_(c, ' ');
-        }
-        PUTS(c, "END");
-        break;
-    }
+    case NK_CAST: render_cast(c, e); break;
+    case NK_CASE: render_case(c, e); break;
     case NK_LABEL:
         /* A label outside the column list renders its expression. */
         render(c, ((const struct label *)e)->e, against, against_op, ctx);
         break;
     case NK_OVER: render_over(c, (const struct over *)e); break;
-    case NK_TEXT: {
-        /* Raw SQL: its :name binds, found by the one SQL lexer with the
-         * dialect's syntax (never inside quotes or comments), take their
-         * values; positional markers would be miscounted, so they are refused. */
-        const struct textx *t = (const struct textx *)e;
-        sqlalc__lexer lx;
-        sqlalc__token tk;
-        sqlalc__lex_init(&lx, t->sql, strlen(t->sql), c->d->syntax);
-        while (sqlalc__lex_next(&lx, &tk) != SQLALC_TOK_END) {
-            const char *p = t->sql + tk.off;
-            if (tk.kind == SQLALC_TOK_NAMED) {
-                size_t n = tk.len - 1;
-                const sqlalc_value *v = NULL;
-                for (size_t i = 0; i < t->nparams; i++)
-                    if (strlen(t->params[i].name) == n && !memcmp(t->params[i].name, p + 1, n))
-                        v = &t->params[i].value;
-                size_t off = c->names.len;
-                sqlalc_buf_append(&c->names, p + 1, n);
-                sqlalc_buf_putc(&c->names, 0);
-                emit_param(c, off, v, value_type_kind(v));
-            } else if (tk.kind == SQLALC_TOK_ESCAPED)
-                putc_(c, p[1]);
-            else if (tk.kind == SQLALC_TOK_QMARK || tk.kind == SQLALC_TOK_QMARK_NUM ||
-                     tk.kind == SQLALC_TOK_DOLLAR_NUM) {
-                sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT,
-                                      "raw SQL fragment has a positional parameter: name it (:name), "
-                                      "or write \\? for a literal '?'");
-                break;
-            } else
-                put(c, p, tk.len);
-        }
-        break;
-    }
+    case NK_TEXT: render_text(c, e); break;
     case NK_SELECT:
     case NK_COMPOUND:
         putc_(c, '(');

@@ -19,12 +19,25 @@
 #include "quote.h"
 #include "lexer.h"
 
+/* Kept out of line: a function whose locals must not sit on the stack of
+ * every recursion level. */
+#if defined(__GNUC__)
+#    define NOINLINE __attribute__((noinline))
+#else
+#    define NOINLINE
+#endif
+
 #define MARK '\x01'
-#define MAX_FROMS 32
-#define MAX_DEPTH 16
-#define MAX_CTES 8
-#define MAX_ANON 48
-#define MAX_ALIASNAMES 16
+
+/* Nesting the compiler follows by recursion (functions in functions,
+ * subqueries in subqueries, zig-zag operator trees); chains of one
+ * operator (a + b + c …, AND/OR lists) are rendered iteratively at any
+ * length.  Deeper trees fail with SQLALC_ERR_NOT_SUPPORTED: see
+ * SQLALC_MAX_EXPR_DEPTH in <sqlalc/expr.h>. */
+#define DEPTH_LIMIT SQLALC_MAX_EXPR_DEPTH
+/* Cost of one level of subquery nesting, in expression levels (a SELECT
+ * frame is several times larger than an operator's). */
+#define SUBQUERY_DEPTH_COST 4
 
 /* Precedences (SQLAlchemy's operators._PRECEDENCE). */
 enum {
@@ -47,11 +60,38 @@ typedef struct seg {
     size_t np, cap;
 } seg;
 
+/* A list of FROM items: inline storage first, then the heap (any length). */
+#define FRAME_INLINE 8
 typedef struct frame {
-    const sqlalc_expr *froms[MAX_FROMS];
-    size_t n;
+    const sqlalc_expr **v;
+    size_t n, cap;
+    const sqlalc_expr *inl[FRAME_INLINE];
 } frame;
 
+typedef struct anon_ent {
+    size_t off, len; /* the base name in c->names */
+    int n;           /* last number given */
+} anon_ent;
+
+typedef struct alias_ent {
+    const void *node;
+    size_t off;
+} alias_ent;
+
+typedef struct cte_ent {
+    const char *name;
+    seg s;
+    int recursive;
+} cte_ent;
+
+/* A step of the iterative operator renderer (compile_expr.c). */
+typedef struct cc_task {
+    const sqlalc_expr *e, *ctx;
+    int against, against_op;
+    int kind;
+} cc_task;
+
+#define ANON_INLINE 16
 struct sqlalc_compiler {
     const sqlalc_dialect *d;
     const sqlalc_compile_hooks *h;
@@ -59,43 +99,72 @@ struct sqlalc_compiler {
     seg body;
     seg *cur;
     sqlalc_buf names;
-    struct {
-        size_t off, len;
-        int n;
-    } anon[MAX_ANON];
-    int nanon;
-    struct {
-        const void *node;
-        size_t off;
-    } aliasnames[MAX_ALIASNAMES];
-    int naliasnames;
-    frame *stack[MAX_DEPTH];
+    /* Anonymous name bases (id, param, anon …); a map finds them once
+     * there are more than fit inline. */
+    anon_ent *anon;
+    size_t nanon, capanon;
+    sqlalc_map anon_map; /* base → 1 + index, used past ANON_INLINE */
+    alias_ent *aliasnames;
+    size_t naliasnames, capaliasnames;
+    frame **stack; /* the correlation frames of the enclosing statements */
     int depth;
-    const sqlalc_expr **wstack; /* scratch stack of the iterative walks (wstack_inline first) */
+    size_t capstack;
+    int corr_base;              /* selects below this level are not correlated against */
+    int nest;                   /* recursion depth in expression levels (DEPTH_LIMIT) */
+    const sqlalc_expr **wstack; /* scratch stack of the iterative walks */
     size_t wn, wcap;
-    const sqlalc_expr *wstack_inline[32];
-    int corr_base; /* selects below this level are not correlated against */
-    struct {
-        const char *name;
-        seg s;
-        int recursive;
-    } ctes[MAX_CTES];
-    int nctes;
-    int order[MAX_CTES]; /* CTE indexes in completion order (dependencies first) */
-    int ndone;
+    cc_task *tasks; /* the operator renderer's work list */
+    size_t ntasks, captasks;
+    cte_ent **ctes; /* heap entries: a CTE's segment must not move while it renders */
+    cte_ent **done; /* the same, in completion order (dependencies first) */
+    size_t nctes, ndone, capctes;
     int any_recursive;
     int err;
     int literal_values;
     const sqlalc_params *expand; /* values of expanding IN parameters (by repeated name) */
+    size_t rows_from, rows_to;
+    int total_params;
     /* Identifier pointer -> needs quoting, memoised per compile (the same
-     * table and column names recur; the reserved-word lookup is costly). */
+     * table and column names recur; the reserved-word lookup is costly).
+     * A cache, not a capacity: any number of names works. */
     struct {
         const char *p;
         int q;
     } qmemo[32];
-    size_t rows_from, rows_to;
-    int total_params;
+    anon_ent anon_inline[ANON_INLINE];
+    frame *stack_inline[16];
+    const sqlalc_expr *wstack_inline[32];
+    cc_task tasks_inline[16];
 };
+
+/* Set up and release a compiler (compile.c). */
+void sqlalc__cc_init(sqlalc_compiler *c, const sqlalc_dialect *d, int style);
+void sqlalc__cc_free(sqlalc_compiler *c);
+/* Account cost levels of nesting; 0 (error recorded) past DEPTH_LIMIT. */
+int sqlalc__cc_enter(sqlalc_compiler *c, int cost);
+/* Grow *v (elements of elem bytes, first storage inl, which is never
+ * freed) so index need-1 fits.  0, or SQLALC_ERR_NOMEM recorded in c. */
+int sqlalc__cc_grow(sqlalc_compiler *c, void **v, size_t *cap, const void *inl, size_t need, size_t elem);
+#define VGROW(c, v, cap, inl, need) sqlalc__cc_grow((c), (void **)(v), (cap), (inl), (need), sizeof **(v))
+
+static inline void frame_init(frame *f)
+{
+    f->v = f->inl;
+    f->n = 0;
+    f->cap = FRAME_INLINE;
+}
+static inline void frame_free(frame *f)
+{
+    if (f->v != f->inl)
+        sqlalc_free((void *)f->v);
+}
+static inline int frame_push(sqlalc_compiler *c, frame *f, const sqlalc_expr *x)
+{
+    if (f->n == f->cap && VGROW(c, &f->v, &f->cap, f->inl, f->n + 1))
+        return 0;
+    f->v[f->n++] = x;
+    return 1;
+}
 
 /* select rendering modes */
 enum { M_TOP = 0, M_SUBQ = 1, M_NESTED = 2 };
@@ -129,6 +198,7 @@ static inline void putc_(sqlalc_compiler *c, char ch)
 #define literal_value sqlalc__cc_literal_value
 #define name_at sqlalc__cc_name_at
 #define name_n sqlalc__cc_name_n
+#define push_frame sqlalc__cc_push_frame
 #define render sqlalc__cc_render
 #define render_compound sqlalc__cc_render_compound
 #define render_list_items sqlalc__cc_render_list_items
@@ -147,6 +217,7 @@ void ident(sqlalc_compiler *c, const char *s);
 void literal_value(sqlalc_compiler *c, const sqlalc_value *v);
 const char *name_at(sqlalc_compiler *c, size_t off);
 size_t name_n(sqlalc_compiler *c, const char *s, size_t n);
+int push_frame(sqlalc_compiler *c, frame *f);
 void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_op, const sqlalc_expr *ctx);
 void render_compound(sqlalc_compiler *c, const struct compound *k, int mode);
 void render_list_items(sqlalc_compiler *c, sqlalc_expr *const *items, size_t n, const sqlalc_expr *ctx);

@@ -19,35 +19,16 @@ static int same_from(const sqlalc_expr *a, const sqlalc_expr *b)
 static void from_add(sqlalc_compiler *c, frame *f, const sqlalc_expr *x)
 {
     for (size_t i = 0; i < f->n; i++)
-        if (same_from(f->froms[i], x))
+        if (same_from(f->v[i], x))
             return;
-    if (f->n == MAX_FROMS) {
-        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "too many FROM items");
-        return;
-    }
-    f->froms[f->n++] = x;
+    frame_push(c, f, x);
 }
 
-/* Collect the FROM items an expression refers to (not inside nested selects). */
 static int wpush(void *ctx, sqlalc_expr *e)
 {
     sqlalc_compiler *c = ctx;
-    if (c->wn == c->wcap) {
-        if (!c->wstack) {
-            c->wstack = c->wstack_inline;
-            c->wcap = SQLALC_ARRAY_LEN(c->wstack_inline);
-        } else {
-            size_t cap = c->wcap * 2;
-            const sqlalc_expr **n = sqlalc__malloc(cap * sizeof *n);
-            if (!n)
-                return sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
-            memcpy(n, c->wstack, c->wn * sizeof *n);
-            if (c->wstack != c->wstack_inline)
-                sqlalc_free((void *)c->wstack);
-            c->wstack = n;
-            c->wcap = cap;
-        }
-    }
+    if (c->wn == c->wcap && VGROW(c, &c->wstack, &c->wcap, c->wstack_inline, c->wn + 1))
+        return SQLALC_ERR_NOMEM;
     c->wstack[c->wn++] = e;
     return 0;
 }
@@ -102,29 +83,47 @@ static void collect(sqlalc_compiler *c, frame *f, const sqlalc_expr *e)
     c->wn = base;
 }
 
-static void leaves(const sqlalc_expr *e, const sqlalc_expr **out, size_t *n)
+/* Add the leaves of a FROM item (joins flattened, left to right) to f. */
+static void leaves(sqlalc_compiler *c, const sqlalc_expr *e, frame *f, int dedup)
 {
-    if (e->kind == NK_JOIN) {
-        leaves(((const struct join *)e)->l, out, n);
-        leaves(((const struct join *)e)->r, out, n);
-    } else if (*n < MAX_FROMS)
-        out[(*n)++] = e;
+    size_t base = c->wn;
+    if (wpush(c, (sqlalc_expr *)e))
+        return;
+    while (c->wn > base && !c->err) {
+        const sqlalc_expr *x = c->wstack[--c->wn];
+        if (x->kind == NK_JOIN) {
+            if (wpush(c, ((const struct join *)x)->r) || wpush(c, ((const struct join *)x)->l))
+                break;
+        } else if (dedup)
+            from_add(c, f, x);
+        else
+            frame_push(c, f, x);
+    }
+    c->wn = base;
 }
 
 static int in_frame(const frame *f, const sqlalc_expr *x)
 {
     for (size_t i = 0; i < f->n; i++)
-        if (same_from(f->froms[i], x))
+        if (same_from(f->v[i], x))
             return 1;
     return 0;
 }
 
 static void render_cte_ref(sqlalc_compiler *c, const struct alias *a);
 
+static void render_from_node(sqlalc_compiler *c, const sqlalc_expr *e);
+
 static void render_from(sqlalc_compiler *c, const sqlalc_expr *e)
 {
-    if (c->err)
+    if (c->err || !sqlalc__cc_enter(c, 1))
         return;
+    render_from_node(c, e);
+    c->nest--;
+}
+
+static void render_from_node(sqlalc_compiler *c, const sqlalc_expr *e)
+{
     switch (e->kind) {
     case SQLALC_NK_TABLE: table_name(c, (const struct sqlalc_table *)e); break;
     case NK_ALIAS: {
@@ -179,24 +178,30 @@ static void render_from(sqlalc_compiler *c, const sqlalc_expr *e)
 static void render_cte_ref(sqlalc_compiler *c, const struct alias *a)
 {
     ident(c, a->name);
-    for (int i = 0; i < c->nctes; i++)
-        if (!strcmp(c->ctes[i].name, a->name)) {
+    for (size_t i = 0; i < c->nctes; i++)
+        if (!strcmp(c->ctes[i]->name, a->name)) {
             /* The recursive form supersedes its anchor if seen later. */
             return;
         }
-    if (c->nctes == MAX_CTES) {
-        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "too many CTEs");
+    if (c->nctes == c->capctes) {
+        size_t cap = c->capctes;
+        if (VGROW(c, &c->ctes, &cap, NULL, c->nctes + 1) ||
+            VGROW(c, &c->done, &c->capctes, NULL, c->nctes + 1))
+            return;
+    }
+    cte_ent *ce = sqlalc__calloc(1, sizeof *ce);
+    if (!ce) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
         return;
     }
-    int i = c->nctes++;
-    c->ctes[i].name = a->name;
-    c->ctes[i].recursive = a->recursive;
-    memset(&c->ctes[i].s, 0, sizeof c->ctes[i].s);
+    c->ctes[c->nctes++] = ce;
+    ce->name = a->name;
+    ce->recursive = a->recursive;
     if (a->recursive)
         c->any_recursive = 1;
     seg *saved = c->cur;
     int saved_base = c->corr_base;
-    c->cur = &c->ctes[i].s;
+    c->cur = &ce->s;
     c->corr_base = c->depth;
     ident(c, a->name);
     if (a->recursive) {
@@ -219,7 +224,7 @@ static void render_cte_ref(sqlalc_compiler *c, const struct alias *a)
     PUTS(c, " AS \n(");
     render_stmt(c, a->target, M_SUBQ);
     putc_(c, ')');
-    c->order[c->ndone++] = i;
+    c->done[c->ndone++] = ce;
     c->cur = saved;
     c->corr_base = saved_base;
 }
@@ -381,19 +386,30 @@ static void render_limit(sqlalc_compiler *c, int has_order, const sqlalc_value *
         limit_generic(c, limit, offset);
 }
 
+/* Push a correlation frame for the statements nested in this one. */
+int push_frame(sqlalc_compiler *c, frame *f)
+{
+    if ((size_t)c->depth == c->capstack &&
+        VGROW(c, &c->stack, &c->capstack, c->stack_inline, c->capstack + 1))
+        return 0;
+    c->stack[c->depth++] = f;
+    return 1;
+}
+
 void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
 {
-    frame f;
-    f.n = 0;
+    /* The FROM lists start inline and spill to the heap: any number of
+     * FROM items, freed at "out" whatever happens. */
+    frame f, covered, inferred, corr;
+    frame_init(&f);
+    frame_init(&covered);
+    frame_init(&inferred);
+    frame_init(&corr);
     /* Explicit FROM items first, then what the columns and criteria use. */
-    const sqlalc_expr *covered[MAX_FROMS];
-    size_t ncovered = 0;
     for (size_t i = 0; i < s->froms.n; i++) {
         from_add(c, &f, s->froms.v[i]);
-        leaves(s->froms.v[i], covered, &ncovered);
+        leaves(c, s->froms.v[i], &covered, 0);
     }
-    frame inferred;
-    inferred.n = 0;
     for (size_t i = 0; i < s->cols.n; i++)
         collect(c, &inferred, s->cols.v[i]);
     collect(c, &inferred, s->where);
@@ -402,47 +418,39 @@ void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
      * enclosing selects, unless that would leave it none. */
     size_t keep = 0;
     for (size_t i = 0; i < inferred.n; i++) {
-        const sqlalc_expr *x = inferred.froms[i];
-        int cov = 0;
-        for (size_t k = 0; k < ncovered && !cov; k++)
-            cov = same_from(covered[k], x);
-        if (!cov)
-            inferred.froms[keep++] = x;
+        const sqlalc_expr *x = inferred.v[i];
+        if (!in_frame(&covered, x))
+            inferred.v[keep++] = x;
     }
     inferred.n = keep;
     if (mode == M_NESTED && c->depth > c->corr_base && inferred.n) {
         keep = 0;
-        const sqlalc_expr *kept[MAX_FROMS];
         for (size_t i = 0; i < inferred.n; i++) {
             int outer = 0;
             for (int d = c->corr_base; d < c->depth && !outer; d++)
-                outer = in_frame(c->stack[d], inferred.froms[i]);
-            if (!outer)
-                kept[keep++] = inferred.froms[i];
+                outer = in_frame(c->stack[d], inferred.v[i]);
+            keep += !outer;
         }
         if (keep || f.n) {
-            memcpy(inferred.froms, kept, keep * sizeof kept[0]);
-            inferred.n = keep;
+            size_t k = 0;
+            for (size_t i = 0; i < inferred.n; i++) {
+                int outer = 0;
+                for (int d = c->corr_base; d < c->depth && !outer; d++)
+                    outer = in_frame(c->stack[d], inferred.v[i]);
+                if (!outer)
+                    inferred.v[k++] = inferred.v[i];
+            }
+            inferred.n = k;
         }
     }
     for (size_t i = 0; i < inferred.n; i++)
-        from_add(c, &f, inferred.froms[i]);
+        from_add(c, &f, inferred.v[i]);
 
     /* The frame enclosing selects correlate against: every leaf. */
-    frame corr;
-    corr.n = 0;
-    for (size_t i = 0; i < f.n; i++) {
-        const sqlalc_expr *lv[MAX_FROMS];
-        size_t nl = 0;
-        leaves(f.froms[i], lv, &nl);
-        for (size_t k = 0; k < nl; k++)
-            from_add(c, &corr, lv[k]);
-    }
-    if (c->depth == MAX_DEPTH) {
-        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "subqueries nested too deep");
-        return;
-    }
-    c->stack[c->depth++] = &corr;
+    for (size_t i = 0; i < f.n; i++)
+        leaves(c, f.v[i], &corr, 1);
+    if (c->err || !push_frame(c, &corr))
+        goto out;
 
     PUTS(c, "SELECT ");
     if (s->distinct)
@@ -466,7 +474,7 @@ void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
         for (size_t i = 0; i < f.n; i++) {
             if (i)
                 PUTS(c, ", ");
-            render_from(c, f.froms[i]);
+            render_from(c, f.v[i]);
         }
     }
     if (s->where) {
@@ -491,6 +499,11 @@ void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
             PUTS(c, " SKIP LOCKED");
     }
     c->depth--;
+out:
+    frame_free(&f);
+    frame_free(&covered);
+    frame_free(&inferred);
+    frame_free(&corr);
 }
 
 void render_compound(sqlalc_compiler *c, const struct compound *k, int mode)

@@ -65,16 +65,18 @@ size_t anon_name(sqlalc_compiler *c, const char *base)
         sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
         return 0;
     }
-    size_t bl = strlen(base);
-    int i;
-    for (i = 0; i < c->nanon; i++)
-        if (c->anon[i].len == bl && !memcmp(c->names.p + c->anon[i].off, base, bl))
-            break;
+    size_t bl = strlen(base), i;
+    if (c->nanon <= ANON_INLINE) {
+        for (i = 0; i < c->nanon; i++)
+            if (c->anon[i].len == bl && !memcmp(c->names.p + c->anon[i].off, base, bl))
+                break;
+    } else {
+        void *v = sqlalc_map_get(&c->anon_map, base, bl);
+        i = v ? (size_t)((uintptr_t)v - 1) : c->nanon;
+    }
     if (i == c->nanon) {
-        if (c->nanon == MAX_ANON) {
-            sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "too many distinct parameter names");
+        if (VGROW(c, &c->anon, &c->capanon, c->anon_inline, c->nanon + 1))
             return 0;
-        }
         c->anon[i].off = c->names.len;
         c->anon[i].len = bl;
         c->anon[i].n = 0;
@@ -83,29 +85,18 @@ size_t anon_name(sqlalc_compiler *c, const char *base)
         c->nanon++;
         if (c->names.oom)
             return 0;
+        /* Past the inline ones, a map keeps the lookup constant. */
+        if (c->nanon > ANON_INLINE) {
+            size_t from = c->nanon == ANON_INLINE + 1 ? 0 : c->nanon - 1;
+            for (size_t k = from; k < c->nanon; k++)
+                if (sqlalc_map_put(&c->anon_map, c->names.p + c->anon[k].off, c->anon[k].len,
+                                   (void *)(uintptr_t)(k + 1))) {
+                    sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+                    return 0;
+                }
+        }
     }
-    size_t off = c->names.len;
-    char tmp[96];
-    int v = ++c->anon[i].n;
-    if (bl > sizeof tmp - 16) {
-        sqlalc_buf_printf(&c->names, "%s_%d", c->names.p + c->anon[i].off, v);
-        sqlalc_buf_putc(&c->names, 0);
-        return off;
-    }
-    /* base_N without printf: this runs for most parameters. */
-    memcpy(tmp, c->names.p + c->anon[i].off, bl);
-    char digits[16];
-    int k = sizeof digits;
-    do
-        digits[--k] = (char)('0' + v % 10);
-    while ((v /= 10) && k > 0);
-    size_t n = bl;
-    tmp[n++] = '_';
-    memcpy(tmp + n, digits + k, sizeof digits - (size_t)k);
-    n += sizeof digits - (size_t)k;
-    tmp[n++] = 0;
-    sqlalc_buf_append(&c->names, tmp, n);
-    return off;
+    return name_n(c, c->names.p + c->anon[i].off, (size_t)++c->anon[i].n);
 }
 
 /* Append "s_n" to the names (s may point into them); returns its offset. */

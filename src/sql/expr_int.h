@@ -311,6 +311,8 @@ int sqlalc__compile_static_index(const sqlalc_value *v);
 extern const sqlalc_dialect sqlalc__default_dialect;
 
 void sqlalc__exprvec_free(exprvec *v);
+/* Item slots allocated for a boolean list of n items (build.c). */
+size_t sqlalc__bool_slots(size_t n);
 /* Table of a column, or NULL. */
 static inline int sqlalc__is_stmt_kind(int k)
 {

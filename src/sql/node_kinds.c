@@ -110,7 +110,9 @@ static const sqlalc_node_field delete_f[] = { F_TABLE(struct del, table), F_CHIL
 
 static size_t boollist_size(const sqlalc_expr *e)
 {
-    return sizeof(struct boollist) + ((const struct boollist *)e)->n * sizeof(sqlalc_expr *);
+    /* the room build.c gives a list (it may grow in place) */
+    return sizeof(struct boollist) +
+           sqlalc__bool_slots(((const struct boollist *)e)->n) * sizeof(sqlalc_expr *);
 }
 static size_t list_size(const sqlalc_expr *e)
 {
