@@ -572,14 +572,37 @@ sqlalc_expr *sqlalc_in_values(sqlalc_expr *a, const sqlalc_value *vals, size_t n
     return binop_new(OP_IN, a, &x->base, 0);
 }
 
+/* A combinator's statement argument must be a SELECT or a compound
+ * SELECT: an INSERT / UPDATE / DELETE read as a row source would be
+ * compiled as something it is not.  On refusal sub is released (the
+ * caller releases its other arguments) and the error names the call. */
+int sqlalc__select_arg_ok(sqlalc_stmt *sub, const char *what)
+{
+    if (!sub || sub->base.kind == NK_SELECT || sub->base.kind == NK_COMPOUND)
+        return 1;
+    sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: needs a SELECT (or UNION …), not %s", what,
+                     sqlalc__kind_of(&sub->base)->name);
+    sqlalc_stmt_free(sub);
+    return 0;
+}
+
+static sqlalc_expr *in_select(int op, sqlalc_expr *a, sqlalc_stmt *sub, const char *what)
+{
+    if (a && !sqlalc__select_arg_ok(sub, what)) {
+        sqlalc_expr_free(a);
+        return NULL;
+    }
+    return binop_new(op, a, (sqlalc_expr *)sub, 0);
+}
+
 sqlalc_expr *sqlalc_in_select(sqlalc_expr *a, sqlalc_stmt *sub)
 {
-    return binop_new(OP_IN, a, (sqlalc_expr *)sub, 0);
+    return in_select(OP_IN, a, sub, "sqlalc_in_select");
 }
 
 sqlalc_expr *sqlalc_notin_select(sqlalc_expr *a, sqlalc_stmt *sub)
 {
-    return binop_new(OP_NOTIN, a, (sqlalc_expr *)sub, 0);
+    return in_select(OP_NOTIN, a, sub, "sqlalc_notin_select");
 }
 
 sqlalc_expr *sqlalc_in_expanding(sqlalc_expr *a, const char *name)
@@ -856,6 +879,8 @@ sqlalc_expr *sqlalc_over(sqlalc_expr *func, sqlalc_exprs part, sqlalc_exprs orde
 
 sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel)
 {
+    if (!sqlalc__select_arg_ok(sel, "sqlalc_scalar_subquery"))
+        return NULL;
     sqlalc_expr *e = unop_new(UOP_SCALAR, (sqlalc_expr *)sel);
     if (e && sel && sel->base.kind == NK_SELECT && ((struct sel *)sel)->cols.n)
         e->type = ((struct sel *)sel)->cols.v[0]->type;
@@ -864,6 +889,8 @@ sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel)
 
 sqlalc_expr *sqlalc_exists(sqlalc_stmt *sel)
 {
+    if (!sqlalc__select_arg_ok(sel, "sqlalc_exists"))
+        return NULL;
     return unop_new(UOP_EXISTS, (sqlalc_expr *)sel);
 }
 
@@ -875,8 +902,10 @@ static sqlalc_expr *alias_new(sqlalc_expr *target, const char *name, int cte, in
         return NULL;
     int k = target->kind;
     if (k != SQLALC_NK_TABLE && k != NK_SELECT && k != NK_COMPOUND && k != NK_ALIAS) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: only a table or a SELECT can be aliased, not %s",
+                         cte ? "sqlalc_cte" : "sqlalc_alias / sqlalc_subquery",
+                         sqlalc__kind_of(target)->name);
         sqlalc_expr_free(target);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "alias: only a table or a SELECT can be aliased");
         return NULL;
     }
     if (cte && (!name || !*name)) {

@@ -311,6 +311,9 @@ int sqlalc__compile_static_index(const sqlalc_value *v);
 extern const sqlalc_dialect sqlalc__default_dialect;
 
 void sqlalc__exprvec_free(exprvec *v);
+/* 1 when sub is NULL, a SELECT or a compound; else 0, sub released and an
+ * argument error naming what (build.c). */
+int sqlalc__select_arg_ok(sqlalc_stmt *sub, const char *what);
 /* Item slots allocated for a boolean list of n items (build.c). */
 size_t sqlalc__bool_slots(size_t n);
 /* Table of a column, or NULL. */

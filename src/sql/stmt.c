@@ -325,9 +325,12 @@ static sqlalc_stmt *compound(int op, sqlalc_stmt *a, sqlalc_stmt *b)
     }
     if ((a->base.kind != NK_SELECT && a->base.kind != NK_COMPOUND) ||
         (b->base.kind != NK_SELECT && b->base.kind != NK_COMPOUND)) {
+        sqlalc_error_set(
+            SQLALC_ERR_ARGUMENT, "union/intersect/except: operands must be SELECTs, not %s",
+            sqlalc__kind_of(a->base.kind != NK_SELECT && a->base.kind != NK_COMPOUND ? &a->base : &b->base)
+                ->name);
         sqlalc_stmt_free(a);
         sqlalc_stmt_free(b);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "union/intersect/except: operands must be SELECTs");
         return NULL;
     }
     struct compound *c = stmt_new(sizeof *c, NK_COMPOUND);
@@ -417,7 +420,7 @@ sqlalc_stmt *sqlalc_insert_default_values(sqlalc_table *t)
 
 sqlalc_stmt *sqlalc_insert_from_select(sqlalc_table *t, sqlalc_names cols, sqlalc_stmt *sel)
 {
-    if (!sel)
+    if (!sel || !sqlalc__select_arg_ok(sel, "sqlalc_insert_from_select"))
         return NULL;
     sqlalc_stmt *s = sqlalc_insert(t);
     if (!s) {
