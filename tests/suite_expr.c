@@ -564,6 +564,75 @@ static void test_schema_api_tables(void **state)
     sqlalc_metadata_free(md);
 }
 
+/* Issue 14, defect 5: the LIKE helpers match the same rows on every
+ * backend with %, _, \ and / in the data; autoescape matches literally. */
+static void test_like_helpers_pattern_characters(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *w =
+        sqlalc_table_new(md, "x_words", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("s", sqlalc_type_string(40), 0));
+    assert_non_null(w);
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_words");
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    static const char *const words[] = { "100%",      "1000", "a_b", "axb", "back\\slash",
+                                         "backslash", "x/y",  "x%y", "x_",  "xx" };
+    sqlalc_stmt *ins = sqlalc_insert(w);
+    for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
+        ins = sqlalc_values(
+            ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i + 1)), SQLALC_KV("s", sqlalc_str(words[i]))));
+    assert_ok(sqlalc_conn_execute(conn, ins, NULL, NULL));
+    sqlalc_stmt_free(ins);
+    static const struct {
+        int helper;     /* 0 contains, 1 startswith, 2 endswith */
+        int autoescape; /* 1: autoescape, 2: escape '^' with autoescape */
+        const char *value;
+        const char *want; /* the matching words, by id */
+    } cases[] = {
+        { 0, 0, "%", "100%,1000,a_b,axb,back\\slash,backslash,x/y,x%y,x_,xx" }, /* a wildcard */
+        { 0, 1, "%", "100%,x%y" },
+        { 0, 2, "%", "100%,x%y" },
+        { 0, 0, "_", "100%,1000,a_b,axb,back\\slash,backslash,x/y,x%y,x_,xx" },
+        { 0, 1, "_", "a_b,x_" },
+        { 0, 0, "\\", "back\\slash" }, /* not PostgreSQL's escape any more */
+        { 0, 1, "\\", "back\\slash" },
+        { 0, 0, "k\\s", "back\\slash" },
+        { 0, 1, "/", "x/y" },
+        { 0, 0, "/", "x/y" },
+        { 1, 0, "a_", "a_b,axb" },
+        { 1, 1, "a_", "a_b" },
+        { 1, 1, "10", "100%,1000" },
+        { 1, 1, "100%", "100%" },
+        { 2, 0, "0%", "100%,1000" },
+        { 2, 1, "0%", "100%" },
+        { 2, 1, "_", "x_" },
+        { 2, 0, "\\slash", "back\\slash" },
+        { 2, 1, "x/y", "x/y" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sqlalc_expr *col = sqlalc_c(w, "s"), *v = sqlalc_str(cases[i].value), *cond;
+        char esc = cases[i].autoescape == 2 ? '^' : 0;
+        int autoesc = cases[i].autoescape != 0;
+        switch (cases[i].helper) {
+        case 0: cond = autoesc ? sqlalc_contains_escape(col, v, esc, 1) : sqlalc_contains(col, v); break;
+        case 1: cond = autoesc ? sqlalc_startswith_escape(col, v, esc, 1) : sqlalc_startswith(col, v); break;
+        default: cond = autoesc ? sqlalc_endswith_escape(col, v, esc, 1) : sqlalc_endswith(col, v); break;
+        }
+        const char *got = col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(sqlalc_c(w, "s")), cond),
+                                               SQLALC_EXPRS(sqlalc_c(w, "id"))),
+                               NULL);
+        if (strcmp(got, cases[i].want))
+            fail_msg("case %zu (helper %d, autoescape %d, '%s'): got '%s', want '%s'", i, cases[i].helper,
+                     cases[i].autoescape, cases[i].value, got, cases[i].want);
+    }
+    /* autoescape needs a string value */
+    assert_null(sqlalc_contains_autoescape(sqlalc_c(w, "s"), sqlalc_c(w, "s")));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_words");
+    sqlalc_metadata_free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +650,7 @@ int main(void)
         cmocka_unit_test_setup(test_expanding_in, load),
         cmocka_unit_test_setup(test_split_multirow_insert, load),
         cmocka_unit_test(test_schema_api_tables),
+        cmocka_unit_test(test_like_helpers_pattern_characters),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

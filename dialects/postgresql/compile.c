@@ -28,4 +28,5 @@ const sqlalc_compile_hooks sqlalc__postgresql_compile_hooks = {
     .limit_style = SQLALC_LIMIT_LIMIT_OFFSET,
     .returning_style = SQLALC_RETURNING_CLAUSE,
     .limit_clause = limit_clause,
+    .like_default_escape = '\\',
 };

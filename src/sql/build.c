@@ -635,6 +635,42 @@ sqlalc_expr *sqlalc_notilike(sqlalc_expr *a, sqlalc_expr *p, char esc)
 {
     return binop_new(OP_NOTILIKE, a, p, esc);
 }
+/* contains / startswith / endswith; autoescape binds b with the escape
+ * character, '%' and '_' escaped (SQLAlchemy's _escaped_like_impl). */
+static sqlalc_expr *like_helper(int op, sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape,
+                                const char *what)
+{
+    if (!a || !b || !autoescape)
+        return binop_new(op, a, b, escape);
+    if (!escape)
+        escape = '/';
+    const struct bind *v = (const struct bind *)b;
+    if (b->kind != NK_BIND || !v->has_value || v->v.type != SQLALC_V_TEXT || v->expanding) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: autoescape needs a string value (sqlalc_str)", what);
+        sqlalc_expr_free(a);
+        sqlalc_expr_free(b);
+        return NULL;
+    }
+    size_t n = v->v.u.s.len, k = 0; /* a bind holds its text with its length */
+    char *esc = sqlalc__malloc(2 * n + 1);
+    if (!esc) {
+        sqlalc_expr_free(a);
+        sqlalc_expr_free(b);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ch = v->v.u.s.p[i];
+        if (ch == escape || ch == '%' || ch == '_')
+            esc[k++] = escape;
+        esc[k++] = ch;
+    }
+    sqlalc_value ev = SQLALC_TEXTNV(esc, k);
+    sqlalc_expr *nb = bind_new(v->name, &ev);
+    sqlalc_free(esc);
+    sqlalc_expr_free(b);
+    return binop_new(op, a, nb, escape);
+}
+
 sqlalc_expr *sqlalc_contains(sqlalc_expr *a, sqlalc_expr *b)
 {
     return binop_new(OP_CONTAINS, a, b, 0);
@@ -646,6 +682,30 @@ sqlalc_expr *sqlalc_startswith(sqlalc_expr *a, sqlalc_expr *b)
 sqlalc_expr *sqlalc_endswith(sqlalc_expr *a, sqlalc_expr *b)
 {
     return binop_new(OP_ENDSWITH, a, b, 0);
+}
+sqlalc_expr *sqlalc_contains_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape)
+{
+    return like_helper(OP_CONTAINS, a, b, escape, autoescape, "sqlalc_contains");
+}
+sqlalc_expr *sqlalc_startswith_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape)
+{
+    return like_helper(OP_STARTSWITH, a, b, escape, autoescape, "sqlalc_startswith");
+}
+sqlalc_expr *sqlalc_endswith_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape)
+{
+    return like_helper(OP_ENDSWITH, a, b, escape, autoescape, "sqlalc_endswith");
+}
+sqlalc_expr *sqlalc_contains_autoescape(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return like_helper(OP_CONTAINS, a, b, 0, 1, "sqlalc_contains_autoescape");
+}
+sqlalc_expr *sqlalc_startswith_autoescape(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return like_helper(OP_STARTSWITH, a, b, 0, 1, "sqlalc_startswith_autoescape");
+}
+sqlalc_expr *sqlalc_endswith_autoescape(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return like_helper(OP_ENDSWITH, a, b, 0, 1, "sqlalc_endswith_autoescape");
 }
 
 static sqlalc_expr *between(int op, sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi)

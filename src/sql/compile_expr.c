@@ -332,6 +332,12 @@ static void render_binary(sqlalc_compiler *c, const struct binop *b, int against
                 puts_(c, c->h->concat_op);
                 PUTS(c, "'%'");
             }
+            if (b->escape)
+                put_escape(c, b);
+            else if (c->h->version >= 2 && c->h->like_default_escape)
+                /* the value's characters other than % and _ match themselves,
+                 * as on dialects whose LIKE has no default escape */
+                PUTS(c, " ESCAPE ''");
             break;
         }
         if ((b->op == OP_IS || b->op == OP_ISNOT) && b->r->kind == NK_CONST) {

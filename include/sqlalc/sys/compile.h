@@ -64,9 +64,14 @@ struct sqlalc_compile_hooks {
      * NULL: the dialect's DDL spelling (ddl->type_sql), so a CAST names
      * the same type a CREATE TABLE would. */
     void (*cast_type)(sqlalc_compiler *c, int kind, int length, int precision, int scale);
+    /* --- version 2 --- */
+    /* LIKE's escape character when none is given ('\\' on PostgreSQL), 0
+     * when there is none: contains/startswith/endswith then say ESCAPE ''
+     * so every dialect matches the same rows. */
+    char like_default_escape;
 };
 
-#define SQLALC_COMPILE_HOOKS_VERSION 1
+#define SQLALC_COMPILE_HOOKS_VERSION 2
 
 #ifdef __cplusplus
 }
