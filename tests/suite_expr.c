@@ -633,6 +633,70 @@ static void test_like_helpers_pattern_characters(void **state)
     sqlalc_metadata_free(md);
 }
 
+/* Issue 14, defect 8: the literal renderer's SQL runs on the backend and
+ * gives back the values: a blob with NUL and 0xff bytes (X'..', bytea,
+ * 0x..), infinities where the dialect has a literal for them, NaN on
+ * PostgreSQL; a text with a NUL is refused, never cut. */
+static void test_literal_rendering_round_trip(void **state)
+{
+    (void)state;
+    const sqlalc_dialect *d = sqlalc_find_dialect(sqlalc_engine_dialect_name(eng));
+    assert_non_null(d);
+    static const char blob[] = { 'a', 0, (char)0xff, '\'', 'z' };
+    double inf = 1.0 / 0.0, nan = 0.0 / 0.0;
+    int pg = test_dialect_is("postgresql");
+    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(
+        sqlalc_label(sqlalc_value_expr(SQLALC_BLOBV(blob, sizeof blob)), "b"),
+        sqlalc_label(sqlalc_value_expr(SQLALC_BLOBV("", 0)), "e"), sqlalc_label(sqlalc_float(inf), "pinf"),
+        sqlalc_label(sqlalc_float(-inf), "ninf"), sqlalc_label(sqlalc_str("it's"), "t")));
+    char *sql = sqlalc_stmt_sql_literal(q, d);
+    if (!sql)
+        fail_msg("literal: %s", sqlalc_errmsg());
+    sqlalc_result *res;
+    if (sqlalc_conn_execute_sql(conn, sql, NULL, &res))
+        fail_msg("%s: %s", sql, sqlalc_errmsg());
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const void *p;
+    size_t n;
+    assert_ok(sqlalc_row_get_blob(row, 0, &p, &n));
+    assert_int_equal(n, sizeof blob);
+    assert_memory_equal(p, blob, sizeof blob);
+    assert_ok(sqlalc_row_get_blob(row, 1, &p, &n));
+    assert_int_equal(n, 0);
+    assert_true(sqlalc_row_double(row, 2) == inf);
+    assert_true(sqlalc_row_double(row, 3) == -inf);
+    assert_string_equal(sqlalc_row_text(row, 4), "it's");
+    sqlalc_result_free(res);
+    sqlalc_free(sql);
+    sqlalc_stmt_free(q);
+
+    /* NaN: a literal on PostgreSQL, refused on SQLite (it would read NULL) */
+    q = sqlalc_select(SQLALC_COLS(sqlalc_label(sqlalc_float(nan), "n")));
+    sql = sqlalc_stmt_sql_literal(q, d);
+    if (pg) {
+        assert_non_null(sql);
+        assert_ok(sqlalc_conn_execute_sql(conn, sql, NULL, &res));
+        assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+        double got = sqlalc_row_double(row, 0);
+        assert_true(got != got);
+        sqlalc_result_free(res);
+    } else {
+        assert_null(sql);
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+        assert_non_null(strstr(sqlalc_errmsg(), "NaN"));
+    }
+    sqlalc_free(sql);
+    sqlalc_stmt_free(q);
+
+    /* text with an embedded NUL: refused on every dialect */
+    q = sqlalc_select(SQLALC_COLS(sqlalc_value_expr(SQLALC_TEXTNV("a\0b", 3))));
+    assert_null(sqlalc_stmt_sql_literal(q, d));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    assert_non_null(strstr(sqlalc_errmsg(), "embedded NUL"));
+    sqlalc_stmt_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +715,7 @@ int main(void)
         cmocka_unit_test_setup(test_split_multirow_insert, load),
         cmocka_unit_test(test_schema_api_tables),
         cmocka_unit_test(test_like_helpers_pattern_characters),
+        cmocka_unit_test(test_literal_rendering_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -513,6 +513,47 @@ static void test_statement_arguments_must_select(void **state)
     sqlalc_stmt_free(q);
 }
 
+/* Issue 14, defect 8: literals per dialect, or a clear refusal. */
+static void test_literal_renderer_per_dialect(void **state)
+{
+    (void)state;
+    double inf = 1.0 / 0.0, nan = 0.0 / 0.0;
+    sqlalc_stmt *q = sqlalc_select(
+        SQLALC_COLS(sqlalc_value_expr(SQLALC_BLOBV("\x01\xff", 2)), sqlalc_float(inf), sqlalc_float(-inf)));
+    char *s = sqlalc_stmt_sql_literal(q, SQLITE);
+    assert_string_equal(s, "SELECT X'01FF' AS anon_1, 9e999 AS anon_2, -9e999 AS anon_3");
+    sqlalc_free(s);
+    s = sqlalc_stmt_sql_literal(q, PG);
+    assert_string_equal(s, "SELECT decode('01FF', 'hex') AS anon_1, CAST('Infinity' AS FLOAT) AS anon_2, "
+                           "CAST('-Infinity' AS FLOAT) AS anon_3");
+    sqlalc_free(s);
+    assert_null(sqlalc_stmt_sql_literal(q, MSSQL));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    assert_non_null(strstr(sqlalc_errmsg(), "infinity has no SQL literal"));
+    sqlalc_stmt_free(q);
+    q = sqlalc_select(
+        SQLALC_COLS(sqlalc_value_expr(SQLALC_BLOBV("\x01\xff", 2)), sqlalc_value_expr(SQLALC_BLOBV("", 0))));
+    s = sqlalc_stmt_sql_literal(q, MSSQL);
+    assert_string_equal(s, "SELECT 0x01FF AS anon_1, 0x0 AS anon_2");
+    sqlalc_free(s);
+    sqlalc_stmt_free(q);
+    q = sqlalc_select(SQLALC_COLS(sqlalc_float(nan)));
+    s = sqlalc_stmt_sql_literal(q, PG);
+    assert_string_equal(s, "SELECT CAST('NaN' AS FLOAT) AS anon_1");
+    sqlalc_free(s);
+    assert_null(sqlalc_stmt_sql_literal(q, SQLITE));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    sqlalc_stmt_free(q);
+    /* an embedded NUL used to end the string inside its quote */
+    q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                      sqlalc_eq(fx_c(user, "name"), sqlalc_value_expr(SQLALC_TEXTNV("a\0b", 3))));
+    for (int k = 0; k < 3; k++) {
+        assert_null(sqlalc_stmt_sql_literal(q, k == 0 ? SQLITE : k == 1 ? PG : MSSQL));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    }
+    sqlalc_stmt_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_cast_follows_ddl_spelling),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_statement_arguments_must_select),
+        cmocka_unit_test(test_literal_renderer_per_dialect),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

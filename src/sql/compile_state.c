@@ -162,6 +162,19 @@ int value_type_kind(const sqlalc_value *v)
 }
 
 /* A value as SQL literal text (debug form only). */
+/* What version-2 hooks say about literals (older hooks: the defaults). */
+static int blob_style(const sqlalc_compiler *c)
+{
+    return c->h->version >= 2 ? c->h->blob_literal : SQLALC_BLOB_LITERAL_X;
+}
+static int float_style(const sqlalc_compiler *c)
+{
+    return c->h->version >= 2 ? c->h->float_literal : SQLALC_FLOAT_LITERAL_FINITE;
+}
+
+/* A value as SQL literal text (the debug form, and IN lists past a
+ * parameter ceiling), per dialect; what a dialect cannot write as a
+ * literal is refused with an error, never written wrong. */
 void literal_value(sqlalc_compiler *c, const sqlalc_value *v)
 {
     char tmp[40];
@@ -178,17 +191,50 @@ void literal_value(sqlalc_compiler *c, const sqlalc_value *v)
         else
             putc_(c, v->u.i ? '1' : '0');
         return;
-    case SQLALC_V_FLOAT: put(c, tmp, (size_t)snprintf(tmp, sizeof tmp, "%.17g", v->u.f)); return;
-    case SQLALC_V_BLOB:
-        PUTS(c, "X'");
-        for (size_t i = 0; i < v->u.s.len; i++) {
-            snprintf(tmp, sizeof tmp, "%02X", (unsigned char)v->u.s.p[i]);
-            put(c, tmp, 2);
+    case SQLALC_V_FLOAT: {
+        double f = v->u.f;
+        if (f == f && f - f == 0) { /* finite */
+            put(c, tmp, (size_t)snprintf(tmp, sizeof tmp, "%.17g", f));
+            return;
         }
-        putc_(c, '\'');
+        int st = float_style(c);
+        if (st == SQLALC_FLOAT_LITERAL_QUOTED)
+            puts_(c, f != f  ? "CAST('NaN' AS FLOAT)"
+                     : f > 0 ? "CAST('Infinity' AS FLOAT)"
+                             : "CAST('-Infinity' AS FLOAT)");
+        else if (st == SQLALC_FLOAT_LITERAL_OVERFLOW && f == f)
+            puts_(c, f > 0 ? "9e999" : "-9e999"); /* parsed as the infinity it overflows to */
+        else
+            sqlalc_compiler_error(c, SQLALC_ERR_DATA,
+                                  f != f ? "literal rendering: NaN has no SQL literal in this dialect"
+                                         : "literal rendering: infinity has no SQL literal in this dialect");
         return;
+    }
+    case SQLALC_V_BLOB: {
+        static const char hex[] = "0123456789ABCDEF";
+        int st = blob_style(c);
+        puts_(c, st == SQLALC_BLOB_LITERAL_0X ? "0x" : st == SQLALC_BLOB_LITERAL_BYTEA ? "decode('" : "X'");
+        for (size_t i = 0; i < v->u.s.len; i++) {
+            unsigned char b = (unsigned char)v->u.s.p[i];
+            putc_(c, hex[b >> 4]);
+            putc_(c, hex[b & 15]);
+        }
+        if (st == SQLALC_BLOB_LITERAL_0X && !v->u.s.len)
+            putc_(c, '0'); /* 0x alone is not a literal: 0x0 is the empty binary */
+        else if (st == SQLALC_BLOB_LITERAL_BYTEA)
+            PUTS(c, "', 'hex')");
+        else if (st != SQLALC_BLOB_LITERAL_0X)
+            putc_(c, '\'');
+        return;
+    }
     default: {
         size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        if (memchr(v->u.s.p, 0, n)) {
+            sqlalc_compiler_error(c, SQLALC_ERR_DATA,
+                                  "literal rendering: a text value with an embedded NUL has no SQL literal "
+                                  "(bind it instead)");
+            return;
+        }
         putc_(c, '\'');
         for (size_t i = 0; i < n; i++) {
             putc_(c, v->u.s.p[i]);
