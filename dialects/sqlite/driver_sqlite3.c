@@ -9,7 +9,9 @@
  * SQLSTATE (constraint violations get PostgreSQL's 23xxx codes) so callers
  * can test failures the same way on every backend.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <sqlite3.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,9 @@ typedef struct lite_conn {
     sqlite3 *db;
     char *path;              /* for messages */
     struct dml_probe *probe; /* set while lite_prepare runs */
+    double timeout;          /* statement timeout in seconds, 0 = none */
+    double deadline;         /* monotonic time the running step must end by */
+    int timed_out;           /* the progress handler interrupted for the timeout */
 } lite_conn;
 
 /* Column classes derived from declared types. */
@@ -308,9 +313,43 @@ static int lite_bind(void *stmt, int idx, const sqlalc_value *v)
     return rc == SQLITE_OK ? SQLALC_OK : map_error(s->conn->db, rc, "bind");
 }
 
+static double now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Called every few thousand VM instructions while a timeout is set. */
+static int lite_progress(void *p)
+{
+    lite_conn *lc = p;
+    if (now_mono() <= lc->deadline)
+        return 0;
+    lc->timed_out = 1;
+    return 1;
+}
+
+static int lite_set_timeout(void *c, double seconds)
+{
+    lite_conn *lc = c;
+    lc->timeout = seconds > 0 ? seconds : 0;
+    sqlite3_progress_handler(lc->db, lc->timeout > 0 ? 1000 : 0, lc->timeout > 0 ? lite_progress : NULL, lc);
+    return SQLALC_OK;
+}
+
+SQLALC_COLD static int timed_out(lite_conn *lc)
+{
+    lc->timed_out = 0;
+    return sqlalc_error_set_full(SQLALC_ERR_TIMEOUT, "57014", SQLITE_INTERRUPT,
+                                 "statement timeout (%g s) expired on %s", lc->timeout, lc->path);
+}
+
 static int lite_step(void *stmt)
 {
     lite_stmt *s = stmt;
+    if (SQLALC_UNLIKELY(s->conn->timeout > 0))
+        s->conn->deadline = now_mono() + s->conn->timeout;
     int rc = sqlite3_step(s->st);
     if (rc == SQLITE_ROW)
         return SQLALC_ROW;
@@ -322,7 +361,8 @@ static int lite_step(void *stmt)
         return SQLALC_DONE;
     }
     /* sqlite3_reset returns the same error; keep the first message. */
-    int code = map_error(s->conn->db, rc, NULL);
+    int code = s->conn->timed_out && (rc & 0xff) == SQLITE_INTERRUPT ? timed_out(s->conn)
+                                                                     : map_error(s->conn->db, rc, NULL);
     sqlite3_reset(s->st);
     return code;
 }
@@ -509,6 +549,8 @@ static int lite_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets,
     int64_t total = 0;
     int rc = SQLALC_OK;
     s->bind_static = 1;
+    if (s->conn->timeout > 0) /* the whole batch is one statement's run */
+        s->conn->deadline = now_mono() + s->conn->timeout;
     for (size_t r = 0; r < nsets; r++) {
         const sqlalc_value *row = values + r * (size_t)nparams;
         for (int i = 0; i < nparams && rc == SQLALC_OK; i++)
@@ -517,7 +559,8 @@ static int lite_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets,
             break;
         int st = sqlite3_step(s->st);
         if (st != SQLITE_DONE && st != SQLITE_ROW) {
-            rc = map_error(s->conn->db, st, NULL);
+            rc = s->conn->timed_out && (st & 0xff) == SQLITE_INTERRUPT ? timed_out(s->conn)
+                                                                       : map_error(s->conn->db, st, NULL);
             sqlite3_reset(s->st);
             break;
         }
@@ -560,4 +603,5 @@ const sqlalc_driver sqlalc__driver_sqlite3 = {
     .capabilities = SQLALC_DRIVER_CAP_EMBEDDED,
     .private_database = lite_private_database,
     .transaction_state = lite_transaction_state,
+    .set_timeout = lite_set_timeout,
 };

@@ -110,6 +110,76 @@ SQLALC_API int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, 
                                             size_t nsets, int64_t *rowcount);
 
 /* ------------------------------------------------------------------ */
+/* Execution options                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Options that shape how statements run, as SQLAlchemy's
+ * execution_options: set on an engine (sqlalc_engine_options.execution_options),
+ * on a connection (sqlalc_conn_set_execution_options) or for one statement
+ * (the *_opts execute functions).  Each level starts from the one above and
+ * replaces only the fields it sets: a NULL string or a 0 number inherits;
+ * a negative number sets the field explicitly off (stream_results = -1
+ * turns streaming off for one statement of a streaming connection).
+ * Start from SQLALC_EXECUTION_OPTIONS_INIT (or a designated initialiser
+ * with .version = SQLALC_EXECUTION_OPTIONS_VERSION).
+ *
+ *  isolation_level  connection (or engine) only, spelled as SQLAlchemy
+ *                   does: "READ COMMITTED", "REPEATABLE READ",
+ *                   "SERIALIZABLE", "READ UNCOMMITTED", "AUTOCOMMIT";
+ *                   see sqlalc_conn_set_execution_options for what each
+ *                   database offers.
+ *  stream_results   >0: rows come from a server-side cursor in batches
+ *                   instead of the driver's own buffering (PostgreSQL).
+ *  yield_per        rows fetched per batch while streaming; implies
+ *                   stream_results, as in SQLAlchemy.
+ *  timeout          statement timeout in seconds: a statement (or one
+ *                   fetch of a row) running longer fails with
+ *                   SQLALC_ERR_TIMEOUT.  <0: none.
+ *  no_compiled_cache >0: compile expression statements afresh instead of
+ *                   using (and filling) the compiled form cached on the
+ *                   statement.
+ *  readonly         connection (or engine) only: >0 makes the
+ *                   connection's transactions (and autocommit statements)
+ *                   read-only; a write fails.
+ */
+typedef struct sqlalc_execution_options {
+    unsigned version; /* SQLALC_EXECUTION_OPTIONS_VERSION */
+    const char *isolation_level;
+    int stream_results;
+    size_t yield_per;
+    double timeout;
+    int no_compiled_cache;
+    int readonly;
+} sqlalc_execution_options;
+
+#define SQLALC_EXECUTION_OPTIONS_VERSION 1
+#define SQLALC_EXECUTION_OPTIONS_INIT                           \
+    {                                                           \
+        SQLALC_EXECUTION_OPTIONS_VERSION, NULL, 0, 0, 0.0, 0, 0 \
+    }
+
+/*
+ * Merge o into the connection's execution options (the fields o sets
+ * replace the connection's; the rest stay).  They last until the
+ * connection is closed: a pooled connection goes back to the engine's
+ * options.  Changing isolation_level or readonly while a transaction is
+ * open is SQLALC_ERR_INTERFACE; an isolation level the database does not
+ * have is SQLALC_ERR_ARGUMENT naming the levels it has.
+ */
+SQLALC_API int sqlalc_conn_set_execution_options(sqlalc_conn *conn, const sqlalc_execution_options *o);
+/* The connection's effective options (engine's merged with its own),
+ * borrowed; isolation_level is NULL when the database's default applies. */
+SQLALC_API const sqlalc_execution_options *sqlalc_conn_execution_options(const sqlalc_conn *conn);
+/*
+ * sqlalc_conn_execute_sql with options for this one statement (o may be
+ * NULL).  isolation_level and readonly belong to connections, not
+ * statements: setting them here is SQLALC_ERR_ARGUMENT (as in SQLAlchemy).
+ */
+SQLALC_API int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
+                                            const sqlalc_execution_options *o, sqlalc_result **out);
+
+/* ------------------------------------------------------------------ */
 /* Transactions                                                        */
 /* ------------------------------------------------------------------ */
 

@@ -400,6 +400,10 @@ SQLALC_API int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i);
  */
 SQLALC_API int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
                                    sqlalc_result **out);
+/* sqlalc_conn_execute with execution options for this one statement (o
+ * may be NULL; see sqlalc_execution_options in engine.h). */
+SQLALC_API int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                                        const sqlalc_execution_options *o, sqlalc_result **out);
 /* Engine-level: a pooled connection, returned when the result is freed. */
 SQLALC_API int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_params *overrides,
                                      sqlalc_result **out);

@@ -29,6 +29,73 @@ void sqlalc__engine_log(const sqlalc_engine *eng, const char *fmt, ...)
         fprintf(stderr, "sqlalc: %s\n", line);
 }
 
+/* ------------------------------------------------------------------ */
+/* Execution options                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Isolation levels as SQLAlchemy spells them, then SQLite's own begin
+ * modes (Python's sqlite3 isolation_level words). */
+static const char *const iso_names[] = {
+    "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE",
+    "AUTOCOMMIT",       "DEFERRED",       "IMMEDIATE",       "EXCLUSIVE",
+};
+
+/* The canonical name for a level written in any case, '_' for ' '. */
+static const char *iso_canon(const char *level)
+{
+    for (size_t i = 0; i < SQLALC_ARRAY_LEN(iso_names); i++) {
+        const char *a = level, *b = iso_names[i];
+        for (; *a && *b; a++, b++) {
+            char c = *a == '_' ? ' ' : *a;
+            if (c >= 'a' && c <= 'z')
+                c = (char)(c - 'a' + 'A');
+            if (c != *b)
+                break;
+        }
+        if (!*a && !*b)
+            return iso_names[i];
+    }
+    return NULL;
+}
+
+int sqlalc__exec_opts_merge(sqlalc_execution_options *eff, const sqlalc_execution_options *o, int stmt_level,
+                            const char *who)
+{
+    if (!o)
+        return SQLALC_OK;
+    if (o->version < 1 || o->version > SQLALC_EXECUTION_OPTIONS_VERSION)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: execution options version %u unknown (expected %u)",
+                                who, o->version, SQLALC_EXECUTION_OPTIONS_VERSION);
+    if (stmt_level && (o->isolation_level || o->readonly))
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                "%s: %s is a connection option (sqlalc_conn_set_execution_options or the "
+                                "engine's options), not a statement's",
+                                who, o->isolation_level ? "isolation_level" : "readonly");
+    sqlalc_execution_options n = *eff;
+    if (o->isolation_level && !(n.isolation_level = iso_canon(o->isolation_level)))
+        return sqlalc_error_set(
+            SQLALC_ERR_ARGUMENT,
+            "%s: unknown isolation_level '%s' (READ COMMITTED, REPEATABLE READ, SERIALIZABLE, "
+            "READ UNCOMMITTED, AUTOCOMMIT; on SQLite also DEFERRED, IMMEDIATE, EXCLUSIVE)",
+            who, o->isolation_level);
+    if (o->stream_results)
+        n.stream_results = o->stream_results > 0;
+    if (o->yield_per) {
+        n.yield_per = o->yield_per;
+        if (!o->stream_results)
+            n.stream_results = 1; /* as SQLAlchemy: yield_per streams */
+    }
+    if (o->timeout != 0)
+        n.timeout = o->timeout > 0 ? o->timeout : 0;
+    if (o->no_compiled_cache)
+        n.no_compiled_cache = o->no_compiled_cache > 0;
+    if (o->readonly)
+        n.readonly = o->readonly > 0;
+    n.version = SQLALC_EXECUTION_OPTIONS_VERSION;
+    *eff = n;
+    return SQLALC_OK;
+}
+
 int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, sqlalc_engine **out)
 {
     if (!out)
@@ -48,6 +115,7 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
     if (eng->opt.pool_size < 0)
         eng->opt.pool_size = 0;
     eng->cache_size = eng->opt.stmt_cache_size > 0 ? (size_t)eng->opt.stmt_cache_size : DEFAULT_STMT_CACHE;
+    eng->exec_opts = (sqlalc_execution_options)SQLALC_EXECUTION_OPTIONS_INIT;
     pthread_mutex_init(&eng->lock, NULL);
 
     int rc = sqlalc_url_parse(url, &eng->url);

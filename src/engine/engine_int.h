@@ -21,6 +21,14 @@ const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn);
  */
 int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
                                int nvals, sqlalc_result **out);
+/* The same with the statement's effective execution options (NULL: the
+ * connection's). */
+int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out);
+/* Effective options of one statement: the connection's with o applied
+ * (statement-level rules); *eo points at conn's or at tmp. */
+int sqlalc__conn_stmt_opts(const sqlalc_conn *conn, const sqlalc_execution_options *o,
+                           sqlalc_execution_options *tmp, const sqlalc_execution_options **eo);
 /* executemany with parameter sets produced on demand: fill writes sets
  * first..first+n-1 (n * nvals values, row-major) into vals; a failure it
  * returns (with the error recorded) undoes the whole run. */

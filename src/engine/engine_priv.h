@@ -35,6 +35,7 @@ typedef struct dbconn {
     int users;       /* checkouts sharing it (same thread) */
     struct dbconn *next;
     struct sqlalc_result *spare; /* one result struct kept for reuse */
+    double timeout;              /* statement timeout the driver has now (0 none) */
 } dbconn;
 
 struct sqlalc_engine {
@@ -49,6 +50,7 @@ struct sqlalc_engine {
     int singleton;   /* one connection per thread (memory SQLite) */
     dbconn *threads; /* singleton pool: every thread's connection */
     size_t cache_size;
+    sqlalc_execution_options exec_opts; /* engine-level, effective form */
 };
 
 typedef struct sqlalc_tx sqlalc_tx;
@@ -58,6 +60,7 @@ struct sqlalc_conn {
     dbconn *db;
     sqlalc_tx *tx_top;             /* innermost open transaction handle */
     struct sqlalc_result *results; /* open results, for close */
+    sqlalc_execution_options opts; /* effective: engine's merged with the connection's */
 };
 
 struct sqlalc_tx {
@@ -73,6 +76,18 @@ void sqlalc__tx_end_all(sqlalc_conn *conn);
 /* pool.c / exec.c: freeing a connection and its cached statements */
 void sqlalc__dbconn_free(sqlalc_engine *eng, dbconn *db);
 void sqlalc__stmt_entry_free(const sqlalc_driver *drv, stmt_entry *e);
+
+/*
+ * engine.c: execution options.  merge applies the fields o sets onto eff
+ * (an effective set: flags 0/1, timeout 0 = none, isolation_level a
+ * canonical static name or NULL); stmt_level rejects connection-only
+ * fields.  who names the caller in errors.
+ */
+int sqlalc__exec_opts_merge(sqlalc_execution_options *eff, const sqlalc_execution_options *o, int stmt_level,
+                            const char *who);
+/* pool.c: make the driver connection match eo (statement timeout) before
+ * running a statement; cheap when nothing changes. */
+int sqlalc__conn_apply_opts(sqlalc_conn *conn, const sqlalc_execution_options *eo);
 
 /* pool.c, exec.c */
 void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st);

@@ -224,11 +224,12 @@ void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
 /* Execution                                                           */
 /* ------------------------------------------------------------------ */
 
+/* eo: the effective execution options of this statement (never NULL). */
 static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql, const sqlalc_value *vals,
-                    int nvals, sqlalc_result **out)
+                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
-    int rc = SQLALC_OK;
+    int rc = sqlalc__conn_apply_opts(conn, eo);
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
         rc = drv->bind(st, i, &vals[i]);
     if (rc == SQLALC_OK)
@@ -247,10 +248,20 @@ static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql,
 int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
                             sqlalc_result **out)
 {
+    return sqlalc_conn_execute_sql_opts(conn, sql, params, NULL, out);
+}
+
+int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlalc_params *params,
+                                 const sqlalc_execution_options *o, sqlalc_result **out)
+{
     if (out)
         *out = NULL;
     int rc = sqlalc__conn_check(conn);
     if (rc)
+        return rc;
+    sqlalc_execution_options eff;
+    const sqlalc_execution_options *eo;
+    if ((rc = sqlalc__conn_stmt_opts(conn, o, &eff, &eo)))
         return rc;
     if (!sql)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "exec_text: sql is NULL");
@@ -269,7 +280,7 @@ int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_par
     rc = sqlalc__textsql_bind_mapped(parsed, params, vals);
     if (rc == SQLALC_OK) {
         log_stmt(conn->eng, parsed->sql, vals, parsed->nph, parsed->names);
-        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, out);
+        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, eo, out);
     } else
         sqlalc__conn_stmt_done(conn, e, st);
     if (vals != stackvals)
@@ -279,6 +290,12 @@ int sqlalc_conn_execute_sql(sqlalc_conn *conn, const char *sql, const sqlalc_par
 
 int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
                                int nvals, sqlalc_result **out)
+{
+    return sqlalc__conn_exec_compiled_opts(conn, sql, len, vals, nvals, NULL, out);
+}
+
+int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -292,7 +309,7 @@ int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, c
     if (rc)
         return rc;
     log_stmt(conn->eng, parsed->sql, vals, nvals, NULL);
-    return run_stmt(conn, e, st, parsed->sql, vals, nvals, out);
+    return run_stmt(conn, e, st, parsed->sql, vals, nvals, eo ? eo : &conn->opts, out);
 }
 
 /* Run nsets rows through a prepared statement: the driver's batch entry
@@ -377,7 +394,7 @@ static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *show
 {
     size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
     sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nvals > 0 ? nvals : 1), sizeof *vals);
-    int rc = vals ? SQLALC_OK : SQLALC_ERR_NOMEM, mode = 0;
+    int rc = vals ? sqlalc__conn_apply_opts(conn, &conn->opts) : SQLALC_ERR_NOMEM, mode = 0;
     int64_t total = 0;
     if (rc == SQLALC_OK) {
         if (conn->eng->opt.echo)

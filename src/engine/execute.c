@@ -130,7 +130,7 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
 }
 
 static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
-                        sqlalc_result **out)
+                        const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     sqlalc_value stackv[STACK_VALS];
     sqlalc_value *vals = c->nparams <= STACK_VALS ? stackv : sqlalc__malloc(c->nparams * sizeof *vals);
@@ -138,7 +138,7 @@ static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, cons
         return SQLALC_ERR_NOMEM;
     int rc = gather(c, ov, vals);
     if (!rc)
-        rc = sqlalc__conn_exec_compiled(conn, c->sql, c->len, vals, (int)c->nparams, out);
+        rc = sqlalc__conn_exec_compiled_opts(conn, c->sql, c->len, vals, (int)c->nparams, eo, out);
     if (vals != stackv)
         sqlalc_free(vals);
     return rc;
@@ -156,7 +156,7 @@ static int max_params(sqlalc_conn *conn, const sqlalc_dialect *d)
 }
 
 static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlalc_dialect *d, int style,
-                            const sqlalc_params *ov, sqlalc_result **out)
+                            const sqlalc_params *ov, const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     int limit = max_params(conn, d);
     if (in->returning.n)
@@ -176,7 +176,7 @@ static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlal
         rc = sqlalc__compile((sqlalc_expr *)&in->st.base, d, style, r, r1, &c);
         if (rc)
             break;
-        rc = run_compiled(conn, c, ov, NULL);
+        rc = run_compiled(conn, c, ov, eo, NULL);
         sqlalc_compiled_free(c);
     }
     if (tx) {
@@ -193,6 +193,12 @@ static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlal
 int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
                         sqlalc_result **out)
 {
+    return sqlalc_conn_execute_opts(conn, stmt, overrides, NULL, out);
+}
+
+int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                             const sqlalc_execution_options *o, sqlalc_result **out)
+{
     if (out)
         *out = NULL;
     if (!conn || !stmt)
@@ -200,12 +206,17 @@ int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
                                 conn ? "statement" : "connection");
     if (!sqlalc__is_stmt_kind(stmt->base.kind))
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_conn_execute: not a statement");
+    sqlalc_execution_options eff;
+    const sqlalc_execution_options *eo;
+    int orc = sqlalc__conn_stmt_opts(conn, o, &eff, &eo);
+    if (orc)
+        return orc;
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
     int style = style_for(sqlalc__conn_driver(conn));
     if (stmt->base.kind == NK_INSERT) {
         const struct ins *in = (const struct ins *)stmt;
         if (in->nrows > 1 && in->ncols * in->nrows > (size_t)max_params(conn, d))
-            return run_split_insert(conn, in, d, style, overrides, out);
+            return run_split_insert(conn, in, d, style, overrides, eo, out);
         int rc;
         sqlalc_stmt *narrow = narrow_insert(stmt, overrides, &rc);
         if (rc)
@@ -214,7 +225,7 @@ int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
             struct sqlalc_compiled *c;
             rc = sqlalc__compile(&narrow->base, d, style, 0, 0, &c);
             if (!rc) {
-                rc = run_compiled(conn, c, overrides, out);
+                rc = run_compiled(conn, c, overrides, eo, out);
                 sqlalc_compiled_free(c);
             }
             sqlalc_stmt_free(narrow);
@@ -222,7 +233,21 @@ int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
         }
     }
     const struct sqlalc_compiled *c;
-    int rc = sqlalc__stmt_compiled(stmt, d, style, &c);
+    struct sqlalc_compiled *fresh = NULL;
+    int rc;
+    if (eo->no_compiled_cache) {
+        /* compile_expand renders an expanding IN too; without one it is a
+         * plain compile. */
+        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides, &fresh);
+        if (rc == SQLALC__NEEDS_EXPAND)
+            rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
+        if (rc)
+            return rc;
+        rc = run_compiled(conn, fresh, overrides, eo, out);
+        sqlalc_compiled_free(fresh);
+        return rc;
+    }
+    rc = sqlalc__stmt_compiled(stmt, d, style, &c);
     if (rc == SQLALC__NEEDS_EXPAND) {
         /* An expanding IN: its values (overrides of that name) shape the SQL;
          * no overrides at all means every expanding list is empty. */
@@ -233,13 +258,13 @@ int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_param
             rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
         if (rc)
             return rc;
-        rc = run_compiled(conn, x, overrides, out);
+        rc = run_compiled(conn, x, overrides, eo, out);
         sqlalc_compiled_free(x);
         return rc;
     }
     if (rc)
         return rc;
-    return run_compiled(conn, c, overrides, out);
+    return run_compiled(conn, c, overrides, eo, out);
 }
 
 int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_params *overrides,

@@ -85,6 +85,7 @@ int sqlalc_engine_connect(sqlalc_engine *eng, sqlalc_conn **out)
     if (!c)
         return SQLALC_ERR_NOMEM;
     c->eng = eng;
+    c->opts = eng->exec_opts;
     dbconn *db = NULL;
     pthread_t self = pthread_self();
     pthread_mutex_lock(&eng->lock);
@@ -143,6 +144,58 @@ const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn)
 int sqlalc_conn_invalidated(const sqlalc_conn *conn)
 {
     return conn && conn->db && conn->db->invalid;
+}
+
+const sqlalc_execution_options *sqlalc_conn_execution_options(const sqlalc_conn *conn)
+{
+    return conn ? &conn->opts : NULL;
+}
+
+int sqlalc_conn_set_execution_options(sqlalc_conn *conn, const sqlalc_execution_options *o)
+{
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    sqlalc_execution_options n = conn->opts;
+    if ((rc = sqlalc__exec_opts_merge(&n, o, 0, "set_execution_options")))
+        return rc;
+    if (n.isolation_level != conn->opts.isolation_level || n.readonly != conn->opts.readonly)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                "set_execution_options: isolation_level and readonly are not available yet");
+    if (n.timeout > 0 && !conn->eng->driver->set_timeout)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                "set_execution_options: the %s driver has no statement timeout",
+                                conn->eng->driver->name);
+    conn->opts = n;
+    return SQLALC_OK;
+}
+
+int sqlalc__conn_stmt_opts(const sqlalc_conn *conn, const sqlalc_execution_options *o,
+                           sqlalc_execution_options *tmp, const sqlalc_execution_options **eo)
+{
+    *eo = &conn->opts;
+    if (!o)
+        return SQLALC_OK;
+    *tmp = conn->opts;
+    int rc = sqlalc__exec_opts_merge(tmp, o, 1, "execute");
+    if (rc == SQLALC_OK)
+        *eo = tmp;
+    return rc;
+}
+
+int sqlalc__conn_apply_opts(sqlalc_conn *conn, const sqlalc_execution_options *eo)
+{
+    dbconn *db = conn->db;
+    if (eo->timeout == db->timeout)
+        return SQLALC_OK;
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (!drv->set_timeout)
+        return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "the %s driver has no statement timeout",
+                                drv->name);
+    int rc = sqlalc__conn_fail(conn, drv->set_timeout(db->dc, eo->timeout));
+    if (rc == SQLALC_OK)
+        db->timeout = eo->timeout;
+    return rc;
 }
 
 int sqlalc__conn_check(const sqlalc_conn *conn)

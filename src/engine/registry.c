@@ -34,6 +34,7 @@ static const size_t driver_sizes[] = {
     offsetof(sqlalc_driver, max_params),
     offsetof(sqlalc_driver, server_dialect),
     offsetof(sqlalc_driver, capabilities),
+    offsetof(sqlalc_driver, set_timeout),
     sizeof(sqlalc_driver),
 };
 static const size_t dialect_sizes[] = {

@@ -121,6 +121,14 @@ struct sqlalc_driver {
      * The engine skips a ROLLBACK the database already did, and reports a
      * COMMIT of a failed transaction as the rollback it is. */
     int (*transaction_state)(void *conn);
+
+    /* ---- version 6 ---- */
+
+    /* Optional: the statement timeout (seconds, 0 = none) for the
+     * statements run on conn from now on; a statement (or a fetch) that
+     * runs longer fails with SQLALC_ERR_TIMEOUT.  NULL: the driver has no
+     * timeout and a requested one is SQLALC_ERR_NOT_SUPPORTED. */
+    int (*set_timeout)(void *conn, double seconds);
 };
 
 /*
@@ -131,8 +139,9 @@ struct sqlalc_driver {
  *   3  + max_params
  *   4  + server_dialect
  *   5  + capabilities, private_database, transaction_state
+ *   6  + set_timeout
  */
-#define SQLALC_DRIVER_VERSION 5
+#define SQLALC_DRIVER_VERSION 6
 
 /* sqlalc_driver.capabilities */
 enum {
