@@ -21,10 +21,18 @@ static char *fx_strdup(const char *s)
     return p;
 }
 
-static struct sqlalc_type fx_int = { -1, SQLALC_TYPE_INTEGER, 0, -1, -1, 0, NULL, NULL, 0 };
-static struct sqlalc_type fx_str50 = { -1, SQLALC_TYPE_STRING, 50, -1, -1, 0, NULL, NULL, 0 };
-static struct sqlalc_type fx_str = { -1, SQLALC_TYPE_STRING, 0, -1, -1, 0, NULL, NULL, 0 };
-static struct sqlalc_type fx_float = { -1, SQLALC_TYPE_FLOAT, 0, -1, -1, 0, NULL, NULL, 0 };
+static struct sqlalc_type fx_int = {
+    .refs = -1, .kind = SQLALC_TYPE_INTEGER, .length = 0, .precision = -1, .scale = -1
+};
+static struct sqlalc_type fx_str50 = {
+    .refs = -1, .kind = SQLALC_TYPE_STRING, .length = 50, .precision = -1, .scale = -1
+};
+static struct sqlalc_type fx_str = {
+    .refs = -1, .kind = SQLALC_TYPE_STRING, .length = 0, .precision = -1, .scale = -1
+};
+static struct sqlalc_type fx_float = {
+    .refs = -1, .kind = SQLALC_TYPE_FLOAT, .length = 0, .precision = -1, .scale = -1
+};
 
 static sqlalc_table *fx_table(const char *name, const char *const *cols, struct sqlalc_type *const *types)
 {

@@ -17,7 +17,7 @@
 #define USER " m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite~_%' ESCAPE '~' "
 
 static const sqlalc_reflect_hooks catalog_hooks = {
-    .version = SQLALC_REFLECT_HOOKS_VERSION,
+    .version = 1, /* a version-1 table (an older header): still read as far as it goes */
     .default_schema_name = "main",
     .tables_query = "SELECT m.name, m.type = 'view', NULL FROM sqlite_master m WHERE" USER
                     "AND :schema IS NOT NULL ORDER BY m.name",

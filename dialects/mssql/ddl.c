@@ -22,12 +22,20 @@ static size_t type_sql(const sqlalc_type *t, char *buf, size_t size)
         n = len ? snprintf(buf, size, "NVARCHAR(%d)", len) : snprintf(buf, size, "NVARCHAR(max)");
         break;
     case SQLALC_TYPE_UNICODE_TEXT:
-    case SQLALC_TYPE_JSON: n = snprintf(buf, size, "NVARCHAR(max)"); break;
+    case SQLALC_TYPE_JSON:
+    case SQLALC_TYPE_JSONB: n = snprintf(buf, size, "NVARCHAR(max)"); break;
     case SQLALC_TYPE_BOOLEAN: n = snprintf(buf, size, "BIT"); break;
-    case SQLALC_TYPE_TIME: n = snprintf(buf, size, "TIME"); break;
-    case SQLALC_TYPE_DATETIME:
-        n = snprintf(buf, size, sqlalc_type_timezone(t) ? "DATETIMEOFFSET" : "DATETIME2");
+    case SQLALC_TYPE_DOUBLE: n = snprintf(buf, size, "DOUBLE PRECISION"); break;
+    case SQLALC_TYPE_TIME:
+        n = sqlalc_type_precision(t) >= 0 ? snprintf(buf, size, "TIME(%d)", sqlalc_type_precision(t))
+                                          : snprintf(buf, size, "TIME");
         break;
+    case SQLALC_TYPE_DATETIME: {
+        const char *word = sqlalc_type_timezone(t) ? "DATETIMEOFFSET" : "DATETIME2";
+        n = sqlalc_type_precision(t) >= 0 ? snprintf(buf, size, "%s(%d)", word, sqlalc_type_precision(t))
+                                          : snprintf(buf, size, "%s", word);
+        break;
+    }
     case SQLALC_TYPE_INTERVAL: n = snprintf(buf, size, "DATETIME2"); break;
     case SQLALC_TYPE_LARGE_BINARY: n = snprintf(buf, size, "VARBINARY(max)"); break;
     case SQLALC_TYPE_UUID: n = snprintf(buf, size, "UNIQUEIDENTIFIER"); break;
@@ -44,4 +52,9 @@ const sqlalc_ddl_hooks sqlalc__mssql_ddl_hooks = {
     .enum_check = 1,
     .alter_constraints = 1,
     .drop_index_on_table = 1,
+    .max_identifier_length = 128, /* sysname: 128 characters */
+    .identifier_length_in_chars = 1,
+    .index_include = 1,
+    .index_where = 1,
+    .sequences = SQLALC_DDL_SEQUENCES_NEXT_VALUE_FOR,
 };

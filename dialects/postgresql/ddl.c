@@ -1,6 +1,8 @@
-/* PostgreSQL DDL flavour: SERIAL for the autoincrement column, native
- * ENUM types, TIMESTAMP WITH/WITHOUT TIME ZONE, BYTEA, JSONB (rather than
- * SQLAlchemy's JSON: JSONB compares, groups and indexes), comments. */
+/* PostgreSQL DDL flavour (SQLAlchemy's names): SERIAL for the
+ * autoincrement column, identity columns, native ENUM types and domains,
+ * sequences, TIMESTAMP WITH/WITHOUT TIME ZONE, BYTEA, JSON and JSONB as
+ * two types, DOUBLE PRECISION, index methods and partial indexes,
+ * partitioned tables, comments. */
 #include <stdio.h>
 #include "../dialects.h"
 
@@ -21,13 +23,18 @@ static size_t type_sql(const sqlalc_type *t, char *buf, size_t size)
         break;
     case SQLALC_TYPE_UNICODE_TEXT: n = snprintf(buf, size, "TEXT"); break;
     case SQLALC_TYPE_TIME:
-        n = snprintf(buf, size, tz ? "TIME WITH TIME ZONE" : "TIME WITHOUT TIME ZONE");
+    case SQLALC_TYPE_DATETIME: {
+        const char *word = sqlalc_type_get_kind(t) == SQLALC_TYPE_TIME ? "TIME" : "TIMESTAMP";
+        const char *zone = tz ? "WITH TIME ZONE" : "WITHOUT TIME ZONE";
+        n = sqlalc_type_precision(t) >= 0
+                ? snprintf(buf, size, "%s(%d) %s", word, sqlalc_type_precision(t), zone)
+                : snprintf(buf, size, "%s %s", word, zone);
         break;
-    case SQLALC_TYPE_DATETIME:
-        n = snprintf(buf, size, tz ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE");
-        break;
+    }
     case SQLALC_TYPE_LARGE_BINARY: n = snprintf(buf, size, "BYTEA"); break;
-    case SQLALC_TYPE_JSON: n = snprintf(buf, size, "JSONB"); break;
+    case SQLALC_TYPE_JSON: n = snprintf(buf, size, "JSON"); break;
+    case SQLALC_TYPE_JSONB: n = snprintf(buf, size, "JSONB"); break;
+    case SQLALC_TYPE_DOUBLE: n = snprintf(buf, size, "DOUBLE PRECISION"); break;
     default: return sqlalc_type_sql(t, NULL, buf, size);
     }
     return n < 0 ? 0 : (size_t)n;
@@ -38,6 +45,17 @@ const sqlalc_ddl_hooks sqlalc__postgresql_ddl_hooks = {
     .type_sql = type_sql,
     .autoincrement = SQLALC_DDL_AUTOINC_SERIAL,
     .native_enum = 1,
+    .enum_check = 1, /* for Enums declared non-native */
     .alter_constraints = 1,
     .comments = 1,
+    .max_identifier_length = 63, /* NAMEDATALEN - 1, in bytes */
+    .identity_columns = 1,
+    .domains = 1,
+    .partitions = 1,
+    .index_method = 1,
+    .index_with = 1,
+    .index_include = 1,
+    .index_where = 1,
+    .index_opclass = 1,
+    .sequences = SQLALC_DDL_SEQUENCES_NEXTVAL,
 };

@@ -21,6 +21,9 @@ static size_t type_sql(const sqlalc_type *t, char *buf, size_t size)
     case SQLALC_TYPE_DATETIME: n = snprintf(buf, size, "DATETIME"); break;
     case SQLALC_TYPE_INTERVAL: n = snprintf(buf, size, "DATETIME"); break; /* as SQLAlchemy: epoch + delta */
     case SQLALC_TYPE_UUID: n = snprintf(buf, size, "CHAR(32)"); break;
+    case SQLALC_TYPE_DOUBLE: n = snprintf(buf, size, "DOUBLE"); break;
+    case SQLALC_TYPE_NULL: n = snprintf(buf, size, "%s", ""); break; /* a column declared without a type */
+    case SQLALC_TYPE_JSONB: n = snprintf(buf, size, "JSON"); break;
     default: return sqlalc_type_sql(t, NULL, buf, size);
     }
     return n < 0 ? 0 : (size_t)n;
@@ -34,4 +37,6 @@ const sqlalc_ddl_hooks sqlalc__sqlite_ddl_hooks = {
     .fk_same_schema = 1,
     .index_schema_on_name = 1,
     .inline_pk_autoincrement = 1,
+    .paren_default_expr = 1,
+    .index_where = 1,
 };

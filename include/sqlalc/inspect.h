@@ -38,6 +38,14 @@ SQLALC_API int sqlalc_strlist_contains(const sqlalc_strlist *l, const char *name
 /* Free the items (the struct itself is the caller's). */
 SQLALC_API void sqlalc_strlist_clear(sqlalc_strlist *l);
 
+/* An identity column's options, as SQLAlchemy's "identity" key. */
+typedef struct sqlalc_identity_info {
+    int present; /* 0: not an identity column (the rest is 0) */
+    int always;  /* GENERATED ALWAYS (else BY DEFAULT) */
+    int64_t start, increment, minvalue, maxvalue, cache;
+    int cycle;
+} sqlalc_identity_info;
+
 typedef struct sqlalc_column_info {
     char *name;
     sqlalc_type *type; /* the library type with its arguments */
@@ -47,6 +55,17 @@ typedef struct sqlalc_column_info {
     int autoincrement; /* non-zero when the database generates values */
     int pk_position;   /* 1-based position in the primary key, 0 when not in it */
     char *comment;     /* NULL when none (or not supported, e.g. SQLite) */
+    /* --- appended --- */
+    sqlalc_identity_info identity;
+    /* The sequence the default draws from (PostgreSQL nextval('…')), NULL
+     * when none; serial: it is the column's own SERIAL sequence, named as
+     * SERIAL names it, so recreating the column as SERIAL gives it back. */
+    char *sequence;
+    int serial;
+    /* The domain the column is declared with (type and type_sql are then
+     * its base type, nullable and default include the domain's, as
+     * SQLAlchemy reports them); NULL when none. */
+    char *domain;
 } sqlalc_column_info;
 
 typedef struct sqlalc_pk_info {
@@ -63,10 +82,32 @@ typedef struct sqlalc_fk_info {
     char *ondelete, *onupdate; /* "CASCADE" …, NULL for NO ACTION */
 } sqlalc_fk_info;
 
+/* One key element of an index. */
+typedef struct sqlalc_index_element_info {
+    char *column;     /* the column, NULL for an expression */
+    char *expression; /* the element's SQL: the expression (or the column as written) */
+    char *sorting;    /* "DESC", "NULLS FIRST", "DESC NULLS LAST" … or NULL (ascending, default nulls) */
+    char *opclass;    /* a non-default operator class (PostgreSQL) or NULL */
+} sqlalc_index_element_info;
+
 typedef struct sqlalc_index_info {
     char *name;
-    sqlalc_strlist columns;
+    sqlalc_strlist columns; /* key columns; an expression element is listed as its SQL */
     int unique;
+    /* --- appended --- */
+    size_t nelements;
+    sqlalc_index_element_info *elements; /* every key element, in order */
+    char *method;                        /* access method when not the default ("gist", "gin"), or NULL */
+    char *where;                         /* a partial index's predicate, or NULL */
+    sqlalc_strlist include;              /* covering (INCLUDE) columns */
+    char *with;                          /* storage parameters "fillfactor=70", or NULL */
+    /* The unique constraint this index backs (PostgreSQL lists those
+     * indexes too, as SQLAlchemy does); reflection skips such indexes,
+     * the constraint creates them.  NULL for a plain index. */
+    char *duplicates_constraint;
+    /* Created by the partitioned parent's index (a partition's copy of
+     * it): not created on its own. */
+    int inherited;
 } sqlalc_index_info;
 
 typedef struct sqlalc_unique_info {
@@ -96,13 +137,47 @@ typedef struct sqlalc_table_info {
     sqlalc_unique_info *uniques;
     size_t nchecks;
     sqlalc_check_info *checks;
+    /* --- appended --- */
+    char *partition_by;    /* a partitioned table's key: "RANGE (created)" (PostgreSQL), or NULL */
+    char *partition_of;    /* the partitioned table this one is a partition of, or NULL */
+    char *partition_bound; /* its bound: "FOR VALUES FROM (…) TO (…)", "DEFAULT" */
 } sqlalc_table_info;
+
+/* A sequence (PostgreSQL, SQL Server). */
+typedef struct sqlalc_sequence_info {
+    char *schema; /* NULL: the default schema */
+    char *name;
+    char *data_type; /* "bigint", as the catalog spells it */
+    int64_t start, increment, minvalue, maxvalue, cache;
+    int cycle;
+    /* The column owning it (SERIAL / OWNED BY), or NULL; identity: it
+     * is an identity column's internal sequence. */
+    char *owner_table, *owner_column;
+    int identity;
+} sqlalc_sequence_info;
+
+/* A domain (PostgreSQL CREATE DOMAIN). */
+typedef struct sqlalc_domain_info {
+    char *schema; /* NULL: the default schema */
+    char *name;
+    sqlalc_type *type; /* the base type */
+    char *type_sql;    /* the base type as the dialect spells it */
+    int nullable;
+    char *default_sql;
+    size_t nchecks;
+    sqlalc_check_info *checks; /* names and conditions (without CHECK and parentheses) */
+} sqlalc_domain_info;
 
 /* The tables of one reflection run. */
 typedef struct sqlalc_schema_info {
     size_t count;
     sqlalc_table_info **tables;
     void *priv; /* lookup index; do not touch */
+    /* --- appended --- */
+    size_t nsequences;
+    sqlalc_sequence_info *sequences;
+    size_t ndomains;
+    sqlalc_domain_info *domains;
 } sqlalc_schema_info;
 
 SQLALC_API void sqlalc_schema_info_clear(sqlalc_schema_info *si);
@@ -150,9 +225,13 @@ SQLALC_API int sqlalc_inspector_has_table(sqlalc_inspector *insp, const char *sc
  */
 SQLALC_API int sqlalc_inspector_table(sqlalc_inspector *insp, const char *schema, const char *name,
                                       const sqlalc_table_info **out);
-/* Every table (and view) of a schema, borrowed. */
+/* Every table (and view) of a schema, borrowed.  The sequences and
+ * domains of the schema come with it (in out->sequences / ->domains). */
 SQLALC_API int sqlalc_inspector_tables(sqlalc_inspector *insp, const char *schema,
                                        const sqlalc_schema_info **out);
+/* Names of the schema's sequences (SQLAlchemy's get_sequence_names), borrowed. */
+SQLALC_API int sqlalc_inspector_sequence_names(sqlalc_inspector *insp, const char *schema,
+                                               const sqlalc_strlist **out);
 
 /*
  * Write the tables of a schema (the default one for sqlalc_inspect_json;

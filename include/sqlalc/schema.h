@@ -65,7 +65,14 @@ typedef enum sqlalc_type_kind {
     SQLALC_TYPE_JSON,
     SQLALC_TYPE_INTERVAL,
     SQLALC_TYPE_UUID,
-    SQLALC_TYPE_USER /* a user-named type rendered verbatim */
+    SQLALC_TYPE_USER, /* a user-named type rendered verbatim */
+    /* --- appended (reflection round trips) --- */
+    SQLALC_TYPE_REAL,   /* REAL / float4 */
+    SQLALC_TYPE_DOUBLE, /* DOUBLE PRECISION / float8 (PostgreSQL's DOUBLE_PRECISION) */
+    SQLALC_TYPE_CHAR,   /* CHAR(length): blank-padded, fixed length */
+    SQLALC_TYPE_NCHAR,  /* NCHAR(length) */
+    SQLALC_TYPE_JSONB,  /* PostgreSQL JSONB (JSON elsewhere) */
+    SQLALC_TYPE_DOMAIN  /* a named domain over a base type (PostgreSQL CREATE DOMAIN) */
 } sqlalc_type_kind;
 
 /* ------------------------------------------------------------------ */
@@ -102,6 +109,66 @@ SQLALC_API sqlalc_type *sqlalc_type_large_binary(void);
 SQLALC_API sqlalc_type *sqlalc_type_json(void);
 SQLALC_API sqlalc_type *sqlalc_type_interval(void);
 SQLALC_API sqlalc_type *sqlalc_type_uuid(void);
+/* REAL (single precision) and DOUBLE PRECISION, as SQLAlchemy's REAL and
+ * postgresql.DOUBLE_PRECISION (SQLite spells it DOUBLE). */
+SQLALC_API sqlalc_type *sqlalc_type_real(void);
+SQLALC_API sqlalc_type *sqlalc_type_double(void);
+/* CHAR(length) / NCHAR(length): fixed length, blank-padded (length 0: none). */
+SQLALC_API sqlalc_type *sqlalc_type_char(int length);
+SQLALC_API sqlalc_type *sqlalc_type_nchar(int length);
+/* JSONB on PostgreSQL (SQLAlchemy's postgresql.JSONB); JSON elsewhere.
+ * sqlalc_type_json() is JSON everywhere, as SQLAlchemy's JSON. */
+SQLALC_API sqlalc_type *sqlalc_type_jsonb(void);
+/* DateTime / Time with fractional-seconds precision (TIMESTAMP(3) on
+ * PostgreSQL, DATETIME2(3) on SQL Server); precision >= 0. */
+SQLALC_API sqlalc_type *sqlalc_type_datetime_precision(int timezone, int precision);
+SQLALC_API sqlalc_type *sqlalc_type_time_precision(int timezone, int precision);
+
+/* Options of sqlalc_type_enum_ex (SQLAlchemy's Enum keywords). */
+typedef struct sqlalc_enum_options {
+    unsigned version;      /* SQLALC_ENUM_OPTIONS_VERSION */
+    int create_constraint; /* non-native enums get CHECK (col IN (…)); off by default, as SQLAlchemy 1.4 */
+    int non_native;        /* VARCHAR (+ CHECK when asked) even where the database has ENUM types */
+} sqlalc_enum_options;
+#define SQLALC_ENUM_OPTIONS_VERSION 1
+#define SQLALC_ENUM_OPTIONS(...) (&(const sqlalc_enum_options){ SQLALC_ENUM_OPTIONS_VERSION, __VA_ARGS__ })
+/* Enum of n values with options (NULL: as sqlalc_type_enum_array). */
+SQLALC_API sqlalc_type *sqlalc_type_enum_ex(const char *name, const char *const *values, size_t n,
+                                            const sqlalc_enum_options *opts);
+
+/*
+ * A domain: a named type over a base type with its own NOT NULL, default
+ * and CHECK constraints (PostgreSQL CREATE DOMAIN; VALUE names the value
+ * in a check).  create_all creates it before the first table using it
+ * and drop_all drops it after the last, as enum types; on databases
+ * without domains a column of it is declared with the base type.
+ * base is consumed.
+ */
+typedef struct sqlalc_domain_options {
+    unsigned version; /* SQLALC_DOMAIN_OPTIONS_VERSION */
+    int not_null;
+    const char *default_sql;        /* SQL of the DEFAULT, or NULL */
+    const char *const *check_names; /* nchecks names (entries may be NULL) or NULL */
+    const char *const *checks;      /* nchecks conditions, without CHECK and parentheses */
+    size_t nchecks;
+} sqlalc_domain_options;
+#define SQLALC_DOMAIN_OPTIONS_VERSION 1
+#define SQLALC_DOMAIN_OPTIONS(...) \
+    (&(const sqlalc_domain_options){ SQLALC_DOMAIN_OPTIONS_VERSION, __VA_ARGS__ })
+SQLALC_API sqlalc_type *sqlalc_type_domain(const char *name, sqlalc_type *base,
+                                           const sqlalc_domain_options *opts);
+/* The base type of a domain (borrowed), NULL for other types. */
+SQLALC_API const sqlalc_type *sqlalc_type_domain_base(const sqlalc_type *t);
+
+/*
+ * t, spelled as variant on the dialect named dialect_name (SQLAlchemy's
+ * with_variant): String(30).with_variant(user("NVARCHAR(30)"), "sqlite").
+ * Reflection uses it to keep a database's own spelling when the schema
+ * goes back to the same kind of database.  Both types are consumed;
+ * returns a new reference.
+ */
+SQLALC_API sqlalc_type *sqlalc_type_with_variant(sqlalc_type *t, sqlalc_type *variant,
+                                                 const char *dialect_name);
 /*
  * Enum: sqlalc_type_enum("mood", "happy", "sad") (the macro ends the list).
  * name may be NULL (PostgreSQL then refuses it: its ENUM needs a name);
@@ -165,6 +232,7 @@ SQLALC_API extern char sqlalc_item_end;
 #define SQLALC_INDEX 0x08u            /* index named ix_<table>_<column> */
 #define SQLALC_AUTOINCREMENT 0x10u    /* autoincrement=True (IDENTITY on mssql even off the key) */
 #define SQLALC_NO_AUTOINCREMENT 0x20u /* autoincrement=False */
+#define SQLALC_NULLABLE 0x40u /* nullable=True even in the primary key (SQLite lets such keys hold NULL) */
 
 /*
  * sqlalc_column(name, type, flags [, option …]): a column.  Options are
@@ -208,6 +276,83 @@ SQLALC_API sqlalc_schema_item *sqlalc_opt_schema(const char *schema);
  * (sqlite_autoincrement=True); ignored elsewhere. */
 SQLALC_API sqlalc_schema_item *sqlalc_opt_sqlite_autoincrement(void);
 
+/* Server default as an expression compiled for each dialect with its
+ * values inline (SQLAlchemy's server_default=true() / func.now() /
+ * literal(5)): DEFAULT true on PostgreSQL, DEFAULT 1 on SQL Server,
+ * DEFAULT (1) on SQLite, which wants expressions parenthesised.  Takes
+ * ownership of e (a NULL e fails the option, keeping e's error). */
+SQLALC_API sqlalc_schema_item *sqlalc_opt_server_default_expr(sqlalc_expr *e);
+
+/* An identity column (SQLAlchemy's Identity): GENERATED {ALWAYS | BY
+ * DEFAULT} AS IDENTITY (…) on PostgreSQL, IDENTITY(start, increment) on
+ * SQL Server.  Fields count only when their SQLALC_IDENTITY_* bit is in
+ * has (an option left out takes the database's default). */
+#define SQLALC_IDENTITY_START 0x01u
+#define SQLALC_IDENTITY_INCREMENT 0x02u
+#define SQLALC_IDENTITY_MINVALUE 0x04u
+#define SQLALC_IDENTITY_MAXVALUE 0x08u
+#define SQLALC_IDENTITY_CACHE 0x10u
+#define SQLALC_IDENTITY_CYCLE 0x20u
+typedef struct sqlalc_identity_options {
+    unsigned version; /* SQLALC_IDENTITY_OPTIONS_VERSION */
+    int always;       /* GENERATED ALWAYS (else BY DEFAULT) */
+    unsigned has;     /* SQLALC_IDENTITY_* bits */
+    int64_t start, increment, minvalue, maxvalue, cache;
+    int cycle;
+} sqlalc_identity_options;
+#define SQLALC_IDENTITY_OPTIONS_VERSION 1
+#define SQLALC_IDENTITY_OPTIONS(...) \
+    (&(const sqlalc_identity_options){ SQLALC_IDENTITY_OPTIONS_VERSION, __VA_ARGS__ })
+/* opts may be NULL (BY DEFAULT, database defaults). */
+SQLALC_API sqlalc_schema_item *sqlalc_opt_identity(const sqlalc_identity_options *opts);
+
+/*
+ * Sequences (SQLAlchemy's Sequence).  A sequence belongs to a MetaData:
+ * create_all creates it (CREATE SEQUENCE) before the tables and drop_all
+ * drops it after them, where the database has sequences (PostgreSQL, SQL
+ * Server).  The same SQLALC_IDENTITY_* bits say which options are given;
+ * data_type (may be NULL) is an integer type, consumed.
+ */
+typedef struct sqlalc_sequence sqlalc_sequence;
+typedef struct sqlalc_sequence_options {
+    unsigned version;       /* SQLALC_SEQUENCE_OPTIONS_VERSION */
+    const char *schema;     /* NULL: the default schema */
+    sqlalc_type *data_type; /* AS SMALLINT / INTEGER / BIGINT, or NULL */
+    unsigned has;           /* SQLALC_IDENTITY_* bits */
+    int64_t start, increment, minvalue, maxvalue, cache;
+    int cycle;
+    /* "table.column" owning it (PostgreSQL OWNED BY: dropped with the
+     * column), or NULL */
+    const char *owned_by;
+} sqlalc_sequence_options;
+#define SQLALC_SEQUENCE_OPTIONS_VERSION 1
+#define SQLALC_SEQUENCE_OPTIONS(...) \
+    (&(sqlalc_sequence_options){ SQLALC_SEQUENCE_OPTIONS_VERSION, __VA_ARGS__ })
+/* A new sequence in md (borrowed from it), or NULL (duplicate name, bad
+ * options).  opts may be NULL. */
+SQLALC_API sqlalc_sequence *sqlalc_sequence_new(sqlalc_metadata *md, const char *name,
+                                                const sqlalc_sequence_options *opts);
+SQLALC_API size_t sqlalc_metadata_sequence_count(const sqlalc_metadata *md);
+SQLALC_API sqlalc_sequence *sqlalc_metadata_sequence_at(const sqlalc_metadata *md, size_t i);
+/* By name ("name" or "schema.name"); NULL + SQLALC_ERR_NOT_FOUND when absent. */
+SQLALC_API sqlalc_sequence *sqlalc_metadata_sequence(const sqlalc_metadata *md, const char *schema,
+                                                     const char *name);
+SQLALC_API const char *sqlalc_sequence_name(const sqlalc_sequence *seq);
+/* The column draws its values from seq: DEFAULT nextval('seq') on
+ * PostgreSQL (NEXT VALUE FOR seq on SQL Server) unless the column has a
+ * server default of its own.  seq stays its metadata's. */
+SQLALC_API sqlalc_schema_item *sqlalc_opt_sequence(sqlalc_sequence *seq);
+
+/* PostgreSQL declarative partitioning (given to sqlalc_table_new):
+ * sqlalc_opt_partition_by("RANGE (created)") makes a partitioned table
+ * (SQLAlchemy's postgresql_partition_by); sqlalc_opt_partition_of(parent,
+ * "FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')") a partition of
+ * another table of the same schema, created after it as CREATE TABLE …
+ * PARTITION OF parent <bound>: its columns, keys and indexes come from the
+ * parent.  Other databases create plain tables. */
+SQLALC_API sqlalc_schema_item *sqlalc_opt_partition_by(const char *sql);
+SQLALC_API sqlalc_schema_item *sqlalc_opt_partition_of(const char *parent, const char *bound_sql);
+
 /* Table-level constraints; name may be NULL (unnamed). */
 SQLALC_API sqlalc_schema_item *sqlalc_pk_constraint(const char *name, const char *columns);
 SQLALC_API sqlalc_schema_item *sqlalc_unique_constraint(const char *name, const char *columns);
@@ -218,6 +363,38 @@ SQLALC_API sqlalc_schema_item *sqlalc_foreign_key_constraint(const char *columns
                                                              const sqlalc_fk_options *opts);
 /* Index on "a, b"; name may be NULL (ix_<table>_<first column>). */
 SQLALC_API sqlalc_schema_item *sqlalc_index(const char *name, const char *columns, int unique);
+
+/* What an index may say besides its columns.  Fragments are SQL written
+ * verbatim.  method: the access method ("gist", "gin", "brin", "hash";
+ * PostgreSQL's USING, postgresql_using); where: a partial index's
+ * predicate (PostgreSQL, SQLite, SQL Server); include: covering columns
+ * "c, d" (PostgreSQL 11+, SQL Server); with: storage parameters
+ * "fillfactor = 70" (PostgreSQL). */
+typedef struct sqlalc_index_options {
+    unsigned version; /* SQLALC_INDEX_OPTIONS_VERSION */
+    const char *method;
+    const char *where;
+    const char *include;
+    const char *with;
+} sqlalc_index_options;
+#define SQLALC_INDEX_OPTIONS_VERSION 1
+#define SQLALC_INDEX_OPTIONS(...) (&(const sqlalc_index_options){ SQLALC_INDEX_OPTIONS_VERSION, __VA_ARGS__ })
+/* One key element: a column of the table, or (column NULL) an SQL
+ * expression such as "lower(email)"; sorting "DESC", "NULLS FIRST",
+ * "DESC NULLS LAST" … or NULL; opclass an operator class (PostgreSQL)
+ * or NULL. */
+typedef struct sqlalc_index_element {
+    const char *column;
+    const char *expression;
+    const char *sorting;
+    const char *opclass;
+} sqlalc_index_element;
+/* sqlalc_index with options (opts may be NULL). */
+SQLALC_API sqlalc_schema_item *sqlalc_index_ex(const char *name, const char *columns, int unique,
+                                               const sqlalc_index_options *opts);
+/* An index over n elements (columns and expressions; name required). */
+SQLALC_API sqlalc_schema_item *sqlalc_index_elements(const char *name, const sqlalc_index_element *elements,
+                                                     size_t n, int unique, const sqlalc_index_options *opts);
 
 /* Free an item that was never given to a column or table. */
 SQLALC_API void sqlalc_schema_item_free(sqlalc_schema_item *item);

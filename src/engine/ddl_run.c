@@ -10,7 +10,11 @@
 static int exists_cb(void *ctx, int what, const char *schema, const char *name, int *out)
 {
     sqlalc_conn *conn = ctx;
-    return what == 0 ? sqlalc__has_table(conn, schema, name, out) : sqlalc__has_type(conn, schema, name, out);
+    switch (what) {
+    case SQLALC__DDL_TABLE: return sqlalc__has_table(conn, schema, name, out);
+    case SQLALC__DDL_SEQUENCE: return sqlalc__has_sequence(conn, schema, name, out);
+    default: return sqlalc__has_type(conn, schema, name, out);
+    }
 }
 
 static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsigned flags, int create)
@@ -40,13 +44,21 @@ static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsig
         if (tx) {
             /* the rollback must not hide why we roll back */
             const sqlalc_error *e = sqlalc_error_last();
-            char msg[2048], state[6];
+            char state[6]; /* a SQLSTATE is five characters */
             int code = e->code ? e->code : rc;
             long drv = e->driver_code;
-            snprintf(msg, sizeof msg, "%s", e->message);
+            char *msg = sqlalc__strdup(e->message), *detail = sqlalc__strdup(e->detail),
+                 *hint = sqlalc__strdup(e->hint), *cons = sqlalc__strdup(e->constraint_name);
             snprintf(state, sizeof state, "%s", e->sqlstate);
             sqlalc_tx_rollback(tx);
-            sqlalc_error_set_full(code, state[0] ? state : NULL, drv, "%s", msg);
+            sqlalc_error_set_full(code, state[0] ? state : NULL, drv, "%s",
+                                  msg ? msg : "(message lost: out of memory)");
+            if (detail || hint || cons)
+                sqlalc_error_set_extra(detail, hint, cons);
+            sqlalc_free(msg);
+            sqlalc_free(detail);
+            sqlalc_free(hint);
+            sqlalc_free(cons);
         }
         return rc;
     }

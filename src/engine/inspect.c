@@ -75,6 +75,8 @@ void sqlalc_table_info_free(sqlalc_table_info *ti)
         sqlalc_free(c->type_sql);
         sqlalc_free(c->default_sql);
         sqlalc_free(c->comment);
+        sqlalc_free(c->sequence);
+        sqlalc_free(c->domain);
     }
     sqlalc_free(ti->columns);
     sqlalc_free(ti->pk.name);
@@ -91,8 +93,21 @@ void sqlalc_table_info_free(sqlalc_table_info *ti)
     }
     sqlalc_free(ti->fks);
     for (size_t i = 0; i < ti->nindexes; i++) {
-        sqlalc_free(ti->indexes[i].name);
-        sqlalc_strlist_clear(&ti->indexes[i].columns);
+        sqlalc_index_info *ix = &ti->indexes[i];
+        sqlalc_free(ix->name);
+        sqlalc_strlist_clear(&ix->columns);
+        for (size_t k = 0; k < ix->nelements; k++) {
+            sqlalc_free(ix->elements[k].column);
+            sqlalc_free(ix->elements[k].expression);
+            sqlalc_free(ix->elements[k].sorting);
+            sqlalc_free(ix->elements[k].opclass);
+        }
+        sqlalc_free(ix->elements);
+        sqlalc_free(ix->method);
+        sqlalc_free(ix->where);
+        sqlalc_strlist_clear(&ix->include);
+        sqlalc_free(ix->with);
+        sqlalc_free(ix->duplicates_constraint);
     }
     sqlalc_free(ti->indexes);
     for (size_t i = 0; i < ti->nuniques; i++) {
@@ -105,13 +120,40 @@ void sqlalc_table_info_free(sqlalc_table_info *ti)
         sqlalc_free(ti->checks[i].sqltext);
     }
     sqlalc_free(ti->checks);
+    sqlalc_free(ti->partition_by);
+    sqlalc_free(ti->partition_of);
+    sqlalc_free(ti->partition_bound);
     sqlalc_free(ti);
 }
 
-static int key_of(const char *schema, const char *name, char *buf, size_t size)
+static void checks_free(sqlalc_check_info *v, size_t n)
 {
-    int n = snprintf(buf, size, "%s\x1f%s", schema ? schema : "", name ? name : "");
-    return n > 0 && (size_t)n < size ? n : -1;
+    for (size_t i = 0; i < n; i++) {
+        sqlalc_free(v[i].name);
+        sqlalc_free(v[i].sqltext);
+    }
+    sqlalc_free(v);
+}
+
+/* The lookup key "schema\x1fname": in buf when it fits (the usual case,
+ * no allocation per catalog row), else in *heap (to free).  NULL when out
+ * of memory. */
+static const char *key_of(const char *schema, const char *name, char *buf, size_t size, char **heap,
+                          size_t *len)
+{
+    size_t sl = schema ? strlen(schema) : 0, nl = name ? strlen(name) : 0;
+    char *k = buf;
+    *heap = NULL;
+    *len = sl + 1 + nl;
+    if (*len + 1 > size && !(k = *heap = sqlalc__malloc(*len + 1)))
+        return NULL;
+    if (sl)
+        memcpy(k, schema, sl);
+    k[sl] = '\x1f';
+    if (nl)
+        memcpy(k + sl + 1, name, nl);
+    k[*len] = 0;
+    return k;
 }
 
 void sqlalc_schema_info_clear(sqlalc_schema_info *si)
@@ -121,6 +163,25 @@ void sqlalc_schema_info_clear(sqlalc_schema_info *si)
     for (size_t i = 0; i < si->count; i++)
         sqlalc_table_info_free(si->tables[i]);
     sqlalc_free(si->tables);
+    for (size_t i = 0; i < si->nsequences; i++) {
+        sqlalc_sequence_info *q = &si->sequences[i];
+        sqlalc_free(q->schema);
+        sqlalc_free(q->name);
+        sqlalc_free(q->data_type);
+        sqlalc_free(q->owner_table);
+        sqlalc_free(q->owner_column);
+    }
+    sqlalc_free(si->sequences);
+    for (size_t i = 0; i < si->ndomains; i++) {
+        sqlalc_domain_info *dm = &si->domains[i];
+        sqlalc_free(dm->schema);
+        sqlalc_free(dm->name);
+        sqlalc_type_free(dm->type);
+        sqlalc_free(dm->type_sql);
+        sqlalc_free(dm->default_sql);
+        checks_free(dm->checks, dm->nchecks);
+    }
+    sqlalc_free(si->domains);
     if (si->priv) {
         sqlalc_map_free(si->priv);
         sqlalc_free(si->priv);
@@ -131,11 +192,14 @@ void sqlalc_schema_info_clear(sqlalc_schema_info *si)
 const sqlalc_table_info *sqlalc_schema_info_find(const sqlalc_schema_info *si, const char *schema,
                                                  const char *name)
 {
-    char key[512];
-    int n = key_of(schema, name, key, sizeof key);
-    if (!si || !si->priv || n < 0)
+    char buf[256], *heap;
+    size_t n;
+    if (!si || !si->priv)
         return NULL;
-    return sqlalc_map_get(si->priv, key, (size_t)n);
+    const char *key = key_of(schema, name, buf, sizeof buf, &heap, &n);
+    const sqlalc_table_info *ti = key ? sqlalc_map_get(si->priv, key, n) : NULL;
+    sqlalc_free(heap);
+    return ti;
 }
 
 sqlalc_table_info *sqlalc_reflect_find_table(sqlalc_schema_info *si, const char *schema, const char *name)
@@ -156,20 +220,23 @@ int sqlalc_reflect_set_string(char **field, const char *value)
 sqlalc_table_info *sqlalc_reflect_add_table(sqlalc_schema_info *si, const char *schema, const char *name,
                                             int is_view)
 {
-    char key[512];
-    int kn = key_of(schema, name, key, sizeof key);
-    if (kn < 0) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table name too long: %s", name);
-        return NULL;
-    }
+    char buf[256], *heap = NULL;
+    size_t kn;
     if (!si->priv && !(si->priv = sqlalc__calloc(1, sizeof(sqlalc_map))))
         return NULL;
-    sqlalc_table_info *ti = sqlalc_map_get(si->priv, key, (size_t)kn);
-    if (ti)
-        return ti;
-    ti = sqlalc__calloc(1, sizeof *ti);
-    if (!ti)
+    const char *key = key_of(schema, name, buf, sizeof buf, &heap, &kn);
+    if (!key)
         return NULL;
+    sqlalc_table_info *ti = sqlalc_map_get(si->priv, key, kn);
+    if (ti) {
+        sqlalc_free(heap);
+        return ti;
+    }
+    ti = sqlalc__calloc(1, sizeof *ti);
+    if (!ti) {
+        sqlalc_free(heap);
+        return NULL;
+    }
     ti->is_view = is_view;
     if (sqlalc_reflect_set_string(&ti->name, name) || sqlalc_reflect_set_string(&ti->schema, schema))
         goto fail;
@@ -177,13 +244,15 @@ sqlalc_table_info *sqlalc_reflect_add_table(sqlalc_schema_info *si, const char *
     if (!v)
         goto fail;
     si->tables = v;
-    if (sqlalc_map_put(si->priv, key, (size_t)kn, ti)) {
+    if (sqlalc_map_put(si->priv, key, kn, ti)) {
         sqlalc__oom();
         goto fail;
     }
+    sqlalc_free(heap);
     si->tables[si->count++] = ti;
     return ti;
 fail:
+    sqlalc_free(heap);
     sqlalc_table_info_free(ti);
     return NULL;
 }
@@ -272,14 +341,72 @@ sqlalc_unique_info *sqlalc_reflect_add_unique(sqlalc_table_info *t, const char *
     return sqlalc_reflect_set_string(&u->name, name) ? NULL : u;
 }
 
-sqlalc_check_info *sqlalc_reflect_add_check(sqlalc_table_info *t, const char *name, const char *sqltext)
+static sqlalc_check_info *add_check(sqlalc_check_info **v, size_t *n, const char *name, const char *sqltext)
 {
-    sqlalc_check_info *c = grow1((void **)&t->checks, &t->nchecks, sizeof *c);
+    sqlalc_check_info *c = grow1((void **)v, n, sizeof *c);
     if (!c)
         return NULL;
     if (sqlalc_reflect_set_string(&c->name, name) || sqlalc_reflect_set_string(&c->sqltext, sqltext))
         return NULL;
     return c;
+}
+
+sqlalc_check_info *sqlalc_reflect_add_check(sqlalc_table_info *t, const char *name, const char *sqltext)
+{
+    return add_check(&t->checks, &t->nchecks, name, sqltext);
+}
+
+sqlalc_index_element_info *sqlalc_reflect_index_element(sqlalc_index_info *ix, const char *column,
+                                                        const char *expression, const char *sorting,
+                                                        const char *opclass)
+{
+    if (!column && !expression)
+        expression = "";
+    if (sqlalc_strlist_append(&ix->columns, column ? column : expression))
+        return NULL;
+    sqlalc_index_element_info *e = grow1((void **)&ix->elements, &ix->nelements, sizeof *e);
+    if (!e)
+        return NULL;
+    if (sqlalc_reflect_set_string(&e->column, column) ||
+        sqlalc_reflect_set_string(&e->expression, expression ? expression : column) ||
+        sqlalc_reflect_set_string(&e->sorting, sorting && *sorting ? sorting : NULL) ||
+        sqlalc_reflect_set_string(&e->opclass, opclass && *opclass ? opclass : NULL))
+        return NULL;
+    return e;
+}
+
+sqlalc_sequence_info *sqlalc_reflect_add_sequence(sqlalc_schema_info *si, const char *schema,
+                                                  const char *name)
+{
+    sqlalc_sequence_info *q = grow1((void **)&si->sequences, &si->nsequences, sizeof *q);
+    if (!q)
+        return NULL;
+    if (sqlalc_reflect_set_string(&q->schema, schema) || sqlalc_reflect_set_string(&q->name, name))
+        return NULL;
+    return q;
+}
+
+sqlalc_domain_info *sqlalc_reflect_add_domain(sqlalc_schema_info *si, const char *schema, const char *name,
+                                              sqlalc_type *type, const char *type_sql, int nullable,
+                                              const char *default_sql)
+{
+    sqlalc_domain_info *dm = grow1((void **)&si->domains, &si->ndomains, sizeof *dm);
+    if (!dm) {
+        sqlalc_type_free(type);
+        return NULL;
+    }
+    dm->type = type;
+    dm->nullable = nullable;
+    if (sqlalc_reflect_set_string(&dm->schema, schema) || sqlalc_reflect_set_string(&dm->name, name) ||
+        sqlalc_reflect_set_string(&dm->type_sql, type_sql) ||
+        sqlalc_reflect_set_string(&dm->default_sql, default_sql))
+        return NULL;
+    return dm;
+}
+
+sqlalc_check_info *sqlalc_reflect_domain_check(sqlalc_domain_info *dom, const char *name, const char *sqltext)
+{
+    return add_check(&dom->checks, &dom->nchecks, name, sqltext);
 }
 
 /* ------------------------------------------------------------------ */
@@ -289,7 +416,9 @@ sqlalc_check_info *sqlalc_reflect_add_check(sqlalc_table_info *t, const char *na
 char *sqlalc__type_spelled(const sqlalc_type *t, const sqlalc_dialect *d)
 {
     sqlalc_buf b = SQLALC_BUF_INIT;
-    if (d && d->ddl && d->ddl->native_enum && t->kind == SQLALC_TYPE_ENUM && t->name)
+    if (t->kind == SQLALC_TYPE_DOMAIN && t->base)
+        t = t->base; /* reported as its base type, as SQLAlchemy does */
+    if (d && d->ddl && d->ddl->native_enum && t->kind == SQLALC_TYPE_ENUM && t->name && !t->non_native)
         sqlalc__ddl_ident(&b, d, t->name);
     else {
         size_t n = sqlalc_type_sql(t, d, NULL, 0);
@@ -310,6 +439,40 @@ static int names_from(sqlalc_strlist *l, char *const *v, size_t n)
     return SQLALC_OK;
 }
 
+static void identity_info(sqlalc_identity_info *out, const struct sqlalc__identity *idn)
+{
+    memset(out, 0, sizeof *out);
+    if (!idn)
+        return;
+    out->present = 1;
+    out->always = idn->always;
+    out->start = idn->start;
+    out->increment = idn->increment;
+    out->minvalue = idn->minvalue;
+    out->maxvalue = idn->maxvalue;
+    out->cache = idn->cache;
+    out->cycle = idn->cycle;
+}
+
+static int describe_index(sqlalc_table_info *ti, const sqlalc_index_def *d)
+{
+    sqlalc_index_info *ix = sqlalc_reflect_add_index(ti, d->name, d->unique);
+    if (!ix)
+        return SQLALC_ERR_NOMEM;
+    for (size_t k = 0; k < d->ncols; k++) {
+        int expr = d->is_expr && d->is_expr[k];
+        if (!sqlalc_reflect_index_element(ix, expr ? NULL : d->cols[k], expr ? d->cols[k] : NULL,
+                                          d->sorting ? d->sorting[k] : NULL,
+                                          d->opclass ? d->opclass[k] : NULL))
+            return SQLALC_ERR_NOMEM;
+    }
+    if (sqlalc_reflect_set_string(&ix->method, d->method) ||
+        sqlalc_reflect_set_string(&ix->where, d->where) || sqlalc_reflect_set_string(&ix->with, d->with) ||
+        names_from(&ix->include, d->include, d->ninclude))
+        return SQLALC_ERR_NOMEM;
+    return SQLALC_OK;
+}
+
 int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc_table_info **out)
 {
     if (!t || !out)
@@ -318,22 +481,50 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
     sqlalc_schema_info si = { 0 };
     sqlalc_table_info *ti = sqlalc_reflect_add_table(&si, t->schema, t->name, t->is_view);
     int rc = ti ? SQLALC_OK : SQLALC_ERR_NOMEM;
-    if (!rc && (sqlalc_reflect_set_string(&ti->comment, t->comment)))
+    if (!rc && (sqlalc_reflect_set_string(&ti->comment, t->comment) ||
+                sqlalc_reflect_set_string(&ti->partition_by, t->partition_by) ||
+                sqlalc_reflect_set_string(&ti->partition_of, t->partition_of) ||
+                sqlalc_reflect_set_string(&ti->partition_bound, t->partition_bound)))
         rc = SQLALC_ERR_NOMEM;
     if (ti)
         ti->sqlite_autoincrement = t->sqlite_autoincrement;
     for (size_t i = 0; i < t->ncolumns && !rc; i++) {
         const struct sqlalc_column_node *c = t->columns[i];
-        char *spelled = sqlalc__type_spelled(c->type, d);
+        char *spelled = sqlalc__type_spelled(c->type, d), *dflt = NULL;
         if (!spelled) {
             rc = SQLALC_ERR_NOMEM;
             break;
         }
+        if ((rc = sqlalc__ddl_column_default(c, d, &dflt)) != SQLALC_OK) {
+            sqlalc_free(spelled);
+            break;
+        }
+        const sqlalc_type *ty =
+            c->type->kind == SQLALC_TYPE_DOMAIN && c->type->base ? c->type->base : c->type;
         sqlalc_column_info *ci = sqlalc_reflect_add_column(
-            ti, c->name, sqlalc_type_ref(c->type), spelled, c->nullable, c->server_default,
-            t->autoinc == c || c->autoincrement == 1, c->comment);
+            ti, c->name, sqlalc_type_ref((sqlalc_type *)ty), spelled, c->nullable, dflt,
+            t->autoinc == c || c->autoincrement == 1 || c->identity != NULL, c->comment);
         sqlalc_free(spelled);
-        if (!ci)
+        sqlalc_free(dflt);
+        if (!ci) {
+            rc = SQLALC_ERR_NOMEM;
+            break;
+        }
+        identity_info(&ci->identity, c->identity);
+        ci->serial = sqlalc__ddl_is_serial(t, c, d);
+        /* a created domain adds its NOT NULL and default, as reflection
+         * reports them */
+        const struct sqlalc__domain *dm = c->type->kind == SQLALC_TYPE_DOMAIN ? c->type->domain : NULL;
+        int domains = !d || (d->ddl && sqlalc__ddl_v2(d)->domains);
+        if (dm && domains) {
+            if (dm->not_null)
+                ci->nullable = 0;
+            if (!ci->default_sql && dm->default_sql &&
+                sqlalc_reflect_set_string(&ci->default_sql, dm->default_sql))
+                rc = SQLALC_ERR_NOMEM;
+        }
+        if (sqlalc_reflect_set_string(&ci->sequence, c->sequence ? c->sequence->name : NULL) ||
+            sqlalc_reflect_set_string(&ci->domain, dm && domains ? c->type->name : NULL))
             rc = SQLALC_ERR_NOMEM;
     }
     if (!rc && sqlalc_reflect_set_pk_name(ti, t->pk_name))
@@ -351,10 +542,8 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
         for (size_t k = 0; k < fk->ncols && !rc; k++)
             rc = sqlalc_reflect_fk_column(f, fk->cols[k]->name, fk->ref_colnames[k]);
     }
-    for (size_t i = 0; i < t->nindexes && !rc; i++) {
-        sqlalc_index_info *ix = sqlalc_reflect_add_index(ti, t->indexes[i]->name, t->indexes[i]->unique);
-        rc = ix ? names_from(&ix->columns, t->indexes[i]->cols, t->indexes[i]->ncols) : SQLALC_ERR_NOMEM;
-    }
+    for (size_t i = 0; i < t->nindexes && !rc; i++)
+        rc = describe_index(ti, t->indexes[i]);
     for (size_t i = 0; i < t->ncons && !rc; i++) {
         const sqlalc_constraint *c = t->cons[i];
         if (c->kind == SQLALC__CON_UNIQUE) {
@@ -363,11 +552,11 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
         } else if (!sqlalc_reflect_add_check(ti, c->name, c->sqltext))
             rc = SQLALC_ERR_NOMEM;
     }
-    /* Non-native enums are CHECK constraints in the database: list them. */
-    for (size_t i = 0; i < t->ncolumns && !rc && d && d->ddl && d->ddl->enum_check && !d->ddl->native_enum;
-         i++) {
+    /* Non-native enums asking for it are CHECK constraints in the
+     * database: list them. */
+    for (size_t i = 0; i < t->ncolumns && !rc; i++) {
         const struct sqlalc_column_node *c = t->columns[i];
-        if (c->type->kind != SQLALC_TYPE_ENUM)
+        if (!sqlalc__ddl_enum_check_wanted(c->type, d))
             continue;
         sqlalc_buf b = SQLALC_BUF_INIT;
         sqlalc__ddl_enum_check(&b, c, d);
@@ -391,7 +580,7 @@ int sqlalc_table_describe(const sqlalc_table *t, const sqlalc_dialect *d, sqlalc
 
 typedef struct schema_cache {
     sqlalc_schema_info si;
-    sqlalc_strlist tables, views;
+    sqlalc_strlist tables, views, sequences;
     int have_all;
 } schema_cache;
 
@@ -468,6 +657,15 @@ int sqlalc__has_type(sqlalc_conn *conn, const char *schema, const char *name, in
     return SQLALC_OK;
 }
 
+int sqlalc__has_sequence(sqlalc_conn *conn, const char *schema, const char *name, int *out)
+{
+    const sqlalc_reflect_hooks *h = hooks_of(conn);
+    *out = 0;
+    if (h && h->version >= 2 && h->has_sequence)
+        return h->has_sequence(conn, norm_schema(conn, schema), name, out);
+    return SQLALC_OK;
+}
+
 int sqlalc_inspector_new_conn(sqlalc_conn *conn, sqlalc_inspector **out)
 {
     if (!conn || !out)
@@ -512,6 +710,7 @@ void sqlalc_inspector_clear_cache(sqlalc_inspector *insp)
         sqlalc_schema_info_clear(&sc->si);
         sqlalc_strlist_clear(&sc->tables);
         sqlalc_strlist_clear(&sc->views);
+        sqlalc_strlist_clear(&sc->sequences);
         sqlalc_free(sc);
     }
     sqlalc_map_free(&insp->cache);
@@ -591,18 +790,23 @@ static int get_cache(sqlalc_inspector *insp, const char *schema, schema_cache **
         sqlalc_schema_info_clear(&sc->si);
         sqlalc_strlist_clear(&sc->tables);
         sqlalc_strlist_clear(&sc->views);
+        sqlalc_strlist_clear(&sc->sequences);
         int rc = sqlalc__reflect_schema(insp->conn, schema, NULL, 0, 1, &sc->si);
         for (size_t i = 0; i < sc->si.count && !rc; i++)
             rc = sqlalc_strlist_append(sc->si.tables[i]->is_view ? &sc->views : &sc->tables,
                                        sc->si.tables[i]->name);
+        for (size_t i = 0; i < sc->si.nsequences && !rc; i++)
+            rc = sqlalc_strlist_append(&sc->sequences, sc->si.sequences[i].name);
         if (rc) {
             sqlalc_schema_info_clear(&sc->si);
             sqlalc_strlist_clear(&sc->tables);
             sqlalc_strlist_clear(&sc->views);
+            sqlalc_strlist_clear(&sc->sequences);
             return rc;
         }
         names_sort(&sc->tables);
         names_sort(&sc->views);
+        names_sort(&sc->sequences);
         sc->have_all = 1;
     }
     *out = sc;
@@ -617,6 +821,17 @@ int sqlalc_inspector_tables(sqlalc_inspector *insp, const char *schema, const sq
     int rc = get_cache(insp, schema, &sc);
     if (!rc)
         *out = &sc->si;
+    return rc;
+}
+
+int sqlalc_inspector_sequence_names(sqlalc_inspector *insp, const char *schema, const sqlalc_strlist **out)
+{
+    if (!insp || !out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_inspector_sequence_names: NULL argument");
+    schema_cache *sc;
+    int rc = get_cache(insp, schema, &sc);
+    if (!rc)
+        *out = &sc->sequences;
     return rc;
 }
 
@@ -706,7 +921,95 @@ static void json_names(FILE *f, const sqlalc_strlist *l)
     fputc(']', f);
 }
 
-static void json_table(FILE *f, const sqlalc_table_info *t)
+/* "column_names" (null for an expression element) and, as SQLAlchemy 2.0
+ * reports them, "expressions" when there are any. */
+static void json_index_columns(FILE *f, const sqlalc_index_info *ix)
+{
+    int any_expr = 0;
+    fputs(", \"column_names\": ", f);
+    if (!ix->nelements) {
+        json_names(f, &ix->columns);
+        return;
+    }
+    fputc('[', f);
+    for (size_t i = 0; i < ix->nelements; i++) {
+        if (i)
+            fputs(", ", f);
+        json_str(f, ix->elements[i].column);
+        any_expr |= !ix->elements[i].column;
+    }
+    fputc(']', f);
+    if (any_expr) {
+        fputs(", \"expressions\": [", f);
+        for (size_t i = 0; i < ix->nelements; i++) {
+            if (i)
+                fputs(", ", f);
+            json_str(f, ix->elements[i].expression);
+        }
+        fputc(']', f);
+    }
+}
+
+/* SQLAlchemy's optional index keys: column_sorting, include_columns,
+ * duplicates_constraint, dialect_options (<dialect>_using / _where / _with). */
+static void json_index_extras(FILE *f, const sqlalc_index_info *ix, const char *dialect)
+{
+    int any = 0;
+    for (size_t i = 0; i < ix->nelements; i++)
+        if (ix->elements[i].sorting) {
+            fputs(any ? ", " : ", \"column_sorting\": {", f);
+            json_str(f, ix->elements[i].column ? ix->elements[i].column : ix->elements[i].expression);
+            fputs(": [", f);
+            /* "DESC NULLS LAST" → ["desc", "nulls_last"] */
+            const char *p = ix->elements[i].sorting;
+            int first = 1;
+            while (*p) {
+                while (*p == ' ')
+                    p++;
+                if (!*p)
+                    break;
+                fputs(first ? "\"" : ", \"", f);
+                first = 0;
+                int nulls = !sqlalc__strncasecmp(p, "NULLS ", 6);
+                for (int k = 0; *p && (*p != ' ' || (nulls && k == 5)); p++, k++)
+                    fputc(*p == ' ' ? '_' : (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p), f);
+                fputc('"', f);
+            }
+            fputc(']', f);
+            any = 1;
+        }
+    if (any)
+        fputc('}', f);
+    if (ix->include.count) {
+        fputs(", \"include_columns\": ", f);
+        json_names(f, &ix->include);
+    }
+    if (ix->duplicates_constraint) {
+        fputs(", \"duplicates_constraint\": ", f);
+        json_str(f, ix->duplicates_constraint);
+    }
+    if (ix->method || ix->where || ix->with) {
+        const char *sep = "";
+        fputs(", \"dialect_options\": {", f);
+        if (ix->method) {
+            fprintf(f, "\"%s_using\": ", dialect);
+            json_str(f, ix->method);
+            sep = ", ";
+        }
+        if (ix->where) {
+            fprintf(f, "%s\"%s_where\": ", sep, dialect);
+            json_str(f, ix->where);
+            sep = ", ";
+        }
+        if (ix->with) {
+            fprintf(f, "%s\"%s_with\": ", sep, dialect);
+            json_str(f, ix->with);
+        }
+        fputc('}', f);
+    }
+}
+
+static void json_table(FILE *f, const sqlalc_table_info *t, const char *dialect)
 {
     fputs("{\n    \"columns\": [", f);
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -718,8 +1021,22 @@ static void json_table(FILE *f, const sqlalc_table_info *t)
         json_str(f, c->type_sql);
         fprintf(f, ", \"nullable\": %s, \"default\": ", c->nullable ? "true" : "false");
         json_str(f, c->default_sql);
-        fprintf(f, ", \"primary_key\": %d, \"autoincrement\": %s}", c->pk_position,
+        fprintf(f, ", \"primary_key\": %d, \"autoincrement\": %s", c->pk_position,
                 c->autoincrement ? "true" : "false");
+        if (c->identity.present)
+            fprintf(
+                f,
+                ", \"identity\": {\"always\": %s, \"start\": %lld, \"increment\": %lld, \"minvalue\": %lld, "
+                "\"maxvalue\": %lld, \"cache\": %lld, \"cycle\": %s}",
+                c->identity.always ? "true" : "false", (long long)c->identity.start,
+                (long long)c->identity.increment, (long long)c->identity.minvalue,
+                (long long)c->identity.maxvalue, (long long)c->identity.cache,
+                c->identity.cycle ? "true" : "false");
+        if (c->domain) {
+            fputs(", \"domain\": ", f);
+            json_str(f, c->domain);
+        }
+        fputc('}', f);
     }
     fputs(t->ncolumns ? "\n    ],\n" : "],\n", f);
     fputs("    \"pk_constraint\": {\"name\": ", f);
@@ -748,9 +1065,10 @@ static void json_table(FILE *f, const sqlalc_table_info *t)
         fputs(i ? ",\n      {" : "\n      {", f);
         fputs("\"name\": ", f);
         json_str(f, t->indexes[i].name);
-        fputs(", \"column_names\": ", f);
-        json_names(f, &t->indexes[i].columns);
-        fprintf(f, ", \"unique\": %s}", t->indexes[i].unique ? "true" : "false");
+        json_index_columns(f, &t->indexes[i]);
+        fprintf(f, ", \"unique\": %s", t->indexes[i].unique ? "true" : "false");
+        json_index_extras(f, &t->indexes[i], dialect);
+        fputc('}', f);
     }
     fputs(t->nindexes ? "\n    ],\n" : "],\n", f);
     fputs("    \"unique_constraints\": [", f);
@@ -772,7 +1090,18 @@ static void json_table(FILE *f, const sqlalc_table_info *t)
         json_str(f, t->checks[i].sqltext);
         fputc('}', f);
     }
-    fputs(t->nchecks ? "\n    ]\n  }" : "]\n  }", f);
+    fputs(t->nchecks ? "\n    ]" : "]", f);
+    if (t->partition_by) {
+        fputs(",\n    \"partition_by\": ", f);
+        json_str(f, t->partition_by);
+    }
+    if (t->partition_of) {
+        fputs(",\n    \"partition_of\": ", f);
+        json_str(f, t->partition_of);
+        fputs(", \"partition_bound\": ", f);
+        json_str(f, t->partition_bound);
+    }
+    fputs("\n  }", f);
 }
 
 int sqlalc_inspector_json(sqlalc_inspector *insp, const char *schema, FILE *f)
@@ -791,7 +1120,8 @@ int sqlalc_inspector_json(sqlalc_inspector *insp, const char *schema, FILE *f)
         fputs(i ? ",\n  " : "\n  ", f);
         json_str(f, t->name);
         fputs(": ", f);
-        json_table(f, t);
+        const sqlalc_dialect *d = sqlalc__conn_dialect(insp->conn);
+        json_table(f, t, d && d->name ? d->name : "");
     }
     fputs(names->count ? "\n}\n" : "}\n", f);
     if (ferror(f))

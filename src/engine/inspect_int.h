@@ -10,6 +10,8 @@
 int sqlalc__has_table(sqlalc_conn *conn, const char *schema, const char *name, int *out);
 /* Does a named type exist?  0 when the dialect has no named types. */
 int sqlalc__has_type(sqlalc_conn *conn, const char *schema, const char *name, int *out);
+/* Does a sequence exist?  0 when the dialect has no sequences. */
+int sqlalc__has_sequence(sqlalc_conn *conn, const char *schema, const char *name, int *out);
 /* Reflect tables of a schema through the dialect's hooks (function or
  * catalog queries) into out. */
 int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames,

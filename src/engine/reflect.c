@@ -80,6 +80,73 @@ static int run_table_query(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, con
     return rc;
 }
 
+/* Consecutive catalog rows of one (table, kind, name) describe one
+ * constraint or index: remember the current one. */
+typedef struct group {
+    char *table, *name;
+    char kind;
+    int have;
+} group;
+
+static void group_clear(group *g)
+{
+    sqlalc_free(g->table);
+    sqlalc_free(g->name);
+    memset(g, 0, sizeof *g);
+}
+
+/* *fresh = 1 when the row starts another group (which becomes current). */
+static int group_next(group *g, const char *table, char kind, const char *name, int *fresh)
+{
+    *fresh = !g->have || g->kind != kind || strcmp(g->table, table) || strcmp(g->name, name ? name : "");
+    if (!*fresh)
+        return SQLALC_OK;
+    group_clear(g);
+    g->kind = kind;
+    g->have = 1;
+    if (!(g->table = sqlalc__strdup(table)) || !(g->name = sqlalc__strdup(name ? name : "")))
+        return SQLALC_ERR_NOMEM;
+    return SQLALC_OK;
+}
+
+/* An optional trailing column: NULL / 0 when the query does not return it. */
+static const char *opt_text(const sqlalc_row *row, int i, int *rr)
+{
+    return i < sqlalc_row_count(row) ? sqlalc_reflect_text(row, i, rr) : NULL;
+}
+
+static int64_t opt_int(const sqlalc_row *row, int i, int *rr)
+{
+    int64_t v = 0;
+    if (i < sqlalc_row_count(row) && sqlalc_reflect_int64(row, i, rr, &v) == SQLALC_ERR_TYPE)
+        v = col_int(row, i, rr);
+    return v;
+}
+
+/* Append the names of a 0x1f-joined list. */
+static int add_joined(sqlalc_strlist *l, const char *joined)
+{
+    for (const char *s = joined; s && *s;) {
+        const char *e = strchr(s, '\x1f');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        char *one = sqlalc__strndup(s, n);
+        int rc = one ? sqlalc_strlist_append(l, one) : SQLALC_ERR_NOMEM;
+        sqlalc_free(one);
+        if (rc)
+            return rc;
+        s = e ? e + 1 : NULL;
+    }
+    return SQLALC_OK;
+}
+
+/* The spelled name matches a type name, as is or double-quoted. */
+static int spelled_is(const char *spelled, const char *name)
+{
+    size_t el = strlen(name), sl = strlen(spelled);
+    return !strcmp(spelled, name) ||
+           (sl == el + 2 && spelled[0] == '"' && spelled[sl - 1] == '"' && !strncmp(spelled + 1, name, el));
+}
+
 static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const char *schema,
                       const char *const *names, size_t nnames, int views, sqlalc_schema_info *out)
 {
@@ -96,8 +163,8 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     }
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    sqlalc_type **enums = NULL;
-    size_t nenums = 0;
+    sqlalc_type **enums = NULL, **domains = NULL;
+    size_t nenums = 0, ndomains = 0;
     char *tables = NULL;
     if (h->queries_take_tables && names && nnames) {
         sqlalc_buf tb = SQLALC_BUF_INIT;
@@ -115,20 +182,16 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     if (h->enums_query) {
         if ((rc = run_query(conn, h->enums_query, sname, &res)))
             goto out;
-        const char *labels[256];
-        char *names_buf[256];
-        size_t nl = 0;
-        char cur[256] = "";
+        sqlalc_strlist labels = { 0 };
+        char *cur = NULL;
         for (;;) {
             rc = sqlalc_result_next(res, &row);
             const char *tn = rc == SQLALC_ROW ? sqlalc_reflect_text(row, 0, &rr) : NULL;
             if (rc == SQLALC_ROW && !tn)
                 continue;
-            if (nl && (rc != SQLALC_ROW || strcmp(tn, cur))) {
-                sqlalc_type *e = sqlalc_type_enum_array(cur, labels, nl);
-                for (size_t i = 0; i < nl; i++)
-                    sqlalc_free(names_buf[i]);
-                nl = 0;
+            if (labels.count && (rc != SQLALC_ROW || strcmp(tn, cur))) {
+                sqlalc_type *e = sqlalc_type_enum_array(cur, (const char *const *)labels.items, labels.count);
+                sqlalc_strlist_clear(&labels);
                 void *v = e ? sqlalc__realloc(enums, (nenums + 1) * sizeof *enums) : NULL;
                 if (!v) {
                     sqlalc_type_free(e);
@@ -140,18 +203,121 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             }
             if (rc != SQLALC_ROW)
                 break;
-            snprintf(cur, sizeof cur, "%s", tn);
-            const char *label = sqlalc_reflect_text(row, 1, &rr);
-            if (label && nl < SQLALC_ARRAY_LEN(labels)) {
-                if (!(names_buf[nl] = sqlalc__strdup(label))) {
-                    for (size_t i = 0; i < nl; i++)
-                        sqlalc_free(names_buf[i]);
+            if (!cur || strcmp(tn, cur)) {
+                sqlalc_free(cur);
+                if (!(cur = sqlalc__strdup(tn))) {
                     rc = SQLALC_ERR_NOMEM;
                     break;
                 }
-                labels[nl] = names_buf[nl];
-                nl++;
             }
+            const char *label = sqlalc_reflect_text(row, 1, &rr);
+            if (label && (rc = sqlalc_strlist_append(&labels, label)) != SQLALC_OK)
+                break;
+        }
+        sqlalc_strlist_clear(&labels);
+        sqlalc_free(cur);
+        sqlalc_result_free(res);
+        res = NULL;
+        if (rc == SQLALC_DONE && rr)
+            rc = rr;
+        if (rc != SQLALC_DONE)
+            goto out;
+        rc = SQLALC_OK;
+    }
+    /* domains next (their base types may be enums): columns of those
+     * types become domains */
+    if (h->version >= 2 && h->domains_query) {
+        if ((rc = run_query(conn, h->domains_query, sname, &res)))
+            goto out;
+        sqlalc_domain_info *dm = NULL;
+        while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
+            const char *dn = sqlalc_reflect_text(row, 0, &rr), *base = sqlalc_reflect_text(row, 1, &rr);
+            if (!dn)
+                continue;
+            if (!dm || strcmp(dm->name, dn)) {
+                sqlalc_type *bt = NULL;
+                for (size_t i = 0; base && i < nenums && !bt; i++)
+                    if (spelled_is(base, enums[i]->name))
+                        bt = sqlalc_type_ref(enums[i]);
+                if (!bt)
+                    bt = h->parse_type ? h->parse_type(base) : sqlalc_type_parse(base);
+                char *ddl = bt ? sqlalc__type_spelled(bt, sqlalc__conn_dialect(conn)) : NULL;
+                dm = ddl ? sqlalc_reflect_add_domain(out, schema, dn, bt, ddl, !col_int(row, 2, &rr),
+                                                     sqlalc_reflect_text(row, 3, &rr))
+                         : NULL;
+                if (!ddl)
+                    sqlalc_type_free(bt);
+                sqlalc_free(ddl);
+                if (!dm) {
+                    rc = SQLALC_ERR_NOMEM;
+                    break;
+                }
+            }
+            const char *ck = sqlalc_reflect_text(row, 5, &rr);
+            if (ck && !sqlalc_reflect_domain_check(dm, sqlalc_reflect_text(row, 4, &rr), ck)) {
+                rc = SQLALC_ERR_NOMEM;
+                break;
+            }
+        }
+        sqlalc_result_free(res);
+        res = NULL;
+        if (rc == SQLALC_DONE && rr)
+            rc = rr;
+        if (rc != SQLALC_DONE)
+            goto out;
+        rc = SQLALC_OK;
+        /* the library's domain types, for the columns */
+        if (out->ndomains && !(domains = sqlalc__calloc(out->ndomains, sizeof *domains))) {
+            rc = SQLALC_ERR_NOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < out->ndomains && !rc; i++) {
+            const sqlalc_domain_info *di = &out->domains[i];
+            const char **names_ = di->nchecks ? sqlalc__calloc(di->nchecks, sizeof *names_) : NULL;
+            const char **texts = di->nchecks ? sqlalc__calloc(di->nchecks, sizeof *texts) : NULL;
+            if (di->nchecks && (!names_ || !texts))
+                rc = SQLALC_ERR_NOMEM;
+            for (size_t k = 0; k < di->nchecks && !rc; k++) {
+                names_[k] = di->checks[k].name;
+                texts[k] = di->checks[k].sqltext;
+            }
+            if (!rc) {
+                sqlalc_domain_options o = {
+                    SQLALC_DOMAIN_OPTIONS_VERSION, !di->nullable, di->default_sql, names_, texts, di->nchecks
+                };
+                if (!(domains[i] = sqlalc_type_domain(di->name, sqlalc_type_ref(di->type), &o)))
+                    rc = sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_NOMEM;
+                else
+                    ndomains = i + 1;
+            }
+            sqlalc_free((void *)names_);
+            sqlalc_free((void *)texts);
+        }
+        if (rc)
+            goto out;
+    }
+    /* sequences */
+    if (h->version >= 2 && h->sequences_query) {
+        if ((rc = run_query(conn, h->sequences_query, sname, &res)))
+            goto out;
+        while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
+            const char *qn = sqlalc_reflect_text(row, 0, &rr);
+            if (!qn)
+                continue;
+            sqlalc_sequence_info *q = sqlalc_reflect_add_sequence(out, schema, qn);
+            if (!q || sqlalc_reflect_set_string(&q->data_type, sqlalc_reflect_text(row, 1, &rr)) ||
+                sqlalc_reflect_set_string(&q->owner_table, opt_text(row, 8, &rr)) ||
+                sqlalc_reflect_set_string(&q->owner_column, opt_text(row, 9, &rr))) {
+                rc = SQLALC_ERR_NOMEM;
+                break;
+            }
+            q->start = opt_int(row, 2, &rr);
+            q->increment = opt_int(row, 3, &rr);
+            q->minvalue = opt_int(row, 4, &rr);
+            q->maxvalue = opt_int(row, 5, &rr);
+            q->cache = opt_int(row, 6, &rr);
+            q->cycle = opt_int(row, 7, &rr) != 0;
+            q->identity = opt_int(row, 10, &rr) != 0;
         }
         sqlalc_result_free(res);
         res = NULL;
@@ -170,7 +336,10 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
         if (!tn || (is_view && !views) || !wanted(tn, names, nnames))
             continue;
         sqlalc_table_info *ti = sqlalc_reflect_add_table(out, schema, tn, is_view);
-        if (!ti || sqlalc_reflect_set_string(&ti->comment, sqlalc_reflect_text(row, 2, &rr))) {
+        if (!ti || sqlalc_reflect_set_string(&ti->comment, sqlalc_reflect_text(row, 2, &rr)) ||
+            sqlalc_reflect_set_string(&ti->partition_by, opt_text(row, 3, &rr)) ||
+            sqlalc_reflect_set_string(&ti->partition_of, opt_text(row, 4, &rr)) ||
+            sqlalc_reflect_set_string(&ti->partition_bound, opt_text(row, 5, &rr))) {
             rc = SQLALC_ERR_NOMEM;
             break;
         }
@@ -190,14 +359,14 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             if (!ti)
                 continue;
             const char *spelled = sqlalc_reflect_text(row, 2, &rr);
+            const char *domain = opt_text(row, 16, &rr);
             sqlalc_type *ty = NULL;
-            for (size_t i = 0; spelled && i < nenums && !ty; i++) {
-                const char *en = enums[i]->name;
-                size_t el = strlen(en), sl = strlen(spelled);
-                if (!strcmp(spelled, en) || (sl == el + 2 && spelled[0] == '"' && spelled[sl - 1] == '"' &&
-                                             !strncmp(spelled + 1, en, el)))
+            for (size_t i = 0; domain && i < ndomains && !ty; i++)
+                if (!strcmp(domains[i]->name, domain))
+                    ty = sqlalc_type_ref(domains[i]);
+            for (size_t i = 0; spelled && i < nenums && !ty; i++)
+                if (spelled_is(spelled, enums[i]->name))
                     ty = sqlalc_type_ref(enums[i]);
-            }
             if (!ty)
                 ty = h->parse_type ? h->parse_type(spelled) : sqlalc_type_parse(spelled);
             /* "type" is reported as the dialect's DDL spells it
@@ -219,6 +388,23 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
+            const char *idn = opt_text(row, 7, &rr);
+            if (idn && *idn) {
+                ci->identity.present = 1;
+                ci->identity.always = *idn == 'a';
+                ci->identity.start = opt_int(row, 8, &rr);
+                ci->identity.increment = opt_int(row, 9, &rr);
+                ci->identity.minvalue = opt_int(row, 10, &rr);
+                ci->identity.maxvalue = opt_int(row, 11, &rr);
+                ci->identity.cache = opt_int(row, 12, &rr);
+                ci->identity.cycle = opt_int(row, 13, &rr) != 0;
+            }
+            ci->serial = opt_int(row, 15, &rr) != 0;
+            if (sqlalc_reflect_set_string(&ci->sequence, opt_text(row, 14, &rr)) ||
+                sqlalc_reflect_set_string(&ci->domain, domain)) {
+                rc = SQLALC_ERR_NOMEM;
+                break;
+            }
         }
         sqlalc_result_free(res);
         res = NULL;
@@ -231,7 +417,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     if (h->constraints_query) {
         if ((rc = run_table_query(conn, h, h->constraints_query, sname, tables, &res)))
             goto out;
-        char prev[600] = "";
+        group prev = { 0 };
         sqlalc_fk_info *fk = NULL;
         sqlalc_unique_info *uq = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
@@ -241,10 +427,9 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !kind)
                 continue;
-            char key[600];
-            snprintf(key, sizeof key, "%s\x1f%c\x1f%s", tn, kind[0], cname ? cname : "");
-            int fresh = strcmp(key, prev) != 0;
-            snprintf(prev, sizeof prev, "%s", key);
+            int fresh = 0;
+            if ((rc = group_next(&prev, tn, kind[0], cname, &fresh)) != SQLALC_OK)
+                break;
             const char *col = sqlalc_reflect_text(row, 3, &rr);
             int r = SQLALC_OK;
             switch (kind[0]) {
@@ -285,6 +470,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
                 break;
             }
         }
+        group_clear(&prev);
         sqlalc_result_free(res);
         res = NULL;
         if (rc == SQLALC_DONE && rr)
@@ -296,7 +482,7 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
     if (h->indexes_query) {
         if ((rc = run_table_query(conn, h, h->indexes_query, sname, tables, &res)))
             goto out;
-        char prev[600] = "";
+        group prev = { 0 };
         sqlalc_index_info *ix = NULL;
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
             const char *tn = sqlalc_reflect_text(row, 0, &rr);
@@ -305,20 +491,30 @@ static int query_path(sqlalc_conn *conn, const sqlalc_reflect_hooks *h, const ch
             sqlalc_table_info *ti = sqlalc_reflect_find_table(out, schema, tn);
             if (!ti || !iname)
                 continue;
-            char key[600];
-            snprintf(key, sizeof key, "%s\x1f%s", tn, iname);
-            if (strcmp(key, prev)) {
-                snprintf(prev, sizeof prev, "%s", key);
-                if (!(ix = sqlalc_reflect_add_index(ti, iname, col_int(row, 3, &rr)))) {
+            int fresh = 0;
+            if ((rc = group_next(&prev, tn, 'i', iname, &fresh)) != SQLALC_OK)
+                break;
+            if (fresh) {
+                if (!(ix = sqlalc_reflect_add_index(ti, iname, col_int(row, 3, &rr))) ||
+                    sqlalc_reflect_set_string(&ix->method, opt_text(row, 7, &rr)) ||
+                    sqlalc_reflect_set_string(&ix->where, opt_text(row, 8, &rr)) ||
+                    add_joined(&ix->include, opt_text(row, 9, &rr)) ||
+                    sqlalc_reflect_set_string(&ix->with, opt_text(row, 10, &rr)) ||
+                    sqlalc_reflect_set_string(&ix->duplicates_constraint, opt_text(row, 11, &rr))) {
                     rc = SQLALC_ERR_NOMEM;
                     break;
                 }
+                ix->inherited = opt_int(row, 12, &rr) != 0;
             }
-            if (col && sqlalc_strlist_append(&ix->columns, col)) {
+            const char *expr = opt_text(row, 4, &rr);
+            if ((col || expr) &&
+                !sqlalc_reflect_index_element(ix, expr ? NULL : col, expr, opt_text(row, 5, &rr),
+                                              opt_text(row, 6, &rr))) {
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
         }
+        group_clear(&prev);
         sqlalc_result_free(res);
         res = NULL;
         if (rc == SQLALC_DONE && rr)
@@ -332,6 +528,9 @@ out:
     for (size_t i = 0; i < nenums; i++)
         sqlalc_type_free(enums[i]);
     sqlalc_free(enums);
+    for (size_t i = 0; i < ndomains; i++)
+        sqlalc_type_free(domains[i]);
+    sqlalc_free(domains);
     sqlalc_free(defname);
     sqlalc_free(tables);
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
@@ -377,13 +576,58 @@ static char *join_names(const sqlalc_strlist *l, const char *prefix1, const char
     return sqlalc_buf_detach(&b);
 }
 
-int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sqlalc_table **out)
+/* The sequence a reflected column draws from, as a sequence of md: the
+ * one md has, else made from the reflected definition (si may be NULL:
+ * a bare sequence of that name). */
+static sqlalc_sequence *md_sequence(sqlalc_metadata *md, const sqlalc_table_info *ti, const char *name,
+                                    const sqlalc_schema_info *si)
+{
+    const char *schema = ti->schema;
+    sqlalc_sequence *q = sqlalc_metadata_sequence(md, schema, name);
+    if (q)
+        return q;
+    sqlalc_error_clear();
+    const sqlalc_sequence_info *qi = NULL;
+    for (size_t i = 0; si && i < si->nsequences && !qi; i++)
+        if (!strcmp(si->sequences[i].name, name))
+            qi = &si->sequences[i];
+    if (!qi)
+        return sqlalc_sequence_new(md, name, SQLALC_SEQUENCE_OPTIONS(.schema = schema));
+    unsigned all = SQLALC_IDENTITY_START | SQLALC_IDENTITY_INCREMENT | SQLALC_IDENTITY_MINVALUE |
+                   SQLALC_IDENTITY_MAXVALUE | SQLALC_IDENTITY_CACHE | SQLALC_IDENTITY_CYCLE;
+    sqlalc_type *dt = qi->data_type ? sqlalc_type_parse(qi->data_type) : NULL;
+    char *owned = NULL;
+    if (qi->owner_table && qi->owner_column) {
+        sqlalc_buf b = SQLALC_BUF_INIT;
+        sqlalc_buf_printf(&b, "%s.%s", qi->owner_table, qi->owner_column);
+        if (!(owned = sqlalc_buf_detach(&b))) {
+            sqlalc_type_free(dt);
+            return NULL;
+        }
+    }
+    if (dt && dt->kind != SQLALC_TYPE_INTEGER && dt->kind != SQLALC_TYPE_SMALLINT &&
+        dt->kind != SQLALC_TYPE_BIGINT) {
+        sqlalc_type_free(dt);
+        dt = NULL;
+    }
+    q = sqlalc_sequence_new(md, name,
+                            SQLALC_SEQUENCE_OPTIONS(.schema = schema, .data_type = dt, .has = all,
+                                                    .start = qi->start, .increment = qi->increment,
+                                                    .minvalue = qi->minvalue, .maxvalue = qi->maxvalue,
+                                                    .cache = qi->cache, .cycle = qi->cycle,
+                                                    .owned_by = owned));
+    sqlalc_free(owned);
+    return q;
+}
+
+static int table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, const sqlalc_schema_info *si,
+                           sqlalc_table **out)
 {
     if (out)
         *out = NULL;
     if (!md || !ti)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_table_from_info: NULL argument");
-    size_t cap = ti->ncolumns + ti->nuniques + ti->nchecks + ti->nfks + ti->nindexes + 4;
+    size_t cap = ti->ncolumns + ti->nuniques + ti->nchecks + ti->nfks + ti->nindexes + 6;
     sqlalc_schema_item **items = sqlalc__calloc(cap, sizeof *items);
     if (!items)
         return SQLALC_ERR_NOMEM;
@@ -394,23 +638,63 @@ int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sql
         items[n++] = sqlalc_opt_comment(ti->comment);
     if (ti->sqlite_autoincrement)
         items[n++] = sqlalc_opt_sqlite_autoincrement();
+    if (ti->partition_by)
+        items[n++] = sqlalc_opt_partition_by(ti->partition_by);
+    if (ti->partition_of)
+        items[n++] =
+            sqlalc_opt_partition_of(ti->partition_of, ti->partition_bound ? ti->partition_bound : "DEFAULT");
     for (size_t i = 0; i < ti->ncolumns; i++) {
         const sqlalc_column_info *c = &ti->columns[i];
         sqlalc_type *ty = c->type ? sqlalc_type_ref(c->type) : sqlalc_type_parse(c->type_sql);
-        unsigned flags = c->nullable ? 0 : SQLALC_NOT_NULL;
-        if (!c->autoincrement)
-            flags |= SQLALC_NO_AUTOINCREMENT;
-        else if (!c->pk_position || c->default_sql)
-            flags |= SQLALC_AUTOINCREMENT; /* an IDENTITY off the key, or a SERIAL's nextval() default */
-        sqlalc_schema_item *o[2];
+        const char *dflt = c->default_sql;
+        int nullable = c->nullable;
+        /* a domain's own default and NOT NULL are the domain's, not the
+         * column's (reflection reports them merged, as SQLAlchemy) */
+        if (ty && ty->kind == SQLALC_TYPE_DOMAIN && ty->domain) {
+            if (dflt && ty->domain->default_sql && !strcmp(dflt, ty->domain->default_sql))
+                dflt = NULL;
+            if (ty->domain->not_null)
+                nullable = 1;
+        }
+        /* a nullable key column: SQLite reports one unless declared NOT NULL */
+        unsigned flags = nullable ? (c->pk_position ? SQLALC_NULLABLE : 0) : SQLALC_NOT_NULL;
+        sqlalc_schema_item *o[4];
         int k = 0;
-        if (c->default_sql)
-            o[k++] = sqlalc_opt_server_default_sql(c->default_sql);
+        /* SERIAL recreates its own sequence and default; another sequence
+         * (shared, explicitly created, or a serial off the key) becomes a
+         * sequence of md, created before the table */
+        int own_serial = c->sequence && c->serial && c->pk_position;
+        if (c->identity.present) {
+            sqlalc_identity_options io = { SQLALC_IDENTITY_OPTIONS_VERSION,
+                                           c->identity.always,
+                                           SQLALC_IDENTITY_START | SQLALC_IDENTITY_INCREMENT |
+                                               SQLALC_IDENTITY_MINVALUE | SQLALC_IDENTITY_MAXVALUE |
+                                               SQLALC_IDENTITY_CACHE | SQLALC_IDENTITY_CYCLE,
+                                           c->identity.start,
+                                           c->identity.increment,
+                                           c->identity.minvalue,
+                                           c->identity.maxvalue,
+                                           c->identity.cache,
+                                           c->identity.cycle };
+            o[k++] = sqlalc_opt_identity(&io);
+        } else if (!c->autoincrement)
+            flags |= SQLALC_NO_AUTOINCREMENT;
+        else if (!c->pk_position || dflt)
+            flags |= SQLALC_AUTOINCREMENT; /* an IDENTITY off the key, or a SERIAL's nextval() default */
+        /* a partition's columns are its parent's: nothing to create */
+        if (c->sequence && !own_serial && !c->identity.present && !ti->partition_of) {
+            sqlalc_sequence *q = md_sequence(md, ti, c->sequence, si);
+            o[k++] = q ? sqlalc_opt_sequence(q) : NULL;
+        }
+        if (dflt)
+            o[k++] = sqlalc_opt_server_default_sql(dflt);
         if (c->comment)
             o[k++] = sqlalc_opt_comment(c->comment);
         items[n++] = k == 0   ? sqlalc_column_new(c->name, ty, flags, SQLALC_END)
                      : k == 1 ? sqlalc_column_new(c->name, ty, flags, o[0], SQLALC_END)
-                              : sqlalc_column_new(c->name, ty, flags, o[0], o[1], SQLALC_END);
+                     : k == 2 ? sqlalc_column_new(c->name, ty, flags, o[0], o[1], SQLALC_END)
+                     : k == 3 ? sqlalc_column_new(c->name, ty, flags, o[0], o[1], o[2], SQLALC_END)
+                              : sqlalc_column_new(c->name, ty, flags, o[0], o[1], o[2], o[3], SQLALC_END);
     }
     if (ti->pk.columns.count) {
         char *cols = join_names(&ti->pk.columns, NULL, NULL);
@@ -434,10 +718,34 @@ int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sql
         sqlalc_free(refs);
     }
     for (size_t i = 0; i < ti->nindexes; i++) {
-        char *cols = join_names(&ti->indexes[i].columns, NULL, NULL);
-        items[n++] = cols && ti->indexes[i].columns.count
-                         ? sqlalc_index(ti->indexes[i].name, cols, ti->indexes[i].unique)
-                         : NULL;
+        const sqlalc_index_info *ix = &ti->indexes[i];
+        /* the constraint creates its index; a partition's copy of its
+         * parent's index comes with the partition (SQLAlchemy skips the
+         * former too) */
+        if (ix->duplicates_constraint || ix->inherited)
+            continue;
+        if (ix->nelements) {
+            sqlalc_index_element *el = sqlalc__calloc(ix->nelements, sizeof *el);
+            char *inc = ix->include.count ? join_names(&ix->include, NULL, NULL) : NULL;
+            if (el && (!ix->include.count || inc)) {
+                for (size_t k = 0; k < ix->nelements; k++) {
+                    el[k].column = ix->elements[k].column;
+                    el[k].expression = ix->elements[k].expression;
+                    el[k].sorting = ix->elements[k].sorting;
+                    el[k].opclass = ix->elements[k].opclass;
+                }
+                items[n++] =
+                    sqlalc_index_elements(ix->name, el, ix->nelements, ix->unique,
+                                          SQLALC_INDEX_OPTIONS(.method = ix->method, .where = ix->where,
+                                                               .include = inc, .with = ix->with));
+            } else
+                items[n++] = NULL;
+            sqlalc_free(el);
+            sqlalc_free(inc);
+            continue;
+        }
+        char *cols = join_names(&ix->columns, NULL, NULL);
+        items[n++] = cols && ix->columns.count ? sqlalc_index(ix->name, cols, ix->unique) : NULL;
         sqlalc_free(cols);
     }
     sqlalc_table *t = sqlalc_table_newv(md, ti->name, items, n);
@@ -449,6 +757,28 @@ int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sql
     t->is_view = ti->is_view;
     if (out)
         *out = t;
+    return SQLALC_OK;
+}
+
+int sqlalc_table_from_info(sqlalc_metadata *md, const sqlalc_table_info *ti, sqlalc_table **out)
+{
+    return table_from_info(md, ti, NULL, out);
+}
+
+/* The reflected sequences md gets besides those columns draw from:
+ * standalone ones (owned by no column) when the whole schema was
+ * reflected, so that create_all makes them again. */
+static int standalone_sequences(sqlalc_metadata *md, const sqlalc_schema_info *si)
+{
+    for (size_t i = 0; i < si->nsequences; i++) {
+        const sqlalc_sequence_info *q = &si->sequences[i];
+        if (q->owner_table || q->identity)
+            continue;
+        sqlalc_table_info fake = { 0 };
+        fake.schema = q->schema;
+        if (!md_sequence(md, &fake, q->name, si))
+            return sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_NOMEM;
+    }
     return SQLALC_OK;
 }
 
@@ -536,12 +866,14 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
         if (!nm)
             break;
     }
+    if (!rc && !opt->only)
+        rc = standalone_sequences(md, &si);
     for (size_t i = 0; i < si.count && !rc; i++) {
         const sqlalc_table_info *ti = si.tables[i];
         if (sqlalc_metadata_table_in(md, ti->schema, ti->name))
             continue;
         sqlalc_error_clear();
-        rc = sqlalc_table_from_info(md, ti, NULL);
+        rc = table_from_info(md, ti, &si, NULL);
     }
     sqlalc_schema_info_clear(&si);
     return rc;

@@ -22,6 +22,44 @@ struct sqlalc_type {
     char *name;           /* Enum type name or user type's SQL text */
     char **enum_values;
     size_t n_enum_values;
+    /* --- added for reflection round trips --- */
+    int create_constraint;         /* Enum: CHECK where not native (SQLAlchemy 1.4: off by default) */
+    int non_native;                /* Enum: VARCHAR even where ENUM types exist */
+    struct sqlalc_type *base;      /* DOMAIN: the base type */
+    struct sqlalc__domain *domain; /* DOMAIN: constraints */
+    size_t nvariants;              /* with_variant: spelled otherwise on these dialects */
+    struct sqlalc__type_variant *variants;
+};
+
+struct sqlalc__type_variant {
+    char *dialect;
+    struct sqlalc_type *type;
+};
+
+struct sqlalc__domain {
+    int not_null;
+    char *default_sql;
+    size_t nchecks;
+    char **check_names; /* entries may be NULL */
+    char **checks;
+};
+
+/* An identity column's options (NULL on a column: not an identity). */
+struct sqlalc__identity {
+    int always;
+    unsigned has; /* SQLALC_IDENTITY_* */
+    int64_t start, increment, minvalue, maxvalue, cache;
+    int cycle;
+};
+
+struct sqlalc_sequence {
+    struct sqlalc_metadata *metadata;
+    char *name, *schema;
+    sqlalc_type *data_type; /* NULL: the database's default */
+    unsigned has;           /* SQLALC_IDENTITY_* */
+    int64_t start, increment, minvalue, maxvalue, cache;
+    int cycle;
+    char *owner_table, *owner_column; /* OWNED BY, or NULL */
 };
 
 /* Column flags (also the public SQLALC_PRIMARY_KEY etc. values). */
@@ -37,6 +75,10 @@ struct sqlalc_column_node {
     sqlalc_value default_value; /* client-side default (NULL type = none); text owned */
     char *server_default;       /* SQL text of DEFAULT, or NULL */
     char *comment;
+    /* --- added for reflection round trips --- */
+    sqlalc_expr *server_default_expr;  /* DEFAULT compiled per dialect (owned), or NULL */
+    struct sqlalc__identity *identity; /* owned, or NULL */
+    struct sqlalc_sequence *sequence;  /* its metadata's, or NULL */
 };
 
 typedef struct sqlalc_fk {
@@ -68,8 +110,15 @@ typedef struct sqlalc_constraint {
 typedef struct sqlalc_index_def {
     char *name;
     size_t ncols;
-    char **cols;
+    char **cols; /* column names; an expression's SQL where exprs[i] is set */
     int unique;
+    /* --- added for reflection round trips (arrays of ncols, each may be NULL) --- */
+    unsigned char *is_expr; /* element i is an SQL expression (cols[i]) */
+    char **sorting;         /* "DESC NULLS LAST" … or NULL */
+    char **opclass;
+    char *method, *where, *with; /* USING, partial predicate, storage parameters */
+    size_t ninclude;
+    char **include;
 } sqlalc_index_def;
 
 struct sqlalc_table {
@@ -96,6 +145,9 @@ struct sqlalc_table {
     int sqlite_autoincrement;           /* PRIMARY KEY AUTOINCREMENT on SQLite */
     int is_view;                        /* reflected from a view */
     struct sqlalc_column_node *autoinc; /* the autoincrement column or NULL */
+    /* --- added for reflection round trips --- */
+    char *partition_by;                   /* PARTITION BY clause body, or NULL */
+    char *partition_of, *partition_bound; /* parent table and FOR VALUES … / DEFAULT, or NULL */
 };
 
 /* Internal schema helpers shared with src/sql (DDL) and src/engine. */
@@ -110,5 +162,10 @@ int sqlalc__fk_in(const sqlalc_fk *fk, sqlalc_fk *const *list, size_t n);
 int sqlalc__table_check_fks(const struct sqlalc_table *t);
 /* Build a table directly from parts (reflection): see schema.c. */
 sqlalc_type *sqlalc__type_new(sqlalc_type_kind kind);
+/* The type as spelled on dialect d: the variant for d when t has one,
+ * else t itself. */
+const sqlalc_type *sqlalc__type_for(const sqlalc_type *t, const sqlalc_dialect *d);
+/* The metadata's sequences (borrowed array). */
+struct sqlalc_sequence *const *sqlalc__metadata_sequences(const struct sqlalc_metadata *md, size_t *n);
 
 #endif

@@ -127,7 +127,7 @@ static char *upper_dup(const char *s)
 /* Items                                                               */
 /* ------------------------------------------------------------------ */
 
-static sqlalc_schema_item *item_new(int kind)
+sqlalc_schema_item *item_new(int kind)
 {
     sqlalc_schema_item *it = sqlalc__calloc(1, sizeof *it);
     if (it)
@@ -146,6 +146,8 @@ void column_node_free(struct sqlalc_column_node *c)
         sqlalc_free((void *)c->default_value.u.s.p);
     sqlalc_free(c->server_default);
     sqlalc_free(c->comment);
+    sqlalc_expr_free(c->server_default_expr);
+    sqlalc_free(c->identity);
     sqlalc_free(c);
 }
 
@@ -163,10 +165,13 @@ void sqlalc_schema_item_free(sqlalc_schema_item *it)
     sqlalc_free(it->refs);
     sqlalc_free(it->ondelete);
     sqlalc_free(it->onupdate);
+    sqlalc_expr_free(it->expr);
+    sqlalc_free(it->identity);
+    index_free(it->ix);
     sqlalc_free(it);
 }
 
-static sqlalc_schema_item *text_item(int kind, const char *text, const char *what)
+sqlalc_schema_item *text_item(int kind, const char *text, const char *what)
 {
     if (!text) {
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: NULL argument", what);
@@ -421,6 +426,17 @@ sqlalc_schema_item *sqlalc_column_new(const char *name, sqlalc_type *type, unsig
             c->comment = o->text;
             o->text = NULL;
             break;
+        case IT_SERVER_DEFAULT_EXPR:
+            sqlalc_expr_free(c->server_default_expr);
+            c->server_default_expr = o->expr;
+            o->expr = NULL;
+            break;
+        case IT_IDENTITY:
+            sqlalc_free(c->identity);
+            c->identity = o->identity;
+            o->identity = NULL;
+            break;
+        case IT_SEQUENCE: c->sequence = o->seq; break;
         default:
             sqlalc_error_set(
                 SQLALC_ERR_ARGUMENT,

@@ -146,6 +146,16 @@ void sqlalc_metadata_free(sqlalc_metadata *md)
         sqlalc_expr_free(&md->tables[i]->base);
     sqlalc_free(md->tables);
     sqlalc_map_free(&md->by_key);
+    for (size_t i = 0; i < md->nsequences; i++) {
+        struct sqlalc_sequence *q = md->sequences[i];
+        sqlalc_free(q->name);
+        sqlalc_free(q->schema);
+        sqlalc_type_free(q->data_type);
+        sqlalc_free(q->owner_table);
+        sqlalc_free(q->owner_column);
+        sqlalc_free(q);
+    }
+    sqlalc_free(md->sequences);
     sqlalc_free(md);
 }
 

@@ -37,12 +37,19 @@ static void con_free(sqlalc_constraint *c)
     sqlalc_free(c);
 }
 
-static void index_free(sqlalc_index_def *ix)
+void index_free(sqlalc_index_def *ix)
 {
     if (!ix)
         return;
     sqlalc_free(ix->name);
     free_names(ix->cols, ix->ncols);
+    free_names(ix->sorting, ix->ncols);
+    free_names(ix->opclass, ix->ncols);
+    sqlalc_free(ix->is_expr);
+    sqlalc_free(ix->method);
+    sqlalc_free(ix->where);
+    sqlalc_free(ix->with);
+    free_names(ix->include, ix->ninclude);
     sqlalc_free(ix);
 }
 
@@ -67,6 +74,9 @@ void sqlalc__table_destroy(struct sqlalc_table *t)
     sqlalc_free(t->name);
     sqlalc_free(t->schema);
     sqlalc_free(t->comment);
+    sqlalc_free(t->partition_by);
+    sqlalc_free(t->partition_of);
+    sqlalc_free(t->partition_bound);
     sqlalc_free(t);
 }
 
@@ -118,12 +128,15 @@ static int add_constraint(struct sqlalc_table *t, int kind, char **name, char **
     return SQLALC_OK;
 }
 
-static int add_index(struct sqlalc_table *t, char *name, char **cols, size_t ncols, int unique)
+static int add_index(struct sqlalc_table *t, char *name, char **cols, size_t ncols, int unique,
+                     sqlalc_index_def *ext)
 {
-    sqlalc_index_def *ix = sqlalc__calloc(1, sizeof *ix);
+    sqlalc_index_def *ix = ext ? ext : sqlalc__calloc(1, sizeof *ix);
     if (!ix || push((void **)&t->indexes, &t->nindexes, ix)) {
-        sqlalc_free(ix);
         sqlalc_free(name);
+        if (ix && ix->cols == cols)
+            ix->cols = NULL;
+        index_free(ix);
         free_names(cols, ncols);
         return SQLALC_ERR_NOMEM;
     }
@@ -205,7 +218,7 @@ out:
     return rc;
 }
 
-static int type_is_integer(const sqlalc_type *ty)
+int type_is_integer(const sqlalc_type *ty)
 {
     return ty && (ty->kind == SQLALC_TYPE_INTEGER || ty->kind == SQLALC_TYPE_SMALLINT ||
                   ty->kind == SQLALC_TYPE_BIGINT);
@@ -224,7 +237,10 @@ static void compute_derived(struct sqlalc_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         struct sqlalc_column_node *c = t->columns[i];
-        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY));
+        /* an identity column is NOT NULL unless said otherwise (SQLAlchemy) */
+        c->nullable = !(c->flags & (SQLALC_NOT_NULL | SQLALC_PRIMARY_KEY)) && !c->identity;
+        if ((c->flags & SQLALC_NULLABLE) && !(c->flags & SQLALC_NOT_NULL))
+            c->nullable = 1;
     }
     /* SQLAlchemy's autoincrement column: the single integer key column,
      * unless autoincrement=False, or "auto" with a server default / FK. */
@@ -232,8 +248,18 @@ static void compute_derived(struct sqlalc_table *t)
     if (t->npk == 1) {
         struct sqlalc_column_node *c = t->pk[0];
         if (type_is_integer(c->type) &&
-            (c->autoincrement == 1 || (c->autoincrement == -1 && !c->server_default && !column_has_fk(t, c))))
+            (c->autoincrement == 1 || (c->autoincrement == -1 && !c->server_default &&
+                                       !c->server_default_expr && !column_has_fk(t, c))))
             t->autoinc = c;
+    } else {
+        /* in a composite key, the one integer column saying
+         * autoincrement=True (a reflected serial) */
+        for (size_t i = 0; i < t->npk; i++)
+            if (t->pk[i]->autoincrement == 1 && type_is_integer(t->pk[i]->type)) {
+                t->autoinc = t->autoinc ? NULL : t->pk[i];
+                if (!t->autoinc)
+                    break;
+            }
     }
 }
 
@@ -280,6 +306,18 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             it->text = NULL;
             break;
         case IT_SQLITE_AUTOINC: t->sqlite_autoincrement = 1; break;
+        case IT_PARTITION_BY:
+            sqlalc_free(t->partition_by);
+            t->partition_by = it->text;
+            it->text = NULL;
+            break;
+        case IT_PARTITION_OF:
+            sqlalc_free(t->partition_of);
+            sqlalc_free(t->partition_bound);
+            t->partition_of = it->refs;
+            t->partition_bound = it->text;
+            it->refs = it->text = NULL;
+            break;
         case IT_COLUMN:
             if (sqlalc__table_find_column(t, it->col->name)) {
                 rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "table %s: duplicate column '%s'", name,
@@ -294,6 +332,9 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             break;
         case IT_DEFAULT:
         case IT_SERVER_DEFAULT:
+        case IT_SERVER_DEFAULT_EXPR:
+        case IT_IDENTITY:
+        case IT_SEQUENCE:
         case IT_FK:
             rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
                                   "table %s: element %zu is a column option; pass it to sqlalc_column()",
@@ -367,6 +408,24 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             free_names(cols, ncols);
             break;
         case IT_INDEX:
+            if (it->ix && it->ix->include &&
+                (rc = check_cols(t, it->ix->include, it->ix->ninclude, "index INCLUDE")) != SQLALC_OK)
+                break;
+            if (it->ix && it->ix->cols) { /* sqlalc_index_elements */
+                sqlalc_index_def *ix = it->ix;
+                for (size_t k = 0; k < ix->ncols && !rc; k++)
+                    if (!ix->is_expr[k] && !sqlalc__table_find_column(t, ix->cols[k]))
+                        rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                              "table %s: index %s names unknown column '%s'", name, it->name,
+                                              ix->cols[k]);
+                if (rc || (rc = push((void **)&t->indexes, &t->nindexes, ix)) != SQLALC_OK)
+                    break;
+                ix->name = it->name;
+                ix->unique = it->unique;
+                it->name = NULL;
+                it->ix = NULL;
+                break;
+            }
             if (split_names(it->cols, &cols, &ncols, "index") < 0 ||
                 check_cols(t, cols, ncols, "index") != SQLALC_OK) {
                 rc = sqlalc_error_last()->code;
@@ -387,7 +446,9 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
                         break;
                     }
                 }
-                rc = add_index(t, ixname, cols, ncols, it->unique);
+                sqlalc_index_def *ext = it->ix;
+                it->ix = NULL;
+                rc = add_index(t, ixname, cols, ncols, it->unique, ext);
             }
             break;
         default: break;
@@ -444,7 +505,7 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
-            rc = add_index(t, ixname, cols, 1, (c->flags & SQLALC_UNIQUE) != 0);
+            rc = add_index(t, ixname, cols, 1, (c->flags & SQLALC_UNIQUE) != 0, NULL);
         }
     }
     if (!rc) {

@@ -30,21 +30,22 @@ static const name_map names[] = {
     { "int8", SQLALC_TYPE_BIGINT, 0 },
     { "bigserial", SQLALC_TYPE_BIGINT, 0 },
     { "float", SQLALC_TYPE_FLOAT, 0 },
-    { "real", SQLALC_TYPE_FLOAT, 0 },
-    { "double", SQLALC_TYPE_FLOAT, 0 },
-    { "double precision", SQLALC_TYPE_FLOAT, 0 },
-    { "float4", SQLALC_TYPE_FLOAT, 0 },
-    { "float8", SQLALC_TYPE_FLOAT, 0 },
+    { "real", SQLALC_TYPE_REAL, 0 },
+    { "float4", SQLALC_TYPE_REAL, 0 },
+    { "double", SQLALC_TYPE_DOUBLE, 0 },
+    { "double precision", SQLALC_TYPE_DOUBLE, 0 },
+    { "float8", SQLALC_TYPE_DOUBLE, 0 },
     { "numeric", SQLALC_TYPE_NUMERIC, 0 },
     { "decimal", SQLALC_TYPE_NUMERIC, 0 },
     { "varchar", SQLALC_TYPE_STRING, 0 },
     { "character varying", SQLALC_TYPE_STRING, 0 },
-    { "char", SQLALC_TYPE_STRING, 0 },
-    { "character", SQLALC_TYPE_STRING, 0 },
-    { "bpchar", SQLALC_TYPE_STRING, 0 },
+    { "char", SQLALC_TYPE_CHAR, 0 },
+    { "character", SQLALC_TYPE_CHAR, 0 },
+    { "bpchar", SQLALC_TYPE_CHAR, 0 },
     { "varchar2", SQLALC_TYPE_STRING, 0 },
     { "nvarchar", SQLALC_TYPE_UNICODE, 0 },
-    { "nchar", SQLALC_TYPE_UNICODE, 0 },
+    { "nchar", SQLALC_TYPE_NCHAR, 0 },
+    { "national character", SQLALC_TYPE_NCHAR, 0 },
     { "national character varying", SQLALC_TYPE_UNICODE, 0 },
     { "text", SQLALC_TYPE_TEXT, 0 },
     { "clob", SQLALC_TYPE_TEXT, 0 },
@@ -71,12 +72,11 @@ static const name_map names[] = {
     { "binary", SQLALC_TYPE_LARGE_BINARY, 0 },
     { "image", SQLALC_TYPE_LARGE_BINARY, 0 },
     { "json", SQLALC_TYPE_JSON, 0 },
-    { "jsonb", SQLALC_TYPE_JSON, 0 },
+    { "jsonb", SQLALC_TYPE_JSONB, 0 },
     { "interval", SQLALC_TYPE_INTERVAL, 0 },
     { "uuid", SQLALC_TYPE_UUID, 0 },
     { "uniqueidentifier", SQLALC_TYPE_UUID, 0 },
 };
-
 /* Parse "(a[, b])": -1 for a missing number, -2 for "max". */
 static int parse_args(const char *p, int *a, int *b)
 {
@@ -107,26 +107,12 @@ static int parse_args(const char *p, int *a, int *b)
     return 1;
 }
 
-static sqlalc_type *parse_into(const char *spelled, char *base);
+static sqlalc_type *parse_base(const char *spelled, const char *base, size_t n, const char *args);
 
 sqlalc_type *sqlalc_type_parse(const char *spelled)
 {
     if (!spelled)
         return &t_null_type;
-    /* A long spelling is normalised whole, never cut. */
-    char small[128], *base = small;
-    size_t len = strlen(spelled);
-    if (len >= sizeof small && !(base = sqlalc__malloc(len + 1)))
-        return NULL;
-    sqlalc_type *t = parse_into(spelled, base);
-    if (base != small)
-        sqlalc_free(base);
-    return t;
-}
-
-/* base: room for strlen(spelled) + 1 bytes. */
-static sqlalc_type *parse_into(const char *spelled, char *base)
-{
     /* Normalise: lower case, single spaces, split off "(…)" and the
      * PostgreSQL time-zone words that follow it ("time(6) with time zone"). */
     size_t n = 0;
@@ -134,6 +120,9 @@ static sqlalc_type *parse_into(const char *spelled, char *base)
     const char *p = spelled;
     while (*p == ' ')
         p++;
+    char *base = sqlalc__malloc(strlen(p) + 1);
+    if (!base)
+        return NULL;
     for (; *p; p++) {
         if (*p == '(') {
             if (!args)
@@ -152,6 +141,13 @@ static sqlalc_type *parse_into(const char *spelled, char *base)
     while (n && base[n - 1] == ' ')
         n--;
     base[n] = 0;
+    sqlalc_type *t = parse_base(spelled, base, n, args);
+    sqlalc_free(base);
+    return t;
+}
+
+static sqlalc_type *parse_base(const char *spelled, const char *base, size_t n, const char *args)
+{
     if (!n)
         return &t_null_type;
     /* "unsigned" and friends do not change the kind. */
@@ -175,13 +171,25 @@ static sqlalc_type *parse_into(const char *spelled, char *base)
     case SQLALC_TYPE_SMALLINT: return sqlalc_type_smallint();
     case SQLALC_TYPE_BIGINT: return sqlalc_type_bigint();
     case SQLALC_TYPE_FLOAT: {
-        if (a > 0 && strcmp(base, "double precision") && strcmp(base, "real")) {
+        if (a > 0) {
             sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_FLOAT);
             if (t)
                 t->precision = a;
             return t;
         }
         return sqlalc_type_float();
+    }
+    case SQLALC_TYPE_REAL: return sqlalc_type_real();
+    case SQLALC_TYPE_DOUBLE: return sqlalc_type_double();
+    case SQLALC_TYPE_JSONB: return sqlalc_type_jsonb();
+    case SQLALC_TYPE_CHAR:
+    case SQLALC_TYPE_NCHAR: {
+        if (a <= 0)
+            return m->kind == SQLALC_TYPE_CHAR ? sqlalc_type_char(0) : sqlalc_type_nchar(0);
+        sqlalc_type *t = sqlalc__type_new(m->kind);
+        if (t)
+            t->length = a;
+        return t;
     }
     case SQLALC_TYPE_NUMERIC: {
         if (a <= 0)
@@ -214,8 +222,18 @@ static sqlalc_type *parse_into(const char *spelled, char *base)
     case SQLALC_TYPE_UNICODE_TEXT: return sqlalc_type_unicode_text();
     case SQLALC_TYPE_BOOLEAN: return sqlalc_type_boolean();
     case SQLALC_TYPE_DATE: return sqlalc_type_date();
-    case SQLALC_TYPE_TIME: return sqlalc_type_time(m->tz);
-    case SQLALC_TYPE_DATETIME: return sqlalc_type_datetime(m->tz);
+    case SQLALC_TYPE_TIME:
+    case SQLALC_TYPE_DATETIME:
+        /* fractional-seconds precision: "timestamp(3) with time zone" */
+        if (a >= 0) {
+            sqlalc_type *t = sqlalc__type_new(m->kind);
+            if (t) {
+                t->timezone = m->tz;
+                t->precision = a;
+            }
+            return t;
+        }
+        return m->kind == SQLALC_TYPE_TIME ? sqlalc_type_time(m->tz) : sqlalc_type_datetime(m->tz);
     case SQLALC_TYPE_JSON: return sqlalc_type_json();
     case SQLALC_TYPE_INTERVAL: return sqlalc_type_interval();
     case SQLALC_TYPE_UUID: return sqlalc_type_uuid();

@@ -31,6 +31,11 @@ STATIC_TYPE(t_large_binary, SQLALC_TYPE_LARGE_BINARY, 0);
 STATIC_TYPE(t_json, SQLALC_TYPE_JSON, 0);
 STATIC_TYPE(t_interval, SQLALC_TYPE_INTERVAL, 0);
 STATIC_TYPE(t_uuid, SQLALC_TYPE_UUID, 0);
+STATIC_TYPE(t_real, SQLALC_TYPE_REAL, 0);
+STATIC_TYPE(t_double, SQLALC_TYPE_DOUBLE, 0);
+STATIC_TYPE(t_char, SQLALC_TYPE_CHAR, 0);
+STATIC_TYPE(t_nchar, SQLALC_TYPE_NCHAR, 0);
+STATIC_TYPE(t_jsonb, SQLALC_TYPE_JSONB, 0);
 
 sqlalc_type *sqlalc_type_integer(void)
 {
@@ -87,6 +92,18 @@ sqlalc_type *sqlalc_type_interval(void)
 sqlalc_type *sqlalc_type_uuid(void)
 {
     return &t_uuid;
+}
+sqlalc_type *sqlalc_type_real(void)
+{
+    return &t_real;
+}
+sqlalc_type *sqlalc_type_double(void)
+{
+    return &t_double;
+}
+sqlalc_type *sqlalc_type_jsonb(void)
+{
+    return &t_jsonb;
 }
 
 sqlalc_type *sqlalc__type_new(sqlalc_type_kind kind)
@@ -164,6 +181,36 @@ sqlalc_type *sqlalc_type_unicode(int length)
 {
     return sized(SQLALC_TYPE_UNICODE, &t_unicode, "Unicode", length);
 }
+sqlalc_type *sqlalc_type_char(int length)
+{
+    return sized(SQLALC_TYPE_CHAR, &t_char, "CHAR", length);
+}
+sqlalc_type *sqlalc_type_nchar(int length)
+{
+    return sized(SQLALC_TYPE_NCHAR, &t_nchar, "NCHAR", length);
+}
+
+static sqlalc_type *with_precision(sqlalc_type_kind k, int tz, int precision, const char *what)
+{
+    if (precision < 0) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: precision must be >= 0 (got %d)", what, precision);
+        return NULL;
+    }
+    sqlalc_type *t = sqlalc__type_new(k);
+    if (t) {
+        t->timezone = tz != 0;
+        t->precision = precision;
+    }
+    return t;
+}
+sqlalc_type *sqlalc_type_datetime_precision(int tz, int precision)
+{
+    return with_precision(SQLALC_TYPE_DATETIME, tz, precision, "DateTime");
+}
+sqlalc_type *sqlalc_type_time_precision(int tz, int precision)
+{
+    return with_precision(SQLALC_TYPE_TIME, tz, precision, "Time");
+}
 
 sqlalc_type *sqlalc_type_enum_array(const char *name, const char *const *values, size_t n)
 {
@@ -208,6 +255,17 @@ oom:
         sqlalc__oom();
     sqlalc_type_free(t);
     return NULL;
+}
+
+sqlalc_type *sqlalc_type_enum_ex(const char *name, const char *const *values, size_t n,
+                                 const sqlalc_enum_options *opts)
+{
+    sqlalc_type *t = sqlalc_type_enum_array(name, values, n);
+    if (t && opts) {
+        t->create_constraint = opts->create_constraint != 0;
+        t->non_native = opts->non_native != 0;
+    }
+    return t;
 }
 
 sqlalc_type *sqlalc_type_enum_new(const char *name, ...)
@@ -274,7 +332,179 @@ void sqlalc_type_free(sqlalc_type *t)
         sqlalc_free(t->enum_values[i]);
     sqlalc_free(t->enum_values);
     sqlalc_free(t->name);
+    sqlalc_type_free(t->base);
+    if (t->domain) {
+        for (size_t i = 0; i < t->domain->nchecks; i++) {
+            sqlalc_free(t->domain->check_names[i]);
+            sqlalc_free(t->domain->checks[i]);
+        }
+        sqlalc_free(t->domain->check_names);
+        sqlalc_free(t->domain->checks);
+        sqlalc_free(t->domain->default_sql);
+        sqlalc_free(t->domain);
+    }
+    for (size_t i = 0; i < t->nvariants; i++) {
+        sqlalc_free(t->variants[i].dialect);
+        sqlalc_type_free(t->variants[i].type);
+    }
+    sqlalc_free(t->variants);
     sqlalc_free(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Domains and variants (reflection round trips)                       */
+/* ------------------------------------------------------------------ */
+
+sqlalc_type *sqlalc_type_domain(const char *name, sqlalc_type *base, const sqlalc_domain_options *o)
+{
+    if (!base)
+        return NULL; /* the base type's constructor failed: its error stands */
+    if (!name || !*name || base->kind == SQLALC_TYPE_DOMAIN) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "domain %s: %s", name ? name : "(null)",
+                         !name || !*name ? "empty name" : "the base type is itself a domain");
+        sqlalc_type_free(base);
+        return NULL;
+    }
+    sqlalc_type *t = sqlalc__type_new(SQLALC_TYPE_DOMAIN);
+    if (!t) {
+        sqlalc_type_free(base);
+        return NULL;
+    }
+    t->base = base;
+    t->length = base->length;
+    t->precision = base->precision;
+    t->scale = base->scale;
+    t->timezone = base->timezone;
+    size_t nc = o ? o->nchecks : 0;
+    if (!(t->name = sqlalc__strdup(name)) || !(t->domain = sqlalc__calloc(1, sizeof *t->domain)) ||
+        (nc && (!(t->domain->checks = sqlalc__calloc(nc, sizeof(char *))) ||
+                !(t->domain->check_names = sqlalc__calloc(nc, sizeof(char *))))) ||
+        (o && o->default_sql && !(t->domain->default_sql = sqlalc__strdup(o->default_sql))))
+        goto oom;
+    if (o) {
+        t->domain->not_null = o->not_null != 0;
+        for (size_t i = 0; i < nc; i++) {
+            t->domain->nchecks = i + 1;
+            if (!o->checks || !o->checks[i] || !*o->checks[i]) {
+                sqlalc_error_set(SQLALC_ERR_ARGUMENT, "domain %s: check %zu is empty", name, i);
+                sqlalc_type_free(t);
+                return NULL;
+            }
+            if (!(t->domain->checks[i] = sqlalc__strdup(o->checks[i])) ||
+                (o->check_names && o->check_names[i] &&
+                 !(t->domain->check_names[i] = sqlalc__strdup(o->check_names[i]))))
+                goto oom;
+        }
+    }
+    return t;
+oom:
+    if (t->domain && !t->domain->checks && nc) /* keep the counts consistent for free */
+        t->domain->nchecks = 0;
+    sqlalc__oom();
+    sqlalc_type_free(t);
+    return NULL;
+}
+
+const sqlalc_type *sqlalc_type_domain_base(const sqlalc_type *t)
+{
+    return t && t->kind == SQLALC_TYPE_DOMAIN ? t->base : NULL;
+}
+
+/* A deep copy of t (a new reference; static types stay shared). */
+static sqlalc_type *type_copy(const sqlalc_type *t)
+{
+    sqlalc_type *c = sqlalc__type_new(t->kind);
+    if (!c)
+        return NULL;
+    c->length = t->length;
+    c->precision = t->precision;
+    c->scale = t->scale;
+    c->timezone = t->timezone;
+    c->create_constraint = t->create_constraint;
+    c->non_native = t->non_native;
+    c->base = sqlalc_type_ref(t->base);
+    if ((t->name && !(c->name = sqlalc__strdup(t->name))) ||
+        (t->n_enum_values && !(c->enum_values = sqlalc__calloc(t->n_enum_values, sizeof(char *)))))
+        goto oom;
+    for (size_t i = 0; i < t->n_enum_values; i++) {
+        if (!(c->enum_values[i] = sqlalc__strdup(t->enum_values[i])))
+            goto oom;
+        c->n_enum_values = i + 1;
+    }
+    if (t->domain) {
+        const struct sqlalc__domain *d = t->domain;
+        if (!(c->domain = sqlalc__calloc(1, sizeof *c->domain)) ||
+            (d->default_sql && !(c->domain->default_sql = sqlalc__strdup(d->default_sql))) ||
+            (d->nchecks && (!(c->domain->checks = sqlalc__calloc(d->nchecks, sizeof(char *))) ||
+                            !(c->domain->check_names = sqlalc__calloc(d->nchecks, sizeof(char *))))))
+            goto oom;
+        c->domain->not_null = d->not_null;
+        for (size_t i = 0; i < d->nchecks; i++) {
+            c->domain->nchecks = i + 1;
+            if (!(c->domain->checks[i] = sqlalc__strdup(d->checks[i])) ||
+                (d->check_names[i] && !(c->domain->check_names[i] = sqlalc__strdup(d->check_names[i]))))
+                goto oom;
+        }
+    }
+    if (t->nvariants && !(c->variants = sqlalc__calloc(t->nvariants, sizeof *c->variants)))
+        goto oom;
+    for (size_t i = 0; i < t->nvariants; i++) {
+        if (!(c->variants[i].dialect = sqlalc__strdup(t->variants[i].dialect)))
+            goto oom;
+        c->variants[i].type = sqlalc_type_ref(t->variants[i].type);
+        c->nvariants = i + 1;
+    }
+    return c;
+oom:
+    if (c->domain && !c->domain->checks)
+        c->domain->nchecks = 0;
+    sqlalc__oom();
+    sqlalc_type_free(c);
+    return NULL;
+}
+
+sqlalc_type *sqlalc_type_with_variant(sqlalc_type *t, sqlalc_type *variant, const char *dialect_name)
+{
+    if (!t || !variant || !dialect_name || !*dialect_name) {
+        if (t && variant)
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "with_variant: empty dialect name");
+        sqlalc_type_free(t);
+        sqlalc_type_free(variant);
+        return NULL;
+    }
+    sqlalc_type *c = type_copy(t);
+    sqlalc_type_free(t);
+    struct sqlalc__type_variant *v = c ? sqlalc__realloc(c->variants, (c->nvariants + 1) * sizeof *v) : NULL;
+    char *dn = v ? sqlalc__strdup(dialect_name) : NULL;
+    if (!dn) {
+        if (v)
+            c->variants = v;
+        sqlalc_type_free(c);
+        sqlalc_type_free(variant);
+        return NULL;
+    }
+    c->variants = v;
+    /* a later variant for the same dialect replaces the earlier one */
+    size_t i;
+    for (i = 0; i < c->nvariants && strcmp(c->variants[i].dialect, dialect_name); i++)
+        ;
+    if (i < c->nvariants) {
+        sqlalc_free(c->variants[i].dialect);
+        sqlalc_type_free(c->variants[i].type);
+    } else
+        c->nvariants++;
+    c->variants[i].dialect = dn;
+    c->variants[i].type = variant;
+    return c;
+}
+
+const sqlalc_type *sqlalc__type_for(const sqlalc_type *t, const sqlalc_dialect *d)
+{
+    if (t && d && d->name)
+        for (size_t i = 0; i < t->nvariants; i++)
+            if (!strcmp(t->variants[i].dialect, d->name))
+                return t->variants[i].type;
+    return t;
 }
 
 sqlalc_type_kind sqlalc_type_get_kind(const sqlalc_type *t)
@@ -314,9 +544,10 @@ const char *sqlalc_type_enum_value(const sqlalc_type *t, size_t i)
 const char *sqlalc_type_kind_name(sqlalc_type_kind k)
 {
     static const char *const names[] = {
-        "NULL", "INTEGER",  "SMALLINT", "BIGINT",   "FLOAT", "NUMERIC", "VARCHAR",
-        "TEXT", "NVARCHAR", "NTEXT",    "BOOLEAN",  "DATE",  "TIME",    "DATETIME",
-        "ENUM", "BLOB",     "JSON",     "INTERVAL", "UUID",  "USER",
+        "NULL",     "INTEGER",  "SMALLINT", "BIGINT", "FLOAT", "NUMERIC",          "VARCHAR", "TEXT",
+        "NVARCHAR", "NTEXT",    "BOOLEAN",  "DATE",   "TIME",  "DATETIME",         "ENUM",    "BLOB",
+        "JSON",     "INTERVAL", "UUID",     "USER",   "REAL",  "DOUBLE PRECISION", "CHAR",    "NCHAR",
+        "JSONB",    "DOMAIN",
     };
     return (unsigned)k < SQLALC_ARRAY_LEN(names) ? names[k] : "?";
 }
@@ -337,11 +568,32 @@ int sqlalc_type_equal(const sqlalc_type *a, const sqlalc_type *b)
     for (size_t i = 0; i < a->n_enum_values; i++)
         if (strcmp(a->enum_values[i], b->enum_values[i]))
             return 0;
+    if (a->create_constraint != b->create_constraint || a->non_native != b->non_native ||
+        !sqlalc_type_equal(a->base, b->base) || !a->domain != !b->domain || a->nvariants != b->nvariants)
+        return 0;
+    if (a->domain) {
+        if (a->domain->not_null != b->domain->not_null || a->domain->nchecks != b->domain->nchecks ||
+            !streq0(a->domain->default_sql, b->domain->default_sql))
+            return 0;
+        for (size_t i = 0; i < a->domain->nchecks; i++)
+            if (strcmp(a->domain->checks[i], b->domain->checks[i]) ||
+                !streq0(a->domain->check_names[i], b->domain->check_names[i]))
+                return 0;
+    }
+    for (size_t i = 0; i < a->nvariants; i++)
+        if (strcmp(a->variants[i].dialect, b->variants[i].dialect) ||
+            !sqlalc_type_equal(a->variants[i].type, b->variants[i].type))
+            return 0;
     return 1;
 }
 
 size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf, size_t bufsize)
 {
+    t = sqlalc__type_for(t, d);
+    /* a domain spells as its base type (DDL declares columns of a created
+     * domain by the domain's name) */
+    if (t && t->kind == SQLALC_TYPE_DOMAIN)
+        t = sqlalc__type_for(t->base, d);
     if (d && d->ddl && d->ddl->type_sql)
         return d->ddl->type_sql(t, buf, bufsize);
     /* No dialect: SQLAlchemy's generic spelling. */
@@ -362,6 +614,12 @@ size_t sqlalc_type_sql(const sqlalc_type *t, const sqlalc_dialect *d, char *buf,
         break;
     case SQLALC_TYPE_USER: n = snprintf(buf, bufsize, "%s", t->name); break;
     case SQLALC_TYPE_UNICODE_TEXT: n = snprintf(buf, bufsize, "TEXT"); break;
+    case SQLALC_TYPE_CHAR:
+    case SQLALC_TYPE_NCHAR:
+        n = t->length
+                ? snprintf(buf, bufsize, "%s(%d)", t->kind == SQLALC_TYPE_CHAR ? "CHAR" : "NCHAR", t->length)
+                : snprintf(buf, bufsize, "%s", t->kind == SQLALC_TYPE_CHAR ? "CHAR" : "NCHAR");
+        break;
     default: n = snprintf(buf, bufsize, "%s", sqlalc_type_kind_name(t ? t->kind : SQLALC_TYPE_NULL));
     }
     return n < 0 ? 0 : (size_t)n;

@@ -14,6 +14,7 @@
  * listed in compile_int.h.
  */
 #include "compile_int.h"
+#include "ddl.h" /* sqlalc__expr_sql_literal */
 
 /* ------------------------------------------------------------------ */
 /* Entry points                                                        */
@@ -321,6 +322,8 @@ char *sqlalc_stmt_sql_literal(sqlalc_stmt *stmt, const sqlalc_dialect *d)
     return s;
 }
 
+static char *expr_sql_style(const sqlalc_expr *e, const sqlalc_dialect *d, int style);
+
 char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
 {
     if (!e) {
@@ -336,10 +339,21 @@ char *sqlalc_expr_sql(const sqlalc_expr *e, const sqlalc_dialect *d)
         sqlalc_compiled_free(c);
         return s;
     }
+    return expr_sql_style(e, d, 0);
+}
+
+/* An expression with its values rendered inline (DDL: server defaults). */
+char *sqlalc__expr_sql_literal(const sqlalc_expr *e, const sqlalc_dialect *d)
+{
+    return expr_sql_style(e, d, COMPILE_LITERAL);
+}
+
+static char *expr_sql_style(const sqlalc_expr *e, const sqlalc_dialect *d, int style)
+{
     if (!d)
         d = &sqlalc__default_dialect;
     sqlalc_compiler c;
-    sqlalc__cc_init(&c, d, 0);
+    sqlalc__cc_init(&c, d, style);
     render(&c, e, P_NONE, 0, NULL);
     char *s = NULL;
     if (!c.err && !c.body.buf.oom && !c.names.oom)

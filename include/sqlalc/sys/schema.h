@@ -13,6 +13,13 @@ extern "C" {
 /* DDL                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* How a column draws from a sequence (sqlalc_ddl_hooks.sequences). */
+enum {
+    SQLALC_DDL_SEQUENCES_NONE = 0,
+    SQLALC_DDL_SEQUENCES_NEXTVAL,       /* nextval('name') (PostgreSQL) */
+    SQLALC_DDL_SEQUENCES_NEXT_VALUE_FOR /* NEXT VALUE FOR name (SQL Server) */
+};
+
 /* How the autoincrement column is declared. */
 enum {
     SQLALC_DDL_AUTOINC_NONE = 0, /* nothing to write (SQLite: INTEGER PRIMARY KEY is the rowid) */
@@ -43,8 +50,26 @@ struct sqlalc_ddl_hooks {
     /* A table asking for it (sqlalc_opt_sqlite_autoincrement) declares its
      * integer key inline as PRIMARY KEY AUTOINCREMENT (SQLite). */
     unsigned inline_pk_autoincrement : 1;
+    /* --- version 2 --- */
+    /* The longest identifier the database keeps (0: no limit); a longer
+     * name is an error naming the limit, never a silent truncation.
+     * Counted in bytes (PostgreSQL's NAMEDATALEN - 1) or, with
+     * identifier_length_in_chars, in characters (SQL Server's 128). */
+    size_t max_identifier_length;
+    unsigned identifier_length_in_chars : 1;
+    unsigned paren_default_expr : 1; /* expression server defaults in parentheses (SQLite) */
+    unsigned identity_columns : 1;   /* GENERATED … AS IDENTITY (…) (PostgreSQL) */
+    unsigned domains : 1;            /* CREATE DOMAIN before the tables, DROP DOMAIN after */
+    unsigned partitions : 1;         /* PARTITION BY / PARTITION OF (PostgreSQL) */
+    unsigned index_method : 1;       /* CREATE INDEX … USING method (PostgreSQL) */
+    unsigned index_with : 1;         /* CREATE INDEX … WITH (storage parameters) (PostgreSQL) */
+    unsigned index_include : 1;      /* CREATE INDEX … INCLUDE (columns) */
+    unsigned index_where : 1;        /* partial indexes: CREATE INDEX … WHERE predicate */
+    unsigned index_opclass : 1;      /* operator classes on index elements (PostgreSQL) */
+    /* Sequences: SQLALC_DDL_SEQUENCES_* (none, nextval('s'), NEXT VALUE FOR s). */
+    int sequences;
 };
-#define SQLALC_DDL_HOOKS_VERSION 1
+#define SQLALC_DDL_HOOKS_VERSION 2 /* 1: the fields up to inline_pk_autoincrement */
 
 /* ------------------------------------------------------------------ */
 /* Reflection                                                          */
@@ -88,6 +113,33 @@ struct sqlalc_ddl_hooks {
  *                        one of these names (as is, or double-quoted)
  *                        reflects as sqlalc_type_enum(type_name, labels…)
  *
+ *     Optional trailing columns (read when the query returns them):
+ *     tables_query:      … partition_by, partition_of, partition_bound
+ *     columns_query:     … identity ('a' ALWAYS, 'd' BY DEFAULT, NULL),
+ *                        identity start, increment, minvalue, maxvalue,
+ *                        cache, cycle (int 0/1), sequence (the sequence
+ *                        the default draws from, or NULL), serial (int
+ *                        0/1: the column's own SERIAL sequence, named as
+ *                        SERIAL names it), domain (the domain's name when
+ *                        the type column holds its base type, or NULL)
+ *     indexes_query:     … expression (SQL of an expression element, its
+ *                        column_name NULL), sorting ("DESC NULLS LAST" …
+ *                        or NULL), opclass (NULL: the default), method
+ *                        (NULL: the default), where, include (covering
+ *                        columns joined by 0x1f), with, duplicates_constraint
+ *                        (the unique constraint the index backs: then list
+ *                        it), inherited (int 0/1) — the index-level ones
+ *                        are read from an index's first row
+ *     sequences_query:   (optional) sequence_name, data_type, start,
+ *                        increment, minvalue, maxvalue, cache, cycle,
+ *                        owner_table, owner_column, identity (int 0/1)
+ *     domains_query:     (optional) domain_name, base type (spelled),
+ *                        not_null (int 0/1), default, check_name,
+ *                        check_text — one row per check (NULL check
+ *                        columns for a domain without any), ordered by
+ *                        domain; a column whose spelled type is a domain
+ *                        reflects as sqlalc_type_domain()
+ *
  * Either way `parse_type` turns a spelled type into a library type
  * ("character varying(30)" → String(30)); unknown spellings become
  * sqlalc_type_user().  has_table / table_names / has_type may be NULL:
@@ -122,8 +174,13 @@ struct sqlalc_reflect_hooks {
      * character 0x1f (NULL when every table is wanted), so reflecting a few
      * tables of a large schema filters on the server. */
     int queries_take_tables;
+    /* --- version 2 --- */
+    const char *sequences_query; /* optional, see above */
+    const char *domains_query;   /* optional, see above */
+    /* Whether a sequence exists (NULL: none do). */
+    int (*has_sequence)(sqlalc_conn *conn, const char *schema, const char *name, int *out);
 };
-#define SQLALC_REFLECT_HOOKS_VERSION 1
+#define SQLALC_REFLECT_HOOKS_VERSION 2 /* 1: the fields up to queries_take_tables */
 
 /*
  * Builders for reflection hooks.  Strings are copied.  A pointer returned
@@ -154,6 +211,20 @@ SQLALC_API sqlalc_unique_info *sqlalc_reflect_add_unique(sqlalc_table_info *t, c
 SQLALC_API sqlalc_check_info *sqlalc_reflect_add_check(sqlalc_table_info *t, const char *name,
                                                        const char *sqltext);
 SQLALC_API int sqlalc_reflect_set_string(char **field, const char *value);
+/* A key element of an index (column NULL for an expression); also
+ * appended to ix->columns (the column, or the expression's SQL). */
+SQLALC_API sqlalc_index_element_info *sqlalc_reflect_index_element(sqlalc_index_info *ix, const char *column,
+                                                                   const char *expression,
+                                                                   const char *sorting, const char *opclass);
+SQLALC_API sqlalc_sequence_info *sqlalc_reflect_add_sequence(sqlalc_schema_info *si, const char *schema,
+                                                             const char *name);
+/* A domain; type is consumed. */
+SQLALC_API sqlalc_domain_info *sqlalc_reflect_add_domain(sqlalc_schema_info *si, const char *schema,
+                                                         const char *name, sqlalc_type *type,
+                                                         const char *type_sql, int nullable,
+                                                         const char *default_sql);
+SQLALC_API sqlalc_check_info *sqlalc_reflect_domain_check(sqlalc_domain_info *dom, const char *name,
+                                                          const char *sqltext);
 
 /* Reading catalog rows in a reflect hook: the column's value, NULL / 0 for
  * SQL NULL; a failure is kept in *rr (the first one wins) so a loop can
