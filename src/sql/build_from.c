@@ -248,26 +248,57 @@ out:
 
 /* Collect the leaves of a FROM tree (joins flattened), left to right,
  * into a growing array; 0 on allocation failure. */
-static int join_leaves(sqlalc_expr *e, sqlalc_expr ***out, size_t *n, size_t *cap)
+/* Collect the leaves of a FROM tree (joins flattened), left to right,
+ * into out (inline room first, then the heap); 0 on allocation failure. */
+typedef struct leafvec {
+    sqlalc_expr **v;
+    size_t n, cap;
+    sqlalc_expr *inl[16];
+} leafvec;
+
+static int leaf_push(leafvec *l, sqlalc_expr *e)
+{
+    if (l->n == l->cap) {
+        sqlalc_expr **nv = sqlalc__malloc(2 * l->cap * sizeof *nv);
+        if (!nv)
+            return 0;
+        memcpy(nv, l->v, l->n * sizeof *nv);
+        if (l->v != l->inl)
+            sqlalc_free(l->v);
+        l->v = nv;
+        l->cap *= 2;
+    }
+    l->v[l->n++] = e;
+    return 1;
+}
+
+static void leaf_init(leafvec *l)
+{
+    l->v = l->inl;
+    l->n = 0;
+    l->cap = SQLALC_ARRAY_LEN(l->inl);
+}
+
+static void leaf_free(leafvec *l)
+{
+    if (l->v != l->inl)
+        sqlalc_free(l->v);
+}
+
+static int join_leaves(sqlalc_expr *e, leafvec *out)
 {
     /* an explicit stack: a join chain of any length */
-    sqlalc_expr **st = NULL;
-    size_t sn = 0, scap = 0;
-    int ok = !sqlalc__grow((void **)&st, &scap, 1, sizeof *st);
-    if (ok)
-        st[sn++] = e;
-    while (ok && sn) {
-        sqlalc_expr *x = st[--sn];
-        if (x->kind == NK_JOIN) {
-            ok = !sqlalc__grow((void **)&st, &scap, sn + 2, sizeof *st);
-            if (ok) {
-                st[sn++] = ((struct join *)x)->r;
-                st[sn++] = ((struct join *)x)->l;
-            }
-        } else if ((ok = !sqlalc__grow((void **)out, cap, *n + 1, sizeof **out)))
-            (*out)[(*n)++] = x;
+    leafvec st;
+    leaf_init(&st);
+    int ok = leaf_push(&st, e);
+    while (ok && st.n) {
+        sqlalc_expr *x = st.v[--st.n];
+        if (x->kind == NK_JOIN)
+            ok = leaf_push(&st, ((struct join *)x)->r) && leaf_push(&st, ((struct join *)x)->l);
+        else
+            ok = leaf_push(out, x);
     }
-    sqlalc_free(st);
+    leaf_free(&st);
     return ok;
 }
 
@@ -282,14 +313,10 @@ static sqlalc_expr *infer_on(sqlalc_expr *left, sqlalc_expr *right)
                          "join: cannot infer the ON clause for a subquery; give it with sqlalc_join_on");
         return NULL;
     }
-    sqlalc_expr **leaves = NULL;
-    size_t nl = 0, cap = 0;
-    if (!join_leaves(left, &leaves, &nl, &cap)) {
-        sqlalc_free(leaves);
-        return NULL;
-    }
-    sqlalc_expr *r = infer_on_leaves(leaves, nl, rt, right);
-    sqlalc_free(leaves);
+    leafvec lv;
+    leaf_init(&lv);
+    sqlalc_expr *r = join_leaves(left, &lv) ? infer_on_leaves(lv.v, lv.n, rt, right) : NULL;
+    leaf_free(&lv);
     return r;
 }
 
