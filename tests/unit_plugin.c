@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "sqlalc/sys/plugin.h"
 #include "util/util.h"
+#include "sql/expr_int.h"
 
 /* ---- a driver table as a version-1 plugin laid it out ---- */
 typedef struct driver_v1 {
@@ -352,6 +353,69 @@ static void test_hook_texts(void **state)
     sqlalc_url_free(u);
 }
 
+/* Options structs: any version up to the current one; newer ones are
+ * refused with a message saying so; the library's version in one place. */
+static void test_options_versions(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng = NULL;
+    sqlalc_engine_options o = SQLALC_ENGINE_OPTIONS_INIT;
+    o.version = 1; /* the oldest layout */
+    o.pool_size = 2;
+    assert_ok(sqlalc_engine_create("sqlite://", &o, &eng));
+    sqlalc_engine_free(eng);
+    o.version = SQLALC_ENGINE_OPTIONS_VERSION + 1;
+    assert_code(sqlalc_engine_create("sqlite://", &o, &eng), SQLALC_ERR_ARGUMENT);
+    assert_non_null(strstr(sqlalc_errmsg(), "newer libsqlalc"));
+    o.version = 0;
+    assert_code(sqlalc_engine_create("sqlite://", &o, &eng), SQLALC_ERR_ARGUMENT);
+    sqlalc_reflect_options ro = SQLALC_REFLECT_OPTIONS_INIT;
+    ro.version = SQLALC_REFLECT_OPTIONS_VERSION + 1;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    assert_ok(sqlalc_engine_create("sqlite://", NULL, &eng));
+    assert_code(sqlalc_metadata_reflect(md, eng, &ro), SQLALC_ERR_ARGUMENT);
+    ro.version = 1;
+    assert_ok(sqlalc_metadata_reflect(md, eng, &ro));
+    sqlalc_metadata_free(md);
+    sqlalc_engine_free(eng);
+
+    assert_string_equal(sqlalc_libversion(), SQLALC_VERSION);
+    assert_int_equal(sqlalc_libversion_number(), SQLALC_VERSION_NUMBER);
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", SQLALC_VERSION_MAJOR, SQLALC_VERSION_MINOR, SQLALC_VERSION_PATCH);
+    assert_string_equal(SQLALC_VERSION, want);
+    assert_int_equal(SQLALC_VERSION_NUMBER,
+                     SQLALC_VERSION_MAJOR * 1000000 + SQLALC_VERSION_MINOR * 1000 + SQLALC_VERSION_PATCH);
+}
+
+/* The k-row form of a one-row INSERT, built from the tree. */
+static void test_multirow_compile(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(md, "t", sqlalc_column("a", sqlalc_type_integer(), 0),
+                                       sqlalc_column("b", sqlalc_type_string(10), 0));
+    sqlalc_stmt *ins = sqlalc_insert(t);
+    struct sqlalc_compiled *c;
+    assert_ok(sqlalc__compile_repeat((sqlalc_expr *)ins, sqlalc_find_dialect("postgresql"),
+                                     SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, 3, &c));
+    assert_string_equal(c->sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6)");
+    assert_int_equal(c->nparams, 6);
+    assert_string_equal(c->names + c->params[4].name_off, "a");
+    assert_string_equal(c->names + c->params[5].name_off, "b");
+    sqlalc_compiled_free(c);
+    sqlalc_stmt *one = sqlalc_values(
+        sqlalc_insert(t), SQLALC_KVS({ "a", sqlalc_bindparam_required("x") }, { "b", sqlalc_str("k") }));
+    assert_ok(sqlalc__compile_repeat((sqlalc_expr *)one, sqlalc_find_dialect("sqlite"),
+                                     SQLALC_PARAMSTYLE_QMARK, 2, &c));
+    assert_string_equal(c->sql, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
+    assert_string_equal(c->names + c->params[2].name_off, "x");
+    sqlalc_compiled_free(c);
+    sqlalc_stmt_free(one);
+    sqlalc_stmt_free(ins);
+    sqlalc_metadata_free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +423,8 @@ int main(void)
         cmocka_unit_test(test_version_out_of_range),
         cmocka_unit_test(test_dialect_hooks_drive_the_engine),
         cmocka_unit_test(test_hook_texts),
+        cmocka_unit_test(test_multirow_compile),
+        cmocka_unit_test(test_options_versions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

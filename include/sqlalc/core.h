@@ -7,13 +7,28 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#ifdef __cplusplus
+#    include <initializer_list>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#if defined(_WIN32)
-#    define SQLALC_API __declspec(dllexport)
+/*
+ * SQLALC_API marks the library's exported functions.  On Windows the
+ * library's own build defines SQLALC_BUILDING (CMake does) and exports
+ * them; a program linking the DLL imports them, one linking the static
+ * library defines SQLALC_STATIC (the sqlalc::sqlalc_static target does).
+ */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#    if defined(SQLALC_BUILDING)
+#        define SQLALC_API __declspec(dllexport)
+#    elif defined(SQLALC_STATIC)
+#        define SQLALC_API
+#    else
+#        define SQLALC_API __declspec(dllimport)
+#    endif
 #elif defined(__GNUC__)
 #    define SQLALC_API __attribute__((visibility("default")))
 #else
@@ -29,10 +44,27 @@ extern "C" {
 #    define SQLALC_DEPRECATED(msg)
 #endif
 
+/*
+ * The library's version, defined here only (CMakeLists.txt reads these
+ * three lines for the project, shared-library and package versions).
+ * SQLALC_VERSION_NUMBER is MAJOR * 1000000 + MINOR * 1000 + PATCH, as
+ * SQLite numbers its versions.  These say what a program was compiled
+ * against; sqlalc_libversion() says what it runs with.
+ */
 #define SQLALC_VERSION_MAJOR 0
 #define SQLALC_VERSION_MINOR 1
 #define SQLALC_VERSION_PATCH 0
-#define SQLALC_VERSION "0.1.0"
+#define SQLALC__STR(x) #x
+#define SQLALC__XSTR(x) SQLALC__STR(x)
+#define SQLALC_VERSION                 \
+    SQLALC__XSTR(SQLALC_VERSION_MAJOR) \
+    "." SQLALC__XSTR(SQLALC_VERSION_MINOR) "." SQLALC__XSTR(SQLALC_VERSION_PATCH)
+#define SQLALC_VERSION_NUMBER \
+    (SQLALC_VERSION_MAJOR * 1000000 + SQLALC_VERSION_MINOR * 1000 + SQLALC_VERSION_PATCH)
+
+/* The version of the library linked at run time ("0.1.0"; 1000 for 0.1.0). */
+SQLALC_API const char *sqlalc_libversion(void);
+SQLALC_API int sqlalc_libversion_number(void);
 
 /* ------------------------------------------------------------------ */
 /* Result codes                                                        */
@@ -202,15 +234,47 @@ typedef struct sqlalc_value {
 /* "compute the length with strlen" marker for text values */
 #define SQLALC_NTS ((size_t)-1)
 
-/* Value constructors (compound literals; the strings are borrowed). */
-#define SQLALC_NULLV ((sqlalc_value){ .type = SQLALC_V_NULL })
-#define SQLALC_INTV(x) ((sqlalc_value){ .type = SQLALC_V_INT, .u.i = (int64_t)(x) })
-#define SQLALC_FLOATV(x) ((sqlalc_value){ .type = SQLALC_V_FLOAT, .u.f = (double)(x) })
-#define SQLALC_BOOLV(x) ((sqlalc_value){ .type = SQLALC_V_BOOL, .u.i = (x) ? 1 : 0 })
-#define SQLALC_TEXTV(x) ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), SQLALC_NTS } })
-#define SQLALC_TEXTNV(x, n) ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), (n) } })
-#define SQLALC_BLOBV(p, n) ((sqlalc_value){ .type = SQLALC_V_BLOB, .u.s = { (const char *)(p), (n) } })
-#define SQLALC_TYPEDV(t, x) ((sqlalc_value){ .type = (t), .u.s = { (x), SQLALC_NTS } })
+/* Value constructors (compound literals in C; the strings are borrowed). */
+#ifndef __cplusplus
+#    define SQLALC_NULLV ((sqlalc_value){ .type = SQLALC_V_NULL })
+#    define SQLALC_INTV(x) ((sqlalc_value){ .type = SQLALC_V_INT, .u.i = (int64_t)(x) })
+#    define SQLALC_FLOATV(x) ((sqlalc_value){ .type = SQLALC_V_FLOAT, .u.f = (double)(x) })
+#    define SQLALC_BOOLV(x) ((sqlalc_value){ .type = SQLALC_V_BOOL, .u.i = (x) ? 1 : 0 })
+#    define SQLALC_TEXTV(x) ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), SQLALC_NTS } })
+#    define SQLALC_TEXTNV(x, n) ((sqlalc_value){ .type = SQLALC_V_TEXT, .u.s = { (x), (n) } })
+#    define SQLALC_BLOBV(p, n) ((sqlalc_value){ .type = SQLALC_V_BLOB, .u.s = { (const char *)(p), (n) } })
+#    define SQLALC_TYPEDV(t, x) ((sqlalc_value){ .type = (t), .u.s = { (x), SQLALC_NTS } })
+#else
+/* C++ has no compound literals: the same values from inline functions. */
+inline sqlalc_value sqlalc__value_s(sqlalc_vtype t, const char *p, size_t n)
+{
+    sqlalc_value v;
+    v.type = t;
+    v.u.s.p = p;
+    v.u.s.len = n;
+    return v;
+}
+inline sqlalc_value sqlalc__value_i(sqlalc_vtype t, int64_t i)
+{
+    sqlalc_value v = sqlalc__value_s(t, nullptr, 0);
+    v.u.i = i;
+    return v;
+}
+inline sqlalc_value sqlalc__value_f(double f)
+{
+    sqlalc_value v = sqlalc__value_s(SQLALC_V_FLOAT, nullptr, 0);
+    v.u.f = f;
+    return v;
+}
+#    define SQLALC_NULLV (sqlalc__value_s(SQLALC_V_NULL, nullptr, 0))
+#    define SQLALC_INTV(x) (sqlalc__value_i(SQLALC_V_INT, (int64_t)(x)))
+#    define SQLALC_FLOATV(x) (sqlalc__value_f((double)(x)))
+#    define SQLALC_BOOLV(x) (sqlalc__value_i(SQLALC_V_BOOL, (x) ? 1 : 0))
+#    define SQLALC_TEXTV(x) (sqlalc__value_s(SQLALC_V_TEXT, (x), SQLALC_NTS))
+#    define SQLALC_TEXTNV(x, n) (sqlalc__value_s(SQLALC_V_TEXT, (x), (n)))
+#    define SQLALC_BLOBV(p, n) (sqlalc__value_s(SQLALC_V_BLOB, (const char *)(p), (n)))
+#    define SQLALC_TYPEDV(t, x) (sqlalc__value_s((t), (x), SQLALC_NTS))
+#endif
 
 /* Name of a value type: "NULL", "INT", … */
 SQLALC_API const char *sqlalc_vtype_name(sqlalc_vtype t);
@@ -234,11 +298,38 @@ typedef struct sqlalc_params {
     const sqlalc_param *items;
 } sqlalc_params;
 
-/* SQLALC_PARAMS(p1, p2, …): a const sqlalc_params * built in place. */
-#define SQLALC_PARAMS(...)                                                                         \
-    (&(const sqlalc_params){ sizeof((const sqlalc_param[]){ __VA_ARGS__ }) / sizeof(sqlalc_param), \
-                             (const sqlalc_param[]){ __VA_ARGS__ } })
-#define SQLALC_P(name, val) ((sqlalc_param){ (name), val })
+/*
+ * SQLALC_PARAMS(p1, p2, …): a const sqlalc_params * built in place.  In C
+ * it lives to the end of the enclosing block; in C++ to the end of the
+ * full expression, so there pass it straight to the call.
+ */
+#ifndef __cplusplus
+#    define SQLALC_PARAMS(...)                                                                         \
+        (&(const sqlalc_params){ sizeof((const sqlalc_param[]){ __VA_ARGS__ }) / sizeof(sqlalc_param), \
+                                 (const sqlalc_param[]){ __VA_ARGS__ } })
+#    define SQLALC_P(name, val) ((sqlalc_param){ (name), val })
+#else
+struct sqlalc__params_list : sqlalc_params {
+    sqlalc__params_list(std::initializer_list<sqlalc_param> l)
+    {
+        count = l.size();
+        items = l.begin();
+    }
+};
+inline const sqlalc_params *sqlalc__params_ptr(const sqlalc_params &p)
+{
+    return &p;
+}
+inline sqlalc_param sqlalc__param(const char *name, sqlalc_value v)
+{
+    sqlalc_param p;
+    p.name = name;
+    p.value = v;
+    return p;
+}
+#    define SQLALC_PARAMS(...) (sqlalc__params_ptr(sqlalc__params_list{ __VA_ARGS__ }))
+#    define SQLALC_P(name, val) (sqlalc__param((name), (val)))
+#endif
 #define SQLALC_P_NULL(name) SQLALC_P(name, SQLALC_NULLV)
 #define SQLALC_P_INT(name, x) SQLALC_P(name, SQLALC_INTV(x))
 #define SQLALC_P_FLOAT(name, x) SQLALC_P(name, SQLALC_FLOATV(x))

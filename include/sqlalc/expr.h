@@ -58,13 +58,27 @@ typedef struct sqlalc_exprs {
     sqlalc_expr *const *items;
 } sqlalc_exprs;
 
-/* SQLALC_EXPRS(a, b, …): a list built in place (each argument evaluated once). */
-#define SQLALC_EXPRS(...)                                                              \
-    ((sqlalc_exprs){ sizeof((sqlalc_expr *[]){ __VA_ARGS__ }) / sizeof(sqlalc_expr *), \
-                     (sqlalc_expr *[]){ __VA_ARGS__ } })
-#define SQLALC_COLS(...) SQLALC_EXPRS(__VA_ARGS__)
+/* SQLALC_EXPRS(a, b, …): a list built in place (each argument evaluated
+ * once).  The lists below live to the end of the enclosing block in C, to
+ * the end of the full expression in C++: pass them straight to the call. */
+#ifndef __cplusplus
+#    define SQLALC_EXPRS(...)                                                              \
+        ((sqlalc_exprs){ sizeof((sqlalc_expr *[]){ __VA_ARGS__ }) / sizeof(sqlalc_expr *), \
+                         (sqlalc_expr *[]){ __VA_ARGS__ } })
 /* The empty list. */
-#define SQLALC_NOEXPRS ((sqlalc_exprs){ 0, NULL })
+#    define SQLALC_NOEXPRS ((sqlalc_exprs){ 0, NULL })
+#else
+struct sqlalc__exprs_list : sqlalc_exprs {
+    sqlalc__exprs_list(std::initializer_list<sqlalc_expr *> l)
+    {
+        n = l.size();
+        items = l.begin();
+    }
+};
+#    define SQLALC_EXPRS(...) (sqlalc__exprs_list{ __VA_ARGS__ })
+#    define SQLALC_NOEXPRS (sqlalc_exprs{ 0, nullptr })
+#endif
+#define SQLALC_COLS(...) SQLALC_EXPRS(__VA_ARGS__)
 
 /* column name = value pairs for INSERT / UPDATE / ON CONFLICT DO UPDATE. */
 typedef struct sqlalc_kv {
@@ -75,18 +89,42 @@ typedef struct sqlalc_kvs {
     size_t n;
     const sqlalc_kv *items;
 } sqlalc_kvs;
-#define SQLALC_KV(col, val) ((sqlalc_kv){ (col), (val) })
-#define SQLALC_KVS(...) \
-    ((sqlalc_kvs){ sizeof((sqlalc_kv[]){ __VA_ARGS__ }) / sizeof(sqlalc_kv), (sqlalc_kv[]){ __VA_ARGS__ } })
+#ifndef __cplusplus
+#    define SQLALC_KV(col, val) ((sqlalc_kv){ (col), (val) })
+#    define SQLALC_KVS(...)                                                      \
+        ((sqlalc_kvs){ sizeof((sqlalc_kv[]){ __VA_ARGS__ }) / sizeof(sqlalc_kv), \
+                       (sqlalc_kv[]){ __VA_ARGS__ } })
+#else
+struct sqlalc__kvs_list : sqlalc_kvs {
+    sqlalc__kvs_list(std::initializer_list<sqlalc_kv> l)
+    {
+        n = l.size();
+        items = l.begin();
+    }
+};
+#    define SQLALC_KV(col, val) (sqlalc_kv{ (col), (val) })
+#    define SQLALC_KVS(...) (sqlalc__kvs_list{ __VA_ARGS__ })
+#endif
 
 /* A counted list of names (INSERT … FROM SELECT columns). */
 typedef struct sqlalc_names {
     size_t n;
     const char *const *items;
 } sqlalc_names;
-#define SQLALC_NAMES(...)                                                            \
-    ((sqlalc_names){ sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *), \
-                     (const char *[]){ __VA_ARGS__ } })
+#ifndef __cplusplus
+#    define SQLALC_NAMES(...)                                                            \
+        ((sqlalc_names){ sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *), \
+                         (const char *[]){ __VA_ARGS__ } })
+#else
+struct sqlalc__names_list : sqlalc_names {
+    sqlalc__names_list(std::initializer_list<const char *> l)
+    {
+        n = l.size();
+        items = l.begin();
+    }
+};
+#    define SQLALC_NAMES(...) (sqlalc__names_list{ __VA_ARGS__ })
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Leaves: tables as FROM items, values, constants                     */

@@ -255,7 +255,16 @@ typedef struct sqlalc_fk_options {
     const char *onupdate;
     int use_alter;
 } sqlalc_fk_options;
-#define SQLALC_FK_OPTIONS(...) (&(const sqlalc_fk_options){ __VA_ARGS__ })
+#ifndef __cplusplus
+#    define SQLALC_FK_OPTIONS(...) (&(const sqlalc_fk_options){ __VA_ARGS__ })
+#else
+/* C++17 has no designated initialisers: SQLALC_FK_OPTIONS(name, ondelete, onupdate, use_alter). */
+inline const sqlalc_fk_options *sqlalc__fk_options_ptr(const sqlalc_fk_options &o)
+{
+    return &o;
+}
+#    define SQLALC_FK_OPTIONS(...) (sqlalc__fk_options_ptr(sqlalc_fk_options{ __VA_ARGS__ }))
+#endif
 
 /* Column-level ForeignKey: target "table.column" or "schema.table.column". */
 SQLALC_API sqlalc_schema_item *sqlalc_foreign_key(const char *target);

@@ -58,14 +58,31 @@ static const char *iso_canon(const char *level)
     return NULL;
 }
 
-int sqlalc__exec_opts_merge(sqlalc_execution_options *eff, const sqlalc_execution_options *o, int stmt_level,
-                            const char *who)
+/*
+ * Bytes of each version of the options structs: a caller built against an
+ * older header is read only as far as its version goes (the rest keeps the
+ * defaults).  Appending a field bumps the version and adds a row here.
+ */
+static const size_t engine_options_sizes[] = { 0, sizeof(sqlalc_engine_options) };
+static const size_t execution_options_sizes[] = { 0, sizeof(sqlalc_execution_options) };
+_Static_assert(sizeof engine_options_sizes / sizeof engine_options_sizes[0] ==
+                   SQLALC_ENGINE_OPTIONS_VERSION + 1,
+               "a size for every engine options version");
+_Static_assert(sizeof execution_options_sizes / sizeof execution_options_sizes[0] ==
+                   SQLALC_EXECUTION_OPTIONS_VERSION + 1,
+               "a size for every execution options version");
+
+int sqlalc__exec_opts_merge(sqlalc_execution_options *eff, const sqlalc_execution_options *given,
+                            int stmt_level, const char *who)
 {
-    if (!o)
+    if (!given)
         return SQLALC_OK;
-    if (o->version < 1 || o->version > SQLALC_EXECUTION_OPTIONS_VERSION)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: execution options version %u unknown (expected %u)",
-                                who, o->version, SQLALC_EXECUTION_OPTIONS_VERSION);
+    sqlalc_execution_options copy;
+    memset(&copy, 0, sizeof copy);
+    if (sqlalc__versioned_copy(&copy, given, given->version, execution_options_sizes,
+                               SQLALC_EXECUTION_OPTIONS_VERSION, who) != SQLALC_OK)
+        return SQLALC_ERR_ARGUMENT;
+    const sqlalc_execution_options *o = &copy;
     if (stmt_level && (o->isolation_level || o->readonly))
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
                                 "%s: %s is a connection option (sqlalc_conn_set_execution_options or the "
@@ -103,15 +120,16 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
     *out = NULL;
     if (!url)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "engine_create: url is NULL");
-    if (options && options->version != SQLALC_ENGINE_OPTIONS_VERSION)
-        return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                                "engine_create: options version %u unknown (expected %u)", options->version,
-                                SQLALC_ENGINE_OPTIONS_VERSION);
+    sqlalc_engine_options opt = SQLALC_ENGINE_OPTIONS_INIT;
+    if (options &&
+        sqlalc__versioned_copy(&opt, options, options->version, engine_options_sizes,
+                               SQLALC_ENGINE_OPTIONS_VERSION, "engine_create: options") != SQLALC_OK)
+        return SQLALC_ERR_ARGUMENT;
+    opt.version = SQLALC_ENGINE_OPTIONS_VERSION;
     sqlalc_engine *eng = sqlalc__calloc(1, sizeof *eng);
     if (!eng)
         return SQLALC_ERR_NOMEM;
-    sqlalc_engine_options defaults = SQLALC_ENGINE_OPTIONS_INIT;
-    eng->opt = options ? *options : defaults;
+    eng->opt = opt;
     if (eng->opt.pool_size < 0)
         eng->opt.pool_size = 0;
     eng->cache_size = eng->opt.stmt_cache_size > 0 ? (size_t)eng->opt.stmt_cache_size : DEFAULT_STMT_CACHE;

@@ -381,6 +381,7 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
 }
 
 #define MANY_CHUNK 1024
+#define MANY_CHUNK_VALUES 65536 /* a chunk's values (multi-row batches carry many per set) */
 
 /*
  * The one executemany loop: parameter sets are produced chunk by chunk by
@@ -393,6 +394,8 @@ static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *show
                     sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
 {
     size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
+    if (nvals > 0 && chunk > 1 && chunk * (size_t)nvals > MANY_CHUNK_VALUES)
+        chunk = MANY_CHUNK_VALUES / (size_t)nvals ? MANY_CHUNK_VALUES / (size_t)nvals : 1;
     sqlalc_value *vals = sqlalc__calloc((chunk ? chunk : 1) * (size_t)(nvals > 0 ? nvals : 1), sizeof *vals);
     int rc = vals ? sqlalc__conn_apply_opts(conn, &conn->opts) : SQLALC_ERR_NOMEM, mode = 0;
     int64_t total = 0;

@@ -7,6 +7,7 @@
  * A multi-row INSERT that would pass the dialect's parameter ceiling is
  * split into several INSERTs run in one transaction.
  */
+#include <stdio.h>
 #include <string.h>
 #include "engine_int.h"
 #include "../sql/expr_int.h"
@@ -293,6 +294,7 @@ int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_pa
 typedef struct gather_fill {
     const struct sqlalc_compiled *c;
     const sqlalc_params *sets;
+    size_t base; /* index of sets[0] in the caller's sets (for messages) */
 } gather_fill;
 
 static int fill_gather(void *p, size_t first, size_t n, sqlalc_value *vals)
@@ -302,11 +304,120 @@ static int fill_gather(void *p, size_t first, size_t n, sqlalc_value *vals)
     for (size_t s = 0; s < n; s++) {
         int rc = gather(gf->c, &gf->sets[first + s], vals + s * np);
         if (rc) {
-            sqlalc__error_prefix("parameter set %zu", first + s);
+            sqlalc__error_prefix("parameter set %zu", gf->base + first + s);
             return rc;
         }
     }
     return SQLALC_OK;
+}
+
+/*
+ * executemany of a one-row INSERT as multi-row VALUES batches, built once
+ * from the statement tree (SQLAlchemy's "insertmanyvalues"): the compiler
+ * writes the INSERT with k rows of the same shape, the engine gathers k
+ * parameter sets into each execution and hands the batches to the driver's
+ * own batching (a pipeline on PostgreSQL).  Worth it where each execution
+ * costs a round trip or a statement of its own; an embedded database
+ * gains nothing over its reused one-row statement.
+ */
+#define MANYROWS_MAX 1000 /* rows per batch (SQLAlchemy's insertmanyvalues page size) */
+#define MANYROWS_MIN 16   /* fewer rows than this go one by one */
+
+typedef struct rows_fill {
+    const struct sqlalc_compiled *one; /* the one-row form: each set's values in order */
+    const sqlalc_params *sets;         /* the sets of this run */
+    size_t base;                       /* index of sets[0] in the caller's sets (for messages) */
+    size_t k;                          /* sets per execution */
+} rows_fill;
+
+static int fill_rows(void *p, size_t first, size_t n, sqlalc_value *vals)
+{
+    rows_fill *rf = p;
+    size_t np = rf->one->nparams;
+    for (size_t b = 0; b < n; b++)
+        for (size_t s = 0; s < rf->k; s++) {
+            size_t set = (first + b) * rf->k + s;
+            int rc = gather(rf->one, &rf->sets[set], vals + (b * rf->k + s) * np);
+            if (rc) {
+                sqlalc__error_prefix("parameter set %zu", rf->base + set);
+                return rc;
+            }
+        }
+    return SQLALC_OK;
+}
+
+/* Rows per multi-row batch for this INSERT, or 0 when batching does not apply. */
+static size_t manyrows_per_batch(sqlalc_conn *conn, const sqlalc_dialect *d, const sqlalc_stmt *tree,
+                                 const struct sqlalc_compiled *one, size_t nsets)
+{
+    const sqlalc_driver *drv = sqlalc__conn_driver(conn);
+    if (tree->base.kind != NK_INSERT || nsets < MANYROWS_MIN ||
+        (drv->capabilities & SQLALC_DRIVER_CAP_EMBEDDED) || !d->compile || !d->compile->has_multivalues ||
+        !one->nparams || one->literal_values)
+        return 0;
+    const struct ins *in = (const struct ins *)tree;
+    if (in->nrows > 1 || in->from_select || in->default_values || in->upsert || in->returning.n)
+        return 0;
+    size_t per = (size_t)max_params(conn, d) / one->nparams;
+    return per < 2 ? 0 : per < MANYROWS_MAX ? per : MANYROWS_MAX;
+}
+
+static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_dialect *d, int style,
+                        const struct sqlalc_compiled *one, size_t kmax, const sqlalc_params *sets,
+                        size_t nsets, int64_t *rowcount)
+{
+    /* All or nothing across the parts: a transaction of their own, or a
+     * savepoint inside the caller's. */
+    sqlalc_tx *tx = NULL;
+    int rc = SQLALC_OK;
+    if ((!sqlalc_conn_in_transaction(conn) || d->supports_savepoints) &&
+        (rc = sqlalc_conn_begin_nested(conn, &tx)))
+        return rc;
+    int64_t total = 0;
+    size_t done = 0;
+    while (rc == SQLALC_OK && nsets - done >= MANYROWS_MIN) {
+        /* Full batches of kmax rows; the rest in halving batches, so a
+         * connection prepares only a few statement sizes. */
+        size_t left = nsets - done, k = kmax;
+        while (k > left)
+            k /= 2;
+        if (k < MANYROWS_MIN)
+            break;
+        size_t nb = left / k;
+        if (k < kmax)
+            nb = 1;
+        struct sqlalc_compiled *ck;
+        rc = sqlalc__compile_repeat(&tree->base, d, style, k, &ck);
+        if (rc)
+            break;
+        rows_fill rf = { one, sets + done, done, k };
+        int64_t n = 0;
+        rc =
+            sqlalc__conn_exec_compiled_fill(conn, ck->sql, ck->len, (int)ck->nparams, nb, fill_rows, &rf, &n);
+        sqlalc_compiled_free(ck);
+        total += n;
+        done += nb * k;
+    }
+    if (rc == SQLALC_OK && done < nsets) {
+        gather_fill gf = { one, sets + done, done };
+        int64_t n = 0;
+        rc = sqlalc__conn_exec_compiled_fill(conn, one->sql, one->len, (int)one->nparams, nsets - done,
+                                             fill_gather, &gf, &n);
+        total += n;
+    }
+    if (tx) {
+        if (rc) {
+            sqlalc_error saved = *sqlalc_error_last();
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", saved.message);
+            sqlalc_tx_rollback(tx);
+            sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
+        } else
+            rc = sqlalc_tx_commit(tx);
+    }
+    if (rc == SQLALC_OK && rowcount)
+        *rowcount = total;
+    return rc;
 }
 
 int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *sets, size_t nsets,
@@ -331,14 +442,23 @@ int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
         return rc;
     if (narrow) {
         rc = sqlalc__compile(&narrow->base, d, style, 0, 0, &owned);
-        sqlalc_stmt_free(narrow);
         c = owned;
     } else
         rc = sqlalc__stmt_compiled(stmt, d, style, &c);
-    if (rc)
+    if (rc) {
+        sqlalc_stmt_free(narrow);
         return rc;
+    }
+    size_t kmax = manyrows_per_batch(conn, d, narrow ? narrow : stmt, c, nsets);
+    if (kmax) {
+        rc = run_manyrows(conn, narrow ? narrow : stmt, d, style, c, kmax, sets, nsets, rowcount);
+        sqlalc_stmt_free(narrow);
+        sqlalc_compiled_free(owned);
+        return rc;
+    }
+    sqlalc_stmt_free(narrow);
     /* Sets are gathered chunk by chunk as the engine runs them. */
-    gather_fill gf = { c, sets };
+    gather_fill gf = { c, sets, 0 };
     rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf,
                                          rowcount);
     sqlalc_compiled_free(owned);

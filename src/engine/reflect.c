@@ -811,9 +811,15 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
 {
     if (!md || !conn)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_metadata_reflect: NULL argument");
+    /* Read only the fields the caller's version of the struct has. */
+    static const size_t sizes[] = { 0, sizeof(sqlalc_reflect_options) };
+    _Static_assert(sizeof sizes / sizeof sizes[0] == SQLALC_REFLECT_OPTIONS_VERSION + 1,
+                   "a size for every reflect options version");
     sqlalc_reflect_options def = SQLALC_REFLECT_OPTIONS_INIT;
-    if (!opt)
-        opt = &def;
+    if (opt && sqlalc__versioned_copy(&def, opt, opt->version, sizes, SQLALC_REFLECT_OPTIONS_VERSION,
+                                      "sqlalc_metadata_reflect: options") != SQLALC_OK)
+        return SQLALC_ERR_ARGUMENT;
+    opt = &def;
     sqlalc_schema_info si = { 0 };
     int rc =
         sqlalc__reflect_schema(conn, opt->schema, opt->only, opt->only ? opt->nonly : 0, opt->views, &si);

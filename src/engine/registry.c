@@ -22,6 +22,10 @@ typedef struct reg_entry {
         sqlalc_driver drv;
         sqlalc_dialect dia;
     } u;
+    /* A dialect's hook tables, copied the same way. */
+    sqlalc_compile_hooks compile;
+    sqlalc_ddl_hooks ddl;
+    sqlalc_reflect_hooks reflect;
 } reg_entry;
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -42,6 +46,18 @@ static const size_t dialect_sizes[] = {
     offsetof(sqlalc_dialect, begin_sql),
     sizeof(sqlalc_dialect),
 };
+static const size_t compile_hooks_sizes[] = { 0, offsetof(sqlalc_compile_hooks, like_default_escape),
+                                              sizeof(sqlalc_compile_hooks) };
+static const size_t ddl_hooks_sizes[] = { 0, offsetof(sqlalc_ddl_hooks, max_identifier_length),
+                                          sizeof(sqlalc_ddl_hooks) };
+static const size_t reflect_hooks_sizes[] = { 0, offsetof(sqlalc_reflect_hooks, sequences_query),
+                                              sizeof(sqlalc_reflect_hooks) };
+_Static_assert(sizeof compile_hooks_sizes / sizeof compile_hooks_sizes[0] == SQLALC_COMPILE_HOOKS_VERSION + 1,
+               "a size for every compile hooks version");
+_Static_assert(sizeof ddl_hooks_sizes / sizeof ddl_hooks_sizes[0] == SQLALC_DDL_HOOKS_VERSION + 1,
+               "a size for every DDL hooks version");
+_Static_assert(sizeof reflect_hooks_sizes / sizeof reflect_hooks_sizes[0] == SQLALC_REFLECT_HOOKS_VERSION + 1,
+               "a size for every reflect hooks version");
 _Static_assert(sizeof driver_sizes / sizeof driver_sizes[0] == SQLALC_DRIVER_VERSION + 1,
                "a size for every driver version");
 _Static_assert(sizeof dialect_sizes / sizeof dialect_sizes[0] == SQLALC_DIALECT_VERSION + 1,
@@ -110,6 +126,21 @@ int sqlalc_register_dialect(const sqlalc_dialect *dia)
                                     "register_dialect");
     if (rc == SQLALC_OK && (!e->u.dia.name || !e->u.dia.is_reserved))
         rc = sqlalc_error_set(SQLALC_ERR_ARGUMENT, "register_dialect: incomplete dialect table");
+    /* The hook tables too: each read as far as its own version goes. */
+    if (rc == SQLALC_OK && e->u.dia.compile &&
+        (rc = sqlalc__versioned_copy(&e->compile, e->u.dia.compile, e->u.dia.compile->version,
+                                     compile_hooks_sizes, SQLALC_COMPILE_HOOKS_VERSION,
+                                     "register_dialect: compile hooks")) == SQLALC_OK)
+        e->u.dia.compile = &e->compile;
+    if (rc == SQLALC_OK && e->u.dia.ddl &&
+        (rc = sqlalc__versioned_copy(&e->ddl, e->u.dia.ddl, e->u.dia.ddl->version, ddl_hooks_sizes,
+                                     SQLALC_DDL_HOOKS_VERSION, "register_dialect: DDL hooks")) == SQLALC_OK)
+        e->u.dia.ddl = &e->ddl;
+    if (rc == SQLALC_OK && e->u.dia.reflect &&
+        (rc = sqlalc__versioned_copy(&e->reflect, e->u.dia.reflect, e->u.dia.reflect->version,
+                                     reflect_hooks_sizes, SQLALC_REFLECT_HOOKS_VERSION,
+                                     "register_dialect: reflect hooks")) == SQLALC_OK)
+        e->u.dia.reflect = &e->reflect;
     if (rc != SQLALC_OK) {
         sqlalc_free(e);
         return rc;

@@ -59,6 +59,7 @@ void sqlalc__cc_init(sqlalc_compiler *c, const sqlalc_dialect *d, int style)
     c->literal_values = 0;
     c->expand = NULL;
     c->rows_from = c->rows_to = 0;
+    c->repeat = 0;
     c->total_params = 0;
     memset(c->qmemo, 0, sizeof c->qmemo);
 }
@@ -143,8 +144,25 @@ int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_
     return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, out);
 }
 
+static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       struct sqlalc_compiled **out);
+
+int sqlalc__compile_repeat(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows,
+                           struct sqlalc_compiled **out)
+{
+    return compile_all(stmt, d, style, 0, 0, rows, NULL, out);
+}
+
 int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
                            size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out)
+{
+    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, out);
+}
+
+static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       struct sqlalc_compiled **out)
 {
     *out = NULL;
     if (!stmt)
@@ -157,6 +175,7 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
     sqlalc__cc_init(&c, d, style);
     c.rows_from = rows_from;
     c.rows_to = rows_to;
+    c.repeat = repeat;
     c.expand = expand;
     render_stmt(&c, stmt, M_TOP);
     int rc = c.err;

@@ -51,6 +51,45 @@ static void render_value(sqlalc_compiler *c, const sqlalc_expr *v, const struct 
         putc_(c, ')');
 }
 
+/* Write the VALUES group rendered since (g0, p0) c->repeat times in all:
+ * the same text and the same parameters again, numbered on output. */
+static void repeat_group(sqlalc_compiler *c, size_t g0, size_t p0)
+{
+    if (c->repeat <= 1 || c->err)
+        return;
+    if (!c->h->has_multivalues) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "multi-row VALUES");
+        return;
+    }
+    seg *s = c->cur;
+    size_t glen = s->buf.len - g0, gp = s->np - p0;
+    size_t need = s->np + gp * (c->repeat - 1);
+    if (need > s->cap) {
+        sqlalc_cparam *np = sqlalc__realloc(s->params, need * sizeof *np);
+        if (!np) {
+            sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+            return;
+        }
+        s->params = np;
+        s->cap = need;
+    }
+    /* A copy of the group: appending may move the buffer it comes from. */
+    char *g = sqlalc__malloc(glen ? glen : 1);
+    if (!g) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+        return;
+    }
+    memcpy(g, s->buf.p + g0, glen);
+    for (size_t r = 1; r < c->repeat && !s->buf.oom; r++) {
+        PUTS(c, ", ");
+        put(c, g, glen);
+        memcpy(s->params + s->np, s->params + p0, gp * sizeof *s->params);
+        s->np += gp;
+        c->total_params += (int)gp;
+    }
+    sqlalc_free(g);
+}
+
 static void render_insert(sqlalc_compiler *c, const struct ins *s)
 {
     if (!check_returning(c, &s->returning))
@@ -83,7 +122,9 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
         putc_(c, ' ');
         render_stmt(c, s->from_select, M_TOP);
     } else if (s->nrows == 0) {
-        PUTS(c, " VALUES (");
+        PUTS(c, " VALUES ");
+        size_t g0 = c->cur->buf.len, p0 = c->cur->np;
+        putc_(c, '(');
         for (size_t i = 0; i < ncols; i++) {
             if (i)
                 PUTS(c, ", ");
@@ -91,6 +132,18 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
             emit_param(c, off, NULL, cols[i]->type ? (int)cols[i]->type->kind : 0);
         }
         putc_(c, ')');
+        repeat_group(c, g0, p0);
+    } else if (s->nrows == 1 && c->repeat > 1) {
+        PUTS(c, " VALUES ");
+        size_t g0 = c->cur->buf.len, p0 = c->cur->np;
+        putc_(c, '(');
+        for (size_t i = 0; i < ncols; i++) {
+            if (i)
+                PUTS(c, ", ");
+            render_value(c, s->values[i], cols[i], NULL, 0);
+        }
+        putc_(c, ')');
+        repeat_group(c, g0, p0);
     } else {
         size_t r0 = c->rows_from, r1 = c->rows_to ? c->rows_to : s->nrows;
         if (r1 > s->nrows)

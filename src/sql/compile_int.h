@@ -123,6 +123,7 @@ struct sqlalc_compiler {
     int literal_values;
     const sqlalc_params *expand; /* values of expanding IN parameters (by repeated name) */
     size_t rows_from, rows_to;
+    size_t repeat; /* > 1: a one-row INSERT written as that many rows of the same shape */
     int total_params;
     /* Identifier pointer -> needs quoting, memoised per compile (the same
      * table and column names recur; the reserved-word lookup is costly).

@@ -296,6 +296,10 @@ int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
                            size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out);
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
                     struct sqlalc_compiled **out);
+/* A one-row INSERT … VALUES compiled as rows rows of the same shape (the
+ * group and its parameters repeated), for executemany batches. */
+int sqlalc__compile_repeat(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows,
+                           struct sqlalc_compiled **out);
 /* The compiled form cached on the statement (compiled on first use). */
 int sqlalc__stmt_compiled(struct sqlalc_stmt *st, const sqlalc_dialect *d, int style,
                           const struct sqlalc_compiled **out);

@@ -1,4 +1,5 @@
-/* Versioned structs: accept every version up to the current one. */
+/* The library's version, and versioned structs: every version up to the
+ * current one is accepted. */
 #include <string.h>
 #include "util.h"
 
@@ -22,4 +23,14 @@ int sqlalc__isolation_standard(const char *level)
         if (!strcmp(level, levels[i]))
             return 1;
     return 0;
+}
+
+const char *sqlalc_libversion(void)
+{
+    return SQLALC_VERSION;
+}
+
+int sqlalc_libversion_number(void)
+{
+    return SQLALC_VERSION_NUMBER;
 }
