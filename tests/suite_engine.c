@@ -271,15 +271,29 @@ static void test_executemany(void **state)
     assert_code(sqlalc_conn_execute_sql_many(
                     c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, &count),
                 SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 2499: "));
+    assert_non_null(strstr(sqlalc_errmsg(), "[SQL: INSERT INTO t_people"));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
+    /* a 3-set batch names its middle set, not a range */
+    ps[(N - 1) * 3 + 1] = SQLALC_P_TEXT("name", names[N - 1]);
+    ps[1 * 3 + 0] = SQLALC_P_INT("id", 1); /* set 1 repeats set 0's id */
+    assert_code(sqlalc_conn_execute_sql_many(
+                    c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, 3, &count),
+                SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 1: "));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
+    ps[1 * 3 + 0] = SQLALC_P_INT("id", 2);
 
     /* inside a transaction: a savepoint undoes only the batch */
     sqlalc_tx *tx;
     assert_ok(sqlalc_conn_begin(c, &tx));
     insert_person(c, 100000, "keep", 1);
+    ps[2000 * 3 + 1] = SQLALC_P_TEXT("name", "keep"); /* set 2000, in the second chunk, is taken */
     assert_code(sqlalc_conn_execute_sql_many(
                     c, "INSERT INTO t_people (id, name, weight) VALUES (:id, :name, :w)", sets, N, NULL),
                 SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 2000: "));
+    ps[2000 * 3 + 1] = SQLALC_P_TEXT("name", names[2000]);
     assert_ok(sqlalc_tx_commit(tx));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 1);
 
@@ -1258,6 +1272,142 @@ static void test_error_message_names_sql(void **state)
     sqlalc_conn_close(c);
 }
 
+/* ------------------------------------------------------------------ */
+/* Expanding IN at scale                                               */
+/* ------------------------------------------------------------------ */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* t_big holds ids 1..rows; SELECT count(*) … WHERE id IN (:ids…). */
+static sqlalc_metadata *big_md;
+static sqlalc_table *big_table(void)
+{
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS t_big");
+    test_exec(eng, "CREATE TABLE t_big (id INTEGER PRIMARY KEY)");
+    /* 1..200,000 through a recursive CTE: no client round trip per row */
+    test_exec(eng, "INSERT INTO t_big (id) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                   "WHERE i < 200000) SELECT i FROM n");
+    big_md = sqlalc_metadata_new();
+    sqlalc_table *t =
+        sqlalc_table_new(big_md, "t_big", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY));
+    assert_non_null(t);
+    return t;
+}
+
+static int64_t count_in(sqlalc_stmt *q, const sqlalc_param *items, size_t n, const char *what)
+{
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    sqlalc_params ov = { n, items };
+    double t0 = now_ms();
+    sqlalc_result *res;
+    int rc = sqlalc_conn_execute(c, q, &ov, &res);
+    if (rc)
+        fail_msg("%s: %s", what, sqlalc_errmsg());
+    int64_t got = test_result_int64(res);
+    print_message("[ timing ] %s: expanding IN of %zu values: %.1f ms (%s)\n", what, n, now_ms() - t0,
+                  test_backend());
+    sqlalc_conn_close(c);
+    return got;
+}
+
+/* 100,000 values: linear parameter gathering, and past the driver's
+ * parameter ceiling (SQLite 32,766, PostgreSQL 65,535, ODBC 4,000) the
+ * integers go inline.  Just under the ceiling they stay bound. */
+static void test_expanding_in_100k(void **state)
+{
+    (void)state;
+    sqlalc_table *t = big_table();
+    sqlalc_stmt *q =
+        sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_in_expanding(sqlalc_c(t, "id"), "ids"));
+    assert_non_null(q);
+    size_t n = 100000;
+    sqlalc_param *items = calloc(n, sizeof *items);
+    assert_non_null(items);
+    for (size_t i = 0; i < n; i++) /* every other id of 1..200,000 */
+        items[i] = SQLALC_P_INT("ids", (int64_t)(2 * i + 1));
+    items[n - 1] = SQLALC_P_INT("ids", 500000); /* and one that does not exist */
+    assert_int_equal(count_in(q, items, n, "inline past the ceiling"), (int64_t)n - 1);
+    /* bound: below every backend's ceiling */
+    size_t bound = test_via_odbc() ? 3000 : test_dialect_is("postgresql") ? 60000 : 30000;
+    assert_int_equal(count_in(q, items, bound, "bound"), (int64_t)bound);
+    /* a value of another kind cannot go inline: an error naming the limit */
+    items[n - 1] = SQLALC_P_TEXT("ids", "7");
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    sqlalc_result *res = NULL;
+    sqlalc_params ov = { n, items };
+    assert_code(sqlalc_conn_execute(c, q, &ov, &res), SQLALC_ERR_NOT_SUPPORTED);
+    assert_null(res);
+    assert_non_null(strstr(sqlalc_errmsg(), "only integer values can be sent inline"));
+    assert_non_null(strstr(sqlalc_errmsg(), "parameters one statement may carry"));
+    /* an unknown name among many overrides is still named */
+    items[n - 1] = SQLALC_P_INT("idz", 7);
+    assert_code(sqlalc_conn_execute(c, q, &ov, &res), SQLALC_ERR_PROGRAMMING);
+    assert_non_null(strstr(sqlalc_errmsg(), "'idz'"));
+    sqlalc_conn_close(c);
+    free(items);
+    sqlalc_stmt_free(q);
+    sqlalc_metadata_free(big_md);
+    big_md = NULL;
+    test_exec(eng, "DROP TABLE t_big");
+}
+
+/* An expression INSERT run over many sets (multi-row batches where the
+ * backend gains from them): a failure names the one set, counted over
+ * all of them, and keeps none of the rows. */
+static void test_execute_many_names_the_set(void **state)
+{
+    (void)state;
+    clear_people();
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(
+        md, "t_people", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_string(50), SQLALC_NOT_NULL),
+        sqlalc_column("weight", sqlalc_type_float(), 0), sqlalc_column("note", sqlalc_type_string(100), 0));
+    assert_non_null(t);
+    sqlalc_stmt *ins =
+        sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("id", sqlalc_bindparam_required("id")),
+                                                   SQLALC_KV("name", sqlalc_bindparam_required("name"))));
+    assert_non_null(ins);
+    enum { N = 2500 };
+    static char names[N][16];
+    sqlalc_param *ps = calloc(N * 2, sizeof *ps);
+    sqlalc_params *sets = calloc(N, sizeof *sets);
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "m%d", i);
+        ps[i * 2] = SQLALC_P_INT("id", i + 1);
+        ps[i * 2 + 1] = SQLALC_P_TEXT("name", names[i]);
+        sets[i] = (sqlalc_params){ 2, &ps[i * 2] };
+    }
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    ps[1500 * 2] = SQLALC_P_INT("id", 7); /* set 1500 repeats set 6's id */
+    int64_t n = -1;
+    assert_code(sqlalc_conn_execute_many(c, ins, sets, N, &n), SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 1500: "));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM t_people"), 0);
+    /* and in the one-by-one rest after the batches */
+    ps[1500 * 2] = SQLALC_P_INT("id", 1501);
+    ps[(N - 2) * 2] = SQLALC_P_INT("id", 3);
+    assert_code(sqlalc_conn_execute_many(c, ins, sets, N, &n), SQLALC_ERR_INTEGRITY);
+    assert_non_null(strstr(sqlalc_errmsg(), "executemany parameter set 2498: "));
+    ps[(N - 2) * 2] = SQLALC_P_INT("id", N - 1);
+    assert_ok(sqlalc_conn_execute_many(c, ins, sets, N, &n));
+    assert_int_equal(n, N);
+    sqlalc_conn_close(c);
+    free(ps);
+    free(sets);
+    sqlalc_stmt_free(ins);
+    sqlalc_metadata_free(md);
+    clear_people();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1294,6 +1444,8 @@ int main(void)
         cmocka_unit_test(test_pg_serialization_failure_is_retryable),
         cmocka_unit_test(test_sqlstate_classes),
         cmocka_unit_test(test_error_message_names_sql),
+        cmocka_unit_test(test_expanding_in_100k),
+        cmocka_unit_test(test_execute_many_names_the_set),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);
 }

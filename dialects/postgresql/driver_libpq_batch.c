@@ -194,10 +194,9 @@ static int pipeline_collect(pq_stmt *s, int64_t *count, size_t first_row, size_t
         } else if (st != PGRES_PIPELINE_ABORTED && rc == SQLALC_OK) {
             rc = sqlalc__pq_error(c, r, sql);
             size_t row = first_row + (cmd >= lead ? cmd - lead : 0) * rows_per;
-            if (rows_per > 1)
-                sqlalc__error_prefix("executemany rows %zu..%zu", row, row + rows_per - 1);
-            else
-                sqlalc__error_prefix("executemany row %zu", row);
+            /* the engine names the parameter set(s) (a short last
+             * multi-row command is clamped to the batch) */
+            sqlalc_error_set_batch_position(row, rows_per);
         }
         PQclear(r);
     }

@@ -555,12 +555,15 @@ static int lite_exec_batch(void *stmt, const sqlalc_value *values, size_t nsets,
         const sqlalc_value *row = values + r * (size_t)nparams;
         for (int i = 0; i < nparams && rc == SQLALC_OK; i++)
             rc = lite_bind(s, i, &row[i]);
-        if (rc != SQLALC_OK)
+        if (rc != SQLALC_OK) {
+            sqlalc_error_set_batch_position(r, 1);
             break;
+        }
         int st = sqlite3_step(s->st);
         if (st != SQLITE_DONE && st != SQLITE_ROW) {
             rc = s->conn->timed_out && (st & 0xff) == SQLITE_INTERRUPT ? timed_out(s->conn)
                                                                        : map_error(s->conn->db, st, NULL);
+            sqlalc_error_set_batch_position(r, 1); /* the engine names the set */
             sqlite3_reset(s->st);
             break;
         }

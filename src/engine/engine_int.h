@@ -29,12 +29,22 @@ int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t l
  * (statement-level rules); *eo points at conn's or at tmp. */
 int sqlalc__conn_stmt_opts(const sqlalc_conn *conn, const sqlalc_execution_options *o,
                            sqlalc_execution_options *tmp, const sqlalc_execution_options **eo);
+/* Same, for SQL that will not come again (values inline): prepared for
+ * this execution only, never kept in the statement cache. */
+int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out);
 /* executemany with parameter sets produced on demand: fill writes sets
  * first..first+n-1 (n * nvals values, row-major) into vals; a failure it
- * returns (with the error recorded) undoes the whole run. */
+ * returns (with the error recorded) undoes the whole run.  For messages,
+ * fill's set i is the caller's sets base + i*per .. base + (i+1)*per - 1
+ * (per > 1: each execution carries several of the caller's sets).  A
+ * failure is named "executemany parameter set N" when per is 1; when per
+ * is more, the caller's range is left as the error's batch position
+ * (sqlalc__error_batch_position) for the caller to narrow. */
 typedef int (*sqlalc__fill_fn)(void *ctx, size_t first, size_t n, sqlalc_value *vals);
 int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
-                                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount);
+                                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per,
+                                    int64_t *rowcount);
 /* Engine-level variant: checks out a connection that the result returns. */
 int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals,
                                  int nvals, sqlalc_result **out);

@@ -140,7 +140,7 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
     }
     int rc = SQLALC_OK;
     if (e) {
-        if (key != stackkey)
+        if (key && key != stackkey)
             sqlalc_free(key);
         *parsed = &e->parsed;
         if (!e->in_use) {
@@ -161,7 +161,7 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
     }
     e = sqlalc__calloc(1, sizeof *e);
     if (!e) {
-        if (key != stackkey)
+        if (key && key != stackkey)
             sqlalc_free(key);
         return SQLALC_ERR_NOMEM;
     }
@@ -209,6 +209,22 @@ static int acquire_stmt(sqlalc_conn *conn, const char *sql, size_t len, int is_t
     return SQLALC_OK;
 }
 
+/* The loop case, checked before anything else: the statement just run
+ * comes again (the idle head of the LRU list). */
+static inline int acquire_hot(sqlalc_conn *conn, const char *sql, size_t len, char kind, stmt_entry **oute,
+                              void **ost, sqlalc__textsql **parsed)
+{
+    stmt_entry *e = conn->db->lru_head;
+    if (e && !e->in_use && e->keylen == len + 1 && e->key[0] == kind && !memcmp(e->key + 1, sql, len)) {
+        e->in_use = 1;
+        *oute = e;
+        *ost = e->st;
+        *parsed = &e->parsed;
+        return 1;
+    }
+    return 0;
+}
+
 /* A result (or an execution without one) is finished with a statement. */
 void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
 {
@@ -225,11 +241,13 @@ void sqlalc__conn_stmt_done(sqlalc_conn *conn, stmt_entry *e, void *st)
 /* ------------------------------------------------------------------ */
 
 /* eo: the effective execution options of this statement (never NULL). */
-static int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql, const sqlalc_value *vals,
-                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out)
+static inline int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql,
+                           const sqlalc_value *vals, int nvals, const sqlalc_execution_options *eo,
+                           sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
-    int rc = sqlalc__conn_apply_opts(conn, eo);
+    /* (the timeout rarely changes between statements: test before calling) */
+    int rc = eo->timeout == conn->db->timeout ? SQLALC_OK : sqlalc__conn_apply_opts(conn, eo);
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
         rc = drv->bind(st, i, &vals[i]);
     if (rc == SQLALC_OK)
@@ -268,8 +286,9 @@ int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlal
     stmt_entry *e;
     void *st;
     sqlalc__textsql *parsed;
-    rc = acquire_stmt(conn, sql, strlen(sql), 1, -1, &e, &st, &parsed);
-    if (rc)
+    size_t len = strlen(sql);
+    if (!acquire_hot(conn, sql, len, 'T', &e, &st, &parsed) &&
+        (rc = acquire_stmt(conn, sql, len, 1, -1, &e, &st, &parsed)))
         return rc;
     sqlalc_value stackvals[16], *vals = stackvals;
     if (parsed->nph > (int)SQLALC_ARRAY_LEN(stackvals) &&
@@ -305,11 +324,29 @@ int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t l
     stmt_entry *e;
     void *st;
     sqlalc__textsql *parsed;
-    rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
-    if (rc)
+    if (!acquire_hot(conn, sql, len, 'C', &e, &st, &parsed) &&
+        (rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed)))
         return rc;
     log_stmt(conn->eng, parsed->sql, vals, nvals, NULL);
     return run_stmt(conn, e, st, parsed->sql, vals, nvals, eo ? eo : &conn->opts, out);
+}
+
+int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
+                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    void *st;
+    rc = sqlalc__conn_fail(conn, conn->eng->driver->prepare(conn->db->dc, sql, len, nvals, &st));
+    if (rc) {
+        sqlalc__error_append_sql(sql);
+        return rc;
+    }
+    log_stmt(conn->eng, sql, vals, nvals, NULL);
+    return run_stmt(conn, NULL, st, sql, vals, nvals, eo ? eo : &conn->opts, out);
 }
 
 /* Run nsets rows through a prepared statement: the driver's batch entry
@@ -336,8 +373,10 @@ static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int 
                 *count += c;
         }
         drv->reset(st);
-        if (rc < 0)
+        if (rc < 0) {
+            sqlalc_error_set_batch_position(r, 1);
             return sqlalc__conn_fail(conn, rc);
+        }
     }
     return SQLALC_OK;
 }
@@ -366,10 +405,12 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
             return SQLALC_OK;
         sqlalc__conn_fail(conn, rc);
     }
-    /* Keep the first error's message while undoing. */
+    /* Keep the first error (message, where in the batch) while undoing. */
     sqlalc_error saved = *sqlalc_error_last();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", saved.message);
+    size_t f, c;
+    int pos = sqlalc__error_batch_position(&f, &c);
     if (!db->invalid) {
         if (mode == 1)
             sqlalc__db_rollback(eng, db);
@@ -377,21 +418,107 @@ static int many_end(sqlalc_conn *conn, int mode, int rc)
             sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_RELEASE, "sqlalc_many");
     }
     sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
+    if (pos)
+        sqlalc_error_set_batch_position(f, c);
     return rc;
 }
 
 #define MANY_CHUNK 1024
 #define MANY_CHUNK_VALUES 65536 /* a chunk's values (multi-row batches carry many per set) */
 
+/* Errors that belong to one parameter set (a constraint, a bad value, a
+ * statement the values break), worth finding the set for; not a lost
+ * connection, a lock or serialization conflict, or memory. */
+static int set_error(int code)
+{
+    return code == SQLALC_ERR_INTEGRITY || code == SQLALC_ERR_DATA || code == SQLALC_ERR_PROGRAMMING ||
+           code == SQLALC_ERR_DATABASE || code == SQLALC_ERR_OPERATIONAL || code == SQLALC_ERR_INTERNAL;
+}
+
+typedef struct many_run {
+    sqlalc_conn *conn;
+    void *st;
+    int nvals, mode;
+    size_t chunk;
+    sqlalc_value *vals;
+    sqlalc__fill_fn fill;
+    void *ctx;
+} many_run;
+
+/* Run sets [from, to) in chunks through the batch entry. */
+static int run_sets(const many_run *m, size_t from, size_t to, int64_t *total)
+{
+    int rc = SQLALC_OK;
+    for (size_t done = from; rc == SQLALC_OK && done < to; done += m->chunk) {
+        size_t n = to - done < m->chunk ? to - done : m->chunk;
+        rc = m->fill(m->ctx, done, n, m->vals);
+        if (rc == SQLALC_OK) {
+            rc = run_batch(m->conn, m->st, m->vals, m->nvals, n, total);
+            if (rc) {
+                /* the driver's position is within this call: make it the caller's */
+                size_t f, c;
+                if (sqlalc__error_batch_position(&f, &c) && f < n)
+                    sqlalc_error_set_batch_position(done + f, c < n - f ? c : n - f);
+                else
+                    sqlalc_error_set_batch_position(done, n);
+            }
+        }
+    }
+    return rc;
+}
+
+/*
+ * A statement covering sets [first, first + count) failed as a whole (a
+ * multi-row INSERT).  Undo the run, run it again up to there, then those
+ * sets one at a time: the first that fails is the one to name, with its
+ * own error.  Nothing of the rerun stays (the whole executemany is rolled
+ * back).  Returns 1 with *bad set and that set's error recorded, or 0
+ * with the original error put back.
+ */
+static int find_failed_set(const many_run *m, size_t first, size_t count, size_t *bad)
+{
+    sqlalc_conn *conn = m->conn;
+    const sqlalc_engine *eng = conn->eng;
+    dbconn *db = conn->db;
+    sqlalc_error saved = *sqlalc_error_last();
+    char msg[1024], detail[512], hint[256], cname[128];
+    snprintf(msg, sizeof msg, "%s", saved.message);
+    snprintf(detail, sizeof detail, "%s", saved.detail ? saved.detail : "");
+    snprintf(hint, sizeof hint, "%s", saved.hint ? saved.hint : "");
+    snprintf(cname, sizeof cname, "%s", saved.constraint_name ? saved.constraint_name : "");
+    int found = 0, rc;
+    if (m->mode == 1)
+        rc = sqlalc__db_rollback(eng, db) == SQLALC_OK ? sqlalc__db_begin(eng, db, NULL, 0)
+                                                       : SQLALC_ERR_GENERIC;
+    else
+        rc = sqlalc__db_savepoint(eng, db, SQLALC_SAVEPOINT_ROLLBACK, "sqlalc_many");
+    int64_t ignored = 0;
+    if (rc == SQLALC_OK && !db->invalid)
+        rc = run_sets(m, 0, first, &ignored);
+    for (size_t i = first; rc == SQLALC_OK && !db->invalid && i < first + count; i++)
+        if (run_sets(m, i, i + 1, &ignored) != SQLALC_OK) {
+            found = set_error(sqlalc_error_last()->code);
+            *bad = i;
+            break;
+        }
+    if (!found) {
+        sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code, "%s", msg);
+        sqlalc_error_set_extra(saved.detail ? detail : NULL, saved.hint ? hint : NULL,
+                               saved.constraint_name ? cname : NULL);
+    }
+    return found;
+}
+
 /*
  * The one executemany loop: parameter sets are produced chunk by chunk by
  * fill (so a large batch is never copied whole), each chunk runs through
  * the driver's batch entry, and the whole run is one transaction (or a
- * savepoint inside the caller's).  e/st come from acquire_stmt and are
- * given back here.
+ * savepoint inside the caller's).  A failure names the parameter set it
+ * came from, counted from 0 over all the sets.  e/st come from
+ * acquire_stmt and are given back here.
  */
 static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *shown, int nvals, size_t nsets,
-                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
+                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per, int64_t *rowcount)
 {
     size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
     if (nvals > 0 && chunk > 1 && chunk * (size_t)nvals > MANY_CHUNK_VALUES)
@@ -406,11 +533,26 @@ static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *show
         if (rc != SQLALC_OK)
             mode = 0;
     }
-    for (size_t done = 0; rc == SQLALC_OK && done < nsets; done += chunk) {
-        size_t n = nsets - done < chunk ? nsets - done : chunk;
-        rc = fill(ctx, done, n, vals);
-        if (rc == SQLALC_OK)
-            rc = run_batch(conn, st, vals, nvals, n, &total);
+    many_run m = { conn, st, nvals, mode, chunk ? chunk : 1, vals, fill, ctx };
+    if (rc == SQLALC_OK && (rc = run_sets(&m, 0, nsets, &total)) != SQLALC_OK) {
+        size_t f, c;
+        if (sqlalc__error_batch_position(&f, &c)) {
+            int code = sqlalc_error_last()->code;
+            if (per > 1) {
+                /* several of the caller's sets per execution: it narrows */
+                sqlalc__error_append_sql(shown);
+                sqlalc_error_set_batch_position(base + f * per, c * per);
+            } else {
+                if (c > 1 && mode && !conn->db->invalid && set_error(code) && find_failed_set(&m, f, c, &f))
+                    c = 1;
+                if (c == 1)
+                    sqlalc__error_prefix("executemany parameter set %zu", base + f);
+                else
+                    sqlalc__error_prefix("executemany parameter sets %zu..%zu", base + f, base + f + c - 1);
+                sqlalc__error_append_sql(shown);
+                sqlalc_error_set_batch_position(0, 0); /* named: nothing left to narrow */
+            }
+        }
     }
     if (mode)
         rc = many_end(conn, mode, rc);
@@ -457,11 +599,12 @@ int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, const sqlal
     if (rc)
         return rc;
     text_fill tf = { parsed, sets };
-    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, rowcount);
+    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, 0, 1, rowcount);
 }
 
 int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
-                                    sqlalc__fill_fn fill, void *ctx, int64_t *rowcount)
+                                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per,
+                                    int64_t *rowcount)
 {
     if (rowcount)
         *rowcount = 0;
@@ -474,7 +617,7 @@ int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t l
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
         return rc;
-    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, rowcount);
+    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, base, per ? per : 1, rowcount);
 }
 
 /* Engine-level execution: the result owns the connection. */

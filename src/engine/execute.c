@@ -9,7 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "engine_int.h"
+#include "engine_priv.h"
 #include "../sql/expr_int.h"
 
 #define STACK_VALS 32
@@ -29,57 +29,156 @@ static const sqlalc_param *find_override(const sqlalc_params *ov, const char *na
     return NULL;
 }
 
-/* Fill vals[0..nparams) from the compiled defaults and the overrides;
- * every override must name a parameter of the statement. */
-static int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+/* An override no parameter took is still right when it is a value of an
+ * expanding IN the statement was compiled with ("ids" feeds ids_1, ids_2
+ * … or the inlined list). */
+static int check_unmatched(const struct sqlalc_compiled *c, const sqlalc_params *ov, size_t k)
 {
-    size_t nov = ov ? ov->count : 0, used = 0;
-    uint64_t seen = 0;
+    const char *n = ov->items[k].name;
+    if (!n)
+        return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
+                                "execute: parameter %zu has no name (statements take named values)", k);
+    for (const char *e = c->expanded; e && *e; e += strlen(e) + 1)
+        if (!strcmp(e, n))
+            return SQLALC_OK;
+    return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'", n);
+}
+
+static int no_value(const struct sqlalc_compiled *c, const char *name)
+{
+    return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no value for parameter '%s' in: %.400s", name,
+                            c->sql);
+}
+
+/* Names are short: an inline compare beats a call to strcmp. */
+static inline int same_name(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* Few overrides (the usual case): compare names directly, each search
+ * starting after the previous match, since sets usually list values in
+ * the statement's own order and one compare then suffices. */
+#define FEW_OVERRIDES 16
+
+static int gather_few(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+{
+    size_t nov = ov ? ov->count : 0, k = 0;
+    const sqlalc_param *items = nov ? ov->items : NULL;
+    unsigned seen = 0;
     for (size_t i = 0; i < c->nparams; i++) {
         const char *name = c->names + c->params[i].name_off;
-        const sqlalc_param *p = NULL;
-        /* Start looking where the same position sits: sets usually list
-         * values in the statement's own order, so one compare suffices. */
-        for (size_t j = 0; j < nov; j++) {
-            size_t k = (i + j) % nov;
-            const char *n = ov->items[k].name;
-            if (n && n[0] == name[0] && !strcmp(n, name)) {
-                p = &ov->items[k];
-                if (k < 64 && !(seen & ((uint64_t)1 << k))) {
-                    seen |= (uint64_t)1 << k;
-                    used++;
-                }
+        size_t j;
+        for (j = 0; j < nov; j++) {
+            const char *n = items[k].name;
+            if (n && same_name(n, name))
                 break;
-            }
+            if (++k == nov)
+                k = 0;
         }
-        if (p)
-            vals[i] = p->value;
-        else if (c->params[i].value)
+        if (j < nov) {
+            vals[i] = items[k].value;
+            seen |= 1u << k;
+            if (++k == nov)
+                k = 0;
+        } else if (c->params[i].value)
             vals[i] = *c->params[i].value;
         else
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no value for parameter '%s' in: %s",
-                                    name, c->sql);
+            return no_value(c, name);
     }
-    if (used == nov)
+    if (seen == (1u << nov) - 1)
         return SQLALC_OK;
-    /* Some override matched nothing (or there are more than 64): name it. */
-    for (size_t k = 0; k < nov; k++) {
-        const char *n = ov->items[k].name;
-        if (!n)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
-                                    "execute: parameter %zu has no name (statements take named values)", k);
-        size_t i, nl = strlen(n);
-        for (i = 0; i < c->nparams; i++) {
-            const char *pn = c->names + c->params[i].name_off;
-            /* "ids" feeds the expanded ids_1, ids_2 … of an expanding IN. */
-            if (!strcmp(pn, n) || (c->literal_values && !strncmp(pn, n, nl) && pn[nl] == '_'))
+    for (k = 0; k < nov; k++) {
+        if (seen & (1u << k))
+            continue;
+        /* the same name given twice: the first took the value */
+        size_t j;
+        for (j = 0; j < k; j++)
+            if ((seen & (1u << j)) && items[k].name && !strcmp(items[j].name, items[k].name))
                 break;
-        }
-        if (i == c->nparams)
-            return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: the statement has no parameter '%s'",
-                                    n);
+        int rc = j < k ? SQLALC_OK : check_unmatched(c, ov, k);
+        if (rc)
+            return rc;
     }
     return SQLALC_OK;
+}
+
+/* Many overrides (an expanding IN's values, a wide INSERT): index their
+ * names once, so the work is linear in parameters plus overrides. */
+static int gather_many(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+{
+    size_t nov = ov->count, cap = 32;
+    while (cap < nov * 2)
+        cap <<= 1;
+    size_t mask = cap - 1;
+    size_t *slot = sqlalc__calloc(cap, sizeof *slot); /* override index + 1; 0 = empty */
+    unsigned char *used = sqlalc__calloc(nov, 1);
+    int rc = slot && used ? SQLALC_OK : SQLALC_ERR_NOMEM;
+    for (size_t k = 0; rc == SQLALC_OK && k < nov; k++) {
+        const char *n = ov->items[k].name;
+        if (!n)
+            continue;
+        size_t h = (size_t)sqlalc__hash(n, strlen(n)) & mask;
+        while (slot[h] && strcmp(ov->items[slot[h] - 1].name, n))
+            h = (h + 1) & mask;
+        if (!slot[h])
+            slot[h] = k + 1; /* a repeated name keeps its first value */
+    }
+    for (size_t i = 0; rc == SQLALC_OK && i < c->nparams; i++) {
+        const char *name = c->names + c->params[i].name_off;
+        size_t h = (size_t)sqlalc__hash(name, strlen(name)) & mask;
+        while (slot[h] && strcmp(ov->items[slot[h] - 1].name, name))
+            h = (h + 1) & mask;
+        if (slot[h]) {
+            vals[i] = ov->items[slot[h] - 1].value;
+            used[slot[h] - 1] = 1;
+        } else if (c->params[i].value)
+            vals[i] = *c->params[i].value;
+        else
+            rc = no_value(c, name);
+    }
+    for (size_t k = 0; rc == SQLALC_OK && k < nov; k++) {
+        if (used[k])
+            continue;
+        const char *n = ov->items[k].name;
+        if (n) {
+            /* a repeat of a name that took its value is fine */
+            size_t h = (size_t)sqlalc__hash(n, strlen(n)) & mask;
+            while (slot[h] && strcmp(ov->items[slot[h] - 1].name, n))
+                h = (h + 1) & mask;
+            if (slot[h] && used[slot[h] - 1])
+                continue;
+        }
+        rc = check_unmatched(c, ov, k);
+    }
+    sqlalc_free(slot);
+    sqlalc_free(used);
+    return rc == SQLALC_ERR_NOMEM ? sqlalc__oom() : rc;
+}
+
+/* Fill vals[0..nparams) from the compiled defaults and the overrides
+ * (by name); every override must name a parameter of the statement or a
+ * value of one of its expanding INs. */
+static inline int gather(const struct sqlalc_compiled *c, const sqlalc_params *ov, sqlalc_value *vals)
+{
+    /* The usual shape first: one override per parameter, in their order
+     * (a point lookup: WHERE id = :uid). */
+    if (ov && ov->count == c->nparams && ov->count <= FEW_OVERRIDES) {
+        size_t i;
+        for (i = 0; i < c->nparams; i++) {
+            const char *n = ov->items[i].name;
+            if (!n || !same_name(n, c->names + c->params[i].name_off))
+                break;
+            vals[i] = ov->items[i].value;
+        }
+        if (i == c->nparams)
+            return SQLALC_OK;
+    }
+    if (!ov || ov->count <= FEW_OVERRIDES)
+        return gather_few(c, ov, vals);
+    return gather_many(c, ov, vals);
 }
 
 /*
@@ -134,8 +233,16 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
     return ni;
 }
 
-static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
-                        const sqlalc_execution_options *eo, sqlalc_result **out)
+#if defined(__GNUC__)
+#    define EXEC_INLINE inline __attribute__((always_inline))
+#else
+#    define EXEC_INLINE inline
+#endif
+
+/* Inlined into execute(): the point-lookup path runs in one frame. */
+static EXEC_INLINE int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_compiled *c,
+                                       const sqlalc_params *ov, const sqlalc_execution_options *eo, int once,
+                                       sqlalc_result **out)
 {
     sqlalc_value stackv[STACK_VALS];
     sqlalc_value *vals = c->nparams <= STACK_VALS ? stackv : sqlalc__malloc(c->nparams * sizeof *vals);
@@ -143,10 +250,17 @@ static int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, cons
         return SQLALC_ERR_NOMEM;
     int rc = gather(c, ov, vals);
     if (!rc)
-        rc = sqlalc__conn_exec_compiled_opts(conn, c->sql, c->len, vals, (int)c->nparams, eo, out);
+        rc = (once ? sqlalc__conn_exec_compiled_once
+                   : sqlalc__conn_exec_compiled_opts)(conn, c->sql, c->len, vals, (int)c->nparams, eo, out);
     if (vals != stackv)
         sqlalc_free(vals);
     return rc;
+}
+
+static inline int run_compiled(sqlalc_conn *conn, const struct sqlalc_compiled *c, const sqlalc_params *ov,
+                               const sqlalc_execution_options *eo, sqlalc_result **out)
+{
+    return run_compiled_as(conn, c, ov, eo, 0, out);
 }
 
 /* A multi-row INSERT past the parameter ceiling: chunks of rows, one transaction. */
@@ -195,14 +309,44 @@ static int run_split_insert(sqlalc_conn *conn, const struct ins *in, const sqlal
     return rc;
 }
 
-int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
-                        sqlalc_result **out)
+/*
+ * Compile for this execution only and run: an expanding IN (its values,
+ * the overrides of that name, shape the SQL; no overrides at all means
+ * every expanding list is empty) or no_compiled_cache.  Past the driver's
+ * parameter ceiling the expanding lists' integers go inline, as a long
+ * non-expanding IN list's do, and that SQL is not cached.
+ */
+static int run_fresh(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_dialect *d, int style,
+                     const sqlalc_params *overrides, const sqlalc_execution_options *eo, sqlalc_result **out)
 {
-    return sqlalc_conn_execute_opts(conn, stmt, overrides, NULL, out);
+    static const sqlalc_params no_values = { 0, NULL };
+    const sqlalc_params *ev = overrides ? overrides : &no_values;
+    struct sqlalc_compiled *x;
+    int rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, ev, 0, &x);
+    int limit = max_params(conn, d), once = 0;
+    if (rc == SQLALC_OK && x->expanded && x->nparams > (size_t)limit) {
+        once = 1; /* inline values: this SQL will not come again */
+        sqlalc_compiled_free(x);
+        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, ev, limit, &x);
+        if (rc == SQLALC_OK && x->nparams > (size_t)limit) {
+            rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
+                                  "execute: the statement needs %zu parameters, more than the %d one "
+                                  "statement may carry on %s",
+                                  x->nparams, limit, d ? d->name : "this database");
+            sqlalc_compiled_free(x);
+        }
+    }
+    if (rc == SQLALC__NEEDS_EXPAND)
+        rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
+    if (rc)
+        return rc;
+    rc = run_compiled_as(conn, x, overrides, eo, once, out);
+    sqlalc_compiled_free(x);
+    return rc;
 }
 
-int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
-                             const sqlalc_execution_options *o, sqlalc_result **out)
+static EXEC_INLINE int execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                               const sqlalc_execution_options *o, sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -216,8 +360,8 @@ int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
     int orc = sqlalc__conn_stmt_opts(conn, o, &eff, &eo);
     if (orc)
         return orc;
-    const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
-    int style = style_for(sqlalc__conn_driver(conn));
+    const sqlalc_dialect *d = conn->eng->dialect;
+    int style = style_for(conn->eng->driver);
     if (stmt->base.kind == NK_INSERT) {
         const struct ins *in = (const struct ins *)stmt;
         if (in->nrows > 1 && in->ncols * in->nrows > (size_t)max_params(conn, d))
@@ -238,38 +382,27 @@ int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
         }
     }
     const struct sqlalc_compiled *c;
-    struct sqlalc_compiled *fresh = NULL;
     int rc;
-    if (eo->no_compiled_cache) {
-        /* compile_expand renders an expanding IN too; without one it is a
-         * plain compile. */
-        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides, &fresh);
-        if (rc == SQLALC__NEEDS_EXPAND)
-            rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
-        if (rc)
-            return rc;
-        rc = run_compiled(conn, fresh, overrides, eo, out);
-        sqlalc_compiled_free(fresh);
-        return rc;
-    }
+    if (eo->no_compiled_cache)
+        return run_fresh(conn, stmt, d, style, overrides, eo, out);
     rc = sqlalc__stmt_compiled(stmt, d, style, &c);
-    if (rc == SQLALC__NEEDS_EXPAND) {
-        /* An expanding IN: its values (overrides of that name) shape the SQL;
-         * no overrides at all means every expanding list is empty. */
-        static const sqlalc_params no_values = { 0, NULL };
-        struct sqlalc_compiled *x;
-        rc = sqlalc__compile_expand(&stmt->base, d, style, 0, 0, overrides ? overrides : &no_values, &x);
-        if (rc == SQLALC__NEEDS_EXPAND)
-            rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "execute: no values for an expanding IN parameter");
-        if (rc)
-            return rc;
-        rc = run_compiled(conn, x, overrides, eo, out);
-        sqlalc_compiled_free(x);
-        return rc;
-    }
+    if (rc == SQLALC__NEEDS_EXPAND) /* an expanding IN: its values shape the SQL */
+        return run_fresh(conn, stmt, d, style, overrides, eo, out);
     if (rc)
         return rc;
     return run_compiled(conn, c, overrides, eo, out);
+}
+
+int sqlalc_conn_execute(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                        sqlalc_result **out)
+{
+    return execute(conn, stmt, overrides, NULL, out);
+}
+
+int sqlalc_conn_execute_opts(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_params *overrides,
+                             const sqlalc_execution_options *o, sqlalc_result **out)
+{
+    return execute(conn, stmt, overrides, o, out);
 }
 
 int sqlalc_engine_execute(sqlalc_engine *eng, sqlalc_stmt *stmt, const sqlalc_params *overrides,
@@ -362,6 +495,43 @@ static size_t manyrows_per_batch(sqlalc_conn *conn, const sqlalc_dialect *d, con
     return per < 2 ? 0 : per < MANYROWS_MAX ? per : MANYROWS_MAX;
 }
 
+/*
+ * A multi-row batch covering sets [first, first + count) failed as a
+ * whole.  When the error is about the values and the run is undoable, run
+ * all the sets again through the one-row form (which names the set that
+ * fails), inside the same all-or-nothing transaction, rolled back anyway.
+ * Otherwise, or if the rerun passes, the range is named.  Returns the
+ * error to report.
+ */
+static int name_failed_row(sqlalc_conn *conn, sqlalc_tx **tx, const struct sqlalc_compiled *one,
+                           const sqlalc_params *sets, size_t nsets, size_t first, size_t count)
+{
+    sqlalc_error saved = *sqlalc_error_last();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", saved.message);
+    int code = saved.code;
+    int retry =
+        *tx && !sqlalc_conn_invalidated(conn) &&
+        (code == SQLALC_ERR_INTEGRITY || code == SQLALC_ERR_DATA || code == SQLALC_ERR_PROGRAMMING ||
+         code == SQLALC_ERR_DATABASE || code == SQLALC_ERR_OPERATIONAL || code == SQLALC_ERR_INTERNAL);
+    if (retry) {
+        sqlalc_tx_rollback(*tx);
+        *tx = NULL;
+        if (sqlalc_conn_begin_nested(conn, tx) == SQLALC_OK) {
+            gather_fill gf = { one, sets, 0 };
+            int64_t n = 0;
+            int rc = sqlalc__conn_exec_compiled_fill(conn, one->sql, one->len, (int)one->nparams,
+                                                     first + count < nsets ? first + count : nsets,
+                                                     fill_gather, &gf, 0, 1, &n);
+            if (rc)
+                return rc; /* named by the one-row run */
+        }
+    }
+    sqlalc_error_set_full(saved.code, saved.sqlstate, saved.driver_code,
+                          "executemany parameter sets %zu..%zu: %s", first, first + count - 1, msg);
+    return saved.code;
+}
+
 static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_dialect *d, int style,
                         const struct sqlalc_compiled *one, size_t kmax, const sqlalc_params *sets,
                         size_t nsets, int64_t *rowcount)
@@ -392,8 +562,8 @@ static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_diale
             break;
         rows_fill rf = { one, sets + done, done, k };
         int64_t n = 0;
-        rc =
-            sqlalc__conn_exec_compiled_fill(conn, ck->sql, ck->len, (int)ck->nparams, nb, fill_rows, &rf, &n);
+        rc = sqlalc__conn_exec_compiled_fill(conn, ck->sql, ck->len, (int)ck->nparams, nb, fill_rows, &rf,
+                                             done, k, &n);
         sqlalc_compiled_free(ck);
         total += n;
         done += nb * k;
@@ -402,9 +572,12 @@ static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_diale
         gather_fill gf = { one, sets + done, done };
         int64_t n = 0;
         rc = sqlalc__conn_exec_compiled_fill(conn, one->sql, one->len, (int)one->nparams, nsets - done,
-                                             fill_gather, &gf, &n);
+                                             fill_gather, &gf, done, 1, &n);
         total += n;
     }
+    size_t f, c;
+    if (rc && sqlalc__error_batch_position(&f, &c))
+        rc = name_failed_row(conn, &tx, one, sets, nsets, f, c);
     if (tx) {
         if (rc) {
             sqlalc_error saved = *sqlalc_error_last();
@@ -459,7 +632,7 @@ int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
     sqlalc_stmt_free(narrow);
     /* Sets are gathered chunk by chunk as the engine runs them. */
     gather_fill gf = { c, sets, 0 };
-    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf,
+    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf, 0, 1,
                                          rowcount);
     sqlalc_compiled_free(owned);
     return rc;

@@ -36,6 +36,23 @@ static void unlink_result(sqlalc_result *r)
     r->prev = r->next = NULL;
 }
 
+/* Stand-ins for typed accessors a driver lacks: "convert it yourself". */
+static int no_fast_int64(void *st, int i, int64_t *out)
+{
+    (void)st, (void)i, (void)out;
+    return SQLALC_ERR_TYPE;
+}
+static int no_fast_double(void *st, int i, double *out)
+{
+    (void)st, (void)i, (void)out;
+    return SQLALC_ERR_TYPE;
+}
+static int no_fast_text(void *st, int i, const char **out, size_t *len)
+{
+    (void)st, (void)i, (void)out, (void)len;
+    return SQLALC_ERR_TYPE;
+}
+
 int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc, const char *sql,
                         sqlalc_result **out)
 {
@@ -47,27 +64,39 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
         sqlalc__conn_stmt_done(conn, e, st);
         return SQLALC_ERR_NOMEM;
     }
-    memset(r, 0, sizeof *r);
+    /* Every field set here (one per statement: no memset of the rest). */
     r->conn = conn;
+    r->owned_conn = NULL;
     r->entry = e;
     r->st = st;
     r->drv = drv;
-    r->ncols = drv->column_count(st);
+    r->state = first_rc == SQLALC_DONE ? SQLALC_DONE : 0;
     r->pending = first_rc == SQLALC_ROW;
-    r->row.res = r;
+    r->closed = r->orphaned = r->fast = 0;
+    r->ncols = drv->column_count(st);
+    r->names = NULL;
     r->rowcount = -2; /* asked of the driver when wanted */
+    r->row.st = NULL;
+    r->row.ncols = r->ncols;
+    r->row.get_int64 = drv->column_int64 ? drv->column_int64 : no_fast_int64;
+    r->row.get_double = drv->column_double ? drv->column_double : no_fast_double;
+    r->row.get_text = drv->column_text ? drv->column_text : no_fast_text;
+    r->row.res = r;
+    r->row.vals = NULL;
+    r->row.rs = NULL;
+    r->conv.head = NULL;
+    r->snap = r->kept = NULL;
+    r->sql_copy = NULL;
     /* A cached statement's SQL lives as long as the entry is in use; a
      * private statement's is copied (the entry may be evicted meanwhile). */
     r->sql = sql;
-    if (!e && sql && first_rc == SQLALC_ROW && (r->sql_copy = sqlalc__strdup(sql)))
+    /* (messages show 400 characters: a little more is enough) */
+    size_t sl = !e && sql && first_rc == SQLALC_ROW ? strlen(sql) : 0;
+    if (sl && (r->sql_copy = sqlalc__strndup(sql, sl > 401 ? 401 : sl)))
         r->sql = r->sql_copy;
     else if (!e)
         r->sql = NULL;
     link_result(conn, r);
-    if (first_rc == SQLALC_DONE) {
-        /* Nothing to read: give the statement back at once, keep metadata. */
-        r->state = SQLALC_DONE;
-    }
     *out = r;
     return SQLALC_OK;
 }
@@ -91,19 +120,31 @@ static int load_names(sqlalc_result *r)
 
 /* Give the statement back to the connection's cache; the names pointed
  * into it, so they go too. */
-static void release_stmt(sqlalc_result *r)
+static void drop_stmt(sqlalc_result *r)
 {
-    if (r->rowcount == -2)
-        r->rowcount = r->st && r->drv->rowcount ? r->drv->rowcount(r->st) : -1;
     if (r->st && r->conn)
         sqlalc__conn_stmt_done(r->conn, r->entry, r->st);
     r->st = NULL;
+    r->row.st = NULL;
+    r->fast = 0;
     r->entry = NULL;
     r->sql = NULL;
-    sqlalc_free(r->sql_copy);
-    r->sql_copy = NULL;
-    sqlalc_free(r->names);
-    r->names = NULL;
+    if (r->sql_copy) {
+        sqlalc_free(r->sql_copy);
+        r->sql_copy = NULL;
+    }
+    if (r->names) {
+        sqlalc_free(r->names);
+        r->names = NULL;
+    }
+}
+
+static void release_stmt(sqlalc_result *r)
+{
+    /* the row count is lost with the statement: keep it for the caller */
+    if (r->rowcount == -2)
+        r->rowcount = r->st && r->drv->rowcount ? r->drv->rowcount(r->st) : -1;
+    drop_stmt(r);
 }
 
 void sqlalc__result_detach(sqlalc_result *r)
@@ -128,11 +169,14 @@ static void arena_free(sqlalc__arena *a);
 
 void sqlalc__result_release(sqlalc_result *res)
 {
-    release_stmt(res);
-    arena_free(&res->conv);
-    sqlalc_rowset_free(res->snap);
-    sqlalc_rowset_free(res->kept);
-    res->snap = res->kept = NULL;
+    drop_stmt(res);
+    if (res->conv.head)
+        arena_free(&res->conv);
+    if (res->snap || res->kept) {
+        sqlalc_rowset_free(res->snap);
+        sqlalc_rowset_free(res->kept);
+        res->snap = res->kept = NULL;
+    }
 }
 
 void sqlalc_result_free(sqlalc_result *res)
@@ -141,7 +185,10 @@ void sqlalc_result_free(sqlalc_result *res)
         return;
     sqlalc_conn *owned = res->owned_conn;
     sqlalc_conn *conn = res->conn;
-    sqlalc__result_release(res);
+    if (res->sql_copy || res->names || res->conv.head || res->snap || res->kept)
+        sqlalc__result_release(res);
+    else if (res->st && conn) /* the common case: only the statement to give back */
+        sqlalc__conn_stmt_done(conn, res->entry, res->st);
     unlink_result(res);
     if (conn && !conn->db->spare)
         conn->db->spare = res; /* reused by the next execution on this connection */
@@ -160,6 +207,12 @@ static void close_result(sqlalc_result *res)
     res->closed = 1;
 }
 
+#if defined(__GNUC__)
+#    define RESULT_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#    define RESULT_LIKELY(x) (x)
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Iteration                                                           */
 /* ------------------------------------------------------------------ */
@@ -176,15 +229,40 @@ static int step_failed(sqlalc_result *res, int rc)
     return sqlalc__conn_fail(res->conn, rc);
 }
 
-int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row)
+/* After a step: a row, the end, or an error. */
+static int stepped(sqlalc_result *res, int rc, const sqlalc_row **row)
+{
+    if (rc == SQLALC_ROW) {
+        res->state = SQLALC_ROW;
+        res->row.st = res->st;
+        res->fast = 1;
+        if (row)
+            *row = &res->row;
+        return SQLALC_ROW;
+    }
+    if (row)
+        *row = NULL;
+    res->row.st = NULL;
+    res->fast = 0;
+    if (rc == SQLALC_DONE) {
+        res->state = SQLALC_DONE;
+        release_stmt(res);
+        return SQLALC_DONE;
+    }
+    return step_failed(res, rc);
+}
+
+static int next_slow(sqlalc_result *res, const sqlalc_row **row)
 {
     if (row)
         *row = NULL;
     if (!res)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result is NULL");
-    /* The row handle reads the driver again (it may have been a copy). */
+    /* The row handle reads the driver again (it may have been a copy),
+     * and what was converted for the last row goes. */
     res->row.rs = NULL;
     res->row.vals = NULL;
+    res->row.st = NULL;
     if (res->conv.head)
         arena_reset(&res->conv);
     if (res->state == SQLALC_DONE || res->closed || !res->st) {
@@ -194,24 +272,26 @@ int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row)
                                     "the result's connection was closed before all its rows were read");
         return SQLALC_DONE;
     }
-    int rc;
     if (res->pending) {
         res->pending = 0;
-        rc = SQLALC_ROW;
-    } else
-        rc = res->drv->step(res->st);
-    if (rc == SQLALC_ROW) {
-        res->state = SQLALC_ROW;
-        if (row)
-            *row = &res->row;
-        return SQLALC_ROW;
+        return stepped(res, SQLALC_ROW, row);
     }
-    if (rc == SQLALC_DONE) {
-        res->state = SQLALC_DONE;
-        release_stmt(res);
-        return SQLALC_DONE;
+    return stepped(res, res->drv->step(res->st), row);
+}
+
+int sqlalc_result_next(sqlalc_result *res, const sqlalc_row **row)
+{
+    /* The hot loop: on a live row, nothing copied or converted for it. */
+    if (RESULT_LIKELY(res && res->fast)) {
+        int rc = res->drv->step(res->st);
+        if (RESULT_LIKELY(rc == SQLALC_ROW)) {
+            if (row)
+                *row = &res->row;
+            return SQLALC_ROW;
+        }
+        return stepped(res, rc, row);
     }
-    return step_failed(res, rc);
+    return next_slow(res, row);
 }
 
 int sqlalc_result_fetchone(sqlalc_result *res, const sqlalc_row **row)
@@ -491,8 +571,8 @@ static int copy_current(sqlalc_result *res, sqlalc_rowset **out)
  */
 static int keep_current_row(sqlalc_result *res)
 {
-    if (res->state != SQLALC_ROW || !res->st || res->row.rs)
-        return SQLALC_OK;
+    if (!res->row.st)
+        return SQLALC_OK; /* no live current row handed out */
     sqlalc_rowset *rs;
     int rc = copy_current(res, &rs);
     if (rc)
@@ -501,6 +581,8 @@ static int keep_current_row(sqlalc_result *res)
     res->snap = rs;
     res->row.rs = rs;
     res->row.vals = rs->vals;
+    res->row.st = NULL;
+    res->fast = 0;
     return SQLALC_OK;
 }
 
@@ -527,6 +609,7 @@ int sqlalc_result_fetchmany(sqlalc_result *res, size_t max, sqlalc_rowset **out)
             rc = rowset_add(rs, res);
     }
     res->row = saved;
+    res->fast = 0; /* the handle is the copy (or no row): next() must reset it */
     if (rc == SQLALC_OK)
         rc = rowset_finish(rs);
     if (rc != SQLALC_OK) {
@@ -591,6 +674,7 @@ static int take_row(sqlalc_result *res, int want, const char *what, const sqlalc
     } else if (rc == SQLALC_DONE && want == WANT_ONE)
         rc = sqlalc_error_set(SQLALC_ERR_NO_RESULT, "%s: the query returned no row", what);
     res->row = saved;
+    res->fast = 0; /* the handle is the copy (or no row): next() must reset it */
     close_result(res);
     return rc;
 }
@@ -664,7 +748,7 @@ static int check_index_slow(const sqlalc_row *row, int i)
     int n = sqlalc_row_count(row);
     if (i < 0 || i >= n)
         return sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column %d in row (it has %d)", i, n);
-    if (!row->rs && (row->res->state != SQLALC_ROW || !row->res->st))
+    if (!row->rs && !row->st)
         return sqlalc_error_set(SQLALC_ERR_CLOSED,
                                 "the row is no longer current (the result moved on or closed)");
     return SQLALC_OK;
@@ -674,8 +758,7 @@ static int check_index_slow(const sqlalc_row *row, int i)
  * to two compares. */
 static inline int check_index(const sqlalc_row *row, int i)
 {
-    if (row && !row->rs && (unsigned)i < (unsigned)row->res->ncols && row->res->state == SQLALC_ROW &&
-        row->res->st)
+    if (row && row->st && (unsigned)i < (unsigned)row->ncols)
         return SQLALC_OK;
     return check_index_slow(row, i);
 }
@@ -689,7 +772,7 @@ int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v)
         *v = row->vals[i];
         return SQLALC_OK;
     }
-    return row->res->drv->column_value(row->res->st, i, v);
+    return row->res->drv->column_value(row->st, i, v);
 }
 
 int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out)
@@ -701,7 +784,10 @@ int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out)
  * rowset), or the result's, emptied when the live row changes. */
 static sqlalc__arena *arena_of(const sqlalc_row *row)
 {
-    return row->rs ? &((sqlalc_rowset *)row->rs)->arena : &row->res->conv;
+    if (row->rs)
+        return &((sqlalc_rowset *)row->rs)->arena;
+    row->res->fast = 0; /* the next step empties it */
+    return &row->res->conv;
 }
 
 static int type_error(const sqlalc_row *row, int i, const sqlalc_value *v, const char *want)
@@ -746,9 +832,7 @@ static int parse_int(const char *p, size_t n, int64_t *out)
 #else
 #    define GETTER_COLD
 #endif
-#define LIVE_ROW(row, i)                                                   \
-    ((row) && !(row)->rs && (unsigned)(i) < (unsigned)(row)->res->ncols && \
-     (row)->res->state == SQLALC_ROW && (row)->res->st)
+#define LIVE_ROW(row, i) ((row) && (row)->st && (unsigned)(i) < (unsigned)(row)->ncols)
 
 /* Value conversions shared by the row getters and sqlalc_value_get_*:
  * SQLALC_OK, or SQLALC_ERR_TYPE with no message recorded. */
@@ -828,8 +912,7 @@ GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out
 
 int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
 {
-    if (LIVE_ROW(row, i) && row->res->drv->column_int64 &&
-        row->res->drv->column_int64(row->res->st, i, out) == SQLALC_OK)
+    if (LIVE_ROW(row, i) && row->get_int64(row->st, i, out) == SQLALC_OK)
         return SQLALC_OK;
     return get_int64_slow(row, i, out);
 }
@@ -847,8 +930,7 @@ GETTER_COLD static int get_double_slow(const sqlalc_row *row, int i, double *out
 
 int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
 {
-    if (LIVE_ROW(row, i) && row->res->drv->column_double &&
-        row->res->drv->column_double(row->res->st, i, out) == SQLALC_OK)
+    if (LIVE_ROW(row, i) && row->get_double(row->st, i, out) == SQLALC_OK)
         return SQLALC_OK;
     return get_double_slow(row, i, out);
 }
@@ -933,8 +1015,7 @@ GETTER_COLD static int get_text_slow(const sqlalc_row *row, int i, const char **
 
 int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len)
 {
-    if (LIVE_ROW(row, i) && row->res->drv->column_text &&
-        row->res->drv->column_text(row->res->st, i, out, len) == SQLALC_OK)
+    if (LIVE_ROW(row, i) && row->get_text(row->st, i, out, len) == SQLALC_OK)
         return SQLALC_OK;
     return get_text_slow(row, i, out, len);
 }

@@ -15,7 +15,19 @@ typedef struct sqlalc__arena {
     struct arena_block *head;
 } sqlalc__arena;
 
+/*
+ * A row handle.  What the getters' fast path needs sits first: st is the
+ * driver statement while this is the result's current live row (NULL
+ * otherwise: a stored row, a copy, or a row the result moved past), and
+ * the driver's typed accessors (never NULL: a stub sends the getter to
+ * its general path).
+ */
 struct sqlalc_row {
+    void *st;
+    int ncols;
+    int (*get_int64)(void *st, int i, int64_t *out);
+    int (*get_double)(void *st, int i, double *out);
+    int (*get_text)(void *st, int i, const char **out, size_t *len);
     struct sqlalc_result *res; /* live row: read through the driver */
     const sqlalc_value *vals;  /* stored row (rowset), or NULL */
     const struct sqlalc_rowset *rs;
@@ -31,6 +43,7 @@ struct sqlalc_result {
     int pending;  /* first step already done (row waiting) */
     int closed;   /* closed by an accessor (one, first, all …) or the connection */
     int orphaned; /* the connection closed while rows may have been pending */
+    int fast;     /* on a live row with nothing copied or converted: next() just steps */
     int ncols;
     const char **names; /* lazily filled */
     int64_t rowcount;

@@ -58,6 +58,8 @@ void sqlalc__cc_init(sqlalc_compiler *c, const sqlalc_dialect *d, int style)
     c->err = 0;
     c->literal_values = 0;
     c->expand = NULL;
+    c->inline_expanding = 0;
+    c->expanded = (sqlalc_buf)SQLALC_BUF_INIT;
     c->rows_from = c->rows_to = 0;
     c->repeat = 0;
     c->total_params = 0;
@@ -74,6 +76,7 @@ void sqlalc__cc_free(sqlalc_compiler *c)
     sqlalc_free(c->ctes);
     sqlalc_free(c->done);
     sqlalc_buf_free(&c->names);
+    sqlalc_buf_free(&c->expanded);
     if (c->anon != c->anon_inline)
         sqlalc_free(c->anon);
     sqlalc_map_free(&c->anon_map);
@@ -141,27 +144,28 @@ static void emit_final(sqlalc_buf *dst, const seg *src, int style, int *k)
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
                     struct sqlalc_compiled **out)
 {
-    return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, out);
+    return sqlalc__compile_expand(stmt, d, style, rows_from, rows_to, NULL, 0, out);
 }
 
 static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand, int inline_expanding,
                        struct sqlalc_compiled **out);
 
 int sqlalc__compile_repeat(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows,
                            struct sqlalc_compiled **out)
 {
-    return compile_all(stmt, d, style, 0, 0, rows, NULL, out);
+    return compile_all(stmt, d, style, 0, 0, rows, NULL, 0, out);
 }
 
 int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                           size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out)
+                           size_t rows_to, const sqlalc_params *expand, int inline_expanding,
+                           struct sqlalc_compiled **out)
 {
-    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, out);
+    return compile_all(stmt, d, style, rows_from, rows_to, 1, expand, inline_expanding, out);
 }
 
 static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                       size_t rows_to, size_t repeat, const sqlalc_params *expand,
+                       size_t rows_to, size_t repeat, const sqlalc_params *expand, int inline_expanding,
                        struct sqlalc_compiled **out)
 {
     *out = NULL;
@@ -177,9 +181,10 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
     c.rows_to = rows_to;
     c.repeat = repeat;
     c.expand = expand;
+    c.inline_expanding = inline_expanding;
     render_stmt(&c, stmt, M_TOP);
     int rc = c.err;
-    if (!rc && (c.body.buf.oom || c.names.oom))
+    if (!rc && (c.body.buf.oom || c.names.oom || c.expanded.oom))
         rc = sqlalc__oom();
     for (size_t i = 0; i < c.nctes && !rc; i++)
         if (c.ctes[i]->s.buf.oom)
@@ -228,6 +233,12 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
             r->sql = sqlalc_buf_detach(&sql);
             r->names = c.names.p;
             c.names.p = NULL;
+            if (c.expanded.len) {
+                sqlalc_buf_putc(&c.expanded, 0); /* the list ends with an empty name */
+                r->expanded = c.expanded.oom ? NULL : sqlalc_buf_detach(&c.expanded);
+                if (!r->expanded)
+                    rc = SQLALC_ERR_NOMEM;
+            }
             r->style = style;
             r->literal_values = c.literal_values || style == COMPILE_LITERAL;
             if (!r->sql)
@@ -252,6 +263,7 @@ void sqlalc_compiled_free(sqlalc_compiled *c)
     sqlalc_free(c->sql);
     sqlalc_free(c->params);
     sqlalc_free(c->names);
+    sqlalc_free(c->expanded);
     sqlalc_free(c);
 }
 

@@ -120,6 +120,18 @@ static int all_anon_binds(const struct exprlist *l)
     return 1;
 }
 
+/* Out of line: its message buffer stays off the recursion's stack. */
+NOINLINE static void inline_refused(sqlalc_compiler *c, const char *nm, size_t nexp, size_t k, int type)
+{
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "the expanding IN '%s' has %zu values, more than the %d parameters one "
+             "statement may carry; only integer values can be sent inline past it "
+             "(value %zu is %s)",
+             nm, nexp, c->inline_expanding, k, sqlalc_vtype_name((sqlalc_vtype)type));
+    sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, msg);
+}
+
 static void render_in(sqlalc_compiler *c, const struct binop *b)
 {
     const sqlalc_expr *r = b->r;
@@ -138,6 +150,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         for (size_t i = 0; i < c->expand->count; i++)
             nexp += c->expand->items[i].name && !strcmp(c->expand->items[i].name, nm);
         c->literal_values = 1; /* this form depends on the values: never shared */
+        sqlalc_buf_append(&c->expanded, nm, strlen(nm) + 1);
         if (nexp) {
             putc_(c, '(');
             size_t k = 0;
@@ -148,7 +161,18 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
                     continue;
                 if (k)
                     PUTS(c, ", ");
-                size_t off = name_n(c, nm, ++k);
+                k++;
+                if (c->inline_expanding) {
+                    /* Past the parameter ceiling: integers go inline (no
+                     * SQL can hide in one); other values cannot. */
+                    if (p->value.type != SQLALC_V_INT) {
+                        inline_refused(c, nm, nexp, k, p->value.type);
+                        return;
+                    }
+                    sqlalc_compiler_literal_int(c, p->value.u.i);
+                    continue;
+                }
+                size_t off = name_n(c, nm, k);
                 emit_param(c, off, &p->value, t ? t : value_type_kind(&p->value));
             }
             putc_(c, ')');

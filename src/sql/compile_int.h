@@ -122,6 +122,8 @@ struct sqlalc_compiler {
     int err;
     int literal_values;
     const sqlalc_params *expand; /* values of expanding IN parameters (by repeated name) */
+    int inline_expanding;        /* > 0: their values go inline (the parameter ceiling they pass) */
+    sqlalc_buf expanded;         /* names of the expanding parameters given values, NUL-separated */
     size_t rows_from, rows_to;
     size_t repeat; /* > 1: a one-row INSERT written as that many rows of the same shape */
     int total_params;

@@ -281,6 +281,7 @@ struct sqlalc_compiled {
     char *names;
     int style;
     int literal_values; /* values were rendered inline (not shareable by shape) */
+    char *expanded;     /* expanding IN parameters given values: names, each NUL-ended, then "" (or NULL) */
 };
 
 /* Compile stmt (an NK_SELECT … NK_DELETE node).  style: 0 named display,
@@ -291,9 +292,12 @@ struct sqlalc_compiled {
  * expanding IN parameter: compile again with its values. */
 #define SQLALC__NEEDS_EXPAND 1
 /* Same, with the values of expanding parameters: entries of expand named
- * like the parameter, in order (borrowed: the result is for one execution). */
+ * like the parameter, in order (borrowed: the result is for one execution).
+ * inline_expanding > 0 (the parameter ceiling the values would pass)
+ * renders integer values inline and fails on any other kind. */
 int sqlalc__compile_expand(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from,
-                           size_t rows_to, const sqlalc_params *expand, struct sqlalc_compiled **out);
+                           size_t rows_to, const sqlalc_params *expand, int inline_expanding,
+                           struct sqlalc_compiled **out);
 int sqlalc__compile(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, size_t rows_from, size_t rows_to,
                     struct sqlalc_compiled **out);
 /* A one-row INSERT … VALUES compiled as rows rows of the same shape (the

@@ -6,6 +6,7 @@
 
 typedef struct err_state {
     sqlalc_error pub;
+    size_t batch_first, batch_count; /* exec_batch: the sets the failure is in (count 0: unknown) */
     char message[2048];
     char detail[512];
     char hint[256];
@@ -29,6 +30,7 @@ void sqlalc_error_clear(void)
 {
     memset(&g_err.pub, 0, sizeof g_err.pub);
     g_err.message[0] = 0;
+    g_err.batch_count = 0;
 }
 
 static int vset(int code, const char *sqlstate, long driver_code, const char *fmt, va_list ap)
@@ -36,6 +38,7 @@ static int vset(int code, const char *sqlstate, long driver_code, const char *fm
     g_err.pub.code = code;
     g_err.pub.driver_code = driver_code;
     g_err.pub.detail = g_err.pub.hint = g_err.pub.constraint_name = NULL;
+    g_err.batch_count = 0;
     if (sqlstate) {
         strncpy(g_err.pub.sqlstate, sqlstate, 5);
         g_err.pub.sqlstate[5] = 0;
@@ -77,6 +80,21 @@ void sqlalc_error_set_extra(const char *detail, const char *hint, const char *co
     g_err.pub.detail = keep(g_err.detail, sizeof g_err.detail, detail);
     g_err.pub.hint = keep(g_err.hint, sizeof g_err.hint, hint);
     g_err.pub.constraint_name = keep(g_err.constraint_name, sizeof g_err.constraint_name, constraint_name);
+}
+
+void sqlalc_error_set_batch_position(size_t first, size_t count)
+{
+    g_err.batch_first = first;
+    g_err.batch_count = count;
+}
+
+int sqlalc__error_batch_position(size_t *first, size_t *count)
+{
+    if (!g_err.batch_count)
+        return 0;
+    *first = g_err.batch_first;
+    *count = g_err.batch_count;
+    return 1;
 }
 
 void sqlalc__error_prefix(const char *fmt, ...)

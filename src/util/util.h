@@ -107,5 +107,8 @@ void sqlalc__error_prefix(const char *fmt, ...)
  * and the PostgreSQL driver show the failing statement, unless the
  * message already shows it. */
 void sqlalc__error_append_sql(const char *sql);
+/* What a driver said with sqlalc_error_set_batch_position() about the
+ * current error: 1 and the range, or 0 when it said nothing. */
+int sqlalc__error_batch_position(size_t *first, size_t *count);
 
 #endif

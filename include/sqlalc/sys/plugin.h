@@ -299,6 +299,12 @@ SQLALC_API int sqlalc_error_set_full(int code, const char *sqlstate, long driver
     ;
 /* Attach PostgreSQL-style extra fields to the current last error. */
 SQLALC_API void sqlalc_error_set_extra(const char *detail, const char *hint, const char *constraint_name);
+/* For a driver's exec_batch, after recording its error: the failure is in
+ * parameter sets first .. first + count - 1 of this call (count 1: exactly
+ * that set; a multi-row statement that failed as a whole: its rows).  The
+ * engine turns it into the caller's set numbers ("executemany parameter
+ * set 7: …") and, for a range, finds the one set that fails. */
+SQLALC_API void sqlalc_error_set_batch_position(size_t first, size_t count);
 /* Map a SQLSTATE to an error class (23xxx → INTEGRITY, 40001 → SERIALIZATION, 08xxx → DISCONNECT …). */
 SQLALC_API int sqlalc_code_from_sqlstate(const char *sqlstate);
 
