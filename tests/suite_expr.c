@@ -103,7 +103,7 @@ static char *col0(sqlalc_stmt *q, const sqlalc_params *ov)
     sqlalc_result *res = NULL;
     int rc = sqlalc_conn_execute(conn, q, ov, &res);
     if (rc)
-        fail_msg("execute %s: %s", sqlalc_stmt_sql(q, NULL), sqlalc_errmsg());
+        fail_msg("execute: %s (SQL: %.300s)", sqlalc_errmsg(), sqlalc_stmt_sql(q, NULL));
     const sqlalc_row *row;
     int first = 1;
     while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
@@ -564,6 +564,391 @@ static void test_schema_api_tables(void **state)
     sqlalc_metadata_free(md);
 }
 
+/* Issue 14, defect 5: the LIKE helpers match the same rows on every
+ * backend with %, _, \ and / in the data; autoescape matches literally. */
+static void test_like_helpers_pattern_characters(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *w =
+        sqlalc_table_new(md, "x_words", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("s", sqlalc_type_string(40), 0));
+    assert_non_null(w);
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_words");
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    static const char *const words[] = { "100%",      "1000", "a_b", "axb", "back\\slash",
+                                         "backslash", "x/y",  "x%y", "x_",  "xx" };
+    sqlalc_stmt *ins = sqlalc_insert(w);
+    for (int i = 0; i < (int)(sizeof words / sizeof words[0]); i++)
+        ins = sqlalc_values(
+            ins, SQLALC_KVS(SQLALC_KV("id", sqlalc_int(i + 1)), SQLALC_KV("s", sqlalc_str(words[i]))));
+    assert_ok(sqlalc_conn_execute(conn, ins, NULL, NULL));
+    sqlalc_stmt_free(ins);
+    static const struct {
+        int helper;     /* 0 contains, 1 startswith, 2 endswith */
+        int autoescape; /* 1: autoescape, 2: escape '^' with autoescape */
+        const char *value;
+        const char *want; /* the matching words, by id */
+    } cases[] = {
+        { 0, 0, "%", "100%,1000,a_b,axb,back\\slash,backslash,x/y,x%y,x_,xx" }, /* a wildcard */
+        { 0, 1, "%", "100%,x%y" },
+        { 0, 2, "%", "100%,x%y" },
+        { 0, 0, "_", "100%,1000,a_b,axb,back\\slash,backslash,x/y,x%y,x_,xx" },
+        { 0, 1, "_", "a_b,x_" },
+        { 0, 0, "\\", "back\\slash" }, /* not PostgreSQL's escape any more */
+        { 0, 1, "\\", "back\\slash" },
+        { 0, 0, "k\\s", "back\\slash" },
+        { 0, 1, "/", "x/y" },
+        { 0, 0, "/", "x/y" },
+        { 1, 0, "a_", "a_b,axb" },
+        { 1, 1, "a_", "a_b" },
+        { 1, 1, "10", "100%,1000" },
+        { 1, 1, "100%", "100%" },
+        { 2, 0, "0%", "100%,1000" },
+        { 2, 1, "0%", "100%" },
+        { 2, 1, "_", "x_" },
+        { 2, 0, "\\slash", "back\\slash" },
+        { 2, 1, "x/y", "x/y" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sqlalc_expr *col = sqlalc_c(w, "s"), *v = sqlalc_str(cases[i].value), *cond;
+        char esc = cases[i].autoescape == 2 ? '^' : 0;
+        int autoesc = cases[i].autoescape != 0;
+        switch (cases[i].helper) {
+        case 0: cond = autoesc ? sqlalc_contains_escape(col, v, esc, 1) : sqlalc_contains(col, v); break;
+        case 1: cond = autoesc ? sqlalc_startswith_escape(col, v, esc, 1) : sqlalc_startswith(col, v); break;
+        default: cond = autoesc ? sqlalc_endswith_escape(col, v, esc, 1) : sqlalc_endswith(col, v); break;
+        }
+        const char *got = col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(sqlalc_c(w, "s")), cond),
+                                               SQLALC_EXPRS(sqlalc_c(w, "id"))),
+                               NULL);
+        if (strcmp(got, cases[i].want))
+            fail_msg("case %zu (helper %d, autoescape %d, '%s'): got '%s', want '%s'", i, cases[i].helper,
+                     cases[i].autoescape, cases[i].value, got, cases[i].want);
+    }
+    /* autoescape needs a string value */
+    assert_null(sqlalc_contains_autoescape(sqlalc_c(w, "s"), sqlalc_c(w, "s")));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_words");
+    sqlalc_metadata_free(md);
+}
+
+/* Issue 14, defect 8: the literal renderer's SQL runs on the backend and
+ * gives back the values: a blob with NUL and 0xff bytes (X'..', bytea,
+ * 0x..), infinities where the dialect has a literal for them, NaN on
+ * PostgreSQL; a text with a NUL is refused, never cut. */
+static void test_literal_rendering_round_trip(void **state)
+{
+    (void)state;
+    const sqlalc_dialect *d = sqlalc_find_dialect(sqlalc_engine_dialect_name(eng));
+    assert_non_null(d);
+    static const char blob[] = { 'a', 0, (char)0xff, '\'', 'z' };
+    double inf = 1.0 / 0.0, nan = 0.0 / 0.0;
+    int pg = test_dialect_is("postgresql");
+    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(
+        sqlalc_label(sqlalc_value_expr(SQLALC_BLOBV(blob, sizeof blob)), "b"),
+        sqlalc_label(sqlalc_value_expr(SQLALC_BLOBV("", 0)), "e"), sqlalc_label(sqlalc_float(inf), "pinf"),
+        sqlalc_label(sqlalc_float(-inf), "ninf"), sqlalc_label(sqlalc_str("it's"), "t")));
+    char *sql = sqlalc_stmt_sql_literal(q, d);
+    if (!sql)
+        fail_msg("literal: %s", sqlalc_errmsg());
+    sqlalc_result *res;
+    if (sqlalc_conn_execute_sql(conn, sql, NULL, &res))
+        fail_msg("%s: %s", sql, sqlalc_errmsg());
+    const sqlalc_row *row;
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const void *p;
+    size_t n;
+    assert_ok(sqlalc_row_get_blob(row, 0, &p, &n));
+    assert_int_equal(n, sizeof blob);
+    assert_memory_equal(p, blob, sizeof blob);
+    assert_ok(sqlalc_row_get_blob(row, 1, &p, &n));
+    assert_int_equal(n, 0);
+    assert_true(sqlalc_row_double(row, 2) == inf);
+    assert_true(sqlalc_row_double(row, 3) == -inf);
+    assert_string_equal(sqlalc_row_text(row, 4), "it's");
+    sqlalc_result_free(res);
+    sqlalc_free(sql);
+    sqlalc_stmt_free(q);
+
+    /* NaN: a literal on PostgreSQL, refused on SQLite (it would read NULL) */
+    q = sqlalc_select(SQLALC_COLS(sqlalc_label(sqlalc_float(nan), "n")));
+    sql = sqlalc_stmt_sql_literal(q, d);
+    if (pg) {
+        assert_non_null(sql);
+        assert_ok(sqlalc_conn_execute_sql(conn, sql, NULL, &res));
+        assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+        double got = sqlalc_row_double(row, 0);
+        assert_true(got != got);
+        sqlalc_result_free(res);
+    } else {
+        assert_null(sql);
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+        assert_non_null(strstr(sqlalc_errmsg(), "NaN"));
+    }
+    sqlalc_free(sql);
+    sqlalc_stmt_free(q);
+
+    /* text with an embedded NUL: refused on every dialect */
+    q = sqlalc_select(SQLALC_COLS(sqlalc_value_expr(SQLALC_TEXTNV("a\0b", 3))));
+    assert_null(sqlalc_stmt_sql_literal(q, d));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    assert_non_null(strstr(sqlalc_errmsg(), "embedded NUL"));
+    sqlalc_stmt_free(q);
+}
+
+/* ---- issue 8, item 1: no fixed capacity (each old cap times ten) ---- */
+
+#define WIDE 500 /* columns; the old cap of distinct bind names was 48, of INSERT columns 64 */
+
+static sqlalc_table *wide_table(sqlalc_metadata *md)
+{
+    sqlalc_schema_item *items[WIDE + 1];
+    char name[16];
+    items[0] = sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY);
+    for (int i = 0; i < WIDE; i++) {
+        snprintf(name, sizeof name, "c%d", i);
+        items[i + 1] = sqlalc_column(name, sqlalc_type_integer(), 0);
+    }
+    return sqlalc_table_newv(md, "x_wide", items, WIDE + 1);
+}
+
+/* The expected SQL of the 500-comparison WHERE, built the way SQLAlchemy
+ * names and numbers it (c0_1 …, ? …, $1 …). */
+static char *wide_sql(const char *style)
+{
+    size_t cap = 64 * WIDE, n = 0;
+    char *b = malloc(cap);
+    n += (size_t)snprintf(b + n, cap - n, "SELECT x_wide.id \nFROM x_wide \nWHERE ");
+    for (int i = 0; i < WIDE; i++) {
+        if (i)
+            n += (size_t)snprintf(b + n, cap - n, " AND ");
+        if (!strcmp(style, "named"))
+            n += (size_t)snprintf(b + n, cap - n, "x_wide.c%d = :c%d_1", i, i);
+        else if (!strcmp(style, "dollar"))
+            n += (size_t)snprintf(b + n, cap - n, "x_wide.c%d = $%d", i, i + 1);
+        else
+            n += (size_t)snprintf(b + n, cap - n, "x_wide.c%d = ?", i);
+    }
+    return b;
+}
+
+static void test_wide_statements(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *w = wide_table(md);
+    assert_non_null(w);
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_wide");
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    /* a 500-column row inserted (one statement, 501 binds) and read back */
+    static sqlalc_kv kv[WIDE + 1];
+    char names[WIDE][16];
+    kv[0] = SQLALC_KV("id", sqlalc_int(1));
+    for (int i = 0; i < WIDE; i++) {
+        snprintf(names[i], sizeof names[i], "c%d", i);
+        kv[i + 1] = SQLALC_KV(names[i], sqlalc_int(i * 7));
+    }
+    sqlalc_stmt *ins = sqlalc_values(sqlalc_insert(w), (sqlalc_kvs){ WIDE + 1, kv });
+    assert_ok(sqlalc_conn_execute(conn, ins, NULL, NULL));
+    sqlalc_stmt_free(ins);
+    /* a second row through an INSERT narrowed to the parameters given (engine) */
+    sqlalc_param ps[WIDE];
+    ps[0] = SQLALC_P_INT("id", 2);
+    for (int i = 1; i < WIDE; i++)
+        ps[i] = SQLALC_P_INT(names[i], -i);
+    ins = sqlalc_insert(w);
+    assert_ok(sqlalc_conn_execute(conn, ins, &(sqlalc_params){ WIDE, ps }, NULL));
+    sqlalc_stmt_free(ins);
+    sqlalc_stmt *q =
+        sqlalc_select(SQLALC_NOEXPRS, sqlalc_eq(sqlalc_c(w, "id"), sqlalc_int(1))); /* SELECT * */
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_conn_execute(conn, q, NULL, &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    assert_int_equal(sqlalc_row_count(row), WIDE + 1);
+    for (int i = 0; i < WIDE; i++)
+        assert_int_equal(sqlalc_row_int64(row, i + 1), i * 7);
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_DONE);
+    sqlalc_result_free(res);
+    sqlalc_stmt_free(q);
+
+    /* WHERE of 500 distinct comparisons: exact SQL per dialect, then run */
+    sqlalc_expr *conds[WIDE];
+    for (int i = 0; i < WIDE; i++)
+        conds[i] = sqlalc_eq(sqlalc_c(w, names[i]), sqlalc_int(i * 7));
+    q = sqlalc_select(SQLALC_COLS(sqlalc_c(w, "id")), sqlalc_and_list((sqlalc_exprs){ WIDE, conds }));
+    assert_non_null(q);
+    static const struct {
+        const char *dialect, *style;
+        int paramstyle;
+    } ds[] = { { "sqlite", "qmark", SQLALC_PARAMSTYLE_QMARK },
+               { "postgresql", "dollar", SQLALC_PARAMSTYLE_NUMERIC_DOLLAR },
+               { "mssql", "qmark", SQLALC_PARAMSTYLE_QMARK } };
+    for (int k = 0; k < 3; k++) {
+        char *want = wide_sql("named");
+        assert_string_equal(sqlalc_stmt_sql(q, sqlalc_find_dialect(ds[k].dialect)), want);
+        free(want);
+        sqlalc_compiled *c;
+        assert_ok(sqlalc_compile(q, sqlalc_find_dialect(ds[k].dialect), ds[k].paramstyle, &c));
+        want = wide_sql(ds[k].style);
+        assert_string_equal(sqlalc_compiled_sql(c), want);
+        assert_int_equal(sqlalc_compiled_nparams(c), WIDE);
+        assert_string_equal(sqlalc_compiled_param_name(c, WIDE - 1), "c499_1");
+        free(want);
+        sqlalc_compiled_free(c);
+    }
+    assert_string_equal(col0(q, NULL), "1");
+    /* the same shape with other values: the cached compilation, other rows */
+    for (int i = 0; i < WIDE; i++)
+        conds[i] = i ? sqlalc_eq(sqlalc_c(w, names[i]), sqlalc_int(-i))
+                     : sqlalc_eq(sqlalc_c(w, names[i]), sqlalc_null());
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(sqlalc_c(w, "id")), sqlalc_and_list((sqlalc_exprs){ WIDE, conds })),
+             NULL),
+        "2");
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_wide");
+    sqlalc_metadata_free(md);
+}
+
+/* 320 FROM items (old cap 32), 160 levels of subqueries (16), 80 CTEs (8). */
+static void test_many_froms_nesting_ctes(void **state)
+{
+    (void)state;
+    /* FROM: aliases of one table; SQLite joins at most 64 tables (its own
+     * ceiling, reported by SQLite), PostgreSQL takes them all. */
+    int nfrom = test_dialect_is("sqlite") ? 64 : 320;
+    sqlalc_expr *al[320], *cols[320], *conds[320];
+    char name[16];
+    for (int i = 0; i < nfrom; i++) {
+        snprintf(name, sizeof name, "u%d", i);
+        al[i] = sqlalc_alias(sqlalc_table_expr(user), name);
+        cols[i] = sqlalc_ac(al[i], "id");
+        conds[i] = sqlalc_eq(sqlalc_ac(al[i], "id"), sqlalc_int(2));
+    }
+    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_count_star()),
+                                   sqlalc_and_list((sqlalc_exprs){ (size_t)nfrom, conds }));
+    const char *sql = sqlalc_stmt_sql(q, NULL);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql, "FROM \"user\" AS u0, \"user\" AS u1, "));
+    snprintf(name, sizeof name, "AS u%d \nWHERE", nfrom - 1);
+    assert_non_null(strstr(sql, name));
+    assert_string_equal(col0(q, NULL), "1");
+    for (int i = 0; i < nfrom; i++)
+        sqlalc_expr_free(al[i]);
+    (void)cols;
+    for (int i = 0; i < nfrom; i++)
+        sqlalc_expr_free(cols[i]);
+
+    /* 160 levels of nested subqueries (scalar: PostgreSQL plans nested IN
+     * semi-joins as one join, exponentially) */
+    q = sqlalc_select(SQLALC_COLS(sqlalc_func("max", SQLALC_EXPRS(fx_c(user, "id")))),
+                      sqlalc_eq(fx_c(user, "name"), sqlalc_str("mary")));
+    for (int i = 0; i < 160; i++)
+        q = sqlalc_select(SQLALC_COLS(sqlalc_add(sqlalc_scalar_subquery(q), sqlalc_int(1))));
+    sql = sqlalc_stmt_sql(q, NULL);
+    assert_non_null(sql);
+    assert_true(!strncmp(sql, "SELECT (SELECT (SELECT (SELECT", 30));
+    if (test_dialect_is("sqlite")) {
+        /* SQLite's parser has its own ceiling (YYSTACKDEPTH): its error */
+        sqlalc_result *res = NULL;
+        assert_int_not_equal(sqlalc_conn_execute(conn, q, NULL, &res), SQLALC_OK);
+        assert_non_null(strstr(sqlalc_errmsg(), "parser stack overflow"));
+        sqlalc_stmt_free(q);
+        q = sqlalc_select(SQLALC_COLS(sqlalc_func("max", SQLALC_EXPRS(fx_c(user, "id")))),
+                          sqlalc_eq(fx_c(user, "name"), sqlalc_str("mary")));
+        for (int i = 0; i < 10; i++)
+            q = sqlalc_select(SQLALC_COLS(sqlalc_add(sqlalc_scalar_subquery(q), sqlalc_int(1))));
+        assert_string_equal(col0(q, NULL), "13");
+    } else
+        assert_string_equal(col0(q, NULL), "163");
+
+    /* 80 CTEs, each reading the one before */
+    sqlalc_expr *ctes[80];
+    ctes[0] = sqlalc_cte(sqlalc_select(SQLALC_COLS(sqlalc_label(fx_c(user, "id"), "n")),
+                                       sqlalc_eq(fx_c(user, "name"), sqlalc_str("wendy"))),
+                         "k0");
+    for (int i = 1; i < 80; i++) {
+        snprintf(name, sizeof name, "k%d", i);
+        ctes[i] = sqlalc_cte(sqlalc_select(SQLALC_COLS(
+                                 sqlalc_label(sqlalc_add(sqlalc_ac(ctes[i - 1], "n"), sqlalc_int(1)), "n"))),
+                             name);
+    }
+    q = sqlalc_select(SQLALC_COLS(sqlalc_ac(ctes[79], "n")));
+    sql = sqlalc_stmt_sql(q, NULL);
+    assert_non_null(sql);
+    assert_true(!strncmp(sql, "WITH k0 AS \n(SELECT", 19));
+    if (!strstr(sql, "k78 AS \n(SELECT k77.n + :n_2 AS n \nFROM k77), \nk79 AS"))
+        fail_msg("CTE chain: %s", strstr(sql, "k77 AS") ? strstr(sql, "k77 AS") : sql);
+    assert_string_equal(col0(q, NULL), "81");
+    for (int i = 0; i < 80; i++)
+        sqlalc_expr_free(ctes[i]);
+}
+
+/* A 1,000-label enum (the old variadic cap was 256) built, created and
+ * compared; identifiers at PostgreSQL's 63 bytes and SQL Server's 128
+ * rendered whole. */
+#define E10(p) p "0", p "1", p "2", p "3", p "4", p "5", p "6", p "7", p "8", p "9"
+#define E100(p)                                                                                     \
+    E10(p "0"), E10(p "1"), E10(p "2"), E10(p "3"), E10(p "4"), E10(p "5"), E10(p "6"), E10(p "7"), \
+        E10(p "8"), E10(p "9")
+#define E1000(p)                                                                                            \
+    E100(p "0"), E100(p "1"), E100(p "2"), E100(p "3"), E100(p "4"), E100(p "5"), E100(p "6"), E100(p "7"), \
+        E100(p "8"), E100(p "9")
+
+static void test_big_enum_and_long_names(void **state)
+{
+    (void)state;
+    sqlalc_type *e = sqlalc_type_enum("x_mood", E1000("m"));
+    assert_non_null(e);
+    char id63[64], id128[129];
+    memset(id63, 'n', 63);
+    id63[63] = 0;
+    memset(id128, 'q', 128);
+    id128[128] = 0;
+    memcpy(id63, "x_", 2);
+    memcpy(id128, "x_", 2);
+    /* rendered whole: PostgreSQL's longest name, SQL Server's */
+    sqlalc_metadata *md0 = sqlalc_metadata_new();
+    sqlalc_table *lt = sqlalc_table_new(md0, id128, sqlalc_column(id128, sqlalc_type_integer(), 0));
+    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_c(lt, id128)));
+    char want[512];
+    snprintf(want, sizeof want, "SELECT [%s].[%s] \nFROM [%s]", id128, id128, id128);
+    want[0] = 'S';
+    char *lower = NULL;
+    (void)lower;
+    /* SQL Server quotes nothing here (lower case): plain names */
+    snprintf(want, sizeof want, "SELECT %s.%s \nFROM %s", id128, id128, id128);
+    assert_string_equal(sqlalc_stmt_sql(q, sqlalc_find_dialect("mssql")), want);
+    sqlalc_stmt_free(q);
+    sqlalc_metadata_free(md0);
+
+    const char *tname = test_dialect_is("postgresql") ? id63 : id128;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t =
+        sqlalc_table_new(md, tname, sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column(tname, sqlalc_type_integer(), 0), sqlalc_column("mood", e, 0));
+    assert_non_null(t);
+    char drop[300];
+    snprintf(drop, sizeof drop, "DROP TABLE IF EXISTS %s", tname);
+    test_exec_quiet(eng, drop);
+    test_exec_quiet(eng, "DROP TYPE IF EXISTS x_mood");
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    sqlalc_stmt *ins = sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)),
+                                                                  SQLALC_KV(tname, sqlalc_int(63)),
+                                                                  SQLALC_KV("mood", sqlalc_str("m999"))));
+    assert_ok(sqlalc_conn_execute(conn, ins, NULL, NULL));
+    sqlalc_stmt_free(ins);
+    q = sqlalc_select(SQLALC_COLS(sqlalc_c(t, tname)), sqlalc_eq(sqlalc_c(t, "mood"), sqlalc_str("m999")));
+    const char *sql = sqlalc_stmt_sql(q, NULL);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql, tname));
+    assert_string_equal(col0(q, NULL), "63");
+    test_exec_quiet(eng, drop);
+    test_exec_quiet(eng, "DROP TYPE IF EXISTS x_mood");
+    sqlalc_metadata_free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +966,11 @@ int main(void)
         cmocka_unit_test_setup(test_expanding_in, load),
         cmocka_unit_test_setup(test_split_multirow_insert, load),
         cmocka_unit_test(test_schema_api_tables),
+        cmocka_unit_test(test_like_helpers_pattern_characters),
+        cmocka_unit_test(test_literal_rendering_round_trip),
+        cmocka_unit_test(test_wide_statements),
+        cmocka_unit_test_setup(test_many_froms_nesting_ctes, load),
+        cmocka_unit_test(test_big_enum_and_long_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -159,6 +159,12 @@ def sqlalc_notilike(a, p, e): return L(a).notilike(R(p), escape=e or None)
 def sqlalc_contains(a, b): return L(a).contains(R(b))
 def sqlalc_startswith(a, b): return L(a).startswith(R(b))
 def sqlalc_endswith(a, b): return L(a).endswith(R(b))
+def sqlalc_contains_autoescape(a, b): return L(a).contains(R(b), autoescape=True)
+def sqlalc_startswith_autoescape(a, b): return L(a).startswith(R(b), autoescape=True)
+def sqlalc_endswith_autoescape(a, b): return L(a).endswith(R(b), autoescape=True)
+def sqlalc_contains_escape(a, b, e, auto): return L(a).contains(R(b), escape=e or None, autoescape=bool(auto))
+def sqlalc_startswith_escape(a, b, e, auto): return L(a).startswith(R(b), escape=e or None, autoescape=bool(auto))
+def sqlalc_endswith_escape(a, b, e, auto): return L(a).endswith(R(b), escape=e or None, autoescape=bool(auto))
 def sqlalc_between(a, lo, hi): return L(a).between(R(lo), R(hi))
 def sqlalc_notbetween(a, lo, hi): return sa.not_(L(a).between(R(lo), R(hi)))
 def sqlalc_distinct(a): return sa.distinct(L(a))
@@ -249,6 +255,31 @@ def sqlalc_on_conflict_do_update_where(d, idx, kv, w):
 def sqlalc_excluded(t, n): return getattr(pg_insert(t).excluded, n)
 
 
+def _pg_plain_like(dialect_cls):
+    """PostgreSQL as libsqlalc compiles it: contains/startswith/endswith
+    without an escape say ESCAPE '' (PostgreSQL's LIKE otherwise treats a
+    backslash in the value as an escape, unlike every other dialect).  The
+    rest of the text is SQLAlchemy's own."""
+    base = dialect_cls.statement_compiler
+
+    def wrap(name):
+        orig = getattr(base, name)
+
+        def visit(self, binary, operator, **kw):
+            s = orig(self, binary, operator, **kw)
+            if binary.modifiers.get('escape') is None:
+                s += " ESCAPE ''"
+            return s
+        return visit
+    names = ['visit_%s_op_binary' % n for n in
+             ('contains', 'not_contains', 'startswith', 'not_startswith', 'endswith', 'not_endswith')]
+    compiler = type('PlainLikePGCompiler', (base,), {n: wrap(n) for n in names})
+    return type('PlainLikePGDialect', (dialect_cls,), {'statement_compiler': compiler})
+
+
+PGDialect = _pg_plain_like(postgresql.dialect)
+
+
 def dialects():
     ms = mssql.dialect(paramstyle='named')
     ms._supports_offset_fetch = True
@@ -259,7 +290,7 @@ def dialects():
     return [
         ('default', None, None),
         ('sqlite', sqlite.dialect(paramstyle='named'), sqlite.dialect(paramstyle='qmark')),
-        ('postgresql', postgresql.dialect(paramstyle='named'), postgresql.dialect(paramstyle='qmark')),
+        ('postgresql', PGDialect(paramstyle='named'), PGDialect(paramstyle='qmark')),
         ('mssql', ms, msq),
     ]
 

@@ -463,6 +463,97 @@ static void test_threads(void **state)
     sqlalc_stmt_free(shared_q);
 }
 
+/* Issue 14, defect 2: a statement argument must be a row source.  An
+ * INSERT / UPDATE / DELETE given to IN (…), EXISTS, a scalar subquery, a
+ * subquery, a CTE, INSERT … SELECT or a UNION is an argument error (before:
+ * accepted, then read as an expression list when compiled); every argument
+ * is released (ASan's leak check). */
+static void test_statement_arguments_must_select(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 3; k++) {
+#define DML()                                                                                      \
+    (k == 0   ? sqlalc_values(sqlalc_insert(user), SQLALC_KVS(SQLALC_KV("name", sqlalc_str("a")))) \
+     : k == 1 ? sqlalc_where(sqlalc_update(user), sqlalc_eq(fx_c(user, "id"), sqlalc_int(1)))      \
+              : sqlalc_delete(user))
+        sqlalc_error_clear();
+        assert_null(sqlalc_in_select(fx_c(user, "id"), DML()));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        assert_non_null(strstr(sqlalc_errmsg(), "sqlalc_in_select: needs a SELECT"));
+        assert_null(sqlalc_notin_select(fx_c(user, "id"), DML()));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        assert_null(sqlalc_exists(DML()));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        assert_null(sqlalc_scalar_subquery(DML()));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        assert_null(sqlalc_subquery(DML(), "s"));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        assert_null(sqlalc_cte(DML(), "c"));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        assert_null(sqlalc_insert_from_select(user, SQLALC_NAMES("id"), DML()));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        assert_null(sqlalc_union(sqlalc_select(SQLALC_COLS(fx_c(user, "id"))), DML()));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+        /* the error surfaces once, at the end of a nested build */
+        sqlalc_stmt *q =
+            sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_select(fx_c(user, "id"), DML()));
+        assert_null(q);
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+#undef DML
+    }
+    /* SELECT and compound SELECT stay accepted */
+    sqlalc_stmt *q = sqlalc_select(
+        SQLALC_COLS(fx_c(user, "id")),
+        sqlalc_in_select(fx_c(user, "id"), sqlalc_union(sqlalc_select(SQLALC_COLS(fx_c(address, "user_id"))),
+                                                        sqlalc_select(SQLALC_COLS(fx_c(address, "id"))))));
+    assert_non_null(q);
+    expect_sql(q, SQLITE,
+               "SELECT user.id \nFROM user \nWHERE user.id IN (SELECT address.user_id \nFROM address UNION "
+               "SELECT address.id \nFROM address)");
+    sqlalc_stmt_free(q);
+}
+
+/* Issue 14, defect 8: literals per dialect, or a clear refusal. */
+static void test_literal_renderer_per_dialect(void **state)
+{
+    (void)state;
+    double inf = 1.0 / 0.0, nan = 0.0 / 0.0;
+    sqlalc_stmt *q = sqlalc_select(
+        SQLALC_COLS(sqlalc_value_expr(SQLALC_BLOBV("\x01\xff", 2)), sqlalc_float(inf), sqlalc_float(-inf)));
+    char *s = sqlalc_stmt_sql_literal(q, SQLITE);
+    assert_string_equal(s, "SELECT X'01FF' AS anon_1, 9e999 AS anon_2, -9e999 AS anon_3");
+    sqlalc_free(s);
+    s = sqlalc_stmt_sql_literal(q, PG);
+    assert_string_equal(s, "SELECT decode('01FF', 'hex') AS anon_1, CAST('Infinity' AS FLOAT) AS anon_2, "
+                           "CAST('-Infinity' AS FLOAT) AS anon_3");
+    sqlalc_free(s);
+    assert_null(sqlalc_stmt_sql_literal(q, MSSQL));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    assert_non_null(strstr(sqlalc_errmsg(), "infinity has no SQL literal"));
+    sqlalc_stmt_free(q);
+    q = sqlalc_select(
+        SQLALC_COLS(sqlalc_value_expr(SQLALC_BLOBV("\x01\xff", 2)), sqlalc_value_expr(SQLALC_BLOBV("", 0))));
+    s = sqlalc_stmt_sql_literal(q, MSSQL);
+    assert_string_equal(s, "SELECT 0x01FF AS anon_1, 0x0 AS anon_2");
+    sqlalc_free(s);
+    sqlalc_stmt_free(q);
+    q = sqlalc_select(SQLALC_COLS(sqlalc_float(nan)));
+    s = sqlalc_stmt_sql_literal(q, PG);
+    assert_string_equal(s, "SELECT CAST('NaN' AS FLOAT) AS anon_1");
+    sqlalc_free(s);
+    assert_null(sqlalc_stmt_sql_literal(q, SQLITE));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    sqlalc_stmt_free(q);
+    /* an embedded NUL used to end the string inside its quote */
+    q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")),
+                      sqlalc_eq(fx_c(user, "name"), sqlalc_value_expr(SQLALC_TEXTNV("a\0b", 3))));
+    for (int k = 0; k < 3; k++) {
+        assert_null(sqlalc_stmt_sql_literal(q, k == 0 ? SQLITE : k == 1 ? PG : MSSQL));
+        assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_DATA);
+    }
+    sqlalc_stmt_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +571,8 @@ int main(void)
         cmocka_unit_test(test_expression_display),
         cmocka_unit_test(test_cast_follows_ddl_spelling),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_statement_arguments_must_select),
+        cmocka_unit_test(test_literal_renderer_per_dialect),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

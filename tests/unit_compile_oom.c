@@ -126,6 +126,48 @@ static sqlalc_stmt *nested(int unused)
     return build_nested();
 }
 
+/* The growth paths: more anonymous names than fit inline (their map),
+ * FROM lists, correlation frames and CTEs past their inline room, an
+ * operator chain (the iterative renderer's task list), an AND chain grown
+ * in place, autoescape. */
+static sqlalc_stmt *wide(int unused)
+{
+    (void)unused;
+    enum { NAL = 18, CHAIN = 40, NEST = 20, NCTE = 10 };
+    sqlalc_expr *al[NAL], *cols[NAL];
+    char name[16];
+    for (int i = 0; i < NAL; i++) {
+        snprintf(name, sizeof name, "a%d", i);
+        al[i] = sqlalc_alias(sqlalc_table_expr(user), name);
+        snprintf(name, sizeof name, "c%d", i);
+        cols[i] = sqlalc_label(sqlalc_ac(al[i], "id"), name);
+    }
+    sqlalc_expr *chain = fx_c(user, "id");
+    for (int i = 0; i < CHAIN; i++)
+        chain = i % 2 ? sqlalc_add(chain, sqlalc_int(i)) : sqlalc_sub(sqlalc_int(i), chain);
+    sqlalc_stmt *sub =
+        sqlalc_select(SQLALC_COLS(sqlalc_count_star()), sqlalc_gt(fx_c(address, "id"), sqlalc_int(0)));
+    for (int i = 0; i < NEST; i++)
+        sub = sqlalc_select(SQLALC_COLS(sqlalc_add(sqlalc_scalar_subquery(sub), sqlalc_int(1))));
+    sqlalc_expr *cte = sqlalc_cte(sqlalc_select(SQLALC_COLS(sqlalc_label(fx_c(user, "id"), "n"))), "k0");
+    for (int i = 1; i < NCTE; i++) {
+        snprintf(name, sizeof name, "k%d", i);
+        sqlalc_expr *next =
+            sqlalc_cte(sqlalc_select(SQLALC_COLS(sqlalc_label(sqlalc_ac(cte, "n"), "n"))), name);
+        sqlalc_expr_free(cte);
+        cte = next;
+    }
+    sqlalc_exprs cl = { NAL, cols };
+    sqlalc_stmt *q = sqlalc_select_where(cl, sqlalc_gt(chain, sqlalc_scalar_subquery(sub)));
+    q = sqlalc_where(q, sqlalc_contains_autoescape(fx_c(user, "name"), sqlalc_str("50%_off")));
+    for (int i = 0; i < NAL; i++)
+        q = sqlalc_where(q, sqlalc_eq(sqlalc_ac(al[i], "name"), sqlalc_ac(cte, "n")));
+    for (int i = 0; i < NAL; i++)
+        sqlalc_expr_free(al[i]);
+    sqlalc_expr_free(cte);
+    return q;
+}
+
 static void run_failing(sqlalc_stmt *(*build)(int), int arg)
 {
     failalloc_install();
@@ -152,6 +194,12 @@ static void test_oom_nested_select(void **state)
 {
     (void)state;
     run_failing(nested, 0);
+}
+
+static void test_oom_wide(void **state)
+{
+    (void)state;
+    run_failing(wide, 9);
 }
 
 static void test_oom_dml(void **state)
@@ -190,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_null_argument_propagates),
         cmocka_unit_test(test_oom_nested_select),
         cmocka_unit_test(test_oom_dml),
+        cmocka_unit_test(test_oom_wide),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

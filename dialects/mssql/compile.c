@@ -25,4 +25,6 @@ const sqlalc_compile_hooks sqlalc__mssql_compile_hooks = {
     .limit_style = SQLALC_LIMIT_TOP_FETCH,
     .returning_style = SQLALC_RETURNING_OUTPUT,
     .function_name = function_name,
+    .blob_literal = SQLALC_BLOB_LITERAL_0X,
+    .float_literal = SQLALC_FLOAT_LITERAL_FINITE,
 };

@@ -28,4 +28,7 @@ const sqlalc_compile_hooks sqlalc__postgresql_compile_hooks = {
     .limit_style = SQLALC_LIMIT_LIMIT_OFFSET,
     .returning_style = SQLALC_RETURNING_CLAUSE,
     .limit_clause = limit_clause,
+    .like_default_escape = '\\',
+    .blob_literal = SQLALC_BLOB_LITERAL_BYTEA,
+    .float_literal = SQLALC_FLOAT_LITERAL_QUOTED,
 };

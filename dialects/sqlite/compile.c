@@ -41,4 +41,6 @@ const sqlalc_compile_hooks sqlalc__sqlite_compile_hooks = {
     .returning_style = SQLALC_RETURNING_CLAUSE, /* SQLite 3.35+ */
     .limit_clause = limit_clause,
     .function_name = function_name,
+    .blob_literal = SQLALC_BLOB_LITERAL_X,
+    .float_literal = SQLALC_FLOAT_LITERAL_OVERFLOW,
 };

@@ -30,6 +30,24 @@
 extern "C" {
 #endif
 
+/*
+ * Size and depth.  A statement may hold any number of binds, FROM items,
+ * CTEs, columns and values: nothing in the compiler is of fixed size.
+ * Trees of any depth can be built, freed, hashed for the statement cache
+ * and copied (those walks are iterative).  Compiling follows nesting by
+ * recursion, except along chains of one kind of operator, which compile
+ * at any length: AND / OR lists, and left-, right- or mixed-deep trees of
+ * plain binary operators (a + b + c …, x = y, LIKE, ||).  Other nesting
+ * (functions in functions, CASE, CAST, NOT, subqueries in subqueries)
+ * compiles to SQLALC_MAX_EXPR_DEPTH levels (a subquery counts 4 levels,
+ * besides the expression holding it: 198 nested IN (SELECT …) compile);
+ * deeper, the compile fails with SQLALC_ERR_NOT_SUPPORTED naming the
+ * limit, well before a 256 KB thread stack runs out.  (Databases have
+ * lower ceilings still: SQLite's default expression depth is 1000,
+ * PostgreSQL's max_stack_depth is 2 MB.)
+ */
+#define SQLALC_MAX_EXPR_DEPTH 1000
+
 /* ------------------------------------------------------------------ */
 /* Argument lists                                                      */
 /* ------------------------------------------------------------------ */
@@ -191,10 +209,32 @@ SQLALC_API sqlalc_expr *sqlalc_like(sqlalc_expr *a, sqlalc_expr *pattern, char e
 SQLALC_API sqlalc_expr *sqlalc_notlike(sqlalc_expr *a, sqlalc_expr *pattern, char escape);
 SQLALC_API sqlalc_expr *sqlalc_ilike(sqlalc_expr *a, sqlalc_expr *pattern, char escape);
 SQLALC_API sqlalc_expr *sqlalc_notilike(sqlalc_expr *a, sqlalc_expr *pattern, char escape);
-/* a LIKE '%' || b || '%' and friends (SQLAlchemy's contains/startswith/endswith). */
+/*
+ * a LIKE '%' || b || '%' and friends (SQLAlchemy's contains/startswith/
+ * endswith).  As in SQLAlchemy, '%' and '_' in b are wildcards; any other
+ * character matches itself on every dialect (PostgreSQL's default LIKE
+ * escape, the backslash, is switched off with ESCAPE '', so "a\b" finds
+ * the same rows there as on SQLite).  (SQL Server's LIKE also reads
+ * [...] as a character class.)
+ *
+ * The _autoescape forms match b literally, '%' and '_' included, as
+ * SQLAlchemy's autoescape=True: b must be a string value (sqlalc_str),
+ * which is bound with '/' (the escape character), '%' and '_' prefixed
+ * by '/', and the SQL says ESCAPE '/'.  The _escape forms take the
+ * escape character (0: '/' when autoescape, none otherwise).
+ *
+ *     sqlalc_contains_autoescape(sqlalc_c(t, "s"), sqlalc_str("100%"))
+ *     -> t.s LIKE '%' || :s_1 || '%' ESCAPE '/'    with s_1 = '100/%'
+ */
 SQLALC_API sqlalc_expr *sqlalc_contains(sqlalc_expr *a, sqlalc_expr *b);
 SQLALC_API sqlalc_expr *sqlalc_startswith(sqlalc_expr *a, sqlalc_expr *b);
 SQLALC_API sqlalc_expr *sqlalc_endswith(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_contains_autoescape(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_startswith_autoescape(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_endswith_autoescape(sqlalc_expr *a, sqlalc_expr *b);
+SQLALC_API sqlalc_expr *sqlalc_contains_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape);
+SQLALC_API sqlalc_expr *sqlalc_startswith_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape);
+SQLALC_API sqlalc_expr *sqlalc_endswith_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape);
 
 SQLALC_API sqlalc_expr *sqlalc_between(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi);
 SQLALC_API sqlalc_expr *sqlalc_notbetween(sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi);

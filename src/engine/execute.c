@@ -195,17 +195,17 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
     const struct ins *in = (const struct ins *)stmt;
     if (in->nrows || in->from_select || in->default_values || in->upsert)
         return NULL;
-    sqlalc_kv kv[64];
+    /* one entry per column named: any number of columns */
+    sqlalc_kv small[64], *kv = small;
+    if (in->table->ncolumns > SQLALC_ARRAY_LEN(small) &&
+        !(kv = sqlalc__malloc(in->table->ncolumns * sizeof *kv))) {
+        *rc = SQLALC_ERR_NOMEM;
+        return NULL;
+    }
     size_t n = 0;
     for (size_t i = 0; i < in->table->ncolumns; i++) {
         const char *cn = in->table->columns[i]->name;
         if (find_override(keys, cn)) {
-            if (n == sizeof kv / sizeof kv[0]) {
-                for (size_t j = 0; j < n; j++)
-                    sqlalc_expr_free(kv[j].value);
-                *rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "execute: more than 64 columns");
-                return NULL;
-            }
             kv[n].column = cn;
             kv[n].value = sqlalc__bindparam_column(cn);
             n++;
@@ -215,6 +215,8 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
         /* all columns: the cached form serves */
         for (size_t j = 0; j < n; j++)
             sqlalc_expr_free(kv[j].value);
+        if (kv != small)
+            sqlalc_free(kv);
         return NULL;
     }
     sqlalc_stmt *ni = sqlalc_insert(in->table);
@@ -224,6 +226,8 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
         ni = sqlalc_returning(ni, (sqlalc_exprs){ in->returning.n, in->returning.v });
     }
     ni = n ? sqlalc_values(ni, (sqlalc_kvs){ n, kv }) : ni;
+    if (kv != small)
+        sqlalc_free(kv);
     if (!ni)
         *rc = sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_NOMEM;
     return ni;

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "engine_int.h"
+#include "../sql/quote.h"
 
 /* Defined in dialects/builtin.c: the tables the registry starts with. */
 extern const sqlalc_dialect *const sqlalc__builtin_dialects[];
@@ -46,7 +47,8 @@ static const size_t dialect_sizes[] = {
     offsetof(sqlalc_dialect, reset_sql),
     sizeof(sqlalc_dialect),
 };
-static const size_t compile_hooks_sizes[] = { 0, sizeof(sqlalc_compile_hooks) };
+static const size_t compile_hooks_sizes[] = { 0, offsetof(sqlalc_compile_hooks, like_default_escape),
+                                              sizeof(sqlalc_compile_hooks) };
 static const size_t ddl_hooks_sizes[] = { 0, offsetof(sqlalc_ddl_hooks, max_identifier_length),
                                           sizeof(sqlalc_ddl_hooks) };
 static const size_t reflect_hooks_sizes[] = { 0, offsetof(sqlalc_reflect_hooks, sequences_query),
@@ -205,41 +207,8 @@ const char *sqlalc_dialect_name(const sqlalc_dialect *d)
     return d ? d->name : NULL;
 }
 
-static int needs_quote(const sqlalc_dialect *d, const char *s)
-{
-    if (!*s || (*s >= '0' && *s <= '9') || *s == '$')
-        return 1;
-    for (const char *p = s; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$'))
-            return 1;
-    }
-    return d->is_reserved && d->is_reserved(s);
-}
-
+/* The rule lives in src/sql (quote.c), with the compiler and DDL. */
 size_t sqlalc_quote_identifier(const sqlalc_dialect *d, const char *ident, char *buf, size_t bufsize)
 {
-    size_t n = 0;
-#define PUT(ch)              \
-    do {                     \
-        if (n + 1 < bufsize) \
-            buf[n] = (ch);   \
-        n++;                 \
-    } while (0)
-    if (!needs_quote(d, ident)) {
-        for (const char *p = ident; *p; p++)
-            PUT(*p);
-    } else {
-        PUT(d->quote_open);
-        for (const char *p = ident; *p; p++) {
-            PUT(*p);
-            if (*p == d->quote_close) /* embedded quote: doubled */
-                PUT(*p);
-        }
-        PUT(d->quote_close);
-    }
-    if (bufsize)
-        buf[n < bufsize ? n : bufsize - 1] = 0;
-    return n;
-#undef PUT
+    return sqlalc__ident_format(d, ident, buf, bufsize);
 }

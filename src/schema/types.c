@@ -270,21 +270,25 @@ sqlalc_type *sqlalc_type_enum_ex(const char *name, const char *const *values, si
 
 sqlalc_type *sqlalc_type_enum_new(const char *name, ...)
 {
-    const char *vals[256];
+    /* Count first, then gather: any number of labels. */
     size_t n = 0;
     va_list ap;
     va_start(ap, name);
-    for (const char *v; (v = va_arg(ap, const char *)) != NULL;) {
-        if (n == SQLALC_ARRAY_LEN(vals)) {
-            va_end(ap);
-            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                             "Enum %s: more than 256 values (use sqlalc_type_enum_array)", name ? name : "");
-            return NULL;
-        }
-        vals[n++] = v;
-    }
+    while (va_arg(ap, const char *) != NULL)
+        n++;
     va_end(ap);
-    return sqlalc_type_enum_array(name, vals, n);
+    const char *small[64];
+    const char **vals = n <= SQLALC_ARRAY_LEN(small) ? small : sqlalc__malloc(n * sizeof *vals);
+    if (!vals)
+        return NULL;
+    va_start(ap, name);
+    for (size_t i = 0; i < n; i++)
+        vals[i] = va_arg(ap, const char *);
+    va_end(ap);
+    sqlalc_type *t = sqlalc_type_enum_array(name, vals, n);
+    if (vals != small)
+        sqlalc_free((void *)vals);
+    return t;
 }
 
 sqlalc_type *sqlalc_type_user(const char *sql)

@@ -5,12 +5,12 @@
  * returns one new reference.
  */
 #include <string.h>
-#include "expr_int.h"
+#include "build_int.h"
 #include "lexer.h"
 
 /* ---- helpers shared with stmt.c (prototypes in this file only) ---- */
 
-static void *node_new(size_t size, int kind)
+void *node_new(size_t size, int kind)
 {
     sqlalc_expr *e = sqlalc__calloc(1, size);
     if (e)
@@ -293,6 +293,9 @@ sqlalc_expr *sqlalc_isnot(sqlalc_expr *a, sqlalc_expr *b)
 /* Whether an expression has a string type (decides + vs concatenation). */
 static int is_stringy(const sqlalc_expr *e)
 {
+    /* through labels and alias columns without recursion (any depth) */
+    while (e && (e->kind == NK_LABEL || e->kind == NK_ALIAS_COL || e->kind == NK_EXCLUDED))
+        e = e->kind == NK_LABEL ? ((const struct label *)e)->e : ((const struct aliascol *)e)->inner;
     if (!e)
         return 0;
     switch (e->kind) {
@@ -304,12 +307,9 @@ static int is_stringy(const sqlalc_expr *e)
                t->kind == SQLALC_TYPE_UNICODE || t->kind == SQLALC_TYPE_UNICODE_TEXT ||
                t->kind == SQLALC_TYPE_ENUM;
     }
-    case NK_ALIAS_COL:
-    case NK_EXCLUDED: return is_stringy(((const struct aliascol *)e)->inner);
     case NK_BIND:
         return ((const struct bind *)e)->has_value && ((const struct bind *)e)->v.type == SQLALC_V_TEXT;
     case NK_BINARY: return ((const struct binop *)e)->op == OP_CONCAT;
-    case NK_LABEL: return is_stringy(((const struct label *)e)->e);
     default: return 0;
     }
 }
@@ -380,6 +380,22 @@ sqlalc_expr *sqlalc_nulls_last(sqlalc_expr *a)
     return unop_new(UOP_NULLS_LAST, a);
 }
 
+/* Slots a boolean list of n items has room for: a power of two, so a list
+ * held once can grow in place (node_kinds.c allocates clones the same). */
+size_t sqlalc__bool_slots(size_t n)
+{
+    size_t s = 4;
+    while (s < n)
+        s *= 2;
+    return s;
+}
+
+static size_t bool_count(const sqlalc_expr *e, int op)
+{
+    return (e->kind == NK_BOOL && ((const struct boollist *)e)->op == op) ? ((const struct boollist *)e)->n
+                                                                          : 1;
+}
+
 static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
 {
     if (!exprs_ok(l)) {
@@ -394,19 +410,36 @@ static sqlalc_expr *boollist_new(int op, sqlalc_exprs l)
         return l.items[0];
     /* Flatten nested lists of the same operator. */
     size_t n = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        const sqlalc_expr *e = l.items[i];
-        n += (e->kind == NK_BOOL && ((const struct boollist *)e)->op == op) ? ((const struct boollist *)e)->n
-                                                                            : 1;
+    for (size_t i = 0; i < l.n; i++)
+        n += bool_count(l.items[i], op);
+    struct boollist *b;
+    size_t k = 0, first = 0;
+    sqlalc_expr *head = l.items[0];
+    if (head->kind == NK_BOOL && ((struct boollist *)head)->op == op && atomic_load(&head->refs) == 1) {
+        /* We hold the only reference to the list on the left (where(where(…))
+         * and and(and(…), x) chains): extend it in place, so a chain of n
+         * conditions costs O(n), not O(n^2). */
+        b = (struct boollist *)head;
+        if (sqlalc__bool_slots(b->n) < n) {
+            struct boollist *nb =
+                sqlalc__realloc(b, sizeof *b + sqlalc__bool_slots(n) * sizeof(sqlalc_expr *));
+            if (!nb) {
+                drop_exprs(l);
+                return NULL;
+            }
+            b = nb;
+        }
+        k = b->n;
+        first = 1;
+    } else {
+        b = node_new(sizeof *b + sqlalc__bool_slots(n) * sizeof(sqlalc_expr *), NK_BOOL);
+        if (!b) {
+            drop_exprs(l);
+            return NULL;
+        }
+        b->op = op;
     }
-    struct boollist *b = node_new(sizeof *b + n * sizeof(sqlalc_expr *), NK_BOOL);
-    if (!b) {
-        drop_exprs(l);
-        return NULL;
-    }
-    b->op = op;
-    size_t k = 0;
-    for (size_t i = 0; i < l.n; i++) {
+    for (size_t i = first; i < l.n; i++) {
         sqlalc_expr *e = l.items[i];
         if (e->kind == NK_BOOL && ((struct boollist *)e)->op == op) {
             struct boollist *in = (struct boollist *)e;
@@ -539,14 +572,37 @@ sqlalc_expr *sqlalc_in_values(sqlalc_expr *a, const sqlalc_value *vals, size_t n
     return binop_new(OP_IN, a, &x->base, 0);
 }
 
+/* A combinator's statement argument must be a SELECT or a compound
+ * SELECT: an INSERT / UPDATE / DELETE read as a row source would be
+ * compiled as something it is not.  On refusal sub is released (the
+ * caller releases its other arguments) and the error names the call. */
+int sqlalc__select_arg_ok(sqlalc_stmt *sub, const char *what)
+{
+    if (!sub || sub->base.kind == NK_SELECT || sub->base.kind == NK_COMPOUND)
+        return 1;
+    sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: needs a SELECT (or UNION …), not %s", what,
+                     sqlalc__kind_of(&sub->base)->name);
+    sqlalc_stmt_free(sub);
+    return 0;
+}
+
+static sqlalc_expr *in_select(int op, sqlalc_expr *a, sqlalc_stmt *sub, const char *what)
+{
+    if (a && !sqlalc__select_arg_ok(sub, what)) {
+        sqlalc_expr_free(a);
+        return NULL;
+    }
+    return binop_new(op, a, (sqlalc_expr *)sub, 0);
+}
+
 sqlalc_expr *sqlalc_in_select(sqlalc_expr *a, sqlalc_stmt *sub)
 {
-    return binop_new(OP_IN, a, (sqlalc_expr *)sub, 0);
+    return in_select(OP_IN, a, sub, "sqlalc_in_select");
 }
 
 sqlalc_expr *sqlalc_notin_select(sqlalc_expr *a, sqlalc_stmt *sub)
 {
-    return binop_new(OP_NOTIN, a, (sqlalc_expr *)sub, 0);
+    return in_select(OP_NOTIN, a, sub, "sqlalc_notin_select");
 }
 
 sqlalc_expr *sqlalc_in_expanding(sqlalc_expr *a, const char *name)
@@ -579,6 +635,42 @@ sqlalc_expr *sqlalc_notilike(sqlalc_expr *a, sqlalc_expr *p, char esc)
 {
     return binop_new(OP_NOTILIKE, a, p, esc);
 }
+/* contains / startswith / endswith; autoescape binds b with the escape
+ * character, '%' and '_' escaped (SQLAlchemy's _escaped_like_impl). */
+static sqlalc_expr *like_helper(int op, sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape,
+                                const char *what)
+{
+    if (!a || !b || !autoescape)
+        return binop_new(op, a, b, escape);
+    if (!escape)
+        escape = '/';
+    const struct bind *v = (const struct bind *)b;
+    if (b->kind != NK_BIND || !v->has_value || v->v.type != SQLALC_V_TEXT || v->expanding) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: autoescape needs a string value (sqlalc_str)", what);
+        sqlalc_expr_free(a);
+        sqlalc_expr_free(b);
+        return NULL;
+    }
+    size_t n = v->v.u.s.len, k = 0; /* a bind holds its text with its length */
+    char *esc = sqlalc__malloc(2 * n + 1);
+    if (!esc) {
+        sqlalc_expr_free(a);
+        sqlalc_expr_free(b);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ch = v->v.u.s.p[i];
+        if (ch == escape || ch == '%' || ch == '_')
+            esc[k++] = escape;
+        esc[k++] = ch;
+    }
+    sqlalc_value ev = SQLALC_TEXTNV(esc, k);
+    sqlalc_expr *nb = bind_new(v->name, &ev);
+    sqlalc_free(esc);
+    sqlalc_expr_free(b);
+    return binop_new(op, a, nb, escape);
+}
+
 sqlalc_expr *sqlalc_contains(sqlalc_expr *a, sqlalc_expr *b)
 {
     return binop_new(OP_CONTAINS, a, b, 0);
@@ -590,6 +682,30 @@ sqlalc_expr *sqlalc_startswith(sqlalc_expr *a, sqlalc_expr *b)
 sqlalc_expr *sqlalc_endswith(sqlalc_expr *a, sqlalc_expr *b)
 {
     return binop_new(OP_ENDSWITH, a, b, 0);
+}
+sqlalc_expr *sqlalc_contains_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape)
+{
+    return like_helper(OP_CONTAINS, a, b, escape, autoescape, "sqlalc_contains");
+}
+sqlalc_expr *sqlalc_startswith_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape)
+{
+    return like_helper(OP_STARTSWITH, a, b, escape, autoescape, "sqlalc_startswith");
+}
+sqlalc_expr *sqlalc_endswith_escape(sqlalc_expr *a, sqlalc_expr *b, char escape, int autoescape)
+{
+    return like_helper(OP_ENDSWITH, a, b, escape, autoescape, "sqlalc_endswith");
+}
+sqlalc_expr *sqlalc_contains_autoescape(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return like_helper(OP_CONTAINS, a, b, 0, 1, "sqlalc_contains_autoescape");
+}
+sqlalc_expr *sqlalc_startswith_autoescape(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return like_helper(OP_STARTSWITH, a, b, 0, 1, "sqlalc_startswith_autoescape");
+}
+sqlalc_expr *sqlalc_endswith_autoescape(sqlalc_expr *a, sqlalc_expr *b)
+{
+    return like_helper(OP_ENDSWITH, a, b, 0, 1, "sqlalc_endswith_autoescape");
 }
 
 static sqlalc_expr *between(int op, sqlalc_expr *a, sqlalc_expr *lo, sqlalc_expr *hi)
@@ -823,6 +939,8 @@ sqlalc_expr *sqlalc_over(sqlalc_expr *func, sqlalc_exprs part, sqlalc_exprs orde
 
 sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel)
 {
+    if (!sqlalc__select_arg_ok(sel, "sqlalc_scalar_subquery"))
+        return NULL;
     sqlalc_expr *e = unop_new(UOP_SCALAR, (sqlalc_expr *)sel);
     if (e && sel && sel->base.kind == NK_SELECT && ((struct sel *)sel)->cols.n)
         e->type = ((struct sel *)sel)->cols.v[0]->type;
@@ -831,350 +949,7 @@ sqlalc_expr *sqlalc_scalar_subquery(sqlalc_stmt *sel)
 
 sqlalc_expr *sqlalc_exists(sqlalc_stmt *sel)
 {
+    if (!sqlalc__select_arg_ok(sel, "sqlalc_exists"))
+        return NULL;
     return unop_new(UOP_EXISTS, (sqlalc_expr *)sel);
-}
-
-/* ---- FROM items ---- */
-
-static sqlalc_expr *alias_new(sqlalc_expr *target, const char *name, int cte, int recursive)
-{
-    if (!target)
-        return NULL;
-    int k = target->kind;
-    if (k != SQLALC_NK_TABLE && k != NK_SELECT && k != NK_COMPOUND && k != NK_ALIAS) {
-        sqlalc_expr_free(target);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "alias: only a table or a SELECT can be aliased");
-        return NULL;
-    }
-    if (cte && (!name || !*name)) {
-        sqlalc_expr_free(target);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "cte: a name is required");
-        return NULL;
-    }
-    size_t nl = name ? strlen(name) + 1 : 0;
-    struct alias *a = node_new(sizeof *a + nl, NK_ALIAS);
-    if (!a) {
-        sqlalc_expr_free(target);
-        return NULL;
-    }
-    a->target = target;
-    if (name) {
-        a->name = (char *)(a + 1);
-        memcpy(a->name, name, nl);
-    }
-    a->is_cte = cte ? 1u : 0u;
-    a->recursive = recursive ? 1u : 0u;
-    return &a->base;
-}
-
-sqlalc_expr *sqlalc_alias(sqlalc_expr *from, const char *name)
-{
-    return alias_new(from, name, 0, 0);
-}
-sqlalc_expr *sqlalc_subquery(sqlalc_stmt *sel, const char *name)
-{
-    return alias_new((sqlalc_expr *)sel, name, 0, 0);
-}
-sqlalc_expr *sqlalc_cte(sqlalc_stmt *sel, const char *name)
-{
-    return alias_new((sqlalc_expr *)sel, name, 1, 0);
-}
-sqlalc_expr *sqlalc_cte_recursive(sqlalc_stmt *sel, const char *name)
-{
-    return alias_new((sqlalc_expr *)sel, name, 1, 1);
-}
-
-static sqlalc_expr *cte_union(sqlalc_expr *cte, sqlalc_stmt *rec, int all)
-{
-    if (!cte || !rec) {
-        sqlalc_expr_free(cte);
-        sqlalc_stmt_free(rec);
-        return NULL;
-    }
-    struct alias *a = (struct alias *)cte;
-    if (cte->kind != NK_ALIAS || !a->is_cte) {
-        sqlalc_expr_free(cte);
-        sqlalc_stmt_free(rec);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_cte_union: not a CTE");
-        return NULL;
-    }
-    sqlalc_stmt *body = all ? sqlalc_union_all(sqlalc_stmt_ref((sqlalc_stmt *)a->target), rec)
-                            : sqlalc_union(sqlalc_stmt_ref((sqlalc_stmt *)a->target), rec);
-    if (!body) {
-        sqlalc_expr_free(cte);
-        return NULL;
-    }
-    sqlalc_expr *n = alias_new((sqlalc_expr *)body, a->name, 1, 1);
-    if (!n) {
-        sqlalc_expr_free(cte);
-        return NULL;
-    }
-    ((struct alias *)n)->anchor = a; /* keeps the reference passed in */
-    return n;
-}
-
-sqlalc_expr *sqlalc_cte_union_all(sqlalc_expr *cte, sqlalc_stmt *rec)
-{
-    return cte_union(cte, rec, 1);
-}
-sqlalc_expr *sqlalc_cte_union(sqlalc_expr *cte, sqlalc_stmt *rec)
-{
-    return cte_union(cte, rec, 0);
-}
-
-/* The name a SELECT column is known by in a subquery (NULL: none). */
-static const char *sel_col_name(const sqlalc_expr *e)
-{
-    switch (e->kind) {
-    case SQLALC_NK_COLUMN: return ((const struct sqlalc_column_node *)e)->name;
-    case NK_ALIAS_COL: return ((const struct aliascol *)e)->name;
-    case NK_LABEL: return ((const struct label *)e)->name;
-    default: return NULL;
-    }
-}
-
-static const struct sel *first_select(const sqlalc_expr *e)
-{
-    while (e && e->kind == NK_COMPOUND)
-        e = ((const struct compound *)e)->selects.v[0];
-    return e && e->kind == NK_SELECT ? (const struct sel *)e : NULL;
-}
-
-sqlalc_expr *sqlalc_ac(sqlalc_expr *from, const char *name)
-{
-    if (!from)
-        return NULL;
-    if (from->kind != NK_ALIAS || !name) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_ac: not an alias, subquery or CTE");
-        return NULL;
-    }
-    struct alias *a = (struct alias *)from;
-    sqlalc_expr *inner = NULL;
-    const sqlalc_expr *t = a->target;
-    while (t->kind == NK_ALIAS)
-        t = ((const struct alias *)t)->target;
-    if (t->kind == SQLALC_NK_TABLE) {
-        const struct sqlalc_table *tb = (const struct sqlalc_table *)t;
-        for (size_t i = 0; i < tb->ncolumns; i++)
-            if (!strcmp(tb->columns[i]->name, name))
-                inner = &tb->columns[i]->base;
-    } else {
-        const struct sel *s = first_select(t);
-        for (size_t i = 0; s && i < s->cols.n; i++) {
-            const char *cn = sel_col_name(s->cols.v[i]);
-            if (cn && !strcmp(cn, name)) {
-                inner = s->cols.v[i];
-                break;
-            }
-        }
-    }
-    if (!inner) {
-        sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column '%s' in '%s'", name,
-                         a->name ? a->name : "(anonymous subquery)");
-        return NULL;
-    }
-    size_t nl = strlen(name) + 1;
-    struct aliascol *c = node_new(sizeof *c + nl, NK_ALIAS_COL);
-    if (!c)
-        return NULL;
-    c->alias = (struct alias *)sqlalc_expr_ref(from);
-    c->inner = inner;
-    c->name = (char *)(c + 1);
-    memcpy(c->name, name, nl);
-    c->base.type = inner->type;
-    return &c->base;
-}
-
-sqlalc_expr *sqlalc_excluded(sqlalc_table *t, const char *column)
-{
-    if (!t || !column) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_excluded: NULL table or column");
-        return NULL;
-    }
-    struct sqlalc_column_node *col = NULL;
-    for (size_t i = 0; i < t->ncolumns; i++)
-        if (!strcmp(t->columns[i]->name, column))
-            col = t->columns[i];
-    if (!col) {
-        sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column '%s' in table '%s'", column, t->name);
-        return NULL;
-    }
-    struct aliascol *c = node_new(sizeof *c, NK_EXCLUDED);
-    if (!c)
-        return NULL;
-    c->inner = &col->base;
-    c->name = col->name;
-    c->table = (struct sqlalc_table *)sqlalc_expr_ref(&t->base);
-    c->base.type = col->type;
-    return &c->base;
-}
-
-/* ---- joins ---- */
-
-/* The table under a FROM leaf (table or alias of a table), or NULL. */
-static const struct sqlalc_table *leaf_table(const sqlalc_expr *e)
-{
-    while (e && e->kind == NK_ALIAS)
-        e = ((const struct alias *)e)->target;
-    return e && e->kind == SQLALC_NK_TABLE ? (const struct sqlalc_table *)e : NULL;
-}
-
-/* A reference to column col of table t seen through leaf (the table or an alias). */
-static sqlalc_expr *leaf_col(sqlalc_expr *leaf, struct sqlalc_column_node *col)
-{
-    if (leaf->kind == SQLALC_NK_TABLE)
-        return sqlalc_expr_ref(&col->base);
-    return sqlalc_ac(leaf, col->name);
-}
-
-static struct sqlalc_column_node *find_col(const struct sqlalc_table *t, const char *name)
-{
-    for (size_t i = 0; i < t->ncolumns; i++)
-        if (!strcmp(t->columns[i]->name, name))
-            return t->columns[i];
-    return NULL;
-}
-
-static int fk_targets(const sqlalc_fk *fk, const struct sqlalc_table *t)
-{
-    if (fk->ref)
-        return fk->ref == t;
-    return fk->ref_table && !strcmp(fk->ref_table, t->name) &&
-           ((!fk->ref_schema && !t->schema) ||
-            (fk->ref_schema && t->schema && !strcmp(fk->ref_schema, t->schema)));
-}
-
-/* ON condition for child (has the FK) referencing parent: parent.col = child.fkcol. */
-static sqlalc_expr *fk_condition(sqlalc_expr *parent, const struct sqlalc_table *pt, sqlalc_expr *child,
-                                 const sqlalc_fk *fk)
-{
-    sqlalc_expr *parts[16];
-    size_t n = fk->ncols < 16 ? fk->ncols : 16;
-    for (size_t i = 0; i < n; i++) {
-        struct sqlalc_column_node *pc = find_col(pt, fk->ref_colnames[i]);
-        if (!pc) {
-            for (size_t j = 0; j < i; j++)
-                sqlalc_expr_free(parts[j]);
-            sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "foreign key target column '%s.%s' not found", pt->name,
-                             fk->ref_colnames[i]);
-            return NULL;
-        }
-        parts[i] = sqlalc_eq(leaf_col(parent, pc), leaf_col(child, fk->cols[i]));
-    }
-    if (n == 1)
-        return parts[0];
-    return sqlalc_and_list((sqlalc_exprs){ n, parts });
-}
-
-/* Collect the leaves of a FROM tree (joins flattened), left to right. */
-static void join_leaves(sqlalc_expr *e, sqlalc_expr **out, size_t *n, size_t max)
-{
-    if (e->kind == NK_JOIN) {
-        join_leaves(((struct join *)e)->l, out, n, max);
-        join_leaves(((struct join *)e)->r, out, n, max);
-    } else if (*n < max)
-        out[(*n)++] = e;
-}
-
-static sqlalc_expr *infer_on(sqlalc_expr *left, sqlalc_expr *right)
-{
-    const struct sqlalc_table *rt = leaf_table(right);
-    sqlalc_expr *leaves[32];
-    size_t nl = 0;
-    join_leaves(left, leaves, &nl, 32);
-    if (!rt) {
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                         "join: cannot infer the ON clause for a subquery; give it with sqlalc_join_on");
-        return NULL;
-    }
-    /* SQLAlchemy searches the left side from the right end. */
-    for (size_t k = nl; k-- > 0;) {
-        const struct sqlalc_table *lt = leaf_table(leaves[k]);
-        if (!lt)
-            continue;
-        const sqlalc_fk *found = NULL;
-        int child_is_right = 0, count = 0;
-        for (size_t i = 0; i < rt->nfks; i++)
-            if (fk_targets(rt->fks[i], lt)) {
-                found = rt->fks[i];
-                child_is_right = 1;
-                count++;
-            }
-        for (size_t i = 0; i < lt->nfks; i++)
-            if (lt != rt && fk_targets(lt->fks[i], rt)) {
-                if (!found)
-                    found = lt->fks[i];
-                count++;
-            }
-        if (count > 1) {
-            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
-                             "join: more than one foreign key between '%s' and '%s'; give the ON clause",
-                             lt->name, rt->name);
-            return NULL;
-        }
-        if (found)
-            return child_is_right ? fk_condition(leaves[k], lt, right, found)
-                                  : fk_condition(right, rt, leaves[k], found);
-    }
-    sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: no foreign key links '%s' to the left side", rt->name);
-    return NULL;
-}
-
-static int is_from_kind(const sqlalc_expr *e)
-{
-    return e->kind == SQLALC_NK_TABLE || e->kind == NK_ALIAS || e->kind == NK_JOIN;
-}
-
-sqlalc_expr *sqlalc_join_on(sqlalc_expr *l, sqlalc_expr *r, sqlalc_expr *on, sqlalc_join_kind kind)
-{
-    if (!l || !r || (!on && kind != SQLALC_JOIN_CROSS)) {
-        sqlalc_expr_free(l);
-        sqlalc_expr_free(r);
-        sqlalc_expr_free(on);
-        return NULL;
-    }
-    if (!is_from_kind(l) || !is_from_kind(r)) {
-        sqlalc_expr_free(l);
-        sqlalc_expr_free(r);
-        sqlalc_expr_free(on);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: operands must be tables, aliases, subqueries or joins");
-        return NULL;
-    }
-    struct join *j = node_new(sizeof *j, NK_JOIN);
-    if (!j) {
-        sqlalc_expr_free(l);
-        sqlalc_expr_free(r);
-        sqlalc_expr_free(on);
-        return NULL;
-    }
-    j->l = l;
-    j->r = r;
-    j->on = on;
-    j->kind = kind;
-    return &j->base;
-}
-
-sqlalc_expr *sqlalc_join(sqlalc_expr *l, sqlalc_expr *r, sqlalc_join_kind kind)
-{
-    if (!l || !r) {
-        sqlalc_expr_free(l);
-        sqlalc_expr_free(r);
-        return NULL;
-    }
-    sqlalc_expr *on = NULL;
-    if (kind != SQLALC_JOIN_CROSS) {
-        if (!is_from_kind(l) || !is_from_kind(r)) {
-            sqlalc_expr_free(l);
-            sqlalc_expr_free(r);
-            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "join: operands must be tables, aliases or joins");
-            return NULL;
-        }
-        on = infer_on(l, r);
-        if (!on) {
-            sqlalc_expr_free(l);
-            sqlalc_expr_free(r);
-            return NULL;
-        }
-    }
-    return sqlalc_join_on(l, r, on, kind);
 }

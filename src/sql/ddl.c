@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ddl.h"
+#include "quote.h"
 
 void sqlalc__ddl_list_free(sqlalc__ddl_list *l)
 {
@@ -53,13 +54,7 @@ static char *room(sqlalc_buf *b, size_t n)
 
 void sqlalc__ddl_ident(sqlalc_buf *b, const sqlalc_dialect *d, const char *ident)
 {
-    /* snprintf-like: size first, then render in place */
-    size_t n = sqlalc_quote_identifier(d, ident, NULL, 0);
-    char *at = room(b, n);
-    if (at) {
-        sqlalc_quote_identifier(d, ident, at, n + 1);
-        b->len += n;
-    }
+    sqlalc__ident_put(b, d, ident); /* the one quoting rule (quote.c) */
 }
 
 static void put_table(sqlalc_buf *b, const sqlalc_dialect *d, const char *schema, const char *name)

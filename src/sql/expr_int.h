@@ -33,7 +33,8 @@ enum {
     NK_COMPOUND,                    /* struct compound */
     NK_INSERT,                      /* struct ins */
     NK_UPDATE,                      /* struct upd */
-    NK_DELETE                       /* struct del */
+    NK_DELETE,                      /* struct del */
+    NK__COUNT
 };
 
 enum { CONST_NULL = 1, CONST_TRUE, CONST_FALSE };
@@ -318,11 +319,94 @@ int sqlalc__compile_static_index(const sqlalc_value *v);
 extern const sqlalc_dialect sqlalc__default_dialect;
 
 void sqlalc__exprvec_free(exprvec *v);
+/* 1 when sub is NULL, a SELECT or a compound; else 0, sub released and an
+ * argument error naming what (build.c). */
+int sqlalc__select_arg_ok(sqlalc_stmt *sub, const char *what);
+/* Item slots allocated for a boolean list of n items (build.c). */
+size_t sqlalc__bool_slots(size_t n);
 /* Table of a column, or NULL. */
 static inline int sqlalc__is_stmt_kind(int k)
 {
     return k == NK_SELECT || k == NK_COMPOUND || k == NK_INSERT || k == NK_UPDATE || k == NK_DELETE;
 }
+
+/* ------------------------------------------------------------------ */
+/* Node-kind descriptors (node_kinds.c)                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One table, indexed by node kind, says what each kind holds, in the
+ * spirit of SQLAlchemy's _traverse_internals: which fields are children
+ * (owned references), which are owned arrays, which scalars belong to the
+ * cache key.  Destruction, the shape key, cloning and child traversal
+ * read it, so a new kind is described once instead of being added to a
+ * switch in each of those walks.  Scalars a kind encodes irregularly
+ * (conditional values, alias identity) go through its key hook.
+ */
+enum {
+    ND_END = 0,
+    ND_CHILD,    /* sqlalc_expr * (NULL allowed), one reference owned */
+    ND_VEC,      /* exprvec of owned children */
+    ND_ARRAY,    /* sqlalc_expr *[] inline (flexible member): count at n_off × mult */
+    ND_PARRAY,   /* sqlalc_expr ** owned array: count at n_off (× n2_off when set) */
+    ND_TABLEREF, /* struct sqlalc_table *, reference owned; key: schema and name */
+    ND_COLS,     /* struct sqlalc_column_node ** owned array (borrowed columns), count at n_off; key: names */
+    ND_INT,      /* int: key */
+    ND_CHAR,     /* char: key */
+    ND_STR,      /* char * (NULL allowed): key */
+    ND_SELFSTR,  /* char * that may point into the node's own allocation: key, relocated by clone */
+    ND_SELFPTR   /* other pointer into the node's own allocation: relocated by clone */
+};
+
+typedef struct sqlalc_node_field {
+    uint8_t kind;     /* ND_* */
+    uint8_t mult;     /* ND_ARRAY: slots per count (CASE: 2) */
+    uint16_t off;     /* offsetof the field */
+    uint16_t n_off;   /* offsetof the size_t count */
+    uint16_t n2_off;  /* ND_PARRAY: offsetof a second size_t factor, 0: none */
+    uint16_t cap_off; /* ND_PARRAY: offsetof a size_t capacity set by clone, 0: none */
+} sqlalc_node_field;
+
+typedef struct sqlalc_keywalk sqlalc_keywalk;
+
+typedef struct sqlalc_node_desc {
+    const char *name;                           /* for messages */
+    uint16_t size;                              /* the struct's fixed size */
+    uint8_t is_stmt;                            /* starts with struct sqlalc_stmt */
+    size_t (*alloc_size)(const sqlalc_expr *e); /* with trailing storage; NULL: size */
+    /* Irregular key parts, written before the fields; returns 0 when the
+     * node's identity is already in the key (fields and children skipped). */
+    int (*key)(sqlalc_keywalk *w, const sqlalc_expr *e);
+    const sqlalc_node_field *fields; /* ND_END terminated; NULL: none */
+} sqlalc_node_desc;
+
+extern const sqlalc_node_desc sqlalc__node_kinds[NK__COUNT];
+
+static inline const sqlalc_node_desc *sqlalc__kind_of(const sqlalc_expr *e)
+{
+    return e->kind < NK__COUNT ? &sqlalc__node_kinds[e->kind] : &sqlalc__node_kinds[0];
+}
+
+/* Key hooks of the kinds with irregular key parts (shape.c). */
+int sqlalc__key_column(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_table(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_bind(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_over(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_text(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_alias(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_select(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_compound(sqlalc_keywalk *w, const sqlalc_expr *e);
+int sqlalc__key_insert(sqlalc_keywalk *w, const sqlalc_expr *e);
+
+/* Call fn on each non-NULL direct child of e, in order; stops at the first
+ * non-zero return and returns it.  Tables of ND_TABLEREF count as children. */
+typedef int (*sqlalc_child_fn)(void *ctx, sqlalc_expr *child);
+int sqlalc__node_children(const sqlalc_expr *e, sqlalc_child_fn fn, void *ctx);
+
+/* A shallow copy of e (kind >= SQLALC_NK__SQL_FIRST): one reference, new
+ * references on its children, its own copies of owned arrays; a statement's
+ * compiled cache starts empty.  NULL on allocation failure. */
+sqlalc_expr *sqlalc__node_clone(const sqlalc_expr *e);
 
 /* A required bind named after a column (any column name; positional
  * paramstyles never write it into SQL): the engine's narrowed INSERT. */

@@ -12,281 +12,295 @@
 #include <string.h>
 #include "expr_int.h"
 
-#define MAX_WALK_VALUES 256
-#define MAX_ALIASES 16
 #define CACHE_MAX 1024
+#define WALK_INLINE 64
 
-typedef struct walk {
+/* The walk: the key, the bound values in walk order, aliases seen. */
+struct sqlalc_keywalk {
     sqlalc_buf *key;
     const sqlalc_value **vals;
-    size_t nvals;
-    const void *aliases[MAX_ALIASES];
-    int naliases;
-    int overflow;
-} walk;
+    size_t nvals, capvals;
+    const void **aliases;
+    size_t naliases, capaliases;
+    int oom;
+    const sqlalc_value *vals_inline[WALK_INLINE];
+};
 
-static void kb(walk *w, unsigned char b)
+static inline void kb(sqlalc_keywalk *w, unsigned char b)
 {
-    sqlalc_buf_putc(w->key, (char)b);
+    sqlalc_buf *k = w->key;
+    if (k->len + 2 <= k->cap) { /* the buffer's own fast path, inline */
+        k->p[k->len++] = (char)b;
+        k->p[k->len] = 0;
+    } else
+        sqlalc_buf_putc(k, (char)b);
 }
-static void ks(walk *w, const char *s)
+static inline void ks(sqlalc_keywalk *w, const char *s)
 {
     if (s)
         sqlalc_buf_append(w->key, s, strlen(s) + 1);
     else
         sqlalc_buf_putc(w->key, '\xff');
 }
-static void kn(walk *w, int64_t v)
+/* Integers: one byte when small (most counts and operator codes), else a
+ * marker and eight bytes; self-delimiting either way. */
+static inline void kn(sqlalc_keywalk *w, int64_t v)
 {
+    if (v >= 0 && v < 0xff) {
+        kb(w, (unsigned char)v);
+        return;
+    }
+    kb(w, 0xff);
     sqlalc_buf_append(w->key, (const char *)&v, sizeof v);
 }
-static void kv(walk *w, const sqlalc_value *v)
+static void kv(sqlalc_keywalk *w, const sqlalc_value *v)
 {
-    if (w->nvals == MAX_WALK_VALUES) {
-        w->overflow = 1;
-        return;
+    if (w->nvals == w->capvals) {
+        size_t cap = w->capvals * 2;
+        const sqlalc_value **nv = sqlalc__malloc(cap * sizeof *nv);
+        if (!nv) {
+            w->oom = 1;
+            return;
+        }
+        memcpy(nv, w->vals, w->nvals * sizeof *nv);
+        if (w->vals != w->vals_inline)
+            sqlalc_free((void *)w->vals);
+        w->vals = nv;
+        w->capvals = cap;
     }
     w->vals[w->nvals++] = v;
 }
 
-static void node(walk *w, const sqlalc_expr *e);
-
-static void vec(walk *w, const exprvec *v)
-{
-    kn(w, (int64_t)v->n);
-    for (size_t i = 0; i < v->n; i++)
-        node(w, v->v[i]);
-}
-
-static void table(walk *w, const struct sqlalc_table *t)
+static void table(sqlalc_keywalk *w, const struct sqlalc_table *t)
 {
     ks(w, t->schema);
     ks(w, t->name);
 }
 
-static void node(walk *w, const sqlalc_expr *e)
+/* ---- key hooks of the irregular kinds (named in node_kinds.c) ---- */
+
+int sqlalc__key_column(sqlalc_keywalk *w, const sqlalc_expr *e)
 {
-    if (w->overflow)
-        return;
-    if (!e) {
-        kb(w, 0);
-        return;
+    const struct sqlalc_column_node *c = (const struct sqlalc_column_node *)e;
+    if (c->table)
+        table(w, c->table);
+    ks(w, c->name);
+    kb(w, c->type ? (unsigned char)c->type->kind : 0);
+    return 1;
+}
+
+int sqlalc__key_table(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    table(w, (const struct sqlalc_table *)e);
+    return 1;
+}
+
+int sqlalc__key_bind(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    const struct bind *b = (const struct bind *)e;
+    ks(w, b->name);
+    kb(w, (unsigned char)(b->has_value | b->expanding << 1));
+    kb(w, b->has_value ? (unsigned char)b->v.type : 0);
+    if (b->has_value)
+        kv(w, &b->v);
+    return 1;
+}
+
+static unsigned char bound_class(int64_t v)
+{
+    return v == SQLALC_UNBOUNDED ? 0 : v < 0 ? 1 : v == 0 ? 2 : 3;
+}
+
+int sqlalc__key_over(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    const struct over *o = (const struct over *)e;
+    if (o->frame) {
+        /* which bounds are bound values depends on their sign class */
+        kb(w, bound_class(o->lower));
+        kb(w, bound_class(o->upper));
+        kv(w, &o->lower_v);
+        kv(w, &o->upper_v);
     }
+    return 1;
+}
+
+int sqlalc__key_text(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    const struct textx *t = (const struct textx *)e;
+    ks(w, t->sql);
+    kn(w, (int64_t)t->nparams);
+    for (size_t i = 0; i < t->nparams; i++) {
+        ks(w, t->params[i].name);
+        kv(w, &t->params[i].value);
+    }
+    return 1;
+}
+
+int sqlalc__key_alias(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    const struct alias *a = (const struct alias *)e;
+    size_t i;
+    for (i = 0; i < w->naliases && w->aliases[i] != a; i++)
+        ;
+    kn(w, (int64_t)i);
+    if (i < w->naliases)
+        return 0; /* seen: its identity is enough */
+    if (sqlalc__grow((void **)&w->aliases, &w->capaliases, w->naliases + 1, sizeof *w->aliases)) {
+        w->oom = 1;
+        return 0;
+    }
+    w->aliases[w->naliases++] = a;
+    kb(w, (unsigned char)(a->is_cte | a->recursive << 1));
+    return 1;
+}
+
+int sqlalc__key_select(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    const struct sel *s = (const struct sel *)e;
+    kb(w, (unsigned char)(s->has_limit | s->has_offset << 1 | s->distinct << 2));
+    /* TOP n renders the limit as text: it is part of the shape. */
+    if (s->has_limit) {
+        kn(w, s->limit.u.i);
+        kv(w, &s->limit);
+    }
+    if (s->has_offset)
+        kv(w, &s->offset);
+    return 1;
+}
+
+int sqlalc__key_compound(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    const struct compound *c = (const struct compound *)e;
+    kb(w, (unsigned char)(c->has_limit | c->has_offset << 1));
+    if (c->has_limit)
+        kv(w, &c->limit);
+    if (c->has_offset)
+        kv(w, &c->offset);
+    return 1;
+}
+
+int sqlalc__key_insert(sqlalc_keywalk *w, const sqlalc_expr *e)
+{
+    const struct ins *s = (const struct ins *)e;
+    kb(w, (unsigned char)s->default_values);
+    kn(w, (int64_t)s->nrows);
+    return 1;
+}
+
+/* ---- the walk: iterative, so any depth is fine ---- */
+
+typedef struct kstack {
+    const sqlalc_expr **v;
+    size_t n, cap;
+    const sqlalc_expr *inl[WALK_INLINE];
+} kstack;
+
+static int kpush(kstack *s, const sqlalc_expr *e)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap * 2;
+        const sqlalc_expr **nv = sqlalc__malloc(cap * sizeof *nv);
+        if (!nv)
+            return 0;
+        memcpy(nv, s->v, s->n * sizeof *nv);
+        if (s->v != s->inl)
+            sqlalc_free((void *)s->v);
+        s->v = nv;
+        s->cap = cap;
+    }
+    s->v[s->n++] = e;
+    return 1;
+}
+
+/* The field at off of a node (read only here; const cast away for brevity). */
+#define CAT(e, off, T) ((T *)(uintptr_t)((const char *)(e) + (off)))
+
+/* One node's own part of the key: kind, flags, hook, scalars and counts.
+ * Its children are pushed (last first) so they are encoded next, in order:
+ * every node's encoding delimits itself, so the preorder is unambiguous. */
+static int key_node(sqlalc_keywalk *w, kstack *st, const sqlalc_expr *e)
+{
     kb(w, (unsigned char)e->kind);
-    switch (e->kind) {
-    case SQLALC_NK_COLUMN: {
-        const struct sqlalc_column_node *c = (const struct sqlalc_column_node *)e;
-        if (c->table)
-            table(w, c->table);
-        ks(w, c->name);
-        kb(w, c->type ? (unsigned char)c->type->kind : 0);
-        break;
-    }
-    case SQLALC_NK_TABLE: table(w, (const struct sqlalc_table *)e); break;
-    case NK_BIND: {
-        const struct bind *b = (const struct bind *)e;
-        ks(w, b->name);
-        kb(w, (unsigned char)(b->has_value | b->expanding << 1));
-        kb(w, b->has_value ? (unsigned char)b->v.type : 0);
-        if (b->has_value)
-            kv(w, &b->v);
-        break;
-    }
-    case NK_CONST: kb(w, (unsigned char)e->flags); break;
-    case NK_BINARY: {
-        const struct binop *b = (const struct binop *)e;
-        kb(w, (unsigned char)b->op);
-        kb(w, (unsigned char)b->escape);
-        node(w, b->l);
-        node(w, b->r);
-        break;
-    }
-    case NK_UNARY:
-        kb(w, (unsigned char)((const struct unop *)e)->op);
-        node(w, ((const struct unop *)e)->e);
-        break;
-    case NK_BOOL: {
-        const struct boollist *b = (const struct boollist *)e;
-        kb(w, (unsigned char)b->op);
-        kn(w, (int64_t)b->n);
-        for (size_t i = 0; i < b->n; i++)
-            node(w, b->items[i]);
-        break;
-    }
-    case NK_LIST: {
-        const struct exprlist *l = (const struct exprlist *)e;
-        kn(w, (int64_t)l->n);
-        for (size_t i = 0; i < l->n; i++)
-            node(w, l->items[i]);
-        break;
-    }
-    case NK_FUNC: {
-        const struct func *f = (const struct func *)e;
-        ks(w, f->name);
-        kb(w, (unsigned char)f->star);
-        kn(w, (int64_t)f->n);
-        for (size_t i = 0; i < f->n; i++)
-            node(w, f->args[i]);
-        break;
-    }
-    case NK_CAST: {
-        const struct cast *c = (const struct cast *)e;
-        kn(w, c->kind);
-        kn(w, c->length);
-        kn(w, c->precision);
-        kn(w, c->scale);
-        node(w, c->e);
-        break;
-    }
-    case NK_CASE: {
-        const struct casex *c = (const struct casex *)e;
-        node(w, c->value);
-        kn(w, (int64_t)c->n);
-        for (size_t i = 0; i < 2 * c->n; i++)
-            node(w, c->items[i]);
-        node(w, c->else_);
-        break;
-    }
-    case NK_LABEL:
-        ks(w, ((const struct label *)e)->name);
-        node(w, ((const struct label *)e)->e);
-        break;
-    case NK_OVER: {
-        const struct over *o = (const struct over *)e;
-        node(w, o->func);
-        vec(w, &o->partition);
-        vec(w, &o->order);
-        kb(w, (unsigned char)o->frame);
-        if (o->frame) {
-            /* which bounds are bound values depends on their sign class */
-            kb(w, (unsigned char)(o->lower == SQLALC_UNBOUNDED ? 0
-                                  : o->lower < 0               ? 1
-                                  : o->lower == 0              ? 2
-                                                               : 3));
-            kb(w, (unsigned char)(o->upper == SQLALC_UNBOUNDED ? 0
-                                  : o->upper < 0               ? 1
-                                  : o->upper == 0              ? 2
-                                                               : 3));
-            kv(w, &o->lower_v);
-            kv(w, &o->upper_v);
-        }
-        break;
-    }
-    case NK_TEXT: {
-        const struct textx *t = (const struct textx *)e;
-        ks(w, t->sql);
-        kn(w, (int64_t)t->nparams);
-        for (size_t i = 0; i < t->nparams; i++) {
-            ks(w, t->params[i].name);
-            kv(w, &t->params[i].value);
-        }
-        break;
-    }
-    case NK_ALIAS: {
-        const struct alias *a = (const struct alias *)e;
-        int i;
-        for (i = 0; i < w->naliases && w->aliases[i] != a; i++)
-            ;
-        kn(w, i);
-        if (i < w->naliases)
-            break; /* seen: its identity is enough */
-        if (w->naliases == MAX_ALIASES) {
-            w->overflow = 1;
+    kb(w, (unsigned char)e->flags);
+    const sqlalc_node_desc *k = sqlalc__kind_of(e);
+    if (k->key && !k->key(w, e))
+        return 1;
+    const sqlalc_node_field *f = k->fields, *last;
+    if (!f)
+        return 1;
+    for (; f->kind; f++) {
+        switch (f->kind) {
+        case ND_INT: kn(w, *CAT(e, f->off, int)); break;
+        case ND_CHAR: kb(w, (unsigned char)*CAT(e, f->off, char)); break;
+        case ND_STR:
+        case ND_SELFSTR: ks(w, *CAT(e, f->off, char *)); break;
+        case ND_VEC: kn(w, (int64_t)CAT(e, f->off, exprvec)->n); break;
+        case ND_ARRAY: kn(w, (int64_t)(*CAT(e, f->n_off, size_t) * f->mult)); break;
+        case ND_PARRAY: {
+            size_t n = *CAT(e, f->n_off, size_t);
+            if (f->n2_off)
+                n *= *CAT(e, f->n2_off, size_t);
+            kn(w, (int64_t)n);
             break;
         }
-        w->aliases[w->naliases++] = a;
-        ks(w, a->name);
-        kb(w, (unsigned char)(a->is_cte | a->recursive << 1));
-        node(w, a->target);
-        node(w, a->anchor ? &a->anchor->base : NULL);
-        break;
-    }
-    case NK_ALIAS_COL:
-        node(w, &((const struct aliascol *)e)->alias->base);
-        ks(w, ((const struct aliascol *)e)->name);
-        break;
-    case NK_EXCLUDED: ks(w, ((const struct aliascol *)e)->name); break;
-    case NK_JOIN: {
-        const struct join *j = (const struct join *)e;
-        kb(w, (unsigned char)j->kind);
-        node(w, j->l);
-        node(w, j->r);
-        node(w, j->on);
-        break;
-    }
-    case NK_SELECT: {
-        const struct sel *s = (const struct sel *)e;
-        vec(w, &s->cols);
-        vec(w, &s->froms);
-        node(w, s->where);
-        vec(w, &s->group);
-        node(w, s->having);
-        vec(w, &s->order);
-        kb(w, (unsigned char)(s->has_limit | s->has_offset << 1 | s->distinct << 2));
-        kn(w, s->for_update);
-        /* TOP n renders the limit as text: it is part of the shape. */
-        if (s->has_limit) {
-            kn(w, s->limit.u.i);
-            kv(w, &s->limit);
+        case ND_TABLEREF: table(w, *CAT(e, f->off, struct sqlalc_table *)); break;
+        case ND_COLS: {
+            size_t n = *CAT(e, f->n_off, size_t);
+            struct sqlalc_column_node *const *c = *CAT(e, f->off, struct sqlalc_column_node **);
+            kn(w, (int64_t)n);
+            for (size_t i = 0; i < n; i++)
+                ks(w, c[i]->name);
+            break;
         }
-        if (s->has_offset)
-            kv(w, &s->offset);
-        break;
-    }
-    case NK_COMPOUND: {
-        const struct compound *c = (const struct compound *)e;
-        kb(w, (unsigned char)c->op);
-        vec(w, &c->selects);
-        vec(w, &c->order);
-        kb(w, (unsigned char)(c->has_limit | c->has_offset << 1));
-        if (c->has_limit)
-            kv(w, &c->limit);
-        if (c->has_offset)
-            kv(w, &c->offset);
-        break;
-    }
-    case NK_INSERT: {
-        const struct ins *s = (const struct ins *)e;
-        table(w, s->table);
-        kn(w, (int64_t)s->ncols);
-        for (size_t i = 0; i < s->ncols; i++)
-            ks(w, s->cols[i]->name);
-        kn(w, (int64_t)s->nrows);
-        for (size_t i = 0; i < s->nrows * s->ncols; i++)
-            node(w, s->values[i]);
-        node(w, s->from_select);
-        kb(w, (unsigned char)(s->default_values | s->upsert << 1));
-        vec(w, &s->returning);
-        vec(w, &s->conflict_cols);
-        kn(w, (int64_t)s->nset);
-        for (size_t i = 0; i < s->nset; i++) {
-            ks(w, s->set_cols[i]->name);
-            node(w, s->set_vals[i]);
+        default: break;
         }
-        node(w, s->upsert_where);
-        break;
     }
-    case NK_UPDATE: {
-        const struct upd *s = (const struct upd *)e;
-        table(w, s->table);
-        kn(w, (int64_t)s->nset);
-        for (size_t i = 0; i < s->nset; i++) {
-            ks(w, s->set_cols[i]->name);
-            node(w, s->set_vals[i]);
+    last = f;
+    for (f = last; f-- != k->fields;) {
+        int ok = 1;
+        switch (f->kind) {
+        case ND_CHILD: ok = kpush(st, *CAT(e, f->off, sqlalc_expr *)); break;
+        case ND_VEC: {
+            const exprvec *v = CAT(e, f->off, exprvec);
+            for (size_t i = v->n; i-- > 0 && ok;)
+                ok = kpush(st, v->v[i]);
+            break;
         }
-        node(w, s->where);
-        vec(w, &s->returning);
-        break;
+        case ND_ARRAY:
+        case ND_PARRAY: {
+            sqlalc_expr *const *v =
+                f->kind == ND_ARRAY ? CAT(e, f->off, sqlalc_expr *) : *CAT(e, f->off, sqlalc_expr **);
+            size_t n = *CAT(e, f->n_off, size_t) * (f->kind == ND_ARRAY ? f->mult : 1);
+            if (f->kind == ND_PARRAY && f->n2_off)
+                n *= *CAT(e, f->n2_off, size_t);
+            for (size_t i = n; i-- > 0 && ok;)
+                ok = kpush(st, v[i]);
+            break;
+        }
+        default: break;
+        }
+        if (!ok)
+            return 0;
     }
-    case NK_DELETE: {
-        const struct del *s = (const struct del *)e;
-        table(w, s->table);
-        node(w, s->where);
-        vec(w, &s->returning);
-        break;
+    return 1;
+}
+
+static void walk_tree(sqlalc_keywalk *w, const sqlalc_expr *root)
+{
+    kstack st;
+    st.v = st.inl;
+    st.n = 0;
+    st.cap = WALK_INLINE;
+    st.v[st.n++] = root;
+    while (st.n && !w->oom) {
+        const sqlalc_expr *e = st.v[--st.n];
+        if (!e)
+            kb(w, 0);
+        else if (!key_node(w, &st, e))
+            w->oom = 1;
     }
-    default: w->overflow = 1;
-    }
+    if (st.v != st.inl)
+        sqlalc_free((void *)st.v);
 }
 
 /* ---- the cache ---- */
@@ -387,18 +401,23 @@ static shape_entry *entry_from(const struct sqlalc_compiled *c, const sqlalc_val
     if (nl)
         memcpy(e->names, c->names, nl);
     e->nparams = c->nparams;
+    size_t cursor = 0;
     for (size_t i = 0; i < c->nparams; i++) {
         e->params[i] = c->params[i];
         e->params[i].value = NULL;
         const sqlalc_value *v = c->params[i].value;
         int o = -1;
         if (v) {
-            size_t k;
-            for (k = 0; k < nvals && vals[k] != v; k++)
-                ;
-            if (k < nvals)
+            /* Parameters mostly come in walk order: look on from the last
+             * one found, so the mapping stays linear. */
+            size_t k, tries;
+            for (k = cursor, tries = 0; tries < nvals && vals[k] != v; tries++)
+                k = k + 1 < nvals ? k + 1 : 0;
+            if (tries < nvals) {
                 o = (int)k;
-            else {
+                cursor = k + 1 < nvals ? k + 1 : 0;
+            }
+            if (o < 0) {
                 int s = sqlalc__compile_static_index(v);
                 if (s < 0) {
                     entry_free(e); /* a value the walk does not know: do not share */
@@ -419,41 +438,40 @@ int sqlalc__shape_compiled(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
     if (!d)
         d = &sqlalc__default_dialect;
     sqlalc_buf key = SQLALC_BUF_INIT;
-    const sqlalc_value *vals[MAX_WALK_VALUES];
-    walk w;
-    memset(&w, 0, sizeof w);
+    sqlalc_keywalk w;
     w.key = &key;
-    w.vals = vals;
+    w.vals = w.vals_inline;
+    w.nvals = 0;
+    w.capvals = WALK_INLINE;
+    w.aliases = NULL;
+    w.naliases = w.capaliases = 0;
+    w.oom = 0;
     key_prefix(&key, d, style);
-    node(&w, stmt);
-    if (key.oom) {
-        sqlalc_buf_free(&key);
-        return sqlalc__oom();
-    }
-    if (w.overflow) {
-        sqlalc_buf_free(&key);
-        return sqlalc__compile(stmt, d, style, 0, 0, out);
+    walk_tree(&w, stmt);
+    sqlalc_free((void *)w.aliases);
+    int rc = SQLALC_OK;
+    struct sqlalc_compiled *c = NULL;
+    if (key.oom || w.oom) {
+        rc = sqlalc__oom();
+        goto done;
     }
     lock_take();
     shape_entry *e = sqlalc_map_get(&cache, key.p, key.len);
-    struct sqlalc_compiled *c = e ? instantiate(e, vals) : NULL;
+    c = e ? instantiate(e, w.vals) : NULL;
     lock_give();
     if (e) {
-        sqlalc_buf_free(&key);
         if (!c)
-            return sqlalc__oom();
-        atomic_fetch_add(&hits, 1);
-        *out = c;
-        return SQLALC_OK;
+            rc = sqlalc__oom();
+        else
+            atomic_fetch_add(&hits, 1);
+        goto done;
     }
     atomic_fetch_add(&misses, 1);
-    int rc = sqlalc__compile(stmt, d, style, 0, 0, &c);
-    if (rc) {
-        sqlalc_buf_free(&key);
-        return rc;
-    }
+    rc = sqlalc__compile(stmt, d, style, 0, 0, &c);
+    if (rc)
+        goto done;
     if (!c->literal_values) {
-        shape_entry *ne = entry_from(c, vals, w.nvals);
+        shape_entry *ne = entry_from(c, w.vals, w.nvals);
         if (ne) {
             lock_take();
             if (cache.count >= CACHE_MAX) {
@@ -471,9 +489,12 @@ int sqlalc__shape_compiled(sqlalc_expr *stmt, const sqlalc_dialect *d, int style
             lock_give();
         }
     }
+done:
     sqlalc_buf_free(&key);
-    *out = c;
-    return SQLALC_OK;
+    if (w.vals != w.vals_inline)
+        sqlalc_free((void *)w.vals);
+    *out = rc ? NULL : c;
+    return rc;
 }
 
 void sqlalc__shape_cache_stats(long *h, long *m)

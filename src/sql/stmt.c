@@ -87,31 +87,6 @@ static int vec_clone(exprvec *dst, const exprvec *src)
     return 1;
 }
 
-static struct sqlalc_column_node **cols_clone(struct sqlalc_column_node **c, size_t n)
-{
-    if (!n)
-        return NULL;
-    struct sqlalc_column_node **r = sqlalc__malloc(n * sizeof *r);
-    if (r)
-        memcpy(r, c, n * sizeof *r);
-    return r;
-}
-
-static sqlalc_expr **exprs_clone(sqlalc_expr **v, size_t n, int *ok)
-{
-    *ok = 1;
-    if (!n)
-        return NULL;
-    sqlalc_expr **r = sqlalc__malloc(n * sizeof *r);
-    if (!r) {
-        *ok = 0;
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        r[i] = sqlalc_expr_ref(v[i]);
-    return r;
-}
-
 /* Drop the compiled forms cached on a statement about to change in place. */
 static void stmt_uncache(struct sqlalc_stmt *s)
 {
@@ -147,120 +122,9 @@ static struct sqlalc_stmt *stmt_mut(sqlalc_stmt *s, int kind, const char *what)
         stmt_uncache(s);
         return s;
     }
-    int ok = 1;
-    struct sqlalc_stmt *c = NULL;
-    switch (s->base.kind) {
-    case NK_SELECT: {
-        struct sel *o = (struct sel *)s, *n = stmt_new(sizeof *n, NK_SELECT);
-        if (!n)
-            break;
-        *n = *o;
-        atomic_init(&n->st.base.refs, 1);
-        atomic_init(&n->st.cache, NULL);
-        memset(&n->cols, 0, sizeof n->cols);
-        memset(&n->froms, 0, sizeof n->froms);
-        memset(&n->group, 0, sizeof n->group);
-        memset(&n->order, 0, sizeof n->order);
-        n->where = sqlalc_expr_ref(o->where);
-        n->having = sqlalc_expr_ref(o->having);
-        ok = vec_clone(&n->cols, &o->cols) && vec_clone(&n->froms, &o->froms) &&
-             vec_clone(&n->group, &o->group) && vec_clone(&n->order, &o->order);
-        c = &n->st;
-        break;
-    }
-    case NK_COMPOUND: {
-        struct compound *o = (struct compound *)s, *n = stmt_new(sizeof *n, NK_COMPOUND);
-        if (!n)
-            break;
-        *n = *o;
-        atomic_init(&n->st.base.refs, 1);
-        atomic_init(&n->st.cache, NULL);
-        memset(&n->selects, 0, sizeof n->selects);
-        memset(&n->order, 0, sizeof n->order);
-        ok = vec_clone(&n->selects, &o->selects) && vec_clone(&n->order, &o->order);
-        c = &n->st;
-        break;
-    }
-    case NK_INSERT: {
-        struct ins *o = (struct ins *)s, *n = stmt_new(sizeof *n, NK_INSERT);
-        if (!n)
-            break;
-        *n = *o;
-        atomic_init(&n->st.base.refs, 1);
-        atomic_init(&n->st.cache, NULL);
-        sqlalc_expr_ref(&o->table->base);
-        n->from_select = sqlalc_expr_ref(o->from_select);
-        n->upsert_where = sqlalc_expr_ref(o->upsert_where);
-        n->cols = NULL;
-        n->values = NULL;
-        n->set_cols = NULL;
-        n->set_vals = NULL;
-        memset(&n->returning, 0, sizeof n->returning);
-        memset(&n->conflict_cols, 0, sizeof n->conflict_cols);
-        size_t nc = o->ncols, nv = o->ncols * o->nrows, ns = o->nset;
-        n->ncols = n->nrows = n->nset = 0;
-        int ok1, ok2;
-        n->cols = cols_clone(o->cols, nc);
-        n->values = exprs_clone(o->values, nv, &ok1);
-        n->set_cols = cols_clone(o->set_cols, ns);
-        n->set_vals = exprs_clone(o->set_vals, ns, &ok2);
-        if (ok1) {
-            n->ncols = nc;
-            n->nrows = o->nrows;
-            n->values_cap = nv;
-        } else
-            sqlalc_free(n->cols), n->cols = NULL;
-        if (ok2)
-            n->nset = ns;
-        else
-            sqlalc_free(n->set_cols), n->set_cols = NULL;
-        ok = ok1 && ok2 && (!nc || n->cols) && (!ns || n->set_cols) &&
-             vec_clone(&n->returning, &o->returning) && vec_clone(&n->conflict_cols, &o->conflict_cols);
-        c = &n->st;
-        break;
-    }
-    case NK_UPDATE: {
-        struct upd *o = (struct upd *)s, *n = stmt_new(sizeof *n, NK_UPDATE);
-        if (!n)
-            break;
-        *n = *o;
-        atomic_init(&n->st.base.refs, 1);
-        atomic_init(&n->st.cache, NULL);
-        sqlalc_expr_ref(&o->table->base);
-        n->where = sqlalc_expr_ref(o->where);
-        memset(&n->returning, 0, sizeof n->returning);
-        int ok1;
-        n->set_cols = cols_clone(o->set_cols, o->nset);
-        n->set_vals = exprs_clone(o->set_vals, o->nset, &ok1);
-        n->nset = ok1 ? o->nset : 0;
-        if (!ok1)
-            sqlalc_free(n->set_cols), n->set_cols = NULL;
-        ok = ok1 && (!o->nset || n->set_cols) && vec_clone(&n->returning, &o->returning);
-        c = &n->st;
-        break;
-    }
-    case NK_DELETE: {
-        struct del *o = (struct del *)s, *n = stmt_new(sizeof *n, NK_DELETE);
-        if (!n)
-            break;
-        *n = *o;
-        atomic_init(&n->st.base.refs, 1);
-        atomic_init(&n->st.cache, NULL);
-        sqlalc_expr_ref(&o->table->base);
-        n->where = sqlalc_expr_ref(o->where);
-        memset(&n->returning, 0, sizeof n->returning);
-        ok = vec_clone(&n->returning, &o->returning);
-        c = &n->st;
-        break;
-    }
-    default: break;
-    }
+    /* Shared: a shallow copy (new references to the same children). */
+    struct sqlalc_stmt *c = (struct sqlalc_stmt *)sqlalc__node_clone(&s->base);
     sqlalc_stmt_free(s);
-    if (c && !ok) {
-        sqlalc_stmt_free(c);
-        sqlalc__oom();
-        return NULL;
-    }
     return c;
 }
 
@@ -461,9 +325,12 @@ static sqlalc_stmt *compound(int op, sqlalc_stmt *a, sqlalc_stmt *b)
     }
     if ((a->base.kind != NK_SELECT && a->base.kind != NK_COMPOUND) ||
         (b->base.kind != NK_SELECT && b->base.kind != NK_COMPOUND)) {
+        sqlalc_error_set(
+            SQLALC_ERR_ARGUMENT, "union/intersect/except: operands must be SELECTs, not %s",
+            sqlalc__kind_of(a->base.kind != NK_SELECT && a->base.kind != NK_COMPOUND ? &a->base : &b->base)
+                ->name);
         sqlalc_stmt_free(a);
         sqlalc_stmt_free(b);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "union/intersect/except: operands must be SELECTs");
         return NULL;
     }
     struct compound *c = stmt_new(sizeof *c, NK_COMPOUND);
@@ -553,7 +420,7 @@ sqlalc_stmt *sqlalc_insert_default_values(sqlalc_table *t)
 
 sqlalc_stmt *sqlalc_insert_from_select(sqlalc_table *t, sqlalc_names cols, sqlalc_stmt *sel)
 {
-    if (!sel)
+    if (!sel || !sqlalc__select_arg_ok(sel, "sqlalc_insert_from_select"))
         return NULL;
     sqlalc_stmt *s = sqlalc_insert(t);
     if (!s) {

@@ -64,9 +64,29 @@ struct sqlalc_compile_hooks {
      * NULL: the dialect's DDL spelling (ddl->type_sql), so a CAST names
      * the same type a CREATE TABLE would. */
     void (*cast_type)(sqlalc_compiler *c, int kind, int length, int precision, int scale);
+    /* --- version 2 --- */
+    /* LIKE's escape character when none is given ('\\' on PostgreSQL), 0
+     * when there is none: contains/startswith/endswith then say ESCAPE ''
+     * so every dialect matches the same rows. */
+    char like_default_escape;
+    /* How the literal renderer (sqlalc_stmt_sql_literal) writes a blob and
+     * the non-finite floats: SQLALC_BLOB_LITERAL_*, SQLALC_FLOAT_LITERAL_*. */
+    int blob_literal;
+    int float_literal;
 };
 
-#define SQLALC_COMPILE_HOOKS_VERSION 1
+enum {
+    SQLALC_BLOB_LITERAL_X = 0, /* X'0102' (SQL standard, SQLite) */
+    SQLALC_BLOB_LITERAL_0X,    /* 0x0102 (SQL Server, MySQL) */
+    SQLALC_BLOB_LITERAL_BYTEA  /* decode('0102', 'hex') (PostgreSQL bytea) */
+};
+enum {
+    SQLALC_FLOAT_LITERAL_FINITE = 0, /* NaN and infinities are refused */
+    SQLALC_FLOAT_LITERAL_OVERFLOW,   /* infinities as 9e999 / -9e999 (SQLite), NaN refused */
+    SQLALC_FLOAT_LITERAL_QUOTED      /* CAST('NaN' AS FLOAT), 'Infinity', '-Infinity' (PostgreSQL) */
+};
+
+#define SQLALC_COMPILE_HOOKS_VERSION 2
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,527 @@
+/* Compiling SELECT: FROM inference and correlation, CTEs, columns, ORDER BY, LIMIT, compounds. */
+#include "compile_int.h"
+
+/* ------------------------------------------------------------------ */
+/* FROM handling                                                       */
+/* ------------------------------------------------------------------ */
+
+static int same_from(const sqlalc_expr *a, const sqlalc_expr *b)
+{
+    if (a == b)
+        return 1;
+    /* A recursive CTE and its anchor are one FROM item. */
+    if (a->kind == NK_ALIAS && b->kind == NK_ALIAS && ((const struct alias *)a)->is_cte &&
+        ((const struct alias *)b)->is_cte)
+        return !strcmp(((const struct alias *)a)->name, ((const struct alias *)b)->name);
+    return 0;
+}
+
+static void from_add(sqlalc_compiler *c, frame *f, const sqlalc_expr *x)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (same_from(f->v[i], x))
+            return;
+    frame_push(c, f, x);
+}
+
+static int wpush(void *ctx, sqlalc_expr *e)
+{
+    sqlalc_compiler *c = ctx;
+    if (c->wn == c->wcap && VGROW(c, &c->wstack, &c->wcap, c->wstack_inline, c->wn + 1))
+        return SQLALC_ERR_NOMEM;
+    c->wstack[c->wn++] = e;
+    return 0;
+}
+
+/* Collect the FROM items an expression refers to (not inside nested
+ * selects), in order of appearance.  Iterative over the node table's
+ * children, so a deep expression needs no stack. */
+static void collect(sqlalc_compiler *c, frame *f, const sqlalc_expr *e)
+{
+    if (!e)
+        return;
+    size_t base = c->wn;
+    if (wpush(c, (sqlalc_expr *)e))
+        return;
+    while (c->wn > base && !c->err) {
+        const sqlalc_expr *x = c->wstack[--c->wn];
+        switch (x->kind) {
+        case SQLALC_NK_COLUMN:
+            if (((const struct sqlalc_column_node *)x)->table)
+                from_add(c, f, &((const struct sqlalc_column_node *)x)->table->base);
+            continue;
+        case NK_ALIAS_COL: from_add(c, f, &((const struct aliascol *)x)->alias->base); continue;
+        /* FROM items, statements (correlated on their own) and leaves */
+        case SQLALC_NK_TABLE:
+        case NK_ALIAS:
+        case NK_JOIN:
+        case NK_EXCLUDED:
+        case NK_SELECT:
+        case NK_COMPOUND:
+        case NK_INSERT:
+        case NK_UPDATE:
+        case NK_DELETE: continue;
+        default: break;
+        }
+        if (x->kind == NK_BINARY) {
+            /* the common case, without the generic walk */
+            const struct binop *b = (const struct binop *)x;
+            if (wpush(c, b->r) || wpush(c, b->l))
+                break;
+            continue;
+        }
+        /* children in reverse, so the first is visited next */
+        size_t from = c->wn;
+        if (sqlalc__node_children(x, wpush, c))
+            break;
+        for (size_t a = from, b = c->wn; a + 1 < b; a++, b--) {
+            const sqlalc_expr *t = c->wstack[a];
+            c->wstack[a] = c->wstack[b - 1];
+            c->wstack[b - 1] = t;
+        }
+    }
+    c->wn = base;
+}
+
+/* Add the leaves of a FROM item (joins flattened, left to right) to f. */
+static void leaves(sqlalc_compiler *c, const sqlalc_expr *e, frame *f, int dedup)
+{
+    size_t base = c->wn;
+    if (wpush(c, (sqlalc_expr *)e))
+        return;
+    while (c->wn > base && !c->err) {
+        const sqlalc_expr *x = c->wstack[--c->wn];
+        if (x->kind == NK_JOIN) {
+            if (wpush(c, ((const struct join *)x)->r) || wpush(c, ((const struct join *)x)->l))
+                break;
+        } else if (dedup)
+            from_add(c, f, x);
+        else
+            frame_push(c, f, x);
+    }
+    c->wn = base;
+}
+
+static int in_frame(const frame *f, const sqlalc_expr *x)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (same_from(f->v[i], x))
+            return 1;
+    return 0;
+}
+
+static void render_cte_ref(sqlalc_compiler *c, const struct alias *a);
+
+static void render_from_node(sqlalc_compiler *c, const sqlalc_expr *e);
+
+static void render_from(sqlalc_compiler *c, const sqlalc_expr *e)
+{
+    if (c->err || !sqlalc__cc_enter(c, 1))
+        return;
+    render_from_node(c, e);
+    c->nest--;
+}
+
+static void render_from_node(sqlalc_compiler *c, const sqlalc_expr *e)
+{
+    switch (e->kind) {
+    case SQLALC_NK_TABLE: table_name(c, (const struct sqlalc_table *)e); break;
+    case NK_ALIAS: {
+        const struct alias *a = (const struct alias *)e;
+        if (a->is_cte) {
+            render_cte_ref(c, a);
+            break;
+        }
+        if (a->target->kind == SQLALC_NK_TABLE)
+            table_name(c, (const struct sqlalc_table *)a->target);
+        else if (a->target->kind == NK_ALIAS)
+            render_from(c, a->target);
+        else {
+            putc_(c, '(');
+            /* FROM subqueries do not correlate to the enclosing select. */
+            int saved = c->corr_base;
+            c->corr_base = c->depth;
+            render_stmt(c, a->target, M_SUBQ);
+            c->corr_base = saved;
+            putc_(c, ')');
+        }
+        PUTS(c, " AS ");
+        ident(c, alias_name(c, a));
+        break;
+    }
+    case NK_JOIN: {
+        const struct join *j = (const struct join *)e;
+        render_from(c, j->l);
+        static const char *const kw[] = { " JOIN ", " LEFT OUTER JOIN ", " RIGHT OUTER JOIN ",
+                                          " FULL OUTER JOIN ", " CROSS JOIN " };
+        puts_(c, kw[j->kind]);
+        if (j->r->kind == NK_JOIN) {
+            putc_(c, '(');
+            render_from(c, j->r);
+            putc_(c, ')');
+        } else
+            render_from(c, j->r);
+        if (j->on) {
+            PUTS(c, " ON ");
+            render(c, j->on, P_NONE, 0, NULL);
+        }
+        break;
+    }
+    default: sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT, "not a FROM item");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* CTEs                                                                */
+/* ------------------------------------------------------------------ */
+
+static void render_cte_ref(sqlalc_compiler *c, const struct alias *a)
+{
+    ident(c, a->name);
+    for (size_t i = 0; i < c->nctes; i++)
+        if (!strcmp(c->ctes[i]->name, a->name)) {
+            /* The recursive form supersedes its anchor if seen later. */
+            return;
+        }
+    if (c->nctes == c->capctes) {
+        size_t cap = c->capctes;
+        if (VGROW(c, &c->ctes, &cap, NULL, c->nctes + 1) ||
+            VGROW(c, &c->done, &c->capctes, NULL, c->nctes + 1))
+            return;
+    }
+    cte_ent *ce = sqlalc__calloc(1, sizeof *ce);
+    if (!ce) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+        return;
+    }
+    c->ctes[c->nctes++] = ce;
+    ce->name = a->name;
+    ce->recursive = a->recursive;
+    if (a->recursive)
+        c->any_recursive = 1;
+    seg *saved = c->cur;
+    int saved_base = c->corr_base;
+    c->cur = &ce->s;
+    c->corr_base = c->depth;
+    ident(c, a->name);
+    if (a->recursive) {
+        /* Column names of the anchor SELECT. */
+        const sqlalc_expr *t = a->target;
+        while (t->kind == NK_COMPOUND)
+            t = ((const struct compound *)t)->selects.v[0];
+        putc_(c, '(');
+        if (t->kind == NK_SELECT) {
+            const struct sel *s = (const struct sel *)t;
+            for (size_t k = 0; k < s->cols.n; k++) {
+                const char *nm = expr_key(s->cols.v[k]);
+                if (k)
+                    PUTS(c, ", ");
+                ident(c, nm ? nm : "anon");
+            }
+        }
+        putc_(c, ')');
+    }
+    PUTS(c, " AS \n(");
+    render_stmt(c, a->target, M_SUBQ);
+    putc_(c, ')');
+    c->done[c->ndone++] = ce;
+    c->cur = saved;
+    c->corr_base = saved_base;
+}
+
+/* ------------------------------------------------------------------ */
+/* Statements                                                          */
+/* ------------------------------------------------------------------ */
+
+static void render_column_clause(sqlalc_compiler *c, const sqlalc_expr *e, int mode, size_t idx,
+                                 const struct sel *s)
+{
+    /* Duplicate plain column names get a label (name_1), as SQLAlchemy. */
+    const char *plain = NULL;
+    if (e->kind == SQLALC_NK_COLUMN)
+        plain = ((const struct sqlalc_column_node *)e)->name;
+    else if (e->kind == NK_ALIAS_COL)
+        plain = ((const struct aliascol *)e)->name;
+    if (e->kind == NK_LABEL) {
+        render(c, ((const struct label *)e)->e, P_NONE, 0, NULL);
+        PUTS(c, " AS ");
+        ident(c, ((const struct label *)e)->name);
+        return;
+    }
+    if (e->kind == NK_FUNC) {
+        /* SQLAlchemy names the label before rendering the arguments. */
+        size_t off = anon_name(c, ((const struct func *)e)->name);
+        render(c, e, P_NONE, 0, NULL);
+        PUTS(c, " AS ");
+        ident(c, name_at(c, off));
+        return;
+    }
+    render(c, e, P_NONE, 0, NULL);
+    if (plain) {
+        int dup = 0;
+        for (size_t i = 0; i < idx; i++) {
+            const char *o = expr_key(s->cols.v[i]);
+            if (o && s->cols.v[i]->kind != NK_FUNC && !strcmp(o, plain))
+                dup = 1;
+        }
+        if (dup) {
+            PUTS(c, " AS ");
+            ident(c, name_at(c, anon_name(c, plain)));
+        } else if (mode == M_SUBQ) {
+            PUTS(c, " AS ");
+            ident(c, plain);
+        }
+        return;
+    }
+    if (e->kind == NK_TEXT)
+        return;
+    if (e->kind == NK_UNARY && ((const struct unop *)e)->op != UOP_SCALAR &&
+        ((const struct unop *)e)->op != UOP_EXISTS)
+        return;
+    PUTS(c, " AS ");
+    if (e->kind == NK_CAST && ((const struct cast *)e)->e->kind == SQLALC_NK_COLUMN)
+        ident(c, ((const struct sqlalc_column_node *)((const struct cast *)e)->e)->name);
+    else
+        ident(c, name_at(c, anon_name(c, "anon")));
+}
+
+static void limit_generic(sqlalc_compiler *c, const sqlalc_value *limit, const sqlalc_value *offset)
+{
+    if (limit) {
+        PUTS(c, "\n LIMIT ");
+        sqlalc_compiler_param(c, limit);
+    }
+    if (offset) {
+        if (!limit)
+            PUTS(c, "\n LIMIT -1");
+        PUTS(c, " OFFSET ");
+        sqlalc_compiler_param(c, offset);
+    }
+}
+
+/* ORDER BY item: a label of the column list is referred to by its name,
+ * as SQLAlchemy does ("ORDER BY goals DESC"). */
+static void render_order_item(sqlalc_compiler *c, const sqlalc_expr *e, const exprvec *cols)
+{
+    if (e->kind == NK_UNARY) {
+        const struct unop *u = (const struct unop *)e;
+        if (u->op == UOP_ASC || u->op == UOP_DESC || u->op == UOP_NULLS_FIRST || u->op == UOP_NULLS_LAST) {
+            render_order_item(c, u->e, cols);
+            if ((u->op == UOP_NULLS_FIRST || u->op == UOP_NULLS_LAST) && !c->h->has_nulls_order)
+                sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, "NULLS FIRST / NULLS LAST");
+            puts_(c, u->op == UOP_ASC           ? " ASC"
+                     : u->op == UOP_DESC        ? " DESC"
+                     : u->op == UOP_NULLS_FIRST ? " NULLS FIRST"
+                                                : " NULLS LAST");
+            return;
+        }
+    }
+    if (e->kind == NK_LABEL && cols)
+        for (size_t i = 0; i < cols->n; i++)
+            if (cols->v[i] == e) {
+                ident(c, ((const struct label *)e)->name);
+                return;
+            }
+    render(c, e, P_COMMA, 0, NULL);
+}
+
+static void render_order(sqlalc_compiler *c, const exprvec *order, int names_only, const exprvec *cols)
+{
+    if (!order->n)
+        return;
+    PUTS(c, " ORDER BY ");
+    for (size_t i = 0; i < order->n; i++) {
+        if (i)
+            PUTS(c, ", ");
+        const sqlalc_expr *e = order->v[i];
+        if (names_only) {
+            /* A compound's ORDER BY names result columns. */
+            const sqlalc_expr *in = e;
+            const char *suffix = "";
+            if (in->kind == NK_UNARY &&
+                (((const struct unop *)in)->op == UOP_DESC || ((const struct unop *)in)->op == UOP_ASC)) {
+                suffix = ((const struct unop *)in)->op == UOP_DESC ? " DESC" : " ASC";
+                in = ((const struct unop *)in)->e;
+            }
+            const char *k = expr_key(in);
+            if (k && in->kind != NK_FUNC) {
+                ident(c, k);
+                puts_(c, suffix);
+                continue;
+            }
+        }
+        render_order_item(c, e, cols);
+    }
+}
+
+static void render_limit(sqlalc_compiler *c, int has_order, const sqlalc_value *limit,
+                         const sqlalc_value *offset, int top_used)
+{
+    if (!limit && !offset)
+        return;
+    if (c->h->limit_style == SQLALC_LIMIT_TOP_FETCH) {
+        if (top_used)
+            return;
+        if (!has_order) {
+            sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED,
+                                  "mssql requires ORDER BY when using OFFSET (or LIMIT on a compound)");
+            return;
+        }
+        PUTS(c, "\n OFFSET ");
+        if (offset)
+            sqlalc_compiler_param(c, offset);
+        else
+            sqlalc_compiler_param_const(c, 0);
+        PUTS(c, " ROWS");
+        if (limit) {
+            PUTS(c, "\n FETCH FIRST ");
+            sqlalc_compiler_param(c, limit);
+            PUTS(c, " ROWS ONLY");
+        }
+        return;
+    }
+    if (c->h->limit_clause)
+        c->h->limit_clause(c, limit, offset);
+    else
+        limit_generic(c, limit, offset);
+}
+
+/* Push a correlation frame for the statements nested in this one. */
+int push_frame(sqlalc_compiler *c, frame *f)
+{
+    if ((size_t)c->depth == c->capstack &&
+        VGROW(c, &c->stack, &c->capstack, c->stack_inline, c->capstack + 1))
+        return 0;
+    c->stack[c->depth++] = f;
+    return 1;
+}
+
+void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
+{
+    /* The FROM lists start inline and spill to the heap: any number of
+     * FROM items, freed at "out" whatever happens. */
+    frame f, covered, inferred, corr;
+    frame_init(&f);
+    frame_init(&covered);
+    frame_init(&inferred);
+    frame_init(&corr);
+    /* Explicit FROM items first, then what the columns and criteria use. */
+    for (size_t i = 0; i < s->froms.n; i++) {
+        from_add(c, &f, s->froms.v[i]);
+        leaves(c, s->froms.v[i], &covered, 0);
+    }
+    for (size_t i = 0; i < s->cols.n; i++)
+        collect(c, &inferred, s->cols.v[i]);
+    collect(c, &inferred, s->where);
+    collect(c, &inferred, s->having);
+    /* Automatic correlation: a nested select drops FROM items of its
+     * enclosing selects, unless that would leave it none. */
+    size_t keep = 0;
+    for (size_t i = 0; i < inferred.n; i++) {
+        const sqlalc_expr *x = inferred.v[i];
+        if (!in_frame(&covered, x))
+            inferred.v[keep++] = x;
+    }
+    inferred.n = keep;
+    if (mode == M_NESTED && c->depth > c->corr_base && inferred.n) {
+        keep = 0;
+        for (size_t i = 0; i < inferred.n; i++) {
+            int outer = 0;
+            for (int d = c->corr_base; d < c->depth && !outer; d++)
+                outer = in_frame(c->stack[d], inferred.v[i]);
+            keep += !outer;
+        }
+        if (keep || f.n) {
+            size_t k = 0;
+            for (size_t i = 0; i < inferred.n; i++) {
+                int outer = 0;
+                for (int d = c->corr_base; d < c->depth && !outer; d++)
+                    outer = in_frame(c->stack[d], inferred.v[i]);
+                if (!outer)
+                    inferred.v[k++] = inferred.v[i];
+            }
+            inferred.n = k;
+        }
+    }
+    for (size_t i = 0; i < inferred.n; i++)
+        from_add(c, &f, inferred.v[i]);
+
+    /* The frame enclosing selects correlate against: every leaf. */
+    for (size_t i = 0; i < f.n; i++)
+        leaves(c, f.v[i], &corr, 1);
+    if (c->err || !push_frame(c, &corr))
+        goto out;
+
+    PUTS(c, "SELECT ");
+    if (s->distinct)
+        PUTS(c, "DISTINCT ");
+    int top = 0;
+    if (c->h->limit_style == SQLALC_LIMIT_TOP_FETCH && s->has_limit && !s->has_offset) {
+        PUTS(c, "TOP ");
+        sqlalc_compiler_literal_int(c, s->limit.u.i);
+        putc_(c, ' ');
+        top = 1;
+    }
+    if (!s->cols.n)
+        putc_(c, '*');
+    for (size_t i = 0; i < s->cols.n; i++) {
+        if (i)
+            PUTS(c, ", ");
+        render_column_clause(c, s->cols.v[i], mode, i, s);
+    }
+    if (f.n) {
+        PUTS(c, " \nFROM ");
+        for (size_t i = 0; i < f.n; i++) {
+            if (i)
+                PUTS(c, ", ");
+            render_from(c, f.v[i]);
+        }
+    }
+    if (s->where) {
+        PUTS(c, " \nWHERE ");
+        render(c, s->where, P_ASBOOL, 0, NULL);
+    }
+    if (s->group.n) {
+        PUTS(c, " GROUP BY ");
+        render_list_items(c, s->group.v, s->group.n, NULL);
+    }
+    if (s->having) {
+        PUTS(c, " \nHAVING ");
+        render(c, s->having, P_ASBOOL, 0, NULL);
+    }
+    render_order(c, &s->order, 0, &s->cols);
+    render_limit(c, s->order.n > 0, s->has_limit ? &s->limit : NULL, s->has_offset ? &s->offset : NULL, top);
+    if (s->for_update && c->h->has_for_update) {
+        puts_(c, s->for_update & SQLALC_FOR_SHARE ? " FOR SHARE" : " FOR UPDATE");
+        if (s->for_update & SQLALC_FOR_UPDATE_NOWAIT)
+            PUTS(c, " NOWAIT");
+        if (s->for_update & SQLALC_FOR_UPDATE_SKIP_LOCKED)
+            PUTS(c, " SKIP LOCKED");
+    }
+    c->depth--;
+out:
+    frame_free(&f);
+    frame_free(&covered);
+    frame_free(&inferred);
+    frame_free(&corr);
+}
+
+void render_compound(sqlalc_compiler *c, const struct compound *k, int mode)
+{
+    static const char *const kw[] = { "", " UNION ", " UNION ALL ", " INTERSECT ", " EXCEPT " };
+    for (size_t i = 0; i < k->selects.n; i++) {
+        const sqlalc_expr *m = k->selects.v[i];
+        if (i)
+            puts_(c, kw[k->op]);
+        int grp = m->kind == NK_COMPOUND || (m->kind == NK_SELECT && (((const struct sel *)m)->order.n ||
+                                                                      ((const struct sel *)m)->has_limit ||
+                                                                      ((const struct sel *)m)->has_offset));
+        if (grp)
+            putc_(c, '(');
+        render_stmt(c, m, mode == M_SUBQ ? M_SUBQ : M_TOP);
+        if (grp)
+            putc_(c, ')');
+    }
+    render_order(c, &k->order, 1, NULL);
+    render_limit(c, k->order.n > 0, k->has_limit ? &k->limit : NULL, k->has_offset ? &k->offset : NULL, 0);
+}
