@@ -298,14 +298,16 @@ static void test_inspect(void **state)
 static void test_inspect_missing_sqlite_file(void **state)
 {
     (void)state;
-    const char *path = "/tmp/sqlalc_cli_missing.db";
+    char path[64], u[96];
+    snprintf(path, sizeof path, "/tmp/sqlalc_cli_missing.%ld.db", (long)getpid());
+    snprintf(u, sizeof u, "sqlite:///%s", path);
     unlink(path);
-    cli_out o = CLI("inspect", "sqlite:////tmp/sqlalc_cli_missing.db");
+    cli_out o = CLI("inspect", u);
     expect_status(o, 1);
     assert_non_null(strstr(o.err, "sqlalc: cannot open the database: "));
     assert_int_equal(access(path, F_OK), -1);
     cli_out_free(&o);
-    o = CLI("inspect", "--json", "sqlite:////tmp/sqlalc_cli_missing.db");
+    o = CLI("inspect", "--json", u);
     expect_status(o, 1);
     assert_int_equal(access(path, F_OK), -1);
     cli_out_free(&o);
@@ -324,7 +326,8 @@ static void test_streaming_memory(void **state)
     const char *fmts[] = { "table", "csv", "json" };
     const char *lasts[] = { "(1000000 rows)\n", "1000000,row number 1000000,500000.0\r\n",
                             "{\"id\": 1000000, \"label\": \"row number 1000000\", \"half\": 500000.0}\n]\n" };
-    const char *out = "/tmp/sqlalc_cli_million.out";
+    char out[64];
+    snprintf(out, sizeof out, "/tmp/sqlalc_cli_million.%ld.out", (long)getpid());
     for (size_t i = 0; i < 3; i++) {
         cli_out o = cli_run(NULL, out, (const char *const[]){ "query", "-F", fmts[i], url, sql, NULL });
         expect_status(o, 0);
