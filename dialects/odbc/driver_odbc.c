@@ -298,7 +298,8 @@ static void odbc_finalize(void *p)
         return;
     if (s->h)
         SQLFreeHandle(SQL_HANDLE_STMT, s->h);
-    for (int i = 0; i < s->nparams; i++)
+    /* params is NULL when its allocation failed in prepare (suite_fault) */
+    for (int i = 0; s->params && i < s->nparams; i++)
         sqlalc_free(s->params[i].buf);
     for (int i = 0; s->cols && i < s->ncols; i++)
         sqlalc_free(s->cols[i].buf);

@@ -592,7 +592,7 @@ static int flush_fk(sqlalc_schema_info *si, const char *schema, pending *p, pars
         return SQLALC_OK;
     p->active = 0;
     if (p->cols.oom || p->refcols.oom)
-        return SQLALC_ERR_NOMEM;
+        return sqlalc__oom(); /* the error, not only its code (suite_fault) */
     sqlalc_table_info *ti = sqlalc_reflect_find_table(si, schema, p->table);
     if (!ti)
         return SQLALC_OK;
@@ -613,7 +613,7 @@ static int flush_index(sqlalc_schema_info *si, const char *schema, pending *p, p
         return SQLALC_OK;
     p->active = 0;
     if (p->cols.oom || p->refcols.oom)
-        return SQLALC_ERR_NOMEM;
+        return sqlalc__oom(); /* the error, not only its code (suite_fault) */
     sqlalc_table_info *ti = sqlalc_reflect_find_table(si, schema, p->table);
     if (!ti || !strcmp(p->origin, "pk"))
         return SQLALC_OK;
