@@ -22,6 +22,7 @@ static const char *function_name(const char *generic)
         .recursive_keyword = 0, .order_needs_limit = 1, .limit_style = (limit),                           \
         .returning_style = SQLALC_RETURNING_OUTPUT, .function_name = function_name,                       \
         .blob_literal = SQLALC_BLOB_LITERAL_0X, .float_literal = SQLALC_FLOAT_LITERAL_FINITE,             \
+        .update_from = SQLALC_UPDATE_FROM_TARGET_EXTRA, .delete_from = SQLALC_DELETE_FROM_TARGET_EXTRA,   \
     }
 
 /* No version known (SQLAlchemy unconnected) and SQL Server 2005: no
