@@ -563,6 +563,11 @@ static void test_allocation_faults(void **state)
     }
     print_message(" (total %ld)\n", total);
     failalloc_uninstall();
+    /* leave the database as found (other suites count its tables) */
+    sqlalc_engine *eng = test_engine();
+    test_exec_quiet(eng, "DROP TABLE fault_alloc");
+    test_exec_quiet(eng, "DROP TABLE fault_ddl");
+    sqlalc_engine_free(eng);
 }
 
 int main(void)
