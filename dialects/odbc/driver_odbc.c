@@ -7,6 +7,9 @@
  *   ?odbc_connect=<string>          used verbatim (percent-decoded);
  *   user:pw@host:port/db?driver=X   DRIVER={X};SERVER=host,port;DATABASE=db;UID=…;PWD=…
  *   user:pw@dsn/db                  DSN=dsn;UID=…;PWD=…;DATABASE=db
+ *   mssql+pymssql://user:pw@host:port/db   DRIVER={FreeTDS};SERVER=host;PORT=port;…
+ *                                   (FreeTDS, as pymssql; any driver= whose
+ *                                   name starts with FreeTDS gets PORT= too)
  * Other query keys are appended as KEY=value attributes.
  *
  * Rows: the first access to a column after a fetch reads every column of
@@ -165,14 +168,27 @@ static int build_connstr(const sqlalc_url *url, sqlalc_buf *b)
     if (!host || !*host)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
                                 "ODBC URL needs a DSN or host (mssql+odbc://user:pw@dsn) or ?odbc_connect=…");
+    /* mssql+pymssql:// (pymssql is FreeTDS underneath): FreeTDS's ODBC
+     * driver, host and port from the URL, no DSN. */
+    const char *via = sqlalc_url_driver(url);
+    int pymssql = via && !strcmp(via, "pymssql");
+    if (!driver && pymssql)
+        driver = "FreeTDS";
     if (driver) {
         put_attr(b, "DRIVER", driver);
-        char server[300];
-        if (sqlalc_url_port(url))
-            snprintf(server, sizeof server, "%s,%d", host, sqlalc_url_port(url));
-        else
-            snprintf(server, sizeof server, "%s", host);
-        put_attr(b, "SERVER", server);
+        /* FreeTDS takes the port apart (PORT=); Microsoft's drivers as "host,port" */
+        if (pymssql || sqlalc__strncasecmp(driver, "FreeTDS", 7) == 0) {
+            put_attr(b, "SERVER", host);
+            if (sqlalc_url_port(url))
+                sqlalc_buf_printf(b, "PORT=%d;", sqlalc_url_port(url));
+        } else {
+            char server[300];
+            if (sqlalc_url_port(url))
+                snprintf(server, sizeof server, "%s,%d", host, sqlalc_url_port(url));
+            else
+                snprintf(server, sizeof server, "%s", host);
+            put_attr(b, "SERVER", server);
+        }
     } else
         put_attr(b, "DSN", host);
     if (db && *db)
