@@ -86,7 +86,7 @@ static void prepare_data(void)
     lib_items = malloc(NROWS * 4 * sizeof *lib_items);
     lib_sets = malloc(NROWS * sizeof *lib_sets);
     for (size_t i = 0; i < NROWS; i++) {
-        snprintf(names[i], sizeof names[i], "player %zu of the squad", i);
+        snprintf(names[i], sizeof names[i], "player %zu of the squad", i % 100000000u);
         sqlalc_param *p = lib_items + i * 4;
         p[0] = SQLALC_P_INT("id", (int64_t)i + 1);
         p[1] = SQLALC_P_TEXT("name", names[i]);
@@ -354,6 +354,10 @@ int main(int argc, char **argv)
     printf("%-40s %10.2f %10.2f %7.2fx\n", "full scan, every column", ls, rs, ls / rs);
     printf("%-40s %10.2f %10.2f %7.2fx\n", "primary-key lookups", ll, rl, ll / rl);
     raw_close(&r);
+    sqlalc_conn *c;
+    LIB(sqlalc_engine_connect(eng, &c));
+    LIB(sqlalc_conn_execute_sql(c, "DROP TABLE bench_odbc", NULL, NULL));
+    sqlalc_conn_close(c);
     sqlalc_engine_free(eng);
     free(names);
     free(lib_items);

@@ -63,6 +63,44 @@ static void test_server_version_from_wire(void **state)
     sqlalc_engine_free(e2);
 }
 
+/* A batch whose first statement returns no rows: the rows of the later
+ * SELECT come back (SQLMoreResults), as "INSERT …; SELECT SCOPE_IDENTITY()"
+ * does on SQL Server; a half-read multi-result statement is drained before
+ * the connection runs the next one.  psqlodbc runs batches; sqliteodbc
+ * only the first statement of one. */
+static void test_multiple_results(void **state)
+{
+    (void)state;
+    if (!eng || !test_dialect_is("postgresql"))
+        skip();
+    test_exec_quiet(eng, "DROP TABLE odbc_batch");
+    test_exec(eng, "CREATE TABLE odbc_batch (id INTEGER PRIMARY KEY)");
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    for (int k = 1; k <= 3; k++) { /* the prepared statement again: its second shape is kept */
+        sqlalc_result *res = NULL;
+        const sqlalc_row *row;
+        assert_ok(sqlalc_conn_execute_sql(
+            c, "INSERT INTO odbc_batch VALUES (:k); SELECT COUNT(*) AS n FROM odbc_batch",
+            SQLALC_PARAMS(SQLALC_P_INT("k", k)), &res));
+        assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+        int64_t n = 0;
+        assert_ok(sqlalc_row_get_int64(row, 0, &n));
+        assert_int_equal(n, k);
+        sqlalc_result_free(res);
+    }
+    /* two row results, the second never read: drained, the connection goes on */
+    sqlalc_result *res = NULL;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT id FROM odbc_batch ORDER BY id; SELECT 7", NULL, &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT COUNT(*) FROM odbc_batch", NULL, &res));
+    assert_int_equal(test_result_int64(res), 3);
+    sqlalc_conn_close(c);
+    test_exec(eng, "DROP TABLE odbc_batch");
+}
+
 /* A loopback port nothing listens on (bound, read back, closed). */
 static int closed_port(void)
 {
@@ -123,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_server_version_from_wire),
         cmocka_unit_test(test_freetds_closed_port),
+        cmocka_unit_test(test_multiple_results),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
