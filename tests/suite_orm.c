@@ -93,6 +93,15 @@ static int count_stmt(void *ctx, const sqlalc_event *ev)
         n_delete++;
     return SQLALC_OK;
 }
+/* INSERTs a flush of `objects` new objects of `mappers` mappers runs: one
+ * multi-row INSERT … RETURNING per mapper, or, where the driver gives no
+ * rows back from it (sqliteodbc), one tried in a savepoint and then one
+ * INSERT per object. */
+static int inserts_for(int mappers, int objects)
+{
+    return strcmp(test_backend(), "odbc_sqlite") ? mappers : 1 + objects;
+}
+
 static void reset_counts(void)
 {
     n_select = n_insert = n_update = n_delete = n_total = 0;
@@ -236,7 +245,7 @@ static void test_insert_batched_keys_read_back(void **state)
     assert_ok(sqlalc_session_commit(s));
     /* every object of one mapper in one statement (or one per object only
      * where the dialect has no RETURNING) */
-    assert_int_equal(n_insert, 1);
+    assert_int_equal(n_insert, inserts_for(1, 50));
     for (int i = 0; i < 50; i++) {
         assert_true(e[i]->id > 0);
         if (i)
@@ -518,7 +527,7 @@ static void test_many_to_one_one_to_many_lazy_and_selectin(void **state)
     }
     reset_counts();
     assert_ok(sqlalc_session_commit(s));
-    assert_int_equal(n_insert, 2); /* one per mapper */
+    assert_int_equal(n_insert, inserts_for(2, 15)); /* one per mapper */
     sqlalc_session_free(s);
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM orm_emp WHERE dept_id IS NOT NULL"), 12);
 
@@ -786,6 +795,302 @@ static void test_generic_access_and_errors(void **state)
     sqlalc_session_free(s);
 }
 
+/* ------------------------------------------------------------------ */
+/* Automap                                                             */
+/* ------------------------------------------------------------------ */
+
+static const sqlalc_orm_mapper *rel_target_of(const sqlalc_orm_mapper *m, const char *name,
+                                              sqlalc_orm_rel_kind *kind)
+{
+    for (size_t i = 0; i < sqlalc_orm_mapper_rel_count(m); i++)
+        if (!strcmp(sqlalc_orm_mapper_rel_name(m, i), name)) {
+            *kind = sqlalc_orm_mapper_rel_kind(m, i);
+            return sqlalc_orm_mapper_rel_target(m, i);
+        }
+    return NULL;
+}
+
+static void test_automap_football(void **state)
+{
+    (void)state;
+    clear_tables();
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS orm_match");
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS orm_team");
+    /* the football database's shape: two keys from Match to Team's api id */
+    test_exec(eng, "CREATE TABLE orm_team (id INTEGER PRIMARY KEY, team_api_id INTEGER UNIQUE, "
+                   "team_long_name VARCHAR(50))");
+    test_exec(eng, "CREATE TABLE orm_match (id INTEGER PRIMARY KEY, "
+                   "home_team_api_id INTEGER REFERENCES orm_team (team_api_id), "
+                   "away_team_api_id INTEGER REFERENCES orm_team (team_api_id), home_team_goal INTEGER, "
+                   "stage FLOAT)");
+    test_exec(eng, "INSERT INTO orm_team (id, team_api_id, team_long_name) VALUES (1, 101, 'Genoa'), "
+                   "(2, 102, 'Torino'), (3, 103, 'Lazio')");
+    test_exec(eng,
+              "INSERT INTO orm_match (id, home_team_api_id, away_team_api_id, home_team_goal, stage) VALUES "
+              "(1, 101, 102, 2, 1.5), (2, 102, 101, 0, 2), (3, 101, 103, 1, 3), (4, 103, 102, 4, 4)");
+    test_exec(eng, "INSERT INTO orm_dept (id, name) VALUES (1, 'IT')");
+    test_exec(eng, "INSERT INTO orm_emp (id, name) VALUES (1, 'ann')");
+    test_exec(eng, "INSERT INTO orm_emp_dept (emp_id, dept_id) VALUES (1, 1)");
+
+    sqlalc_orm_registry *r2 = sqlalc_orm_registry_new();
+    assert_ok(sqlalc_orm_automap(r2, eng, NULL));
+    sqlalc_orm_mapper *Team = sqlalc_orm_registry_mapper(r2, "orm_team");
+    sqlalc_orm_mapper *Match = sqlalc_orm_registry_mapper(r2, "orm_match");
+    sqlalc_orm_mapper *D = sqlalc_orm_registry_mapper(r2, "orm_dept");
+    sqlalc_orm_mapper *E = sqlalc_orm_registry_mapper(r2, "orm_emp");
+    assert_non_null(Team);
+    assert_non_null(Match);
+    assert_non_null(D);
+    assert_non_null(E);
+    /* the pure association table is no class, it is a many-to-many pair */
+    assert_null(sqlalc_orm_registry_mapper(r2, "orm_emp_dept"));
+    int m2m = 0;
+    for (size_t i = 0; i < sqlalc_orm_mapper_rel_count(D); i++)
+        if (sqlalc_orm_mapper_rel_kind(D, i) == SQLALC_ORM_MANY_TO_MANY &&
+            sqlalc_orm_mapper_rel_target(D, i) == E)
+            m2m++;
+    assert_int_equal(m2m, 1);
+    sqlalc_orm_rel_kind k;
+    assert_ptr_equal(rel_target_of(Match, "home_team_api", &k), Team);
+    assert_int_equal(k, SQLALC_ORM_MANY_TO_ONE);
+    assert_ptr_equal(rel_target_of(Team, "orm_match_collection_home_team_api", &k), Match);
+    assert_int_equal(k, SQLALC_ORM_ONE_TO_MANY);
+    assert_ptr_equal(rel_target_of(Team, "orm_match_collection_away_team_api", &k), Match);
+    assert_ptr_equal(rel_target_of(E, "orm_profile_collection", &k),
+                     sqlalc_orm_registry_mapper(r2, "orm_profile"));
+
+    /* walk team -> matches with select-in, and back */
+    sqlalc_session *s = new_session();
+    sqlalc_orm_list teams = { 0 };
+    reset_counts();
+    assert_ok(sqlalc_orm_query_all(
+        sqlalc_orm_query_selectin(sqlalc_orm_query_order_by(sqlalc_session_query(s, Team),
+                                                            SQLALC_EXPRS(sqlalc_orm_col(Team, "id"))),
+                                  "orm_match_collection_home_team_api"),
+        &teams));
+    assert_int_equal(n_select, 2);
+    assert_int_equal(teams.count, 3);
+    assert_string_equal(sqlalc_orm_get_text(teams.items[0], "team_long_name"), "Genoa");
+    size_t expect_home[3] = { 2, 1, 1 };
+    for (size_t i = 0; i < 3; i++) {
+        sqlalc_orm_list *home;
+        assert_ok(sqlalc_orm_related(teams.items[i], "orm_match_collection_home_team_api", &home, NULL));
+        assert_int_equal(home->count, expect_home[i]);
+        for (size_t j = 0; j < home->count; j++) {
+            void *t;
+            assert_ok(sqlalc_orm_related(home->items[j], "home_team_api", NULL, &t));
+            assert_ptr_equal(t, teams.items[i]);
+        }
+    }
+    assert_int_equal(n_select, 2);
+    sqlalc_orm_list *away;
+    assert_ok(sqlalc_orm_related(teams.items[1], "orm_match_collection_away_team_api", &away, NULL));
+    assert_int_equal(away->count, 2);
+    assert_int_equal(n_select, 3);
+    /* generic records read and write by column name */
+    void *m1 = away->items[0];
+    sqlalc_value v;
+    assert_ok(sqlalc_orm_get(m1, "stage", &v));
+    assert_int_equal(v.type, SQLALC_V_FLOAT);
+    assert_ok(sqlalc_orm_set(m1, "home_team_goal", SQLALC_INTV(7)));
+    assert_true(sqlalc_orm_is_modified(m1));
+    sqlalc_orm_list *ds;
+    void *dept;
+    sqlalc_value one = SQLALC_INTV(1);
+    assert_ok(sqlalc_session_get(s, D, &one, 1, &dept));
+    for (size_t i = 0; i < sqlalc_orm_mapper_rel_count(D); i++)
+        if (sqlalc_orm_mapper_rel_kind(D, i) == SQLALC_ORM_MANY_TO_MANY) {
+            assert_ok(sqlalc_orm_related(dept, sqlalc_orm_mapper_rel_name(D, i), &ds, NULL));
+            assert_int_equal(ds->count, 1);
+            assert_string_equal(sqlalc_orm_get_text(ds->items[0], "name"), "ann");
+        }
+    /* a new record through the generic API */
+    void *t4 = sqlalc_session_new_object(s, Team);
+    assert_ok(sqlalc_orm_set(t4, "id", SQLALC_INTV(4)));
+    assert_ok(sqlalc_orm_set(t4, "team_api_id", SQLALC_INTV(104)));
+    assert_ok(sqlalc_orm_set(t4, "team_long_name", SQLALC_TEXTV("Parma")));
+    assert_ok(sqlalc_orm_append(t4, "orm_match_collection_home_team_api", m1));
+    assert_ok(sqlalc_session_commit(s));
+    assert_int_equal(test_scalar(eng, "SELECT home_team_goal FROM orm_match WHERE home_team_api_id = 104"),
+                     7);
+    sqlalc_orm_list_clear(&teams);
+    sqlalc_session_free(s);
+    sqlalc_orm_registry_free(r2);
+    test_exec(eng, "DROP TABLE orm_match");
+    test_exec(eng, "DROP TABLE orm_team");
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation failures                                                 */
+/* ------------------------------------------------------------------ */
+
+struct fa_parent {
+    int64_t id;
+    char *name;
+    sqlalc_orm_list kids;
+};
+struct fa_kid {
+    int64_t id;
+    int64_t parent_id;
+    char *label;
+    struct fa_parent *parent;
+};
+
+/* A flush (inserts, an update, a delete) and queries (filter, select-in,
+ * lazy) on an in-memory database; SQLALC_OK or the first error. */
+static int orm_workload(void)
+{
+    sqlalc_engine *e = NULL;
+    sqlalc_metadata *m = NULL;
+    sqlalc_orm_registry *r = NULL;
+    sqlalc_session *s = NULL;
+    sqlalc_orm_list l = { 0 };
+    int rc = sqlalc_engine_create("sqlite://", NULL, &e);
+    if (rc)
+        return rc;
+    m = sqlalc_metadata_new();
+    sqlalc_table *tp =
+        m ? sqlalc_table_new(m, "fa_parent", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                             sqlalc_column("name", sqlalc_type_string(20), 0))
+          : NULL;
+    sqlalc_table *tk =
+        tp ? sqlalc_table_new(
+                 m, "fa_kid", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                 sqlalc_column("parent_id", sqlalc_type_integer(), 0, sqlalc_foreign_key("fa_parent.id")),
+                 sqlalc_column("label", sqlalc_type_string(20), 0))
+           : NULL;
+    if (!tk) {
+        rc = sqlalc_error_last()->code;
+        goto out;
+    }
+    if ((rc = sqlalc_metadata_create_all(m, e, 0)))
+        goto out;
+    static const sqlalc_orm_field pf[] = {
+        SQLALC_ORM_FIELD(struct fa_parent, id, SQLALC_ORM_INT64, "id"),
+        SQLALC_ORM_FIELD(struct fa_parent, name, SQLALC_ORM_TEXT, "name"),
+    };
+    static const sqlalc_orm_field kf[] = {
+        SQLALC_ORM_FIELD(struct fa_kid, id, SQLALC_ORM_INT64, "id"),
+        SQLALC_ORM_FIELD(struct fa_kid, parent_id, SQLALC_ORM_INT64, "parent_id"),
+        SQLALC_ORM_FIELD(struct fa_kid, label, SQLALC_ORM_TEXT, "label"),
+    };
+    r = sqlalc_orm_registry_new();
+    sqlalc_orm_mapper *P = r ? sqlalc_orm_map(r, "P", tp, sizeof(struct fa_parent), pf, 2) : NULL;
+    sqlalc_orm_mapper *K = P ? sqlalc_orm_map(r, "K", tk, sizeof(struct fa_kid), kf, 3) : NULL;
+    if (!K) {
+        rc = sqlalc_error_last()->code;
+        goto out;
+    }
+    sqlalc_orm_rel_options o = { SQLALC_ORM_REL_OPTIONS_VERSION, NULL, "parent",
+                                 SQLALC_ORM_CASCADE_SAVE | SQLALC_ORM_CASCADE_DELETE, NULL };
+    if ((rc = sqlalc_orm_relationship(P, "kids", SQLALC_ORM_ONE_TO_MANY, K, offsetof(struct fa_parent, kids),
+                                      &o)))
+        goto out;
+    o.back_populates = "kids";
+    o.cascade = 0;
+    if ((rc = sqlalc_orm_relationship(K, "parent", SQLALC_ORM_MANY_TO_ONE, P, offsetof(struct fa_kid, parent),
+                                      &o)))
+        goto out;
+    if ((rc = sqlalc_session_new(e, &s)))
+        goto out;
+    for (int i = 0; i < 3; i++) {
+        struct fa_parent *p = sqlalc_session_new_object(s, P);
+        if (!p || (rc = sqlalc_orm_set(p, "name", SQLALC_TEXTV("p"))))
+            goto fail;
+        for (int j = 0; j < 2; j++) {
+            struct fa_kid *k = sqlalc_session_new_object(s, K);
+            if (!k)
+                goto fail;
+            if ((rc = sqlalc_orm_set(k, "label", SQLALC_TEXTV("k"))) ||
+                (rc = sqlalc_orm_append(p, "kids", k)))
+                goto out;
+        }
+    }
+    if ((rc = sqlalc_session_commit(s)))
+        goto out;
+    sqlalc_session_free(s);
+    s = NULL;
+    if ((rc = sqlalc_session_new(e, &s)))
+        goto out;
+    if ((rc = sqlalc_orm_query_all(
+             sqlalc_orm_query_selectin(
+                 sqlalc_orm_query_filter(sqlalc_session_query(s, P),
+                                         sqlalc_gt(sqlalc_orm_col(P, "id"), sqlalc_int(0))),
+                 "kids"),
+             &l)))
+        goto out;
+    if (l.count != 3) {
+        rc = SQLALC_ERR_GENERIC;
+        goto out;
+    }
+    struct fa_parent *p0 = l.items[0];
+    if ((rc = sqlalc_orm_set_text(&p0->name, "renamed")))
+        goto out;
+    if ((rc = sqlalc_session_delete(s, l.items[1])))
+        goto out;
+    if ((rc = sqlalc_session_commit(s)))
+        goto out;
+    void *got;
+    sqlalc_value k1 = SQLALC_INTV(p0->id);
+    if ((rc = sqlalc_session_get(s, P, &k1, 1, &got)))
+        goto out;
+    int64_t n = 0;
+    if ((rc = sqlalc_orm_query_count(sqlalc_session_query(s, K), &n)))
+        goto out;
+    if (n != 4)
+        rc = SQLALC_ERR_GENERIC;
+    goto out;
+fail:
+    rc = sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_NOMEM;
+out:
+    sqlalc_orm_list_clear(&l);
+    sqlalc_session_free(s);
+    sqlalc_orm_registry_free(r);
+    sqlalc_metadata_free(m);
+    sqlalc_engine_free(e);
+    return rc;
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    if (strcmp(test_backend(), "sqlite_memory")) {
+        print_message("(allocation failures run on sqlite_memory only)\n");
+        return;
+    }
+    if (getenv("ORM_LEAKCHECK")) { /* plain run, for LeakSanitizer's report */
+        assert_ok(orm_workload());
+        return;
+    }
+    assert_ok(orm_workload()); /* warm-up: the library's one-time lazy state is made here */
+    failalloc_install();
+    failalloc_fail_at(0);
+    assert_ok(orm_workload());
+    long total = failalloc_count();
+    assert_int_equal(failalloc_live(), 0);
+    long from = getenv("ORM_FA_FROM") ? atol(getenv("ORM_FA_FROM")) : 1;
+    for (long n = from; n <= total + 3; n++) {
+        failalloc_fail_at(n);
+        if (getenv("ORM_FA_TRACE"))
+            fprintf(stderr, "fail at %ld\n", n);
+        int rc = orm_workload();
+        if (failalloc_failed()) {
+            if (rc >= 0 && rc != SQLALC_OK)
+                fail_msg("allocation %ld: positive code %d", n, rc);
+            if (rc != SQLALC_OK && !*sqlalc_errmsg())
+                fail_msg("allocation %ld: %s without a message", n, sqlalc_code_name(rc));
+        } else {
+            assert_ok(rc);
+        }
+        if (getenv("ORM_FA_ONLY")) /* one run, for LeakSanitizer's report */
+            break;
+        if (failalloc_live() != 0)
+            fail_msg("allocation %ld failed: %ld allocations leaked", n, failalloc_live());
+    }
+    failalloc_uninstall();
+    print_message("orm workload: %ld allocations, each failed in turn, no leak\n", total);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -800,6 +1105,8 @@ int main(void)
         cmocka_unit_test(test_one_to_one_cascades),
         cmocka_unit_test(test_many_to_many),
         cmocka_unit_test(test_generic_access_and_errors),
+        cmocka_unit_test(test_automap_football),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests_name(test_backend(), tests, setup, teardown);
 }

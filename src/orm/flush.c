@@ -310,28 +310,38 @@ static void omit_mask(const sqlalc_orm_mapper *m, const void *obj, unsigned char
     }
 }
 
+/* 1 when the dialect's compiler writes RETURNING (or OUTPUT), 0 when it
+ * cannot, a negative code when asking failed (out of memory: not cached). */
+static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **objs, size_t n,
+                        const unsigned char *mask);
+
 static int supports_returning(sqlalc_session *s)
 {
-    if (s->returning < 0) {
-        /* ask the dialect's compiler: RETURNING (or OUTPUT) compiles, or not */
-        const sqlalc_dialect *d = sqlalc_find_dialect(sqlalc_engine_dialect_name(s->eng));
-        sqlalc_metadata *md = sqlalc_metadata_new();
-        sqlalc_table *t =
-            md ? sqlalc_table_new(md, "orm_probe",
-                                  sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY))
-               : NULL;
-        sqlalc_stmt *st = t ? sqlalc_returning(sqlalc_insert(t), SQLALC_COLS(sqlalc_c(t, "id"))) : NULL;
-        sqlalc_compiled *c = NULL;
-        s->returning = st && d && sqlalc_compile(st, d, SQLALC_PARAMSTYLE_QMARK, &c) == SQLALC_OK &&
-                       strstr(sqlalc_compiled_sql(c), "RETURNING") != NULL;
-        if (c && !s->returning && strstr(sqlalc_compiled_sql(c), "OUTPUT"))
-            s->returning = 1;
-        sqlalc_compiled_free(c);
-        sqlalc_stmt_free(st);
-        sqlalc_metadata_free(md);
+    if (s->returning >= 0)
+        return s->returning;
+    const sqlalc_dialect *d = sqlalc_find_dialect(sqlalc_engine_dialect_name(s->eng));
+    if (!d)
+        return sqlalc_error_last()->code;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t =
+        md ? sqlalc_table_new(md, "orm_probe", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY))
+           : NULL;
+    sqlalc_stmt *st = t ? sqlalc_returning(sqlalc_insert(t), SQLALC_COLS(sqlalc_c(t, "id"))) : NULL;
+    sqlalc_compiled *c = NULL;
+    int rc = st ? sqlalc_compile(st, d, SQLALC_PARAMSTYLE_QMARK, &c) : sqlalc_error_last()->code;
+    if (!md)
+        rc = SQLALC_ERR_NOMEM;
+    if (rc == SQLALC_OK) {
+        const char *sql = sqlalc_compiled_sql(c);
+        s->returning = strstr(sql, "RETURNING") != NULL || strstr(sql, "OUTPUT") != NULL;
+    } else if (rc == SQLALC_ERR_NOT_SUPPORTED) {
+        s->returning = 0;
         sqlalc_error_clear();
     }
-    return s->returning;
+    sqlalc_compiled_free(c);
+    sqlalc_stmt_free(st);
+    sqlalc_metadata_free(md);
+    return s->returning >= 0 ? s->returning : rc;
 }
 
 typedef struct ret_row {
@@ -343,6 +353,60 @@ static int cmp_ret(const void *a, const void *b)
 {
     const ret_row *x = a, *y = b;
     return x->sortkey < y->sortkey ? -1 : x->sortkey > y->sortkey;
+}
+
+/* Without RETURNING: the server defaults of a row just inserted, by its key. */
+static int fetch_defaults(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate *st,
+                          const unsigned char *mask)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < m->nfields; f++)
+        n += mask[f] && m->generated[f] == 2;
+    if (!n)
+        return SQLALC_OK;
+    sqlalc_expr **cols = orm_zalloc(n * sizeof *cols);
+    if (!cols)
+        return SQLALC_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t f = 0; f < m->nfields; f++)
+        if (mask[f] && m->generated[f] == 2)
+            cols[k++] = sqlalc_c(m->table, m->fields[f].column);
+    sqlalc_exprs l = { n, cols };
+    sqlalc_stmt *sel = sqlalc_select_cols(l);
+    sqlalc_free(cols);
+    for (size_t q = 0; q < m->npk && sel; q++) {
+        ov v;
+        ov_read(m, OBJ(st), m->pk[q], &v);
+        sel = sqlalc_where(sel, sqlalc_eq(sqlalc_c(m->table, m->fields[m->pk[q]].column),
+                                          sqlalc_value_expr(ov_value(m, m->pk[q], &v))));
+    }
+    if (!sel)
+        return sqlalc_error_last()->code;
+    sqlalc_result *res = NULL;
+    const sqlalc_row *row;
+    int rc = sqlalc_conn_execute(s->conn, sel, NULL, &res);
+    sqlalc_stmt_free(sel);
+    if (rc == SQLALC_OK)
+        rc = sqlalc_result_one(res, &row);
+    k = 0;
+    for (size_t f = 0; f < m->nfields && rc == SQLALC_OK; f++)
+        if (mask[f] && m->generated[f] == 2) {
+            sqlalc_value x;
+            ov v;
+            const char *t = NULL;
+            rc = sqlalc_row_get_value(row, (int)k, &x);
+            if (rc == SQLALC_OK && m->fields[f].kind == SQLALC_ORM_TEXT && x.type != SQLALC_V_NULL) {
+                rc = sqlalc_row_get_text(row, (int)k, &t, NULL);
+                v = (ov){ t == NULL, 0, 0.0, (char *)(uintptr_t)t };
+            } else if (rc == SQLALC_OK) {
+                rc = ov_from_value(m, f, &x, &v);
+            }
+            if (rc == SQLALC_OK)
+                rc = ov_write(m, OBJ(st), f, &v);
+            k++;
+        }
+    sqlalc_result_free(res);
+    return rc;
 }
 
 /* INSERT the objects of one mask: executemany when nothing comes back,
@@ -424,7 +488,12 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
         goto out;
     }
 
-    if (!supports_returning(s)) {
+    int has_ret = supports_returning(s);
+    if (has_ret < 0) {
+        rc = has_ret;
+        goto out;
+    }
+    if (!has_ret) {
         /* one INSERT per object, the generated key by the last insert id */
         if (!(names = sqlalc_malloc((ncols ? ncols : 1) * sizeof(char *)))) {
             rc = orm_err(SQLALC_ERR_NOMEM, "out of memory");
@@ -463,6 +532,8 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
                 rc = ov_write(m, OBJ(objs[i]), m->pk[0], &v);
                 objs[i]->generated_set = 1;
             }
+            if (rc == SQLALC_OK)
+                rc = fetch_defaults(s, m, objs[i], mask);
         }
         sqlalc_stmt_free(ins);
         goto out;
@@ -503,6 +574,7 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
         goto out;
     }
     memset(vals, 0, full * nret * sizeof(ov));
+    int fallback = 0;
     for (size_t at = 0; at < n && rc == SQLALC_OK; at += full) {
         size_t cnt = n - at < full ? n - at : full;
         sqlalc_stmt *st = chunk_stmt;
@@ -519,7 +591,14 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
             }
         sqlalc_params ps = { cnt * ncols, params };
         sqlalc_result *res = NULL;
-        rc = sqlalc_conn_execute(s->conn, st, &ps, &res);
+        /* Some drivers run INSERT … RETURNING but hand back no rows
+         * (sqliteodbc): the first one runs in a savepoint, so the rows can
+         * be written again the other way. */
+        sqlalc_tx *sp = NULL;
+        if (!s->returning_seen)
+            rc = sqlalc_conn_begin_nested(s->conn, &sp);
+        if (rc == SQLALC_OK)
+            rc = sqlalc_conn_execute(s->conn, st, &ps, &res);
         size_t got = 0;
         const sqlalc_row *row;
         int step = SQLALC_DONE;
@@ -566,6 +645,19 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
         sqlalc_result_free(res);
         if (st != chunk_stmt)
             sqlalc_stmt_free(st);
+        if (sp && rc == SQLALC_OK && got == 0) {
+            rc = sqlalc_tx_rollback(sp);
+            s->returning = 0;
+            if (rc == SQLALC_OK)
+                fallback = 1;
+            break;
+        }
+        if (sp) {
+            int rc2 = rc == SQLALC_OK ? sqlalc_tx_commit(sp) : sqlalc_tx_rollback(sp);
+            if (rc == SQLALC_OK)
+                rc = rc2;
+            s->returning_seen = rc == SQLALC_OK;
+        }
         if (rc == SQLALC_OK && got != cnt)
             rc = orm_err(SQLALC_ERR_INTERNAL, "INSERT … RETURNING into %s gave %zu rows for %zu",
                          sqlalc_table_name(m->table), got, cnt);
@@ -603,6 +695,12 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
     sqlalc_free(vals);
     sqlalc_free(rows);
     sqlalc_stmt_free(chunk_stmt);
+    if (fallback) {
+        free_names(names, nnames);
+        names = NULL;
+        nnames = 0;
+        rc = insert_batch(s, m, objs, n, mask); /* now without RETURNING */
+    }
 out:
     free_names(names, nnames);
     sqlalc_free(params);

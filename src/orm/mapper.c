@@ -486,21 +486,16 @@ sqlalc_orm_mapper *sqlalc_orm_map(sqlalc_orm_registry *reg, const char *name, sq
     m->size = size;
     m->nfields = nfields;
     m->name = orm_strdup(name);
-    m->fields = sqlalc_malloc(nfields * sizeof *m->fields);
-    m->ctype = sqlalc_malloc(nfields * sizeof *m->ctype);
-    m->generated = sqlalc_malloc(nfields * sizeof *m->generated);
-    m->cdefault = sqlalc_malloc(nfields * sizeof *m->cdefault);
+    m->fields = orm_zalloc(nfields * sizeof *m->fields);
+    m->ctype = orm_zalloc(nfields * sizeof *m->ctype);
+    m->generated = orm_zalloc(nfields * sizeof *m->generated);
+    m->cdefault = orm_zalloc(nfields * sizeof *m->cdefault);
     size_t npk = sqlalc_table_pk_count(table);
-    m->pk = sqlalc_malloc((npk ? npk : 1) * sizeof *m->pk);
+    m->pk = orm_zalloc((npk ? npk : 1) * sizeof *m->pk);
     if (!m->name || !m->fields || !m->ctype || !m->generated || !m->cdefault || !m->pk) {
-        sqlalc_free(m->fields);
-        m->fields = NULL;
         mapper_destroy(m);
-        orm_err(SQLALC_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    memset(m->fields, 0, nfields * sizeof *m->fields);
-    memset(m->cdefault, 0, nfields * sizeof *m->cdefault);
     for (size_t i = 0; i < nfields; i++) {
         const sqlalc_orm_field *f = &fields[i];
         sqlalc_expr *col = f->column ? sqlalc_table_column_by_name(table, f->column) : NULL;

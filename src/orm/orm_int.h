@@ -100,7 +100,8 @@ struct sqlalc_session {
     sqlalc_tx *tx;
     int autoflush;
     int flushing;
-    int returning; /* -1 unknown, 0 no, 1 the dialect compiles RETURNING */
+    int returning;      /* -1 unknown, 0 no, 1 the dialect compiles RETURNING */
+    int returning_seen; /* a RETURNING insert gave its rows back on this engine's driver */
     size_t n, cap;
     ostate **objs;
     idmap map;

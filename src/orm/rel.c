@@ -474,6 +474,26 @@ static int back_del(orm_rel *r, void *obj, void *t)
     return rc;
 }
 
+/* Relating a session's object and one of no session puts the latter in
+ * the session at once (the save cascade, both ways as SQLAlchemy 1.4's
+ * cascade_backrefs), so the session frees it whatever happens next. */
+static int adopt(orm_rel *r, ostate *a, ostate *b)
+{
+    if (!(r->cascade & SQLALC_ORM_CASCADE_SAVE) || !b)
+        return SQLALC_OK;
+    if (a->s && b->s && a->s != b->s)
+        return orm_err(SQLALC_ERR_INTERFACE, "%s.%s: the objects belong to different sessions", r->m->name,
+                       r->name);
+    ostate *owner = a->s ? a : b, *other = a->s ? b : a;
+    if (!owner->s || other->s)
+        return SQLALC_OK;
+    if (sess_track(owner->s, other) != SQLALC_OK)
+        return SQLALC_ERR_NOMEM;
+    if (other->status == OS_TRANSIENT)
+        other->status = OS_PENDING;
+    return SQLALC_OK;
+}
+
 /* What append, remove and set_related check first: rel of the right kind,
  * a target of its mapper, rel loaded. */
 static int change_begin(void *obj, const char *rel, void *target, int want_scalar, ostate **st, orm_rel **r)
@@ -488,6 +508,8 @@ static int change_begin(void *obj, const char *rel, void *target, int want_scala
     if (!want_scalar && !target)
         return orm_err(SQLALC_ERR_ARGUMENT, "%s.%s: NULL target", (*st)->m->name, rel);
     if ((rc = check_target(*r, target)) != SQLALC_OK)
+        return rc;
+    if (target && (rc = adopt(*r, *st, ST(target))) != SQLALC_OK)
         return rc;
     return ensure_loaded(*st, *r);
 }
