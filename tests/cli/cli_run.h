@@ -19,4 +19,11 @@ void cli_out_free(cli_out *o);
 #define CLI(...) cli_run(NULL, NULL, (const char *const[]){ __VA_ARGS__, NULL })
 #define CLI_IN(text, ...) cli_run((text), NULL, (const char *const[]){ __VA_ARGS__, NULL })
 
+/* Fail (showing both streams) unless the run exited with want. */
+#define expect_status(o, want)                                                                             \
+    do {                                                                                                   \
+        if ((o).status != (want))                                                                          \
+            fail_msg("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", (o).status, (want), (o).out, (o).err); \
+    } while (0)
+
 #endif

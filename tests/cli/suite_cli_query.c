@@ -14,12 +14,6 @@
 static sqlalc_engine *eng;
 static const char *url;
 
-#define expect_status(o, want)                                                                             \
-    do {                                                                                                   \
-        if ((o).status != (want))                                                                          \
-            fail_msg("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", (o).status, (want), (o).out, (o).err); \
-    } while (0)
-
 static int setup(void **state)
 {
     (void)state;
