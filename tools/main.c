@@ -26,6 +26,7 @@ static void usage(FILE *f)
           "commands:\n"
           "  query    URL [SQL | -f FILE | -]   run a statement and print its rows (table, csv, json)\n"
           "  inspect  URL [--json]              describe the tables of a database\n"
+          "  codegen  URL -o DIR                write C code building the database's MetaData\n"
           "  diff     FROM_URL TO_URL [--sql]   compare two schemas (exit 0 same, 1 differ, 2 error)\n"
           "  migrate  URL DIR up|down|status    apply versioned migration files\n"
           "\n"
@@ -213,6 +214,8 @@ int main(int argc, char **argv)
         return cmd_query(argc - 2, argv + 2);
     if (!strcmp(cmd, "inspect"))
         return cmd_inspect(argc - 2, argv + 2);
+    if (!strcmp(cmd, "codegen"))
+        return cmd_codegen(argc - 2, argv + 2);
     if (!strcmp(cmd, "diff"))
         return cmd_diff(argc - 2, argv + 2);
     if (!strcmp(cmd, "migrate"))

@@ -16,6 +16,11 @@ typedef struct cli_out {
  * stdout_path non-NULL sends stdout to that file instead of capturing it. */
 cli_out cli_run(const char *stdin_text, const char *stdout_path, const char *const *args);
 void cli_out_free(cli_out *o);
+/* A fresh, empty second database beside the one url names (an SQLite file
+ * NAME<suffix>.db, or a PostgreSQL database NAME<suffix> created through
+ * eng); the URL to free with sqlalc_free(). */
+struct sqlalc_engine;
+char *cli_second_url(struct sqlalc_engine *eng, const char *url, const char *suffix);
 #define CLI(...) cli_run(NULL, NULL, (const char *const[]){ __VA_ARGS__, NULL })
 #define CLI_IN(text, ...) cli_run((text), NULL, (const char *const[]){ __VA_ARGS__, NULL })
 

@@ -223,38 +223,11 @@ static void test_diff_apply_is_atomic(void **state)
     sqlalc_metadata_free(v2);
 }
 
-/* A URL for a second database next to the one under test. */
-static char *second_url(void)
-{
-    sqlalc_url *u;
-    assert_ok(sqlalc_url_parse(url, &u));
-    char db[512];
-    const char *cur = sqlalc_url_database(u);
-    snprintf(db, sizeof db, "%s_second%s",
-             test_dialect_is("sqlite") ? cur
-             : cur                     ? cur
-                                       : "postgres",
-             test_dialect_is("sqlite") ? ".db" : "");
-    assert_ok(sqlalc_url_set(u, SQLALC_URL_DATABASE, db));
-    char *r = sqlalc_url_render(u, 0);
-    sqlalc_url_free(u);
-    if (test_dialect_is("sqlite")) {
-        unlink(db);
-    } else {
-        char sql[600];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", db);
-        test_exec(eng, sql);
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
-        test_exec(eng, sql);
-    }
-    return r;
-}
-
 static void test_cli_diff(void **state)
 {
     (void)state;
     drop_all(eng);
-    char *other = second_url();
+    char *other = cli_second_url(eng, url, "_second");
     sqlalc_engine *e2;
     assert_ok(sqlalc_engine_create(other, NULL, &e2));
     sqlalc_metadata *v1 = schema_v1(), *v2 = schema_v2();
