@@ -53,6 +53,7 @@ struct sqlalc_diff {
     const sqlalc_dialect *d;
     int sqlite; /* FROM is SQLite: ALTER is mostly a table rebuild */
     int oom;
+    int err;              /* the first failure other than out of memory (its error recorded) */
     const side *sides[2]; /* FROM and TO while planning: where FK targets are found */
 };
 
@@ -126,6 +127,17 @@ static void warn(sqlalc_diff *df, const char *fmt, ...)
         return;
     }
     df->warnings[df->nwarn++] = s;
+}
+
+/* A DDL step failed with rc (error recorded): planning stops there. */
+static void fail(sqlalc_diff *df, int rc, sqlalc_buf *b)
+{
+    sqlalc_buf_free(b);
+    if (rc == SQLALC_ERR_NOMEM)
+        df->oom = 1;
+    else if (!df->err)
+        df->err = rc;
+    df->oom |= 2; /* stop every loop that watches oom */
 }
 
 static plan_op *add_op(sqlalc_diff *df, int phase, sqlalc_diff_kind kind, const sqlalc_table_info *t,
@@ -326,7 +338,7 @@ static int build_table(const sqlalc_diff *df, int to, const sqlalc_table_info *t
 {
     *md = sqlalc_metadata_new();
     if (!*md)
-        return SQLALC_ERR_NOMEM;
+        return sqlalc__oom();
     sqlalc_table_info copy = *ti;
     if (as)
         copy.name = (char *)as;
@@ -787,10 +799,11 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
             return;
         p->op.description = keepf(df, "drop index %s", fi->name);
         if (!rebuild) {
-            if (index_sql(df, f, fi->name, 0, &b) == SQLALC_OK)
+            int rc = index_sql(df, f, fi->name, 0, &b);
+            if (rc == SQLALC_OK)
                 p->op.sql = finish_sql(df, &b);
             else
-                df->oom = -1;
+                fail(df, rc, &b);
         }
     }
     for (size_t k = 0; k < t->nindexes; k++) {
@@ -806,10 +819,11 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
         p->op.description = keepf(df, "add %sindex %s on %s(%s)", ti2->unique ? "unique " : "", ti2->name,
                                   t->name, cols ? cols : "");
         if (!rebuild) {
-            if (index_sql(df, t, ti2->name, 1, &b) == SQLALC_OK)
+            int rc = index_sql(df, t, ti2->name, 1, &b);
+            if (rc == SQLALC_OK)
                 p->op.sql = finish_sql(df, &b);
             else
-                df->oom = -1;
+                fail(df, rc, &b);
         }
     }
 
@@ -836,10 +850,10 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
     }
     sqlalc_table_info tmp_info = *t;
     tmp_info.schema = f->schema;
-    if (create_table_sql(df, &tmp_info, tmp, &b, 0) != SQLALC_OK) {
+    int rc = create_table_sql(df, &tmp_info, tmp, &b, 0);
+    if (rc != SQLALC_OK) {
         sqlalc_free(tmp);
-        sqlalc_buf_free(&b);
-        df->oom = -1;
+        fail(df, rc, &b);
         return;
     }
     sqlalc_buf_puts(&b, "INSERT INTO ");
@@ -867,7 +881,11 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
     if (!any) {
         /* nothing in common: no copy */
         sqlalc_buf_reset(&b);
-        create_table_sql(df, &tmp_info, tmp, &b, 0);
+        if ((rc = create_table_sql(df, &tmp_info, tmp, &b, 0)) != SQLALC_OK) {
+            sqlalc_free(tmp);
+            fail(df, rc, &b);
+            return;
+        }
     }
     sqlalc_buf_puts(&b, "DROP TABLE ");
     put_table_name(&b, d, f);
@@ -882,8 +900,10 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
         const sqlalc_index_info *ix = &t->indexes[k];
         if (ix->duplicates_constraint || ix->inherited || !ix->name)
             continue;
-        if (index_sql(df, &tmp_info, ix->name, 1, &b) != SQLALC_OK)
-            df->oom = -1;
+        if ((rc = index_sql(df, &tmp_info, ix->name, 1, &b)) != SQLALC_OK) {
+            fail(df, rc, &b);
+            return;
+        }
     }
     p->op.sql = finish_sql(df, &b);
 }
@@ -1022,7 +1042,7 @@ int sqlalc__diff_plan(const sqlalc_dialect *d, const sqlalc_table_info *const *f
             diff_table(df, from[i], t);
     }
     /* Rename candidates: reported, never applied. */
-    for (size_t i = 0; i < dropped.n; i++)
+    for (size_t i = 0; i < dropped.n && !df->oom; i++)
         for (size_t k = 0; k < added.n; k++)
             if (same_columns(dropped.t[i], added.t[k])) {
                 plan_op *p = add_op(df, PH_NOTE, SQLALC_DIFF_RENAME_CANDIDATE, added.t[k], NULL);
@@ -1036,8 +1056,8 @@ int sqlalc__diff_plan(const sqlalc_dialect *d, const sqlalc_table_info *const *f
                           "and an add; edit the script into ALTER TABLE … RENAME if so)",
                           dropped.t[i]->name, added.t[k]->name);
             }
-    size_t nplanned = df->n;
-    for (size_t i = 0; i < nplanned; i++) {
+    size_t nplanned = df->oom ? 0 : df->n;
+    for (size_t i = 0; i < nplanned && !df->oom; i++) {
         if (df->ops[i].op.kind != SQLALC_DIFF_DROP_COLUMN)
             continue;
         for (size_t k = 0; k < nplanned; k++) {
@@ -1047,6 +1067,10 @@ int sqlalc__diff_plan(const sqlalc_dialect *d, const sqlalc_table_info *const *f
             const sqlalc_table_info *ft = find_table(&fs, dr->op.table);
             const sqlalc_column_info *fc = ft ? find_column(ft, dr->op.name) : NULL;
             char *ftype = fc ? type_text(fc, d) : NULL;
+            if (fc && !ftype) {
+                df->oom = 1;
+                break;
+            }
             int alike = ftype && a->op.to && !strcasecmp(ftype, a->op.to);
             sqlalc_free(ftype);
             if (!alike)
@@ -1072,9 +1096,10 @@ int sqlalc__diff_plan(const sqlalc_dialect *d, const sqlalc_table_info *const *f
     df->sides[0] = df->sides[1] = NULL;
     for (size_t i = 0; df->view && i < df->n; i++)
         df->view[i] = df->ops[i].op;
-    if (df->oom)
-        rc = df->oom < 0 ? sqlalc_error_last()->code ? sqlalc_error_last()->code : SQLALC_ERR_INTERNAL
-                         : sqlalc__oom();
+    if (df->err)
+        rc = df->err; /* its error is the last one recorded */
+    else if (df->oom)
+        rc = sqlalc__oom();
 done:
     sqlalc_free(fs.t);
     sqlalc_free(ts.t);

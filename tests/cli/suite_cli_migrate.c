@@ -204,6 +204,49 @@ static void test_diff_metadata_round_trip(void **state)
     sqlalc_metadata_free(v2);
 }
 
+/* Every allocation of planning a diff (and writing its script) fails in
+ * turn: SQLALC_ERR_NOMEM, nothing leaked. */
+static void test_diff_failing_allocator(void **state)
+{
+    (void)state;
+    drop_all(eng);
+    sqlalc_metadata *v1 = schema_v1(), *v2 = schema_v2();
+    assert_ok(sqlalc_metadata_create_all(v1, eng, 0));
+    sqlalc_diff *d;
+    assert_ok(sqlalc_diff_metadata(eng, v2, NULL, &d)); /* warm the statement cache */
+    sqlalc_diff_free(d);
+    int done = 0;
+    long n;
+    for (n = 1; !done && n < 100000; n++) {
+        failalloc_install();
+        long live = failalloc_live();
+        failalloc_fail_at(n);
+        d = NULL;
+        char *sql = NULL;
+        int rc = sqlalc_diff_metadata(eng, v2, NULL, &d);
+        if (rc == SQLALC_OK)
+            rc = sqlalc_diff_sql(d, &sql);
+        int failed = failalloc_failed();
+        failalloc_fail_at(0);
+        sqlalc_free(sql);
+        sqlalc_diff_free(d);
+        long now = failalloc_live();
+        failalloc_uninstall();
+        if (now != live)
+            fail_msg("allocation %ld failed: %ld allocations leaked", n, now - live);
+        if (failed && rc != SQLALC_ERR_NOMEM)
+            fail_msg("allocation %ld failed but the diff returned %s", n, sqlalc_code_name(rc));
+        if (!failed) {
+            assert_ok(rc);
+            done = 1;
+        }
+    }
+    assert_true(done);
+    print_message("diff: %ld allocation points failed in turn\n", n - 1);
+    sqlalc_metadata_free(v1);
+    sqlalc_metadata_free(v2);
+}
+
 /* A failing apply leaves the database as it was (one transaction). */
 static void test_diff_apply_is_atomic(void **state)
 {
@@ -436,6 +479,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diff_metadata_round_trip),
         cmocka_unit_test(test_diff_apply_is_atomic),
+        cmocka_unit_test(test_diff_failing_allocator),
         cmocka_unit_test(test_cli_diff),
         cmocka_unit_test(test_migrations),
         cmocka_unit_test(test_execute_script),
