@@ -47,6 +47,10 @@ typedef enum sqlalc_diff_kind {
     SQLALC_DIFF_DROP_CHECK,
     SQLALC_DIFF_ADD_FK,
     SQLALC_DIFF_DROP_FK,
+    /* A changed primary key is two operations of this kind: the old key
+     * dropped (name: its name) before the columns change, the new one
+     * added (name: its name) after; from / to: the columns "a, b". */
+    SQLALC_DIFF_ALTER_PRIMARY_KEY,
     /* SQLite cannot ALTER most of the above: the table is rebuilt (create
      * the new form, copy the rows of the columns both have, drop the old,
      * rename the new), and the operations it covers have sql NULL. */

@@ -594,9 +594,9 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
         }
         sqlalc_free(ft);
         sqlalc_free(tt);
-        /* A key column's nullability is the key's (SQLite reports its
-         * INTEGER PRIMARY KEY as nullable). */
-        if (!fc->pk_position && !tc->pk_position && !fc->nullable != !tc->nullable) {
+        /* A wanted key column's nullability is the key's (SQLite reports
+         * its INTEGER PRIMARY KEY as nullable). */
+        if (!tc->pk_position && !fc->nullable != !tc->nullable) {
             if ((p = add_op(df, PH_COLUMN, SQLALC_DIFF_ALTER_NULLABLE, t, fc->name))) {
                 p->op.from = fc->nullable ? "NULL" : "NOT NULL";
                 p->op.to = tc->nullable ? "NULL" : "NOT NULL";
@@ -672,15 +672,59 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
         sqlalc_free(tt);
     }
 
-    /* Primary key: not migrated (a warning). */
+    /* Primary key: dropped before the columns change (IF EXISTS: dropping
+     * one of its columns drops it too), added after; SQLite rebuilds. */
     if (!lists_equal(&f->pk.columns, &t->pk.columns)) {
-        sqlalc_buf x = SQLALC_BUF_INIT, y = SQLALC_BUF_INIT;
-        list_text(&x, &f->pk.columns);
-        list_text(&y, &t->pk.columns);
-        warn(df, "%s: the primary key differs ((%s) -> (%s)); not migrated, change it by hand", t->name,
-             x.p ? x.p : "", y.p ? y.p : "");
-        sqlalc_buf_free(&x);
-        sqlalc_buf_free(&y);
+        const char *fromcols = list_str(df, &f->pk.columns), *tocols = list_str(df, &t->pk.columns);
+        int can = df->sqlite || !f->pk.columns.count || f->pk.name;
+        if (!can)
+            warn(df, "%s: an unnamed primary key cannot be dropped by name; change it by hand", t->name);
+        for (int part = 0; part < 2 && can; part++) {
+            if (!(part ? t : f)->pk.columns.count)
+                continue;
+            if (!(p = add_op(df, part ? PH_ADD_CONSTRAINT : PH_DROP_CONSTRAINT, SQLALC_DIFF_ALTER_PRIMARY_KEY,
+                             t, part ? t->pk.name : f->pk.name)))
+                return;
+            p->op.from = fromcols;
+            p->op.to = tocols;
+            p->op.description = keepf(df, "%s primary key %s(%s)", part ? "add" : "drop", t->name,
+                                      (part ? tocols : fromcols) ? (part ? tocols : fromcols) : "");
+            if (df->sqlite) {
+                rebuild = 1;
+                continue;
+            }
+            alter(&b, d, f);
+            if (!part) {
+                sqlalc_buf_puts(&b, "DROP CONSTRAINT IF EXISTS ");
+                put_ident(&b, d, f->pk.name);
+            } else {
+                sqlalc_buf_puts(&b, "ADD ");
+                if (t->pk.name) {
+                    sqlalc_buf_puts(&b, "CONSTRAINT ");
+                    put_ident(&b, d, t->pk.name);
+                    sqlalc_buf_putc(&b, ' ');
+                }
+                sqlalc_buf_puts(&b, "PRIMARY KEY (");
+                put_ident_list(&b, d, &t->pk.columns);
+                sqlalc_buf_putc(&b, ')');
+            }
+            sqlalc_buf_puts(&b, ";\n");
+            p->op.sql = finish_sql(df, &b);
+        }
+    }
+
+    /* An enum type of the same name with other values: not altered. */
+    for (size_t i = 0; i < f->ncolumns; i++) {
+        const sqlalc_column_info *fc = &f->columns[i], *tc = find_column(t, fc->name);
+        if (!tc || !fc->type || !tc->type || sqlalc_type_get_kind(fc->type) != SQLALC_TYPE_ENUM ||
+            sqlalc_type_get_kind(tc->type) != SQLALC_TYPE_ENUM)
+            continue;
+        int same = sqlalc_type_enum_count(fc->type) == sqlalc_type_enum_count(tc->type);
+        for (size_t k = 0; same && k < sqlalc_type_enum_count(fc->type); k++)
+            same = !strcmp(sqlalc_type_enum_value(fc->type, k), sqlalc_type_enum_value(tc->type, k));
+        if (!same)
+            warn(df, "%s.%s: the enum's values differ; not migrated (ALTER TYPE … ADD VALUE by hand)",
+                 t->name, fc->name);
     }
 
     /* Foreign keys, matched by what they say (names differ between unnamed SQLite and PostgreSQL). */

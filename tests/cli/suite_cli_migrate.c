@@ -96,8 +96,8 @@ static sqlalc_metadata *schema_v2(void)
         sqlalc_index("ix_mg_team_city", "city", 0));            /* index swapped */
     sqlalc_table *player =
         sqlalc_table_new(md, "mg_player", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
-                         sqlalc_column("team_id", sqlalc_type_integer(), 0), /* FK dropped */
-                         sqlalc_column("nick", sqlalc_type_string(20), 0));
+                         sqlalc_column("team_id", sqlalc_type_integer(), 0),                 /* FK dropped */
+                         sqlalc_column("nick", sqlalc_type_string(20), SQLALC_PRIMARY_KEY)); /* key widened */
     /* mg_old renamed: same columns */
     sqlalc_table *renamed =
         sqlalc_table_new(md, "mg_new", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
@@ -165,6 +165,7 @@ static void test_diff_metadata_round_trip(void **state)
     assert_true(has_kind(d, SQLALC_DIFF_DROP_CHECK, "mg_team", NULL));
     assert_true(has_kind(d, SQLALC_DIFF_ADD_FK, "mg_team", NULL));
     assert_true(has_kind(d, SQLALC_DIFF_DROP_FK, "mg_player", NULL));
+    assert_true(has_kind(d, SQLALC_DIFF_ALTER_PRIMARY_KEY, "mg_player", NULL));
     /* the rename is reported, not guessed: a drop and an add stay */
     assert_true(has_kind(d, SQLALC_DIFF_DROP_TABLE, "mg_old", NULL));
     assert_true(has_kind(d, SQLALC_DIFF_ADD_TABLE, "mg_new", NULL));
