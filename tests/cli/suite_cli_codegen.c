@@ -59,6 +59,11 @@ static int setup(void **state)
     test_exec(eng, "CREATE INDEX ix_cg_player_height ON cg_player (height, season)");
     test_exec(eng, "CREATE UNIQUE INDEX ux_cg_team_note ON cg_team (note)");
     if (pg) {
+        test_exec_quiet(eng, "DROP SEQUENCE cg_seq");
+        test_exec(eng, "CREATE SEQUENCE cg_seq START 5 INCREMENT 2");
+        test_exec(eng,
+                  "ALTER TABLE cg_league ADD COLUMN score BIGINT GENERATED ALWAYS AS IDENTITY (START 10)");
+        test_exec(eng, "CREATE INDEX ix_cg_team_lower ON cg_team (lower(name))");
         test_exec(eng, "CREATE INDEX ix_cg_team_created ON cg_team (created DESC) WHERE flag");
         test_exec(eng, "COMMENT ON COLUMN cg_team.note IS 'free text, with \"quotes\" and ?\?= no trigraph'");
         test_exec(eng, "COMMENT ON TABLE cg_team IS 'teams'");
@@ -72,6 +77,8 @@ static int teardown(void **state)
 {
     (void)state;
     drop_tables(eng);
+    if (test_dialect_is("postgresql"))
+        test_exec_quiet(eng, "DROP SEQUENCE cg_seq");
     sqlalc_engine_free(eng);
     return 0;
 }
