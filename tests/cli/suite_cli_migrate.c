@@ -361,6 +361,13 @@ static void test_migrations(void **state)
     write_file(dir, "0010_stadium.up.sql", "CREATE TABLE mg_stadium (id INTEGER PRIMARY KEY);\n");
     write_file(dir, "0010_stadium.down.sql", "DROP TABLE mg_stadium");
 
+    /* the database before: a table of its own, and the migrations table
+     * (status creates it) */
+    test_exec(eng, "CREATE TABLE mg_new (id INTEGER PRIMARY KEY, label VARCHAR(10) DEFAULT 'x')");
+    assert_ok(sqlalc_migrate(eng, dir, SQLALC_MIGRATE_STATUS, NULL, NULL));
+    cli_out before = CLI("inspect", url);
+    expect_status(before, 0);
+
     /* library: up to a target, then status */
     sqlalc_migrate_report r;
     assert_ok(sqlalc_migrate(eng, dir, SQLALC_MIGRATE_UP, "2", &r));
@@ -414,6 +421,11 @@ static void test_migrations(void **state)
     assert_false(table_exists("mg_league"));
     assert_false(table_exists("mg_stadium"));
     assert_int_equal(test_scalar(eng, "SELECT count(*) FROM sqlalc_migrations"), 0);
+    cli_out after = CLI("inspect", url);
+    expect_status(after, 0);
+    assert_string_equal(before.out, after.out);
+    cli_out_free(&before);
+    cli_out_free(&after);
 
     /* usage and argument errors */
     assert_code(sqlalc_migrate(eng, dir, SQLALC_MIGRATE_UP, "7", NULL), SQLALC_ERR_ARGUMENT);
