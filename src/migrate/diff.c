@@ -999,7 +999,8 @@ static int fk_order(side *s)
                     out[k++] = s->t[i];
                 }
     }
-    memcpy(s->t, out, s->n * sizeof *out);
+    if (s->n)
+        memcpy(s->t, out, s->n * sizeof *out);
     sqlalc_free(done);
     sqlalc_free(out);
     return SQLALC_OK;
@@ -1043,8 +1044,10 @@ int sqlalc__diff_plan(const sqlalc_dialect *d, const sqlalc_table_info *const *f
         rc = sqlalc__oom();
         goto done;
     }
-    memcpy(fs.t, from, nfrom * sizeof *from);
-    memcpy(ts.t, to, nto * sizeof *to);
+    if (nfrom)
+        memcpy(fs.t, from, nfrom * sizeof *from);
+    if (nto)
+        memcpy(ts.t, to, nto * sizeof *to);
     df->sides[0] = &fs;
     df->sides[1] = &ts;
     sqlalc_buf b = SQLALC_BUF_INIT;
@@ -1132,7 +1135,7 @@ int sqlalc__diff_plan(const sqlalc_dialect *d, const sqlalc_table_info *const *f
                       p->op.table, p->op.from, p->op.to);
         }
     }
-    if (!df->oom)
+    if (!df->oom && df->n > 1)
         qsort(df->ops, df->n, sizeof *df->ops, op_cmp);
     df->view = sqlalc__calloc(df->n + 1, sizeof *df->view);
     if (!df->view)

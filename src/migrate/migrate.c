@@ -128,7 +128,8 @@ static int scan(const char *dir, mlist *out)
     closedir(dh);
     if (rc)
         return rc;
-    qsort(out->f, out->n, sizeof *out->f, mf_cmp);
+    if (out->n > 1)
+        qsort(out->f, out->n, sizeof *out->f, mf_cmp);
     for (size_t i = 1; i < out->n; i++)
         if (!vcmp(out->f[i - 1].version, out->f[i].version))
             return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "migrations: version %s is used twice (%s and %s)",
