@@ -75,12 +75,21 @@ typedef struct sqlalc_engine_options {
     /* Execution options every connection starts with (copied); may be NULL.
      * isolation_level above, when set, wins over the one in here. */
     const struct sqlalc_execution_options *execution_options;
+
+    /* ---- version 3 ---- */
+
+    /* The server's version for dialects whose SQL depends on it (SQL
+     * Server: "11" or "11.0.2100.60"; see sqlalc_dialect_for_server_version);
+     * the URL query server_version= says the same.  NULL: read from the
+     * server on the engine's first connection (SQL_DBMS_VER through ODBC),
+     * as SQLAlchemy's initialize() does, when the driver can tell. */
+    const char *server_version;
 } sqlalc_engine_options;
 
-#define SQLALC_ENGINE_OPTIONS_VERSION 2
-#define SQLALC_ENGINE_OPTIONS_INIT                                                             \
-    {                                                                                          \
-        SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0, 10, 30.0, 0.0, 0, NULL, 0, NULL \
+#define SQLALC_ENGINE_OPTIONS_VERSION 3
+#define SQLALC_ENGINE_OPTIONS_INIT                                                                   \
+    {                                                                                                \
+        SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0, 10, 30.0, 0.0, 0, NULL, 0, NULL, NULL \
     }
 
 /*
@@ -98,6 +107,10 @@ SQLALC_API void sqlalc_engine_free(sqlalc_engine *eng);
 /* The parsed URL (borrowed) and the dialect name ("sqlite", "postgresql"…). */
 SQLALC_API const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng);
 SQLALC_API const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng);
+/* The dialect the engine compiles for (borrowed): the URL's, or the one
+ * the server named ("odbc://DSN"), in the flavour of the server's version
+ * (server_version option or URL query, else read on the first connect). */
+SQLALC_API const sqlalc_dialect *sqlalc_engine_dialect(const sqlalc_engine *eng);
 /*
  * Close every idle pooled connection and forget the pool, as SQLAlchemy's
  * Engine.dispose(): connections checked out now are closed when they are
