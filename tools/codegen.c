@@ -25,6 +25,8 @@ static const char codegen_help[] =
     "      --prefix NAME    file and function prefix (default: schema); a C identifier\n"
     "      --tables a,b     only these tables (and the tables their foreign keys reference)\n"
     "      --schema S       a schema other than the default one\n"
+    "      --orm            also a struct per table and sqlalc_orm_registry *NAME_orm(md)\n"
+    "                       mapping each to its table (sqlalc/orm.h)\n"
     "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 ok, 1 database or file error, 2 usage error.\n";
@@ -428,6 +430,247 @@ static size_t order(const sqlalc_schema_info *si, const unsigned char *sel, cons
     return n;
 }
 
+/* ------------------------------------------------------------------ */
+/* --orm: a struct per table and the mappers                           */
+/* ------------------------------------------------------------------ */
+
+static const char *const c_keywords[] = {
+    "auto",     "break",    "case",     "char",      "const",    "continue", "default",      "do",
+    "double",   "else",     "enum",     "extern",    "float",    "for",      "goto",         "if",
+    "inline",   "int",      "long",     "register",  "restrict", "return",   "short",        "signed",
+    "sizeof",   "static",   "struct",   "switch",    "typedef",  "union",    "unsigned",     "void",
+    "volatile", "while",    "bool",     "true",      "false",    "class",    "new",          "delete",
+    "this",     "template", "typename", "namespace", "private",  "public",   "protected",    "virtual",
+    "operator", "friend",   "throw",    "try",       "catch",    "using",    "explicit",     "mutable",
+    "export",   "nullptr",  "alignas",  "alignof",   "asm",      "noexcept", "static_assert"
+};
+
+/* names used in one scope (a struct's members, or the struct tags) */
+typedef struct names {
+    size_t n, cap;
+    char **v;
+} names;
+
+static int names_has(const names *ns, const char *s)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        if (!strcmp(ns->v[i], s))
+            return 1;
+    return 0;
+}
+
+static void names_free(names *ns)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        free(ns->v[i]);
+    free(ns->v);
+    ns->n = ns->cap = 0;
+    ns->v = NULL;
+}
+
+/* A C identifier for an SQL name: other characters become '_', a leading
+ * digit or a keyword gets a '_' more, a clash a number; kept in ns.
+ * NULL when out of memory. */
+static const char *c_ident(names *ns, const char *sql, const char *suffix)
+{
+    size_t n = strlen(sql);
+    char *base = malloc(n + strlen(suffix) + 24);
+    if (!base)
+        return NULL;
+    size_t k = 0;
+    if (!n || (sql[0] >= '0' && sql[0] <= '9'))
+        base[k++] = '_';
+    for (size_t i = 0; i < n; i++) {
+        char c = sql[i];
+        base[k++] = (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+                        ? c
+                        : '_';
+    }
+    base[k] = 0;
+    strcat(base, suffix);
+    for (size_t i = 0; i < sizeof c_keywords / sizeof *c_keywords; i++)
+        if (!strcmp(base, c_keywords[i]))
+            strcat(base, "_");
+    size_t len = strlen(base);
+    for (unsigned i = 2; names_has(ns, base); i++)
+        sprintf(base + len, "_%u", i);
+    if (ns->n == ns->cap) {
+        size_t cap = ns->cap ? ns->cap * 2 : 16;
+        char **v = realloc(ns->v, cap * sizeof *v);
+        if (!v) {
+            free(base);
+            return NULL;
+        }
+        ns->v = v;
+        ns->cap = cap;
+    }
+    ns->v[ns->n++] = base;
+    return base;
+}
+
+/* The ORM kind of a column, or NULL when the ORM has none (blobs). */
+static const char *orm_kind(const sqlalc_column_info *ci, const char **ctype)
+{
+    sqlalc_type_kind k = ci->type ? sqlalc_type_get_kind(ci->type) : SQLALC_TYPE_NULL;
+    if (k == SQLALC_TYPE_DOMAIN && ci->type)
+        k = sqlalc_type_get_kind(ci->type);
+    switch (k) {
+    case SQLALC_TYPE_INTEGER:
+    case SQLALC_TYPE_SMALLINT:
+    case SQLALC_TYPE_BIGINT: *ctype = "int64_t"; return "SQLALC_ORM_INT64";
+    case SQLALC_TYPE_FLOAT:
+    case SQLALC_TYPE_REAL:
+    case SQLALC_TYPE_DOUBLE: *ctype = "double"; return "SQLALC_ORM_DOUBLE";
+    case SQLALC_TYPE_BOOLEAN: *ctype = "int"; return "SQLALC_ORM_BOOL";
+    case SQLALC_TYPE_LARGE_BINARY: return NULL;
+    default: *ctype = "char *"; return "SQLALC_ORM_TEXT";
+    }
+}
+
+typedef struct orm_table {
+    const char *tag;     /* struct tag: prefix_table */
+    const char **member; /* per column: member name, NULL when not mapped */
+    const char **nullf;  /* per column: null flag member, or NULL */
+    int mapped;          /* the table gets a mapper */
+} orm_table;
+
+static int orm_plan(const char *prefix, const sqlalc_table_info **tables, size_t n, orm_table *ot,
+                    names *tags, names *members)
+{
+    for (size_t i = 0; i < n; i++) {
+        const sqlalc_table_info *ti = tables[i];
+        char pre[300];
+        snprintf(pre, sizeof pre, "%s_", prefix);
+        char *full = malloc(strlen(pre) + strlen(ti->name) + 1);
+        if (!full)
+            return -1;
+        sprintf(full, "%s%s", pre, ti->name);
+        ot[i].tag = c_ident(tags, full, "");
+        free(full);
+        ot[i].member = calloc(ti->ncolumns + 1, sizeof *ot[i].member);
+        ot[i].nullf = calloc(ti->ncolumns + 1, sizeof *ot[i].nullf);
+        if (!ot[i].tag || !ot[i].member || !ot[i].nullf)
+            return -1;
+        ot[i].mapped = 1;
+        names *ms = &members[i];
+        for (size_t c = 0; c < ti->ncolumns; c++) {
+            const sqlalc_column_info *ci = &ti->columns[c];
+            const char *ctype;
+            if (!orm_kind(ci, &ctype)) {
+                if (ci->pk_position) {
+                    fprintf(stderr, "sqlalc: codegen --orm: %s is not mapped (its key %s has no ORM kind)\n",
+                            ti->name, ci->name);
+                    ot[i].mapped = 0;
+                }
+                continue;
+            }
+            if (!(ot[i].member[c] = c_ident(ms, ci->name, "")))
+                return -1;
+        }
+        for (size_t c = 0; c < ti->ncolumns; c++) {
+            const sqlalc_column_info *ci = &ti->columns[c];
+            const char *ctype;
+            if (ot[i].member[c] && ci->nullable && !ci->pk_position &&
+                strcmp(orm_kind(ci, &ctype), "SQLALC_ORM_TEXT") &&
+                !(ot[i].nullf[c] = c_ident(ms, ot[i].member[c], "_is_null")))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void orm_header(FILE *h, const char *prefix, const sqlalc_table_info **tables, size_t n,
+                       const orm_table *ot)
+{
+    fputs("\n/* --- ORM (sqlalc/orm.h): one struct per table --- */\n", h);
+    for (size_t i = 0; i < n; i++) {
+        const sqlalc_table_info *ti = tables[i];
+        if (!ot[i].mapped)
+            continue;
+        fprintf(h, "\n/* A row of table ");
+        for (const char *p = ti->name; *p; p++)
+            fputc(*p == '*' && p[1] == '/' ? '_' : *p, h);
+        fprintf(h, " (mapper name: the table's name). */\nstruct %s {\n", ot[i].tag);
+        for (size_t c = 0; c < ti->ncolumns; c++) {
+            const char *ctype;
+            if (!ot[i].member[c])
+                continue;
+            orm_kind(&ti->columns[c], &ctype);
+            fprintf(h, "    %s%s%s;%s\n", ctype, ctype[strlen(ctype) - 1] == '*' ? "" : " ", ot[i].member[c],
+                    !strcmp(ctype, "char *")
+                        ? " /* owned: sqlalc_orm_strdup / sqlalc_orm_set_text; NULL is NULL */"
+                        : "");
+            if (ot[i].nullf[c])
+                fprintf(h, "    int %s; /* non-zero: %s is NULL */\n", ot[i].nullf[c], ot[i].member[c]);
+        }
+        fputs("};\n", h);
+    }
+    fprintf(h,
+            "\n/* A registry with a mapper per struct above (named as its table), on the\n"
+            " * tables of md (from %s_metadata(); it must outlive the registry).\n"
+            " * Free with sqlalc_orm_registry_free(); NULL on failure (sqlalc_errmsg()). */\n"
+            "sqlalc_orm_registry *%s_orm(sqlalc_metadata *md);\n",
+            prefix, prefix);
+}
+
+static void orm_source(FILE *c, const char *prefix, const sqlalc_table_info **tables, size_t n,
+                       const orm_table *ot, const char *schema)
+{
+    for (size_t i = 0; i < n; i++) {
+        const sqlalc_table_info *ti = tables[i];
+        if (!ot[i].mapped)
+            continue;
+        fprintf(c, "\nstatic const sqlalc_orm_field %s_fields[] = {\n", ot[i].tag);
+        for (size_t k = 0; k < ti->ncolumns; k++) {
+            const char *ctype, *kind;
+            if (!ot[i].member[k])
+                continue;
+            kind = orm_kind(&ti->columns[k], &ctype);
+            if (ot[i].nullf[k])
+                fprintf(c, "    SQLALC_ORM_FIELD_NULL(struct %s, %s, %s, %s, ", ot[i].tag, ot[i].member[k],
+                        ot[i].nullf[k], kind);
+            else
+                fprintf(c, "    SQLALC_ORM_FIELD(struct %s, %s, %s, ", ot[i].tag, ot[i].member[k], kind);
+            lit(c, ti->columns[k].name);
+            fputs("),\n", c);
+        }
+        fputs("};\n", c);
+    }
+    fprintf(c,
+            "\nsqlalc_orm_registry *%s_orm(sqlalc_metadata *md)\n{\n"
+            "    sqlalc_orm_registry *reg = sqlalc_orm_registry_new();\n    sqlalc_table *t;\n"
+            "    if (!reg)\n        return NULL;\n",
+            prefix);
+    for (size_t i = 0; i < n; i++) {
+        if (!ot[i].mapped)
+            continue;
+        fputs("    if (!(t = sqlalc_metadata_table_in(md, ", c);
+        lit(c, schema);
+        fputs(", ", c);
+        lit(c, tables[i]->name);
+        fputs(")) ||\n        !sqlalc_orm_map(reg, ", c);
+        lit(c, tables[i]->name);
+        fprintf(
+            c,
+            ", t, sizeof(struct %s), %s_fields, sizeof %s_fields / sizeof *%s_fields))\n        goto fail;\n",
+            ot[i].tag, ot[i].tag, ot[i].tag, ot[i].tag);
+    }
+    fputs("    return reg;\nfail:\n    sqlalc_orm_registry_free(reg);\n    return NULL;\n}\n", c);
+}
+
+static void orm_free(orm_table *ot, names *members, names *tags, size_t n)
+{
+    for (size_t i = 0; ot && i < n; i++) {
+        free((void *)ot[i].member);
+        free((void *)ot[i].nullf);
+    }
+    for (size_t i = 0; members && i < n; i++)
+        names_free(&members[i]);
+    names_free(tags);
+    free(ot);
+    free(members);
+}
+
 static int is_c_identifier(const char *s)
 {
     if (!*s || (*s >= '0' && *s <= '9'))
@@ -439,8 +682,14 @@ static int is_c_identifier(const char *s)
 }
 
 static int write_files(const char *dir, const char *prefix, const char *url, const sqlalc_schema_info *si,
-                       const sqlalc_table_info **tables, size_t n, const char *schema)
+                       const sqlalc_table_info **tables, size_t n, const char *schema, int orm)
 {
+    orm_table *ot = orm ? calloc(n + 1, sizeof *ot) : NULL;
+    names tags = { 0, 0, NULL }, *members = orm ? calloc(n + 1, sizeof *members) : NULL;
+    if (orm && (!ot || !members || orm_plan(prefix, tables, n, ot, &tags, members) != 0)) {
+        orm_free(ot, members, &tags, n);
+        return cli_fail("out of memory");
+    }
     char *hpath = malloc(strlen(dir) + strlen(prefix) + 8), *cpath = malloc(strlen(dir) + strlen(prefix) + 8);
     if (!hpath || !cpath) {
         free(hpath);
@@ -457,13 +706,15 @@ static int write_files(const char *dir, const char *prefix, const char *url, con
     }
     fprintf(h,
             "/* Generated by sqlalc codegen from %s: the database's schema as a MetaData. */\n"
-            "#ifndef %s_SCHEMA_H\n#define %s_SCHEMA_H\n#include <sqlalc.h>\n"
+            "#ifndef %s_SCHEMA_H\n#define %s_SCHEMA_H\n#include <stdint.h>\n#include <sqlalc.h>\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
             "/* A new MetaData holding the %zu table%s, to free with sqlalc_metadata_free();\n"
             " * NULL on failure (sqlalc_errmsg() says why). */\n"
-            "sqlalc_metadata *%s_metadata(void);\n\n"
-            "#ifdef __cplusplus\n}\n#endif\n#endif\n",
+            "sqlalc_metadata *%s_metadata(void);\n",
             url, prefix, prefix, n, n == 1 ? "" : "s", prefix);
+    if (orm)
+        orm_header(h, prefix, tables, n, ot);
+    fputs("\n#ifdef __cplusplus\n}\n#endif\n#endif\n", h);
     fprintf(c, "/* Generated by sqlalc codegen from %s. */\n#include \"%s.h\"\n\n", url, prefix);
     fprintf(c,
             "sqlalc_metadata *%s_metadata(void)\n{\n    sqlalc_metadata *md = sqlalc_metadata_new();\n"
@@ -485,6 +736,8 @@ static int write_files(const char *dir, const char *prefix, const char *url, con
     for (size_t i = 0; i < n; i++)
         put_table(c, tables[i], si, schema);
     fputs("    return md;\nfail:\n    sqlalc_metadata_free(md);\n    return NULL;\n}\n", c);
+    if (orm)
+        orm_source(c, prefix, tables, n, ot, schema);
     if (ferror(h) || ferror(c))
         status = cli_fail("writing %s failed", ferror(h) ? hpath : cpath);
 out:
@@ -496,12 +749,14 @@ out:
         fprintf(stderr, "sqlalc: wrote %s and %s (%zu table%s)\n", hpath, cpath, n, n == 1 ? "" : "s");
     free(hpath);
     free(cpath);
+    orm_free(ot, members, &tags, n);
     return status;
 }
 
 int cmd_codegen(int argc, char **argv)
 {
     const char *url = NULL, *dir = NULL, *prefix = "schema", *tables = NULL, *schema = NULL;
+    int orm = 0;
     for (int i = 0; i < argc; i++) {
         const char *v;
         int m;
@@ -518,7 +773,7 @@ int cmd_codegen(int argc, char **argv)
         else if ((m = cli_opt_value(argc, argv, &i, "--schema", NULL, &v)) != 0)
             schema = v;
         else if (!strcmp(argv[i], "--orm"))
-            return cli_usage_error("codegen", "--orm is not available: this build has no ORM (sqlalc/orm.h)");
+            orm = 1;
         else if (argv[i][0] == '-')
             return cli_usage_error("codegen", "unknown option '%s'", argv[i]);
         else if (url)
@@ -574,7 +829,7 @@ int cmd_codegen(int argc, char **argv)
             sel[i] = !si->tables[i]->is_view && strcmp(si->tables[i]->name, "sqlalc_migrations") != 0;
     }
     size_t n = order(si, sel, ordered);
-    status = write_files(dir, prefix, cli_masked_url(url), si, ordered, n, schema);
+    status = write_files(dir, prefix, cli_masked_url(url), si, ordered, n, schema, orm);
 out:
     free(sel);
     free(ordered);
