@@ -230,6 +230,26 @@ def sqlalc_union(a, b): return _compound(sa.union, sa.sql.selectable.CompoundSel
 def sqlalc_union_all(a, b): return _compound(sa.union_all, sa.sql.selectable.CompoundSelect.UNION_ALL, a, b)
 def sqlalc_intersect(a, b): return _compound(sa.intersect, sa.sql.selectable.CompoundSelect.INTERSECT, a, b)
 def sqlalc_except(a, b): return _compound(sa.except_, sa.sql.selectable.CompoundSelect.EXCEPT, a, b)
+def SQLALC_STMTS(*a): return [B(x) for x in a]
+def sqlalc_union_of(l): return sa.union(*l)
+def sqlalc_union_all_of(l): return sa.union_all(*l)
+def sqlalc_intersect_of(l): return sa.intersect(*l)
+def sqlalc_except_of(l): return sa.except_(*l)
+def sqlalc_select_table(f): return sa.select(f)
+def sqlalc_type_integer(): return sa.Integer()
+def sqlalc_type_string(n): return sa.String(n or None)
+def sqlalc_type_numeric(p, s): return sa.Numeric(p, s)
+def sqlalc_type_boolean(): return sa.Boolean()
+def sqlalc_type_float(): return sa.Float()
+def sqlalc_type_date(): return sa.Date()
+def sqlalc_column_clause(n, t): return sa.column(n, t)
+def SQLALC_P_INT(n, v): return (n, v)
+SQLALC_P_TEXT = SQLALC_P_INT
+def SQLALC_PARAMS(*a): return dict(a)
+def sqlalc_text_sql(sql, params):
+    t = sa.text(sql)
+    return t.bindparams(**params) if params else t
+def sqlalc_text_columns(t, *cols): return t.columns(*cols)
 def sqlalc_insert(t): return DML('insert', t)
 def sqlalc_update(t): return DML('update', t)
 def sqlalc_delete(t): return DML('delete', t)

@@ -103,6 +103,7 @@ static const char *sel_col_name(const sqlalc_expr *e)
     case SQLALC_NK_COLUMN: return ((const struct sqlalc_column_node *)e)->name;
     case NK_ALIAS_COL: return ((const struct aliascol *)e)->name;
     case NK_LABEL: return ((const struct label *)e)->name;
+    case NK_COLCLAUSE: return ((const struct colclause *)e)->name;
     default: return NULL;
     }
 }
@@ -157,6 +158,63 @@ sqlalc_expr *sqlalc_ac(sqlalc_expr *from, const char *name)
     memcpy(c->name, name, nl);
     c->base.type = inner->type;
     return &c->base;
+}
+
+sqlalc_stmt *sqlalc_select_table(sqlalc_expr *from)
+{
+    if (!from)
+        return NULL;
+    size_t n = 0;
+    const struct sqlalc_table *tb = NULL;
+    const struct sel *s = NULL;
+    if (from->kind == SQLALC_NK_TABLE)
+        tb = (const struct sqlalc_table *)from;
+    else if (from->kind == NK_ALIAS) {
+        const sqlalc_expr *t = ((const struct alias *)from)->target;
+        while (t->kind == NK_ALIAS)
+            t = ((const struct alias *)t)->target;
+        if (t->kind == SQLALC_NK_TABLE)
+            tb = (const struct sqlalc_table *)t;
+        else
+            s = first_select(t);
+    }
+    if (!tb && !s) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_select_table: not a table, alias or subquery");
+        sqlalc_expr_free(from);
+        return NULL;
+    }
+    n = tb ? tb->ncolumns : s->cols.n;
+    sqlalc_expr **cols = sqlalc__calloc(n ? n : 1, sizeof *cols);
+    if (!cols) {
+        sqlalc_expr_free(from);
+        return NULL;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (from->kind == SQLALC_NK_TABLE) {
+            cols[i] = sqlalc_expr_ref(&tb->columns[i]->base);
+            continue;
+        }
+        const char *nm = tb ? tb->columns[i]->name : sel_col_name(s->cols.v[i]);
+        if (!nm) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                             "sqlalc_select_table: column %zu of the subquery has no name (label it)", i);
+            ok = 0;
+            break;
+        }
+        ok = (cols[i] = sqlalc_ac(from, nm)) != NULL;
+    }
+    sqlalc_stmt *q = NULL;
+    if (ok) {
+        q = sqlalc_select_cols((sqlalc_exprs){ n, cols });
+        if (q && !n) /* SELECT with no columns: name the FROM item */
+            q = sqlalc_select_from(q, sqlalc_expr_ref(from));
+    } else
+        for (size_t i = 0; i < n; i++)
+            sqlalc_expr_free(cols[i]);
+    sqlalc_free(cols);
+    sqlalc_expr_free(from);
+    return q;
 }
 
 sqlalc_expr *sqlalc_excluded(sqlalc_table *t, const char *column)

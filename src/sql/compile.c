@@ -241,6 +241,8 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
             }
             r->style = style;
             r->literal_values = c.literal_values || style == COMPILE_LITERAL;
+            if (!rc && style != 0 && style != COMPILE_LITERAL)
+                rc = sqlalc__stmt_result_types(stmt, &r->ctypes, &r->nctypes);
             if (!r->sql)
                 rc = SQLALC_ERR_NOMEM;
         }
@@ -264,6 +266,7 @@ void sqlalc_compiled_free(sqlalc_compiled *c)
     sqlalc_free(c->params);
     sqlalc_free(c->names);
     sqlalc_free(c->expanded);
+    sqlalc_free(c->ctypes);
     sqlalc_free(c);
 }
 

@@ -752,6 +752,7 @@ static void render_node(sqlalc_compiler *c, const sqlalc_expr *e, int against, i
         ident(c, col->name);
         break;
     }
+    case NK_COLCLAUSE: ident(c, ((const struct colclause *)e)->name); break;
     case NK_ALIAS_COL: {
         const struct aliascol *ac = (const struct aliascol *)e;
         ident(c, alias_name(c, ac->alias));

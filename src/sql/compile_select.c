@@ -417,6 +417,11 @@ void render_from_list(sqlalc_compiler *c, const frame *f, size_t from)
 
 void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
 {
+    if (s->text) {
+        /* a textual SELECT: its SQL as written (binds still bound) */
+        render(c, s->text, P_NONE, 0, NULL);
+        return;
+    }
     /* The FROM lists start inline and spill to the heap: any number of
      * FROM items, freed at "out" whatever happens. */
     frame f, covered, inferred, corr;
