@@ -350,6 +350,38 @@ static void test_update_delete_returning(void **state)
                       SQLALC_KVS(SQLALC_KV("id", sqlalc_int(9)), SQLALC_KV("email", sqlalc_str("n@x")))),
         SQLALC_COLS(fx_c(address, "id")));
     assert_string_equal(col0(ins, NULL), "9");
+    /* RETURNING's rowcount is there before a row is read (as psycopg2
+     * reports it): the rows are read at execution */
+    sqlalc_stmt *ur = sqlalc_returning(
+        sqlalc_where(sqlalc_values(sqlalc_update(address), SQLALC_KVS(SQLALC_KV("email", sqlalc_str("z")))),
+                     sqlalc_le(fx_c(address, "id"), sqlalc_int(3))),
+        SQLALC_COLS(fx_c(address, "id"), sqlalc_label(fx_c(address, "email"), "e")));
+    sqlalc_result *res;
+    assert_ok(sqlalc_conn_execute(conn, ur, NULL, &res));
+    assert_int_equal(sqlalc_result_rowcount(res), 3);
+    assert_string_equal(sqlalc_result_column_name(res, 1), "e");
+    assert_int_equal(sqlalc_result_column_index(res, "e"), 1);
+    const sqlalc_row *row;
+    int n = 0;
+    while (sqlalc_result_next(res, &row) == SQLALC_ROW) {
+        assert_string_equal(sqlalc_row_text_by_name(row, "e"), "z");
+        n++;
+    }
+    assert_int_equal(n, 3);
+    assert_int_equal(sqlalc_result_rowcount(res), 3);
+    sqlalc_result_free(res);
+    /* and through first / all */
+    assert_ok(sqlalc_conn_execute(conn, ur, NULL, &res));
+    sqlalc_rowset *rs;
+    assert_ok(sqlalc_result_all(res, &rs));
+    assert_int_equal(sqlalc_rowset_count(rs), 3);
+    sqlalc_rowset_free(rs);
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_conn_execute(conn, ur, NULL, &res));
+    assert_ok(sqlalc_result_first(res, &row));
+    assert_string_equal(sqlalc_row_text(row, 1), "z");
+    sqlalc_result_free(res);
+    sqlalc_stmt_free(ur);
 }
 
 /* UPDATE … FROM / DELETE … USING (issue 9.3): the other table the WHERE
@@ -591,6 +623,66 @@ static void test_select_table_compounds_text_columns(void **state)
                              NULL),
                         "6.00");
     sqlalc_expr_free(sq);
+}
+
+/* 1 when a table of that name answers a SELECT on conn. */
+static int table_there(const char *name)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", name);
+    sqlalc_result *res = NULL;
+    int rc = sqlalc_conn_execute_sql(conn, sql, NULL, &res);
+    sqlalc_result_free(res);
+    return rc == SQLALC_OK;
+}
+
+/* create_all / drop_all over a chosen subset of a MetaData's tables, on a
+ * connection inside the caller's transaction (issue 9.7). */
+static void test_create_drop_subset(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *p =
+        sqlalc_table_new(md, "x_parent", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY));
+    sqlalc_table *k =
+        sqlalc_table_new(md, "x_kid", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("pid", sqlalc_type_integer(), 0, sqlalc_foreign_key("x_parent.id")));
+    sqlalc_table *o =
+        sqlalc_table_new(md, "x_other", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY));
+    assert_true(p && k && o);
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_kid");
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_parent");
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_other");
+    sqlalc_tx *tx;
+    assert_ok(sqlalc_conn_begin(conn, &tx));
+    /* listed child first: created in the MetaData's FK order all the same */
+    sqlalc_table *const some[] = { k, p };
+    assert_ok(sqlalc_metadata_create_tables_conn(md, conn, some, 2, 0));
+    assert_true(table_there("x_parent"));
+    assert_true(table_there("x_kid"));
+    assert_ok(sqlalc_conn_execute_sql(conn, "INSERT INTO x_parent (id) VALUES (1)", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(conn, "INSERT INTO x_kid (id, pid) VALUES (1, 1)", NULL, NULL));
+    /* checkfirst: the existing ones are skipped, the missing one made */
+    sqlalc_table *const all3[] = { o, p, k };
+    assert_ok(sqlalc_metadata_create_tables_conn(md, conn, all3, 3, SQLALC_CHECKFIRST));
+    assert_true(table_there("x_other"));
+    /* drop two of three, parent after child */
+    assert_ok(sqlalc_metadata_drop_tables_conn(md, conn, some, 2, 0));
+    assert_true(table_there("x_other"));
+    assert_ok(sqlalc_tx_commit(tx));
+    assert_ok(sqlalc_metadata_drop_tables_conn(md, conn, all3, 1, 0));
+    assert_false(table_there("x_other"));
+    /* a table of another MetaData */
+    sqlalc_metadata *md2 = sqlalc_metadata_new();
+    sqlalc_table *z =
+        sqlalc_table_new(md2, "x_z", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY));
+    sqlalc_table *const bad[] = { p, z };
+    assert_int_equal(sqlalc_metadata_create_tables_conn(md, conn, bad, 2, 0), SQLALC_ERR_ARGUMENT);
+    assert_non_null(strstr(sqlalc_errmsg(), "x_z"));
+    assert_ok(sqlalc_metadata_create_tables_conn(md, conn, NULL, 0, 0)); /* the empty subset: nothing */
+    assert_false(table_there("x_parent"));
+    sqlalc_metadata_free(md2);
+    sqlalc_metadata_free(md);
 }
 
 static void test_upsert(void **state)
@@ -1203,6 +1295,7 @@ int main(void)
         cmocka_unit_test_setup(test_update_delete_returning, load),
         cmocka_unit_test_setup(test_update_from_delete_using, load),
         cmocka_unit_test(test_typed_results),
+        cmocka_unit_test(test_create_drop_subset),
         cmocka_unit_test_setup(test_select_table_compounds_text_columns, load),
         cmocka_unit_test_setup(test_upsert, load),
         cmocka_unit_test_setup(test_overrides_and_cache, load),

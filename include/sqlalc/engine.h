@@ -499,7 +499,11 @@ SQLALC_API const char *sqlalc_result_column_name(const sqlalc_result *res, int i
 SQLALC_API const char *sqlalc_result_column_decltype(const sqlalc_result *res, int i);
 /* Index of a column by name, or -1 (SQLALC_ERR_NOT_FOUND recorded). */
 SQLALC_API int sqlalc_result_column_index(const sqlalc_result *res, const char *name);
-/* Rows affected by INSERT/UPDATE/DELETE, -1 when not applicable. */
+/* Rows affected by INSERT/UPDATE/DELETE, -1 when not applicable.  An
+ * expression INSERT/UPDATE/DELETE … RETURNING reads its rows at execution
+ * (as psycopg2 does), so its count is there before a row is read and a
+ * failure of any row surfaces from the execute call; rows then come from
+ * memory. */
 SQLALC_API int64_t sqlalc_result_rowcount(const sqlalc_result *res);
 /* The row id / identity of the last row inserted on the result's
  * connection (SQLite rowid, PostgreSQL lastval(), SQL Server @@IDENTITY),

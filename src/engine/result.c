@@ -90,6 +90,8 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
     r->sql_copy = NULL;
     r->ctypes = NULL;
     r->nctypes = 0;
+    r->buf = NULL;
+    r->bufpos = 0;
     /* A cached statement's SQL lives as long as the entry is in use; a
      * private statement's is copied (the entry may be evicted meanwhile). */
     r->sql = sql;
@@ -178,6 +180,10 @@ void sqlalc__result_release(sqlalc_result *res)
         res->ctypes = NULL;
         res->nctypes = 0;
     }
+    if (res->buf) {
+        sqlalc_rowset_free(res->buf);
+        res->buf = NULL;
+    }
     if (res->conv.head)
         arena_free(&res->conv);
     if (res->snap || res->kept) {
@@ -193,7 +199,7 @@ void sqlalc_result_free(sqlalc_result *res)
         return;
     sqlalc_conn *owned = res->owned_conn;
     sqlalc_conn *conn = res->conn;
-    if (res->sql_copy || res->names || res->conv.head || res->snap || res->kept || res->ctypes)
+    if (res->sql_copy || res->names || res->conv.head || res->snap || res->kept || res->ctypes || res->buf)
         sqlalc__result_release(res);
     else if (res->st && conn) /* the common case: only the statement to give back */
         sqlalc__conn_stmt_done(conn, res->entry, res->st);
@@ -273,6 +279,18 @@ static int next_slow(sqlalc_result *res, const sqlalc_row **row)
     res->row.st = NULL;
     if (res->conv.head)
         arena_reset(&res->conv);
+    if (res->buf) {
+        if (res->bufpos < res->buf->n && !res->closed) {
+            res->row.rs = res->buf;
+            res->row.vals = res->buf->rows[res->bufpos++].vals;
+            res->state = SQLALC_ROW;
+            if (row)
+                *row = &res->row;
+            return SQLALC_ROW;
+        }
+        res->state = SQLALC_DONE;
+        return SQLALC_DONE;
+    }
     if (res->state == SQLALC_DONE || res->closed || !res->st) {
         res->state = SQLALC_DONE;
         if (res->orphaned)
@@ -320,8 +338,12 @@ int64_t sqlalc_result_rowcount(const sqlalc_result *res)
 {
     if (!res)
         return -1;
-    if (res->rowcount == -2)
-        ((sqlalc_result *)res)->rowcount = res->st && res->drv->rowcount ? res->drv->rowcount(res->st) : -1;
+    if (res->rowcount == -2) {
+        int64_t n = res->st && res->drv->rowcount ? res->drv->rowcount(res->st) : -1;
+        if (n >= 0 || !res->st || res->state == SQLALC_DONE)
+            ((sqlalc_result *)res)->rowcount = n; /* a -1 while rows remain may still become a count */
+        return n;
+    }
     return res->rowcount;
 }
 
@@ -331,6 +353,8 @@ const char *sqlalc_result_column_name(const sqlalc_result *res, int i)
         sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column %d in result (it has %d)", i, res ? res->ncols : 0);
         return NULL;
     }
+    if (res->buf)
+        return res->buf->names[i];
     if (!res->st) {
         sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed: column names are read while rows remain");
         return NULL;
@@ -347,16 +371,20 @@ const char *sqlalc_result_column_decltype(const sqlalc_result *res, int i)
 
 static int find_column(const sqlalc_result *res, const char *name)
 {
-    if (!res->st)
-        return sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed");
-    if (load_names((sqlalc_result *)res))
-        return SQLALC_ERR_NOMEM;
+    const char *const *names = res->buf ? (const char *const *)res->buf->names : NULL;
+    if (!names) {
+        if (!res->st)
+            return sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed");
+        if (load_names((sqlalc_result *)res))
+            return SQLALC_ERR_NOMEM;
+        names = res->names;
+    }
     for (int i = 0; i < res->ncols; i++)
-        if (!strcmp(res->names[i], name))
+        if (!strcmp(names[i], name))
             return i;
     /* SQLAlchemy matches result keys case-insensitively as a fallback. */
     for (int i = 0; i < res->ncols; i++)
-        if (!sqlalc__strcasecmp(res->names[i], name))
+        if (!sqlalc__strcasecmp(names[i], name))
             return i;
     return sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column named '%s' in the result", name);
 }
@@ -781,6 +809,23 @@ static int is_bytes(sqlalc_vtype t)
     return t >= SQLALC_V_TEXT && t != SQLALC_V_BOOL;
 }
 
+int sqlalc__result_buffer(sqlalc_result *res)
+{
+    sqlalc_rowset *rs = NULL;
+    int rc = sqlalc_result_fetchmany(res, 0, &rs);
+    if (rc)
+        return rc;
+    /* the statement ran to its end: the driver's count was kept */
+    res->buf = rs;
+    res->bufpos = 0;
+    res->state = 0;
+    res->closed = 0;
+    res->fast = 0;
+    if (res->rowcount < 0)
+        res->rowcount = (int64_t)rs->n;
+    return SQLALC_OK;
+}
+
 /* Copy the result's current live row into rs. */
 static int rowset_add(sqlalc_rowset *rs, sqlalc_result *res)
 {
@@ -795,8 +840,14 @@ static int rowset_add(sqlalc_rowset *rs, sqlalc_result *res)
     }
     sqlalc_value *dst = rs->vals + rs->n * nc;
     for (size_t i = 0; i < nc; i++) {
-        int rc = res->drv->column_value(res->st, (int)i, &dst[i]);
-        const sqlalc__coltype *ct = rc ? NULL : coltype_of(res, (int)i);
+        int rc = SQLALC_OK;
+        const sqlalc__coltype *ct = NULL;
+        if (res->row.rs) /* a stored row (buffered): converted already */
+            dst[i] = res->row.vals[i];
+        else {
+            rc = res->drv->column_value(res->st, (int)i, &dst[i]);
+            ct = rc ? NULL : coltype_of(res, (int)i);
+        }
         if (ct)
             rc = convert_value(ct, &dst[i], &rs->arena);
         if (rc)
@@ -827,7 +878,9 @@ static int rowset_new(sqlalc_result *res, size_t cap, sqlalc_rowset **out)
         if (!rs->names)
             rc = SQLALC_ERR_NOMEM;
         for (int i = 0; rc == SQLALC_OK && i < res->ncols; i++) {
-            const char *n = res->st ? res->drv->column_name(res->st, i) : NULL;
+            const char *n = res->buf  ? res->buf->names[i]
+                            : res->st ? res->drv->column_name(res->st, i)
+                                      : NULL;
             if (!(rs->names[i] = arena_copy(&rs->arena, n ? n : "", n ? strlen(n) : 0)))
                 rc = SQLALC_ERR_NOMEM;
         }

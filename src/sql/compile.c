@@ -243,6 +243,10 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
             r->literal_values = c.literal_values || style == COMPILE_LITERAL;
             if (!rc && style != 0 && style != COMPILE_LITERAL)
                 rc = sqlalc__stmt_result_types(stmt, &r->ctypes, &r->nctypes);
+            if (stmt->kind == NK_INSERT || stmt->kind == NK_UPDATE || stmt->kind == NK_DELETE) {
+                const exprvec *ret = sqlalc__stmt_result_exprs(stmt);
+                r->dml_returning = ret && ret->n;
+            }
             if (!r->sql)
                 rc = SQLALC_ERR_NOMEM;
         }

@@ -301,6 +301,7 @@ struct sqlalc_compiled {
     char *expanded;     /* expanding IN parameters given values: names, each NUL-ended, then "" (or NULL) */
     sqlalc__coltype *ctypes; /* result column types, or NULL when no value needs converting */
     size_t nctypes;
+    int dml_returning; /* INSERT/UPDATE/DELETE … RETURNING: rows are read at execution */
 };
 
 /* The result columns of a statement (a SELECT's columns, the first

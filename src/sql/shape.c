@@ -314,6 +314,7 @@ typedef struct shape_entry {
     int *ords;               /* >= 0: walk ordinal; -1: required (no value); -2 - k: static constant k */
     sqlalc__coltype *ctypes; /* the result column types (the shape fixes them), or NULL */
     size_t nctypes;
+    int dml_returning;
 } shape_entry;
 
 static sqlalc_map cache;
@@ -373,6 +374,7 @@ static struct sqlalc_compiled *instantiate(const shape_entry *e, const sqlalc_va
     if (e->nctypes)
         memcpy(c->ctypes, e->ctypes, e->nctypes * sizeof *c->ctypes);
     c->nctypes = e->nctypes;
+    c->dml_returning = e->dml_returning;
     if (nl)
         memcpy(c->names, e->names, nl);
     c->nparams = e->nparams;
@@ -411,6 +413,7 @@ static shape_entry *entry_from(const struct sqlalc_compiled *c, const sqlalc_val
     if (c->nctypes)
         memcpy(e->ctypes, c->ctypes, c->nctypes * sizeof *e->ctypes);
     e->nctypes = c->nctypes;
+    e->dml_returning = c->dml_returning;
     e->nparams = c->nparams;
     size_t cursor = 0;
     for (size_t i = 0; i < c->nparams; i++) {
