@@ -602,7 +602,6 @@ static void test_select_table_compounds_text_columns(void **state)
         sqlalc_column_clause("amount", sqlalc_type_numeric(10, 2)),
         sqlalc_column_clause("big", sqlalc_type_boolean()));
     assert_non_null(t);
-    sqlalc_stmt_ref(t);
     assert_ok(sqlalc_conn_execute(conn, t, NULL, &res));
     assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
     sqlalc_value v;
@@ -683,6 +682,57 @@ static void test_create_drop_subset(void **state)
     assert_false(table_there("x_parent"));
     sqlalc_metadata_free(md2);
     sqlalc_metadata_free(md);
+}
+
+/* VALUES as a FROM item (issue 9.4): selected, joined, in UPDATE … FROM. */
+static sqlalc_expr *pairs(void)
+{
+    return sqlalc_values_clause("v",
+                                SQLALC_EXPRS(sqlalc_column_clause("id", sqlalc_type_integer()),
+                                             sqlalc_column_clause("name", sqlalc_type_string(0))),
+                                SQLALC_EXPRS(sqlalc_int(1), sqlalc_str("jack"), sqlalc_int(3),
+                                             sqlalc_str("mary"), sqlalc_int(9), sqlalc_str("x")));
+}
+
+static void test_values_from(void **state)
+{
+    (void)state;
+    sqlalc_expr *v = pairs();
+    assert_non_null(v);
+    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(sqlalc_ac(v, "name"))),
+                                             SQLALC_EXPRS(sqlalc_desc(sqlalc_ac(v, "name")))),
+                             NULL),
+                        "x,mary,jack");
+    assert_string_equal(col0(sqlalc_select_table(sqlalc_expr_ref(v)), NULL), "1,3,9");
+    /* joined on its text column */
+    assert_string_equal(
+        col0(sqlalc_order_by(
+                 sqlalc_select_from(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname"))),
+                                    sqlalc_join_on(sqlalc_table_expr(user), sqlalc_expr_ref(v),
+                                                   sqlalc_eq(fx_c(user, "name"), sqlalc_ac(v, "name")),
+                                                   SQLALC_JOIN_INNER)),
+                 SQLALC_EXPRS(fx_c(user, "id"))),
+             NULL),
+        "Jack Jones,NULL");
+    /* UPDATE … FROM the list: the names by id (compared as text on PostgreSQL,
+     * where an untyped integer parameter in VALUES is text) */
+    sqlalc_stmt *u = sqlalc_where(
+        sqlalc_values(sqlalc_update(user), SQLALC_KVS(SQLALC_KV("fullname", sqlalc_ac(v, "name")))),
+        sqlalc_eq(fx_c(user, "name"), sqlalc_ac(v, "name")));
+    assert_int_equal(exec_rowcount(u), 2);
+    sqlalc_stmt_free(u);
+    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname"))),
+                                             SQLALC_EXPRS(fx_c(user, "id"))),
+                             NULL),
+                        "jack,Wendy Williams,mary,Pat O'Brien");
+    sqlalc_expr_free(v);
+    /* bad shapes */
+    assert_null(sqlalc_values_clause("v", SQLALC_EXPRS(sqlalc_column_clause("id", NULL)), SQLALC_NOEXPRS));
+    assert_non_null(strstr(sqlalc_errmsg(), "no rows"));
+    assert_null(sqlalc_values_clause(
+        "v", SQLALC_EXPRS(sqlalc_column_clause("a", NULL), sqlalc_column_clause("b", NULL)),
+        SQLALC_EXPRS(sqlalc_int(1), sqlalc_int(2), sqlalc_int(3))));
+    assert_non_null(strstr(sqlalc_errmsg(), "whole number of rows"));
 }
 
 static void test_upsert(void **state)
@@ -1295,6 +1345,7 @@ int main(void)
         cmocka_unit_test_setup(test_update_delete_returning, load),
         cmocka_unit_test_setup(test_update_from_delete_using, load),
         cmocka_unit_test(test_typed_results),
+        cmocka_unit_test_setup(test_values_from, load),
         cmocka_unit_test(test_create_drop_subset),
         cmocka_unit_test_setup(test_select_table_compounds_text_columns, load),
         cmocka_unit_test_setup(test_upsert, load),

@@ -250,6 +250,10 @@ def sqlalc_text_sql(sql, params):
     t = sa.text(sql)
     return t.bindparams(**params) if params else t
 def sqlalc_text_columns(t, *cols): return t.columns(*cols)
+def sqlalc_values_clause(name, cols, data):
+    n = len(cols)
+    rows = [tuple(R(x) for x in data[i:i + n]) for i in range(0, len(data), n)]
+    return sa.values(*cols, name=name).data(rows)
 def sqlalc_insert(t): return DML('insert', t)
 def sqlalc_update(t): return DML('update', t)
 def sqlalc_delete(t): return DML('delete', t)
@@ -309,7 +313,16 @@ def _sqlite_update_from(dialect_cls):
     def update_from_clause(self, update_stmt, from_table, extra_froms, from_hints, **kw):
         kw['asfrom'] = True
         return 'FROM ' + ', '.join(t._compiler_dispatch(self, fromhints=from_hints, **kw) for t in extra_froms)
-    compiler = type('UpdateFromSQLiteCompiler', (base,), {'update_from_clause': update_from_clause})
+    def visit_values(self, element, asfrom=False, **kw):
+        # SQLite has no "AS v (a, b)": name SQLite's column1, column2 … in a SELECT.
+        v = base.visit_values(self, element, asfrom=False, **kw)
+        if not asfrom:
+            return v
+        cols = ', '.join('column%d AS %s' % (i + 1, self.preparer.quote(c.name))
+                         for i, c in enumerate(element.columns))
+        return '(SELECT %s FROM (%s)) AS %s' % (cols, v, self.preparer.quote(element.name))
+    compiler = type('UpdateFromSQLiteCompiler', (base,), {'update_from_clause': update_from_clause,
+                                                          'visit_values': visit_values})
     return type('UpdateFromSQLiteDialect', (dialect_cls,), {'statement_compiler': compiler})
 
 

@@ -340,6 +340,16 @@ SQLALC_API sqlalc_stmt *sqlalc_select_where(sqlalc_exprs cols, sqlalc_expr *wher
  * unlabelled expression) is an error: label it. */
 SQLALC_API sqlalc_stmt *sqlalc_select_table(sqlalc_expr *from);
 
+/* A VALUES list as a FROM item (SQLAlchemy's values(column("id",
+ * Integer), column("name", String), name="v").data([(1, "a"), (2, "b")])):
+ * cols are sqlalc_column_clause()s, data the values row after row (a
+ * multiple of cols.n).  Returns the named FROM item: read its columns with
+ * sqlalc_ac(v, "id"), select it, join it, use it in UPDATE … FROM.
+ * Rendered (VALUES (…), (…)) AS v (id, name); on SQLite, which has no
+ * column list there, (SELECT column1 AS id, column2 AS name FROM (VALUES …))
+ * AS v.  Takes ownership of cols and data. */
+SQLALC_API sqlalc_expr *sqlalc_values_clause(const char *name, sqlalc_exprs cols, sqlalc_exprs data);
+
 /* A typed column name not bound to a table (SQLAlchemy's column("x",
  * Numeric(10, 2))): renders as the quoted name.  Takes ownership of type
  * (NULL: untyped).  Its use is sqlalc_text_columns. */

@@ -35,6 +35,7 @@ enum {
     NK_UPDATE,                      /* struct upd */
     NK_DELETE,                      /* struct del */
     NK_COLCLAUSE,                   /* struct colclause: a typed name (column("x", Type)) */
+    NK_VALUES,                      /* struct valuesx: VALUES (…), (…), the target of its alias */
     NK__COUNT
 };
 
@@ -152,6 +153,14 @@ struct label {
     sqlalc_expr base;
     sqlalc_expr *e;
     char *name;
+};
+
+/* A VALUES list (SQLAlchemy's values(column(…), …).data([…])): cols are
+ * column clauses, data the rows' values row after row (data.n a multiple
+ * of cols.n).  Always the target of an alias, which names it. */
+struct valuesx {
+    sqlalc_expr base;
+    exprvec cols, data;
 };
 
 /* A free-standing typed column name (SQLAlchemy's column("x", Numeric(10, 2))):

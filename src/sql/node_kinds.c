@@ -74,6 +74,8 @@ static const sqlalc_node_field colclause_f[] = {
     F_SELFSTR(struct colclause, name),  F_INT(struct colclause, kind),  F_INT(struct colclause, length),
     F_INT(struct colclause, precision), F_INT(struct colclause, scale), F_END
 };
+static const sqlalc_node_field values_f[] = { F_VEC(struct valuesx, cols), F_VEC(struct valuesx, data),
+                                              F_END };
 static const sqlalc_node_field label_f[] = { F_SELFSTR(struct label, name), F_CHILD(struct label, e), F_END };
 static const sqlalc_node_field over_f[] = { F_INT(struct over, frame), F_CHILD(struct over, func),
                                             F_VEC(struct over, partition), F_VEC(struct over, order), F_END };
@@ -186,6 +188,7 @@ const sqlalc_node_desc sqlalc__node_kinds[NK__COUNT] = {
     [NK_UPDATE] = STMT("UPDATE", struct upd, NULL, update_f),
     [NK_DELETE] = STMT("DELETE", struct del, NULL, delete_f),
     [NK_COLCLAUSE] = KIND("column clause", struct colclause, colclause_size, NULL, colclause_f),
+    [NK_VALUES] = KIND("VALUES", struct valuesx, NULL, NULL, values_f),
 };
 
 /* ---- field access ---- */
