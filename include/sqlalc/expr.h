@@ -492,6 +492,20 @@ SQLALC_API const char *sqlalc_compiled_param_name(const sqlalc_compiled *c, size
 SQLALC_API const sqlalc_value *sqlalc_compiled_param_value(const sqlalc_compiled *c, size_t i);
 SQLALC_API int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i);
 
+/* An expanding IN compiled with its values (SQLAlchemy's
+ * render_postcompile): each override in params named like an expanding
+ * parameter is one value, so sqlalc_in_expanding(col, "ids") with three
+ * "ids" values renders IN (:ids_1, :ids_2, :ids_3) (positional: one
+ * placeholder each, in order), while the statement stays one cached shape
+ * for any number of values.  No values: the empty IN.  The _sql form is the
+ * display string (free with sqlalc_free()); the compiled form gives the
+ * parameter order (sqlalc_compiled_param_name) and borrows the values from
+ * params and stmt, so use it before either goes. */
+SQLALC_API char *sqlalc_stmt_sql_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d,
+                                             const sqlalc_params *params);
+SQLALC_API int sqlalc_compile_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle,
+                                          const sqlalc_params *params, sqlalc_compiled **out);
+
 /* ------------------------------------------------------------------ */
 /* Executing                                                           */
 /* ------------------------------------------------------------------ */

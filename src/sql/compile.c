@@ -285,6 +285,26 @@ int sqlalc_compile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle, s
     return rc;
 }
 
+int sqlalc_compile_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle,
+                               const sqlalc_params *params, sqlalc_compiled **out)
+{
+    static const sqlalc_params none = { 0, NULL };
+    if (!out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_compile_postcompile: NULL out");
+    return sqlalc__compile_expand((sqlalc_expr *)stmt, d, paramstyle, 0, 0, params ? params : &none, 0, out);
+}
+
+char *sqlalc_stmt_sql_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d, const sqlalc_params *params)
+{
+    sqlalc_compiled *c;
+    if (sqlalc_compile_postcompile(stmt, d, 0, params, &c))
+        return NULL;
+    char *s = c->sql;
+    c->sql = NULL;
+    sqlalc_compiled_free(c);
+    return s;
+}
+
 const char *sqlalc_compiled_sql(const sqlalc_compiled *c)
 {
     return c ? c->sql : NULL;
