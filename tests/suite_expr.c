@@ -546,6 +546,24 @@ static void test_typed_results(void **state)
     sqlalc_rowset_free(rs);
     sqlalc_result_free(res);
     sqlalc_stmt_free(q);
+    /* decimal text rounded half away from zero, padded, exponents read */
+    sqlalc_stmt *tq = sqlalc_text_columns(
+        sqlalc_text_sql("SELECT '9.995' AS a, '-0.004' AS b, '1e3' AS c, '7' AS d, '0.125' AS e", NULL),
+        sqlalc_column_clause("a", sqlalc_type_numeric(10, 2)),
+        sqlalc_column_clause("b", sqlalc_type_numeric(10, 2)),
+        sqlalc_column_clause("c", sqlalc_type_numeric(10, 2)),
+        sqlalc_column_clause("d", sqlalc_type_numeric(10, 3)),
+        sqlalc_column_clause("e", sqlalc_type_numeric(10, 0)));
+    assert_ok(sqlalc_conn_execute(conn, tq, NULL, &res));
+    const sqlalc_row *tr;
+    assert_int_equal(sqlalc_result_next(res, &tr), SQLALC_ROW);
+    assert_string_equal(sqlalc_row_text(tr, 0), "10.00");
+    assert_string_equal(sqlalc_row_text(tr, 1), "0.00");
+    assert_string_equal(sqlalc_row_text(tr, 2), "1000.00");
+    assert_string_equal(sqlalc_row_text(tr, 3), "7.000");
+    assert_string_equal(sqlalc_row_text(tr, 4), "0");
+    sqlalc_result_free(res);
+    sqlalc_stmt_free(tq);
 #undef COL1
 #undef COL2
     sqlalc_expr_free(one);

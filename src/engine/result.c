@@ -616,6 +616,23 @@ static size_t rescale_decimal(const char *p, size_t n, int scale, char *d)
     return w;
 }
 
+/* Is p already a plain decimal with exactly scale fraction digits? */
+static int has_scale(const char *p, size_t n, int scale)
+{
+    size_t i = 0, dot = n;
+    if (i < n && p[i] == '-')
+        i++;
+    if (i == n || p[i] < '0' || p[i] > '9')
+        return 0;
+    for (; i < n; i++) {
+        if (p[i] == '.' && dot == n)
+            dot = i;
+        else if (p[i] < '0' || p[i] > '9')
+            return 0;
+    }
+    return scale == 0 ? dot == n : dot < n && n - dot - 1 == (size_t)scale;
+}
+
 static int to_numeric(sqlalc__arena *a, sqlalc_value *v, int scale)
 {
     char buf[64];
@@ -664,6 +681,10 @@ static int to_numeric(sqlalc__arena *a, sqlalc_value *v, int scale)
         size_t len = text_len(v);
         if (scale < 0) {
             v->type = SQLALC_V_NUMERIC;
+            return SQLALC_OK;
+        }
+        if (has_scale(v->u.s.p, len, scale)) {
+            v->type = SQLALC_V_NUMERIC; /* PostgreSQL's numeric(p, s): as it is */
             return SQLALC_OK;
         }
         char *d = arena_alloc(a, 2 * (len + (size_t)scale + 4));
