@@ -753,6 +753,35 @@ static void test_values_from(void **state)
     assert_non_null(strstr(sqlalc_errmsg(), "whole number of rows"));
 }
 
+/* SQLite: a reflected DEFAULT that is a bare word (SQLite reads DEFAULT foo
+ * as the string 'foo') is written back without parentheses, which would
+ * make it a column reference ("default value … is not constant"; found by
+ * fuzz_reflect_sqlite). */
+static void test_sqlite_reflected_word_default(void **state)
+{
+    (void)state;
+    if (!test_dialect_is("sqlite") || test_via_odbc())
+        return;
+    test_exec_quiet(eng, "DROP TABLE IF EXISTS x_wd");
+    test_exec(eng, "CREATE TABLE x_wd (id INTEGER PRIMARY KEY, ts DATETIME DEFAULT CURRENIMESTAMP, "
+                   "n INTEGER DEFAULT (1 + 2))");
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    assert_ok(sqlalc_metadata_reflect(md, eng, NULL));
+    char *script = NULL;
+    assert_ok(sqlalc_metadata_create_script(md, sqlalc_find_dialect("sqlite"), &script));
+    assert_non_null(strstr(script, "DEFAULT CURRENIMESTAMP"));
+    assert_non_null(strstr(script, "DEFAULT (1 + 2)"));
+    sqlalc_free(script);
+    test_exec(eng, "DROP TABLE x_wd");
+    sqlalc_table *const wd[] = { sqlalc_metadata_table(md, "x_wd") };
+    assert_non_null(wd[0]);
+    assert_ok(sqlalc_metadata_create_tables_conn(md, conn, wd, 1, 0));
+    assert_ok(sqlalc_conn_execute_sql(conn, "INSERT INTO x_wd (id) VALUES (1)", NULL, NULL));
+    assert_int_equal(test_scalar(eng, "SELECT count(*) FROM x_wd WHERE ts = 'CURRENIMESTAMP' AND n = 3"), 1);
+    test_exec(eng, "DROP TABLE x_wd");
+    sqlalc_metadata_free(md);
+}
+
 static void test_upsert(void **state)
 {
     (void)state;
@@ -1363,6 +1392,7 @@ int main(void)
         cmocka_unit_test_setup(test_update_delete_returning, load),
         cmocka_unit_test_setup(test_update_from_delete_using, load),
         cmocka_unit_test(test_typed_results),
+        cmocka_unit_test(test_sqlite_reflected_word_default),
         cmocka_unit_test_setup(test_values_from, load),
         cmocka_unit_test(test_create_drop_subset),
         cmocka_unit_test_setup(test_select_table_compounds_text_columns, load),
