@@ -39,10 +39,13 @@
  * Rows stream in single-row mode: one PGresult per row, nothing
  * accumulated (measured as fast as a raw single-row loop, 2x faster than
  * one PQexec).  When another command needs the connection while a result
- * is still streaming, the rest of that result is read into the
- * statement's stash first (libpq allows one command on the wire).  A
- * result abandoned half read is drained, not cancelled: a cancel would
- * abort the enclosing transaction (or an INSERT … RETURNING).
+ * is still streaming, the rest of that result is read and packed into the
+ * statement's blocks first (libpq allows one command on the wire), about
+ * the data's own size.  A result dropped half read is cancelled on the
+ * server when the engine says it only reads and it was sent outside a
+ * transaction block (sqlalc__pq_discard); otherwise it is drained.  With
+ * stream_results the rows come from a server-side cursor in batches
+ * (sqlalc__pq_prepare_cursor, the dialect's statements).
  *
  * Batches (executemany, exec_batch): a single-row INSERT … VALUES (…) is
  * rewritten to multi-row VALUES statements sized under the 65,535
@@ -347,12 +350,17 @@ int sqlalc__pq_idle(pq_conn *c)
     if (c->copying)
         return sqlalc_error_set(SQLALC_ERR_INTERFACE,
                                 "a COPY is in progress on this connection: end or abort it first");
+    int rc = SQLALC_OK;
     if (c->active) {
         pq_stmt *s = c->active;
         c->active = NULL;
-        return sqlalc__pq_stash_rest(s);
+        rc = sqlalc__pq_stash_rest(s);
     }
-    return SQLALC_OK;
+    /* a cursor declared in a transaction block is gone once the block
+     * ended: this tells a cursor whether its block is still the one */
+    if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+        c->txgen++;
+    return rc;
 }
 
 /* Send queued DEALLOCATEs in one command (statements the engine dropped). */
@@ -545,4 +553,6 @@ const sqlalc_driver sqlalc__driver_libpq = {
     .column_double = sqlalc__pq_column_double,
     .column_text = sqlalc__pq_column_text,
     .transaction_state = pq_transaction_state,
+    .prepare_cursor = sqlalc__pq_prepare_cursor,
+    .discard = sqlalc__pq_discard,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "txsql.h"
+#include "stream.h"
 
 /* ------------------------------------------------------------------ */
 /* Engine                                                              */
@@ -288,6 +289,18 @@ static inline int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const cha
     const sqlalc_driver *drv = conn->eng->driver;
     /* (the timeout rarely changes between statements: test before calling) */
     int rc = eo->timeout == conn->db->timeout ? SQLALC_OK : sqlalc__conn_apply_opts(conn, eo);
+    if (eo->stream_results > 0 && out && rc == SQLALC_OK) {
+        /* a query streamed through a server-side cursor: its own statement */
+        void *cst;
+        rc = sqlalc__conn_fail(conn, sqlalc__stream_prepare(conn, sql, nvals, eo->yield_per, &cst));
+        if (rc || cst) {
+            sqlalc__conn_stmt_done(conn, e, st);
+            if (rc)
+                return rc;
+            e = NULL;
+            st = cst;
+        }
+    }
     if (rc == SQLALC_OK && exec_events(conn->eng))
         return run_stmt_watched(conn, e, st, sql, vals, nvals, names, out);
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)

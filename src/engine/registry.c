@@ -39,12 +39,14 @@ static const size_t driver_sizes[] = {
     offsetof(sqlalc_driver, server_dialect),
     offsetof(sqlalc_driver, capabilities),
     offsetof(sqlalc_driver, set_timeout),
+    offsetof(sqlalc_driver, prepare_cursor),
     sizeof(sqlalc_driver),
 };
 static const size_t dialect_sizes[] = {
     0,
     offsetof(sqlalc_dialect, begin_sql),
     offsetof(sqlalc_dialect, reset_sql),
+    offsetof(sqlalc_dialect, cursor_sql),
     sizeof(sqlalc_dialect),
 };
 static const size_t compile_hooks_sizes[] = { 0, offsetof(sqlalc_compile_hooks, like_default_escape),

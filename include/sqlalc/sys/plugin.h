@@ -129,6 +129,30 @@ struct sqlalc_driver {
      * runs longer fails with SQLALC_ERR_TIMEOUT.  NULL: the driver has no
      * timeout and a requested one is SQLALC_ERR_NOT_SUPPORTED. */
     int (*set_timeout)(void *conn, double seconds);
+
+    /* ---- version 7 ---- */
+
+    /*
+     * Optional: a statement whose rows come from a server-side cursor
+     * (execution option stream_results), fetched in batches so that any
+     * number of such results can stay open beside other commands.  sql is
+     * the query (driver paramstyle, nparams placeholders), for messages;
+     * the dialect's statements (sqlalc_dialect.cursor_sql) run it:
+     * declare (inside a transaction block) or declare_hold (outside one:
+     * the cursor outlives the statement's own transaction) with the bound
+     * parameters, then fetch for each batch until one comes back empty,
+     * and close when the result is dropped early.  NULL: stream_results
+     * leaves the driver's own streaming in place.
+     */
+    int (*prepare_cursor)(void *conn, const char *sql, const char *declare, const char *declare_hold,
+                          const char *fetch, const char *close, int nparams, void **out_stmt);
+    /*
+     * Optional: reset a statement whose remaining rows are not wanted,
+     * when the engine knows it only reads (a SELECT, VALUES, a WITH
+     * without data changes): the driver may stop it on the server instead
+     * of reading the rest (libpq's cancel request).  NULL: reset.
+     */
+    int (*discard)(void *stmt);
 };
 
 /*
@@ -140,8 +164,9 @@ struct sqlalc_driver {
  *   4  + server_dialect
  *   5  + capabilities, private_database, transaction_state
  *   6  + set_timeout
+ *   7  + prepare_cursor, discard
  */
-#define SQLALC_DRIVER_VERSION 6
+#define SQLALC_DRIVER_VERSION 7
 
 /* sqlalc_driver.capabilities */
 enum {
@@ -266,6 +291,18 @@ struct sqlalc_dialect {
      * TRANSACTION ISOLATION LEVEL).  Write nothing when nothing stays.
      */
     int (*reset_sql)(sqlalc_sql_text *out, const char *isolation, int readonly);
+
+    /* ---- version 4 ---- */
+
+    /*
+     * Optional: the statements of a server-side cursor named name (letters,
+     * digits, '_') for op SQLALC_CURSOR_*: DECLARE over query (the SQL in
+     * the driver's paramstyle, its parameters bound when it runs), the
+     * same holding past the transaction's end, FETCH of the next n rows,
+     * CLOSE.  NULL: the dialect has no cursors and stream_results leaves
+     * the driver's own streaming in place.
+     */
+    int (*cursor_sql)(sqlalc_sql_text *out, int op, const char *name, const char *query, size_t n);
 };
 
 /*
@@ -273,8 +310,9 @@ struct sqlalc_dialect {
  *   1  version … reflect
  *   2  + begin_sql … connect_sql
  *   3  + reset_sql
+ *   4  + cursor_sql
  */
-#define SQLALC_DIALECT_VERSION 3
+#define SQLALC_DIALECT_VERSION 4
 
 /* sqlalc_dialect.syntax: lexical forms beyond '…' strings, "…"
  * identifiers and -- / block comments. */
@@ -286,6 +324,9 @@ enum {
     SQLALC_SYNTAX_NESTED_COMMENTS = 1 << 4,      /* block comments nest (PostgreSQL) */
     SQLALC_SYNTAX_BACKSLASH_STRINGS = 1 << 5     /* '…\'…' in plain strings (MySQL) */
 };
+
+/* Cursor statements for sqlalc_dialect.cursor_sql. */
+enum { SQLALC_CURSOR_DECLARE = 0, SQLALC_CURSOR_DECLARE_HOLD, SQLALC_CURSOR_FETCH, SQLALC_CURSOR_CLOSE };
 
 /* Savepoint operations for sqlalc_dialect.savepoint_sql. */
 enum { SQLALC_SAVEPOINT_CREATE = 0, SQLALC_SAVEPOINT_RELEASE, SQLALC_SAVEPOINT_ROLLBACK };
