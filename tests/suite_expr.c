@@ -352,6 +352,68 @@ static void test_update_delete_returning(void **state)
     assert_string_equal(col0(ins, NULL), "9");
 }
 
+/* UPDATE … FROM / DELETE … USING (issue 9.3): the other table the WHERE
+ * names joins the statement; where the dialect cannot (SQLite DELETE) the
+ * compile fails instead of running SQL without it. */
+static int64_t exec_rowcount(sqlalc_stmt *q)
+{
+    sqlalc_result *res = NULL;
+    assert_ok(sqlalc_conn_execute(conn, q, NULL, &res));
+    int64_t n = sqlalc_result_rowcount(res);
+    sqlalc_result_free(res);
+    return n;
+}
+
+static void test_update_from_delete_using(void **state)
+{
+    (void)state;
+    /* users with an address at msn.com or aol.com get the address as fullname */
+    sqlalc_stmt *u = sqlalc_where(
+        sqlalc_values(sqlalc_update(user), SQLALC_KVS(SQLALC_KV("fullname", fx_c(address, "email")))),
+        sqlalc_and(sqlalc_eq(fx_c(user, "id"), fx_c(address, "user_id")),
+                   sqlalc_or(sqlalc_like(fx_c(address, "email"), sqlalc_str("%msn.com"), 0),
+                             sqlalc_like(fx_c(address, "email"), sqlalc_str("%aol.com"), 0))));
+    assert_non_null(u);
+    assert_int_equal(exec_rowcount(u), 2);
+    sqlalc_stmt_free(u);
+    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(user, "fullname"))),
+                                             SQLALC_EXPRS(fx_c(user, "id"))),
+                             NULL),
+                        "jack@msn.com,wendy@aol.com,NULL,Pat O'Brien");
+
+    /* an aliased other table */
+    sqlalc_expr *a = sqlalc_alias(sqlalc_table_expr(address), "a");
+    u = sqlalc_where(
+        sqlalc_values(sqlalc_update(user), SQLALC_KVS(SQLALC_KV("name", sqlalc_str("has mary@")))),
+        sqlalc_and(sqlalc_eq(fx_c(user, "id"), sqlalc_ac(a, "user_id")),
+                   sqlalc_eq(sqlalc_ac(a, "email"), sqlalc_str("mary@x.org"))));
+    sqlalc_expr_free(a);
+    assert_ok(sqlalc_conn_execute(conn, u, NULL, NULL));
+    sqlalc_stmt_free(u);
+    assert_string_equal(
+        col0(sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_eq(fx_c(user, "id"), sqlalc_int(3))),
+             NULL),
+        "has mary@");
+
+    /* DELETE the addresses of users named wendy */
+    sqlalc_stmt *d =
+        sqlalc_where(sqlalc_delete(address), sqlalc_and(sqlalc_eq(fx_c(user, "id"), fx_c(address, "user_id")),
+                                                        sqlalc_eq(fx_c(user, "name"), sqlalc_str("wendy"))));
+    assert_non_null(d);
+    if (test_dialect_is("sqlite")) {
+        assert_int_equal(sqlalc_conn_execute(conn, d, NULL, NULL), SQLALC_ERR_NOT_SUPPORTED);
+        assert_non_null(strstr(sqlalc_errmsg(), "\"user\" besides \"address\""));
+        sqlalc_stmt_free(d);
+        return;
+    }
+    assert_int_equal(exec_rowcount(d), 2);
+    sqlalc_stmt_free(d);
+    assert_string_equal(col0(sqlalc_order_by(sqlalc_select(SQLALC_COLS(fx_c(address, "id"))),
+                                             SQLALC_EXPRS(fx_c(address, "id"))),
+                             NULL),
+                        "1,2,5");
+}
+
 static void test_upsert(void **state)
 {
     (void)state;
@@ -960,6 +1022,7 @@ int main(void)
         cmocka_unit_test_setup(test_subqueries, load),
         cmocka_unit_test_setup(test_compound_and_cte, load),
         cmocka_unit_test_setup(test_update_delete_returning, load),
+        cmocka_unit_test_setup(test_update_from_delete_using, load),
         cmocka_unit_test_setup(test_upsert, load),
         cmocka_unit_test_setup(test_overrides_and_cache, load),
         cmocka_unit_test_setup(test_engine_execute_and_many_update, load),

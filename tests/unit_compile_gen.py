@@ -280,6 +280,22 @@ def _pg_plain_like(dialect_cls):
 PGDialect = _pg_plain_like(postgresql.dialect)
 
 
+def _sqlite_update_from(dialect_cls):
+    """SQLite as libsqlalc compiles it: UPDATE … FROM other tables (SQLite
+    3.33+ runs it; SQLAlchemy 1.4 refuses it), in PostgreSQL's layout.
+    DELETE with other tables stays an error (SQLite has no USING)."""
+    base = dialect_cls.statement_compiler
+
+    def update_from_clause(self, update_stmt, from_table, extra_froms, from_hints, **kw):
+        kw['asfrom'] = True
+        return 'FROM ' + ', '.join(t._compiler_dispatch(self, fromhints=from_hints, **kw) for t in extra_froms)
+    compiler = type('UpdateFromSQLiteCompiler', (base,), {'update_from_clause': update_from_clause})
+    return type('UpdateFromSQLiteDialect', (dialect_cls,), {'statement_compiler': compiler})
+
+
+SQLiteDialect = _sqlite_update_from(sqlite.dialect)
+
+
 def dialects():
     ms = mssql.dialect(paramstyle='named')
     ms._supports_offset_fetch = True
@@ -289,7 +305,7 @@ def dialects():
     msq.supports_multivalues_insert = True
     return [
         ('default', None, None),
-        ('sqlite', sqlite.dialect(paramstyle='named'), sqlite.dialect(paramstyle='qmark')),
+        ('sqlite', SQLiteDialect(paramstyle='named'), SQLiteDialect(paramstyle='qmark')),
         ('postgresql', PGDialect(paramstyle='named'), PGDialect(paramstyle='qmark')),
         ('mssql', ms, msq),
     ]

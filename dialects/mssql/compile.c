@@ -27,4 +27,6 @@ const sqlalc_compile_hooks sqlalc__mssql_compile_hooks = {
     .function_name = function_name,
     .blob_literal = SQLALC_BLOB_LITERAL_0X,
     .float_literal = SQLALC_FLOAT_LITERAL_FINITE,
+    .update_from = SQLALC_UPDATE_FROM_TARGET_EXTRA,
+    .delete_from = SQLALC_DELETE_FROM_TARGET_EXTRA,
 };

@@ -31,4 +31,6 @@ const sqlalc_compile_hooks sqlalc__postgresql_compile_hooks = {
     .like_default_escape = '\\',
     .blob_literal = SQLALC_BLOB_LITERAL_BYTEA,
     .float_literal = SQLALC_FLOAT_LITERAL_QUOTED,
+    .update_from = SQLALC_UPDATE_FROM_EXTRA,
+    .delete_from = SQLALC_DELETE_FROM_USING,
 };

@@ -43,4 +43,6 @@ const sqlalc_compile_hooks sqlalc__sqlite_compile_hooks = {
     .function_name = function_name,
     .blob_literal = SQLALC_BLOB_LITERAL_X,
     .float_literal = SQLALC_FLOAT_LITERAL_OVERFLOW,
+    .update_from = SQLALC_UPDATE_FROM_EXTRA,
+    .delete_from = SQLALC_DELETE_FROM_NONE,
 };

@@ -210,11 +210,28 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
     }
 }
 
-/* UPDATE / DELETE: subqueries in SET and WHERE correlate to the target table. */
-static int push_table_frame(sqlalc_compiler *c, frame *f, const struct sqlalc_table *t)
+/* UPDATE / DELETE: subqueries in SET and WHERE correlate to the target
+ * table and the other tables the WHERE names, which the dialect renders as
+ * UPDATE … FROM / DELETE … USING, or refuses (never SQL without them). */
+static int push_dml_frame(sqlalc_compiler *c, frame *f, const struct sqlalc_table *t,
+                          const sqlalc_expr *where, int style, const char *what)
 {
     frame_init(f);
-    f->v[f->n++] = &t->base;
+    dml_froms(c, f, t, where);
+    if (c->err)
+        return 0;
+    if (f->n > 1 && !style) {
+        const sqlalc_expr *x = f->v[1];
+        const char *other = x->kind == SQLALC_NK_TABLE ? ((const struct sqlalc_table *)x)->name
+                            : x->kind == NK_ALIAS      ? ((const struct alias *)x)->name
+                                                       : NULL;
+        sqlalc_buf m = SQLALC_BUF_INIT;
+        sqlalc_buf_printf(&m, "%s is not supported by the %s dialect: the WHERE names \"%s\" besides \"%s\"",
+                          what, c->d->name ? c->d->name : "?", other ? other : "?", t->name);
+        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, m.oom || !m.p ? what : m.p);
+        sqlalc_buf_free(&m);
+        return 0;
+    }
     return push_frame(c, f);
 }
 
@@ -223,8 +240,11 @@ static void render_update(sqlalc_compiler *c, const struct upd *s)
     if (!check_returning(c, &s->returning))
         return;
     frame tf;
-    if (!push_table_frame(c, &tf, s->table))
+    int style = c->h->update_from;
+    if (!push_dml_frame(c, &tf, s->table, s->where, style, "UPDATE … FROM")) {
+        frame_free(&tf);
         return;
+    }
     int output = s->returning.n && c->h->returning_style == SQLALC_RETURNING_OUTPUT;
     PUTS(c, "UPDATE ");
     table_name(c, s->table);
@@ -249,6 +269,10 @@ static void render_update(sqlalc_compiler *c, const struct upd *s)
         PUTS(c, " OUTPUT ");
         render_returning(c, &s->returning, "inserted.");
     }
+    if (tf.n > 1) {
+        PUTS(c, " FROM ");
+        render_from_list(c, &tf, style == SQLALC_UPDATE_FROM_TARGET_EXTRA ? 0 : 1);
+    }
     if (s->where) {
         PUTS(c, " WHERE ");
         render(c, s->where, P_ASBOOL, 0, NULL);
@@ -258,6 +282,7 @@ static void render_update(sqlalc_compiler *c, const struct upd *s)
         render_returning(c, &s->returning, NULL);
     }
     c->depth--;
+    frame_free(&tf);
 }
 
 static void render_delete(sqlalc_compiler *c, const struct del *s)
@@ -265,14 +290,30 @@ static void render_delete(sqlalc_compiler *c, const struct del *s)
     if (!check_returning(c, &s->returning))
         return;
     frame tf;
-    if (!push_table_frame(c, &tf, s->table))
+    int style = c->h->delete_from;
+    if (!push_dml_frame(c, &tf, s->table, s->where, style, "DELETE with other tables (DELETE … USING)")) {
+        frame_free(&tf);
         return;
+    }
     int output = s->returning.n && c->h->returning_style == SQLALC_RETURNING_OUTPUT;
     PUTS(c, "DELETE FROM ");
     table_name(c, s->table);
     if (output) {
         PUTS(c, " OUTPUT ");
         render_returning(c, &s->returning, "deleted.");
+    }
+    if (tf.n > 1) {
+        switch (style) {
+        case SQLALC_DELETE_FROM_USING:
+            PUTS(c, " USING ");
+            render_from_list(c, &tf, 1);
+            break;
+        case SQLALC_DELETE_FROM_TARGET_EXTRA:
+            PUTS(c, " FROM ");
+            render_from_list(c, &tf, 0);
+            break;
+        default: PUTS(c, " , "); render_from_list(c, &tf, 1);
+        }
     }
     if (s->where) {
         PUTS(c, " WHERE ");
@@ -283,6 +324,7 @@ static void render_delete(sqlalc_compiler *c, const struct del *s)
         render_returning(c, &s->returning, NULL);
     }
     c->depth--;
+    frame_free(&tf);
 }
 
 void render_stmt(sqlalc_compiler *c, const sqlalc_expr *e, int mode)

@@ -194,6 +194,7 @@ static inline void putc_(sqlalc_compiler *c, char ch)
 #define add_name sqlalc__cc_add_name
 #define alias_name sqlalc__cc_alias_name
 #define anon_name sqlalc__cc_anon_name
+#define dml_froms sqlalc__cc_dml_froms
 #define emit_param sqlalc__cc_emit_param
 #define expr_key sqlalc__cc_expr_key
 #define expr_type_kind sqlalc__cc_expr_type_kind
@@ -204,6 +205,7 @@ static inline void putc_(sqlalc_compiler *c, char ch)
 #define push_frame sqlalc__cc_push_frame
 #define render sqlalc__cc_render
 #define render_compound sqlalc__cc_render_compound
+#define render_from_list sqlalc__cc_render_from_list
 #define render_list_items sqlalc__cc_render_list_items
 #define render_select sqlalc__cc_render_select
 #define render_stmt sqlalc__cc_render_stmt
@@ -213,6 +215,7 @@ static inline void putc_(sqlalc_compiler *c, char ch)
 size_t add_name(sqlalc_compiler *c, const char *s);
 const char *alias_name(sqlalc_compiler *c, const struct alias *a);
 size_t anon_name(sqlalc_compiler *c, const char *base);
+void dml_froms(sqlalc_compiler *c, frame *f, const struct sqlalc_table *target, const sqlalc_expr *where);
 void emit_param(sqlalc_compiler *c, size_t off, const sqlalc_value *v, int type);
 const char *expr_key(const sqlalc_expr *e);
 int expr_type_kind(const sqlalc_expr *e);
@@ -223,6 +226,7 @@ size_t name_n(sqlalc_compiler *c, const char *s, size_t n);
 int push_frame(sqlalc_compiler *c, frame *f);
 void render(sqlalc_compiler *c, const sqlalc_expr *e, int against, int against_op, const sqlalc_expr *ctx);
 void render_compound(sqlalc_compiler *c, const struct compound *k, int mode);
+void render_from_list(sqlalc_compiler *c, const frame *f, size_t from);
 void render_list_items(sqlalc_compiler *c, sqlalc_expr *const *items, size_t n, const sqlalc_expr *ctx);
 void render_select(sqlalc_compiler *c, const struct sel *s, int mode);
 void render_stmt(sqlalc_compiler *c, const sqlalc_expr *e, int mode);

@@ -396,6 +396,25 @@ int push_frame(sqlalc_compiler *c, frame *f)
     return 1;
 }
 
+/* The FROM items an UPDATE's or DELETE's WHERE names besides its target
+ * (SQLAlchemy's extra froms: criteria only, in order of appearance), with
+ * the target first in f: f is then also the statement's correlation frame. */
+void dml_froms(sqlalc_compiler *c, frame *f, const struct sqlalc_table *target, const sqlalc_expr *where)
+{
+    frame_push(c, f, &target->base);
+    collect(c, f, where);
+}
+
+/* Render FROM items f->v[from..] separated by commas. */
+void render_from_list(sqlalc_compiler *c, const frame *f, size_t from)
+{
+    for (size_t i = from; i < f->n; i++) {
+        if (i > from)
+            PUTS(c, ", ");
+        render_from(c, f->v[i]);
+    }
+}
+
 void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
 {
     /* The FROM lists start inline and spill to the heap: any number of

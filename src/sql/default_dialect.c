@@ -121,6 +121,8 @@ static const sqlalc_compile_hooks default_hooks = {
     .recursive_keyword = 1,
     .limit_style = SQLALC_LIMIT_LIMIT_OFFSET,
     .returning_style = SQLALC_RETURNING_CLAUSE,
+    .update_from = SQLALC_UPDATE_FROM_EXTRA,
+    .delete_from = SQLALC_DELETE_FROM_COMMA,
 };
 
 const sqlalc_dialect sqlalc__default_dialect = {

@@ -73,6 +73,24 @@ struct sqlalc_compile_hooks {
      * the non-finite floats: SQLALC_BLOB_LITERAL_*, SQLALC_FLOAT_LITERAL_*. */
     int blob_literal;
     int float_literal;
+    /* --- version 3 --- */
+    /* UPDATE / DELETE whose WHERE names tables besides the target:
+     * SQLALC_UPDATE_FROM_* and SQLALC_DELETE_FROM_*.  0 (NONE): a compile
+     * error naming the construct, never SQL that leaves the table out. */
+    int update_from;
+    int delete_from;
+};
+
+enum {
+    SQLALC_UPDATE_FROM_NONE = 0,
+    SQLALC_UPDATE_FROM_EXTRA,       /* UPDATE t SET … FROM other WHERE … (PostgreSQL, SQLite 3.33+) */
+    SQLALC_UPDATE_FROM_TARGET_EXTRA /* UPDATE t SET … FROM t, other WHERE … (SQL Server) */
+};
+enum {
+    SQLALC_DELETE_FROM_NONE = 0,
+    SQLALC_DELETE_FROM_USING,        /* DELETE FROM t USING other WHERE … (PostgreSQL) */
+    SQLALC_DELETE_FROM_TARGET_EXTRA, /* DELETE FROM t FROM t, other WHERE … (SQL Server) */
+    SQLALC_DELETE_FROM_COMMA         /* DELETE FROM t , other WHERE … (SQLAlchemy's generic form) */
 };
 
 enum {
@@ -86,7 +104,7 @@ enum {
     SQLALC_FLOAT_LITERAL_QUOTED      /* CAST('NaN' AS FLOAT), 'Infinity', '-Infinity' (PostgreSQL) */
 };
 
-#define SQLALC_COMPILE_HOOKS_VERSION 2
+#define SQLALC_COMPILE_HOOKS_VERSION 3
 
 #ifdef __cplusplus
 }
