@@ -23,12 +23,14 @@
  *    which goes as binary float8 (no printf/strtod round trip, exact).
  *    The statement is prepared (PQprepare, once, named) at its first
  *    execution, with parameter
- *    types taken from the first values bound: FLOAT → float8, BOOL → bool,
- *    NUMERIC → numeric, DATE → date, TIME → time, INTERVAL → interval,
- *    BLOB → bytea; INT, TEXT, DATETIME, JSON, UUID and NULL are left for
- *    the server to infer from context (like psycopg2's literals), so an
- *    integer fits an int2 column or a LIMIT, a string fills a date, enum
- *    or json column, and a datetime keeps its offset.
+ *    types taken from the first values bound, as psycopg2's literals are
+ *    typed: INT → int4 (int8 past its range), FLOAT → float8, BOOL →
+ *    bool, NUMERIC → numeric, DATE → date, TIME → time, INTERVAL →
+ *    interval, UUID → uuid, BLOB → bytea (so "SELECT $1 AS n UNION ALL
+ *    SELECT n + 1" works); TEXT, DATETIME, JSON and NULL are left for the
+ *    server to infer from context, so a string fills a date, enum or json
+ *    column, and a datetime keeps its offset.  An int4 fills an int2
+ *    column or a LIMIT by the server's own casts.
  *
  *    A later value that needs another type re-prepares; a plan made
  *    stale by DDL (0A000 "cached plan must not change result type") is
@@ -47,11 +49,10 @@
  * stream_results the rows come from a server-side cursor in batches
  * (sqlalc__pq_prepare_cursor, the dialect's statements).
  *
- * Batches (executemany, exec_batch): a single-row INSERT … VALUES (…) is
- * rewritten to multi-row VALUES statements sized under the 65,535
- * parameter ceiling and sent in pipeline mode; any other statement is
- * pipelined row by row (PQenterPipelineMode), syncing every 1,000 rows.
- * No round trip per row either way.  (A pipeline of statements returning
+ * Batches (exec_batch): the statement as given, pipelined row by row
+ * (PQenterPipelineMode), syncing every 1,000 rows: no round trip per row.
+ * Multi-row VALUES are the compiler's (sqlalc__compile_repeat), never a
+ * rewrite here.  (A pipeline of statements returning
  * many rows each could fill both socket buffers; executemany is meant for
  * DML, whose replies are a few bytes per row.)  COPY FROM STDIN is in
  * driver_libpq_copy.c (sqlalc_pg_copy_* in <sqlalc/postgresql.h>).

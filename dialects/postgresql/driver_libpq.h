@@ -4,7 +4,7 @@
  *   driver_libpq_param.c  parameters: types and wire encoding
  *   driver_libpq_stmt.c   statements: prepare, execute, stream rows
  *   driver_libpq_row.c    columns of the current row as values
- *   driver_libpq_batch.c  executemany: pipelines
+ *   driver_libpq_batch.c  exec_batch: pipelines
  *   driver_libpq_copy.c   COPY FROM STDIN (sqlalc_pg_copy_*)
  */
 #ifndef SQLALC_DRIVER_LIBPQ_H
@@ -43,7 +43,6 @@ enum {
 /* How a column's text becomes a value. */
 enum { K_TEXT = 0, K_INT, K_FLOAT, K_BOOL, K_BYTEA, K_TZ };
 
-#define BATCH_ROWS_MAX 1024      /* rows per multi-row INSERT (the engine hands 1,024-row chunks) */
 #define PIPELINE_SYNC_EVERY 1000 /* generic pipeline: rows between syncs */
 #define DEALLOC_FLUSH 32         /* queued DEALLOCATEs sent together */
 
@@ -112,13 +111,6 @@ struct pq_stmt {
     int cur_hold;       /* declared WITH HOLD (outlives its transaction) */
     unsigned cur_txgen; /* c->txgen when declared */
     int64_t cur_rows;
-
-    /* multi-row INSERT rewrite: 0 unknown, 1 possible, -1 not */
-    int ins;
-    size_t grp_start, grp_end; /* the "( … )" after VALUES */
-    char full_name[24];
-    int full_rows;
-    Oid *full_types; /* per slot (nparams) */
 };
 
 /* driver_libpq.c: connection */
@@ -138,6 +130,9 @@ void sqlalc__pq_quote_ident(sqlalc_buf *b, const char *name);
 /* driver_libpq_param.c: parameters */
 /* A text or blob value without a pointer is SQL NULL (core.h). */
 int sqlalc__pq_is_null(const sqlalc_value *v);
+/* SQLALC_ERR_DATA when v is text holding a NUL byte (PostgreSQL text
+ * cannot: it would be cut there), naming parameter idx. */
+int sqlalc__pq_check_text(const sqlalc_value *v, int idx);
 /* The parameter type a value asks for (0: let the server infer it). */
 Oid sqlalc__pq_oid_for(const sqlalc_value *v);
 /* Encode v for a slot of type slot (0: untyped).  copy: the value's memory

@@ -51,6 +51,9 @@ int sqlalc__pq_bind(void *stmt, int idx, const sqlalc_value *v)
             s->params[i] = (pq_param){ .isnull = 1 };
         s->nparams = idx + 1;
     }
+    int rc = sqlalc__pq_check_text(v, idx);
+    if (rc)
+        return rc;
     Oid w = sqlalc__pq_oid_for(v);
     s->want[idx] = w;
     sqlalc__pq_encode(&s->arena, &s->params[idx], v, s->prepared ? s->ptypes[idx] : w, 1);
@@ -426,8 +429,6 @@ void sqlalc__pq_finalize(void *stmt)
     sqlalc__pq_reset(s);
     if (s->prepared)
         sqlalc__pq_forget_name(s->c, s->name);
-    if (s->full_name[0])
-        sqlalc__pq_forget_name(s->c, s->full_name);
     for (int i = 0; s->cbuf && i < s->ncols; i++)
         sqlalc_free(s->cbuf[i]);
     sqlalc_free(s->cbuf);
@@ -437,7 +438,6 @@ void sqlalc__pq_finalize(void *stmt)
     sqlalc_free(s->stash);
     sqlalc_free(s->ptypes);
     sqlalc_free(s->want);
-    sqlalc_free(s->full_types);
     sqlalc_free(s->params);
     sqlalc_free(s->pv);
     sqlalc_free(s->pl);
@@ -471,16 +471,19 @@ int sqlalc__pq_discard(void *stmt)
     pq_stmt *s = stmt;
     pq_conn *c = s->c;
     if (s->state == 1 && !s->stashed && !s->cur_fetch && c->active == s && s->tx_before == PQTRANS_IDLE) {
-        /* what has arrived already is read without waiting (once: a
-         * server still sending would keep the loop going) */
+        /* what has arrived already is read without waiting: first what
+         * libpq holds (a one-row result usually ends there, no system
+         * call), then once what the socket holds (not in a loop: a server
+         * still sending would keep it going) */
         int busy = 0;
-        if (PQconsumeInput(c->pg)) {
-            while (!(busy = PQisBusy(c->pg))) {
-                PGresult *r = PQgetResult(c->pg);
-                if (!r)
-                    break;
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass && !PQconsumeInput(c->pg))
+                break;
+            PGresult *r = NULL;
+            while (!(busy = PQisBusy(c->pg)) && (r = PQgetResult(c->pg)) != NULL)
                 PQclear(r);
-            }
+            if (!busy)
+                break;
         }
         if (busy) {
             PGcancel *k = PQgetCancel(c->pg);
