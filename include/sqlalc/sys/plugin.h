@@ -132,6 +132,14 @@ struct sqlalc_driver {
 
     /* ---- version 7 ---- */
 
+    /* Optional: the server's version as the wire reports it (ODBC's
+     * SQL_DBMS_VER: "11.00.2100"), for dialects whose SQL depends on it
+     * (sqlalc_dialect.for_server_version); valid while conn is open.
+     * NULL when unknown. */
+    const char *(*server_version)(void *conn);
+
+    /* ---- version 8 ---- */
+
     /*
      * Optional: a statement whose rows come from a server-side cursor
      * (execution option stream_results), fetched in batches so that any
@@ -164,9 +172,10 @@ struct sqlalc_driver {
  *   4  + server_dialect
  *   5  + capabilities, private_database, transaction_state
  *   6  + set_timeout
- *   7  + prepare_cursor, discard
+ *   7  + server_version
+ *   8  + prepare_cursor, discard
  */
-#define SQLALC_DRIVER_VERSION 7
+#define SQLALC_DRIVER_VERSION 8
 
 /* sqlalc_driver.capabilities */
 enum {
@@ -295,6 +304,18 @@ struct sqlalc_dialect {
     /* ---- version 4 ---- */
 
     /*
+     * Optional: the dialect to compile for a server of this version (as
+     * SQL Server spells it: "11.0.2100.60", "10.50", "14"), as SQLAlchemy
+     * sets its dialect up from server_version_info: this table or a
+     * variant of it (SQL Server before 2012 pages with ROW_NUMBER()).
+     * NULL with the error recorded for a version it cannot read.  NULL
+     * hook: the dialect has one flavour for every version.
+     */
+    const sqlalc_dialect *(*for_server_version)(const char *version);
+
+    /* ---- version 5 ---- */
+
+    /*
      * Optional: the statements of a server-side cursor named name (letters,
      * digits, '_') for op SQLALC_CURSOR_*: DECLARE over query (the SQL in
      * the driver's paramstyle, its parameters bound when it runs), the
@@ -310,9 +331,10 @@ struct sqlalc_dialect {
  *   1  version … reflect
  *   2  + begin_sql … connect_sql
  *   3  + reset_sql
- *   4  + cursor_sql
+ *   4  + for_server_version
+ *   5  + cursor_sql
  */
-#define SQLALC_DIALECT_VERSION 4
+#define SQLALC_DIALECT_VERSION 5
 
 /* sqlalc_dialect.syntax: lexical forms beyond '…' strings, "…"
  * identifiers and -- / block comments. */
