@@ -10,6 +10,7 @@
 #include <string.h>
 #include "txsql.h"
 #include "../sql/expr_int.h"
+#include "stream.h"
 
 /* ------------------------------------------------------------------ */
 /* Open / close                                                        */
@@ -123,12 +124,22 @@ static int load_names(sqlalc_result *r)
     return SQLALC_OK;
 }
 
+/* Rows may remain: a statement that only reads is stopped on the server
+ * rather than read to its end (the driver's discard). */
+static void give_back(sqlalc_result *r)
+{
+    if (r->state != SQLALC_DONE && r->drv->discard &&
+        sqlalc__stmt_reads_only(r->conn, r->entry, r->sql, r->sql_copy && strlen(r->sql_copy) > 400))
+        r->drv->discard(r->st);
+    sqlalc__conn_stmt_done(r->conn, r->entry, r->st);
+}
+
 /* Give the statement back to the connection's cache; the names pointed
  * into it, so they go too. */
 static void drop_stmt(sqlalc_result *r)
 {
     if (r->st && r->conn)
-        sqlalc__conn_stmt_done(r->conn, r->entry, r->st);
+        give_back(r);
     r->st = NULL;
     r->row.st = NULL;
     r->fast = 0;
@@ -202,7 +213,7 @@ void sqlalc_result_free(sqlalc_result *res)
     if (res->sql_copy || res->names || res->conv.head || res->snap || res->kept || res->ctypes || res->buf)
         sqlalc__result_release(res);
     else if (res->st && conn) /* the common case: only the statement to give back */
-        sqlalc__conn_stmt_done(conn, res->entry, res->st);
+        give_back(res);
     unlink_result(res);
     if (conn && !conn->db->spare)
         conn->db->spare = res; /* reused by the next execution on this connection */
