@@ -77,9 +77,10 @@ typedef struct ostate {
     unsigned char *rel_loaded; /* per relationship */
     unsigned char *rel_set;    /* per relationship: MANY_TO_ONE set through the API */
     sqlalc_orm_list *rel_snap; /* per MANY_TO_MANY relationship: the targets as in the database */
-    char *key;                 /* identity key (when in the identity map) */
+    char *key;                 /* identity key (when in the identity map): keybuf or allocated */
     size_t keylen;
-    size_t seq; /* position in the session's list */
+    char keybuf[40]; /* most keys (a mapper and an integer) fit here */
+    size_t seq;      /* position in the session's list */
 } ostate;
 
 /* The struct follows the header at this distance (max alignment). */
@@ -89,9 +90,13 @@ typedef struct ostate {
 #define OBJ(st) ((void *)((char *)(st) + OHDR))
 
 /* An identity map: open addressing on byte-string keys. */
+typedef struct idslot {
+    uint64_t h; /* the key's hash: most probes end here, without touching the object */
+    ostate *st; /* NULL: free; the map's own address: deleted */
+} idslot;
 typedef struct idmap {
     size_t cap, n;
-    ostate **slots;
+    idslot *slots;
 } idmap;
 
 struct sqlalc_session {
@@ -127,6 +132,11 @@ long field_index(const struct sqlalc_orm_mapper *m, const char *column);
 int obj_key(const struct sqlalc_orm_mapper *m, const void *obj, const size_t *fi, size_t n, char **key,
             size_t *len);
 int key_of_ovs(const struct sqlalc_orm_mapper *m, const ov *vals, size_t n, char **key, size_t *len);
+/* The same into buf when it fits (*key == buf), else allocated. */
+int key_of_ovs_buf(const struct sqlalc_orm_mapper *m, const ov *vals, size_t n, char *buf, size_t cap,
+                   char **key, size_t *len);
+int st_key_set(ostate *st, const char *key, size_t len);
+void st_key_free(ostate *st);
 void obj_free_fields(const struct sqlalc_orm_mapper *m, void *obj);
 
 /* registry */
