@@ -148,6 +148,10 @@ orm_rel *rel_back(orm_rel *r);
 ostate *idmap_get(idmap *im, const char *key, size_t len);
 int idmap_put(idmap *im, ostate *st);
 void idmap_del(idmap *im, ostate *st);
+/* The slot of key (its object, or free for it), room made for one more;
+ * NULL when out of memory.  idmap_fill puts st there. */
+idslot *idmap_reserve(idmap *im, const char *key, size_t len, uint64_t *h);
+void idmap_fill(idmap *im, idslot *sl, uint64_t h, ostate *st);
 
 /* session */
 int sess_begin(struct sqlalc_session *s);

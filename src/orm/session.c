@@ -42,7 +42,7 @@ ostate *idmap_get(idmap *im, const char *key, size_t len)
 
 /* Deleted slots hold the map's own address (a tombstone), so probing
  * continues past them; they are dropped when the table grows. */
-int idmap_put(idmap *im, ostate *st)
+static int idmap_room(idmap *im)
 {
     if ((im->n + 1) * 2 > im->cap) {
         size_t nc = im->cap ? im->cap * 2 : 64;
@@ -65,6 +65,29 @@ int idmap_put(idmap *im, ostate *st)
             }
         sqlalc_free(old.slots);
     }
+    return SQLALC_OK;
+}
+
+idslot *idmap_reserve(idmap *im, const char *key, size_t len, uint64_t *h)
+{
+    if (idmap_room(im) != SQLALC_OK)
+        return NULL;
+    *h = hash_bytes(key, len);
+    return idmap_slot(im, *h, key, len);
+}
+
+void idmap_fill(idmap *im, idslot *sl, uint64_t h, ostate *st)
+{
+    if (!sl->st)
+        im->n++;
+    sl->h = h;
+    sl->st = st;
+}
+
+int idmap_put(idmap *im, ostate *st)
+{
+    if (idmap_room(im) != SQLALC_OK)
+        return SQLALC_ERR_NOMEM;
     uint64_t h = hash_bytes(st->key, st->keylen);
     idslot *sl = idmap_slot(im, h, st->key, st->keylen);
     if (!sl->st)
@@ -390,7 +413,16 @@ int sess_load_rows(sqlalc_session *s, const sqlalc_orm_mapper *m, sqlalc_result 
         if ((rc = key_of_ovs_buf(m, kv, m->npk, kbuf, sizeof kbuf, &key, &klen)) != SQLALC_OK)
             break;
         rc = SQLALC_ROW;
-        ostate *st = idmap_get(&s->map, key, klen);
+        /* one probe finds the object or the slot it goes in */
+        uint64_t h;
+        idslot *sl = idmap_reserve(&s->map, key, klen, &h);
+        if (!sl) {
+            if (key != kbuf)
+                sqlalc_free(key);
+            rc = SQLALC_ERR_NOMEM;
+            break;
+        }
+        ostate *st = sl->st == (ostate *)&s->map ? NULL : sl->st;
         if (!st || st->status != OS_PERSISTENT) {
             st = obj_alloc(m);
             if (!st || st_key_set(st, key, klen) != SQLALC_OK) {
@@ -417,11 +449,7 @@ int sess_load_rows(sqlalc_session *s, const sqlalc_orm_mapper *m, sqlalc_result 
                 break;
             }
             st->status = OS_PERSISTENT;
-            if (idmap_put(&s->map, st) != SQLALC_OK) {
-                st->status = OS_TRANSIENT; /* tracked: freed with the session */
-                rc = SQLALC_ERR_NOMEM;
-                break;
-            }
+            idmap_fill(&s->map, sl, h, st);
         }
         if (key != kbuf)
             sqlalc_free(key);
