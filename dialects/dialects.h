@@ -7,7 +7,9 @@
 
 extern const sqlalc_dialect sqlalc__dialect_sqlite;
 extern const sqlalc_dialect sqlalc__dialect_postgresql;
-extern const sqlalc_dialect sqlalc__dialect_mssql;
+extern const sqlalc_dialect sqlalc__dialect_mssql;      /* no server version known */
+extern const sqlalc_dialect sqlalc__dialect_mssql_2008; /* 10 */
+extern const sqlalc_dialect sqlalc__dialect_mssql_2012; /* 11 and later */
 
 extern const sqlalc_compile_hooks sqlalc__sqlite_compile_hooks;
 extern const sqlalc_compile_hooks sqlalc__postgresql_compile_hooks;

@@ -27,7 +27,7 @@ static const sqlalc_dialect *dia(int i)
     switch (i) {
     case 1: return &sqlalc__dialect_sqlite;
     case 2: return &sqlalc__dialect_postgresql;
-    case 3: return &sqlalc__dialect_mssql;
+    case 3: return &sqlalc__dialect_mssql_2012; /* the generator sets up a 2012+ server */
     default: return NULL;
     }
 }

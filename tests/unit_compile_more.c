@@ -414,7 +414,7 @@ static void test_cast_follows_ddl_spelling(void **state)
         { PG, SQLALC_TYPE_DATETIME, 0, "CAST(x AS TIMESTAMP WITHOUT TIME ZONE)" },
         { PG, SQLALC_TYPE_LARGE_BINARY, 0, "CAST(x AS BYTEA)" },
         { MSSQL, SQLALC_TYPE_BOOLEAN, 0, "CAST(x AS BIT)" },
-        { MSSQL, SQLALC_TYPE_DATETIME, 0, "CAST(x AS DATETIME2)" },
+        { MSSQL, SQLALC_TYPE_DATETIME, 0, "CAST(x AS DATETIME)" },
         { MSSQL, SQLALC_TYPE_UNICODE, 5, "CAST(x AS NVARCHAR(5))" },
         { MSSQL, SQLALC_TYPE_STRING, 0, "CAST(x AS VARCHAR(max))" },
         { SQLITE, SQLALC_TYPE_LARGE_BINARY, 0, "CAST(x AS BLOB)" },

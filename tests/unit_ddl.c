@@ -1,8 +1,8 @@
 /* DDL compiler: exact SQL per dialect.  Expected strings are what
  * SQLAlchemy 1.4.46 emits for the same tables (CreateTable / DropTable /
  * CreateIndex / DropIndex / CreateSequence compiled for sqlite, postgresql
- * and mssql with server_version_info=(15,), deprecate_large_types=True),
- * with one deliberate difference: DateTime is DATETIME2 on mssql. */
+ * and mssql with server_version_info=(15,), deprecate_large_types=True;
+ * DateTime is DATETIME on mssql, as in SQLAlchemy). */
 #include <stdio.h>
 #include <string.h>
 #include "testutil.h"
@@ -87,7 +87,7 @@ static const expect
               "\nCREATE TABLE [user] (\n\tid INTEGER NOT NULL IDENTITY, \n\tfirst_name VARCHAR(50) NOT NULL, \n\tlast_name VARCHAR(50) NULL, \n\tPRIMARY KEY (id)\n)\n\n" },
             { "mssql", "user", "drop", "\nDROP TABLE [user]" },
             { "mssql", "alltypes", "create",
-              "\nCREATE TABLE alltypes (\n\tid INTEGER NOT NULL IDENTITY, \n\tsi SMALLINT NULL, \n\tbi BIGINT NULL, \n\tf FLOAT NULL, \n\tn NUMERIC(10, 2) NULL, \n\tn2 NUMERIC NULL, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR(max) NULL, \n\tt VARCHAR(max) NULL, \n\tu NVARCHAR(30) NULL, \n\tut NVARCHAR(max) NULL, \n\tb BIT NULL, \n\td DATE NULL, \n\ttm TIME NULL, \n\tdt DATETIME2 NULL, \n\tdtz DATETIMEOFFSET NULL, \n\te VARCHAR(3) NULL, \n\tlb VARBINARY(max) NULL, \n\tj NVARCHAR(max) NULL, \n\tuser_id INTEGER NULL, \n\tcnt INTEGER NULL DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tFOREIGN KEY(user_id) REFERENCES [user] (id) ON DELETE CASCADE\n)\n\n" },
+              "\nCREATE TABLE alltypes (\n\tid INTEGER NOT NULL IDENTITY, \n\tsi SMALLINT NULL, \n\tbi BIGINT NULL, \n\tf FLOAT NULL, \n\tn NUMERIC(10, 2) NULL, \n\tn2 NUMERIC NULL, \n\ts VARCHAR(20) NOT NULL, \n\ts0 VARCHAR(max) NULL, \n\tt VARCHAR(max) NULL, \n\tu NVARCHAR(30) NULL, \n\tut NVARCHAR(max) NULL, \n\tb BIT NULL, \n\td DATE NULL, \n\ttm TIME NULL, \n\tdt DATETIME NULL, \n\tdtz DATETIMEOFFSET NULL, \n\te VARCHAR(3) NULL, \n\tlb VARBINARY(max) NULL, \n\tj NVARCHAR(max) NULL, \n\tuser_id INTEGER NULL, \n\tcnt INTEGER NULL DEFAULT '0', \n\tPRIMARY KEY (id), \n\tCONSTRAINT ck_cnt CHECK (cnt >= 0), \n\tCONSTRAINT uq_sibi UNIQUE (si, bi), \n\tUNIQUE (s), \n\tFOREIGN KEY(user_id) REFERENCES [user] (id) ON DELETE CASCADE\n)\n\n" },
             { "mssql", "alltypes", "drop", "\nDROP TABLE alltypes" },
             { "mssql", "alltypes", "ix:ix_alltypes_user_id",
               "CREATE INDEX ix_alltypes_user_id ON alltypes (user_id)" },
@@ -126,7 +126,7 @@ static const sqlalc_dialect *dialect(const char *name)
         return &sqlalc__dialect_sqlite;
     if (!strcmp(name, "postgresql"))
         return &sqlalc__dialect_postgresql;
-    return &sqlalc__dialect_mssql;
+    return &sqlalc__dialect_mssql_2012; /* server_version_info=(15,) */
 }
 
 static sqlalc_metadata *build(void)
@@ -313,12 +313,12 @@ static void test_server_defaults_and_enum_checks(void **state)
         "ZONE DEFAULT now(), \n\tn INTEGER DEFAULT 5, \n\ttx TIMESTAMP WITHOUT TIME ZONE DEFAULT "
         "CURRENT_TIMESTAMP, \n\te mood, \n\te2 mood2, \n\te3 VARCHAR(1), \n\tr REAL, \n\tc CHAR(5), \n\tnc "
         "NCHAR(5), \n\tPRIMARY KEY (id), \n\tCONSTRAINT mood3 CHECK (e3 IN ('x', 'y'))\n)\n\n");
-    /* (DateTime is DATETIME2 here, the file's one deliberate difference) */
+    /* (DateTime is DATETIME, as in SQLAlchemy) */
     expect_table(
         t, "mssql",
         "\nCREATE TABLE defaults (\n\tid INTEGER NOT NULL IDENTITY, \n\tb BIT NULL DEFAULT 1, \n\tb2 BIT NULL "
-        "DEFAULT 0, \n\tts DATETIME2 NULL DEFAULT CURRENT_TIMESTAMP, \n\tts2 DATETIME2 NULL DEFAULT "
-        "CURRENT_TIMESTAMP, \n\tn INTEGER NULL DEFAULT 5, \n\ttx DATETIME2 NULL DEFAULT CURRENT_TIMESTAMP, "
+        "DEFAULT 0, \n\tts DATETIME NULL DEFAULT CURRENT_TIMESTAMP, \n\tts2 DATETIME NULL DEFAULT "
+        "CURRENT_TIMESTAMP, \n\tn INTEGER NULL DEFAULT 5, \n\ttx DATETIME NULL DEFAULT CURRENT_TIMESTAMP, "
         "\n\te VARCHAR(2) NULL, \n\te2 VARCHAR(2) NULL, \n\te3 VARCHAR(1) NULL, \n\tr REAL NULL, \n\tc "
         "CHAR(5) NULL, \n\tnc NCHAR(5) NULL, \n\tPRIMARY KEY (id), \n\tCONSTRAINT mood2 CHECK (e2 IN ('a', "
         "'bb')), \n\tCONSTRAINT mood3 CHECK (e3 IN ('x', 'y'))\n)\n\n");

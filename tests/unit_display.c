@@ -263,7 +263,8 @@ static void test_cli_formats(void **state)
                "  {\"id\": 3, \"name\": \"N'Golo Kanté\", \"weight\": null},\n"
                "  {\"id\": 14, \"name\": \"東京\", \"weight\": -0.25}\n]\n");
     expect_cli("query --max-rows 1 --format csv " CLI_URL " " CLI_Q, 0,
-               "id,name,weight\r\n1,Olympique Lyonnais,165.5\r\n");
+               "id,name,weight\r\n1,Olympique Lyonnais,165.5\r\n"
+               "sqlalc: output cut at 1 row (--max-rows); more rows were not read\n");
     /* a memory database, and "--" before SQL that starts with a comment */
     expect_cli("query --format csv -- sqlite:// \"-- one\nSELECT 1 AS one\"", 0, "one\r\n1\r\n");
 }

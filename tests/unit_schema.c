@@ -47,7 +47,7 @@ static void test_types(void **state)
     } cases[] = {
         { sqlalc_type_unicode(30), "VARCHAR(30)", "VARCHAR(30)", "NVARCHAR(30)" },
         { sqlalc_type_boolean(), "BOOLEAN", "BOOLEAN", "BIT" },
-        { sqlalc_type_datetime(0), "DATETIME", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME2" },
+        { sqlalc_type_datetime(0), "DATETIME", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME" },
         { sqlalc_type_datetime(1), "DATETIME", "TIMESTAMP WITH TIME ZONE", "DATETIMEOFFSET" },
         { sqlalc_type_large_binary(), "BLOB", "BYTEA", "VARBINARY(max)" },
         { sqlalc_type_json(), "JSON", "JSON", "NVARCHAR(max)" },
@@ -64,7 +64,7 @@ static void test_types(void **state)
         assert_string_equal(buf, cases[i].sqlite);
         sqlalc_type_sql(cases[i].t, &sqlalc__dialect_postgresql, buf, sizeof buf);
         assert_string_equal(buf, cases[i].pg);
-        sqlalc_type_sql(cases[i].t, &sqlalc__dialect_mssql, buf, sizeof buf);
+        sqlalc_type_sql(cases[i].t, &sqlalc__dialect_mssql_2012, buf, sizeof buf);
         assert_string_equal(buf, cases[i].ms);
         sqlalc_type_free(cases[i].t);
     }

@@ -1,6 +1,8 @@
 /* The SQL Server dialect: quoting, reserved words, limits, capabilities. */
 #include <string.h>
+#include <stdlib.h>
 #include "../dialects.h"
+#include "mssql.h"
 
 /* T-SQL reserved keywords (sorted). */
 static const char *const reserved[] = {
@@ -231,23 +233,46 @@ static int savepoint_sql(sqlalc_sql_text *out, int op, const char *name)
     return SQLALC_OK;
 }
 
-const sqlalc_dialect sqlalc__dialect_mssql = {
-    .version = SQLALC_DIALECT_VERSION,
-    .name = "mssql",
-    .default_driver = "odbc",
-    .quote_open = '[',
-    .quote_close = ']',
-    .is_reserved = is_reserved,
-    .max_params = 2100,
-    .transactional_ddl = 1,
-    .supports_returning = 1, /* as OUTPUT INSERTED */
-    .supports_savepoints = 1,
-    .compile = &sqlalc__mssql_compile_hooks,
-    .ddl = &sqlalc__mssql_ddl_hooks,
-    .reflect = &sqlalc__mssql_reflect_hooks,
-    .begin_sql = begin_sql,
-    .reset_sql = reset_sql,
-    .savepoint_sql = savepoint_sql,
-    .last_insert_id_sql = "SELECT CAST(@@IDENTITY AS BIGINT)",
-    .syntax = SQLALC_SYNTAX_BRACKET_IDENTIFIERS,
-};
+static const sqlalc_dialect *for_server_version(const char *version);
+
+/* One table per server generation; only the compile and DDL hooks differ. */
+#define MSSQL_DIALECT(compile_hooks, ddl_hooks)                                                          \
+    {                                                                                                    \
+        .version = SQLALC_DIALECT_VERSION, .name = "mssql", .default_driver = "odbc", .quote_open = '[', \
+        .quote_close = ']', .is_reserved = is_reserved, .max_params = 2100, .transactional_ddl = 1,      \
+        .supports_returning = 1, /* as OUTPUT INSERTED */                                                \
+            .supports_savepoints = 1, .compile = (compile_hooks), .ddl = (ddl_hooks),                    \
+        .reflect = &sqlalc__mssql_reflect_hooks, .begin_sql = begin_sql, .reset_sql = reset_sql,         \
+        .savepoint_sql = savepoint_sql, .last_insert_id_sql = "SELECT CAST(@@IDENTITY AS BIGINT)",       \
+        .syntax = SQLALC_SYNTAX_BRACKET_IDENTIFIERS, .for_server_version = for_server_version,           \
+    }
+
+/* No version known: as SQLAlchemy compiles unconnected (and for 2005). */
+const sqlalc_dialect sqlalc__dialect_mssql =
+    MSSQL_DIALECT(&sqlalc__mssql_compile_hooks, &sqlalc__mssql_ddl_hooks);
+const sqlalc_dialect sqlalc__dialect_mssql_2008 =
+    MSSQL_DIALECT(&sqlalc__mssql2008_compile_hooks, &sqlalc__mssql2008_ddl_hooks);
+const sqlalc_dialect sqlalc__dialect_mssql_2012 =
+    MSSQL_DIALECT(&sqlalc__mssql2012_compile_hooks, &sqlalc__mssql2012_ddl_hooks);
+
+/* "11.0.2100.60", "10.50", "14": the major version picks the table
+ * (SQLAlchemy: 10 = 2008 multi-row VALUES and DATE/TIME, 11 = 2012
+ * OFFSET/FETCH and the (max) types). */
+static const sqlalc_dialect *for_server_version(const char *version)
+{
+    const char *p = version;
+    while (*p == ' ')
+        p++;
+    char *end = NULL;
+    long major = (*p >= '0' && *p <= '9') ? strtol(p, &end, 10) : -1;
+    if (major < 0 || !end || (*end && *end != '.' && *end != ' ') || major > 1000) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "mssql: cannot read server version '%s' (want major[.minor…])",
+                         version);
+        return NULL;
+    }
+    if (major >= 11)
+        return &sqlalc__dialect_mssql_2012;
+    if (major == 10)
+        return &sqlalc__dialect_mssql_2008;
+    return &sqlalc__dialect_mssql;
+}

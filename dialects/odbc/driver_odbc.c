@@ -30,6 +30,7 @@ typedef struct odbc_conn {
     SQLHDBC dbc;
     int sqlite; /* the server is SQLite (SQL_DBMS_NAME): its native codes classify errors */
     int in_tx;
+    char version[64]; /* SQL_DBMS_VER, read at connect ("" when the driver does not say) */
 } odbc_conn;
 
 typedef struct odbc_col {
@@ -182,7 +183,9 @@ static int build_connstr(const sqlalc_url *url, sqlalc_buf *b)
         put_attr(b, "PWD", pw);
     for (size_t i = 0; i < sqlalc_url_query_count(url); i++) {
         const char *k = sqlalc_url_query_key(url, i);
-        if (!strcmp(k, "driver") || !strcmp(k, "odbc_connect"))
+        /* the library's own keys, not the driver's */
+        if (!strcmp(k, "driver") || !strcmp(k, "odbc_connect") || !strcmp(k, "server_version") ||
+            !strcmp(k, "odbc_reflection"))
             continue;
         put_attr(b, k, sqlalc_url_query_value(url, i));
     }
@@ -254,8 +257,18 @@ static int odbc_connect(const sqlalc_url *url, void **out)
     /* What the server is, from the wire (never from the URL's dialect). */
     const char *server = odbc_server_dialect(c);
     c->sqlite = server && !strcmp(server, "sqlite");
+    SQLSMALLINT vlen = 0;
+    if (!SQL_SUCCEEDED(SQLGetInfo(c->dbc, SQL_DBMS_VER, c->version, sizeof c->version, &vlen)))
+        c->version[0] = 0;
     *out = c;
     return SQLALC_OK;
+}
+
+/* SQL_DBMS_VER ("11.00.2100" from SQL Server's drivers). */
+static const char *odbc_server_version(void *p)
+{
+    odbc_conn *c = p;
+    return c->version[0] ? c->version : NULL;
 }
 
 static int odbc_ping(void *p)
@@ -697,4 +710,5 @@ const sqlalc_driver sqlalc__driver_odbc = {
     .server_dialect = odbc_server_dialect,
     .capabilities = SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS,
     .transaction_state = odbc_transaction_state,
+    .server_version = odbc_server_version,
 };

@@ -32,6 +32,19 @@ SQLALC_API const sqlalc_dialect *sqlalc_find_dialect(const char *name);
 SQLALC_API size_t sqlalc_quote_identifier(const sqlalc_dialect *d, const char *ident, char *buf,
                                           size_t bufsize);
 
+/*
+ * The dialect d as it compiles for a server of the given version, as
+ * SQLAlchemy's dialect does once it knows server_version_info.  For
+ * "mssql": no version (the registered table) compiles as SQLAlchemy does
+ * unconnected; "10" (2008) adds multi-row VALUES and DATE / TIME; "11"
+ * (2012) and later OFFSET … FETCH and VARCHAR(max) / NVARCHAR(max) /
+ * VARBINARY(max).  version is "major[.minor[.build…]]" ("11.0.2100.60").
+ * Dialects without versions return d.  Borrowed (static); NULL with the
+ * error set on a malformed version.
+ */
+SQLALC_API const sqlalc_dialect *sqlalc_dialect_for_server_version(const sqlalc_dialect *d,
+                                                                   const char *version);
+
 /* The registered name of a dialect ("sqlite", "postgresql", "mssql"). */
 SQLALC_API const char *sqlalc_dialect_name(const sqlalc_dialect *d);
 

@@ -75,12 +75,21 @@ typedef struct sqlalc_engine_options {
     /* Execution options every connection starts with (copied); may be NULL.
      * isolation_level above, when set, wins over the one in here. */
     const struct sqlalc_execution_options *execution_options;
+
+    /* ---- version 3 ---- */
+
+    /* The server's version for dialects whose SQL depends on it (SQL
+     * Server: "11" or "11.0.2100.60"; see sqlalc_dialect_for_server_version);
+     * the URL query server_version= says the same.  NULL: read from the
+     * server on the engine's first connection (SQL_DBMS_VER through ODBC),
+     * as SQLAlchemy's initialize() does, when the driver can tell. */
+    const char *server_version;
 } sqlalc_engine_options;
 
-#define SQLALC_ENGINE_OPTIONS_VERSION 2
-#define SQLALC_ENGINE_OPTIONS_INIT                                                             \
-    {                                                                                          \
-        SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0, 10, 30.0, 0.0, 0, NULL, 0, NULL \
+#define SQLALC_ENGINE_OPTIONS_VERSION 3
+#define SQLALC_ENGINE_OPTIONS_INIT                                                                   \
+    {                                                                                                \
+        SQLALC_ENGINE_OPTIONS_VERSION, 0, NULL, NULL, 5, 0, 0, 10, 30.0, 0.0, 0, NULL, 0, NULL, NULL \
     }
 
 /*
@@ -98,6 +107,10 @@ SQLALC_API void sqlalc_engine_free(sqlalc_engine *eng);
 /* The parsed URL (borrowed) and the dialect name ("sqlite", "postgresql"…). */
 SQLALC_API const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng);
 SQLALC_API const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng);
+/* The dialect the engine compiles for (borrowed): the URL's, or the one
+ * the server named ("odbc://DSN"), in the flavour of the server's version
+ * (server_version option or URL query, else read on the first connect). */
+SQLALC_API const sqlalc_dialect *sqlalc_engine_dialect(const sqlalc_engine *eng);
 /*
  * Close every idle pooled connection and forget the pool, as SQLAlchemy's
  * Engine.dispose(): connections checked out now are closed when they are
@@ -564,20 +577,54 @@ typedef enum sqlalc_format {
  *    padded to their UTF-8 display width (combining marks 0, East Asian
  *    wide 2), columns holding only numbers right-aligned, NULL empty (as
  *    psql's default), control characters shown as \n \t \x1b, a
- *    "(N rows)" footer.  It BUFFERS the rows (fetchmany) to size columns.
- *    A result without columns prints "(N rows affected)".
+ *    "(N rows)" footer.  Columns are sized on the first 1,000 rows (read
+ *    ahead with fetchmany), then the rest streams; a later value wider
+ *    than its column widens it from that row on.  A result without
+ *    columns prints "(N rows affected)".
  *  - CSV: RFC 4180, header line, CRLF line ends, fields quoted when they
  *    hold a comma, quote, CR or LF; NULL is an empty field, the empty
  *    string is "".  Streams.
  *  - JSON: an array of objects, one per line, keys the column names;
  *    NULL is null, integers and floats numbers (NaN/Infinity null), BOOL
  *    true/false, NUMERIC a number when it spells one, other text kinds
- *    strings (invalid UTF-8 replaced by U+FFFD).  Streams.
+ *    strings (invalid UTF-8 replaced by U+FFFD).  Two columns of the same
+ *    name never share a key: the second "id" is "id_1", the third "id_2"
+ *    (skipping any name another column has).  Streams.
  * Floats print in their shortest round-trip form with a ".0" kept on
  * integral values.  Blobs: hex as "\x0aff" in TABLE and CSV (PostgreSQL's
  * bytea form), base64 strings in JSON.
  */
 SQLALC_API int sqlalc_result_print(sqlalc_result *res, FILE *f, sqlalc_format fmt, size_t max_rows);
+
+/* Progress callback of sqlalc_result_print_ex: rows printed so far, every
+ * 4,096 rows.  A non-zero return stops the print (SQLALC_ERR_GENERIC). */
+typedef int (*sqlalc_print_progress_fn)(void *ctx, uint64_t rows);
+
+typedef struct sqlalc_print_options {
+    unsigned version; /* SQLALC_PRINT_OPTIONS_VERSION */
+    sqlalc_format format;
+    size_t max_rows; /* 0: all.  With a limit one more row is read, to set `more` */
+    /* TABLE: rows read ahead to size the columns (0: 1,000). */
+    size_t sample_rows;
+    /* TABLE: fit every line in this many terminal columns (0: no limit):
+     * the widest columns shrink first (never below 3) and cells cut to
+     * their column end in "…" (U+2026). */
+    size_t max_width;
+    sqlalc_print_progress_fn progress; /* NULL: none */
+    void *progress_ctx;
+    /* Set by the call: rows printed, and 1 when max_rows cut the output
+     * (rows were left; TABLE then ends in "(N rows shown; more rows were
+     * not read)" instead of "(N rows)"). */
+    uint64_t rows;
+    int more;
+} sqlalc_print_options;
+#define SQLALC_PRINT_OPTIONS_VERSION 1
+#define SQLALC_PRINT_OPTIONS_INIT                                                    \
+    {                                                                                \
+        SQLALC_PRINT_OPTIONS_VERSION, SQLALC_FORMAT_TABLE, 0, 0, 0, NULL, NULL, 0, 0 \
+    }
+/* sqlalc_result_print with options (opts is read and its out fields set). */
+SQLALC_API int sqlalc_result_print_ex(sqlalc_result *res, FILE *f, sqlalc_print_options *opts);
 
 #ifdef __cplusplus
 }

@@ -61,7 +61,8 @@ SQLALC_API char *sqlalc_url_render(const sqlalc_url *url, int mask_password);
 /*
  * Building and changing a URL (SQLAlchemy's URL.create / URL.set).
  * All strings are copied.  Render never prints a password when asked to
- * mask it: the password part, query values of keys "password" / "pwd",
+ * mask it: the password part, query values of keys ending in "password"
+ * or "pwd" (any case: "password", "PWD", "db_password"),
  * and the PWD= attribute inside an "odbc_connect" string become "***".
  */
 

@@ -1,7 +1,8 @@
 /*
  * Display: write a result as an aligned text table (psql's look), CSV
- * (RFC 4180) or JSON.  The table needs every row to size its columns, so
- * it buffers them in a rowset; CSV and JSON stream row by row.
+ * (RFC 4180) or JSON.  The table sizes its columns on the first rows (a
+ * rowset of at most sample_rows) and streams the rest; CSV and JSON
+ * stream row by row.  So memory stays flat whatever the result's size.
  */
 #include <math.h>
 #include <stdio.h>
@@ -207,10 +208,156 @@ static const char *col_name(sqlalc_result *res, int i)
 }
 
 /* ------------------------------------------------------------------ */
+/* Print state shared by the formats                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct print_ctx {
+    sqlalc_print_options *o;
+    uint64_t rows;   /* rows printed so far */
+    size_t max_rows; /* 0: all */
+    uint64_t next_progress;
+} print_ctx;
+
+#define PROGRESS_EVERY 4096u
+
+/* After each printed row: the progress callback, every PROGRESS_EVERY
+ * rows (cheap enough for the hot loop). */
+static int row_done(print_ctx *p)
+{
+    p->rows++;
+    if (p->o && p->o->progress && p->rows >= p->next_progress) {
+        p->next_progress = p->rows + PROGRESS_EVERY;
+        if (p->o->progress(p->o->progress_ctx, p->rows) != 0)
+            return sqlalc_error_set(SQLALC_ERR_GENERIC, "printing stopped by the progress callback");
+    }
+    return SQLALC_OK;
+}
+
+static int want_more(const print_ctx *p)
+{
+    return p->max_rows == 0 || p->rows < p->max_rows;
+}
+
+/* max_rows reached: read one more row to tell whether the output was cut. */
+static int check_more(print_ctx *p, sqlalc_result *res)
+{
+    if (!p->o || p->max_rows == 0 || p->rows < p->max_rows)
+        return SQLALC_OK;
+    const sqlalc_row *row;
+    int rc = sqlalc_result_next(res, &row);
+    if (rc == SQLALC_ROW)
+        p->o->more = 1;
+    return rc == SQLALC_ROW || rc == SQLALC_DONE ? SQLALC_OK : rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* Table                                                               */
 /* ------------------------------------------------------------------ */
 
-static int print_table(sqlalc_result *res, FILE *f, size_t max_rows)
+#define DEFAULT_SAMPLE_ROWS 1000u
+#define MIN_FIT_WIDTH 3u /* a shrunk column keeps this many terminal columns ("ab…") */
+
+/* Write s into a cell of `width` columns: whole when it fits, otherwise
+ * cut to width - 1 columns and ended by "…" (only when fit is set;
+ * otherwise it overflows and the caller widens the column). */
+static void put_cell_text(sqlalc_buf *out, const char *s, size_t n, size_t w, size_t width, int fit,
+                          size_t *shown)
+{
+    if (w <= width || !fit) {
+        put_table_text(out, s, n, NULL);
+        *shown = w;
+        return;
+    }
+    /* Walk the text as put_table_text does, stopping before width - 1. */
+    const unsigned char *p = (const unsigned char *)s;
+    size_t used = 0, limit = width ? width - 1 : 0;
+    for (size_t i = 0; i < n;) {
+        size_t len, cw;
+        unsigned c = p[i];
+        if (c < 0x20 || c == 0x7F) {
+            len = 1;
+            cw = c == '\n' || c == '\r' || c == '\t' ? 2 : 4;
+        } else {
+            unsigned cp;
+            len = utf8_next(p + i, n - i, &cp);
+            cw = (size_t)cp_width(cp);
+        }
+        if (used + cw > limit)
+            break;
+        put_table_text(out, s + i, len, NULL);
+        used += cw;
+        i += len;
+    }
+    if (width) {
+        sqlalc_buf_puts(out, "\xe2\x80\xa6"); /* … */
+        used++;
+    }
+    *shown = used;
+}
+
+/* Fit the columns into max_width terminal columns: cap every column at
+ * the largest width T for which the line fits (the widest shrink first,
+ * as if shaved one column at a time), never below MIN_FIT_WIDTH. */
+static void fit_widths(size_t *width, int ncols, size_t max_width)
+{
+    size_t overhead = (size_t)ncols * 3 - 1, total = overhead, widest = 0;
+    for (int c = 0; c < ncols; c++) {
+        total += width[c];
+        if (width[c] > widest)
+            widest = width[c];
+    }
+    if (max_width == 0 || total <= max_width || widest <= MIN_FIT_WIDTH)
+        return;
+    size_t lo = MIN_FIT_WIDTH, hi = widest; /* largest T in [lo, hi] that fits, else lo */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2, sum = overhead;
+        for (int c = 0; c < ncols; c++)
+            sum += width[c] < mid ? width[c] : mid;
+        if (sum <= max_width)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    for (int c = 0; c < ncols; c++)
+        if (width[c] > lo)
+            width[c] = lo;
+}
+
+typedef struct table_state {
+    int ncols;
+    size_t *width;
+    unsigned char *numeric;
+    int fit;
+    sqlalc_buf cell, line;
+} table_state;
+
+/* One row of values into the line buffer; widens a column a later row
+ * overflows (when not fitting a width), so the rest aligns again. */
+static int table_row(table_state *t, const sqlalc_value *vals, FILE *f)
+{
+    for (int c = 0; c < t->ncols; c++) {
+        sqlalc_buf_reset(&t->cell);
+        put_plain(&t->cell, &vals[c]);
+        if (t->cell.oom)
+            return sqlalc__oom();
+        const char *s = t->cell.p ? t->cell.p : "";
+        size_t w, shown;
+        put_table_text(NULL, s, t->cell.len, &w);
+        if (!t->fit && w > t->width[c])
+            t->width[c] = w;
+        sqlalc_buf_puts(&t->line, c ? " | " : " ");
+        int right = t->numeric[c] == 1;
+        if (right && w < t->width[c])
+            pad(&t->line, t->width[c] - w);
+        put_cell_text(&t->line, s, t->cell.len, w, t->width[c], t->fit, &shown);
+        if (!right && c + 1 < t->ncols && shown < t->width[c])
+            pad(&t->line, t->width[c] - shown);
+    }
+    sqlalc_buf_putc(&t->line, '\n');
+    return flush_line(&t->line, f);
+}
+
+static int print_table(sqlalc_result *res, FILE *f, print_ctx *p)
 {
     sqlalc_rowset *rs = NULL;
     int ncols = res->ncols;
@@ -221,100 +368,121 @@ static int print_table(sqlalc_result *res, FILE *f, size_t max_rows)
             fprintf(f, "(%lld row%s affected)\n", (long long)n, n == 1 ? "" : "s");
         return ferror(f) ? sqlalc_error_set(SQLALC_ERR_GENERIC, "writing the result failed") : SQLALC_OK;
     }
-    /* Names before fetching: the rowset only copies them while the
-     * statement is open. */
-    int rc = sqlalc_result_fetchmany(res, max_rows, &rs);
+    /* Size the columns on the first rows, then stream the rest. */
+    size_t sample = p->o && p->o->sample_rows ? p->o->sample_rows : DEFAULT_SAMPLE_ROWS;
+    if (p->max_rows && p->max_rows < sample)
+        sample = p->max_rows;
+    int rc = sqlalc_result_fetchmany(res, sample, &rs);
     if (rc)
         return rc;
     size_t nrows = rs->n;
-    size_t *width = sqlalc__calloc((size_t)ncols, sizeof *width);
-    unsigned char *numeric = sqlalc__calloc((size_t)ncols, 1);
-    sqlalc_buf cell = SQLALC_BUF_INIT, line = SQLALC_BUF_INIT;
-    if (!width || !numeric) {
+    table_state t = { ncols, NULL, NULL, p->o && p->o->max_width > 0, SQLALC_BUF_INIT, SQLALC_BUF_INIT };
+    t.width = sqlalc__calloc((size_t)ncols, sizeof *t.width);
+    t.numeric = sqlalc__calloc((size_t)ncols, 1);
+    if (!t.width || !t.numeric) {
         rc = SQLALC_ERR_NOMEM;
         goto done;
     }
     const char *const *names = (const char *const *)rs->names;
 
-    /* Pass 1: widths, and which columns hold only numbers (right-aligned). */
+    /* Widths, and which columns hold only numbers (right-aligned). */
     for (int c = 0; c < ncols; c++) {
         const char *n = names && names[c] ? names[c] : "?column?";
-        put_table_text(NULL, n, strlen(n), &width[c]);
-        numeric[c] = 2; /* unknown until a non-NULL value is seen */
+        put_table_text(NULL, n, strlen(n), &t.width[c]);
+        t.numeric[c] = 2; /* unknown until a non-NULL value is seen */
     }
     for (size_t r = 0; r < nrows; r++) {
         const sqlalc_value *vals = rs->rows[r].vals;
         for (int c = 0; c < ncols; c++) {
             const sqlalc_value *v = &vals[c];
             if (v->type != SQLALC_V_NULL)
-                numeric[c] = numeric[c] && is_number(v);
-            sqlalc_buf_reset(&cell);
-            put_plain(&cell, v);
-            if (cell.oom) {
+                t.numeric[c] = t.numeric[c] && is_number(v);
+            sqlalc_buf_reset(&t.cell);
+            put_plain(&t.cell, v);
+            if (t.cell.oom) {
                 rc = sqlalc__oom();
                 goto done;
             }
             size_t w;
-            put_table_text(NULL, cell.p ? cell.p : "", cell.len, &w);
-            if (w > width[c])
-                width[c] = w;
+            put_table_text(NULL, t.cell.p ? t.cell.p : "", t.cell.len, &w);
+            if (w > t.width[c])
+                t.width[c] = w;
         }
     }
+    if (t.fit)
+        fit_widths(t.width, ncols, p->o->max_width);
 
     /* Header (names centred, as psql does) and the rule under it. */
     for (int c = 0; c < ncols; c++) {
         const char *n = names && names[c] ? names[c] : "?column?";
-        size_t w;
+        size_t w, shown;
         put_table_text(NULL, n, strlen(n), &w);
-        size_t left = (width[c] - w) / 2;
-        sqlalc_buf_puts(&line, c ? "| " : " ");
-        pad(&line, left);
-        put_table_text(&line, n, strlen(n), NULL);
-        pad(&line, width[c] - w - left + 1);
+        size_t left = w < t.width[c] ? (t.width[c] - w) / 2 : 0;
+        sqlalc_buf_puts(&t.line, c ? "| " : " ");
+        pad(&t.line, left);
+        put_cell_text(&t.line, n, strlen(n), w, t.width[c], t.fit, &shown);
+        pad(&t.line, t.width[c] - shown - left + 1);
     }
-    sqlalc_buf_putc(&line, '\n');
+    sqlalc_buf_putc(&t.line, '\n');
     for (int c = 0; c < ncols; c++) {
         if (c)
-            sqlalc_buf_putc(&line, '+');
-        for (size_t i = 0; i < width[c] + 2; i++)
-            sqlalc_buf_putc(&line, '-');
+            sqlalc_buf_putc(&t.line, '+');
+        for (size_t i = 0; i < t.width[c] + 2; i++)
+            sqlalc_buf_putc(&t.line, '-');
     }
-    sqlalc_buf_putc(&line, '\n');
-    if ((rc = flush_line(&line, f)))
+    sqlalc_buf_putc(&t.line, '\n');
+    if ((rc = flush_line(&t.line, f)))
         goto done;
 
     /* Rows: numbers right-aligned, the rest left-aligned; no trailing
      * blanks after the last column. */
     for (size_t r = 0; r < nrows; r++) {
-        const sqlalc_value *vals = rs->rows[r].vals;
-        for (int c = 0; c < ncols; c++) {
-            sqlalc_buf_reset(&cell);
-            put_plain(&cell, &vals[c]);
-            if (cell.oom) {
-                rc = sqlalc__oom();
-                goto done;
-            }
-            size_t w;
-            put_table_text(NULL, cell.p ? cell.p : "", cell.len, &w);
-            sqlalc_buf_puts(&line, c ? " | " : " ");
-            int right = numeric[c] == 1;
-            if (right)
-                pad(&line, width[c] - w);
-            put_table_text(&line, cell.p ? cell.p : "", cell.len, NULL);
-            if (!right && c + 1 < ncols)
-                pad(&line, width[c] - w);
-        }
-        sqlalc_buf_putc(&line, '\n');
-        if ((rc = flush_line(&line, f)))
+        if ((rc = table_row(&t, rs->rows[r].vals, f)) || (rc = row_done(p)))
             goto done;
     }
-    sqlalc_buf_printf(&line, "(%zu row%s)\n", nrows, nrows == 1 ? "" : "s");
-    rc = flush_line(&line, f);
+    /* The sample is no longer needed: the rest streams row by row. */
+    sqlalc_rowset_free(rs);
+    rs = NULL;
+    if (nrows == sample) {
+        sqlalc_value *vals = sqlalc__calloc((size_t)ncols, sizeof *vals);
+        if (!vals) {
+            rc = SQLALC_ERR_NOMEM;
+            goto done;
+        }
+        const sqlalc_row *row;
+        while (want_more(p)) {
+            rc = sqlalc_result_next(res, &row);
+            if (rc == SQLALC_DONE)
+                break;
+            if (rc != SQLALC_ROW)
+                break;
+            rc = SQLALC_OK;
+            for (int c = 0; c < ncols && rc == SQLALC_OK; c++)
+                rc = sqlalc_row_get_value(row, c, &vals[c]);
+            if (rc == SQLALC_OK)
+                rc = table_row(&t, vals, f);
+            if (rc == SQLALC_OK)
+                rc = row_done(p);
+            if (rc)
+                break;
+        }
+        sqlalc_free(vals);
+        if (rc != SQLALC_OK && rc != SQLALC_DONE)
+            goto done;
+        if ((rc = check_more(p, res)))
+            goto done;
+    }
+    if (p->o && p->o->more)
+        sqlalc_buf_printf(&t.line, "(%llu row%s shown; more rows were not read)\n",
+                          (unsigned long long)p->rows, p->rows == 1 ? "" : "s");
+    else
+        sqlalc_buf_printf(&t.line, "(%llu row%s)\n", (unsigned long long)p->rows, p->rows == 1 ? "" : "s");
+    rc = flush_line(&t.line, f);
 done:
-    sqlalc_buf_free(&cell);
-    sqlalc_buf_free(&line);
-    sqlalc_free(width);
-    sqlalc_free(numeric);
+    sqlalc_buf_free(&t.cell);
+    sqlalc_buf_free(&t.line);
+    sqlalc_free(t.width);
+    sqlalc_free(t.numeric);
     sqlalc_rowset_free(rs);
     return rc;
 }
@@ -346,7 +514,7 @@ static void put_csv_field(sqlalc_buf *b, const char *s, size_t n, int is_null)
     sqlalc_buf_putc(b, '"');
 }
 
-static int print_csv(sqlalc_result *res, FILE *f, size_t max_rows)
+static int print_csv(sqlalc_result *res, FILE *f, print_ctx *p)
 {
     int ncols = res->ncols, rc = SQLALC_OK;
     sqlalc_buf line = SQLALC_BUF_INIT, cell = SQLALC_BUF_INIT;
@@ -362,7 +530,7 @@ static int print_csv(sqlalc_result *res, FILE *f, size_t max_rows)
     if ((rc = flush_line(&line, f)))
         goto done;
     const sqlalc_row *row;
-    for (size_t r = 0; max_rows == 0 || r < max_rows; r++) {
+    while (want_more(p)) {
         rc = sqlalc_result_next(res, &row);
         if (rc == SQLALC_DONE) {
             rc = SQLALC_OK;
@@ -385,10 +553,10 @@ static int print_csv(sqlalc_result *res, FILE *f, size_t max_rows)
             put_csv_field(&line, cell.p ? cell.p : "", cell.len, v.type == SQLALC_V_NULL);
         }
         sqlalc_buf_puts(&line, "\r\n");
-        if ((rc = flush_line(&line, f)))
+        if ((rc = flush_line(&line, f)) || (rc = row_done(p)))
             goto done;
     }
-    rc = SQLALC_OK;
+    rc = check_more(p, res);
 done:
     sqlalc_buf_free(&line);
     sqlalc_buf_free(&cell);
@@ -494,18 +662,64 @@ static void put_json_value(sqlalc_buf *b, const sqlalc_value *v)
     }
 }
 
-static int print_json(sqlalc_result *res, FILE *f, size_t max_rows)
+/* Is name taken: another column's own name, or a key chosen before c? */
+static int key_taken(sqlalc_result *res, char **keys, int c, const char *name)
+{
+    for (int k = 0; k < res->ncols; k++)
+        if (k != c && !strcmp(col_name(res, k), name))
+            return 1;
+    for (int k = 0; k < c; k++)
+        if (!strcmp(keys[k], name))
+            return 1;
+    return 0;
+}
+
+/* The JSON keys: each column's name, except that a name an earlier column
+ * already has becomes name_1, name_2 … (the first that is no column's name
+ * and no key so far).  Counting from the number of earlier twins keeps it
+ * one try in the usual case. */
+static int json_keys(sqlalc_result *res, char **keys)
+{
+    sqlalc_buf b = SQLALC_BUF_INIT;
+    for (int c = 0; c < res->ncols; c++) {
+        const char *n = col_name(res, c);
+        unsigned twins = 0;
+        for (int k = 0; k < c; k++)
+            twins += !strcmp(col_name(res, k), n);
+        sqlalc_buf_reset(&b);
+        sqlalc_buf_puts(&b, n);
+        for (unsigned i = twins; i > 0 && !b.oom; i++) {
+            sqlalc_buf_reset(&b);
+            sqlalc_buf_printf(&b, "%s_%u", n, i);
+            if (!b.oom && !key_taken(res, keys, c, b.p))
+                break;
+        }
+        if (b.oom || !(keys[c] = sqlalc__strdup(b.p ? b.p : ""))) {
+            sqlalc_buf_free(&b);
+            return sqlalc__oom();
+        }
+    }
+    sqlalc_buf_free(&b);
+    return SQLALC_OK;
+}
+
+static int print_json(sqlalc_result *res, FILE *f, print_ctx *p)
 {
     int ncols = res->ncols, rc = SQLALC_OK;
     sqlalc_buf keys = SQLALC_BUF_INIT, line = SQLALC_BUF_INIT;
     size_t *koff = sqlalc__calloc((size_t)ncols + 1, sizeof *koff);
-    if (!koff)
-        return SQLALC_ERR_NOMEM;
-    /* Escaped keys rendered once: "name": */
+    char **names = sqlalc__calloc((size_t)ncols + 1, sizeof *names);
+    if (!koff || !names) {
+        rc = SQLALC_ERR_NOMEM;
+        goto done;
+    }
+    if ((rc = json_keys(res, names)))
+        goto done;
+    /* Escaped keys rendered once: "name": (a repeated name made unique,
+     * so no column is lost to a JSON reader keeping one of two keys). */
     for (int c = 0; c < ncols; c++) {
         koff[c] = keys.len;
-        const char *n = col_name(res, c);
-        put_json_string(&keys, n, strlen(n));
+        put_json_string(&keys, names[c], strlen(names[c]));
         sqlalc_buf_puts(&keys, ": ");
     }
     koff[ncols] = keys.len;
@@ -516,7 +730,7 @@ static int print_json(sqlalc_result *res, FILE *f, size_t max_rows)
     sqlalc_buf_putc(&line, '[');
     size_t r = 0;
     const sqlalc_row *row;
-    while (max_rows == 0 || r < max_rows) {
+    while (want_more(p)) {
         rc = sqlalc_result_next(res, &row);
         if (rc == SQLALC_DONE)
             break;
@@ -533,16 +747,54 @@ static int print_json(sqlalc_result *res, FILE *f, size_t max_rows)
             put_json_value(&line, &v);
         }
         sqlalc_buf_putc(&line, '}');
-        if ((rc = flush_line(&line, f)))
+        if ((rc = flush_line(&line, f)) || (rc = row_done(p)))
             goto done;
         r++;
     }
+    if ((rc = check_more(p, res)))
+        goto done;
     sqlalc_buf_puts(&line, r ? "\n]\n" : "]\n");
     rc = flush_line(&line, f);
 done:
     sqlalc_buf_free(&keys);
     sqlalc_buf_free(&line);
     sqlalc_free(koff);
+    for (int c = 0; names && c < ncols; c++)
+        sqlalc_free(names[c]);
+    sqlalc_free(names);
+    return rc;
+}
+
+/* One print in fmt, then the flush that reports a late write error. */
+static int print_dispatch(sqlalc_result *res, FILE *f, sqlalc_format fmt, print_ctx *p)
+{
+    int rc;
+    switch (fmt) {
+    case SQLALC_FORMAT_TABLE: rc = print_table(res, f, p); break;
+    case SQLALC_FORMAT_CSV: rc = print_csv(res, f, p); break;
+    case SQLALC_FORMAT_JSON: rc = print_json(res, f, p); break;
+    default: return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result_print: unknown format %d", (int)fmt);
+    }
+    if (rc == SQLALC_OK && fflush(f) != 0)
+        rc = sqlalc_error_set(SQLALC_ERR_GENERIC, "writing the result failed");
+    return rc;
+}
+
+int sqlalc_result_print_ex(sqlalc_result *res, FILE *f, sqlalc_print_options *opts)
+{
+    if (!res || !f || !opts)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result_print: %s is NULL",
+                                !res ? "the result"
+                                : !f ? "the file"
+                                     : "the options");
+    if (opts->version < 1 || opts->version > SQLALC_PRINT_OPTIONS_VERSION)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result_print: unknown options version %u",
+                                opts->version);
+    opts->rows = 0;
+    opts->more = 0;
+    print_ctx p = { opts, 0, opts->max_rows, PROGRESS_EVERY };
+    int rc = print_dispatch(res, f, opts->format, &p);
+    opts->rows = p.rows;
     return rc;
 }
 
@@ -551,14 +803,7 @@ int sqlalc_result_print(sqlalc_result *res, FILE *f, sqlalc_format fmt, size_t m
     if (!res || !f)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result_print: %s is NULL",
                                 res ? "the file" : "the result");
-    int rc;
-    switch (fmt) {
-    case SQLALC_FORMAT_TABLE: rc = print_table(res, f, max_rows); break;
-    case SQLALC_FORMAT_CSV: rc = print_csv(res, f, max_rows); break;
-    case SQLALC_FORMAT_JSON: rc = print_json(res, f, max_rows); break;
-    default: return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "result_print: unknown format %d", (int)fmt);
-    }
-    if (rc == SQLALC_OK && fflush(f) != 0)
-        rc = sqlalc_error_set(SQLALC_ERR_GENERIC, "writing the result failed");
-    return rc;
+    /* No options: never reads past max_rows (the rest stays unread). */
+    print_ctx p = { NULL, 0, max_rows, PROGRESS_EVERY };
+    return print_dispatch(res, f, fmt, &p);
 }

@@ -67,6 +67,7 @@ static const char *iso_canon(const char *level)
  * defaults).  Appending a field bumps the version and adds a row here.
  */
 static const size_t engine_options_sizes[] = { 0, offsetof(sqlalc_engine_options, max_overflow),
+                                               offsetof(sqlalc_engine_options, server_version),
                                                sizeof(sqlalc_engine_options) };
 static const size_t execution_options_sizes[] = { 0, sizeof(sqlalc_execution_options) };
 _Static_assert(sizeof engine_options_sizes / sizeof engine_options_sizes[0] ==
@@ -296,6 +297,19 @@ static int echo_listener(void *ctx, const sqlalc_event *ev)
 /* Engine                                                              */
 /* ------------------------------------------------------------------ */
 
+/* Switch the engine to its dialect's table for this server version. */
+static int engine_set_version(sqlalc_engine *eng, const char *version, const char *how)
+{
+    const sqlalc_dialect *d = eng->dialect->for_server_version(version);
+    if (!d) {
+        sqlalc__error_prefix("server_version %s in URL %s", how, eng->masked_url);
+        return sqlalc_error_last()->code;
+    }
+    eng->dialect = d;
+    sqlalc__engine_log(eng, "server version %s (%s)", version, how);
+    return SQLALC_OK;
+}
+
 int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, sqlalc_engine **out)
 {
     if (!out)
@@ -380,17 +394,39 @@ int sqlalc_engine_create(const char *url, const sqlalc_engine_options *options, 
         eng->kind = SQLALC_POOL_EMBEDDED;
     else
         eng->kind = SQLALC_POOL_QUEUE;
-    if (detect) {
+    /* The server version, when the dialect's SQL depends on it: given
+     * (option, then URL query) or asked of the server below. */
+    const char *version =
+        opt.server_version ? opt.server_version : sqlalc_url_query_get(eng->url, "server_version");
+    eng->opt.server_version = NULL; /* the caller's memory: not kept */
+    if (version && eng->dialect->for_server_version &&
+        (rc = engine_set_version(eng, version, "given")) != SQLALC_OK)
+        goto fail;
+    int ask_version = !version && eng->driver->server_version;
+    if (detect || (ask_version && eng->dialect->for_server_version)) {
         /* Like SQLAlchemy's first connect: ask the server, keep the
          * connection in the pool. */
         sqlalc_conn *c;
         if ((rc = sqlalc_engine_connect(eng, &c)) != SQLALC_OK)
             goto fail;
-        const char *name = eng->driver->server_dialect(c->db->dc);
-        const sqlalc_dialect *d = name ? sqlalc__find_dialect(name) : NULL;
-        if (d)
-            eng->dialect = d;
-        sqlalc__engine_log(eng, "server dialect: %s", eng->dialect->name);
+        if (detect) {
+            const char *name = eng->driver->server_dialect(c->db->dc);
+            const sqlalc_dialect *d = name ? sqlalc__find_dialect(name) : NULL;
+            if (d)
+                eng->dialect = d;
+            sqlalc__engine_log(eng, "server dialect: %s", eng->dialect->name);
+            if (version && eng->dialect->for_server_version &&
+                (rc = engine_set_version(eng, version, "given")) != SQLALC_OK) {
+                sqlalc_conn_close(c);
+                goto fail;
+            }
+        }
+        const char *sv =
+            ask_version && eng->dialect->for_server_version ? eng->driver->server_version(c->db->dc) : NULL;
+        if (sv && (rc = engine_set_version(eng, sv, "reported by the server")) != SQLALC_OK) {
+            sqlalc_conn_close(c);
+            goto fail;
+        }
         sqlalc_conn_close(c);
     }
     /* A level or mode the database lacks fails here, not at each BEGIN. */
@@ -410,6 +446,10 @@ const sqlalc_url *sqlalc_engine_url(const sqlalc_engine *eng)
 const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng)
 {
     return eng ? eng->dialect->name : NULL;
+}
+const sqlalc_dialect *sqlalc_engine_dialect(const sqlalc_engine *eng)
+{
+    return eng ? eng->dialect : NULL;
 }
 const sqlalc_dialect *sqlalc__engine_dialect(const sqlalc_engine *eng)
 {

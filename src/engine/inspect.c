@@ -886,6 +886,31 @@ int sqlalc_inspector_table(sqlalc_inspector *insp, const char *schema, const cha
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 
+/* Length of the well-formed UTF-8 sequence at p (a byte >= 0x80), or 0:
+ * no overlong forms, surrogates or code points past U+10FFFF. */
+static size_t utf8_valid_len(const unsigned char *p)
+{
+    unsigned c = p[0], cp;
+    size_t k;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        k = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        k = 4, cp = c & 0x07;
+    else
+        return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((p[i] & 0xC0) != 0x80) /* also stops at the NUL */
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k;
+}
+
 static void json_str(FILE *f, const char *s)
 {
     if (!s) {
@@ -903,8 +928,19 @@ static void json_str(FILE *f, const char *s)
         default:
             if (*p < 0x20)
                 fprintf(f, "\\u%04x", *p);
-            else
+            else if (*p < 0x80)
                 fputc(*p, f);
+            else {
+                /* names and SQL from the catalog may hold any bytes (SQLite
+                 * keeps declared types as written): invalid UTF-8 becomes
+                 * U+FFFD so the output stays JSON (found by fuzz_reflect_sqlite) */
+                size_t k = utf8_valid_len(p);
+                if (k) {
+                    fwrite(p, 1, k, f);
+                    p += k - 1;
+                } else
+                    fputs("\\ufffd", f);
+            }
         }
     }
     fputc('"', f);

@@ -39,12 +39,14 @@ static const size_t driver_sizes[] = {
     offsetof(sqlalc_driver, server_dialect),
     offsetof(sqlalc_driver, capabilities),
     offsetof(sqlalc_driver, set_timeout),
+    offsetof(sqlalc_driver, server_version),
     sizeof(sqlalc_driver),
 };
 static const size_t dialect_sizes[] = {
     0,
     offsetof(sqlalc_dialect, begin_sql),
     offsetof(sqlalc_dialect, reset_sql),
+    offsetof(sqlalc_dialect, for_server_version),
     sizeof(sqlalc_dialect),
 };
 static const size_t compile_hooks_sizes[] = { 0, offsetof(sqlalc_compile_hooks, like_default_escape),
@@ -201,6 +203,16 @@ const sqlalc_dialect *sqlalc_find_dialect(const char *name)
     if (!d)
         sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no dialect named '%s' is registered", name ? name : "(null)");
     return d;
+}
+
+const sqlalc_dialect *sqlalc_dialect_for_server_version(const sqlalc_dialect *d, const char *version)
+{
+    if (!d || !version) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "dialect_for_server_version: %s is NULL",
+                         d ? "version" : "dialect");
+        return NULL;
+    }
+    return d->for_server_version ? d->for_server_version(version) : d;
 }
 
 const char *sqlalc_dialect_name(const sqlalc_dialect *d)

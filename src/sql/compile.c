@@ -63,6 +63,10 @@ void sqlalc__cc_init(sqlalc_compiler *c, const sqlalc_dialect *d, int style)
     c->rows_from = c->rows_to = 0;
     c->repeat = 0;
     c->total_params = 0;
+    c->rn_inner = NULL;
+    c->in_dml_select = 0;
+    c->rn_names = NULL;
+    c->rn_n = c->rn_cap = 0;
     memset(c->qmemo, 0, sizeof c->qmemo);
 }
 
@@ -75,6 +79,7 @@ void sqlalc__cc_free(sqlalc_compiler *c)
     }
     sqlalc_free(c->ctes);
     sqlalc_free(c->done);
+    sqlalc_free(c->rn_names);
     sqlalc_buf_free(&c->names);
     sqlalc_buf_free(&c->expanded);
     if (c->anon != c->anon_inline)

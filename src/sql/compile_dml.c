@@ -120,7 +120,9 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
         PUTS(c, " DEFAULT VALUES");
     } else if (s->from_select) {
         putc_(c, ' ');
+        c->in_dml_select++;
         render_stmt(c, s->from_select, M_TOP);
+        c->in_dml_select--;
     } else if (s->nrows == 0) {
         PUTS(c, " VALUES ");
         size_t g0 = c->cur->buf.len, p0 = c->cur->np;

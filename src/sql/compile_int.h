@@ -127,6 +127,13 @@ struct sqlalc_compiler {
     size_t rows_from, rows_to;
     size_t repeat; /* > 1: a one-row INSERT written as that many rows of the same shape */
     int total_params;
+    /* ROW_NUMBER() paging (SQLALC_LIMIT_ROW_NUMBER): the select rendered as
+     * the numbered inner query, and the offsets in names of its column
+     * names, which the outer select lists. */
+    const void *rn_inner;
+    int in_dml_select; /* > 0: rendering the SELECT of an INSERT … SELECT */
+    size_t *rn_names;
+    size_t rn_n, rn_cap;
     /* Identifier pointer -> needs quoting, memoised per compile (the same
      * table and column names recur; the reserved-word lookup is costly).
      * A cache, not a capacity: any number of names works. */
@@ -196,6 +203,7 @@ static inline void putc_(sqlalc_compiler *c, char ch)
 #define anon_name sqlalc__cc_anon_name
 #define dml_froms sqlalc__cc_dml_froms
 #define emit_param sqlalc__cc_emit_param
+#define seg_push_param sqlalc__cc_seg_push_param
 #define expr_key sqlalc__cc_expr_key
 #define expr_type_kind sqlalc__cc_expr_type_kind
 #define ident sqlalc__cc_ident
@@ -217,6 +225,8 @@ const char *alias_name(sqlalc_compiler *c, const struct alias *a);
 size_t anon_name(sqlalc_compiler *c, const char *base);
 void dml_froms(sqlalc_compiler *c, frame *f, const struct sqlalc_table *target, const sqlalc_expr *where);
 void emit_param(sqlalc_compiler *c, size_t off, const sqlalc_value *v, int type);
+/* Append a parameter to segment s's list (0 and the error recorded on OOM). */
+int seg_push_param(sqlalc_compiler *c, seg *s, const sqlalc_cparam *p);
 const char *expr_key(const sqlalc_expr *e);
 int expr_type_kind(const sqlalc_expr *e);
 void ident(sqlalc_compiler *c, const char *s);

@@ -233,8 +233,33 @@ static void render_cte_ref(sqlalc_compiler *c, const struct alias *a)
 /* Statements                                                          */
 /* ------------------------------------------------------------------ */
 
+/* ROW_NUMBER() paging: remember the name a column of the numbered inner
+ * select is given, for the outer select's list. */
+static void rn_capture(sqlalc_compiler *c, const struct sel *s, size_t off)
+{
+    if (c->rn_inner != s)
+        return;
+    if (c->rn_n == c->rn_cap && VGROW(c, &c->rn_names, &c->rn_cap, NULL, c->rn_n + 1))
+        return;
+    c->rn_names[c->rn_n++] = off;
+}
+
+static void render_column_clause_(sqlalc_compiler *c, const sqlalc_expr *e, int mode, size_t idx,
+                                  const struct sel *s);
+
 static void render_column_clause(sqlalc_compiler *c, const sqlalc_expr *e, int mode, size_t idx,
                                  const struct sel *s)
+{
+    size_t before = c->rn_n;
+    render_column_clause_(c, e, mode, idx, s);
+    /* A column that got no name (raw text): the outer select cannot name it. */
+    if (c->rn_inner == s && c->rn_n == before && !c->err)
+        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED,
+                              "mssql ROW_NUMBER() paging needs every selected column named (label it)");
+}
+
+static void render_column_clause_(sqlalc_compiler *c, const sqlalc_expr *e, int mode, size_t idx,
+                                  const struct sel *s)
 {
     /* Duplicate plain column names get a label (name_1), as SQLAlchemy. */
     const char *plain = NULL;
@@ -246,6 +271,8 @@ static void render_column_clause(sqlalc_compiler *c, const sqlalc_expr *e, int m
         render(c, ((const struct label *)e)->e, P_NONE, 0, NULL);
         PUTS(c, " AS ");
         ident(c, ((const struct label *)e)->name);
+        if (c->rn_inner == s)
+            rn_capture(c, s, add_name(c, ((const struct label *)e)->name));
         return;
     }
     if (e->kind == NK_FUNC) {
@@ -254,6 +281,7 @@ static void render_column_clause(sqlalc_compiler *c, const sqlalc_expr *e, int m
         render(c, e, P_NONE, 0, NULL);
         PUTS(c, " AS ");
         ident(c, name_at(c, off));
+        rn_capture(c, s, off);
         return;
     }
     render(c, e, P_NONE, 0, NULL);
@@ -265,11 +293,15 @@ static void render_column_clause(sqlalc_compiler *c, const sqlalc_expr *e, int m
                 dup = 1;
         }
         if (dup) {
+            size_t off = anon_name(c, plain);
             PUTS(c, " AS ");
-            ident(c, name_at(c, anon_name(c, plain)));
+            ident(c, name_at(c, off));
+            rn_capture(c, s, off);
         } else if (mode == M_SUBQ) {
             PUTS(c, " AS ");
             ident(c, plain);
+            if (c->rn_inner == s)
+                rn_capture(c, s, add_name(c, plain));
         }
         return;
     }
@@ -279,10 +311,16 @@ static void render_column_clause(sqlalc_compiler *c, const sqlalc_expr *e, int m
         ((const struct unop *)e)->op != UOP_EXISTS)
         return;
     PUTS(c, " AS ");
-    if (e->kind == NK_CAST && ((const struct cast *)e)->e->kind == SQLALC_NK_COLUMN)
-        ident(c, ((const struct sqlalc_column_node *)((const struct cast *)e)->e)->name);
-    else
-        ident(c, name_at(c, anon_name(c, "anon")));
+    if (e->kind == NK_CAST && ((const struct cast *)e)->e->kind == SQLALC_NK_COLUMN) {
+        const char *nm = ((const struct sqlalc_column_node *)((const struct cast *)e)->e)->name;
+        ident(c, nm);
+        if (c->rn_inner == s)
+            rn_capture(c, s, add_name(c, nm));
+    } else {
+        size_t off = anon_name(c, "anon");
+        ident(c, name_at(c, off));
+        rn_capture(c, s, off);
+    }
 }
 
 static void limit_generic(sqlalc_compiler *c, const sqlalc_value *limit, const sqlalc_value *offset)
@@ -359,6 +397,16 @@ static void render_limit(sqlalc_compiler *c, int has_order, const sqlalc_value *
 {
     if (!limit && !offset)
         return;
+    if (c->h->limit_style == SQLALC_LIMIT_ROW_NUMBER) {
+        /* a select's OFFSET went to render_row_number; a compound has no
+         * ROW_NUMBER() form (SQLAlchemy drops its LIMIT silently) */
+        if (!top_used)
+            sqlalc_compiler_error(
+                c, SQLALC_ERR_NOT_SUPPORTED,
+                "mssql before 2012 cannot LIMIT or OFFSET a compound select: select from it "
+                "as a subquery");
+        return;
+    }
     if (c->h->limit_style == SQLALC_LIMIT_TOP_FETCH) {
         if (top_used)
             return;
@@ -415,8 +463,67 @@ void render_from_list(sqlalc_compiler *c, const frame *f, size_t from)
     }
 }
 
+/* SQL Server before 2012 pages with ROW_NUMBER(), as SQLAlchemy does:
+ *   SELECT anon_1.a FROM (SELECT t.a AS a, ROW_NUMBER() OVER (ORDER BY t.a)
+ *   AS mssql_rn FROM t) AS anon_1 WHERE mssql_rn > :param_1
+ *   AND mssql_rn <= :param_2 + :param_1
+ * The inner select is rendered first into its own segment (its column
+ * names are known only then), the outer one around it. */
+static void render_row_number(sqlalc_compiler *c, const struct sel *s)
+{
+    if (!s->order.n) {
+        sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED,
+                              "mssql requires an ORDER BY when using an OFFSET (ROW_NUMBER() paging)");
+        return;
+    }
+    size_t alias = anon_name(c, "anon");
+    seg inner = { .buf = SQLALC_BUF_INIT }, *saved = c->cur;
+    const void *saved_inner = c->rn_inner;
+    size_t first = c->rn_n;
+    c->cur = &inner;
+    c->rn_inner = s;
+    render_select(c, s, M_SUBQ);
+    c->cur = saved;
+    c->rn_inner = saved_inner;
+    size_t last = c->rn_n;
+    PUTS(c, "SELECT ");
+    for (size_t i = first; i < last; i++) {
+        if (i > first)
+            PUTS(c, ", ");
+        ident(c, name_at(c, alias));
+        putc_(c, '.');
+        ident(c, name_at(c, c->rn_names[i]));
+    }
+    c->rn_n = first;
+    PUTS(c, " \nFROM (");
+    sqlalc_buf_append(&c->cur->buf, inner.buf.p ? inner.buf.p : "", inner.buf.len);
+    if (inner.buf.oom)
+        sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < inner.np && !c->err; i++)
+        seg_push_param(c, c->cur, &inner.params[i]);
+    sqlalc_buf_free(&inner.buf);
+    sqlalc_free(inner.params);
+    PUTS(c, ") AS ");
+    ident(c, name_at(c, alias));
+    PUTS(c, " \nWHERE mssql_rn > ");
+    size_t off = anon_name(c, "param");
+    emit_param(c, off, &s->offset, value_type_kind(&s->offset));
+    if (s->has_limit) {
+        PUTS(c, " AND mssql_rn <= ");
+        sqlalc_compiler_param(c, &s->limit);
+        PUTS(c, " + ");
+        /* the same parameter again: one name, bound twice */
+        emit_param(c, off, &s->offset, value_type_kind(&s->offset));
+    }
+}
+
 void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
 {
+    if (c->h->limit_style == SQLALC_LIMIT_ROW_NUMBER && s->has_offset && c->rn_inner != s) {
+        render_row_number(c, s);
+        return;
+    }
+    int numbered = c->rn_inner == s;
     /* The FROM lists start inline and spill to the heap: any number of
      * FROM items, freed at "out" whatever happens. */
     frame f, covered, inferred, corr;
@@ -475,7 +582,8 @@ void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
     if (s->distinct)
         PUTS(c, "DISTINCT ");
     int top = 0;
-    if (c->h->limit_style == SQLALC_LIMIT_TOP_FETCH && s->has_limit && !s->has_offset) {
+    if ((c->h->limit_style == SQLALC_LIMIT_TOP_FETCH || c->h->limit_style == SQLALC_LIMIT_ROW_NUMBER) &&
+        s->has_limit && !s->has_offset) {
         PUTS(c, "TOP ");
         sqlalc_compiler_literal_int(c, s->limit.u.i);
         putc_(c, ' ');
@@ -487,6 +595,16 @@ void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
         if (i)
             PUTS(c, ", ");
         render_column_clause(c, s->cols.v[i], mode, i, s);
+    }
+    if (numbered) {
+        /* ORDER BY a label of the list means its expression here */
+        PUTS(c, ", ROW_NUMBER() OVER (ORDER BY ");
+        for (size_t i = 0; i < s->order.n; i++) {
+            if (i)
+                PUTS(c, ", ");
+            render_order_item(c, s->order.v[i], NULL);
+        }
+        PUTS(c, ") AS mssql_rn");
     }
     if (f.n) {
         PUTS(c, " \nFROM ");
@@ -508,8 +626,17 @@ void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
         PUTS(c, " \nHAVING ");
         render(c, s->having, P_ASBOOL, 0, NULL);
     }
-    render_order(c, &s->order, 0, &s->cols);
-    render_limit(c, s->order.n > 0, s->has_limit ? &s->limit : NULL, s->has_offset ? &s->offset : NULL, top);
+    /* SQL Server refuses an ORDER BY in a nested select that does not
+     * limit its rows: SQLAlchemy leaves it out (INSERT … SELECT too). */
+    int keep_order = !numbered;
+    if (keep_order && c->h->order_needs_limit && (mode != M_TOP || c->depth > 1 || c->in_dml_select) &&
+        !s->has_limit && (!s->has_offset || c->h->limit_style != SQLALC_LIMIT_TOP_FETCH))
+        keep_order = 0;
+    if (keep_order)
+        render_order(c, &s->order, 0, &s->cols);
+    if (!numbered)
+        render_limit(c, s->order.n > 0, s->has_limit ? &s->limit : NULL, s->has_offset ? &s->offset : NULL,
+                     top);
     if (s->for_update && c->h->has_for_update) {
         puts_(c, s->for_update & SQLALC_FOR_SHARE ? " FOR SHARE" : " FOR UPDATE");
         if (s->for_update & SQLALC_FOR_UPDATE_NOWAIT)

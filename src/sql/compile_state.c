@@ -258,22 +258,25 @@ void emit_param(sqlalc_compiler *c, size_t off, const sqlalc_value *v, int type)
         puts_(c, name_at(c, off));
     } else
         putc_(c, MARK);
-    seg *s = c->cur;
+    sqlalc_cparam p = { .name_off = off, .value = v, .type = type };
+    if (seg_push_param(c, c->cur, &p))
+        c->total_params++;
+}
+
+int seg_push_param(sqlalc_compiler *c, seg *s, const sqlalc_cparam *p)
+{
     if (s->np == s->cap) {
         size_t nc = s->cap ? s->cap * 2 : 16;
         sqlalc_cparam *np = sqlalc__realloc(s->params, nc * sizeof *np);
         if (!np) {
             sqlalc_compiler_error(c, SQLALC_ERR_NOMEM, "out of memory");
-            return;
+            return 0;
         }
         s->params = np;
         s->cap = nc;
     }
-    s->params[s->np].name_off = off;
-    s->params[s->np].value = v;
-    s->params[s->np].type = type;
-    s->np++;
-    c->total_params++;
+    s->params[s->np++] = *p;
+    return 1;
 }
 
 void sqlalc_compiler_param(sqlalc_compiler *c, const sqlalc_value *v)

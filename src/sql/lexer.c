@@ -109,8 +109,9 @@ static size_t digits_end(const sqlalc__lexer *lx, size_t i, long *value)
     size_t j = i;
     while (j < lx->len && is_digit(lx->s[j])) {
         if (v > 99999999)
-            fits = 0;
-        v = v * 10 + (lx->s[j] - '0');
+            fits = 0; /* stop accumulating: ?99999999999999999999 must not overflow (fuzz_textsql) */
+        else
+            v = v * 10 + (lx->s[j] - '0');
         j++;
     }
     *value = fits ? v : 0;

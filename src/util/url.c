@@ -71,8 +71,10 @@ static int mask_overlaps(const masker *m, size_t off, size_t len)
 
 static int key_is_secret(const char *k, size_t n)
 {
-    return (n == 8 && !sqlalc__strncasecmp(k, "password", 8)) ||
-           (n == 3 && !sqlalc__strncasecmp(k, "pwd", 3));
+    /* any key ending so ("db_password", "?password" after a stray '?'):
+     * over-masking beats showing a secret (found by fuzz_url) */
+    return (n >= 8 && !sqlalc__strncasecmp(k + n - 8, "password", 8)) ||
+           (n >= 3 && !sqlalc__strncasecmp(k + n - 3, "pwd", 3));
 }
 
 static int contains_ci(const char *s, size_t n, const char *needle)
@@ -107,6 +109,28 @@ static void mask_query_secrets(masker *m, size_t qoff)
     }
 }
 
+/* Text whose query could not be found (no "://", say): any
+ * "password=", "pwd=" or "odbc_connect=" after a '?', '&' or ';' (or at
+ * the start) is hidden to the next '&' (found by fuzz_url: "x&pwd=s"). */
+static void mask_loose_secrets(masker *m)
+{
+    for (size_t i = 0; i < m->len; i++) {
+        if (i && m->text[i - 1] != '?' && m->text[i - 1] != '&' && m->text[i - 1] != ';')
+            continue;
+        const char *eq = strchr(m->text + i, '=');
+        const char *amp = strchr(m->text + i, '&');
+        if (!eq || (amp && amp < eq))
+            continue;
+        size_t klen = (size_t)(eq - (m->text + i));
+        if (key_is_secret(m->text + i, klen) ||
+            (klen == 12 && !sqlalc__strncasecmp(m->text + i, "odbc_connect", 12))) {
+            size_t voff = klen + i + 1;
+            size_t end = amp ? (size_t)(amp - m->text) : m->len;
+            mask_add(m, voff, end - voff);
+        }
+    }
+}
+
 /*
  * Guess the secrets of text that may not parse.  When the authority had
  * an '@', the password span is known exactly (pw may be NULL when there
@@ -132,6 +156,8 @@ static void masker_init(masker *m, const char *text, size_t auth_off, int have_u
     }
     if (qoff < m->len)
         mask_query_secrets(m, qoff);
+    else
+        mask_loose_secrets(m);
 }
 
 /* Longest stretch of a URL shown in a message before "..." (messages

@@ -32,7 +32,13 @@ SQLALC_API int sqlalc_compiler_error(sqlalc_compiler *c, int code, const char *m
 
 enum {
     SQLALC_LIMIT_LIMIT_OFFSET = 0, /* ... LIMIT n OFFSET m (hook may refine) */
-    SQLALC_LIMIT_TOP_FETCH         /* SELECT TOP n / OFFSET m ROWS FETCH FIRST n ROWS ONLY */
+    SQLALC_LIMIT_TOP_FETCH,        /* SELECT TOP n / OFFSET m ROWS FETCH FIRST n ROWS ONLY */
+    /* SELECT TOP n for a limit alone; an OFFSET wraps the select in a
+     * subquery numbering its rows (SQL Server before 2012, as SQLAlchemy):
+     * SELECT anon_1.a FROM (SELECT t.a AS a, ROW_NUMBER() OVER (ORDER BY …)
+     * AS mssql_rn FROM t) AS anon_1 WHERE mssql_rn > :offset AND mssql_rn
+     * <= :limit + :offset */
+    SQLALC_LIMIT_ROW_NUMBER
 };
 enum {
     SQLALC_RETURNING_NONE = 0,
@@ -51,8 +57,12 @@ struct sqlalc_compile_hooks {
     unsigned has_multivalues : 1;   /* INSERT … VALUES (…), (…) */
     unsigned recursive_keyword : 1; /* WITH RECURSIVE (mssql: plain WITH) */
     unsigned empty_in_subquery : 1; /* empty IN as IN (SELECT 1 FROM (SELECT 1) WHERE 1!=1) */
-    int limit_style;                /* SQLALC_LIMIT_* */
-    int returning_style;            /* SQLALC_RETURNING_* */
+    /* An ORDER BY is only kept in a nested SELECT that limits its rows
+     * (SQL Server refuses it otherwise; SQLAlchemy drops it, as in the
+     * SELECT of an INSERT … SELECT). */
+    unsigned order_needs_limit : 1;
+    int limit_style;     /* SQLALC_LIMIT_* */
+    int returning_style; /* SQLALC_RETURNING_* */
     /* Render the LIMIT / OFFSET clause after ORDER BY (LIMIT_OFFSET style);
      * limit / offset are NULL when not given.  NULL hook: the generic
      * "\n LIMIT n OFFSET m". */

@@ -129,6 +129,14 @@ struct sqlalc_driver {
      * runs longer fails with SQLALC_ERR_TIMEOUT.  NULL: the driver has no
      * timeout and a requested one is SQLALC_ERR_NOT_SUPPORTED. */
     int (*set_timeout)(void *conn, double seconds);
+
+    /* ---- version 7 ---- */
+
+    /* Optional: the server's version as the wire reports it (ODBC's
+     * SQL_DBMS_VER: "11.00.2100"), for dialects whose SQL depends on it
+     * (sqlalc_dialect.for_server_version); valid while conn is open.
+     * NULL when unknown. */
+    const char *(*server_version)(void *conn);
 };
 
 /*
@@ -140,8 +148,9 @@ struct sqlalc_driver {
  *   4  + server_dialect
  *   5  + capabilities, private_database, transaction_state
  *   6  + set_timeout
+ *   7  + server_version
  */
-#define SQLALC_DRIVER_VERSION 6
+#define SQLALC_DRIVER_VERSION 7
 
 /* sqlalc_driver.capabilities */
 enum {
@@ -266,6 +275,18 @@ struct sqlalc_dialect {
      * TRANSACTION ISOLATION LEVEL).  Write nothing when nothing stays.
      */
     int (*reset_sql)(sqlalc_sql_text *out, const char *isolation, int readonly);
+
+    /* ---- version 4 ---- */
+
+    /*
+     * Optional: the dialect to compile for a server of this version (as
+     * SQL Server spells it: "11.0.2100.60", "10.50", "14"), as SQLAlchemy
+     * sets its dialect up from server_version_info: this table or a
+     * variant of it (SQL Server before 2012 pages with ROW_NUMBER()).
+     * NULL with the error recorded for a version it cannot read.  NULL
+     * hook: the dialect has one flavour for every version.
+     */
+    const sqlalc_dialect *(*for_server_version)(const char *version);
 };
 
 /*
@@ -273,8 +294,9 @@ struct sqlalc_dialect {
  *   1  version … reflect
  *   2  + begin_sql … connect_sql
  *   3  + reset_sql
+ *   4  + for_server_version
  */
-#define SQLALC_DIALECT_VERSION 3
+#define SQLALC_DIALECT_VERSION 4
 
 /* sqlalc_dialect.syntax: lexical forms beyond '…' strings, "…"
  * identifiers and -- / block comments. */

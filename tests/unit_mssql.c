@@ -1,0 +1,212 @@
+/*
+ * SQL Server by server version: exact SQL and parameter order of every
+ * compiler case for mssql with no version (as SQLAlchemy unconnected), 2008,
+ * 2012 and 2017 (tests/unit_mssql_gen.py, from SQLAlchemy 1.4), the DDL
+ * type names per version, and the server_version engine option / URL query.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "testutil.h"
+#include "unit_compile_fixture.h"
+#include "sqlalc/mssql.h"
+
+struct ms_expect {
+    const char *named, *positional, *names; /* "!ERR": a compile error */
+};
+struct ms_case {
+    const char *title;
+    sqlalc_stmt *(*build)(void);
+    struct ms_expect e[4]; /* none, 2008, 2012, 2017 */
+};
+
+#include "unit_mssql_cases.inc"
+
+static const char *const versions[4] = { NULL, "10.50.1600", "11.0.2100.60", "14" };
+
+static const sqlalc_dialect *ms_dialect(int i)
+{
+    const sqlalc_dialect *d = sqlalc_find_dialect("mssql");
+    assert_non_null(d);
+    if (!versions[i])
+        return d;
+    const sqlalc_dialect *v = sqlalc_dialect_for_server_version(d, versions[i]);
+    assert_non_null(v);
+    return v;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fx_setup();
+    return 0;
+}
+static int teardown(void **state)
+{
+    (void)state;
+    fx_teardown();
+    return 0;
+}
+
+static void test_cases(void **state)
+{
+    (void)state;
+    int failed = 0, checks = 0;
+    for (size_t k = 0; k < sizeof ms_cases / sizeof ms_cases[0]; k++) {
+        const struct ms_case *mc = &ms_cases[k];
+        sqlalc_stmt *q = mc->build();
+        if (!q) {
+            printf("case %zu (%s): build failed: %s\n", k, mc->title, sqlalc_errmsg());
+            failed++;
+            continue;
+        }
+        for (int d = 0; d < 4; d++) {
+            const struct ms_expect *e = &mc->e[d];
+            const char *vn = versions[d] ? versions[d] : "(none)";
+            const char *got = sqlalc_stmt_sql(q, ms_dialect(d));
+            checks++;
+            if (!strcmp(e->named, "!ERR")) {
+                if (got) {
+                    printf("case %zu mssql %s: expected an error, got\n  %s\n", k, vn, got);
+                    failed++;
+                }
+                continue;
+            }
+            if (!got || strcmp(got, e->named)) {
+                printf("case %zu mssql %s (%s)\n  want: %s\n  got:  %s\n", k, vn, mc->title, e->named,
+                       got ? got : sqlalc_errmsg());
+                failed++;
+                continue;
+            }
+            sqlalc_compiled *c = NULL;
+            if (sqlalc_compile(q, ms_dialect(d), SQLALC_PARAMSTYLE_QMARK, &c)) {
+                printf("case %zu mssql %s positional: %s\n", k, vn, sqlalc_errmsg());
+                failed++;
+                continue;
+            }
+            char names[4096] = "";
+            for (size_t i = 0; i < sqlalc_compiled_nparams(c); i++) {
+                if (i)
+                    strncat(names, ",", sizeof names - strlen(names) - 1);
+                strncat(names, sqlalc_compiled_param_name(c, i), sizeof names - strlen(names) - 1);
+            }
+            checks += 2;
+            if (strcmp(names, e->names)) {
+                printf("case %zu mssql %s params\n  want: %s\n  got:  %s\n", k, vn, e->names, names);
+                failed++;
+            }
+            if (strcmp(sqlalc_compiled_sql(c), e->positional)) {
+                printf("case %zu mssql %s positional\n  want: %s\n  got:  %s\n", k, vn, e->positional,
+                       sqlalc_compiled_sql(c));
+                failed++;
+            }
+            sqlalc_compiled_free(c);
+        }
+        sqlalc_stmt_free(q);
+    }
+    printf("%zu cases, %d checks, %d failed\n", sizeof ms_cases / sizeof ms_cases[0], checks, failed);
+    assert_int_equal(failed, 0);
+}
+
+/* CREATE TABLE per version, as SQLAlchemy 1.4 (server_version_info set). */
+static void test_ddl_types(void **state)
+{
+    (void)state;
+    static const char *const want[4] = {
+        "\nCREATE TABLE vt (\n\tid INTEGER NOT NULL IDENTITY, \n\td DATETIME NULL, \n\ttm DATETIME NULL, \n\tdt "
+        "DATETIME NULL, \n\tdtz DATETIMEOFFSET NULL, \n\ttx TEXT NULL, \n\tut NTEXT NULL, \n\tlb IMAGE NULL, \n\ts "
+        "VARCHAR(max) NULL, \n\tu NVARCHAR(max) NULL, \n\tj NVARCHAR(max) NULL, \n\tiv DATETIME NULL, \n\td2 "
+        "DATETIME2(3) NULL, \n\tPRIMARY KEY (id)\n)\n\n",
+        "\nCREATE TABLE vt (\n\tid INTEGER NOT NULL IDENTITY, \n\td DATE NULL, \n\ttm TIME NULL, \n\tdt DATETIME "
+        "NULL, \n\tdtz DATETIMEOFFSET NULL, \n\ttx TEXT NULL, \n\tut NTEXT NULL, \n\tlb IMAGE NULL, \n\ts "
+        "VARCHAR(max) NULL, \n\tu NVARCHAR(max) NULL, \n\tj NVARCHAR(max) NULL, \n\tiv DATETIME NULL, \n\td2 "
+        "DATETIME2(3) NULL, \n\tPRIMARY KEY (id)\n)\n\n",
+        "\nCREATE TABLE vt (\n\tid INTEGER NOT NULL IDENTITY, \n\td DATE NULL, \n\ttm TIME NULL, \n\tdt DATETIME "
+        "NULL, \n\tdtz DATETIMEOFFSET NULL, \n\ttx VARCHAR(max) NULL, \n\tut NVARCHAR(max) NULL, \n\tlb "
+        "VARBINARY(max) NULL, \n\ts VARCHAR(max) NULL, \n\tu NVARCHAR(max) NULL, \n\tj NVARCHAR(max) NULL, \n\tiv "
+        "DATETIME NULL, \n\td2 DATETIME2(3) NULL, \n\tPRIMARY KEY (id)\n)\n\n",
+        NULL, /* 2017: as 2012 */
+    };
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(
+        md, "vt", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("d", sqlalc_type_date(), 0), sqlalc_column("tm", sqlalc_type_time(0), 0),
+        sqlalc_column("dt", sqlalc_type_datetime(0), 0), sqlalc_column("dtz", sqlalc_type_datetime(1), 0),
+        sqlalc_column("tx", sqlalc_type_text(), 0), sqlalc_column("ut", sqlalc_type_unicode_text(), 0),
+        sqlalc_column("lb", sqlalc_type_large_binary(), 0), sqlalc_column("s", sqlalc_type_string(0), 0),
+        sqlalc_column("u", sqlalc_type_unicode(0), 0), sqlalc_column("j", sqlalc_type_json(), 0),
+        sqlalc_column("iv", sqlalc_type_interval(), 0), sqlalc_column("d2", sqlalc_mssql_datetime2(3), 0));
+    if (!t)
+        fail_msg("table: %s", sqlalc_errmsg());
+    for (int d = 0; d < 4; d++) {
+        char *sql = NULL;
+        assert_int_equal(sqlalc_create_table_sql(t, ms_dialect(d), &sql), SQLALC_OK);
+        assert_string_equal(sql, want[d] ? want[d] : want[2]);
+        sqlalc_free(sql);
+    }
+    /* DATETIME2 is a DateTime elsewhere */
+    char *sql = NULL;
+    assert_int_equal(sqlalc_create_table_sql(t, sqlalc_find_dialect("sqlite"), &sql), SQLALC_OK);
+    assert_non_null(strstr(sql, "d2 DATETIME"));
+    sqlalc_free(sql);
+    assert_null(sqlalc_mssql_datetime2(8));
+    assert_int_equal(sqlalc_error_last()->code, SQLALC_ERR_ARGUMENT);
+    sqlalc_metadata_free(md);
+}
+
+/* Versions as written; bad ones fail naming the version. */
+static void test_versions(void **state)
+{
+    (void)state;
+    const sqlalc_dialect *ms = sqlalc_find_dialect("mssql");
+    assert_ptr_equal(sqlalc_dialect_for_server_version(ms, "9.00.1399"), ms);
+    assert_ptr_equal(sqlalc_dialect_for_server_version(ms, "10"),
+                     sqlalc_dialect_for_server_version(ms, "10.50"));
+    assert_ptr_equal(sqlalc_dialect_for_server_version(ms, "16.0.1000.6"),
+                     sqlalc_dialect_for_server_version(ms, "11.00.2100"));
+    assert_ptr_not_equal(sqlalc_dialect_for_server_version(ms, "11"), ms);
+    assert_null(sqlalc_dialect_for_server_version(ms, "eleven"));
+    assert_non_null(strstr(sqlalc_errmsg(), "eleven"));
+    assert_null(sqlalc_dialect_for_server_version(ms, "11x"));
+    /* dialects without versions are themselves */
+    const sqlalc_dialect *lite = sqlalc_find_dialect("sqlite");
+    assert_ptr_equal(sqlalc_dialect_for_server_version(lite, "3.40"), lite);
+    assert_null(sqlalc_dialect_for_server_version(ms, NULL));
+}
+
+/* The engine option and the URL query choose the flavour without
+ * connecting (nothing listens behind this DSN). */
+static void test_engine_server_version(void **state)
+{
+    (void)state;
+    if (!sqlalc_find_driver("odbc"))
+        skip(); /* built without unixODBC */
+    const sqlalc_dialect *ms = sqlalc_find_dialect("mssql");
+    sqlalc_engine *eng = NULL;
+    assert_int_equal(
+        sqlalc_engine_create("mssql+odbc://sa:pw@no_such_dsn?server_version=11.0.2100", NULL, &eng),
+        SQLALC_OK);
+    assert_ptr_equal(sqlalc_engine_dialect(eng), sqlalc_dialect_for_server_version(ms, "11"));
+    sqlalc_engine_free(eng);
+    sqlalc_engine_options opt = SQLALC_ENGINE_OPTIONS_INIT;
+    opt.server_version = "10.50";
+    assert_int_equal(sqlalc_engine_create("mssql+odbc://sa:pw@no_such_dsn?server_version=14", &opt, &eng),
+                     SQLALC_OK);
+    assert_ptr_equal(sqlalc_engine_dialect(eng), sqlalc_dialect_for_server_version(ms, "10"));
+    sqlalc_engine_free(eng);
+    assert_int_equal(sqlalc_engine_create("mssql+odbc://sa:secret@no_such_dsn?server_version=x", NULL, &eng),
+                     SQLALC_ERR_ARGUMENT);
+    assert_null(eng);
+    assert_non_null(strstr(sqlalc_errmsg(), "server_version"));
+    assert_null(strstr(sqlalc_errmsg(), "secret"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_ddl_types),
+        cmocka_unit_test(test_versions),
+        cmocka_unit_test(test_engine_server_version),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
