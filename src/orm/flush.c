@@ -1132,18 +1132,13 @@ static int finish(sqlalc_session *s, plan *p)
     int rc = SQLALC_OK;
     for (size_t i = 0; i < p->nins && rc == SQLALC_OK; i++) {
         ostate *st = p->ins[i];
-        char *key = NULL;
-        size_t klen;
         ov *snap = snap_take(st->m, OBJ(st));
         if (!snap)
             return SQLALC_ERR_NOMEM;
-        if ((rc = obj_key(st->m, OBJ(st), st->m->pk, st->m->npk, &key, &klen)) != SQLALC_OK ||
-            (rc = st_key_set(st, key, klen)) != SQLALC_OK) {
-            sqlalc_free(key);
+        if ((rc = st_key_from_obj(st)) != SQLALC_OK) {
             snap_free(snap, st->m->nfields);
             return rc;
         }
-        sqlalc_free(key);
         snap_free(st->snap, st->m->nfields);
         st->snap = snap;
         if ((rc = idmap_put(&s->map, st)) != SQLALC_OK)

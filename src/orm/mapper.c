@@ -381,6 +381,27 @@ int st_key_set(ostate *st, const char *key, size_t len)
     return SQLALC_OK;
 }
 
+/* The object's key into st (its inline buffer when it fits). */
+int st_key_from_obj(ostate *st)
+{
+    char buf[sizeof st->keybuf], *key = NULL;
+    size_t len;
+    const sqlalc_orm_mapper *m = st->m;
+    ov small[8] = { { 0, 0, 0.0, NULL } }, *vals = m->npk <= 8 ? small : sqlalc_malloc(m->npk * sizeof(ov));
+    if (!vals)
+        return orm_err(SQLALC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < m->npk; i++)
+        ov_read(m, OBJ(st), m->pk[i], &vals[i]);
+    int rc = key_of_ovs_buf(m, vals, m->npk, buf, sizeof buf, &key, &len);
+    if (vals != small)
+        sqlalc_free(vals);
+    if (rc == SQLALC_OK)
+        rc = st_key_set(st, key, len);
+    if (key != buf)
+        sqlalc_free(key);
+    return rc;
+}
+
 int obj_key(const sqlalc_orm_mapper *m, const void *obj, const size_t *fi, size_t n, char **key, size_t *len)
 {
     ov small[8] = { { 0, 0, 0.0, NULL } }, *vals = n <= 8 ? small : sqlalc_malloc(n * sizeof(ov));

@@ -136,6 +136,7 @@ int key_of_ovs(const struct sqlalc_orm_mapper *m, const ov *vals, size_t n, char
 int key_of_ovs_buf(const struct sqlalc_orm_mapper *m, const ov *vals, size_t n, char *buf, size_t cap,
                    char **key, size_t *len);
 int st_key_set(ostate *st, const char *key, size_t len);
+int st_key_from_obj(ostate *st); /* the object's primary key, as its identity key */
 void st_key_free(ostate *st);
 void obj_free_fields(const struct sqlalc_orm_mapper *m, void *obj);
 
