@@ -781,9 +781,16 @@ static void test_generic_access_and_errors(void **state)
     static const sqlalc_orm_field bad[] = { SQLALC_ORM_FIELD(struct dept, name, SQLALC_ORM_TEXT, "name") };
     assert_null(sqlalc_orm_map(reg, "Bad", t_dept, sizeof(struct dept), bad, 1));
     assert_non_null(strstr(sqlalc_errmsg(), "primary key column id is not mapped"));
-    assert_code(sqlalc_orm_relationship(Dept, "x", SQLALC_ORM_MANY_TO_ONE, Pair, 0, NULL),
-                SQLALC_ERR_ARGUMENT);
+    sqlalc_orm_mapper *D2 = sqlalc_orm_registry_mapper(reg, "Dept2"); /* no objects yet */
+    if (!D2)
+        D2 = sqlalc_orm_map(reg, "Dept2", t_dept, sizeof(struct dept), dept_fields, 2);
+    assert_non_null(D2);
+    assert_code(sqlalc_orm_relationship(D2, "x", SQLALC_ORM_MANY_TO_ONE, Pair, 0, NULL), SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "no foreign key"));
+    /* relationships come before objects */
+    assert_code(
+        sqlalc_orm_relationship(Emp, "late", SQLALC_ORM_MANY_TO_ONE, Dept, offsetof(struct emp, dept), NULL),
+        SQLALC_ERR_INTERFACE);
     /* an object of another session */
     sqlalc_session *s2 = new_session();
     assert_code(sqlalc_session_add(s2, e), SQLALC_ERR_INTERFACE);

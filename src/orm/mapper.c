@@ -682,6 +682,8 @@ void registry_rank(sqlalc_orm_registry *reg)
 /* One block: header, the caller's struct, the relationship flags. */
 ostate *obj_alloc(const sqlalc_orm_mapper *m)
 {
+    if (!atomic_load_explicit(&m->objects_made, memory_order_relaxed))
+        atomic_store_explicit(&((sqlalc_orm_mapper *)(uintptr_t)m)->objects_made, 1, memory_order_relaxed);
     size_t nr = m->nrels ? m->nrels : 1;
     ostate *st = sqlalc_malloc(OHDR + m->size + 2 * nr);
     if (!st) {
@@ -917,6 +919,10 @@ int sqlalc_orm_relationship(sqlalc_orm_mapper *m, const char *name, sqlalc_orm_r
     if (rel_find(m, name) || field_index(m, name) >= 0)
         return orm_err(SQLALC_ERR_ARGUMENT, "sqlalc_orm_relationship: %s already has an attribute %s",
                        m->name, name);
+    if (atomic_load_explicit(&m->objects_made, memory_order_relaxed))
+        return orm_err(SQLALC_ERR_INTERFACE,
+                       "relationship %s.%s: objects of %s exist; declare relationships before making objects",
+                       m->name, name, m->name);
     int scalar = kind == SQLALC_ORM_MANY_TO_ONE || kind == SQLALC_ORM_ONE_TO_ONE;
     if (offset + (scalar ? sizeof(void *) : sizeof(sqlalc_orm_list)) > m->size)
         return orm_err(SQLALC_ERR_ARGUMENT, "relationship %s.%s: offset beyond the struct", m->name, name);

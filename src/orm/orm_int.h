@@ -2,6 +2,7 @@
  * below src/orm knows this layer exists. */
 #ifndef SQLALC_ORM_INT_H
 #define SQLALC_ORM_INT_H
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sqlalc.h>
@@ -50,6 +51,9 @@ struct sqlalc_orm_mapper {
     orm_rel **rels;
     int rank; /* foreign-key order (referenced tables first) */
     size_t index;
+    /* set when the first object is made: objects size their relationship
+     * flags then, so no relationship may be added after */
+    atomic_int objects_made;
 };
 
 struct sqlalc_orm_registry {
