@@ -280,6 +280,22 @@ def _pg_plain_like(dialect_cls):
 PGDialect = _pg_plain_like(postgresql.dialect)
 
 
+def _mssql_literal_frames(dialect_cls):
+    """SQL Server as libsqlalc compiles it: window frame bounds as integer
+    literals (ROWS BETWEEN 2 PRECEDING …), since T-SQL's grammar takes no
+    parameter there and SQLAlchemy's bound form fails on a server.  The
+    rest of the text is SQLAlchemy's own."""
+    base = dialect_cls.statement_compiler
+
+    def frame(self, range_, **kw):
+        return base._format_frame_clause(self, range_, **dict(kw, literal_binds=True))
+    compiler = type('LiteralFramesMSCompiler', (base,), {'_format_frame_clause': frame})
+    return type('LiteralFramesMSDialect', (dialect_cls,), {'statement_compiler': compiler})
+
+
+MSDialect = _mssql_literal_frames(mssql.dialect)
+
+
 def _sqlite_update_from(dialect_cls):
     """SQLite as libsqlalc compiles it: UPDATE … FROM other tables (SQLite
     3.33+ runs it; SQLAlchemy 1.4 refuses it), in PostgreSQL's layout.
@@ -297,10 +313,10 @@ SQLiteDialect = _sqlite_update_from(sqlite.dialect)
 
 
 def dialects():
-    ms = mssql.dialect(paramstyle='named')
+    ms = MSDialect(paramstyle='named')
     ms._supports_offset_fetch = True
     ms.supports_multivalues_insert = True
-    msq = mssql.dialect(paramstyle='qmark')
+    msq = MSDialect(paramstyle='qmark')
     msq._supports_offset_fetch = True
     msq.supports_multivalues_insert = True
     return [

@@ -72,9 +72,11 @@ _Static_assert(sizeof dialect_sizes / sizeof dialect_sizes[0] == SQLALC_DIALECT_
 static const char *driver_alias(const char *name)
 {
     static const char *const aliases[][2] = {
-        { "pysqlite", "sqlite3" }, { "sqlite", "sqlite3" },   { "psycopg2", "libpq" },
-        { "psycopg", "libpq" },    { "pg8000", "libpq" },     { "asyncpg", "libpq" },
+        { "pysqlite", "sqlite3" }, { "sqlite", "sqlite3" },
+        { "psycopg2", "libpq" },   { "psycopg", "libpq" },
+        { "pg8000", "libpq" },     { "asyncpg", "libpq" },
         { "pyodbc", "odbc" },      { "postgresql", "libpq" },
+        { "pymssql", "odbc" }, /* FreeTDS through ODBC */
     };
     for (size_t i = 0; i < SQLALC_ARRAY_LEN(aliases); i++)
         if (!strcmp(name, aliases[i][0]))

@@ -431,7 +431,10 @@ static void frame_bound(sqlalc_compiler *c, int64_t v, const sqlalc_value *absva
     else if (v == 0)
         PUTS(c, "CURRENT ROW");
     else {
-        sqlalc_compiler_param(c, absval);
+        if (c->h->frame_bounds_literal)
+            sqlalc_compiler_literal_int(c, absval->u.i);
+        else
+            sqlalc_compiler_param(c, absval);
         puts_(c, v < 0 ? " PRECEDING" : " FOLLOWING");
     }
 }

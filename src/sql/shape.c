@@ -118,6 +118,9 @@ int sqlalc__key_over(sqlalc_keywalk *w, const sqlalc_expr *e)
         /* which bounds are bound values depends on their sign class */
         kb(w, bound_class(o->lower));
         kb(w, bound_class(o->upper));
+        /* a dialect may write the bounds as text (frame_bounds_literal) */
+        kn(w, o->lower);
+        kn(w, o->upper);
         kv(w, &o->lower_v);
         kv(w, &o->upper_v);
     }

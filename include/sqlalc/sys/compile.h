@@ -61,6 +61,9 @@ struct sqlalc_compile_hooks {
      * (SQL Server refuses it otherwise; SQLAlchemy drops it, as in the
      * SELECT of an INSERT … SELECT). */
     unsigned order_needs_limit : 1;
+    /* Window frame bounds (ROWS BETWEEN 2 PRECEDING …) as integer literals:
+     * T-SQL's grammar takes no parameter there. */
+    unsigned frame_bounds_literal : 1;
     int limit_style;     /* SQLALC_LIMIT_* */
     int returning_style; /* SQLALC_RETURNING_* */
     /* Render the LIMIT / OFFSET clause after ORDER BY (LIMIT_OFFSET style);
