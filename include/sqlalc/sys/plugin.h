@@ -137,6 +137,14 @@ struct sqlalc_driver {
      * (sqlalc_dialect.for_server_version); valid while conn is open.
      * NULL when unknown. */
     const char *(*server_version)(void *conn);
+
+    /* ---- version 8 ---- */
+
+    /* Optional: reflection through the wire's own catalog functions (ODBC's
+     * SQLTables, SQLColumns …), used where the dialect has no reflection
+     * hooks or the URL says ?odbc_reflection=catalog.  Its functions reach
+     * the driver's connection with sqlalc_conn_driver_connection. */
+    const struct sqlalc_reflect_hooks *catalog_reflect;
 };
 
 /*
@@ -149,8 +157,9 @@ struct sqlalc_driver {
  *   5  + capabilities, private_database, transaction_state
  *   6  + set_timeout
  *   7  + server_version
+ *   8  + catalog_reflect
  */
-#define SQLALC_DRIVER_VERSION 7
+#define SQLALC_DRIVER_VERSION 8
 
 /* sqlalc_driver.capabilities */
 enum {
@@ -341,6 +350,9 @@ SQLALC_API void sqlalc_error_set_extra(const char *detail, const char *hint, con
  * engine turns it into the caller's set numbers ("executemany parameter
  * set 7: …") and, for a range, finds the one set that fails. */
 SQLALC_API void sqlalc_error_set_batch_position(size_t first, size_t count);
+/* For a driver's own hooks (catalog_reflect): the driver connection
+ * object (what its connect returned) behind a checked-out connection. */
+SQLALC_API void *sqlalc_conn_driver_connection(sqlalc_conn *conn);
 /* Map a SQLSTATE to an error class (23xxx → INTEGRITY, 40001 → SERIALIZATION, 08xxx → DISCONNECT …). */
 SQLALC_API int sqlalc_code_from_sqlstate(const char *sqlstate);
 
