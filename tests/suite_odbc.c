@@ -175,12 +175,12 @@ static void test_catalog_reflection(void **state)
         skip();
     static const char *const ddl[] = {
         "CREATE TABLE cat_parent (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL)",
-        "CREATE TABLE cat_child (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES cat_parent (id) ON DELETE "
-        "CASCADE, name VARCHAR(40), amount NUMERIC(10, 2), qty INTEGER DEFAULT 5, note TEXT, ok BOOLEAN, "
-        "d DATE, f FLOAT)",
+        ("CREATE TABLE cat_child (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES cat_parent (id) ON DELETE "
+         "CASCADE, name VARCHAR(40), amount NUMERIC(10, 2), qty INTEGER DEFAULT 5, note TEXT, ok BOOLEAN, "
+         "d DATE, f FLOAT)"),
         "CREATE TABLE cat_pair (a INTEGER NOT NULL, b INTEGER NOT NULL, c VARCHAR(5), PRIMARY KEY (a, b))",
-        "CREATE TABLE cat_ref (id INTEGER PRIMARY KEY, pa INTEGER, pb INTEGER, "
-        "FOREIGN KEY (pa, pb) REFERENCES cat_pair (a, b))",
+        ("CREATE TABLE cat_ref (id INTEGER PRIMARY KEY, pa INTEGER, pb INTEGER, "
+         "FOREIGN KEY (pa, pb) REFERENCES cat_pair (a, b))"),
         "CREATE INDEX ix_cat_child_name ON cat_child (name)",
         "CREATE UNIQUE INDEX ux_cat_child_qty ON cat_child (qty, name)",
     };
