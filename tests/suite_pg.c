@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "testutil.h"
 #include "sqlalc/sys/plugin.h"
@@ -1076,6 +1077,334 @@ static void test_football_copy_inspects_alike(void **state)
     remove(path);
 }
 
+/* ------------------------------------------------------------------ */
+/* Results set aside, dropped early, streamed through cursors          */
+/* ------------------------------------------------------------------ */
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#    define PG_SANITIZED 1
+#elif defined(__has_feature)
+#    if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#        define PG_SANITIZED 1
+#    endif
+#endif
+
+/* First column of sql's first row on conn c. */
+static int64_t test_scalar_conn(sqlalc_conn *c, const char *sql)
+{
+    sqlalc_result *res = NULL;
+    assert_ok(sqlalc_conn_execute_sql(c, sql, NULL, &res));
+    return test_result_int64(res);
+}
+
+/* Resident set size in bytes (/proc/self/statm). */
+static long rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, res = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+            res = 0;
+        fclose(f);
+    }
+    return res * sysconf(_SC_PAGESIZE);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A second statement while 300,000 rows are pending sets them aside in a
+ * packed form close to the data's size (a PGresult per row took ~3 KB). */
+static void test_set_aside_is_compact(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    sqlalc_result *big, *other;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_conn_execute_sql(
+        c,
+        "SELECT g, md5(g::text) AS t, CASE WHEN g % 7 = 0 THEN NULL ELSE 'x' END AS n FROM generate_series(1, 300000) g",
+        NULL, &big));
+    assert_int_equal(sqlalc_result_next(big, &row), SQLALC_ROW);
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    long before = rss_bytes();
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT 41 + 1", NULL, &other));
+    long grown = rss_bytes() - before;
+    assert_int_equal(test_result_int64(other), 42);
+    printf("set aside 300,000 rows (int, 32-char text, short text): RSS +%.1f MB\n",
+           (double)grown / 1048576.0);
+#ifndef PG_SANITIZED
+    assert_true(grown < 32L * 1048576L);
+#endif
+    /* the current row stayed valid while the rest was set aside */
+    assert_int_equal(sqlalc_row_int64(row, 0), 1);
+    int64_t n = 1;
+    while (sqlalc_result_next(big, &row) == SQLALC_ROW) {
+        n++;
+        assert_int_equal(sqlalc_row_int64(row, 0), n);
+        assert_int_equal(strlen(sqlalc_row_text(row, 1)), 32);
+        if (n % 7 == 0)
+            assert_true(sqlalc_row_is_null(row, 2));
+        else
+            assert_string_equal(sqlalc_row_text(row, 2), "x");
+    }
+    assert_int_equal(n, 300000);
+    sqlalc_result_free(big);
+    sqlalc_conn_close(c);
+}
+
+/* Freeing a result early stops the query on the server instead of
+ * reading the rest; the connection stays usable; a transaction around
+ * it is left alone (drained, not cancelled). */
+static void test_free_early_cancels(void **state)
+{
+    (void)state;
+    /* (sanitizers make every row ten times slower: a tenth of the rows) */
+#ifdef PG_SANITIZED
+    enum { N = 300000 };
+#else
+    enum { N = 3000000 };
+#endif
+    char q[128];
+    snprintf(q, sizeof q, "SELECT g, 'some text ' || g FROM (SELECT generate_series(1, %d) AS g) s", (int)N);
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    double t0 = now_s();
+    assert_ok(sqlalc_conn_execute_sql(c, q, NULL, &res));
+    int64_t n = 0;
+    while (sqlalc_result_next(res, &row) == SQLALC_ROW)
+        n++;
+    sqlalc_result_free(res);
+    double full = now_s() - t0;
+    assert_int_equal(n, N);
+    t0 = now_s();
+    assert_ok(sqlalc_conn_execute_sql(c, q, NULL, &res));
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_result_free(res);
+    double early = now_s() - t0;
+    printf("3 of %d rows then free: %.1f ms, full read %.1f ms (%.2f%%)\n", (int)N, early * 1e3, full * 1e3,
+           100.0 * early / full);
+    assert_int_equal(test_scalar_conn(c, "SELECT 5"), 5);
+    /* inside a transaction the rest is read (a cancel would abort it) */
+    sqlalc_tx *tx;
+    assert_ok(sqlalc_conn_begin(c, &tx));
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT g FROM generate_series(1, 20000) g", NULL, &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_result_free(res);
+    assert_int_equal(test_scalar_conn(c, "SELECT 6"), 6);
+    assert_ok(sqlalc_tx_commit(tx));
+    /* a statement that writes is never cancelled: every row is inserted */
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE IF EXISTS pg_early", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(c, "CREATE TABLE pg_early (id int)", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(
+        c, "INSERT INTO pg_early SELECT g FROM generate_series(1, 200000) g RETURNING id", NULL, &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_result_free(res);
+    assert_int_equal(test_scalar_conn(c, "SELECT count(*) FROM pg_early"), 200000);
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE pg_early", NULL, NULL));
+    sqlalc_conn_close(c);
+}
+
+static sqlalc_result *streamed(sqlalc_conn *c, const char *sql, const sqlalc_params *p, size_t per)
+{
+    sqlalc_execution_options o = SQLALC_EXECUTION_OPTIONS_INIT;
+    o.stream_results = 1;
+    o.yield_per = per;
+    sqlalc_result *res = NULL;
+    assert_ok(sqlalc_conn_execute_sql_opts(c, sql, p, &o, &res));
+    return res;
+}
+
+/* stream_results / yield_per: server-side cursors fetched in batches, any
+ * number open at once on one connection, inside a transaction or not. */
+static void test_stream_results_cursors(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    const sqlalc_row *row;
+    sqlalc_tx *tx;
+    for (int in_tx = 1; in_tx >= 0; in_tx--) {
+        if (in_tx)
+            assert_ok(sqlalc_conn_begin(c, &tx));
+        sqlalc_result *r[3];
+        for (int k = 0; k < 3; k++)
+            r[k] = streamed(c, "SELECT g, CAST(:k AS int) AS k FROM generate_series(1, :n) g",
+                            SQLALC_PARAMS(SQLALC_P_INT("k", k), SQLALC_P_INT("n", 1000 + k)),
+                            (size_t)(7 + k * 50));
+        /* three cursors open, read in turn, with other commands between */
+        assert_int_equal(
+            test_scalar_conn(c, "SELECT count(*) FROM pg_cursors WHERE name LIKE 'sqlalc_cur_%'"), 3);
+        int64_t n[3] = { 0, 0, 0 };
+        int open = 3;
+        while (open) {
+            open = 0;
+            for (int k = 0; k < 3; k++) {
+                if (!r[k])
+                    continue;
+                for (int i = 0; i < 13; i++) {
+                    int rc = sqlalc_result_next(r[k], &row);
+                    if (rc != SQLALC_ROW) {
+                        assert_int_equal(rc, SQLALC_DONE);
+                        sqlalc_result_free(r[k]);
+                        r[k] = NULL;
+                        break;
+                    }
+                    n[k]++;
+                    assert_int_equal(sqlalc_row_int64(row, 0), n[k]);
+                    assert_int_equal(sqlalc_row_int64(row, 1), k);
+                }
+                if (r[k])
+                    open = 1;
+                assert_int_equal(test_scalar_conn(c, "SELECT 1"), 1);
+            }
+        }
+        for (int k = 0; k < 3; k++)
+            assert_int_equal(n[k], 1000 + k);
+        /* freed early: the cursor is closed, not read */
+        sqlalc_result *e = streamed(c, "SELECT g FROM generate_series(1, 1000000) g", NULL, 100);
+        assert_int_equal(sqlalc_result_next(e, &row), SQLALC_ROW);
+        sqlalc_result_free(e);
+        assert_int_equal(
+            test_scalar_conn(c, "SELECT count(*) FROM pg_cursors WHERE name LIKE 'sqlalc_cur_%'"), 0);
+        /* columns described even with no rows */
+        e = streamed(c, "SELECT 1 AS a, 2 AS b WHERE false", NULL, 0);
+        assert_int_equal(sqlalc_result_column_count(e), 2);
+        assert_string_equal(sqlalc_result_column_name(e, 1), "b");
+        assert_int_equal(sqlalc_result_next(e, &row), SQLALC_DONE);
+        sqlalc_result_free(e);
+        if (in_tx)
+            assert_ok(sqlalc_tx_commit(tx));
+    }
+    /* in a transaction, an error in a later batch surfaces at that row
+     * (outside one, WITH HOLD computes every row at the DECLARE) */
+    assert_ok(sqlalc_conn_begin(c, &tx));
+    sqlalc_result *e = streamed(c, "SELECT 1 / (500 - g) FROM generate_series(1, 1000) g", NULL, 100);
+    int rc, got = 0;
+    while ((rc = sqlalc_result_next(e, &row)) == SQLALC_ROW)
+        got++;
+    assert_int_equal(got, 400);
+    assert_int_equal(rc, SQLALC_ERR_DATA);
+    sqlalc_result_free(e);
+    assert_ok(sqlalc_tx_rollback(tx));
+    /* a statement that writes runs as it is */
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE IF EXISTS pg_stream", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(c, "CREATE TABLE pg_stream (id int)", NULL, NULL));
+    e = streamed(c, "INSERT INTO pg_stream VALUES (1), (2) RETURNING id", NULL, 1);
+    assert_int_equal(test_result_int64(e), 1);
+    assert_int_equal(test_scalar_conn(c, "SELECT count(*) FROM pg_stream"), 2);
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE pg_stream", NULL, NULL));
+    sqlalc_conn_close(c);
+}
+
+/* Integer, float, boolean and uuid parameters carry their type to the
+ * server (int4, int8 past its range), so an untyped context works. */
+static void test_parameter_types(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    sqlalc_result *res;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_conn_execute_sql(
+        c,
+        "WITH RECURSIVE t(n) AS (SELECT :start AS n UNION ALL "
+        "SELECT n + 1 FROM t WHERE n < :stop) SELECT sum(n), pg_typeof(min(n))::text FROM t",
+        SQLALC_PARAMS(SQLALC_P_INT("start", 1), SQLALC_P_INT("stop", 10)), &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    assert_int_equal(sqlalc_row_int64(row, 0), 55);
+    assert_string_equal(sqlalc_row_text(row, 1), "integer");
+    sqlalc_result_free(res);
+    static const char q[] = "SELECT :v AS v, pg_typeof(:v)::text";
+    struct {
+        sqlalc_value v;
+        const char *type;
+    } cases[] = {
+        { SQLALC_INTV(7), "integer" },
+        { SQLALC_INTV(INT64_C(5000000000)), "bigint" },
+        { SQLALC_INTV(8), "bigint" }, /* an int4 fits the slot now prepared int8 */
+        { SQLALC_FLOATV(1.5), "double precision" },
+        { SQLALC_BOOLV(1), "boolean" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_ok(sqlalc_conn_execute_sql(c, q, SQLALC_PARAMS(SQLALC_P("v", cases[i].v)), &res));
+        assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+        assert_string_equal(sqlalc_row_text(row, 1), cases[i].type);
+        sqlalc_result_free(res);
+    }
+    sqlalc_value u = SQLALC_TEXTV("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+    u.type = SQLALC_V_UUID;
+    assert_ok(
+        sqlalc_conn_execute_sql(c, "SELECT pg_typeof(:u)::text", SQLALC_PARAMS(SQLALC_P("u", u)), &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    assert_string_equal(sqlalc_row_text(row, 0), "uuid");
+    sqlalc_result_free(res);
+    /* an int4 still fills smallint, bigint, numeric and text-free contexts */
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE IF EXISTS pg_ptypes", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(c, "CREATE TABLE pg_ptypes (s smallint, b bigint, n numeric(10,2))",
+                                      NULL, NULL));
+    const sqlalc_param r1[] = { SQLALC_P_INT("s", 1), SQLALC_P_INT("b", 2), SQLALC_P_INT("n", 3) };
+    const sqlalc_param r2[] = { SQLALC_P_INT("s", 4), SQLALC_P_INT("b", INT64_C(9000000000)),
+                                SQLALC_P_INT("n", 6) };
+    const sqlalc_params sets[2] = { { 3, r1 }, { 3, r2 } };
+    assert_ok(sqlalc_conn_execute_sql_many(c, "INSERT INTO pg_ptypes VALUES (:s, :b, :n)", sets, 2, NULL));
+    assert_int_equal(test_scalar_conn(c, "SELECT sum(b) FROM pg_ptypes LIMIT 1"), 9000000002);
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE pg_ptypes", NULL, NULL));
+    sqlalc_conn_close(c);
+}
+
+/* Text cannot hold NUL on PostgreSQL: a data error naming the parameter,
+ * never a silent cut; blobs with NULs round-trip exactly. */
+static void test_nul_in_text_and_blob(void **state)
+{
+    (void)state;
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    sqlalc_result *res = NULL;
+    assert_code(sqlalc_conn_execute_sql(c, "SELECT :t AS t",
+                                        SQLALC_PARAMS(SQLALC_P("t", SQLALC_TEXTNV("a\0b", 3))), &res),
+                SQLALC_ERR_DATA);
+    assert_non_null(strstr(sqlalc_errmsg(), ":t"));
+    assert_non_null(strstr(sqlalc_errmsg(), "NUL"));
+    assert_null(res);
+    /* the same through executemany names the set */
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE IF EXISTS pg_nul", NULL, NULL));
+    assert_ok(sqlalc_conn_execute_sql(c, "CREATE TABLE pg_nul (t text, b bytea)", NULL, NULL));
+    const sqlalc_param r1[] = { SQLALC_P("t", SQLALC_TEXTV("fine")), SQLALC_P("b", SQLALC_BLOBV("x", 1)) };
+    const sqlalc_param r2[] = { SQLALC_P("t", SQLALC_TEXTNV("bad\0", 4)),
+                                SQLALC_P("b", SQLALC_BLOBV("y", 1)) };
+    const sqlalc_params sets[2] = { { 2, r1 }, { 2, r2 } };
+    assert_code(sqlalc_conn_execute_sql_many(c, "INSERT INTO pg_nul VALUES (:t, :b)", sets, 2, NULL),
+                SQLALC_ERR_DATA);
+    assert_non_null(strstr(sqlalc_errmsg(), "NUL"));
+    assert_int_equal(test_scalar_conn(c, "SELECT count(*) FROM pg_nul"), 0);
+    /* a text without an explicit length stops at its NUL, as C strings do */
+    static const unsigned char blob[] = { 0, 1, 0, 255, 0 };
+    assert_ok(sqlalc_conn_execute_sql(
+        c, "INSERT INTO pg_nul VALUES (:t, :b)",
+        SQLALC_PARAMS(SQLALC_P("t", SQLALC_TEXTV("ok")), SQLALC_P("b", SQLALC_BLOBV(blob, sizeof blob))),
+        NULL));
+    const sqlalc_row *row;
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT b FROM pg_nul", NULL, &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    size_t n = 0;
+    const void *p = NULL;
+    assert_ok(sqlalc_row_get_blob(row, 0, &p, &n));
+    assert_int_equal(n, sizeof blob);
+    assert_memory_equal(p, blob, sizeof blob);
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_conn_execute_sql(c, "DROP TABLE pg_nul", NULL, NULL));
+    sqlalc_conn_close(c);
+}
+
 int main(void)
 {
     if (!test_dialect_is("postgresql") || strstr(test_url(), "+odbc") || !sqlalc_find_driver("libpq")) {
@@ -1089,6 +1418,11 @@ int main(void)
         cmocka_unit_test(test_connect_errors_mask_password),
         cmocka_unit_test(test_url_keywords_and_hosts),
         cmocka_unit_test(test_streaming_interleaved),
+        cmocka_unit_test(test_set_aside_is_compact),
+        cmocka_unit_test(test_free_early_cancels),
+        cmocka_unit_test(test_stream_results_cursors),
+        cmocka_unit_test(test_parameter_types),
+        cmocka_unit_test(test_nul_in_text_and_blob),
         cmocka_unit_test(test_prepared_once_returning_upsert),
         cmocka_unit_test(test_evicted_statements_deallocated),
         cmocka_unit_test(test_stale_plan_reprepared),

@@ -130,6 +130,23 @@ static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, 
     return SQLALC_OK;
 }
 
+/* Server-side cursors for stream_results (as psycopg2's named cursors). */
+static int cursor_sql(sqlalc_sql_text *out, int op, const char *name, const char *query, size_t n)
+{
+    switch (op) {
+    case SQLALC_CURSOR_DECLARE:
+    case SQLALC_CURSOR_DECLARE_HOLD:
+        sqlalc_sql_text_printf(out, "DECLARE %s NO SCROLL CURSOR %s FOR %s", name,
+                               op == SQLALC_CURSOR_DECLARE ? "WITHOUT HOLD" : "WITH HOLD", query);
+        return SQLALC_OK;
+    case SQLALC_CURSOR_FETCH:
+        sqlalc_sql_text_printf(out, "FETCH FORWARD %zu FROM %s", n, name);
+        return SQLALC_OK;
+    case SQLALC_CURSOR_CLOSE: sqlalc_sql_text_printf(out, "CLOSE %s", name); return SQLALC_OK;
+    default: return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "unknown cursor operation %d", op);
+    }
+}
+
 const sqlalc_dialect sqlalc__dialect_postgresql = {
     .version = SQLALC_DIALECT_VERSION,
     .name = "postgresql",
@@ -149,4 +166,5 @@ const sqlalc_dialect sqlalc__dialect_postgresql = {
     .last_insert_id_sql = "SELECT lastval()",
     .error_aborts_transaction = 1,
     .syntax = SQLALC_SYNTAX_DOLLAR | SQLALC_SYNTAX_ESCAPE_STRINGS | SQLALC_SYNTAX_NESTED_COMMENTS,
+    .cursor_sql = cursor_sql,
 };

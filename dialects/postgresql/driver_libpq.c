@@ -23,12 +23,14 @@
  *    which goes as binary float8 (no printf/strtod round trip, exact).
  *    The statement is prepared (PQprepare, once, named) at its first
  *    execution, with parameter
- *    types taken from the first values bound: FLOAT → float8, BOOL → bool,
- *    NUMERIC → numeric, DATE → date, TIME → time, INTERVAL → interval,
- *    BLOB → bytea; INT, TEXT, DATETIME, JSON, UUID and NULL are left for
- *    the server to infer from context (like psycopg2's literals), so an
- *    integer fits an int2 column or a LIMIT, a string fills a date, enum
- *    or json column, and a datetime keeps its offset.
+ *    types taken from the first values bound, as psycopg2's literals are
+ *    typed: INT → int4 (int8 past its range), FLOAT → float8, BOOL →
+ *    bool, NUMERIC → numeric, DATE → date, TIME → time, INTERVAL →
+ *    interval, UUID → uuid, BLOB → bytea (so "SELECT $1 AS n UNION ALL
+ *    SELECT n + 1" works); TEXT, DATETIME, JSON and NULL are left for the
+ *    server to infer from context, so a string fills a date, enum or json
+ *    column, and a datetime keeps its offset.  An int4 fills an int2
+ *    column or a LIMIT by the server's own casts.
  *
  *    A later value that needs another type re-prepares; a plan made
  *    stale by DDL (0A000 "cached plan must not change result type") is
@@ -39,16 +41,18 @@
  * Rows stream in single-row mode: one PGresult per row, nothing
  * accumulated (measured as fast as a raw single-row loop, 2x faster than
  * one PQexec).  When another command needs the connection while a result
- * is still streaming, the rest of that result is read into the
- * statement's stash first (libpq allows one command on the wire).  A
- * result abandoned half read is drained, not cancelled: a cancel would
- * abort the enclosing transaction (or an INSERT … RETURNING).
+ * is still streaming, the rest of that result is read and packed into the
+ * statement's blocks first (libpq allows one command on the wire), about
+ * the data's own size.  A result dropped half read is cancelled on the
+ * server when the engine says it only reads and it was sent outside a
+ * transaction block (sqlalc__pq_discard); otherwise it is drained.  With
+ * stream_results the rows come from a server-side cursor in batches
+ * (sqlalc__pq_prepare_cursor, the dialect's statements).
  *
- * Batches (executemany, exec_batch): a single-row INSERT … VALUES (…) is
- * rewritten to multi-row VALUES statements sized under the 65,535
- * parameter ceiling and sent in pipeline mode; any other statement is
- * pipelined row by row (PQenterPipelineMode), syncing every 1,000 rows.
- * No round trip per row either way.  (A pipeline of statements returning
+ * Batches (exec_batch): the statement as given, pipelined row by row
+ * (PQenterPipelineMode), syncing every 1,000 rows: no round trip per row.
+ * Multi-row VALUES are the compiler's (sqlalc__compile_repeat), never a
+ * rewrite here.  (A pipeline of statements returning
  * many rows each could fill both socket buffers; executemany is meant for
  * DML, whose replies are a few bytes per row.)  COPY FROM STDIN is in
  * driver_libpq_copy.c (sqlalc_pg_copy_* in <sqlalc/postgresql.h>).
@@ -347,12 +351,17 @@ int sqlalc__pq_idle(pq_conn *c)
     if (c->copying)
         return sqlalc_error_set(SQLALC_ERR_INTERFACE,
                                 "a COPY is in progress on this connection: end or abort it first");
+    int rc = SQLALC_OK;
     if (c->active) {
         pq_stmt *s = c->active;
         c->active = NULL;
-        return sqlalc__pq_stash_rest(s);
+        rc = sqlalc__pq_stash_rest(s);
     }
-    return SQLALC_OK;
+    /* a cursor declared in a transaction block is gone once the block
+     * ended: this tells a cursor whether its block is still the one */
+    if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+        c->txgen++;
+    return rc;
 }
 
 /* Send queued DEALLOCATEs in one command (statements the engine dropped). */
@@ -545,4 +554,6 @@ const sqlalc_driver sqlalc__driver_libpq = {
     .column_double = sqlalc__pq_column_double,
     .column_text = sqlalc__pq_column_text,
     .transaction_state = pq_transaction_state,
+    .prepare_cursor = sqlalc__pq_prepare_cursor,
+    .discard = sqlalc__pq_discard,
 };

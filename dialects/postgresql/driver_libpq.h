@@ -4,7 +4,7 @@
  *   driver_libpq_param.c  parameters: types and wire encoding
  *   driver_libpq_stmt.c   statements: prepare, execute, stream rows
  *   driver_libpq_row.c    columns of the current row as values
- *   driver_libpq_batch.c  executemany: pipelines
+ *   driver_libpq_batch.c  exec_batch: pipelines
  *   driver_libpq_copy.c   COPY FROM STDIN (sqlalc_pg_copy_*)
  */
 #ifndef SQLALC_DRIVER_LIBPQ_H
@@ -43,7 +43,6 @@ enum {
 /* How a column's text becomes a value. */
 enum { K_TEXT = 0, K_INT, K_FLOAT, K_BOOL, K_BYTEA, K_TZ };
 
-#define BATCH_ROWS_MAX 1024      /* rows per multi-row INSERT (the engine hands 1,024-row chunks) */
 #define PIPELINE_SYNC_EVERY 1000 /* generic pipeline: rows between syncs */
 #define DEALLOC_FLUSH 32         /* queued DEALLOCATEs sent together */
 
@@ -56,7 +55,8 @@ typedef struct pq_conn {
     pq_stmt *active; /* statement whose rows are on the wire */
     char **dealloc;  /* prepared statements to DEALLOCATE lazily */
     size_t ndealloc, dealloc_cap;
-    int copying; /* a COPY FROM STDIN is open: nothing else may run */
+    int copying;    /* a COPY FROM STDIN is open: nothing else may run */
+    unsigned txgen; /* counts the moments seen outside a transaction block */
 } pq_conn;
 
 typedef struct pq_param {
@@ -84,24 +84,33 @@ struct pq_stmt {
 
     int state;      /* 0 ready to run, 1 rows on the wire, 2 done */
     PGresult *meta; /* result holding the column description */
-    PGresult *cur;  /* current row (single-row mode), may be meta */
+    PGresult *cur;  /* current row (single-row mode: row 0; a cursor's batch: row ri), may be meta */
+    int ri;         /* row of cur that is current */
     int ncols;
     unsigned char *kind; /* per column K_* */
     sqlalc_vtype *vt;    /* per column value type for K_TEXT */
     char **cbuf;         /* per column conversion buffers (bytea, tz) */
     size_t *ccap;
     int64_t rowcount;
-    int stale_plan;   /* the last run failed on a plan made before DDL */
-    PGresult **stash; /* rest of the result, read early (sqlalc__pq_idle) */
+    int stale_plan; /* the last run failed on a plan made before DDL */
+    /* The rest of a result read early (sqlalc__pq_idle) so that another
+     * command can use the wire: rows packed into blocks (pq_rows), the
+     * results after them (the end, an error) in stash. */
+    struct pq_block *rows_head, *rows_tail;
+    size_t rows_pos;           /* read offset in rows_head */
+    const unsigned char *rowp; /* current row when it is a packed one */
+    PGresult **stash;
     size_t nstash, spos, scap;
     int stashed;
+    int stash_err; /* reading the rest failed: the result ends with this */
+    int tx_before; /* PQtransactionStatus when the command was sent */
 
-    /* multi-row INSERT rewrite: 0 unknown, 1 possible, -1 not */
-    int ins;
-    size_t grp_start, grp_end; /* the "( … )" after VALUES */
-    char full_name[24];
-    int full_rows;
-    Oid *full_types; /* per slot (nparams) */
+    /* server-side cursor (prepare_cursor): 0 none, else its SQL */
+    char *cur_declare, *cur_declare_hold, *cur_fetch, *cur_close;
+    int cur_open;       /* declared and not closed */
+    int cur_hold;       /* declared WITH HOLD (outlives its transaction) */
+    unsigned cur_txgen; /* c->txgen when declared */
+    int64_t cur_rows;
 };
 
 /* driver_libpq.c: connection */
@@ -121,6 +130,9 @@ void sqlalc__pq_quote_ident(sqlalc_buf *b, const char *name);
 /* driver_libpq_param.c: parameters */
 /* A text or blob value without a pointer is SQL NULL (core.h). */
 int sqlalc__pq_is_null(const sqlalc_value *v);
+/* SQLALC_ERR_DATA when v is text holding a NUL byte (PostgreSQL text
+ * cannot: it would be cut there), naming parameter idx. */
+int sqlalc__pq_check_text(const sqlalc_value *v, int idx);
 /* The parameter type a value asks for (0: let the server infer it). */
 Oid sqlalc__pq_oid_for(const sqlalc_value *v);
 /* Encode v for a slot of type slot (0: untyped).  copy: the value's memory
@@ -138,6 +150,9 @@ int sqlalc__pq_prepare(void *conn, const char *sql, size_t len, int nparams, voi
 int sqlalc__pq_bind(void *stmt, int idx, const sqlalc_value *v);
 int sqlalc__pq_step(void *stmt);
 int sqlalc__pq_reset(void *stmt);
+int sqlalc__pq_discard(void *stmt);
+int sqlalc__pq_prepare_cursor(void *conn, const char *sql, const char *declare, const char *declare_hold,
+                              const char *fetch, const char *close, int nparams, void **out);
 void sqlalc__pq_finalize(void *stmt);
 /* Read the rest of s's result into its stash (the wire is needed). */
 int sqlalc__pq_stash_rest(pq_stmt *s);
@@ -147,6 +162,16 @@ void sqlalc__pq_forget_name(pq_conn *c, const char *name);
 int sqlalc__pq_server_prepare(pq_stmt *s, int ntypes, const Oid *types);
 /* A command tag's row count, -1 when it has none. */
 int64_t sqlalc__pq_parse_count(const char *t);
+
+/* Packed rows: for each row ncols (offset, length) pairs (length -1:
+ * NULL) then the values, each NUL-terminated.  Blocks are freed as they
+ * are read. */
+typedef struct pq_block {
+    struct pq_block *next;
+    size_t used, cap;
+    unsigned char data[];
+} pq_block;
+void sqlalc__pq_rows_free(pq_stmt *s);
 
 /* driver_libpq_row.c: columns */
 /* The result's column description arrived: size the per-column arrays. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "driver_libpq.h"
@@ -24,6 +25,9 @@ Oid sqlalc__pq_oid_for(const sqlalc_value *v)
     if (sqlalc__pq_is_null(v))
         return 0;
     switch (v->type) {
+    /* as psycopg2's literals type them: int4 when it fits, else int8 */
+    case SQLALC_V_INT: return v->u.i >= INT32_MIN && v->u.i <= INT32_MAX ? OID_INT4 : OID_INT8;
+    case SQLALC_V_UUID: return OID_UUID;
     case SQLALC_V_FLOAT: return OID_FLOAT8;
     case SQLALC_V_BOOL: return OID_BOOL;
     case SQLALC_V_NUMERIC: return OID_NUMERIC;
@@ -33,6 +37,17 @@ Oid sqlalc__pq_oid_for(const sqlalc_value *v)
     case SQLALC_V_BLOB: return OID_BYTEA;
     default: return 0;
     }
+}
+
+int sqlalc__pq_check_text(const sqlalc_value *v, int idx)
+{
+    if (sqlalc__pq_is_null(v) || v->type < SQLALC_V_TEXT || v->type == SQLALC_V_BLOB ||
+        v->type == SQLALC_V_BOOL || v->u.s.len == SQLALC_NTS || !memchr(v->u.s.p, 0, v->u.s.len))
+        return SQLALC_OK;
+    return sqlalc_error_set_full(SQLALC_ERR_DATA, "22021", 0,
+                                 "parameter $%d: text with a NUL byte at offset %zu (PostgreSQL text cannot "
+                                 "hold NUL; bind it as a blob)",
+                                 idx + 1, (size_t)((const char *)memchr(v->u.s.p, 0, v->u.s.len) - v->u.s.p));
 }
 
 static char *fmt_i64(char *end, int64_t v)
@@ -193,6 +208,17 @@ int sqlalc__pq_resolve_params(pq_stmt *s, int n)
  * with (a typed value where the slot was prepared untyped or otherwise;
  * bytea goes binary into an untyped slot fine).  Merges want into ptypes
  * and says whether a new PQprepare is needed. */
+/* A value asking for w fits a slot prepared as slot without a new
+ * prepare: the same type, bytea into an untyped slot, an integer's text
+ * into a wider number. */
+static int fits(Oid w, Oid slot)
+{
+    if (w == slot || (w == OID_BYTEA && !slot))
+        return 1;
+    return (w == OID_INT4 || w == OID_INT8) &&
+           (slot == OID_INT8 || slot == OID_NUMERIC || slot == OID_FLOAT8);
+}
+
 int sqlalc__pq_types_merge(pq_stmt *s, const Oid *want, int n)
 {
     int conflict = !s->prepared;
@@ -200,7 +226,7 @@ int sqlalc__pq_types_merge(pq_stmt *s, const Oid *want, int n)
         Oid w = want[i];
         if (!s->prepared)
             s->ptypes[i] = w;
-        else if (w && w != s->ptypes[i] && !(w == OID_BYTEA && !s->ptypes[i])) {
+        else if (w && !fits(w, s->ptypes[i])) {
             s->ptypes[i] = w;
             conflict = 1;
         }

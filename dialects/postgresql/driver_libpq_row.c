@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include "driver_libpq.h"
 
@@ -161,23 +162,48 @@ static char *colbuf(pq_stmt *s, int i, size_t need)
 
 static int no_row(const pq_stmt *s, int i)
 {
-    if (!s->cur)
+    if (!s->cur && !s->rowp)
         return sqlalc_error_set(SQLALC_ERR_INTERFACE, "no current row to read");
     return sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column %d in the row (it has %d)", i, s->ncols);
+}
+
+/* Column i of the current row: 1 with its text (NUL-terminated) and
+ * length, 0 when NULL.  The row is a packed one (read early, see
+ * driver_libpq_stmt.c) or row ri of cur. */
+static inline int cell(const pq_stmt *s, int i, const char **p, size_t *n)
+{
+    if (s->rowp) {
+        uint32_t h[2];
+        memcpy(h, s->rowp + 4 + 8 * (size_t)i, sizeof h);
+        if (h[1] == UINT32_MAX)
+            return 0;
+        *p = (const char *)s->rowp + h[0];
+        *n = h[1];
+        return 1;
+    }
+    if (PQgetisnull(s->cur, s->ri, i))
+        return 0;
+    *p = PQgetvalue(s->cur, s->ri, i);
+    *n = (size_t)PQgetlength(s->cur, s->ri, i);
+    return 1;
+}
+
+static inline int have_row(const pq_stmt *s, int i)
+{
+    return (s->cur || s->rowp) && i >= 0 && i < s->ncols;
 }
 
 int sqlalc__pq_column_value(void *stmt, int i, sqlalc_value *out)
 {
     pq_stmt *s = stmt;
-    PGresult *r = s->cur;
-    if (!r || i < 0 || i >= s->ncols)
+    if (!have_row(s, i))
         return no_row(s, i);
-    if (PQgetisnull(r, 0, i)) {
+    const char *p;
+    size_t n;
+    if (!cell(s, i, &p, &n)) {
         out->type = SQLALC_V_NULL;
         return SQLALC_OK;
     }
-    const char *p = PQgetvalue(r, 0, i);
-    size_t n = (size_t)PQgetlength(r, 0, i);
     switch (s->kind[i]) {
     case K_INT:
         out->type = SQLALC_V_INT;
@@ -249,32 +275,35 @@ int sqlalc__pq_column_value(void *stmt, int i, sqlalc_value *out)
 int sqlalc__pq_column_int64(void *stmt, int i, int64_t *out)
 {
     pq_stmt *s = stmt;
-    PGresult *r = s->cur;
-    if (!r || i < 0 || i >= s->ncols || s->kind[i] != K_INT || PQgetisnull(r, 0, i))
+    const char *p;
+    size_t n;
+    if (!have_row(s, i) || s->kind[i] != K_INT || !cell(s, i, &p, &n))
         return SQLALC_ERR_TYPE;
-    *out = parse_i64(PQgetvalue(r, 0, i));
+    *out = parse_i64(p);
     return SQLALC_OK;
 }
 
 int sqlalc__pq_column_double(void *stmt, int i, double *out)
 {
     pq_stmt *s = stmt;
-    PGresult *r = s->cur;
-    if (!r || i < 0 || i >= s->ncols || s->kind[i] != K_FLOAT || PQgetisnull(r, 0, i))
+    const char *p;
+    size_t n;
+    if (!have_row(s, i) || s->kind[i] != K_FLOAT || !cell(s, i, &p, &n))
         return SQLALC_ERR_TYPE;
-    *out = strtod(PQgetvalue(r, 0, i), NULL);
+    *out = strtod(p, NULL);
     return SQLALC_OK;
 }
 
 int sqlalc__pq_column_text(void *stmt, int i, const char **out, size_t *len)
 {
     pq_stmt *s = stmt;
-    PGresult *r = s->cur;
-    if (!r || i < 0 || i >= s->ncols || s->kind[i] != K_TEXT || PQgetisnull(r, 0, i))
+    const char *p;
+    size_t n;
+    if (!have_row(s, i) || s->kind[i] != K_TEXT || !cell(s, i, &p, &n))
         return SQLALC_ERR_TYPE;
-    *out = PQgetvalue(r, 0, i);
+    *out = p;
     if (len)
-        *len = (size_t)PQgetlength(r, 0, i);
+        *len = n;
     return SQLALC_OK;
 }
 

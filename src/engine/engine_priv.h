@@ -20,6 +20,7 @@ typedef struct stmt_entry {
     sqlalc__textsql parsed;         /* for text: rewritten SQL and names */
     void *st;                       /* driver statement */
     int in_use;                     /* an open result is reading it */
+    signed char reads_only;         /* 0 not known yet, 1 only reads, -1 may write (stream.c) */
     struct stmt_entry *prev, *next; /* LRU list, most recent first */
 } stmt_entry;
 

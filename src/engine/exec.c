@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "txsql.h"
+#include "stream.h"
 
 /* ------------------------------------------------------------------ */
 /* Engine                                                              */
@@ -242,6 +243,19 @@ static int prepare_failed(sqlalc_conn *conn, const char *sql, int rc)
     return rc;
 }
 
+/* A value the driver refused: the message names the bind as the caller
+ * wrote it (":name"), when the statement has names. */
+static void bind_failed(char *const *names, int i)
+{
+    if (!names || !names[i])
+        return;
+    sqlalc_error e = *sqlalc_error_last();
+    char msg[512]; /* (the message lives in the buffer about to be rewritten) */
+    snprintf(msg, sizeof msg, "%s", e.message);
+    sqlalc_error_set_full(e.code, e.sqlstate[0] ? e.sqlstate : NULL, e.driver_code, "parameter :%s: %s",
+                          names[i], msg);
+}
+
 /* run_stmt with listeners: the same steps, timed and reported. */
 static int run_stmt_watched(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql,
                             const sqlalc_value *vals, int nvals, char *const *names, sqlalc_result **out)
@@ -249,7 +263,8 @@ static int run_stmt_watched(sqlalc_conn *conn, stmt_entry *e, void *st, const ch
     const sqlalc_driver *drv = conn->eng->driver;
     int rc = SQLALC_OK;
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
-        rc = drv->bind(st, i, &vals[i]);
+        if ((rc = drv->bind(st, i, &vals[i])))
+            bind_failed(names, i);
     sqlalc_event ev;
     memset(&ev, 0, sizeof ev);
     ev.conn = conn;
@@ -288,10 +303,23 @@ static inline int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const cha
     const sqlalc_driver *drv = conn->eng->driver;
     /* (the timeout rarely changes between statements: test before calling) */
     int rc = eo->timeout == conn->db->timeout ? SQLALC_OK : sqlalc__conn_apply_opts(conn, eo);
+    if (eo->stream_results > 0 && out && rc == SQLALC_OK) {
+        /* a query streamed through a server-side cursor: its own statement */
+        void *cst;
+        rc = sqlalc__conn_fail(conn, sqlalc__stream_prepare(conn, sql, nvals, eo->yield_per, &cst));
+        if (rc || cst) {
+            sqlalc__conn_stmt_done(conn, e, st);
+            if (rc)
+                return rc;
+            e = NULL;
+            st = cst;
+        }
+    }
     if (rc == SQLALC_OK && exec_events(conn->eng))
         return run_stmt_watched(conn, e, st, sql, vals, nvals, names, out);
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
-        rc = drv->bind(st, i, &vals[i]);
+        if ((rc = drv->bind(st, i, &vals[i])))
+            bind_failed(names, i);
     if (rc == SQLALC_OK)
         rc = drv->step(st);
     if (rc < 0) {

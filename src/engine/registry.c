@@ -40,6 +40,7 @@ static const size_t driver_sizes[] = {
     offsetof(sqlalc_driver, capabilities),
     offsetof(sqlalc_driver, set_timeout),
     offsetof(sqlalc_driver, server_version),
+    offsetof(sqlalc_driver, prepare_cursor),
     offsetof(sqlalc_driver, catalog_reflect),
     sizeof(sqlalc_driver),
 };
@@ -48,10 +49,12 @@ static const size_t dialect_sizes[] = {
     offsetof(sqlalc_dialect, begin_sql),
     offsetof(sqlalc_dialect, reset_sql),
     offsetof(sqlalc_dialect, for_server_version),
+    offsetof(sqlalc_dialect, cursor_sql),
     sizeof(sqlalc_dialect),
 };
 static const size_t compile_hooks_sizes[] = { 0, offsetof(sqlalc_compile_hooks, like_default_escape),
                                               offsetof(sqlalc_compile_hooks, update_from),
+                                              offsetof(sqlalc_compile_hooks, values_style),
                                               sizeof(sqlalc_compile_hooks) };
 static const size_t ddl_hooks_sizes[] = { 0, offsetof(sqlalc_ddl_hooks, max_identifier_length),
                                           sizeof(sqlalc_ddl_hooks) };

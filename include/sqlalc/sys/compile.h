@@ -96,6 +96,14 @@ struct sqlalc_compile_hooks {
      * error naming the construct, never SQL that leaves the table out. */
     int update_from;
     int delete_from;
+    /* --- version 4 --- */
+    /* How a VALUES FROM item names its columns: SQLALC_VALUES_*. */
+    int values_style;
+};
+
+enum {
+    SQLALC_VALUES_COLUMN_ALIASES = 0, /* (VALUES (…), (…)) AS v (a, b) (SQLAlchemy's form) */
+    SQLALC_VALUES_SELECT_COLUMNS      /* (SELECT column1 AS a, … FROM (VALUES …)) AS v (SQLite) */
 };
 
 enum {
@@ -121,7 +129,7 @@ enum {
     SQLALC_FLOAT_LITERAL_QUOTED      /* CAST('NaN' AS FLOAT), 'Infinity', '-Infinity' (PostgreSQL) */
 };
 
-#define SQLALC_COMPILE_HOOKS_VERSION 3
+#define SQLALC_COMPILE_HOOKS_VERSION 4
 
 #ifdef __cplusplus
 }

@@ -140,6 +140,30 @@ struct sqlalc_driver {
 
     /* ---- version 8 ---- */
 
+    /*
+     * Optional: a statement whose rows come from a server-side cursor
+     * (execution option stream_results), fetched in batches so that any
+     * number of such results can stay open beside other commands.  sql is
+     * the query (driver paramstyle, nparams placeholders), for messages;
+     * the dialect's statements (sqlalc_dialect.cursor_sql) run it:
+     * declare (inside a transaction block) or declare_hold (outside one:
+     * the cursor outlives the statement's own transaction) with the bound
+     * parameters, then fetch for each batch until one comes back empty,
+     * and close when the result is dropped early.  NULL: stream_results
+     * leaves the driver's own streaming in place.
+     */
+    int (*prepare_cursor)(void *conn, const char *sql, const char *declare, const char *declare_hold,
+                          const char *fetch, const char *close, int nparams, void **out_stmt);
+    /*
+     * Optional: reset a statement whose remaining rows are not wanted,
+     * when the engine knows it only reads (a SELECT, VALUES, a WITH
+     * without data changes): the driver may stop it on the server instead
+     * of reading the rest (libpq's cancel request).  NULL: reset.
+     */
+    int (*discard)(void *stmt);
+
+    /* ---- version 9 ---- */
+
     /* Optional: reflection through the wire's own catalog functions (ODBC's
      * SQLTables, SQLColumns …), used where the dialect has no reflection
      * hooks or the URL says ?odbc_reflection=catalog.  Its functions reach
@@ -157,9 +181,10 @@ struct sqlalc_driver {
  *   5  + capabilities, private_database, transaction_state
  *   6  + set_timeout
  *   7  + server_version
- *   8  + catalog_reflect
+ *   8  + prepare_cursor, discard
+ *   9  + catalog_reflect
  */
-#define SQLALC_DRIVER_VERSION 8
+#define SQLALC_DRIVER_VERSION 9
 
 /* sqlalc_driver.capabilities */
 enum {
@@ -296,6 +321,18 @@ struct sqlalc_dialect {
      * hook: the dialect has one flavour for every version.
      */
     const sqlalc_dialect *(*for_server_version)(const char *version);
+
+    /* ---- version 5 ---- */
+
+    /*
+     * Optional: the statements of a server-side cursor named name (letters,
+     * digits, '_') for op SQLALC_CURSOR_*: DECLARE over query (the SQL in
+     * the driver's paramstyle, its parameters bound when it runs), the
+     * same holding past the transaction's end, FETCH of the next n rows,
+     * CLOSE.  NULL: the dialect has no cursors and stream_results leaves
+     * the driver's own streaming in place.
+     */
+    int (*cursor_sql)(sqlalc_sql_text *out, int op, const char *name, const char *query, size_t n);
 };
 
 /*
@@ -304,8 +341,9 @@ struct sqlalc_dialect {
  *   2  + begin_sql … connect_sql
  *   3  + reset_sql
  *   4  + for_server_version
+ *   5  + cursor_sql
  */
-#define SQLALC_DIALECT_VERSION 4
+#define SQLALC_DIALECT_VERSION 5
 
 /* sqlalc_dialect.syntax: lexical forms beyond '…' strings, "…"
  * identifiers and -- / block comments. */
@@ -317,6 +355,9 @@ enum {
     SQLALC_SYNTAX_NESTED_COMMENTS = 1 << 4,      /* block comments nest (PostgreSQL) */
     SQLALC_SYNTAX_BACKSLASH_STRINGS = 1 << 5     /* '…\'…' in plain strings (MySQL) */
 };
+
+/* Cursor statements for sqlalc_dialect.cursor_sql. */
+enum { SQLALC_CURSOR_DECLARE = 0, SQLALC_CURSOR_DECLARE_HOLD, SQLALC_CURSOR_FETCH, SQLALC_CURSOR_CLOSE };
 
 /* Savepoint operations for sqlalc_dialect.savepoint_sql. */
 enum { SQLALC_SAVEPOINT_CREATE = 0, SQLALC_SAVEPOINT_RELEASE, SQLALC_SAVEPOINT_ROLLBACK };
