@@ -34,6 +34,7 @@
 #include "sqlalc/schema.h"
 #include "sqlalc/expr.h"
 #include "sqlalc/inspect.h"
+#include "sqlalc/orm.h"
 #include "sqlalc/deprecated.h"
 
 #endif
