@@ -20,6 +20,8 @@ extern const sqlalc_ddl_hooks sqlalc__mssql_ddl_hooks;
 extern const sqlalc_reflect_hooks sqlalc__sqlite_reflect_hooks;
 extern const sqlalc_reflect_hooks sqlalc__postgresql_reflect_hooks;
 extern const sqlalc_reflect_hooks sqlalc__mssql_reflect_hooks;
+/* The other statements mssql reflection runs (NULL-ended; tests/tsql). */
+extern const char *const sqlalc__mssql_engine_queries[];
 
 extern const sqlalc_driver sqlalc__driver_sqlite3;
 #ifdef SQLALC_HAVE_POSTGRESQL

@@ -3,9 +3,13 @@
  * odbc driver learns from the server and the SQL Server traps it handles,
  * checked through unixODBC against psqlodbc and sqliteodbc.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include "testutil.h"
 
 static sqlalc_engine *eng;
@@ -59,10 +63,105 @@ static void test_server_version_from_wire(void **state)
     sqlalc_engine_free(e2);
 }
 
+/* A batch whose first statement returns no rows: the rows of the later
+ * SELECT come back (SQLMoreResults), as "INSERT …; SELECT SCOPE_IDENTITY()"
+ * does on SQL Server; a half-read multi-result statement is drained before
+ * the connection runs the next one.  psqlodbc runs batches; sqliteodbc
+ * only the first statement of one. */
+static void test_multiple_results(void **state)
+{
+    (void)state;
+    if (!eng || !test_dialect_is("postgresql"))
+        skip();
+    test_exec_quiet(eng, "DROP TABLE odbc_batch");
+    test_exec(eng, "CREATE TABLE odbc_batch (id INTEGER PRIMARY KEY)");
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+    for (int k = 1; k <= 3; k++) { /* the prepared statement again: its second shape is kept */
+        sqlalc_result *res = NULL;
+        const sqlalc_row *row;
+        assert_ok(sqlalc_conn_execute_sql(
+            c, "INSERT INTO odbc_batch VALUES (:k); SELECT COUNT(*) AS n FROM odbc_batch",
+            SQLALC_PARAMS(SQLALC_P_INT("k", k)), &res));
+        assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+        int64_t n = 0;
+        assert_ok(sqlalc_row_get_int64(row, 0, &n));
+        assert_int_equal(n, k);
+        sqlalc_result_free(res);
+    }
+    /* two row results, the second never read: drained, the connection goes on */
+    sqlalc_result *res = NULL;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT id FROM odbc_batch ORDER BY id; SELECT 7", NULL, &res));
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    sqlalc_result_free(res);
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT COUNT(*) FROM odbc_batch", NULL, &res));
+    assert_int_equal(test_result_int64(res), 3);
+    sqlalc_conn_close(c);
+    test_exec(eng, "DROP TABLE odbc_batch");
+}
+
+/* A loopback port nothing listens on (bound, read back, closed). */
+static int closed_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static void expect_freetds_refused(int rc, const char *what)
+{
+    const sqlalc_error *e = sqlalc_error_last();
+    if (rc != SQLALC_ERR_OPERATIONAL)
+        fail_msg("%s: want SQLALC_ERR_OPERATIONAL, got %s: %s", what, sqlalc_code_name(rc), sqlalc_errmsg());
+    /* FreeTDS itself answered (loaded, tried the TDS login), with a
+     * connection-class SQLSTATE, and the password is masked */
+    assert_non_null(strstr(e->message, "[FreeTDS]"));
+    assert_true(!strncmp(e->sqlstate, "08", 2));
+    assert_null(strstr(e->message, "s3cret"));
+    assert_non_null(strstr(e->message, "***"));
+}
+
+/* FreeTDS (tdsodbc, registered by scripts/test): mssql+pymssql:// reaches
+ * a server through it without a DSN, and a closed port fails cleanly. */
+static void test_freetds_closed_port(void **state)
+{
+    (void)state;
+    if (!eng)
+        skip();
+    char url[256];
+    int port = closed_port();
+    sqlalc_engine *e2 = NULL;
+    /* the version is asked of the server at once: the engine fails */
+    snprintf(url, sizeof url, "mssql+pymssql://sa:s3cret@127.0.0.1:%d/master", port);
+    expect_freetds_refused(sqlalc_engine_create(url, NULL, &e2), "pymssql engine");
+    assert_null(e2);
+    /* with the version given, the first connect fails the same way */
+    snprintf(url, sizeof url, "mssql+pymssql://sa:s3cret@127.0.0.1:%d/master?server_version=14", port);
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    sqlalc_conn *c = NULL;
+    expect_freetds_refused(sqlalc_engine_connect(e2, &c), "pymssql connect");
+    sqlalc_engine_free(e2);
+    /* the DSN-less ODBC form with FreeTDS named */
+    snprintf(url, sizeof url, "mssql+odbc://sa:s3cret@127.0.0.1:%d/master?driver=FreeTDS&server_version=11",
+             port);
+    assert_ok(sqlalc_engine_create(url, NULL, &e2));
+    expect_freetds_refused(sqlalc_engine_connect(e2, &c), "odbc driver=FreeTDS connect");
+    sqlalc_engine_free(e2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_server_version_from_wire),
+        cmocka_unit_test(test_freetds_closed_port),
+        cmocka_unit_test(test_multiple_results),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

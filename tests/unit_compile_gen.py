@@ -230,6 +230,30 @@ def sqlalc_union(a, b): return _compound(sa.union, sa.sql.selectable.CompoundSel
 def sqlalc_union_all(a, b): return _compound(sa.union_all, sa.sql.selectable.CompoundSelect.UNION_ALL, a, b)
 def sqlalc_intersect(a, b): return _compound(sa.intersect, sa.sql.selectable.CompoundSelect.INTERSECT, a, b)
 def sqlalc_except(a, b): return _compound(sa.except_, sa.sql.selectable.CompoundSelect.EXCEPT, a, b)
+def SQLALC_STMTS(*a): return [B(x) for x in a]
+def sqlalc_union_of(l): return sa.union(*l)
+def sqlalc_union_all_of(l): return sa.union_all(*l)
+def sqlalc_intersect_of(l): return sa.intersect(*l)
+def sqlalc_except_of(l): return sa.except_(*l)
+def sqlalc_select_table(f): return sa.select(f)
+def sqlalc_type_integer(): return sa.Integer()
+def sqlalc_type_string(n): return sa.String(n or None)
+def sqlalc_type_numeric(p, s): return sa.Numeric(p, s)
+def sqlalc_type_boolean(): return sa.Boolean()
+def sqlalc_type_float(): return sa.Float()
+def sqlalc_type_date(): return sa.Date()
+def sqlalc_column_clause(n, t): return sa.column(n, t)
+def SQLALC_P_INT(n, v): return (n, v)
+SQLALC_P_TEXT = SQLALC_P_INT
+def SQLALC_PARAMS(*a): return dict(a)
+def sqlalc_text_sql(sql, params):
+    t = sa.text(sql)
+    return t.bindparams(**params) if params else t
+def sqlalc_text_columns(t, *cols): return t.columns(*cols)
+def sqlalc_values_clause(name, cols, data):
+    n = len(cols)
+    rows = [tuple(R(x) for x in data[i:i + n]) for i in range(0, len(data), n)]
+    return sa.values(*cols, name=name).data(rows)
 def sqlalc_insert(t): return DML('insert', t)
 def sqlalc_update(t): return DML('update', t)
 def sqlalc_delete(t): return DML('delete', t)
@@ -280,6 +304,22 @@ def _pg_plain_like(dialect_cls):
 PGDialect = _pg_plain_like(postgresql.dialect)
 
 
+def _mssql_literal_frames(dialect_cls):
+    """SQL Server as libsqlalc compiles it: window frame bounds as integer
+    literals (ROWS BETWEEN 2 PRECEDING …), since T-SQL's grammar takes no
+    parameter there and SQLAlchemy's bound form fails on a server.  The
+    rest of the text is SQLAlchemy's own."""
+    base = dialect_cls.statement_compiler
+
+    def frame(self, range_, **kw):
+        return base._format_frame_clause(self, range_, **dict(kw, literal_binds=True))
+    compiler = type('LiteralFramesMSCompiler', (base,), {'_format_frame_clause': frame})
+    return type('LiteralFramesMSDialect', (dialect_cls,), {'statement_compiler': compiler})
+
+
+MSDialect = _mssql_literal_frames(mssql.dialect)
+
+
 def _sqlite_update_from(dialect_cls):
     """SQLite as libsqlalc compiles it: UPDATE … FROM other tables (SQLite
     3.33+ runs it; SQLAlchemy 1.4 refuses it), in PostgreSQL's layout.
@@ -289,7 +329,16 @@ def _sqlite_update_from(dialect_cls):
     def update_from_clause(self, update_stmt, from_table, extra_froms, from_hints, **kw):
         kw['asfrom'] = True
         return 'FROM ' + ', '.join(t._compiler_dispatch(self, fromhints=from_hints, **kw) for t in extra_froms)
-    compiler = type('UpdateFromSQLiteCompiler', (base,), {'update_from_clause': update_from_clause})
+    def visit_values(self, element, asfrom=False, **kw):
+        # SQLite has no "AS v (a, b)": name SQLite's column1, column2 … in a SELECT.
+        v = base.visit_values(self, element, asfrom=False, **kw)
+        if not asfrom:
+            return v
+        cols = ', '.join('column%d AS %s' % (i + 1, self.preparer.quote(c.name))
+                         for i, c in enumerate(element.columns))
+        return '(SELECT %s FROM (%s)) AS %s' % (cols, v, self.preparer.quote(element.name))
+    compiler = type('UpdateFromSQLiteCompiler', (base,), {'update_from_clause': update_from_clause,
+                                                          'visit_values': visit_values})
     return type('UpdateFromSQLiteDialect', (dialect_cls,), {'statement_compiler': compiler})
 
 
@@ -297,10 +346,10 @@ SQLiteDialect = _sqlite_update_from(sqlite.dialect)
 
 
 def dialects():
-    ms = mssql.dialect(paramstyle='named')
+    ms = MSDialect(paramstyle='named')
     ms._supports_offset_fetch = True
     ms.supports_multivalues_insert = True
-    msq = mssql.dialect(paramstyle='qmark')
+    msq = MSDialect(paramstyle='qmark')
     msq._supports_offset_fetch = True
     msq.supports_multivalues_insert = True
     return [

@@ -272,6 +272,67 @@ static void test_expanding_in_and_text(void **state)
     sqlalc_stmt_free(q);
 }
 
+/* render_postcompile (issue 9.7): an expanding IN compiled with its
+ * values; expected strings from SQLAlchemy 1.4.46 (render_postcompile=True
+ * with ids=[4, 2] and ids=[]). */
+static void test_expanding_in_postcompile(void **state)
+{
+    (void)state;
+    sqlalc_stmt *q = sqlalc_where(
+        sqlalc_select(SQLALC_COLS(fx_c(user, "name")), sqlalc_in_expanding(fx_c(user, "id"), "ids")),
+        sqlalc_ne(fx_c(user, "name"), sqlalc_str("x")));
+    const sqlalc_params *two = SQLALC_PARAMS(SQLALC_P_INT("ids", 4), SQLALC_P_INT("ids", 2));
+    char *s = sqlalc_stmt_sql_postcompile(q, NULL, two);
+    assert_string_equal(s, "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN (:ids_1, :ids_2) AND "
+                           "\"user\".name != :name_1");
+    sqlalc_free(s);
+    s = sqlalc_stmt_sql_postcompile(q, MSSQL, two);
+    assert_string_equal(
+        s, "SELECT [user].name \nFROM [user] \nWHERE [user].id IN (:ids_1, :ids_2) AND [user].name "
+           "!= :name_1");
+    sqlalc_free(s);
+    static const struct {
+        const sqlalc_dialect *d;
+        int style;
+        const char *sql;
+    } pos[] = {
+        { &sqlalc__dialect_sqlite, SQLALC_PARAMSTYLE_QMARK,
+          "SELECT user.name \nFROM user \nWHERE user.id IN (?, ?) AND user.name != ?" },
+        { &sqlalc__dialect_postgresql, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR,
+          "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN ($1, $2) AND \"user\".name != $3" },
+        { &sqlalc__dialect_mssql, SQLALC_PARAMSTYLE_QMARK,
+          "SELECT [user].name \nFROM [user] \nWHERE [user].id IN (?, ?) AND [user].name != ?" },
+    };
+    for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++) {
+        sqlalc_compiled *c;
+        assert_ok(sqlalc_compile_postcompile(q, pos[i].d, pos[i].style, two, &c));
+        assert_string_equal(sqlalc_compiled_sql(c), pos[i].sql);
+        assert_int_equal(sqlalc_compiled_nparams(c), 3);
+        assert_string_equal(sqlalc_compiled_param_name(c, 0), "ids_1");
+        assert_string_equal(sqlalc_compiled_param_name(c, 1), "ids_2");
+        assert_string_equal(sqlalc_compiled_param_name(c, 2), "name_1");
+        assert_int_equal(sqlalc_compiled_param_value(c, 1)->u.i, 2);
+        sqlalc_compiled_free(c);
+    }
+    /* no values: the empty IN */
+    s = sqlalc_stmt_sql_postcompile(q, NULL, NULL);
+    assert_string_equal(s,
+                        "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN (NULL) AND (1 != 1) AND "
+                        "\"user\".name != :name_1");
+    sqlalc_free(s);
+    s = sqlalc_stmt_sql_postcompile(q, SQLITE, NULL);
+    assert_string_equal(
+        s, "SELECT user.name \nFROM user \nWHERE user.id IN (SELECT 1 FROM (SELECT 1) WHERE 1!=1) "
+           "AND user.name != :name_1");
+    sqlalc_free(s);
+    /* the statement's own display form is unchanged */
+    expect_sql(
+        q, NULL,
+        "SELECT \"user\".name \nFROM \"user\" \nWHERE \"user\".id IN (__[POSTCOMPILE_ids]) AND \"user\".name "
+        "!= :name_1");
+    sqlalc_stmt_free(q);
+}
+
 static void test_quoting_and_schema(void **state)
 {
     (void)state;
@@ -565,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_in_past_parameter_ceiling),
         cmocka_unit_test(test_multirow_insert_slices),
         cmocka_unit_test(test_expanding_in_and_text),
+        cmocka_unit_test(test_expanding_in_postcompile),
         cmocka_unit_test(test_quoting_and_schema),
         cmocka_unit_test(test_shared_across_threads_safe_cache),
         cmocka_unit_test(test_shape_cache),

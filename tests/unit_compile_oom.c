@@ -111,6 +111,11 @@ static int workload(sqlalc_stmt *(*build)(int), int arg)
             ok = 0;
         assert_true(rc == SQLALC_OK || c == NULL);
         sqlalc_compiled_free(c);
+        rc = sqlalc_compile_postcompile(q, dias[d], SQLALC_PARAMSTYLE_QMARK,
+                                        SQLALC_PARAMS(SQLALC_P_INT("ids", 1), SQLALC_P_INT("ids", 2)), &c);
+        if (rc == SQLALC_ERR_NOMEM)
+            ok = 0;
+        sqlalc_compiled_free(c);
         char *lit = sqlalc_stmt_sql_literal(q, dias[d]);
         if (!lit && sqlalc_error_last()->code == SQLALC_ERR_NOMEM)
             ok = 0;
@@ -168,6 +173,40 @@ static sqlalc_stmt *wide(int unused)
     return q;
 }
 
+/* The issue 9 constructs: VALUES, text().columns() as a subquery, select(table),
+ * n-ary unions, UPDATE … FROM, DELETE … USING, CAST taking its type. */
+static sqlalc_stmt *fidelity(int which)
+{
+    if (which == 1)
+        return sqlalc_returning(
+            sqlalc_where(
+                sqlalc_values(sqlalc_update(user), SQLALC_KVS(SQLALC_KV("name", fx_c(address, "email")))),
+                sqlalc_eq(fx_c(user, "id"), fx_c(address, "user_id"))),
+            SQLALC_COLS(sqlalc_cast(fx_c(user, "id"), sqlalc_type_numeric(10, 2))));
+    if (which == 2)
+        return sqlalc_where(sqlalc_delete(user), sqlalc_eq(fx_c(user, "id"), fx_c(address, "user_id")));
+    sqlalc_expr *v =
+        sqlalc_values_clause("v",
+                             SQLALC_EXPRS(sqlalc_column_clause("id", sqlalc_type_integer()),
+                                          sqlalc_column_clause("name", sqlalc_type_string(20))),
+                             SQLALC_EXPRS(sqlalc_int(1), sqlalc_str("a"), sqlalc_int(2), sqlalc_str("b")));
+    sqlalc_expr *t =
+        sqlalc_subquery(sqlalc_text_columns(sqlalc_text_sql("SELECT id, email FROM address WHERE id > :n",
+                                                            SQLALC_PARAMS(SQLALC_P_INT("n", 1))),
+                                            sqlalc_column_clause("id", sqlalc_type_integer()),
+                                            sqlalc_column_clause("email", sqlalc_type_numeric(8, 3))),
+                        "t");
+    sqlalc_stmt *q = sqlalc_union_all_of(SQLALC_STMTS(
+        sqlalc_select(SQLALC_COLS(sqlalc_ac(v, "id"), sqlalc_ac(v, "name"))),
+        sqlalc_select(SQLALC_COLS(sqlalc_ac(t, "id"), sqlalc_ac(t, "email"))),
+        sqlalc_select_table(sqlalc_alias(sqlalc_table_expr(address), "a")),
+        sqlalc_select(SQLALC_COLS(fx_c(user, "id"), sqlalc_cast(fx_c(user, "name"), sqlalc_type_string(9))),
+                      sqlalc_in_expanding(fx_c(user, "id"), "ids"))));
+    sqlalc_expr_free(v);
+    sqlalc_expr_free(t);
+    return q;
+}
+
 static void run_failing(sqlalc_stmt *(*build)(int), int arg)
 {
     failalloc_install();
@@ -194,6 +233,13 @@ static void test_oom_nested_select(void **state)
 {
     (void)state;
     run_failing(nested, 0);
+}
+
+static void test_oom_fidelity(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        run_failing(fidelity, i);
 }
 
 static void test_oom_wide(void **state)
@@ -239,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_oom_nested_select),
         cmocka_unit_test(test_oom_dml),
         cmocka_unit_test(test_oom_wide),
+        cmocka_unit_test(test_oom_fidelity),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -137,12 +137,55 @@ static void test_json(void **state)
            "\"active\": true}\n"
            "]\n");
     expect("SELECT 1 AS x WHERE 0", SQLALC_FORMAT_JSON, 0, "[]\n");
+    /* one name twice (and a name the suffix would take): every column kept */
+    expect("SELECT 1 AS a, 2 AS a, 3 AS a_1, 4 AS a", SQLALC_FORMAT_JSON, 0,
+           "[\n  {\"a\": 1, \"a_2\": 2, \"a_1\": 3, \"a_3\": 4}\n]\n");
     /* control characters, a key needing escapes, invalid UTF-8, blob padding */
     expect("SELECT char(1) || 'a' AS \"k\"\"ey\", CAST(x'41ff42' AS TEXT) AS bad, x'616263' AS b3, "
            "x'6162' AS b2, 1e300 * 1e300 AS inf",
            SQLALC_FORMAT_JSON, 0,
            "[\n  {\"k\\\"ey\": \"\\u0001a\", \"bad\": \"A\\ufffdB\", \"b3\": \"YWJj\", \"b2\": \"YWI=\", "
            "\"inf\": null}\n]\n");
+}
+
+/* print_ex: rows counted, a cut reported, a width fitted, progress called. */
+static int count_progress(void *ctx, uint64_t rows)
+{
+    *(uint64_t *)ctx = rows;
+    return 0;
+}
+
+static void test_print_ex(void **state)
+{
+    (void)state;
+    sqlalc_result *res;
+    sqlalc_print_options o = SQLALC_PRINT_OPTIONS_INIT;
+    uint64_t seen = 0;
+    o.max_rows = 2;
+    o.max_width = 16;
+    o.sample_rows = 1;
+    o.progress = count_progress;
+    o.progress_ctx = &seen;
+    FILE *f = tmpfile();
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT id, name FROM team ORDER BY id", NULL, &res));
+    assert_ok(sqlalc_result_print_ex(res, f, &o));
+    sqlalc_result_free(res);
+    assert_int_equal(o.rows, 2);
+    assert_int_equal(o.more, 1);
+    assert_int_equal(seen, 0); /* called every 4,096 rows */
+    char buf[512] = { 0 };
+    rewind(f);
+    assert_true(fread(buf, 1, sizeof buf - 1, f) > 0);
+    fclose(f);
+    assert_string_equal(buf, " id |   name    \n"
+                             "----+-----------\n"
+                             "  1 | Olympiqu\xe2\x80\xa6\n"
+                             "  2 | Atlético…\n"
+                             "(2 rows shown; more rows were not read)\n");
+    o.version = 99;
+    assert_ok(sqlalc_engine_execute_sql(eng, "SELECT 1", NULL, &res));
+    assert_code(sqlalc_result_print_ex(res, stdout, &o), SQLALC_ERR_ARGUMENT);
+    sqlalc_result_free(res);
 }
 
 static void test_bad_arguments(void **state)
@@ -333,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_table),         cmocka_unit_test(test_table_limits_and_edges),
         cmocka_unit_test(test_csv),           cmocka_unit_test(test_json),
         cmocka_unit_test(test_bad_arguments), cmocka_unit_test(test_failing_allocator),
+        cmocka_unit_test(test_print_ex),
     };
     const struct CMUnitTest cli[] = {
         cmocka_unit_test(test_cli_formats),

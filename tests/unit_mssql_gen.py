@@ -13,13 +13,12 @@ import sys
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import unit_compile_gen as g  # noqa: E402
-from sqlalchemy.dialects import mssql  # noqa: E402
 
 VERSIONS = [('none', None), ('2008', (10,)), ('2012', (11,)), ('2017', (14,))]
 
 
 def ms(version, paramstyle):
-    d = mssql.dialect(paramstyle=paramstyle)
+    d = g.MSDialect(paramstyle=paramstyle)  # frame bounds as literals (see there)
     if version:
         d.server_version_info = version
         d._setup_version_attributes()

@@ -214,5 +214,11 @@ int main(int argc, char **argv)
         return cmd_query(argc - 2, argv + 2);
     if (!strcmp(cmd, "inspect"))
         return cmd_inspect(argc - 2, argv + 2);
+    if (!strcmp(cmd, "codegen"))
+        return cmd_codegen(argc - 2, argv + 2);
+    if (!strcmp(cmd, "diff"))
+        return cmd_diff(argc - 2, argv + 2);
+    if (!strcmp(cmd, "migrate"))
+        return cmd_migrate(argc - 2, argv + 2);
     return cli_usage_error(NULL, "unknown command '%s' (query, inspect, codegen, diff or migrate)", cmd);
 }

@@ -9,12 +9,22 @@
 #include <string.h>
 #include "../dialects.h"
 
+#define DEFAULT_SCHEMA_SQL "SELECT SCHEMA_NAME()"
+#define SCHEMA_NAMES_SQL                                                   \
+    "SELECT s.name FROM sys.schemas s WHERE s.principal_id NOT IN (3, 4) " \
+    "AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', 'guest') "            \
+    "AND s.name NOT LIKE 'db[_]%' ORDER BY s.name"
+
+/* The queries run outside the hook table's strings, for the T-SQL
+ * grammar check (tests/tsql). */
+const char *const sqlalc__mssql_engine_queries[] = { DEFAULT_SCHEMA_SQL, SCHEMA_NAMES_SQL, NULL };
+
 static int default_schema(sqlalc_conn *conn, char **out)
 {
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
     *out = NULL;
-    int rc = sqlalc_conn_execute_sql(conn, "SELECT SCHEMA_NAME()", NULL, &res);
+    int rc = sqlalc_conn_execute_sql(conn, DEFAULT_SCHEMA_SQL, NULL, &res);
     if (!rc && (rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
         const char *s = NULL;
         rc = sqlalc_row_get_text(row, 0, &s, NULL);
@@ -36,11 +46,7 @@ static int schema_names(sqlalc_conn *conn, sqlalc_strlist *out)
 {
     sqlalc_result *res = NULL;
     const sqlalc_row *row;
-    int rc = sqlalc_conn_execute_sql(conn,
-                                     "SELECT s.name FROM sys.schemas s WHERE s.principal_id NOT IN (3, 4) "
-                                     "AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', 'guest') "
-                                     "AND s.name NOT LIKE 'db[_]%' ORDER BY s.name",
-                                     NULL, &res);
+    int rc = sqlalc_conn_execute_sql(conn, SCHEMA_NAMES_SQL, NULL, &res);
     if (!rc)
         while ((rc = sqlalc_result_next(res, &row)) == SQLALC_ROW) {
             const char *s = NULL;

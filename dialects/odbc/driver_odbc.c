@@ -7,6 +7,9 @@
  *   ?odbc_connect=<string>          used verbatim (percent-decoded);
  *   user:pw@host:port/db?driver=X   DRIVER={X};SERVER=host,port;DATABASE=db;UID=…;PWD=…
  *   user:pw@dsn/db                  DSN=dsn;UID=…;PWD=…;DATABASE=db
+ *   mssql+pymssql://user:pw@host:port/db   DRIVER={FreeTDS};SERVER=host;PORT=port;…
+ *                                   (FreeTDS, as pymssql; any driver= whose
+ *                                   name starts with FreeTDS gets PORT= too)
  * Other query keys are appended as KEY=value attributes.
  *
  * Rows: the first access to a column after a fetch reads every column of
@@ -64,6 +67,7 @@ typedef struct odbc_stmt {
     int row_loaded;
     SQLLEN rowcount;
     int done;
+    int later_rows; /* the rows come after a result without columns (see odbc_step) */
 } odbc_stmt;
 
 /* Record the diagnostics of a handle as the last error. */
@@ -165,14 +169,27 @@ static int build_connstr(const sqlalc_url *url, sqlalc_buf *b)
     if (!host || !*host)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
                                 "ODBC URL needs a DSN or host (mssql+odbc://user:pw@dsn) or ?odbc_connect=…");
+    /* mssql+pymssql:// (pymssql is FreeTDS underneath): FreeTDS's ODBC
+     * driver, host and port from the URL, no DSN. */
+    const char *via = sqlalc_url_driver(url);
+    int pymssql = via && !strcmp(via, "pymssql");
+    if (!driver && pymssql)
+        driver = "FreeTDS";
     if (driver) {
         put_attr(b, "DRIVER", driver);
-        char server[300];
-        if (sqlalc_url_port(url))
-            snprintf(server, sizeof server, "%s,%d", host, sqlalc_url_port(url));
-        else
-            snprintf(server, sizeof server, "%s", host);
-        put_attr(b, "SERVER", server);
+        /* FreeTDS takes the port apart (PORT=); Microsoft's drivers as "host,port" */
+        if (pymssql || sqlalc__strncasecmp(driver, "FreeTDS", 7) == 0) {
+            put_attr(b, "SERVER", host);
+            if (sqlalc_url_port(url))
+                sqlalc_buf_printf(b, "PORT=%d;", sqlalc_url_port(url));
+        } else {
+            char server[300];
+            if (sqlalc_url_port(url))
+                snprintf(server, sizeof server, "%s,%d", host, sqlalc_url_port(url));
+            else
+                snprintf(server, sizeof server, "%s", host);
+            put_attr(b, "SERVER", server);
+        }
     } else
         put_attr(b, "DSN", host);
     if (db && *db)
@@ -479,6 +496,33 @@ static int describe(odbc_stmt *s)
     return SQLALC_OK;
 }
 
+/* Move to the next result that has columns (SQLMoreResults): 1 found,
+ * 0 none left, or an error. */
+static int later_rows(odbc_stmt *s)
+{
+    for (;;) {
+        SQLRETURN m = SQLMoreResults(s->h);
+        if (m == SQL_NO_DATA)
+            return 0;
+        if (!SQL_SUCCEEDED(m))
+            return STMT_DIAG(s, m, "next result");
+        SQLSMALLINT n = 0;
+        if (!SQL_SUCCEEDED(SQLNumResultCols(s->h, &n)) || n <= 0)
+            continue;
+        if (n != s->ncols || !s->later_rows) {
+            /* a result of another shape than the first: described again */
+            for (int i = 0; s->cols && i < s->ncols; i++)
+                sqlalc_free(s->cols[i].buf);
+            sqlalc_free(s->cols);
+            s->cols = NULL;
+            int rc = describe(s);
+            if (rc)
+                return rc;
+        }
+        return 1;
+    }
+}
+
 static int odbc_step(void *p)
 {
     odbc_stmt *s = p;
@@ -494,12 +538,21 @@ static int odbc_step(void *p)
             if (rc)
                 return rc;
         }
-        if (s->ncols == 0) {
+        if (s->ncols == 0 || s->later_rows) {
             SQLLEN rc = -1;
             SQLRowCount(s->h, &rc);
             s->rowcount = rc;
-            s->done = 1;
-            return SQLALC_DONE;
+            /* A batch whose first statement returns no rows ("INSERT …;
+             * SELECT SCOPE_IDENTITY()", or SQL Server's row counts before
+             * a SELECT): the rows are in a later result. */
+            int found = later_rows(s);
+            if (found < 0)
+                return found;
+            if (!found) {
+                s->done = 1;
+                return SQLALC_DONE;
+            }
+            s->later_rows = 1;
         }
     }
     if (s->done)
@@ -519,8 +572,14 @@ static int odbc_step(void *p)
 static int odbc_reset(void *p)
 {
     odbc_stmt *s = p;
-    if (s->executed && !s->done && s->ncols > 0)
-        SQLCloseCursor(s->h);
+    /* Drain what the server still sends (the rest of the rows, further
+     * results of a batch) before the statement or its connection is used
+     * again: SQL Server's drivers refuse a new statement on a connection
+     * with pending results. */
+    if (s->executed && !s->done) {
+        while (SQL_SUCCEEDED(SQLMoreResults(s->h)))
+            ;
+    }
     SQLFreeStmt(s->h, SQL_CLOSE);
     s->executed = 0;
     s->done = 0;

@@ -45,4 +45,5 @@ const sqlalc_compile_hooks sqlalc__sqlite_compile_hooks = {
     .float_literal = SQLALC_FLOAT_LITERAL_OVERFLOW,
     .update_from = SQLALC_UPDATE_FROM_EXTRA,
     .delete_from = SQLALC_DELETE_FROM_NONE,
+    .values_style = SQLALC_VALUES_SELECT_COLUMNS, /* SQLite has no AS v (a, b) */
 };

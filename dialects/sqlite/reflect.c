@@ -685,6 +685,10 @@ static int simple_default(const char *d)
     const char *p = d + (*d == '-' || *d == '+');
     if ((isdigit((unsigned char)*p) || *p == '.') && strspn(p, "0123456789.eE+-") == strlen(p))
         return 1; /* a number */
+    if ((isalpha((unsigned char)*d) || *d == '_') &&
+        strspn(d, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(d))
+        return 1; /* a bare word (DEFAULT foo, which SQLite reads as the string 'foo'): parenthesised it
+                     would name a column and fail as "not constant" */
     size_t n = strlen(d), i = 1;
     if ((d[0] == 'x' || d[0] == 'X') && n >= 3 && d[1] == '\'')
         i = 2; /* a blob X'…' */

@@ -512,7 +512,11 @@ SQLALC_API const char *sqlalc_result_column_name(const sqlalc_result *res, int i
 SQLALC_API const char *sqlalc_result_column_decltype(const sqlalc_result *res, int i);
 /* Index of a column by name, or -1 (SQLALC_ERR_NOT_FOUND recorded). */
 SQLALC_API int sqlalc_result_column_index(const sqlalc_result *res, const char *name);
-/* Rows affected by INSERT/UPDATE/DELETE, -1 when not applicable. */
+/* Rows affected by INSERT/UPDATE/DELETE, -1 when not applicable.  An
+ * expression INSERT/UPDATE/DELETE … RETURNING reads its rows at execution
+ * (as psycopg2 does), so its count is there before a row is read and a
+ * failure of any row surfaces from the execute call; rows then come from
+ * memory. */
 SQLALC_API int64_t sqlalc_result_rowcount(const sqlalc_result *res);
 /* The row id / identity of the last row inserted on the result's
  * connection (SQLite rowid, PostgreSQL lastval(), SQL Server @@IDENTITY),
@@ -537,6 +541,25 @@ SQLALC_API void sqlalc_result_free(sqlalc_result *res);
  * rowset or one kept by first/one/scalar as long as its rowset / result
  * (text made by a conversion is stored with it: each conversion of a
  * rowset's number or blob keeps a copy until the rowset is freed).
+ *
+ * Typed results.  A statement built from expressions knows the SQL type
+ * of each result column (a column's type, a CAST's target, Boolean for a
+ * comparison, count() Integer, sum/min/max/coalesce their argument's), and
+ * its rows return values of that type, the same on every backend, as
+ * SQLAlchemy's result processors do:
+ *   Boolean        SQLALC_V_BOOL (SQLite's 0/1, "t"/"f" text)
+ *   Numeric(p, s)  SQLALC_V_NUMERIC text with exactly s decimals ("168.00",
+ *                  SQLite's 59.899999999999999 as "59.90"; rounded half
+ *                  away from zero); without a scale the number's shortest
+ *                  exact text
+ *   Float, REAL, DOUBLE  SQLALC_V_FLOAT (integers and numeric text too)
+ *   Date / Time / DateTime  SQLALC_V_DATE / _TIME / _DATETIME text in
+ *                  PostgreSQL's form ("2024-02-29 13:14:15.5": a space
+ *                  before the time, no trailing zeros in the fraction;
+ *                  a Date holds only the date part)
+ * Other types, and values that are not numbers or text (a NULL, a blob),
+ * come as the driver returns them.  Raw SQL declares its columns' types
+ * with sqlalc_text_columns() (SQLAlchemy's text().columns()).
  */
 SQLALC_API int sqlalc_row_count(const sqlalc_row *row);
 SQLALC_API int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out);

@@ -241,8 +241,13 @@ SQLALC_API sqlalc_expr *sqlalc_notbetween(sqlalc_expr *a, sqlalc_expr *lo, sqlal
 
 /* DISTINCT x (in a column list or a function argument). */
 SQLALC_API sqlalc_expr *sqlalc_distinct(sqlalc_expr *a);
-/* CAST(a AS type); the type is copied (borrowed pointer). */
-SQLALC_API sqlalc_expr *sqlalc_cast(sqlalc_expr *a, const sqlalc_type *type);
+/* CAST(a AS type).  Takes ownership of type like every combinator takes
+ * its arguments (on failure too; a NULL type releases a and returns NULL).
+ * The result column's values follow the type (see "Typed results" in
+ * engine.h).  In 0.1 the type was borrowed: a caller that freed its own
+ * type afterwards must stop doing so (static types such as
+ * sqlalc_type_integer() are unaffected). */
+SQLALC_API sqlalc_expr *sqlalc_cast(sqlalc_expr *a, sqlalc_type *type);
 /* CAST to a generic kind with optional length (0 = none). */
 SQLALC_API sqlalc_expr *sqlalc_cast_kind(sqlalc_expr *a, int type_kind, int length);
 
@@ -329,6 +334,36 @@ SQLALC_API sqlalc_stmt *sqlalc_select_where(sqlalc_exprs cols, sqlalc_expr *wher
 #define SQLALC__SELPICK(a, b, f, ...) f
 #define sqlalc_select(...) \
     SQLALC__SELPICK(__VA_ARGS__, sqlalc_select_where, sqlalc_select_cols, )(__VA_ARGS__)
+/* SELECT every column of a table, alias or subquery (SQLAlchemy's
+ * select(table)), in their order: sqlalc_select_table(sqlalc_table_expr(t)).
+ * Takes ownership of from.  A subquery column without a name (an
+ * unlabelled expression) is an error: label it. */
+SQLALC_API sqlalc_stmt *sqlalc_select_table(sqlalc_expr *from);
+
+/* A VALUES list as a FROM item (SQLAlchemy's values(column("id",
+ * Integer), column("name", String), name="v").data([(1, "a"), (2, "b")])):
+ * cols are sqlalc_column_clause()s, data the values row after row (a
+ * multiple of cols.n).  Returns the named FROM item: read its columns with
+ * sqlalc_ac(v, "id"), select it, join it, use it in UPDATE … FROM.
+ * Rendered (VALUES (…), (…)) AS v (id, name); on SQLite, which has no
+ * column list there, (SELECT column1 AS id, column2 AS name FROM (VALUES …))
+ * AS v.  Takes ownership of cols and data. */
+SQLALC_API sqlalc_expr *sqlalc_values_clause(const char *name, sqlalc_exprs cols, sqlalc_exprs data);
+
+/* A typed column name not bound to a table (SQLAlchemy's column("x",
+ * Numeric(10, 2))): renders as the quoted name.  Takes ownership of type
+ * (NULL: untyped).  Its use is sqlalc_text_columns. */
+SQLALC_API sqlalc_expr *sqlalc_column_clause(const char *name, sqlalc_type *type);
+/* Raw SQL as a SELECT with declared result columns (SQLAlchemy's
+ * text("…").columns(…)): text is an sqlalc_text_sql() fragment, cols its
+ * result columns in order (sqlalc_column_clause or a table's columns), so
+ * rows follow their types (see "Typed results" in engine.h) and the
+ * statement serves as a subquery (sqlalc_subquery, then sqlalc_ac by
+ * name), a CTE or an IN's subquery.  Takes ownership of text and cols.
+ * WHERE, ORDER BY and the other clauses do not apply to it (an error):
+ * select from its subquery instead. */
+SQLALC_API sqlalc_stmt *sqlalc_text_columns_list(sqlalc_expr *text, sqlalc_exprs cols);
+#define sqlalc_text_columns(text, ...) sqlalc_text_columns_list((text), SQLALC_EXPRS(__VA_ARGS__))
 
 /* Generative modifiers: each consumes stmt and returns the new statement. */
 /* AND cond into WHERE (SELECT, UPDATE, DELETE). */
@@ -355,6 +390,38 @@ SQLALC_API sqlalc_stmt *sqlalc_union(sqlalc_stmt *a, sqlalc_stmt *b);
 SQLALC_API sqlalc_stmt *sqlalc_union_all(sqlalc_stmt *a, sqlalc_stmt *b);
 SQLALC_API sqlalc_stmt *sqlalc_intersect(sqlalc_stmt *a, sqlalc_stmt *b);
 SQLALC_API sqlalc_stmt *sqlalc_except(sqlalc_stmt *a, sqlalc_stmt *b);
+
+/* The same over any number of SELECTs (SQLAlchemy's union(a, b, c)), as
+ * one flat compound: sqlalc_union_of(SQLALC_STMTS(a, b, c)).  Takes
+ * ownership of every statement; fewer than two is an argument error. */
+typedef struct sqlalc_stmts {
+    size_t n;
+    sqlalc_stmt *const *items;
+} sqlalc_stmts;
+#ifndef __cplusplus
+#    define SQLALC_STMTS(...)                                                              \
+        ((sqlalc_stmts){ sizeof((sqlalc_stmt *[]){ __VA_ARGS__ }) / sizeof(sqlalc_stmt *), \
+                         (sqlalc_stmt *[]){ __VA_ARGS__ } })
+#else
+struct sqlalc__stmts_list : sqlalc_stmts {
+    sqlalc__stmts_list(std::initializer_list<sqlalc_stmt *> l)
+    {
+        n = l.size();
+        items = l.begin();
+    }
+};
+#    define SQLALC_STMTS(...) (sqlalc__stmts_list{ __VA_ARGS__ })
+#endif
+SQLALC_API sqlalc_stmt *sqlalc_union_of(sqlalc_stmts stmts);
+SQLALC_API sqlalc_stmt *sqlalc_union_all_of(sqlalc_stmts stmts);
+SQLALC_API sqlalc_stmt *sqlalc_intersect_of(sqlalc_stmts stmts);
+SQLALC_API sqlalc_stmt *sqlalc_except_of(sqlalc_stmts stmts);
+/* A result column of a SELECT or compound by name (SQLAlchemy's
+ * selected_columns): the first SELECT's column or label of that name, a new
+ * reference, for the compound's ORDER BY (rendered by name) or to read
+ * what a statement returns.  stmt is borrowed; NULL and
+ * SQLALC_ERR_NOT_FOUND when there is none. */
+SQLALC_API sqlalc_expr *sqlalc_selected_column(const sqlalc_stmt *stmt, const char *name);
 
 /* ------------------------------------------------------------------ */
 /* INSERT / UPDATE / DELETE                                            */
@@ -424,6 +491,20 @@ SQLALC_API size_t sqlalc_compiled_nparams(const sqlalc_compiled *c);
 SQLALC_API const char *sqlalc_compiled_param_name(const sqlalc_compiled *c, size_t i);
 SQLALC_API const sqlalc_value *sqlalc_compiled_param_value(const sqlalc_compiled *c, size_t i);
 SQLALC_API int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i);
+
+/* An expanding IN compiled with its values (SQLAlchemy's
+ * render_postcompile): each override in params named like an expanding
+ * parameter is one value, so sqlalc_in_expanding(col, "ids") with three
+ * "ids" values renders IN (:ids_1, :ids_2, :ids_3) (positional: one
+ * placeholder each, in order), while the statement stays one cached shape
+ * for any number of values.  No values: the empty IN.  The _sql form is the
+ * display string (free with sqlalc_free()); the compiled form gives the
+ * parameter order (sqlalc_compiled_param_name) and borrows the values from
+ * params and stmt, so use it before either goes. */
+SQLALC_API char *sqlalc_stmt_sql_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d,
+                                             const sqlalc_params *params);
+SQLALC_API int sqlalc_compile_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle,
+                                          const sqlalc_params *params, sqlalc_compiled **out);
 
 /* ------------------------------------------------------------------ */
 /* Executing                                                           */

@@ -514,6 +514,15 @@ SQLALC_API int sqlalc_metadata_drop_all(sqlalc_metadata *md, sqlalc_engine *eng,
 /* The same on a connection (inside the caller's transaction if one is open). */
 SQLALC_API int sqlalc_metadata_create_all_conn(sqlalc_metadata *md, sqlalc_conn *conn, unsigned flags);
 SQLALC_API int sqlalc_metadata_drop_all_conn(sqlalc_metadata *md, sqlalc_conn *conn, unsigned flags);
+/* Only the n tables given, all of md (SQLAlchemy's create_all(conn,
+ * tables=[…])): created in md's foreign-key order (dropped in reverse),
+ * with the sequences and enum types they use, on the connection and inside
+ * its transaction if one is open.  A table of another MetaData is
+ * SQLALC_ERR_ARGUMENT; n = 0 does nothing. */
+SQLALC_API int sqlalc_metadata_create_tables_conn(sqlalc_metadata *md, sqlalc_conn *conn,
+                                                  sqlalc_table *const *tables, size_t n, unsigned flags);
+SQLALC_API int sqlalc_metadata_drop_tables_conn(sqlalc_metadata *md, sqlalc_conn *conn,
+                                                sqlalc_table *const *tables, size_t n, unsigned flags);
 /* One table (with its indexes / enum types). */
 SQLALC_API int sqlalc_table_create(sqlalc_table *t, sqlalc_engine *eng, unsigned flags);
 SQLALC_API int sqlalc_table_drop(sqlalc_table *t, sqlalc_engine *eng, unsigned flags);

@@ -17,10 +17,12 @@ static int exists_cb(void *ctx, int what, const char *schema, const char *name, 
     }
 }
 
-static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsigned flags, int create)
+static int run(sqlalc_metadata *md, sqlalc_table *const *only, size_t nonly, sqlalc_conn *conn,
+               unsigned flags, int create)
 {
-    const char *what = create ? (only ? "create table" : "create_all") : (only ? "drop table" : "drop_all");
-    if ((!md && !only) || !conn)
+    const char *what = create ? (only && nonly == 1 ? "create table" : "create_all")
+                              : (only && nonly == 1 ? "drop table" : "drop_all");
+    if (!md || !conn)
         return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: NULL argument", what);
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
     sqlalc_tx *tx = NULL;
@@ -33,8 +35,9 @@ static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsig
         return rc;
     sqlalc__ddl_list l = { 0 };
     sqlalc__ddl_exists_fn ex = (flags & SQLALC_CHECKFIRST) ? exists_cb : NULL;
-    rc = create ? sqlalc__ddl_plan_create(md, only, d, ex, conn, &l)
-                : sqlalc__ddl_plan_drop(md, only, d, ex, conn, &l);
+    rc = create
+             ? sqlalc__ddl_plan_create(md, (const struct sqlalc_table *const *)only, nonly, d, ex, conn, &l)
+             : sqlalc__ddl_plan_drop(md, (const struct sqlalc_table *const *)only, nonly, d, ex, conn, &l);
     for (size_t i = 0; i < l.n && !rc; i++)
         rc = sqlalc__conn_exec_compiled(conn, l.sql[i], strlen(l.sql[i]), NULL, 0, NULL);
     sqlalc__ddl_list_free(&l);
@@ -69,12 +72,32 @@ static int run(sqlalc_metadata *md, sqlalc_table *only, sqlalc_conn *conn, unsig
 
 int sqlalc_metadata_create_all_conn(sqlalc_metadata *md, sqlalc_conn *conn, unsigned flags)
 {
-    return run(md, NULL, conn, flags, 1);
+    return run(md, NULL, 0, conn, flags, 1);
 }
 
 int sqlalc_metadata_drop_all_conn(sqlalc_metadata *md, sqlalc_conn *conn, unsigned flags)
 {
-    return run(md, NULL, conn, flags, 0);
+    return run(md, NULL, 0, conn, flags, 0);
+}
+
+int sqlalc_metadata_create_tables_conn(sqlalc_metadata *md, sqlalc_conn *conn, sqlalc_table *const *tables,
+                                       size_t n, unsigned flags)
+{
+    if (n && !tables)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "create_all: NULL table list");
+    if (!n)
+        return md && conn ? SQLALC_OK : sqlalc_error_set(SQLALC_ERR_ARGUMENT, "create_all: NULL argument");
+    return run(md, tables, n, conn, flags, 1);
+}
+
+int sqlalc_metadata_drop_tables_conn(sqlalc_metadata *md, sqlalc_conn *conn, sqlalc_table *const *tables,
+                                     size_t n, unsigned flags)
+{
+    if (n && !tables)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "drop_all: NULL table list");
+    if (!n)
+        return md && conn ? SQLALC_OK : sqlalc_error_set(SQLALC_ERR_ARGUMENT, "drop_all: NULL argument");
+    return run(md, tables, n, conn, flags, 0);
 }
 
 static int with_conn(sqlalc_metadata *md, sqlalc_table *only, sqlalc_engine *eng, unsigned flags, int create)
@@ -85,7 +108,7 @@ static int with_conn(sqlalc_metadata *md, sqlalc_table *only, sqlalc_engine *eng
     int rc = sqlalc_engine_connect(eng, &conn);
     if (rc)
         return rc;
-    rc = run(md, only, conn, flags, create);
+    rc = run(md, only ? &only : NULL, only ? 1 : 0, conn, flags, create);
     sqlalc_conn_close(conn);
     return rc;
 }

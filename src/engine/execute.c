@@ -252,6 +252,12 @@ static EXEC_INLINE int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_co
     if (!rc)
         rc = (once ? sqlalc__conn_exec_compiled_once
                    : sqlalc__conn_exec_compiled_opts)(conn, c->sql, c->len, vals, (int)c->nparams, eo, out);
+    if (!rc && out && *out &&
+        ((c->ctypes && (rc = sqlalc__result_set_types(*out, c->ctypes, c->nctypes))) ||
+         (c->dml_returning && (rc = sqlalc__result_buffer(*out))))) {
+        sqlalc_result_free(*out);
+        *out = NULL;
+    }
     if (vals != stackv)
         sqlalc_free(vals);
     return rc;

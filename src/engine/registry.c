@@ -53,6 +53,7 @@ static const size_t dialect_sizes[] = {
 };
 static const size_t compile_hooks_sizes[] = { 0, offsetof(sqlalc_compile_hooks, like_default_escape),
                                               offsetof(sqlalc_compile_hooks, update_from),
+                                              offsetof(sqlalc_compile_hooks, values_style),
                                               sizeof(sqlalc_compile_hooks) };
 static const size_t ddl_hooks_sizes[] = { 0, offsetof(sqlalc_ddl_hooks, max_identifier_length),
                                           sizeof(sqlalc_ddl_hooks) };
@@ -74,9 +75,11 @@ _Static_assert(sizeof dialect_sizes / sizeof dialect_sizes[0] == SQLALC_DIALECT_
 static const char *driver_alias(const char *name)
 {
     static const char *const aliases[][2] = {
-        { "pysqlite", "sqlite3" }, { "sqlite", "sqlite3" },   { "psycopg2", "libpq" },
-        { "psycopg", "libpq" },    { "pg8000", "libpq" },     { "asyncpg", "libpq" },
+        { "pysqlite", "sqlite3" }, { "sqlite", "sqlite3" },
+        { "psycopg2", "libpq" },   { "psycopg", "libpq" },
+        { "pg8000", "libpq" },     { "asyncpg", "libpq" },
         { "pyodbc", "odbc" },      { "postgresql", "libpq" },
+        { "pymssql", "odbc" }, /* FreeTDS through ODBC */
     };
     for (size_t i = 0; i < SQLALC_ARRAY_LEN(aliases); i++)
         if (!strcmp(name, aliases[i][0]))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "txsql.h"
+#include "../sql/expr_int.h"
 #include "stream.h"
 
 /* ------------------------------------------------------------------ */
@@ -88,6 +89,10 @@ int sqlalc__result_open(sqlalc_conn *conn, stmt_entry *e, void *st, int first_rc
     r->conv.head = NULL;
     r->snap = r->kept = NULL;
     r->sql_copy = NULL;
+    r->ctypes = NULL;
+    r->nctypes = 0;
+    r->buf = NULL;
+    r->bufpos = 0;
     /* A cached statement's SQL lives as long as the entry is in use; a
      * private statement's is copied (the entry may be evicted meanwhile). */
     r->sql = sql;
@@ -181,6 +186,15 @@ static void arena_free(sqlalc__arena *a);
 void sqlalc__result_release(sqlalc_result *res)
 {
     drop_stmt(res);
+    if (res->ctypes) {
+        sqlalc_free(res->ctypes);
+        res->ctypes = NULL;
+        res->nctypes = 0;
+    }
+    if (res->buf) {
+        sqlalc_rowset_free(res->buf);
+        res->buf = NULL;
+    }
     if (res->conv.head)
         arena_free(&res->conv);
     if (res->snap || res->kept) {
@@ -196,7 +210,7 @@ void sqlalc_result_free(sqlalc_result *res)
         return;
     sqlalc_conn *owned = res->owned_conn;
     sqlalc_conn *conn = res->conn;
-    if (res->sql_copy || res->names || res->conv.head || res->snap || res->kept)
+    if (res->sql_copy || res->names || res->conv.head || res->snap || res->kept || res->ctypes || res->buf)
         sqlalc__result_release(res);
     else if (res->st && conn) /* the common case: only the statement to give back */
         give_back(res);
@@ -276,6 +290,18 @@ static int next_slow(sqlalc_result *res, const sqlalc_row **row)
     res->row.st = NULL;
     if (res->conv.head)
         arena_reset(&res->conv);
+    if (res->buf) {
+        if (res->bufpos < res->buf->n && !res->closed) {
+            res->row.rs = res->buf;
+            res->row.vals = res->buf->rows[res->bufpos++].vals;
+            res->state = SQLALC_ROW;
+            if (row)
+                *row = &res->row;
+            return SQLALC_ROW;
+        }
+        res->state = SQLALC_DONE;
+        return SQLALC_DONE;
+    }
     if (res->state == SQLALC_DONE || res->closed || !res->st) {
         res->state = SQLALC_DONE;
         if (res->orphaned)
@@ -323,8 +349,12 @@ int64_t sqlalc_result_rowcount(const sqlalc_result *res)
 {
     if (!res)
         return -1;
-    if (res->rowcount == -2)
-        ((sqlalc_result *)res)->rowcount = res->st && res->drv->rowcount ? res->drv->rowcount(res->st) : -1;
+    if (res->rowcount == -2) {
+        int64_t n = res->st && res->drv->rowcount ? res->drv->rowcount(res->st) : -1;
+        if (n >= 0 || !res->st || res->state == SQLALC_DONE)
+            ((sqlalc_result *)res)->rowcount = n; /* a -1 while rows remain may still become a count */
+        return n;
+    }
     return res->rowcount;
 }
 
@@ -334,6 +364,8 @@ const char *sqlalc_result_column_name(const sqlalc_result *res, int i)
         sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column %d in result (it has %d)", i, res ? res->ncols : 0);
         return NULL;
     }
+    if (res->buf)
+        return res->buf->names[i];
     if (!res->st) {
         sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed: column names are read while rows remain");
         return NULL;
@@ -350,16 +382,20 @@ const char *sqlalc_result_column_decltype(const sqlalc_result *res, int i)
 
 static int find_column(const sqlalc_result *res, const char *name)
 {
-    if (!res->st)
-        return sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed");
-    if (load_names((sqlalc_result *)res))
-        return SQLALC_ERR_NOMEM;
+    const char *const *names = res->buf ? (const char *const *)res->buf->names : NULL;
+    if (!names) {
+        if (!res->st)
+            return sqlalc_error_set(SQLALC_ERR_CLOSED, "result is closed");
+        if (load_names((sqlalc_result *)res))
+            return SQLALC_ERR_NOMEM;
+        names = res->names;
+    }
     for (int i = 0; i < res->ncols; i++)
-        if (!strcmp(res->names[i], name))
+        if (!strcmp(names[i], name))
             return i;
     /* SQLAlchemy matches result keys case-insensitively as a fallback. */
     for (int i = 0; i < res->ncols; i++)
-        if (!sqlalc__strcasecmp(res->names[i], name))
+        if (!sqlalc__strcasecmp(names[i], name))
             return i;
     return sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "no column named '%s' in the result", name);
 }
@@ -475,9 +511,351 @@ const sqlalc_row *sqlalc_rowset_row(const sqlalc_rowset *rs, size_t i)
     return &rs->rows[i];
 }
 
+/* ------------------------------------------------------------------ */
+/* Typed results                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A statement built from expressions knows each result column's SQL type
+ * (src/sql/result_types.c); its values are converted here, the same on
+ * every backend, as SQLAlchemy's result processors do: Boolean → BOOL
+ * (SQLite's 0/1), Float → FLOAT (SQLite's integers, PostgreSQL's numeric
+ * text), Numeric(p, s) → NUMERIC text with exactly s decimals (SQLite's
+ * floats and integers; rounded half away from zero, as PostgreSQL rounds),
+ * Date / Time / DateTime → DATE / TIME / DATETIME text in PostgreSQL's
+ * output form (a space between date and time, no trailing zeros in the
+ * fraction).  A value of any other kind is left as the driver gave it.
+ */
+int sqlalc__result_set_types(sqlalc_result *res, const sqlalc__coltype *t, size_t n)
+{
+    if (!t || !n)
+        return SQLALC_OK;
+    res->ctypes = sqlalc__malloc(n * sizeof *res->ctypes);
+    if (!res->ctypes)
+        return sqlalc__oom();
+    memcpy(res->ctypes, t, n * sizeof *t);
+    res->nctypes = (int)n;
+    /* every read goes through the converting path */
+    res->row.get_int64 = no_fast_int64;
+    res->row.get_double = no_fast_double;
+    res->row.get_text = no_fast_text;
+    return SQLALC_OK;
+}
+
+static int is_text_value(sqlalc_vtype t)
+{
+    return t == SQLALC_V_TEXT || t == SQLALC_V_NUMERIC || t == SQLALC_V_DATE || t == SQLALC_V_TIME ||
+           t == SQLALC_V_DATETIME;
+}
+
+static size_t text_len(const sqlalc_value *v)
+{
+    return v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+}
+
+/* Set *v to text of n bytes made in the row's arena. */
+static int put_text(sqlalc__arena *a, sqlalc_value *v, sqlalc_vtype type, const char *p, size_t n)
+{
+    char *d = arena_copy(a, p, n);
+    if (!d)
+        return sqlalc__oom();
+    v->type = type;
+    v->u.s.p = d;
+    v->u.s.len = n;
+    return SQLALC_OK;
+}
+
+/* A plain decimal ([-+]digits[.digits]) rounded or padded to scale
+ * decimals, written into d (room for n + scale + 3); 0 when p is not one. */
+static size_t rescale_decimal(const char *p, size_t n, int scale, char *d)
+{
+    size_t i = 0, o = 0;
+    int neg = 0;
+    if (i < n && (p[i] == '-' || p[i] == '+'))
+        neg = p[i++] == '-';
+    size_t ib = i;
+    while (i < n && p[i] >= '0' && p[i] <= '9')
+        i++;
+    size_t ie = i, fb = i, fe = i;
+    if (i < n && p[i] == '.') {
+        fb = ++i;
+        while (i < n && p[i] >= '0' && p[i] <= '9')
+            i++;
+        fe = i;
+    }
+    if (i != n || (ie == ib && fe == fb))
+        return 0;
+    /* digits: integer part (at least "0"), then scale fraction digits */
+    d[o++] = '0'; /* room for a carry */
+    if (ie == ib)
+        d[o++] = '0';
+    for (size_t k = ib; k < ie; k++)
+        d[o++] = p[k];
+    size_t point = o;
+    for (int k = 0; k < scale; k++)
+        d[o++] = fb + (size_t)k < fe ? p[fb + (size_t)k] : '0';
+    if (fb + (size_t)scale < fe && p[fb + (size_t)scale] >= '5') {
+        size_t k = o;
+        while (k-- > 0) {
+            if (d[k] == '9')
+                d[k] = '0';
+            else {
+                d[k]++;
+                break;
+            }
+        }
+    }
+    /* d = carry digit, integer digits, fraction digits: now lay it out */
+    size_t lead = 0;
+    while (lead + 1 < point && d[lead] == '0')
+        lead++;
+    int zero = 1;
+    for (size_t k = lead; k < o; k++)
+        zero &= d[k] == '0';
+    size_t w = 0;
+    char *q = d + o + 1; /* write after the digits, then move down */
+    if (neg && !zero)
+        q[w++] = '-';
+    for (size_t k = lead; k < point; k++)
+        q[w++] = d[k];
+    if (scale > 0) {
+        q[w++] = '.';
+        for (size_t k = point; k < o; k++)
+            q[w++] = d[k];
+    }
+    memmove(d, q, w);
+    return w;
+}
+
+/* Is p already a plain decimal with exactly scale fraction digits? */
+static int has_scale(const char *p, size_t n, int scale)
+{
+    size_t i = 0, dot = n;
+    if (i < n && p[i] == '-')
+        i++;
+    if (i == n || p[i] < '0' || p[i] > '9')
+        return 0;
+    for (; i < n; i++) {
+        if (p[i] == '.' && dot == n)
+            dot = i;
+        else if (p[i] < '0' || p[i] > '9')
+            return 0;
+    }
+    return scale == 0 ? dot == n : dot < n && n - dot - 1 == (size_t)scale;
+}
+
+static int to_numeric(sqlalc__arena *a, sqlalc_value *v, int scale)
+{
+    char buf[64];
+    size_t n;
+    switch (v->type) {
+    case SQLALC_V_INT:
+        n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)v->u.i);
+        if (scale > 0) {
+            char *d = arena_alloc(a, n + (size_t)scale + 2);
+            if (!d)
+                return sqlalc__oom();
+            memcpy(d, buf, n);
+            d[n] = '.';
+            memset(d + n + 1, '0', (size_t)scale);
+            d[n + 1 + (size_t)scale] = 0;
+            v->type = SQLALC_V_NUMERIC;
+            v->u.s.p = d;
+            v->u.s.len = n + 1 + (size_t)scale;
+            return SQLALC_OK;
+        }
+        return put_text(a, v, SQLALC_V_NUMERIC, buf, n);
+    case SQLALC_V_FLOAT: {
+        if (!isfinite(v->u.f))
+            return SQLALC_OK; /* NaN / infinities stay floats */
+        if (scale >= 0) {
+            int need = snprintf(NULL, 0, "%.*f", scale, v->u.f);
+            char *d = need > 0 ? arena_alloc(a, (size_t)need + 1) : NULL;
+            if (!d)
+                return sqlalc__oom();
+            snprintf(d, (size_t)need + 1, "%.*f", scale, v->u.f);
+            v->type = SQLALC_V_NUMERIC;
+            v->u.s.p = d;
+            v->u.s.len = (size_t)need;
+            return SQLALC_OK;
+        }
+        /* no scale: the shortest text that reads back the same */
+        for (int prec = 15; prec <= 17; prec++) {
+            n = (size_t)snprintf(buf, sizeof buf, "%.*g", prec, v->u.f);
+            if (strtod(buf, NULL) == v->u.f)
+                break;
+        }
+        return put_text(a, v, SQLALC_V_NUMERIC, buf, n);
+    }
+    case SQLALC_V_TEXT:
+    case SQLALC_V_NUMERIC: {
+        size_t len = text_len(v);
+        if (scale < 0) {
+            v->type = SQLALC_V_NUMERIC;
+            return SQLALC_OK;
+        }
+        if (has_scale(v->u.s.p, len, scale)) {
+            v->type = SQLALC_V_NUMERIC; /* PostgreSQL's numeric(p, s): as it is */
+            return SQLALC_OK;
+        }
+        char *d = arena_alloc(a, 2 * (len + (size_t)scale + 4));
+        if (!d)
+            return sqlalc__oom();
+        size_t w = rescale_decimal(v->u.s.p, len, scale, d);
+        if (!w) {
+            /* not a plain decimal (an exponent …): through a double */
+            char *end;
+            char num[128];
+            if (len >= sizeof num)
+                return SQLALC_OK;
+            memcpy(num, v->u.s.p, len);
+            num[len] = 0;
+            double f = strtod(num, &end);
+            if (end == num || *end)
+                return SQLALC_OK; /* not a number: left as it is */
+            v->type = SQLALC_V_FLOAT;
+            v->u.f = f;
+            return to_numeric(a, v, scale);
+        }
+        d[w] = 0;
+        v->type = SQLALC_V_NUMERIC;
+        v->u.s.p = d;
+        v->u.s.len = w;
+        return SQLALC_OK;
+    }
+    default: return SQLALC_OK;
+    }
+}
+
+/* DATETIME / TIME text in PostgreSQL's form: "T" → " ", the fraction's
+ * trailing zeros (and a bare point) dropped; DATE: the date part. */
+static int to_temporal(sqlalc__arena *a, sqlalc_value *v, sqlalc_vtype type)
+{
+    if (!is_text_value(v->type))
+        return SQLALC_OK;
+    const char *p = v->u.s.p;
+    size_t n = text_len(v);
+    if (type == SQLALC_V_DATE) {
+        if (n > 10 && p[4] == '-' && p[7] == '-' && (p[10] == ' ' || p[10] == 'T'))
+            n = 10;
+        v->type = type;
+        v->u.s.len = n;
+        if (n != text_len(v) || p[n])
+            return put_text(a, v, type, p, n);
+        return SQLALC_OK;
+    }
+    int t_sep = type == SQLALC_V_DATETIME && n > 10 && p[10] == 'T';
+    size_t end = n;
+    const char *dot = memchr(p, '.', n);
+    if (dot) {
+        size_t k = (size_t)(dot - p) + 1;
+        while (k < n && p[k] >= '0' && p[k] <= '9')
+            k++;
+        /* only a fraction that ends the value (no zone after it) is trimmed */
+        if (k == n) {
+            while (end > (size_t)(dot - p) + 1 && p[end - 1] == '0')
+                end--;
+            if (end == (size_t)(dot - p) + 1)
+                end--;
+        }
+    }
+    if (!t_sep && end == n) {
+        v->type = type;
+        return SQLALC_OK;
+    }
+    int rc = put_text(a, v, type, p, end);
+    if (!rc && t_sep)
+        ((char *)v->u.s.p)[10] = ' ';
+    return rc;
+}
+
+static int to_bool_text(const char *p, size_t n, int *out)
+{
+    if ((n == 1 && (*p == 't' || *p == '1')) || (n == 4 && !sqlalc__strncasecmp(p, "true", 4))) {
+        *out = 1;
+        return 1;
+    }
+    if ((n == 1 && (*p == 'f' || *p == '0')) || (n == 5 && !sqlalc__strncasecmp(p, "false", 5))) {
+        *out = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* Convert v (a column of type t) in place; text made lives in a. */
+static int convert_value(const sqlalc__coltype *t, sqlalc_value *v, sqlalc__arena *a)
+{
+    if (v->type == SQLALC_V_NULL)
+        return SQLALC_OK;
+    switch (t->kind) {
+    case SQLALC_TYPE_BOOLEAN: {
+        int b;
+        if (v->type == SQLALC_V_INT)
+            v->u.i = v->u.i != 0;
+        else if (v->type == SQLALC_V_FLOAT)
+            v->u.i = v->u.f != 0;
+        else if (is_text_value(v->type) && to_bool_text(v->u.s.p, text_len(v), &b))
+            v->u.i = b;
+        else
+            return SQLALC_OK;
+        v->type = SQLALC_V_BOOL;
+        return SQLALC_OK;
+    }
+    case SQLALC_TYPE_FLOAT:
+    case SQLALC_TYPE_REAL:
+    case SQLALC_TYPE_DOUBLE:
+        if (v->type == SQLALC_V_INT) {
+            v->u.f = (double)v->u.i;
+            v->type = SQLALC_V_FLOAT;
+        } else if (v->type == SQLALC_V_NUMERIC || v->type == SQLALC_V_TEXT) {
+            char num[128], *end;
+            size_t n = text_len(v);
+            if (n >= sizeof num)
+                return SQLALC_OK;
+            memcpy(num, v->u.s.p, n);
+            num[n] = 0;
+            double f = strtod(num, &end);
+            if (end != num && !*end) {
+                v->u.f = f;
+                v->type = SQLALC_V_FLOAT;
+            }
+        }
+        return SQLALC_OK;
+    case SQLALC_TYPE_NUMERIC: return to_numeric(a, v, t->scale);
+    case SQLALC_TYPE_DATE: return to_temporal(a, v, SQLALC_V_DATE);
+    case SQLALC_TYPE_TIME: return to_temporal(a, v, SQLALC_V_TIME);
+    case SQLALC_TYPE_DATETIME: return to_temporal(a, v, SQLALC_V_DATETIME);
+    default: return SQLALC_OK;
+    }
+}
+
+static inline const sqlalc__coltype *coltype_of(const sqlalc_result *res, int i)
+{
+    return res->ctypes && i < res->nctypes && res->ctypes[i].kind ? &res->ctypes[i] : NULL;
+}
+
+static sqlalc__arena *arena_of(const sqlalc_row *row);
+
 static int is_bytes(sqlalc_vtype t)
 {
     return t >= SQLALC_V_TEXT && t != SQLALC_V_BOOL;
+}
+
+int sqlalc__result_buffer(sqlalc_result *res)
+{
+    sqlalc_rowset *rs = NULL;
+    int rc = sqlalc_result_fetchmany(res, 0, &rs);
+    if (rc)
+        return rc;
+    /* the statement ran to its end: the driver's count was kept */
+    res->buf = rs;
+    res->bufpos = 0;
+    res->state = 0;
+    res->closed = 0;
+    res->fast = 0;
+    if (res->rowcount < 0)
+        res->rowcount = (int64_t)rs->n;
+    return SQLALC_OK;
 }
 
 /* Copy the result's current live row into rs. */
@@ -494,7 +872,16 @@ static int rowset_add(sqlalc_rowset *rs, sqlalc_result *res)
     }
     sqlalc_value *dst = rs->vals + rs->n * nc;
     for (size_t i = 0; i < nc; i++) {
-        int rc = res->drv->column_value(res->st, (int)i, &dst[i]);
+        int rc = SQLALC_OK;
+        const sqlalc__coltype *ct = NULL;
+        if (res->row.rs) /* a stored row (buffered): converted already */
+            dst[i] = res->row.vals[i];
+        else {
+            rc = res->drv->column_value(res->st, (int)i, &dst[i]);
+            ct = rc ? NULL : coltype_of(res, (int)i);
+        }
+        if (ct)
+            rc = convert_value(ct, &dst[i], &rs->arena);
         if (rc)
             return rc;
         if (is_bytes(dst[i].type) && dst[i].u.s.p) {
@@ -523,7 +910,9 @@ static int rowset_new(sqlalc_result *res, size_t cap, sqlalc_rowset **out)
         if (!rs->names)
             rc = SQLALC_ERR_NOMEM;
         for (int i = 0; rc == SQLALC_OK && i < res->ncols; i++) {
-            const char *n = res->st ? res->drv->column_name(res->st, i) : NULL;
+            const char *n = res->buf  ? res->buf->names[i]
+                            : res->st ? res->drv->column_name(res->st, i)
+                                      : NULL;
             if (!(rs->names[i] = arena_copy(&rs->arena, n ? n : "", n ? strlen(n) : 0)))
                 rc = SQLALC_ERR_NOMEM;
         }
@@ -783,7 +1172,11 @@ int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v)
         *v = row->vals[i];
         return SQLALC_OK;
     }
-    return row->res->drv->column_value(row->st, i, v);
+    rc = row->res->drv->column_value(row->st, i, v);
+    const sqlalc__coltype *ct = rc ? NULL : coltype_of(row->res, i);
+    if (ct && v->type != SQLALC_V_NULL)
+        rc = convert_value(ct, v, arena_of(row));
+    return rc;
 }
 
 int sqlalc_row_get_value(const sqlalc_row *row, int i, sqlalc_value *out)

@@ -48,11 +48,15 @@ struct sqlalc_result {
     const char **names; /* lazily filled */
     int64_t rowcount;
     sqlalc_row row;
-    sqlalc__arena conv;                /* text conversions of the current live row */
-    struct sqlalc_rowset *snap;        /* the current row, copied before reading on */
-    struct sqlalc_rowset *kept;        /* the row one/first/scalar returned */
-    const char *sql;                   /* for error messages: the SQL sent (borrowed or sql_copy) */
-    char *sql_copy;                    /* owned copy when the statement is private */
+    sqlalc__arena conv;             /* text conversions of the current live row */
+    struct sqlalc_rowset *snap;     /* the current row, copied before reading on */
+    struct sqlalc_rowset *kept;     /* the row one/first/scalar returned */
+    const char *sql;                /* for error messages: the SQL sent (borrowed or sql_copy) */
+    char *sql_copy;                 /* owned copy when the statement is private */
+    struct sqlalc__coltype *ctypes; /* the statement's result types (owned), or NULL: see result.c */
+    int nctypes;
+    struct sqlalc_rowset *buf;         /* every row read at execution (DML … RETURNING), or NULL */
+    size_t bufpos;                     /* the next row of buf next() gives */
     struct sqlalc_result *next, *prev; /* conn's open list */
 };
 
@@ -71,5 +75,12 @@ int sqlalc__result_open(sqlalc_conn *conn, struct stmt_entry *e, void *st, int f
 void sqlalc__result_detach(sqlalc_result *res);  /* conn is closing */
 void sqlalc__result_release(sqlalc_result *res); /* free what a spare result must not keep */
 int sqlalc__row_value(const sqlalc_row *row, int i, sqlalc_value *v);
+/* Give a fresh result the statement's result column types (copied):
+ * values are converted to them as rows are read. */
+int sqlalc__result_set_types(sqlalc_result *res, const struct sqlalc__coltype *t, size_t n);
+/* Read every row now (INSERT/UPDATE/DELETE … RETURNING): the statement
+ * completes, its rowcount is known before the caller reads a row (as
+ * psycopg2 reports it), and next() then gives the stored rows. */
+int sqlalc__result_buffer(sqlalc_result *res);
 
 #endif

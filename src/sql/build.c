@@ -744,11 +744,12 @@ sqlalc_expr *sqlalc_cast_kind(sqlalc_expr *a, int kind, int length)
     return &c->base;
 }
 
-sqlalc_expr *sqlalc_cast(sqlalc_expr *a, const sqlalc_type *type)
+sqlalc_expr *sqlalc_cast(sqlalc_expr *a, sqlalc_type *type)
 {
     if (!type) {
+        if (a)
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_cast: NULL type");
         sqlalc_expr_free(a);
-        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_cast: NULL type");
         return NULL;
     }
     sqlalc_expr *e = sqlalc_cast_kind(a, type->kind, type->length);
@@ -756,7 +757,31 @@ sqlalc_expr *sqlalc_cast(sqlalc_expr *a, const sqlalc_type *type)
         ((struct cast *)e)->precision = type->precision;
         ((struct cast *)e)->scale = type->scale;
     }
+    sqlalc_type_free(type);
     return e;
+}
+
+sqlalc_expr *sqlalc_column_clause(const char *name, sqlalc_type *type)
+{
+    if (!name || !*name) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_column_clause: NULL or empty name");
+        sqlalc_type_free(type);
+        return NULL;
+    }
+    size_t nl = strlen(name) + 1;
+    struct colclause *k = node_new(sizeof *k + nl, NK_COLCLAUSE);
+    if (!k) {
+        sqlalc_type_free(type);
+        return NULL;
+    }
+    k->name = (char *)(k + 1);
+    memcpy(k->name, name, nl);
+    k->kind = type ? (int)type->kind : 0;
+    k->length = type ? type->length : 0;
+    k->precision = type ? type->precision : -1;
+    k->scale = type ? type->scale : -1;
+    sqlalc_type_free(type);
+    return &k->base;
 }
 
 static sqlalc_expr *case_new(sqlalc_expr *value, int has_value, sqlalc_exprs whens, sqlalc_expr *else_,

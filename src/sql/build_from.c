@@ -13,7 +13,7 @@ static sqlalc_expr *alias_new(sqlalc_expr *target, const char *name, int cte, in
     if (!target)
         return NULL;
     int k = target->kind;
-    if (k != SQLALC_NK_TABLE && k != NK_SELECT && k != NK_COMPOUND && k != NK_ALIAS) {
+    if (k != SQLALC_NK_TABLE && k != NK_SELECT && k != NK_COMPOUND && k != NK_ALIAS && k != NK_VALUES) {
         sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: only a table or a SELECT can be aliased, not %s",
                          cte ? "sqlalc_cte" : "sqlalc_alias / sqlalc_subquery",
                          sqlalc__kind_of(target)->name);
@@ -39,6 +39,57 @@ static sqlalc_expr *alias_new(sqlalc_expr *target, const char *name, int cte, in
     a->is_cte = cte ? 1u : 0u;
     a->recursive = recursive ? 1u : 0u;
     return &a->base;
+}
+
+static void drop_two(sqlalc_exprs a, sqlalc_exprs b)
+{
+    for (size_t i = 0; i < a.n; i++)
+        sqlalc_expr_free(a.items[i]);
+    for (size_t i = 0; i < b.n; i++)
+        sqlalc_expr_free(b.items[i]);
+}
+
+sqlalc_expr *sqlalc_values_clause(const char *name, sqlalc_exprs cols, sqlalc_exprs data)
+{
+    int null_arg = 0;
+    for (size_t i = 0; i < cols.n; i++)
+        null_arg |= !cols.items[i];
+    for (size_t i = 0; i < data.n; i++)
+        null_arg |= !data.items[i];
+    if (null_arg) {
+        drop_two(cols, data);
+        return NULL;
+    }
+    const char *bad = !cols.n           ? "no columns"
+                      : !data.n         ? "no rows"
+                      : data.n % cols.n ? "the values are not a whole number of rows"
+                      : !name || !*name ? "a name is required"
+                                        : NULL;
+    for (size_t i = 0; !bad && i < cols.n; i++)
+        if (cols.items[i]->kind != NK_COLCLAUSE)
+            bad = "a column is not a sqlalc_column_clause";
+    struct valuesx *v = bad ? NULL : node_new(sizeof *v, NK_VALUES);
+    if (bad)
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_values_clause: %s", bad);
+    if (!v) {
+        drop_two(cols, data);
+        return NULL;
+    }
+    v->cols.v = sqlalc__malloc(cols.n * sizeof *v->cols.v);
+    v->data.v = sqlalc__malloc(data.n * sizeof *v->data.v);
+    if (!v->cols.v || !v->data.v) {
+        sqlalc_free(v->cols.v);
+        sqlalc_free(v->data.v);
+        v->cols.v = v->data.v = NULL;
+        sqlalc_expr_free(&v->base);
+        drop_two(cols, data);
+        return NULL;
+    }
+    memcpy(v->cols.v, cols.items, cols.n * sizeof *v->cols.v);
+    v->cols.n = cols.n;
+    memcpy(v->data.v, data.items, data.n * sizeof *v->data.v);
+    v->data.n = data.n;
+    return alias_new(&v->base, name, 0, 0);
 }
 
 sqlalc_expr *sqlalc_alias(sqlalc_expr *from, const char *name)
@@ -103,6 +154,7 @@ static const char *sel_col_name(const sqlalc_expr *e)
     case SQLALC_NK_COLUMN: return ((const struct sqlalc_column_node *)e)->name;
     case NK_ALIAS_COL: return ((const struct aliascol *)e)->name;
     case NK_LABEL: return ((const struct label *)e)->name;
+    case NK_COLCLAUSE: return ((const struct colclause *)e)->name;
     default: return NULL;
     }
 }
@@ -132,6 +184,11 @@ sqlalc_expr *sqlalc_ac(sqlalc_expr *from, const char *name)
         for (size_t i = 0; i < tb->ncolumns; i++)
             if (!strcmp(tb->columns[i]->name, name))
                 inner = &tb->columns[i]->base;
+    } else if (t->kind == NK_VALUES) {
+        const struct valuesx *v = (const struct valuesx *)t;
+        for (size_t i = 0; i < v->cols.n && !inner; i++)
+            if (!strcmp(((const struct colclause *)v->cols.v[i])->name, name))
+                inner = v->cols.v[i];
     } else {
         const struct sel *s = first_select(t);
         for (size_t i = 0; s && i < s->cols.n; i++) {
@@ -157,6 +214,68 @@ sqlalc_expr *sqlalc_ac(sqlalc_expr *from, const char *name)
     memcpy(c->name, name, nl);
     c->base.type = inner->type;
     return &c->base;
+}
+
+sqlalc_stmt *sqlalc_select_table(sqlalc_expr *from)
+{
+    if (!from)
+        return NULL;
+    size_t n = 0;
+    const struct sqlalc_table *tb = NULL;
+    const struct sel *s = NULL;
+    const struct valuesx *vx = NULL;
+    if (from->kind == SQLALC_NK_TABLE)
+        tb = (const struct sqlalc_table *)from;
+    else if (from->kind == NK_ALIAS) {
+        const sqlalc_expr *t = ((const struct alias *)from)->target;
+        while (t->kind == NK_ALIAS)
+            t = ((const struct alias *)t)->target;
+        if (t->kind == SQLALC_NK_TABLE)
+            tb = (const struct sqlalc_table *)t;
+        else if (t->kind == NK_VALUES)
+            vx = (const struct valuesx *)t;
+        else
+            s = first_select(t);
+    }
+    if (!tb && !s && !vx) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_select_table: not a table, alias or subquery");
+        sqlalc_expr_free(from);
+        return NULL;
+    }
+    n = tb ? tb->ncolumns : vx ? vx->cols.n : s->cols.n;
+    sqlalc_expr **cols = sqlalc__calloc(n ? n : 1, sizeof *cols);
+    if (!cols) {
+        sqlalc_expr_free(from);
+        return NULL;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (from->kind == SQLALC_NK_TABLE) {
+            cols[i] = sqlalc_expr_ref(&tb->columns[i]->base);
+            continue;
+        }
+        const char *nm = tb   ? tb->columns[i]->name
+                         : vx ? ((const struct colclause *)vx->cols.v[i])->name
+                              : sel_col_name(s->cols.v[i]);
+        if (!nm) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                             "sqlalc_select_table: column %zu of the subquery has no name (label it)", i);
+            ok = 0;
+            break;
+        }
+        ok = (cols[i] = sqlalc_ac(from, nm)) != NULL;
+    }
+    sqlalc_stmt *q = NULL;
+    if (ok) {
+        q = sqlalc_select_cols((sqlalc_exprs){ n, cols });
+        if (q && !n) /* SELECT with no columns: name the FROM item */
+            q = sqlalc_select_from(q, sqlalc_expr_ref(from));
+    } else
+        for (size_t i = 0; i < n; i++)
+            sqlalc_expr_free(cols[i]);
+    sqlalc_free(cols);
+    sqlalc_expr_free(from);
+    return q;
 }
 
 sqlalc_expr *sqlalc_excluded(sqlalc_table *t, const char *column)

@@ -246,6 +246,12 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
             }
             r->style = style;
             r->literal_values = c.literal_values || style == COMPILE_LITERAL;
+            if (!rc && style != 0 && style != COMPILE_LITERAL)
+                rc = sqlalc__stmt_result_types(stmt, &r->ctypes, &r->nctypes);
+            if (stmt->kind == NK_INSERT || stmt->kind == NK_UPDATE || stmt->kind == NK_DELETE) {
+                const exprvec *ret = sqlalc__stmt_result_exprs(stmt);
+                r->dml_returning = ret && ret->n;
+            }
             if (!r->sql)
                 rc = SQLALC_ERR_NOMEM;
         }
@@ -269,6 +275,7 @@ void sqlalc_compiled_free(sqlalc_compiled *c)
     sqlalc_free(c->params);
     sqlalc_free(c->names);
     sqlalc_free(c->expanded);
+    sqlalc_free(c->ctypes);
     sqlalc_free(c);
 }
 
@@ -281,6 +288,26 @@ int sqlalc_compile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle, s
         rc = sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
                               "compile: an expanding IN parameter gets its values at execution");
     return rc;
+}
+
+int sqlalc_compile_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d, int paramstyle,
+                               const sqlalc_params *params, sqlalc_compiled **out)
+{
+    static const sqlalc_params none = { 0, NULL };
+    if (!out)
+        return sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_compile_postcompile: NULL out");
+    return sqlalc__compile_expand((sqlalc_expr *)stmt, d, paramstyle, 0, 0, params ? params : &none, 0, out);
+}
+
+char *sqlalc_stmt_sql_postcompile(sqlalc_stmt *stmt, const sqlalc_dialect *d, const sqlalc_params *params)
+{
+    sqlalc_compiled *c;
+    if (sqlalc_compile_postcompile(stmt, d, 0, params, &c))
+        return NULL;
+    char *s = c->sql;
+    c->sql = NULL;
+    sqlalc_compiled_free(c);
+    return s;
 }
 
 const char *sqlalc_compiled_sql(const sqlalc_compiled *c)

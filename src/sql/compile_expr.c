@@ -4,7 +4,7 @@
 static void render_bind(sqlalc_compiler *c, const struct bind *b, const sqlalc_expr *ctx)
 {
     if (b->expanding) {
-        if (c->style != 0) {
+        if (c->style != 0 || c->expand) {
             /* Values arrive at execution: the caller compiles again with them. */
             if (!c->err)
                 c->err = SQLALC__NEEDS_EXPAND;
@@ -144,7 +144,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         return;
     }
     size_t nexp = 0;
-    if (r->kind == NK_BIND && ((const struct bind *)r)->expanding && c->expand && c->style != 0) {
+    if (r->kind == NK_BIND && ((const struct bind *)r)->expanding && c->expand) {
         /* An expanding parameter with its values: one placeholder each. */
         const char *nm = ((const struct bind *)r)->name;
         for (size_t i = 0; i < c->expand->count; i++)
@@ -431,7 +431,10 @@ static void frame_bound(sqlalc_compiler *c, int64_t v, const sqlalc_value *absva
     else if (v == 0)
         PUTS(c, "CURRENT ROW");
     else {
-        sqlalc_compiler_param(c, absval);
+        if (c->h->frame_bounds_literal)
+            sqlalc_compiler_literal_int(c, absval->u.i);
+        else
+            sqlalc_compiler_param(c, absval);
         puts_(c, v < 0 ? " PRECEDING" : " FOLLOWING");
     }
 }
@@ -752,6 +755,7 @@ static void render_node(sqlalc_compiler *c, const sqlalc_expr *e, int against, i
         ident(c, col->name);
         break;
     }
+    case NK_COLCLAUSE: ident(c, ((const struct colclause *)e)->name); break;
     case NK_ALIAS_COL: {
         const struct aliascol *ac = (const struct aliascol *)e;
         ident(c, alias_name(c, ac->alias));

@@ -114,6 +114,52 @@ static void render_cte_ref(sqlalc_compiler *c, const struct alias *a);
 
 static void render_from_node(sqlalc_compiler *c, const sqlalc_expr *e);
 
+/* A VALUES list as a FROM item: (VALUES (…), (…)) AS name (a, b), or on a
+ * dialect without column aliases for it (SQLite) the same rows through a
+ * SELECT naming SQLite's column1, column2 …  Values are bound, named
+ * param_N as SQLAlchemy names them. */
+static void render_values(sqlalc_compiler *c, const struct valuesx *v, const char *name)
+{
+    size_t nc = v->cols.n, nr = nc ? v->data.n / nc : 0;
+    int sub = c->h->version >= 4 && c->h->values_style == SQLALC_VALUES_SELECT_COLUMNS;
+    putc_(c, '(');
+    if (sub) {
+        PUTS(c, "SELECT ");
+        char col[32];
+        for (size_t i = 0; i < nc; i++) {
+            if (i)
+                PUTS(c, ", ");
+            snprintf(col, sizeof col, "column%zu", i + 1);
+            puts_(c, col);
+            PUTS(c, " AS ");
+            ident(c, ((const struct colclause *)v->cols.v[i])->name);
+        }
+        PUTS(c, " FROM (");
+    }
+    PUTS(c, "VALUES ");
+    for (size_t r = 0; r < nr; r++) {
+        if (r)
+            PUTS(c, ", ");
+        putc_(c, '(');
+        render_list_items(c, v->data.v + r * nc, nc, NULL);
+        putc_(c, ')');
+    }
+    putc_(c, ')');
+    if (sub)
+        putc_(c, ')');
+    PUTS(c, " AS ");
+    ident(c, name);
+    if (!sub) {
+        PUTS(c, " (");
+        for (size_t i = 0; i < nc; i++) {
+            if (i)
+                PUTS(c, ", ");
+            ident(c, ((const struct colclause *)v->cols.v[i])->name);
+        }
+        putc_(c, ')');
+    }
+}
+
 static void render_from(sqlalc_compiler *c, const sqlalc_expr *e)
 {
     if (c->err || !sqlalc__cc_enter(c, 1))
@@ -130,6 +176,10 @@ static void render_from_node(sqlalc_compiler *c, const sqlalc_expr *e)
         const struct alias *a = (const struct alias *)e;
         if (a->is_cte) {
             render_cte_ref(c, a);
+            break;
+        }
+        if (a->target->kind == NK_VALUES) {
+            render_values(c, (const struct valuesx *)a->target, alias_name(c, a));
             break;
         }
         if (a->target->kind == SQLALC_NK_TABLE)
@@ -519,6 +569,11 @@ static void render_row_number(sqlalc_compiler *c, const struct sel *s)
 
 void render_select(sqlalc_compiler *c, const struct sel *s, int mode)
 {
+    if (s->text) {
+        /* a textual SELECT: its SQL as written (binds still bound) */
+        render(c, s->text, P_NONE, 0, NULL);
+        return;
+    }
     if (c->h->limit_style == SQLALC_LIMIT_ROW_NUMBER && s->has_offset && c->rn_inner != s) {
         render_row_number(c, s);
         return;

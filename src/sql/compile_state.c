@@ -326,6 +326,7 @@ const char *expr_key(const sqlalc_expr *e)
     case NK_EXCLUDED: return ((const struct aliascol *)e)->name;
     case NK_FUNC: return ((const struct func *)e)->name;
     case NK_LABEL: return ((const struct label *)e)->name;
+    case NK_COLCLAUSE: return ((const struct colclause *)e)->name;
     default: return NULL;
     }
 }
@@ -340,6 +341,8 @@ int expr_type_kind(const sqlalc_expr *e)
                    : 0;
     if (e->kind == NK_ALIAS_COL || e->kind == NK_EXCLUDED)
         return expr_type_kind(((const struct aliascol *)e)->inner);
+    if (e->kind == NK_COLCLAUSE)
+        return ((const struct colclause *)e)->kind;
     if (e->type)
         return e->type->kind;
     return SQLALC_TYPE_NULL;

@@ -814,20 +814,38 @@ static void partitions_after_parents(struct sqlalc_table **tabs, size_t n, const
     }
 }
 
-static int sorted(const sqlalc_metadata *md, const struct sqlalc_table *only, const sqlalc_dialect *d,
-                  struct sqlalc_table ***tabs, size_t *n, sqlalc_fk ***cyc, size_t *ncyc)
+static int sorted(const sqlalc_metadata *md, const struct sqlalc_table *const *only, size_t nonly,
+                  const sqlalc_dialect *d, struct sqlalc_table ***tabs, size_t *n, sqlalc_fk ***cyc,
+                  size_t *ncyc)
 {
-    if (only) {
+    if (only && nonly == 1) {
         *tabs = sqlalc__calloc(1, sizeof **tabs);
         if (!*tabs)
             return SQLALC_ERR_NOMEM;
-        (*tabs)[0] = (struct sqlalc_table *)only;
+        (*tabs)[0] = (struct sqlalc_table *)only[0];
         *n = 1;
         *cyc = NULL;
         *ncyc = 0;
         return SQLALC_OK;
     }
+    for (size_t i = 0; only && i < nonly; i++)
+        if (!only[i] || only[i]->metadata != md)
+            return sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                                    "create/drop: table %zu (%s) is not in this MetaData", i,
+                                    only[i] ? only[i]->name : "NULL");
     int rc = sqlalc__metadata_sort(md, tabs, n, cyc, ncyc);
+    if (!rc && only) {
+        /* the chosen tables, in the whole MetaData's dependency order */
+        size_t k = 0;
+        for (size_t i = 0; i < *n; i++) {
+            size_t j;
+            for (j = 0; j < nonly && only[j] != (*tabs)[i]; j++)
+                ;
+            if (j < nonly)
+                (*tabs)[k++] = (*tabs)[i];
+        }
+        *n = k;
+    }
     if (!rc && d)
         partitions_after_parents(*tabs, *n, d);
     return rc;
@@ -882,7 +900,7 @@ static struct sqlalc_table *fk_owner(struct sqlalc_table *const *tabs, size_t n,
     return NULL;
 }
 
-int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *only,
+int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *const *only, size_t nonly,
                             const sqlalc_dialect *d, sqlalc__ddl_exists_fn exists, void *ctx,
                             sqlalc__ddl_list *out)
 {
@@ -894,11 +912,11 @@ int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table
     unsigned char *skip = NULL;
     sqlalc_buf b = SQLALC_BUF_INIT;
     memset(out, 0, sizeof *out);
-    int rc = sorted(md, only, d, &tabs, &n, &cyc, &ncyc);
+    int rc = sorted(md, only, nonly, d, &tabs, &n, &cyc, &ncyc);
     for (size_t i = 0; i < n && !rc; i++)
         rc = check_ddl_ready(tabs[i], d);
     if (!rc)
-        rc = alter_fks(tabs, n, cyc, ncyc, d, only != NULL, &alter, &nalter);
+        rc = alter_fks(tabs, n, cyc, ncyc, d, only && nonly == 1, &alter, &nalter);
     if (!rc && !(skip = sqlalc__calloc(n + 1, 1)))
         rc = SQLALC_ERR_NOMEM;
     for (size_t i = 0; i < n && !rc && exists; i++) {
@@ -992,8 +1010,9 @@ int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table
     return rc;
 }
 
-int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *only, const sqlalc_dialect *d,
-                          sqlalc__ddl_exists_fn exists, void *ctx, sqlalc__ddl_list *out)
+int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *const *only, size_t nonly,
+                          const sqlalc_dialect *d, sqlalc__ddl_exists_fn exists, void *ctx,
+                          sqlalc__ddl_list *out)
 {
     struct sqlalc_table **tabs = NULL, **dropped = NULL;
     sqlalc_fk **cyc = NULL, **alter = NULL;
@@ -1008,9 +1027,9 @@ int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *
         rc =
             sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED, "dialect %s has no DDL hooks", d ? d->name : "(null)");
     if (!rc)
-        rc = sorted(md, only, d, &tabs, &n, &cyc, &ncyc);
+        rc = sorted(md, only, nonly, d, &tabs, &n, &cyc, &ncyc);
     if (!rc)
-        rc = alter_fks(tabs, n, cyc, ncyc, d, only != NULL, &alter, &nalter);
+        rc = alter_fks(tabs, n, cyc, ncyc, d, only && nonly == 1, &alter, &nalter);
     if (!rc && (!(skip = sqlalc__calloc(n + 1, 1)) || !(dropped = sqlalc__calloc(n + 1, sizeof *dropped))))
         rc = SQLALC_ERR_NOMEM;
     for (size_t i = 0; i < n && !rc && exists; i++) {
@@ -1155,8 +1174,8 @@ static int script(const sqlalc_metadata *md, const sqlalc_dialect *d, char **out
     if (rc)
         return rc;
     sqlalc__ddl_list l;
-    rc = create ? sqlalc__ddl_plan_create(md, NULL, d, NULL, NULL, &l)
-                : sqlalc__ddl_plan_drop(md, NULL, d, NULL, NULL, &l);
+    rc = create ? sqlalc__ddl_plan_create(md, NULL, 0, d, NULL, NULL, &l)
+                : sqlalc__ddl_plan_drop(md, NULL, 0, d, NULL, NULL, &l);
     if (rc)
         return rc;
     sqlalc_buf b = SQLALC_BUF_INIT;

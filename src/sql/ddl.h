@@ -61,13 +61,14 @@ enum { SQLALC__DDL_TABLE = 0, SQLALC__DDL_TYPE = 1, SQLALC__DDL_SEQUENCE = 2 };
  */
 typedef int (*sqlalc__ddl_exists_fn)(void *ctx, int what, const char *schema, const char *name, int *out);
 
-/* Every statement to create (drop) md's tables — or only `only` when not
- * NULL — in dependency order, skipping what exists (is missing) when
- * exists is given. */
-int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *only,
+/* Every statement to create (drop) md's tables — or only the nonly tables
+ * of `only` when not NULL (SQLAlchemy's tables=[…], in md's dependency
+ * order) — skipping what exists (is missing) when exists is given. */
+int sqlalc__ddl_plan_create(const sqlalc_metadata *md, const struct sqlalc_table *const *only, size_t nonly,
                             const sqlalc_dialect *d, sqlalc__ddl_exists_fn exists, void *ctx,
                             sqlalc__ddl_list *out);
-int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *only, const sqlalc_dialect *d,
-                          sqlalc__ddl_exists_fn exists, void *ctx, sqlalc__ddl_list *out);
+int sqlalc__ddl_plan_drop(const sqlalc_metadata *md, const struct sqlalc_table *const *only, size_t nonly,
+                          const sqlalc_dialect *d, sqlalc__ddl_exists_fn exists, void *ctx,
+                          sqlalc__ddl_list *out);
 
 #endif

@@ -34,6 +34,8 @@ enum {
     NK_INSERT,                      /* struct ins */
     NK_UPDATE,                      /* struct upd */
     NK_DELETE,                      /* struct del */
+    NK_COLCLAUSE,                   /* struct colclause: a typed name (column("x", Type)) */
+    NK_VALUES,                      /* struct valuesx: VALUES (…), (…), the target of its alias */
     NK__COUNT
 };
 
@@ -153,6 +155,22 @@ struct label {
     char *name;
 };
 
+/* A VALUES list (SQLAlchemy's values(column(…), …).data([…])): cols are
+ * column clauses, data the rows' values row after row (data.n a multiple
+ * of cols.n).  Always the target of an alias, which names it. */
+struct valuesx {
+    sqlalc_expr base;
+    exprvec cols, data;
+};
+
+/* A free-standing typed column name (SQLAlchemy's column("x", Numeric(10, 2))):
+ * renders as the quoted name; its type is kept as numbers, as a CAST's. */
+struct colclause {
+    sqlalc_expr base;
+    int kind, length, precision, scale;
+    char *name; /* stored after the struct */
+};
+
 struct over {
     sqlalc_expr base;
     sqlalc_expr *func;
@@ -214,6 +232,7 @@ struct sel {
     struct sqlalc_stmt st;
     exprvec cols, froms, group, order;
     sqlalc_expr *where, *having;
+    sqlalc_expr *text; /* textual SELECT (sqlalc_text_columns): this SQL, cols give its result columns */
     sqlalc_value limit, offset; /* INT values */
     unsigned has_limit : 1, has_offset : 1, distinct : 1;
     int for_update;
@@ -273,6 +292,13 @@ typedef struct sqlalc_cparam {
     int type;                  /* sqlalc_type_kind */
 } sqlalc_cparam;
 
+/* A result column's SQL type as the engine converts its values
+ * (result_types.c): a sqlalc_type_kind (0: left as the driver returns it)
+ * and, for NUMERIC, the scale (-1: not given). */
+typedef struct sqlalc__coltype {
+    short kind, scale;
+} sqlalc__coltype;
+
 struct sqlalc_compiled {
     char *sql;
     size_t len;
@@ -282,7 +308,18 @@ struct sqlalc_compiled {
     int style;
     int literal_values; /* values were rendered inline (not shareable by shape) */
     char *expanded;     /* expanding IN parameters given values: names, each NUL-ended, then "" (or NULL) */
+    sqlalc__coltype *ctypes; /* result column types, or NULL when no value needs converting */
+    size_t nctypes;
+    int dml_returning; /* INSERT/UPDATE/DELETE … RETURNING: rows are read at execution */
 };
+
+/* The result columns of a statement (a SELECT's columns, the first
+ * SELECT's of a compound, DML's RETURNING), or NULL. */
+const exprvec *sqlalc__stmt_result_exprs(const sqlalc_expr *stmt);
+/* The type a result column's values are converted to (result_types.c). */
+sqlalc__coltype sqlalc__expr_result_type(const sqlalc_expr *e);
+/* *out: one entry per result column when any needs converting, else NULL. */
+int sqlalc__stmt_result_types(const sqlalc_expr *stmt, sqlalc__coltype **out, size_t *n);
 
 /* Compile stmt (an NK_SELECT … NK_DELETE node).  style: 0 named display,
  * SQLALC_PARAMSTYLE_QMARK / _NUMERIC_DOLLAR, or COMPILE_LITERAL.

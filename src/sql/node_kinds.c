@@ -70,6 +70,12 @@ static const sqlalc_node_field cast_f[] = { F_INT(struct cast, kind),      F_INT
                                             F_CHILD(struct cast, e),       F_END };
 static const sqlalc_node_field case_f[] = { F_CHILD(struct casex, value), F_ARRAY(struct casex, items, n, 2),
                                             F_CHILD(struct casex, else_), F_END };
+static const sqlalc_node_field colclause_f[] = {
+    F_SELFSTR(struct colclause, name),  F_INT(struct colclause, kind),  F_INT(struct colclause, length),
+    F_INT(struct colclause, precision), F_INT(struct colclause, scale), F_END
+};
+static const sqlalc_node_field values_f[] = { F_VEC(struct valuesx, cols), F_VEC(struct valuesx, data),
+                                              F_END };
 static const sqlalc_node_field label_f[] = { F_SELFSTR(struct label, name), F_CHILD(struct label, e), F_END };
 static const sqlalc_node_field over_f[] = { F_INT(struct over, frame), F_CHILD(struct over, func),
                                             F_VEC(struct over, partition), F_VEC(struct over, order), F_END };
@@ -81,10 +87,11 @@ static const sqlalc_node_field excluded_f[] = { F_STR(struct aliascol, name), F_
                                                 F_END };
 static const sqlalc_node_field join_f[] = { F_INT(struct join, kind), F_CHILD(struct join, l),
                                             F_CHILD(struct join, r), F_CHILD(struct join, on), F_END };
-static const sqlalc_node_field select_f[] = { F_INT(struct sel, for_update), F_VEC(struct sel, cols),
-                                              F_VEC(struct sel, froms),      F_CHILD(struct sel, where),
-                                              F_VEC(struct sel, group),      F_CHILD(struct sel, having),
-                                              F_VEC(struct sel, order),      F_END };
+static const sqlalc_node_field select_f[] = {
+    F_INT(struct sel, for_update), F_VEC(struct sel, cols),   F_VEC(struct sel, froms),
+    F_CHILD(struct sel, where),    F_VEC(struct sel, group),  F_CHILD(struct sel, having),
+    F_VEC(struct sel, order),      F_CHILD(struct sel, text), F_END
+};
 static const sqlalc_node_field compound_f[] = { F_INT(struct compound, op), F_VEC(struct compound, selects),
                                                 F_VEC(struct compound, order), F_END };
 static const sqlalc_node_field insert_f[] = { F_INT(struct ins, upsert),
@@ -131,6 +138,10 @@ static size_t label_size(const sqlalc_expr *e)
 {
     return sizeof(struct label) + strlen(((const struct label *)e)->name) + 1;
 }
+static size_t colclause_size(const sqlalc_expr *e)
+{
+    return sizeof(struct colclause) + strlen(((const struct colclause *)e)->name) + 1;
+}
 static size_t alias_size(const sqlalc_expr *e)
 {
     const struct alias *a = (const struct alias *)e;
@@ -176,6 +187,8 @@ const sqlalc_node_desc sqlalc__node_kinds[NK__COUNT] = {
     [NK_INSERT] = STMT("INSERT", struct ins, sqlalc__key_insert, insert_f),
     [NK_UPDATE] = STMT("UPDATE", struct upd, NULL, update_f),
     [NK_DELETE] = STMT("DELETE", struct del, NULL, delete_f),
+    [NK_COLCLAUSE] = KIND("column clause", struct colclause, colclause_size, NULL, colclause_f),
+    [NK_VALUES] = KIND("VALUES", struct valuesx, NULL, NULL, values_f),
 };
 
 /* ---- field access ---- */

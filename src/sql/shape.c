@@ -118,6 +118,9 @@ int sqlalc__key_over(sqlalc_keywalk *w, const sqlalc_expr *e)
         /* which bounds are bound values depends on their sign class */
         kb(w, bound_class(o->lower));
         kb(w, bound_class(o->upper));
+        /* a dialect may write the bounds as text (frame_bounds_literal) */
+        kn(w, o->lower);
+        kn(w, o->upper);
         kv(w, &o->lower_v);
         kv(w, &o->upper_v);
     }
@@ -310,8 +313,11 @@ typedef struct shape_entry {
     size_t len;
     char *names;
     size_t nparams;
-    sqlalc_cparam *params; /* value pointers NULL; see ords */
-    int *ords;             /* >= 0: walk ordinal; -1: required (no value); -2 - k: static constant k */
+    sqlalc_cparam *params;   /* value pointers NULL; see ords */
+    int *ords;               /* >= 0: walk ordinal; -1: required (no value); -2 - k: static constant k */
+    sqlalc__coltype *ctypes; /* the result column types (the shape fixes them), or NULL */
+    size_t nctypes;
+    int dml_returning;
 } shape_entry;
 
 static sqlalc_map cache;
@@ -336,6 +342,7 @@ static void entry_free(shape_entry *e)
     sqlalc_free(e->names);
     sqlalc_free(e->params);
     sqlalc_free(e->ords);
+    sqlalc_free(e->ctypes);
     sqlalc_free(e);
 }
 
@@ -360,12 +367,17 @@ static struct sqlalc_compiled *instantiate(const shape_entry *e, const sqlalc_va
     c->sql = sqlalc__malloc(e->len + 1);
     c->params = e->nparams ? sqlalc__malloc(e->nparams * sizeof *c->params) : NULL;
     c->names = sqlalc__malloc(nl ? nl : 1);
-    if (!c->sql || (e->nparams && !c->params) || !c->names) {
+    c->ctypes = e->nctypes ? sqlalc__malloc(e->nctypes * sizeof *c->ctypes) : NULL;
+    if (!c->sql || (e->nparams && !c->params) || !c->names || (e->nctypes && !c->ctypes)) {
         sqlalc_compiled_free(c);
         return NULL;
     }
     memcpy(c->sql, e->sql, e->len + 1);
     c->len = e->len;
+    if (e->nctypes)
+        memcpy(c->ctypes, e->ctypes, e->nctypes * sizeof *c->ctypes);
+    c->nctypes = e->nctypes;
+    c->dml_returning = e->dml_returning;
     if (nl)
         memcpy(c->names, e->names, nl);
     c->nparams = e->nparams;
@@ -394,12 +406,17 @@ static shape_entry *entry_from(const struct sqlalc_compiled *c, const sqlalc_val
     e->names = sqlalc__malloc(nl ? nl : 1);
     e->params = c->nparams ? sqlalc__malloc(c->nparams * sizeof *e->params) : NULL;
     e->ords = c->nparams ? sqlalc__malloc(c->nparams * sizeof *e->ords) : NULL;
-    if (!e->sql || !e->names || (c->nparams && (!e->params || !e->ords))) {
+    e->ctypes = c->nctypes ? sqlalc__malloc(c->nctypes * sizeof *e->ctypes) : NULL;
+    if (!e->sql || !e->names || (c->nparams && (!e->params || !e->ords)) || (c->nctypes && !e->ctypes)) {
         entry_free(e);
         return NULL;
     }
     if (nl)
         memcpy(e->names, c->names, nl);
+    if (c->nctypes)
+        memcpy(e->ctypes, c->ctypes, c->nctypes * sizeof *e->ctypes);
+    e->nctypes = c->nctypes;
+    e->dml_returning = c->dml_returning;
     e->nparams = c->nparams;
     size_t cursor = 0;
     for (size_t i = 0; i < c->nparams; i++) {

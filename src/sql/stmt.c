@@ -118,6 +118,14 @@ static struct sqlalc_stmt *stmt_mut(sqlalc_stmt *s, int kind, const char *what)
         sqlalc_stmt_free(s);
         return NULL;
     }
+    if (s->base.kind == NK_SELECT && ((struct sel *)s)->text) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                         "%s: a textual SELECT (sqlalc_text_columns) is its SQL as written; "
+                         "use it as a subquery to add clauses",
+                         what);
+        sqlalc_stmt_free(s);
+        return NULL;
+    }
     if (atomic_load(&s->base.refs) == 1) {
         stmt_uncache(s);
         return s;
@@ -146,6 +154,38 @@ sqlalc_stmt *sqlalc_select_cols(sqlalc_exprs cols)
         return NULL;
     }
     return &s->st;
+}
+
+sqlalc_stmt *sqlalc_text_columns_list(sqlalc_expr *text, sqlalc_exprs cols)
+{
+    if (!text || !exprs_ok(cols)) {
+        sqlalc_expr_free(text);
+        drop_exprs(cols);
+        return NULL;
+    }
+    for (size_t i = 0; i < cols.n; i++)
+        if (cols.items[i]->kind != NK_COLCLAUSE && cols.items[i]->kind != SQLALC_NK_COLUMN) {
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT,
+                             "sqlalc_text_columns: column %zu is not a column (sqlalc_column_clause or a "
+                             "table's column)",
+                             i);
+            sqlalc_expr_free(text);
+            drop_exprs(cols);
+            return NULL;
+        }
+    if (text->kind != NK_TEXT) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_text_columns: not SQL text (sqlalc_text_sql)");
+        sqlalc_expr_free(text);
+        drop_exprs(cols);
+        return NULL;
+    }
+    sqlalc_stmt *s = sqlalc_select_cols(cols);
+    if (!s) {
+        sqlalc_expr_free(text);
+        return NULL;
+    }
+    ((struct sel *)s)->text = text;
+    return s;
 }
 
 sqlalc_stmt *sqlalc_select_where(sqlalc_exprs cols, sqlalc_expr *where)
@@ -360,6 +400,63 @@ static sqlalc_stmt *compound(int op, sqlalc_stmt *a, sqlalc_stmt *b)
         return NULL;
     }
     return &c->st;
+}
+
+static sqlalc_stmt *compound_of(int op, sqlalc_stmts l, const char *what)
+{
+    int bad = l.n < 2;
+    for (size_t i = 0; i < l.n; i++)
+        bad |= !l.items[i];
+    if (bad) {
+        if (l.n < 2)
+            sqlalc_error_set(SQLALC_ERR_ARGUMENT, "%s: needs at least two statements (got %zu)", what, l.n);
+        for (size_t i = 0; i < l.n; i++)
+            sqlalc_stmt_free(l.items[i]);
+        return NULL;
+    }
+    sqlalc_stmt *acc = compound(op, l.items[0], l.items[1]);
+    for (size_t i = 2; i < l.n; i++)
+        acc = compound(op, acc, l.items[i]);
+    return acc;
+}
+
+sqlalc_stmt *sqlalc_union_of(sqlalc_stmts l)
+{
+    return compound_of(CMP_UNION, l, "sqlalc_union_of");
+}
+sqlalc_stmt *sqlalc_union_all_of(sqlalc_stmts l)
+{
+    return compound_of(CMP_UNION_ALL, l, "sqlalc_union_all_of");
+}
+sqlalc_stmt *sqlalc_intersect_of(sqlalc_stmts l)
+{
+    return compound_of(CMP_INTERSECT, l, "sqlalc_intersect_of");
+}
+sqlalc_stmt *sqlalc_except_of(sqlalc_stmts l)
+{
+    return compound_of(CMP_EXCEPT, l, "sqlalc_except_of");
+}
+
+sqlalc_expr *sqlalc_selected_column(const sqlalc_stmt *stmt, const char *name)
+{
+    const exprvec *cols = stmt ? sqlalc__stmt_result_exprs(&stmt->base) : NULL;
+    if (!stmt || !name || !cols || (stmt->base.kind != NK_SELECT && stmt->base.kind != NK_COMPOUND)) {
+        sqlalc_error_set(SQLALC_ERR_ARGUMENT, "sqlalc_selected_column: not a SELECT or compound, or no name");
+        return NULL;
+    }
+    for (size_t i = 0; i < cols->n; i++) {
+        const sqlalc_expr *e = cols->v[i];
+        const char *k = e->kind == SQLALC_NK_COLUMN ? ((const struct sqlalc_column_node *)e)->name
+                        : e->kind == NK_ALIAS_COL   ? ((const struct aliascol *)e)->name
+                        : e->kind == NK_LABEL       ? ((const struct label *)e)->name
+                        : e->kind == NK_COLCLAUSE   ? ((const struct colclause *)e)->name
+                                                    : NULL;
+        if (k && !strcmp(k, name))
+            return sqlalc_expr_ref(cols->v[i]);
+    }
+    sqlalc_error_set(SQLALC_ERR_NOT_FOUND, "sqlalc_selected_column: the statement returns no column '%s'",
+                     name);
+    return NULL;
 }
 
 sqlalc_stmt *sqlalc_union(sqlalc_stmt *a, sqlalc_stmt *b)

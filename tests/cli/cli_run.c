@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "testutil.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -79,4 +80,27 @@ void cli_out_free(cli_out *o)
     free(o->out);
     free(o->err);
     o->out = o->err = NULL;
+}
+
+char *cli_second_url(sqlalc_engine *eng, const char *url, const char *suffix)
+{
+    sqlalc_url *u;
+    assert_ok(sqlalc_url_parse(url, &u));
+    char db[512];
+    const char *cur = sqlalc_url_database(u);
+    int sqlite = test_dialect_is("sqlite");
+    snprintf(db, sizeof db, "%s%s%s", cur && *cur ? cur : "postgres", suffix, sqlite ? ".db" : "");
+    assert_ok(sqlalc_url_set(u, SQLALC_URL_DATABASE, db));
+    char *r = sqlalc_url_render(u, 0);
+    sqlalc_url_free(u);
+    if (sqlite) {
+        unlink(db);
+    } else {
+        char sql[600];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", db);
+        test_exec(eng, sql);
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+        test_exec(eng, sql);
+    }
+    return r;
 }

@@ -61,6 +61,9 @@ struct sqlalc_compile_hooks {
      * (SQL Server refuses it otherwise; SQLAlchemy drops it, as in the
      * SELECT of an INSERT … SELECT). */
     unsigned order_needs_limit : 1;
+    /* Window frame bounds (ROWS BETWEEN 2 PRECEDING …) as integer literals:
+     * T-SQL's grammar takes no parameter there. */
+    unsigned frame_bounds_literal : 1;
     int limit_style;     /* SQLALC_LIMIT_* */
     int returning_style; /* SQLALC_RETURNING_* */
     /* Render the LIMIT / OFFSET clause after ORDER BY (LIMIT_OFFSET style);
@@ -89,6 +92,14 @@ struct sqlalc_compile_hooks {
      * error naming the construct, never SQL that leaves the table out. */
     int update_from;
     int delete_from;
+    /* --- version 4 --- */
+    /* How a VALUES FROM item names its columns: SQLALC_VALUES_*. */
+    int values_style;
+};
+
+enum {
+    SQLALC_VALUES_COLUMN_ALIASES = 0, /* (VALUES (…), (…)) AS v (a, b) (SQLAlchemy's form) */
+    SQLALC_VALUES_SELECT_COLUMNS      /* (SELECT column1 AS a, … FROM (VALUES …)) AS v (SQLite) */
 };
 
 enum {
@@ -114,7 +125,7 @@ enum {
     SQLALC_FLOAT_LITERAL_QUOTED      /* CAST('NaN' AS FLOAT), 'Infinity', '-Infinity' (PostgreSQL) */
 };
 
-#define SQLALC_COMPILE_HOOKS_VERSION 3
+#define SQLALC_COMPILE_HOOKS_VERSION 4
 
 #ifdef __cplusplus
 }
