@@ -781,9 +781,16 @@ static void test_generic_access_and_errors(void **state)
     static const sqlalc_orm_field bad[] = { SQLALC_ORM_FIELD(struct dept, name, SQLALC_ORM_TEXT, "name") };
     assert_null(sqlalc_orm_map(reg, "Bad", t_dept, sizeof(struct dept), bad, 1));
     assert_non_null(strstr(sqlalc_errmsg(), "primary key column id is not mapped"));
-    assert_code(sqlalc_orm_relationship(Dept, "x", SQLALC_ORM_MANY_TO_ONE, Pair, 0, NULL),
-                SQLALC_ERR_ARGUMENT);
+    sqlalc_orm_mapper *D2 = sqlalc_orm_registry_mapper(reg, "Dept2"); /* no objects yet */
+    if (!D2)
+        D2 = sqlalc_orm_map(reg, "Dept2", t_dept, sizeof(struct dept), dept_fields, 2);
+    assert_non_null(D2);
+    assert_code(sqlalc_orm_relationship(D2, "x", SQLALC_ORM_MANY_TO_ONE, Pair, 0, NULL), SQLALC_ERR_ARGUMENT);
     assert_non_null(strstr(sqlalc_errmsg(), "no foreign key"));
+    /* relationships come before objects */
+    assert_code(
+        sqlalc_orm_relationship(Emp, "late", SQLALC_ORM_MANY_TO_ONE, Dept, offsetof(struct emp, dept), NULL),
+        SQLALC_ERR_INTERFACE);
     /* an object of another session */
     sqlalc_session *s2 = new_session();
     assert_code(sqlalc_session_add(s2, e), SQLALC_ERR_INTERFACE);
@@ -792,6 +799,81 @@ static void test_generic_access_and_errors(void **state)
     void *t = sqlalc_orm_new(Dept);
     assert_ok(sqlalc_orm_set(t, "name", SQLALC_TEXTV("tmp")));
     sqlalc_orm_free(t);
+    sqlalc_session_free(s);
+}
+
+static void test_any_select_and_more_selectin(void **state)
+{
+    (void)state;
+    clear_tables();
+    sqlalc_session *s = new_session();
+    struct dept *it = new_dept(s, "IT"), *hr = new_dept(s, "HR");
+    for (int i = 0; i < 6; i++) {
+        char n[8];
+        snprintf(n, sizeof n, "w%d", i);
+        struct emp *e = new_emp(s, n);
+        e->salary = 10.0 * i;
+        e->salary_null = 0;
+        assert_ok(sqlalc_orm_append(i % 2 ? it : hr, "employees", e));
+        assert_ok(sqlalc_orm_append(e, "depts", it));
+        if (i < 2) {
+            struct profile *p = sqlalc_orm_new(Profile);
+            p->bio = sqlalc_orm_strdup(n);
+            assert_ok(sqlalc_orm_set_related(e, "profile", p));
+        }
+    }
+    assert_ok(sqlalc_session_commit(s));
+    sqlalc_session_free(s);
+
+    /* any SELECT built on the mapper's columns: join, where, order, limit */
+    s = new_session();
+    sqlalc_stmt *sel = sqlalc_orm_select(Emp);
+    sel = sqlalc_select_from(
+        sel, sqlalc_join(sqlalc_table_expr(t_emp), sqlalc_table_expr(t_dept), SQLALC_JOIN_INNER));
+    sel = sqlalc_where(sel, sqlalc_eq(sqlalc_c(t_dept, "name"), sqlalc_str("IT")));
+    sel = sqlalc_order_by(sel, SQLALC_EXPRS(sqlalc_desc(sqlalc_orm_col(Emp, "salary"))));
+    sel = sqlalc_limit(sel, 2);
+    sqlalc_orm_list l = { 0 };
+    assert_ok(sqlalc_session_scalars(s, Emp, sel, &l));
+    assert_int_equal(l.count, 2);
+    assert_string_equal(((struct emp *)l.items[0])->name, "w5");
+    assert_string_equal(((struct emp *)l.items[1])->name, "w3");
+    sqlalc_orm_list_clear(&l);
+    sqlalc_session_free(s);
+
+    /* one-to-one and many-to-many select-in from the employees' side */
+    s = new_session();
+    reset_counts();
+    assert_ok(
+        sqlalc_orm_query_all(sqlalc_orm_query_selectin(
+                                 sqlalc_orm_query_selectin(sqlalc_session_query(s, Emp), "profile"), "depts"),
+                             &l));
+    assert_int_equal(n_select, 3);
+    assert_int_equal(l.count, 6);
+    int with_profile = 0;
+    for (size_t i = 0; i < l.count; i++) {
+        struct emp *e = l.items[i];
+        assert_true(sqlalc_orm_is_loaded(e, "profile") && sqlalc_orm_is_loaded(e, "depts"));
+        if (e->profile) {
+            with_profile++;
+            assert_ptr_equal(e->profile->emp, e); /* its back-reference came along */
+        }
+        assert_int_equal(e->depts.count, 1);
+    }
+    assert_int_equal(with_profile, 2);
+    assert_int_equal(n_select, 3);
+    /* and the one-to-one's other side, lazily */
+    sqlalc_orm_list ps = { 0 };
+    assert_ok(sqlalc_orm_query_all(sqlalc_session_query(s, Profile), &ps));
+    reset_counts();
+    for (size_t i = 0; i < ps.count; i++) {
+        void *e;
+        assert_ok(sqlalc_orm_related(ps.items[i], "emp", NULL, &e));
+        assert_non_null(e);
+    }
+    assert_int_equal(n_select, 0); /* already set by the select-in above */
+    sqlalc_orm_list_clear(&ps);
+    sqlalc_orm_list_clear(&l);
     sqlalc_session_free(s);
 }
 
@@ -1105,6 +1187,7 @@ int main(void)
         cmocka_unit_test(test_one_to_one_cascades),
         cmocka_unit_test(test_many_to_many),
         cmocka_unit_test(test_generic_access_and_errors),
+        cmocka_unit_test(test_any_select_and_more_selectin),
         cmocka_unit_test(test_automap_football),
         cmocka_unit_test(test_allocation_failures),
     };

@@ -179,7 +179,8 @@ typedef struct sqlalc_orm_rel_options {
  * the tables (opts->foreign_keys picks one when there are several).  opts
  * may be NULL.  A relationship starts unloaded on objects read from the
  * database (sqlalc_orm_load or a query's selectin loads it) and loaded
- * (empty) on new objects.
+ * (empty) on new objects.  Declare every relationship of a mapper before
+ * making its first object (SQLALC_ERR_INTERFACE after).
  */
 SQLALC_API int sqlalc_orm_relationship(sqlalc_orm_mapper *m, const char *name, sqlalc_orm_rel_kind kind,
                                        sqlalc_orm_mapper *target, size_t offset,

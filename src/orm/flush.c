@@ -465,7 +465,11 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
                 rc = SQLALC_ERR_NOMEM;
                 goto out;
             }
-        sqlalc_stmt *ins = build_insert(m->table, cols, ncols, names, 1, NULL, 0);
+        /* every column of the table: the plain INSERT, whose executemany
+         * the compiler turns into multi-row batches */
+        sqlalc_stmt *ins = ncols == sqlalc_table_column_count(m->table)
+                               ? sqlalc_insert(m->table)
+                               : build_insert(m->table, cols, ncols, names, 1, NULL, 0);
         params = sqlalc_malloc((n * ncols > 0 ? n * ncols : 1) * sizeof *params);
         sets = sqlalc_malloc(n * sizeof *sets);
         if (!ins || !params || !sets) {
@@ -1095,8 +1099,7 @@ static void undo_flush(sqlalc_session *s, plan *p)
         }
         if (st->inserted_in_tx) {
             idmap_del(&s->map, st);
-            sqlalc_free(st->key);
-            st->key = NULL;
+            st_key_free(st);
             snap_free(st->snap, m->nfields);
             st->snap = NULL;
             st->status = OS_PENDING;
@@ -1129,18 +1132,13 @@ static int finish(sqlalc_session *s, plan *p)
     int rc = SQLALC_OK;
     for (size_t i = 0; i < p->nins && rc == SQLALC_OK; i++) {
         ostate *st = p->ins[i];
-        char *key;
-        size_t klen;
         ov *snap = snap_take(st->m, OBJ(st));
         if (!snap)
             return SQLALC_ERR_NOMEM;
-        if ((rc = obj_key(st->m, OBJ(st), st->m->pk, st->m->npk, &key, &klen)) != SQLALC_OK) {
+        if ((rc = st_key_from_obj(st)) != SQLALC_OK) {
             snap_free(snap, st->m->nfields);
             return rc;
         }
-        sqlalc_free(st->key);
-        st->key = key;
-        st->keylen = klen;
         snap_free(st->snap, st->m->nfields);
         st->snap = snap;
         if ((rc = idmap_put(&s->map, st)) != SQLALC_OK)
@@ -1165,13 +1163,10 @@ static int finish(sqlalc_session *s, plan *p)
         if (obj_key(st->m, OBJ(st), st->m->pk, st->m->npk, &key, &klen) == SQLALC_OK) {
             if (!st->key || klen != st->keylen || memcmp(key, st->key, klen)) {
                 idmap_del(&s->map, st);
-                sqlalc_free(st->key);
-                st->key = key;
-                st->keylen = klen;
-                (void)idmap_put(&s->map, st);
-            } else {
-                sqlalc_free(key);
+                if (st_key_set(st, key, klen) == SQLALC_OK)
+                    (void)idmap_put(&s->map, st);
             }
+            sqlalc_free(key);
         }
     }
     for (size_t g = 0; g < p->n; g++)

@@ -271,29 +271,45 @@ int ov_from_value(const sqlalc_orm_mapper *m, size_t fi, const sqlalc_value *v, 
     return orm_err(SQLALC_ERR_ARGUMENT, "bad field kind");
 }
 
+/* A snapshot is one block: the values, then copies of their text. */
 void snap_free(ov *snap, size_t n)
 {
-    if (!snap)
-        return;
-    for (size_t i = 0; i < n; i++)
-        sqlalc_free(snap[i].s);
+    (void)n;
     sqlalc_free(snap);
 }
 
 ov *snap_take(const sqlalc_orm_mapper *m, const void *obj)
 {
-    ov *s = sqlalc_malloc(m->nfields * sizeof(ov));
-    if (!s) {
+    size_t text = 0, n = m->nfields;
+    ov small[16], *vals = n <= 16 ? small : sqlalc_malloc(n * sizeof(ov));
+    if (!vals) {
         orm_err(SQLALC_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < m->nfields; i++) {
-        ov_read(m, obj, i, &s[i]);
-        if (s[i].s && !(s[i].s = orm_strdup(s[i].s))) {
-            snap_free(s, i);
-            return NULL;
+    for (size_t i = 0; i < n; i++) {
+        ov_read(m, obj, i, &vals[i]);
+        if (vals[i].s)
+            text += strlen(vals[i].s) + 1;
+    }
+    ov *s = sqlalc_malloc(n * sizeof(ov) + text);
+    if (!s) {
+        if (vals != small)
+            sqlalc_free(vals);
+        orm_err(SQLALC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    char *p = (char *)(s + n);
+    for (size_t i = 0; i < n; i++) {
+        s[i] = vals[i];
+        if (vals[i].s) {
+            size_t l = strlen(vals[i].s) + 1;
+            memcpy(p, vals[i].s, l);
+            s[i].s = p;
+            p += l;
         }
     }
+    if (vals != small)
+        sqlalc_free(vals);
     return s;
 }
 
@@ -306,12 +322,13 @@ long field_index(const sqlalc_orm_mapper *m, const char *column)
 }
 
 /* Identity key: the mapper's address, then each value tagged by kind. */
-int key_of_ovs(const sqlalc_orm_mapper *m, const ov *vals, size_t n, char **key, size_t *len)
+int key_of_ovs_buf(const sqlalc_orm_mapper *m, const ov *vals, size_t n, char *buf, size_t cap, char **key,
+                   size_t *len)
 {
-    size_t cap = sizeof(void *) + 1;
+    size_t need = sizeof(void *) + 1;
     for (size_t i = 0; i < n; i++)
-        cap += 2 + sizeof(int64_t) + sizeof(double) + (vals[i].s ? strlen(vals[i].s) + 1 : 0);
-    char *k = sqlalc_malloc(cap), *p = k;
+        need += 2 + sizeof(int64_t) + sizeof(double) + (vals[i].s ? strlen(vals[i].s) + 1 : 0);
+    char *k = need <= cap ? buf : sqlalc_malloc(need), *p = k;
     if (!k)
         return orm_err(SQLALC_ERR_NOMEM, "out of memory");
     memcpy(p, &m, sizeof(void *));
@@ -337,9 +354,57 @@ int key_of_ovs(const sqlalc_orm_mapper *m, const ov *vals, size_t n, char **key,
     return SQLALC_OK;
 }
 
+int key_of_ovs(const sqlalc_orm_mapper *m, const ov *vals, size_t n, char **key, size_t *len)
+{
+    return key_of_ovs_buf(m, vals, n, NULL, 0, key, len);
+}
+
+void st_key_free(ostate *st)
+{
+    if (st->key != st->keybuf)
+        sqlalc_free(st->key);
+    st->key = NULL;
+    st->keylen = 0;
+}
+
+int st_key_set(ostate *st, const char *key, size_t len)
+{
+    char *k = len <= sizeof st->keybuf ? st->keybuf : sqlalc_malloc(len);
+    if (!k)
+        return orm_err(SQLALC_ERR_NOMEM, "out of memory");
+    if (k != key)
+        memmove(k, key, len);
+    if (st->key != st->keybuf && st->key != key)
+        sqlalc_free(st->key);
+    st->key = k;
+    st->keylen = len;
+    return SQLALC_OK;
+}
+
+/* The object's key into st (its inline buffer when it fits). */
+int st_key_from_obj(ostate *st)
+{
+    char buf[sizeof st->keybuf], *key = NULL;
+    size_t len;
+    const sqlalc_orm_mapper *m = st->m;
+    ov small[8] = { { 0, 0, 0.0, NULL } }, *vals = m->npk <= 8 ? small : sqlalc_malloc(m->npk * sizeof(ov));
+    if (!vals)
+        return orm_err(SQLALC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < m->npk; i++)
+        ov_read(m, OBJ(st), m->pk[i], &vals[i]);
+    int rc = key_of_ovs_buf(m, vals, m->npk, buf, sizeof buf, &key, &len);
+    if (vals != small)
+        sqlalc_free(vals);
+    if (rc == SQLALC_OK)
+        rc = st_key_set(st, key, len);
+    if (key != buf)
+        sqlalc_free(key);
+    return rc;
+}
+
 int obj_key(const sqlalc_orm_mapper *m, const void *obj, const size_t *fi, size_t n, char **key, size_t *len)
 {
-    ov small[8], *vals = n <= 8 ? small : sqlalc_malloc(n * sizeof(ov));
+    ov small[8] = { { 0, 0, 0.0, NULL } }, *vals = n <= 8 ? small : sqlalc_malloc(n * sizeof(ov));
     if (!vals)
         return orm_err(SQLALC_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
@@ -614,18 +679,19 @@ void registry_rank(sqlalc_orm_registry *reg)
 /* Objects                                                             */
 /* ------------------------------------------------------------------ */
 
+/* One block: header, the caller's struct, the relationship flags. */
 ostate *obj_alloc(const sqlalc_orm_mapper *m)
 {
+    if (!atomic_load_explicit(&m->objects_made, memory_order_relaxed))
+        atomic_store_explicit(&((sqlalc_orm_mapper *)(uintptr_t)m)->objects_made, 1, memory_order_relaxed);
     size_t nr = m->nrels ? m->nrels : 1;
-    ostate *st = sqlalc_malloc(OHDR + m->size);
-    unsigned char *flags = sqlalc_malloc(2 * nr);
-    if (!st || !flags) {
-        sqlalc_free(st);
-        sqlalc_free(flags);
+    ostate *st = sqlalc_malloc(OHDR + m->size + 2 * nr);
+    if (!st) {
         orm_err(SQLALC_ERR_NOMEM, "out of memory");
         return NULL;
     }
     memset(st, 0, OHDR + m->size);
+    unsigned char *flags = (unsigned char *)st + OHDR + m->size;
     memset(flags, 1, nr); /* a new object's relationships are loaded: empty */
     memset(flags + nr, 0, nr);
     st->magic = OMAGIC;
@@ -661,8 +727,7 @@ void sqlalc_orm_free(void *obj)
     obj_free_fields(st->m, obj);
     snap_free(st->snap, st->m->nfields);
     snap_free(st->base, st->m->nfields);
-    sqlalc_free(st->key);
-    sqlalc_free(st->rel_loaded);
+    st_key_free(st);
     st->magic = 0;
     sqlalc_free(st);
 }
@@ -854,6 +919,10 @@ int sqlalc_orm_relationship(sqlalc_orm_mapper *m, const char *name, sqlalc_orm_r
     if (rel_find(m, name) || field_index(m, name) >= 0)
         return orm_err(SQLALC_ERR_ARGUMENT, "sqlalc_orm_relationship: %s already has an attribute %s",
                        m->name, name);
+    if (atomic_load_explicit(&m->objects_made, memory_order_relaxed))
+        return orm_err(SQLALC_ERR_INTERFACE,
+                       "relationship %s.%s: objects of %s exist; declare relationships before making objects",
+                       m->name, name, m->name);
     int scalar = kind == SQLALC_ORM_MANY_TO_ONE || kind == SQLALC_ORM_ONE_TO_ONE;
     if (offset + (scalar ? sizeof(void *) : sizeof(sqlalc_orm_list)) > m->size)
         return orm_err(SQLALC_ERR_ARGUMENT, "relationship %s.%s: offset beyond the struct", m->name, name);

@@ -2,6 +2,7 @@
  * below src/orm knows this layer exists. */
 #ifndef SQLALC_ORM_INT_H
 #define SQLALC_ORM_INT_H
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sqlalc.h>
@@ -50,6 +51,9 @@ struct sqlalc_orm_mapper {
     orm_rel **rels;
     int rank; /* foreign-key order (referenced tables first) */
     size_t index;
+    /* set when the first object is made: objects size their relationship
+     * flags then, so no relationship may be added after */
+    atomic_int objects_made;
 };
 
 struct sqlalc_orm_registry {
@@ -77,9 +81,10 @@ typedef struct ostate {
     unsigned char *rel_loaded; /* per relationship */
     unsigned char *rel_set;    /* per relationship: MANY_TO_ONE set through the API */
     sqlalc_orm_list *rel_snap; /* per MANY_TO_MANY relationship: the targets as in the database */
-    char *key;                 /* identity key (when in the identity map) */
+    char *key;                 /* identity key (when in the identity map): keybuf or allocated */
     size_t keylen;
-    size_t seq; /* position in the session's list */
+    char keybuf[40]; /* most keys (a mapper and an integer) fit here */
+    size_t seq;      /* position in the session's list */
 } ostate;
 
 /* The struct follows the header at this distance (max alignment). */
@@ -89,9 +94,13 @@ typedef struct ostate {
 #define OBJ(st) ((void *)((char *)(st) + OHDR))
 
 /* An identity map: open addressing on byte-string keys. */
+typedef struct idslot {
+    uint64_t h; /* the key's hash: most probes end here, without touching the object */
+    ostate *st; /* NULL: free; the map's own address: deleted */
+} idslot;
 typedef struct idmap {
     size_t cap, n;
-    ostate **slots;
+    idslot *slots;
 } idmap;
 
 struct sqlalc_session {
@@ -127,6 +136,12 @@ long field_index(const struct sqlalc_orm_mapper *m, const char *column);
 int obj_key(const struct sqlalc_orm_mapper *m, const void *obj, const size_t *fi, size_t n, char **key,
             size_t *len);
 int key_of_ovs(const struct sqlalc_orm_mapper *m, const ov *vals, size_t n, char **key, size_t *len);
+/* The same into buf when it fits (*key == buf), else allocated. */
+int key_of_ovs_buf(const struct sqlalc_orm_mapper *m, const ov *vals, size_t n, char *buf, size_t cap,
+                   char **key, size_t *len);
+int st_key_set(ostate *st, const char *key, size_t len);
+int st_key_from_obj(ostate *st); /* the object's primary key, as its identity key */
+void st_key_free(ostate *st);
 void obj_free_fields(const struct sqlalc_orm_mapper *m, void *obj);
 
 /* registry */
@@ -138,6 +153,10 @@ orm_rel *rel_back(orm_rel *r);
 ostate *idmap_get(idmap *im, const char *key, size_t len);
 int idmap_put(idmap *im, ostate *st);
 void idmap_del(idmap *im, ostate *st);
+/* The slot of key (its object, or free for it), room made for one more;
+ * NULL when out of memory.  idmap_fill puts st there. */
+idslot *idmap_reserve(idmap *im, const char *key, size_t len, uint64_t *h);
+void idmap_fill(idmap *im, idslot *sl, uint64_t h, ostate *st);
 
 /* session */
 int sess_begin(struct sqlalc_session *s);

@@ -6,21 +6,29 @@
 /* Identity map                                                        */
 /* ------------------------------------------------------------------ */
 
-static size_t hash_bytes(const char *k, size_t n)
+static uint64_t hash_bytes(const char *k, size_t n)
 {
-    size_t h = 1469598103934665603u;
+    uint64_t h = 1469598103934665603u;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)k[i]) * 1099511628211u;
+    /* FNV's multiplications carry upward only: mix the high bits back into
+     * the low ones the table indexes by (murmur3's finaliser) */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
     return h;
 }
 
-static ostate **idmap_slot(idmap *im, const char *key, size_t len)
+static idslot *idmap_slot(idmap *im, uint64_t h, const char *key, size_t len)
 {
-    size_t i = hash_bytes(key, len) & (im->cap - 1);
+    size_t i = (size_t)(h & (im->cap - 1));
     for (;;) {
-        ostate *st = im->slots[i];
-        if (!st || (st != (ostate *)im && st->keylen == len && !memcmp(st->key, key, len)))
-            return &im->slots[i];
+        idslot *sl = &im->slots[i];
+        if (!sl->st ||
+            (sl->h == h && sl->st != (ostate *)im && sl->st->keylen == len && !memcmp(sl->st->key, key, len)))
+            return sl;
         i = (i + 1) & (im->cap - 1);
     }
 }
@@ -29,17 +37,16 @@ ostate *idmap_get(idmap *im, const char *key, size_t len)
 {
     if (!im->cap)
         return NULL;
-    ostate *st = *idmap_slot(im, key, len);
-    return st;
+    return idmap_slot(im, hash_bytes(key, len), key, len)->st;
 }
 
 /* Deleted slots hold the map's own address (a tombstone), so probing
  * continues past them; they are dropped when the table grows. */
-int idmap_put(idmap *im, ostate *st)
+static int idmap_room(idmap *im)
 {
     if ((im->n + 1) * 2 > im->cap) {
         size_t nc = im->cap ? im->cap * 2 : 64;
-        ostate **ns = sqlalc_malloc(nc * sizeof *ns);
+        idslot *ns = sqlalc_malloc(nc * sizeof *ns);
         if (!ns)
             return orm_err(SQLALC_ERR_NOMEM, "out of memory");
         memset(ns, 0, nc * sizeof *ns);
@@ -48,16 +55,45 @@ int idmap_put(idmap *im, ostate *st)
         im->cap = nc;
         im->n = 0;
         for (size_t i = 0; i < old.cap; i++)
-            if (old.slots[i] && old.slots[i] != (ostate *)&*im && old.slots[i] != (ostate *)&old) {
-                *idmap_slot(im, old.slots[i]->key, old.slots[i]->keylen) = old.slots[i];
+            if (old.slots[i].st && old.slots[i].st != (ostate *)im) {
+                /* a fresh table holds no duplicates: the first free slot */
+                size_t j = (size_t)(old.slots[i].h & (nc - 1));
+                while (ns[j].st)
+                    j = (j + 1) & (nc - 1);
+                ns[j] = old.slots[i];
                 im->n++;
             }
         sqlalc_free(old.slots);
     }
-    ostate **slot = idmap_slot(im, st->key, st->keylen);
-    if (!*slot)
+    return SQLALC_OK;
+}
+
+idslot *idmap_reserve(idmap *im, const char *key, size_t len, uint64_t *h)
+{
+    if (idmap_room(im) != SQLALC_OK)
+        return NULL;
+    *h = hash_bytes(key, len);
+    return idmap_slot(im, *h, key, len);
+}
+
+void idmap_fill(idmap *im, idslot *sl, uint64_t h, ostate *st)
+{
+    if (!sl->st)
         im->n++;
-    *slot = st;
+    sl->h = h;
+    sl->st = st;
+}
+
+int idmap_put(idmap *im, ostate *st)
+{
+    if (idmap_room(im) != SQLALC_OK)
+        return SQLALC_ERR_NOMEM;
+    uint64_t h = hash_bytes(st->key, st->keylen);
+    idslot *sl = idmap_slot(im, h, st->key, st->keylen);
+    if (!sl->st)
+        im->n++;
+    sl->h = h;
+    sl->st = st;
     return SQLALC_OK;
 }
 
@@ -65,9 +101,9 @@ void idmap_del(idmap *im, ostate *st)
 {
     if (!im->cap || !st->key)
         return;
-    ostate **slot = idmap_slot(im, st->key, st->keylen);
-    if (*slot == st)
-        *slot = (ostate *)im; /* tombstone; still counted until the next growth */
+    idslot *sl = idmap_slot(im, hash_bytes(st->key, st->keylen), st->key, st->keylen);
+    if (sl->st == st)
+        sl->st = (ostate *)im; /* tombstone; still counted until the next growth */
 }
 
 /* ------------------------------------------------------------------ */
@@ -97,8 +133,7 @@ void state_destroy(ostate *st)
     obj_free_fields(st->m, OBJ(st));
     snap_free(st->snap, st->m->nfields);
     snap_free(st->base, st->m->nfields);
-    sqlalc_free(st->key);
-    sqlalc_free(st->rel_loaded);
+    st_key_free(st);
     st->magic = 0;
     sqlalc_free(st);
 }
@@ -270,8 +305,7 @@ int sqlalc_session_rollback(sqlalc_session *s)
         if (st->inserted_in_tx) {
             /* its INSERT is undone: transient again, generated keys forgotten */
             idmap_del(&s->map, st);
-            sqlalc_free(st->key);
-            st->key = NULL;
+            st_key_free(st);
             for (size_t k = 0; k < m->npk; k++)
                 if (m->generated[m->pk[k]] == 1) {
                     ov z = { 0, 0, 0.0, NULL };
@@ -374,24 +408,32 @@ int sess_load_rows(sqlalc_session *s, const sqlalc_orm_mapper *m, sqlalc_result 
                 rc = SQLALC_ERR_TYPE;
         if (rc != SQLALC_ROW)
             break;
-        char *key;
+        char kbuf[64], *key;
         size_t klen;
-        if ((rc = key_of_ovs(m, kv, m->npk, &key, &klen)) != SQLALC_OK)
+        if ((rc = key_of_ovs_buf(m, kv, m->npk, kbuf, sizeof kbuf, &key, &klen)) != SQLALC_OK)
             break;
         rc = SQLALC_ROW;
-        ostate *st = idmap_get(&s->map, key, klen);
-        if (st && st->status == OS_PERSISTENT) {
-            sqlalc_free(key);
-        } else {
-            st = obj_alloc(m);
-            if (!st) {
+        /* one probe finds the object or the slot it goes in */
+        uint64_t h;
+        idslot *sl = idmap_reserve(&s->map, key, klen, &h);
+        if (!sl) {
+            if (key != kbuf)
                 sqlalc_free(key);
+            rc = SQLALC_ERR_NOMEM;
+            break;
+        }
+        ostate *st = sl->st == (ostate *)&s->map ? NULL : sl->st;
+        if (!st || st->status != OS_PERSISTENT) {
+            st = obj_alloc(m);
+            if (!st || st_key_set(st, key, klen) != SQLALC_OK) {
+                if (key != kbuf)
+                    sqlalc_free(key);
+                if (st)
+                    state_destroy(st);
                 rc = SQLALC_ERR_NOMEM;
                 break;
             }
             memset(st->rel_loaded, 0, m->nrels ? m->nrels : 1);
-            st->key = key;
-            st->keylen = klen;
             void *obj = OBJ(st);
             for (size_t f = 0; f < m->nfields && rc == SQLALC_ROW; f++) {
                 ov v;
@@ -407,12 +449,10 @@ int sess_load_rows(sqlalc_session *s, const sqlalc_orm_mapper *m, sqlalc_result 
                 break;
             }
             st->status = OS_PERSISTENT;
-            if (idmap_put(&s->map, st) != SQLALC_OK) {
-                st->status = OS_TRANSIENT; /* tracked: freed with the session */
-                rc = SQLALC_ERR_NOMEM;
-                break;
-            }
+            idmap_fill(&s->map, sl, h, st);
         }
+        if (key != kbuf)
+            sqlalc_free(key);
         if (out && list_add(out, OBJ(st)) != SQLALC_OK) {
             rc = SQLALC_ERR_NOMEM;
             break;
@@ -519,7 +559,7 @@ int sqlalc_session_get(sqlalc_session *s, const sqlalc_orm_mapper *m, const sqla
     if (npk != m->npk)
         return orm_err(SQLALC_ERR_ARGUMENT, "sqlalc_session_get: %s has %zu key columns, %zu values given",
                        m->name, m->npk, npk);
-    ov small[8], *kv = npk <= 8 ? small : sqlalc_malloc(npk * sizeof(ov));
+    ov small[8] = { { 0, 0, 0.0, NULL } }, *kv = npk <= 8 ? small : sqlalc_malloc(npk * sizeof(ov));
     if (!kv)
         return orm_err(SQLALC_ERR_NOMEM, "out of memory");
     int rc = SQLALC_OK;
