@@ -4,14 +4,9 @@
 # Usage: check_driver_sql.sh SOURCE_DIR
 set -euo pipefail
 cd "${1:-.}"
-# Files whose SQL is still being moved out (the libpq driver's, issue 10
-# item 1, helper pg): drop the pattern once they are clean.
-PENDING='dialects/postgresql/driver_libpq*'
 KEYWORDS='SELECT|INSERT|UPDATE|DELETE|MERGE|REPLACE|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|TRANSACTION|PRAGMA|SET|SHOW|DEALLOCATE|PREPARE|EXECUTE|COPY|CREATE|DROP|ALTER|VALUES|FROM|WHERE|WITH|DECLARE|FETCH|CURSOR|LISTEN|NOTIFY|VACUUM|ANALYZE'
 status=0
 for f in dialects/*/driver_*.c; do
-    # shellcheck disable=SC2254
-    case "$f" in $PENDING) continue ;; esac
     # every string literal, with its line number
     hits=$(grep -noE '"([^"\\]|\\.)*"' "$f" | grep -wE "$KEYWORDS" || true)
     if [ -n "$hits" ]; then

@@ -101,6 +101,127 @@ static void test_multiple_results(void **state)
     test_exec(eng, "DROP TABLE odbc_batch");
 }
 
+static int strlist_equal(const sqlalc_strlist *a, const sqlalc_strlist *b)
+{
+    if (a->count != b->count)
+        return 0;
+    for (size_t i = 0; i < a->count; i++)
+        if (strcmp(a->items[i], b->items[i]))
+            return 0;
+    return 1;
+}
+static int str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+static const sqlalc_index_info *index_named(const sqlalc_table_info *t, const char *name)
+{
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (!strcmp(t->indexes[i].name, name))
+            return &t->indexes[i];
+    return NULL;
+}
+
+/* Field by field: what the catalog functions report (see
+ * dialects/odbc/reflect_catalog.c for what they cannot). */
+static void compare_tables(const sqlalc_table_info *n, const sqlalc_table_info *c)
+{
+    assert_string_equal(n->name, c->name);
+    assert_int_equal(n->ncolumns, c->ncolumns);
+    for (size_t i = 0; i < n->ncolumns; i++) {
+        const sqlalc_column_info *a = &n->columns[i], *b = &c->columns[i];
+        assert_string_equal(a->name, b->name);
+        if (a->nullable != b->nullable)
+            fail_msg("%s.%s nullable %d vs %d", n->name, a->name, a->nullable, b->nullable);
+        if (!sqlalc_type_equal(a->type, b->type))
+            fail_msg("%s.%s type %s vs %s", n->name, a->name, a->type_sql, b->type_sql);
+        if (!str_eq(a->default_sql, b->default_sql))
+            fail_msg("%s.%s default %s vs %s", n->name, a->name, a->default_sql ? a->default_sql : "NULL",
+                     b->default_sql ? b->default_sql : "NULL");
+        assert_int_equal(a->pk_position, b->pk_position);
+    }
+    assert_true(str_eq(n->pk.name, c->pk.name));
+    assert_true(strlist_equal(&n->pk.columns, &c->pk.columns));
+    assert_int_equal(n->nfks, c->nfks);
+    for (size_t i = 0; i < n->nfks; i++) {
+        const sqlalc_fk_info *a = &n->fks[i], *b = &c->fks[i];
+        assert_true(str_eq(a->name, b->name));
+        assert_true(strlist_equal(&a->columns, &b->columns));
+        assert_true(str_eq(a->referred_schema, b->referred_schema));
+        assert_string_equal(a->referred_table, b->referred_table);
+        assert_true(strlist_equal(&a->referred_columns, &b->referred_columns));
+        if (!str_eq(a->ondelete, b->ondelete))
+            fail_msg("%s fk ondelete %s vs %s", n->name, a->ondelete ? a->ondelete : "NULL",
+                     b->ondelete ? b->ondelete : "NULL");
+        assert_true(str_eq(a->onupdate, b->onupdate));
+    }
+    assert_int_equal(n->nindexes, c->nindexes);
+    for (size_t i = 0; i < n->nindexes; i++) {
+        const sqlalc_index_info *a = &n->indexes[i], *b = index_named(c, a->name);
+        if (!b)
+            fail_msg("%s: index %s not reflected through the catalog", n->name, a->name);
+        assert_int_equal(a->unique, b->unique);
+        assert_true(strlist_equal(&a->columns, &b->columns));
+    }
+}
+
+/* The generic catalog reflection (SQLTables, SQLColumns, SQLPrimaryKeys,
+ * SQLForeignKeys, SQLStatistics) against the dialect's own reflection of
+ * the same database, through psqlodbc and sqliteodbc. */
+static void test_catalog_reflection(void **state)
+{
+    (void)state;
+    if (!eng)
+        skip();
+    static const char *const ddl[] = {
+        "CREATE TABLE cat_parent (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL)",
+        ("CREATE TABLE cat_child (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES cat_parent (id) ON DELETE "
+         "CASCADE, name VARCHAR(40), amount NUMERIC(10, 2), qty INTEGER DEFAULT 5, note TEXT, ok BOOLEAN, "
+         "d DATE, f FLOAT)"),
+        "CREATE TABLE cat_pair (a INTEGER NOT NULL, b INTEGER NOT NULL, c VARCHAR(5), PRIMARY KEY (a, b))",
+        ("CREATE TABLE cat_ref (id INTEGER PRIMARY KEY, pa INTEGER, pb INTEGER, "
+         "FOREIGN KEY (pa, pb) REFERENCES cat_pair (a, b))"),
+        "CREATE INDEX ix_cat_child_name ON cat_child (name)",
+        "CREATE UNIQUE INDEX ux_cat_child_qty ON cat_child (qty, name)",
+    };
+    static const char *const tables[] = { "cat_ref", "cat_pair", "cat_child", "cat_parent" };
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DROP TABLE %s", tables[i]);
+        test_exec_quiet(eng, sql);
+    }
+    for (size_t i = 0; i < sizeof ddl / sizeof ddl[0]; i++)
+        test_exec(eng, ddl[i]);
+    char url[512];
+    const char *base = test_url();
+    snprintf(url, sizeof url, "%s%scatalog", base,
+             strchr(base, '?') ? "&odbc_reflection=" : "?odbc_reflection=");
+    sqlalc_engine *ce = NULL;
+    assert_ok(sqlalc_engine_create(url, NULL, &ce));
+    sqlalc_inspector *ni, *ci;
+    assert_ok(sqlalc_inspector_new(eng, &ni));
+    assert_ok(sqlalc_inspector_new(ce, &ci));
+    const sqlalc_strlist *nn, *cn;
+    assert_ok(sqlalc_inspector_table_names(ni, NULL, &nn));
+    assert_ok(sqlalc_inspector_table_names(ci, NULL, &cn));
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        assert_true(sqlalc_strlist_contains(nn, tables[i]));
+        assert_true(sqlalc_strlist_contains(cn, tables[i]));
+        const sqlalc_table_info *a, *b;
+        assert_ok(sqlalc_inspector_table(ni, NULL, tables[i], &a));
+        assert_ok(sqlalc_inspector_table(ci, NULL, tables[i], &b));
+        compare_tables(a, b);
+    }
+    sqlalc_inspector_free(ni);
+    sqlalc_inspector_free(ci);
+    sqlalc_engine_free(ce);
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DROP TABLE %s", tables[i]);
+        test_exec_quiet(eng, sql);
+    }
+}
+
 /* A loopback port nothing listens on (bound, read back, closed). */
 static int closed_port(void)
 {
@@ -162,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_server_version_from_wire),
         cmocka_unit_test(test_freetds_closed_port),
         cmocka_unit_test(test_multiple_results),
+        cmocka_unit_test(test_catalog_reflection),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

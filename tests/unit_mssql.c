@@ -200,13 +200,51 @@ static void test_engine_server_version(void **state)
     assert_null(strstr(sqlalc_errmsg(), "secret"));
 }
 
+/* SQL Server takes 2,100 parameters: an IN list past that is written
+ * inline when it is all integers (they cannot inject), else refused with
+ * the limit named. */
+static void test_in_list_ceiling(void **state)
+{
+    (void)state;
+    enum { N = 2500 };
+    static sqlalc_value ints[N], texts[N];
+    static char buf[N][8];
+    for (int i = 0; i < N; i++) {
+        ints[i] = SQLALC_INTV(i);
+        snprintf(buf[i], sizeof buf[i], "v%d", i);
+        texts[i] = SQLALC_TEXTV(buf[i]);
+    }
+    const sqlalc_dialect *ms = ms_dialect(2);
+    sqlalc_stmt *q =
+        sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_values(fx_c(user, "id"), ints, N));
+    sqlalc_compiled *c = NULL;
+    assert_int_equal(sqlalc_compile(q, ms, SQLALC_PARAMSTYLE_QMARK, &c), SQLALC_OK);
+    assert_int_equal(sqlalc_compiled_nparams(c), 0);
+    assert_non_null(strstr(sqlalc_compiled_sql(c), "WHERE [user].id IN (0, 1, 2, "));
+    assert_non_null(strstr(sqlalc_compiled_sql(c), ", 2499)"));
+    sqlalc_compiled_free(c);
+    sqlalc_stmt_free(q);
+    /* under the ceiling: bound as usual */
+    q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_values(fx_c(user, "id"), ints, 2000));
+    assert_int_equal(sqlalc_compile(q, ms, SQLALC_PARAMSTYLE_QMARK, &c), SQLALC_OK);
+    assert_int_equal(sqlalc_compiled_nparams(c), 2000);
+    sqlalc_compiled_free(c);
+    sqlalc_stmt_free(q);
+    q = sqlalc_select(SQLALC_COLS(fx_c(user, "id")), sqlalc_in_values(fx_c(user, "name"), texts, N));
+    c = NULL;
+    assert_int_not_equal(sqlalc_compile(q, ms, SQLALC_PARAMSTYLE_QMARK, &c), SQLALC_OK);
+    assert_null(c);
+    assert_non_null(strstr(sqlalc_errmsg(), "2100"));
+    assert_non_null(strstr(sqlalc_errmsg(), "2500 values"));
+    sqlalc_stmt_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_ddl_types),
-        cmocka_unit_test(test_versions),
-        cmocka_unit_test(test_engine_server_version),
+        cmocka_unit_test(test_cases),           cmocka_unit_test(test_ddl_types),
+        cmocka_unit_test(test_versions),        cmocka_unit_test(test_engine_server_version),
+        cmocka_unit_test(test_in_list_ceiling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,14 +15,14 @@ static const char *function_name(const char *generic)
     return NULL;
 }
 
-#define MSSQL_COMPILE_HOOKS(multivalues, limit)                                                            \
-    {                                                                                                      \
-        .version = SQLALC_COMPILE_HOOKS_VERSION, .concat_op = " + ", .native_boolean = 0, .has_ilike = 0,  \
-        .has_for_update = 0, .has_nulls_order = 0, .has_upsert = 0, .has_multivalues = (multivalues),      \
-        .recursive_keyword = 0, .order_needs_limit = 1, .frame_bounds_literal = 1, .limit_style = (limit), \
-        .returning_style = SQLALC_RETURNING_OUTPUT, .function_name = function_name,                        \
-        .blob_literal = SQLALC_BLOB_LITERAL_0X, .float_literal = SQLALC_FLOAT_LITERAL_FINITE,              \
-        .update_from = SQLALC_UPDATE_FROM_TARGET_EXTRA, .delete_from = SQLALC_DELETE_FROM_TARGET_EXTRA,    \
+#define MSSQL_COMPILE_HOOKS(multivalues, limit)                                                              \
+    {                                                                                                        \
+        .version = SQLALC_COMPILE_HOOKS_VERSION, .concat_op = " + ", .native_boolean = 0, .has_ilike = 0,    \
+        .has_for_update = 0, .has_nulls_order = 0, .has_upsert = 0, .has_multivalues = (multivalues),        \
+        .recursive_keyword = 0, .order_needs_limit = 1, .frame_bounds_literal = 1, .inline_in_ints_only = 1, \
+        .limit_style = (limit), .returning_style = SQLALC_RETURNING_OUTPUT, .function_name = function_name,  \
+        .blob_literal = SQLALC_BLOB_LITERAL_0X, .float_literal = SQLALC_FLOAT_LITERAL_FINITE,                \
+        .update_from = SQLALC_UPDATE_FROM_TARGET_EXTRA, .delete_from = SQLALC_DELETE_FROM_TARGET_EXTRA,      \
     }
 
 /* No version known (SQLAlchemy unconnected) and SQL Server 2005: no

@@ -20,12 +20,10 @@
  * exact text and get the matching value tag).
  */
 #include <pthread.h>
-#include <sql.h>
-#include <sqlext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../dialects.h"
+#include "odbc_int.h"
 #include "../../src/util/util.h"
 
 typedef struct odbc_conn {
@@ -118,6 +116,17 @@ static int diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, 
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
         msg[--n] = 0;
     return sqlalc_error_set_full(code, sqlstate, native, "%s", (char *)msg);
+}
+
+SQLHDBC sqlalc__odbc_dbc(void *conn)
+{
+    return ((odbc_conn *)conn)->dbc;
+}
+
+int sqlalc__odbc_diag(SQLSMALLINT type, SQLHANDLE h, SQLRETURN ret, const char *what, void *conn)
+{
+    odbc_conn *c = conn;
+    return diag(type, h, ret, what, c->sqlite, c->dbc);
 }
 
 #define STMT_DIAG(s, ret, what) diag(SQL_HANDLE_STMT, (s)->h, ret, what, (s)->conn->sqlite, (s)->conn->dbc)
@@ -771,4 +780,5 @@ const sqlalc_driver sqlalc__driver_odbc = {
     .capabilities = SQLALC_DRIVER_CAP_NATIVE_TRANSACTIONS,
     .transaction_state = odbc_transaction_state,
     .server_version = odbc_server_version,
+    .catalog_reflect = &sqlalc__odbc_catalog_reflect_hooks,
 };

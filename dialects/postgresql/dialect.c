@@ -130,6 +130,15 @@ static int begin_sql(sqlalc_sql_text *out, const char *isolation, int readonly, 
     return SQLALC_OK;
 }
 
+/* Dates and times must come back in ISO form (the value model's) whatever
+ * the server's default. */
+static int connect_sql(sqlalc_sql_text *out, const sqlalc_url *url)
+{
+    (void)url;
+    sqlalc_sql_text_puts(out, "SET DateStyle TO ISO");
+    return SQLALC_OK;
+}
+
 /* Server-side cursors for stream_results (as psycopg2's named cursors). */
 static int cursor_sql(sqlalc_sql_text *out, int op, const char *name, const char *query, size_t n)
 {
@@ -166,5 +175,6 @@ const sqlalc_dialect sqlalc__dialect_postgresql = {
     .last_insert_id_sql = "SELECT lastval()",
     .error_aborts_transaction = 1,
     .syntax = SQLALC_SYNTAX_DOLLAR | SQLALC_SYNTAX_ESCAPE_STRINGS | SQLALC_SYNTAX_NESTED_COMMENTS,
+    .connect_sql = connect_sql,
     .cursor_sql = cursor_sql,
 };

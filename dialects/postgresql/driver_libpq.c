@@ -135,28 +135,6 @@ void sqlalc__pq_drain(pq_conn *c)
 /* Connection                                                          */
 /* ------------------------------------------------------------------ */
 
-void sqlalc__pq_quote_ident(sqlalc_buf *b, const char *name)
-{
-    const char *dot = strchr(name, '.');
-    if (dot && name[0] != '"') {
-        sqlalc_buf_putc(b, '"');
-        for (const char *p = name; p < dot; p++) {
-            if (*p == '"')
-                sqlalc_buf_putc(b, '"');
-            sqlalc_buf_putc(b, *p);
-        }
-        sqlalc_buf_puts(b, "\".");
-        name = dot + 1;
-    }
-    sqlalc_buf_putc(b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            sqlalc_buf_putc(b, '"');
-        sqlalc_buf_putc(b, *p);
-    }
-    sqlalc_buf_putc(b, '"');
-}
-
 /* A "host:port" entry of a repeated host key (not a socket path, not IPv6). */
 static int split_host_port(const char *h, size_t n, size_t *hostlen)
 {
@@ -306,16 +284,6 @@ static int pq_connect(const sqlalc_url *url, void **out)
     /* Server notices ("table does not exist, skipping") are not errors:
      * keep them off stderr. */
     PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
-    /* Dates must come back in ISO form whatever the server default. */
-    const char *ds = PQparameterStatus(c->pg, "DateStyle");
-    if (!ds || strncmp(ds, "ISO", 3)) {
-        PGresult *r = PQexec(c->pg, "SET DateStyle TO ISO");
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            rc = sqlalc__pq_error(c, r, "SET DateStyle TO ISO");
-        PQclear(r);
-        if (rc)
-            goto out;
-    }
 out:
     sqlalc_free(kw);
     sqlalc_free(val);
@@ -349,8 +317,9 @@ static void pq_close(void *conn)
 int sqlalc__pq_idle(pq_conn *c)
 {
     if (c->copying)
-        return sqlalc_error_set(SQLALC_ERR_INTERFACE,
-                                "a COPY is in progress on this connection: end or abort it first");
+        return sqlalc_error_set(
+            SQLALC_ERR_INTERFACE,
+            "a copy (sqlalc_pg_copy_*) is in progress on this connection: end or abort it first");
     int rc = SQLALC_OK;
     if (c->active) {
         pq_stmt *s = c->active;
@@ -371,9 +340,17 @@ void sqlalc__pq_flush_dealloc(pq_conn *c)
      * caller's transaction. */
     if (!c->ndealloc || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         return;
+#ifdef LIBPQ_HAS_CLOSE_PREPARED
+    /* libpq 17: the protocol's Close message, no SQL */
+    for (size_t i = 0; i < c->ndealloc; i++) {
+        PQclear(PQclosePrepared(c->pg, c->dealloc[i]));
+        sqlalc_free(c->dealloc[i]);
+    }
+    c->ndealloc = 0;
+#else
     sqlalc_buf b = SQLALC_BUF_INIT;
     for (size_t i = 0; i < c->ndealloc; i++)
-        sqlalc_buf_printf(&b, "DEALLOCATE %s;", c->dealloc[i]);
+        sqlalc__pg_deallocate_sql(&b, c->dealloc[i]);
     if (sqlalc_buf_cstr(&b)) {
         PGresult *r = PQexec(c->pg, b.p);
         PQclear(r);
@@ -382,6 +359,7 @@ void sqlalc__pq_flush_dealloc(pq_conn *c)
         c->ndealloc = 0;
     }
     sqlalc_buf_free(&b);
+#endif
 }
 
 static int run_simple(pq_conn *c, const char *sql, PGresult **keep)
@@ -403,7 +381,7 @@ static int run_simple(pq_conn *c, const char *sql, PGresult **keep)
         sqlalc__pq_drain(c);
         return sqlalc_error_set(
             SQLALC_ERR_NOT_SUPPORTED,
-            "COPY through exec_simple is not supported (use sqlalc_pg_copy_in) [SQL: %.200s]", sql);
+            "a copy through exec_simple is not supported (use sqlalc_pg_copy_in) [SQL: %.200s]", sql);
     }
     rc = sqlalc__pq_error(c, r, sql);
     PQclear(r);
@@ -425,57 +403,6 @@ static int pq_ping(void *conn)
     return run_simple(c, "", NULL);
 }
 
-static int pq_begin(void *c)
-{
-    return run_simple(c, "BEGIN", NULL);
-}
-
-static int pq_commit(void *conn)
-{
-    pq_conn *c = conn;
-    PGresult *r = NULL;
-    int rc = run_simple(c, "COMMIT", &r);
-    if (rc)
-        return rc;
-    /* COMMIT of a failed transaction rolls back: say so. */
-    int rolled = r && !strcmp(PQcmdStatus(r), "ROLLBACK");
-    PQclear(r);
-    if (rolled)
-        return sqlalc_error_set_full(sqlalc_code_from_sqlstate("25P02"), "25P02", 0,
-                                     "COMMIT rolled back: an earlier statement of the transaction failed");
-    return SQLALC_OK;
-}
-
-static int pq_rollback(void *c)
-{
-    return run_simple(c, "ROLLBACK", NULL);
-}
-
-static int sp_exec(pq_conn *c, const char *verb, const char *name)
-{
-    sqlalc_buf b = SQLALC_BUF_INIT;
-    sqlalc_buf_puts(&b, verb);
-    sqlalc_buf_putc(&b, ' ');
-    sqlalc__pq_quote_ident(&b, name);
-    const char *sql = sqlalc_buf_cstr(&b);
-    int rc = sql ? run_simple(c, sql, NULL) : SQLALC_ERR_NOMEM;
-    sqlalc_buf_free(&b);
-    return rc;
-}
-
-static int pq_savepoint(void *c, const char *n)
-{
-    return sp_exec(c, "SAVEPOINT", n);
-}
-static int pq_release(void *c, const char *n)
-{
-    return sp_exec(c, "RELEASE SAVEPOINT", n);
-}
-static int pq_rollback_to(void *c, const char *n)
-{
-    return sp_exec(c, "ROLLBACK TO SAVEPOINT", n);
-}
-
 /* The transaction state the server reported with its last message
  * (rows still streaming are stashed first, so the state is current). */
 static int pq_transaction_state(void *conn)
@@ -489,38 +416,6 @@ static int pq_transaction_state(void *conn)
     case PQTRANS_INERROR: return SQLALC_TXSTATE_FAILED;
     default: return SQLALC_TXSTATE_UNKNOWN;
     }
-}
-
-/* PostgreSQL has no per-connection "last row id"; lastval() (the last
- * sequence value this session took) is the closest, and a failing call
- * must not poison an open transaction, hence the savepoint. */
-static int pq_last_insert_id(void *conn, int64_t *out)
-{
-    pq_conn *c = conn;
-    int rc = sqlalc__pq_idle(c);
-    if (rc)
-        return rc;
-    int intx = PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
-    if (intx && (rc = run_simple(c, "SAVEPOINT sqlalc_lastval", NULL)))
-        return rc;
-    PGresult *r = PQexec(c->pg, "SELECT lastval()");
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-        *out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        PQclear(r);
-        return intx ? run_simple(c, "RELEASE SAVEPOINT sqlalc_lastval", NULL) : SQLALC_OK;
-    }
-    rc = sqlalc__pq_error(c, r, "SELECT lastval()");
-    PQclear(r);
-    if (rc == SQLALC_ERR_DISCONNECT)
-        return rc;
-    sqlalc_error saved = *sqlalc_error_last();
-    char msg[512];
-    snprintf(msg, sizeof msg, "no inserted id to report (use RETURNING on PostgreSQL): %s", saved.message);
-    if (intx) {
-        run_simple(c, "ROLLBACK TO SAVEPOINT sqlalc_lastval", NULL);
-        run_simple(c, "RELEASE SAVEPOINT sqlalc_lastval", NULL);
-    }
-    return sqlalc_error_set_full(SQLALC_ERR_NOT_SUPPORTED, saved.sqlstate, 0, "%s", msg);
 }
 
 const sqlalc_driver sqlalc__driver_libpq = {
@@ -543,13 +438,6 @@ const sqlalc_driver sqlalc__driver_libpq = {
     .column_value = sqlalc__pq_column_value,
     .column_int64 = sqlalc__pq_column_int64,
     .rowcount = sqlalc__pq_rowcount,
-    .last_insert_id = pq_last_insert_id,
-    .begin = pq_begin,
-    .commit = pq_commit,
-    .rollback = pq_rollback,
-    .savepoint = pq_savepoint,
-    .release_savepoint = pq_release,
-    .rollback_to_savepoint = pq_rollback_to,
     .exec_batch = sqlalc__pq_exec_batch,
     .column_double = sqlalc__pq_column_double,
     .column_text = sqlalc__pq_column_text,

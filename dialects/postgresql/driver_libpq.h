@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 #include "../dialects.h"
 #include "../../src/util/util.h"
+#include "pg_sql.h"
 
 /* PostgreSQL type OIDs (pg_type.dat; stable across versions). */
 enum {
@@ -124,8 +125,6 @@ int sqlalc__pq_error(pq_conn *c, const PGresult *r, const char *sql);
 void sqlalc__pq_drain(pq_conn *c);
 /* Send queued DEALLOCATEs in one command (statements the engine dropped). */
 void sqlalc__pq_flush_dealloc(pq_conn *c);
-/* Quote an identifier (possibly schema-qualified "s.t") for PostgreSQL. */
-void sqlalc__pq_quote_ident(sqlalc_buf *b, const char *name);
 
 /* driver_libpq_param.c: parameters */
 /* A text or blob value without a pointer is SQL NULL (core.h). */

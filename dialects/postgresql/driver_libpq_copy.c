@@ -121,18 +121,7 @@ int sqlalc_pg_copy_begin(sqlalc_conn *conn, const char *table, const char *const
     if (!c)
         return sqlalc_error_last()->code;
     sqlalc_buf q = SQLALC_BUF_INIT;
-    sqlalc_buf_puts(&q, "COPY ");
-    sqlalc__pq_quote_ident(&q, table);
-    if (columns) {
-        sqlalc_buf_puts(&q, " (");
-        for (int j = 0; j < ncols; j++) {
-            if (j)
-                sqlalc_buf_puts(&q, ", ");
-            sqlalc__pq_quote_ident(&q, columns[j]);
-        }
-        sqlalc_buf_putc(&q, ')');
-    }
-    sqlalc_buf_puts(&q, " FROM STDIN");
+    sqlalc__pg_copy_in_sql(&q, table, columns, ncols);
     sqlalc_pg_copy *cp = sqlalc__calloc(1, sizeof *cp);
     char *sql = sqlalc_buf_detach(&q);
     if (!cp || !sql) {

@@ -115,9 +115,9 @@ const char *sqlalc__pq_column_decltype(void *stmt, int i)
     case OID_VARCHAR: return "VARCHAR";
     case OID_DATE: return "DATE";
     case OID_TIME: return "TIME";
-    case OID_TIMETZ: return "TIME WITH TIME ZONE";
+    case OID_TIMETZ: return "TIMETZ";
     case OID_TIMESTAMP: return "TIMESTAMP";
-    case OID_TIMESTAMPTZ: return "TIMESTAMP WITH TIME ZONE";
+    case OID_TIMESTAMPTZ: return "TIMESTAMPTZ";
     case OID_INTERVAL: return "INTERVAL";
     case OID_NUMERIC: return "NUMERIC";
     case OID_UUID: return "UUID";

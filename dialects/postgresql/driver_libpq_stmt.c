@@ -300,7 +300,7 @@ static int fetch(pq_stmt *s)
         PQclear(r);
         finish_cmd(s);
         return sqlalc_error_set(SQLALC_ERR_NOT_SUPPORTED,
-                                "COPY in a prepared statement is not supported (use sqlalc_pg_copy_in)");
+                                "a copy in a prepared statement is not supported (use sqlalc_pg_copy_in)");
     default: {
         int rc = sqlalc__pq_error(s->c, r, s->sql);
         /* The table changed shape since PQprepare (DDL by anyone): outside a

@@ -14,6 +14,21 @@
  * the inspector, valid until it is freed) and what a dialect's reflection
  * hooks fill (see <sqlalc/sys/schema.h>).  Their keys are SQLAlchemy's
  * Inspector keys.
+ *
+ * Through ODBC, a database the library has no dialect for is reflected
+ * with ODBC's catalog functions (SQLTables, SQLColumns, SQLPrimaryKeys,
+ * SQLForeignKeys, SQLStatistics); the URL query ?odbc_reflection=catalog
+ * asks for that path on any ODBC URL.  The catalog functions cannot
+ * report: CHECK constraints; UNIQUE constraints as such (they come back
+ * as unique indexes); expression and partial indexes; autoincrement /
+ * identity, sequences, domains, enum types; comments where the driver
+ * leaves REMARKS empty; a type beyond TYPE_NAME, COLUMN_SIZE and
+ * DECIMAL_DIGITS (type_sql is the driver's spelling, "int4",
+ * "varchar(40)"; an unbounded VARCHAR reports the driver's maximum as its
+ * length).  Columns, nullability, defaults, primary keys, foreign keys
+ * with their ON DELETE / ON UPDATE rules and plain indexes match the
+ * native reflection (tests/suite_odbc.c compares them field by field
+ * through psqlodbc and sqliteodbc).
  */
 #ifndef SQLALC_INSPECT_H
 #define SQLALC_INSPECT_H

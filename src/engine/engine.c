@@ -447,6 +447,11 @@ const char *sqlalc_engine_dialect_name(const sqlalc_engine *eng)
 {
     return eng ? eng->dialect->name : NULL;
 }
+void *sqlalc_conn_driver_connection(sqlalc_conn *conn)
+{
+    return conn && conn->db ? conn->db->dc : NULL;
+}
+
 const sqlalc_dialect *sqlalc_engine_dialect(const sqlalc_engine *eng)
 {
     return eng ? eng->dialect : NULL;

@@ -64,6 +64,9 @@ int sqlalc__conn_fail(sqlalc_conn *conn, int rc);
 /* Registry (src/engine/registry.c). */
 const sqlalc_driver *sqlalc__find_driver(const char *name);
 const sqlalc_dialect *sqlalc__find_dialect(const char *name);
+/* The reflection hooks conn uses (reflect.c): the dialect's, or the
+ * driver's catalog_reflect (?odbc_reflection=catalog, or no dialect hooks). */
+const sqlalc_reflect_hooks *sqlalc__conn_reflect_hooks(sqlalc_conn *conn);
 
 /* Echo a line through the engine's log (no-op unless echo is on). */
 void sqlalc__engine_log(const sqlalc_engine *eng, const char *fmt, ...)

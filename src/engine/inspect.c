@@ -595,8 +595,7 @@ struct sqlalc_inspector {
 
 static const sqlalc_reflect_hooks *hooks_of(sqlalc_conn *conn)
 {
-    const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
-    return d ? d->reflect : NULL;
+    return sqlalc__conn_reflect_hooks(conn);
 }
 
 static int no_reflection(sqlalc_conn *conn)

@@ -536,11 +536,28 @@ out:
     return rc == SQLALC_DONE ? SQLALC_OK : rc;
 }
 
+/* The reflection a connection uses: the driver's catalog functions when
+ * the URL asks (?odbc_reflection=catalog) or the dialect has none, else
+ * the dialect's. */
+const sqlalc_reflect_hooks *sqlalc__conn_reflect_hooks(sqlalc_conn *conn)
+{
+    const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
+    const sqlalc_driver *drv = sqlalc__conn_driver(conn);
+    const sqlalc_reflect_hooks *h = d ? d->reflect : NULL;
+    if (drv && drv->catalog_reflect) {
+        const char *how =
+            sqlalc_url_query_get(sqlalc_engine_url(sqlalc_conn_engine(conn)), "odbc_reflection");
+        if (!h || (how && !strcmp(how, "catalog")))
+            return drv->catalog_reflect;
+    }
+    return h;
+}
+
 int sqlalc__reflect_schema(sqlalc_conn *conn, const char *schema, const char *const *names, size_t nnames,
                            int views, sqlalc_schema_info *out)
 {
     const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
-    const sqlalc_reflect_hooks *h = d ? d->reflect : NULL;
+    const sqlalc_reflect_hooks *h = sqlalc__conn_reflect_hooks(conn);
     if (h && schema && h->default_schema_name && !strcmp(schema, h->default_schema_name))
         schema = NULL;
     int rc;
@@ -824,9 +841,8 @@ int sqlalc_metadata_reflect_conn(sqlalc_metadata *md, sqlalc_conn *conn, const s
     int rc =
         sqlalc__reflect_schema(conn, opt->schema, opt->only, opt->only ? opt->nonly : 0, opt->views, &si);
     const char *schema = opt->schema;
-    const sqlalc_dialect *d = sqlalc__conn_dialect(conn);
-    if (schema && d->reflect && d->reflect->default_schema_name &&
-        !strcmp(schema, d->reflect->default_schema_name))
+    const sqlalc_reflect_hooks *rh = sqlalc__conn_reflect_hooks(conn);
+    if (schema && rh && rh->default_schema_name && !strcmp(schema, rh->default_schema_name))
         schema = NULL;
     for (size_t i = 0; opt->only && i < opt->nonly && !rc; i++)
         if (!sqlalc_schema_info_find(&si, schema, opt->only[i]))

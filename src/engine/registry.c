@@ -41,6 +41,7 @@ static const size_t driver_sizes[] = {
     offsetof(sqlalc_driver, set_timeout),
     offsetof(sqlalc_driver, server_version),
     offsetof(sqlalc_driver, prepare_cursor),
+    offsetof(sqlalc_driver, catalog_reflect),
     sizeof(sqlalc_driver),
 };
 static const size_t dialect_sizes[] = {

@@ -111,6 +111,17 @@ void render_list_items(sqlalc_compiler *c, sqlalc_expr *const *items, size_t n, 
     }
 }
 
+/* Out of line: the message is built off the recursion's stack. */
+void sqlalc__cc_in_limit_error(sqlalc_compiler *c, size_t n)
+{
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "IN list of %zu values passes %s's limit of %d parameters per statement; only a list of "
+             "integers is written inline past it",
+             n, c->d->name, c->d->max_params);
+    sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, msg);
+}
+
 static int all_anon_binds(const struct exprlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -201,6 +212,11 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         size_t base = anon_name(c, k ? k : "param");
         int t = expr_type_kind(b->l);
         int literal = c->total_params + (int)l->n > c->d->max_params && c->style != 0;
+        for (size_t i = 0; literal && c->h->inline_in_ints_only && i < l->n; i++)
+            if (((const struct bind *)l->items[i])->v.type != SQLALC_V_INT) {
+                sqlalc__cc_in_limit_error(c, l->n);
+                return;
+            }
         for (size_t i = 0; i < l->n; i++) {
             const struct bind *bi = (const struct bind *)l->items[i];
             if (i)

@@ -225,6 +225,8 @@ const char *alias_name(sqlalc_compiler *c, const struct alias *a);
 size_t anon_name(sqlalc_compiler *c, const char *base);
 void dml_froms(sqlalc_compiler *c, frame *f, const struct sqlalc_table *target, const sqlalc_expr *where);
 void emit_param(sqlalc_compiler *c, size_t off, const sqlalc_value *v, int type);
+/* The IN-list-past-the-ceiling refusal (compile_expr.c). */
+void sqlalc__cc_in_limit_error(sqlalc_compiler *c, size_t n);
 /* Append a parameter to segment s's list (0 and the error recorded on OOM). */
 int seg_push_param(sqlalc_compiler *c, seg *s, const sqlalc_cparam *p);
 const char *expr_key(const sqlalc_expr *e);

@@ -64,6 +64,10 @@ struct sqlalc_compile_hooks {
     /* Window frame bounds (ROWS BETWEEN 2 PRECEDING …) as integer literals:
      * T-SQL's grammar takes no parameter there. */
     unsigned frame_bounds_literal : 1;
+    /* An IN list past max_params is written inline only when every value
+     * is an integer (which cannot inject); any other list is an error
+     * naming the limit (else: every kind inline, literal-rendered). */
+    unsigned inline_in_ints_only : 1;
     int limit_style;     /* SQLALC_LIMIT_* */
     int returning_style; /* SQLALC_RETURNING_* */
     /* Render the LIMIT / OFFSET clause after ORDER BY (LIMIT_OFFSET style);

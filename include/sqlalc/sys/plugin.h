@@ -161,6 +161,14 @@ struct sqlalc_driver {
      * of reading the rest (libpq's cancel request).  NULL: reset.
      */
     int (*discard)(void *stmt);
+
+    /* ---- version 9 ---- */
+
+    /* Optional: reflection through the wire's own catalog functions (ODBC's
+     * SQLTables, SQLColumns …), used where the dialect has no reflection
+     * hooks or the URL says ?odbc_reflection=catalog.  Its functions reach
+     * the driver's connection with sqlalc_conn_driver_connection. */
+    const struct sqlalc_reflect_hooks *catalog_reflect;
 };
 
 /*
@@ -174,8 +182,9 @@ struct sqlalc_driver {
  *   6  + set_timeout
  *   7  + server_version
  *   8  + prepare_cursor, discard
+ *   9  + catalog_reflect
  */
-#define SQLALC_DRIVER_VERSION 8
+#define SQLALC_DRIVER_VERSION 9
 
 /* sqlalc_driver.capabilities */
 enum {
@@ -382,6 +391,9 @@ SQLALC_API void sqlalc_error_set_extra(const char *detail, const char *hint, con
  * engine turns it into the caller's set numbers ("executemany parameter
  * set 7: …") and, for a range, finds the one set that fails. */
 SQLALC_API void sqlalc_error_set_batch_position(size_t first, size_t count);
+/* For a driver's own hooks (catalog_reflect): the driver connection
+ * object (what its connect returned) behind a checked-out connection. */
+SQLALC_API void *sqlalc_conn_driver_connection(sqlalc_conn *conn);
 /* Map a SQLSTATE to an error class (23xxx → INTEGRITY, 40001 → SERIALIZATION, 08xxx → DISCONNECT …). */
 SQLALC_API int sqlalc_code_from_sqlstate(const char *sqlstate);
 
