@@ -164,6 +164,9 @@ typedef struct sqlalc_migrate_report {
  *    (NULL: only the newest one; "0": all), each in one transaction; a
  *    migration without a .down.sql stops the run with an error.
  *  - STATUS: changes nothing.
+ * Two runners at once never apply a version twice: the later one's record
+ * INSERT fails on the version key and its transaction (its DDL too) rolls
+ * back, with an error.
  * report (may be NULL) is filled either way (free with
  * sqlalc_migrate_report_clear); on an error it says what ran before it.
  * A target that is no migration's version is SQLALC_ERR_ARGUMENT.
