@@ -221,11 +221,20 @@ int sqlalc__pq_column_value(void *stmt, int i, sqlalc_value *out)
         out->type = SQLALC_V_BLOB;
         if (n >= 2 && p[0] == '\\' && p[1] == 'x') {
             size_t m = (n - 2) / 2;
+            if ((n - 2) % 2)
+                return sqlalc_error_set(SQLALC_ERR_DATA, "column %d: bytea hex of odd length %zu", i, n - 2);
             char *d = colbuf(s, i, m + 1);
             if (!d)
                 return SQLALC_ERR_NOMEM;
-            for (size_t k = 0; k < m; k++)
-                d[k] = (char)(hexval(p[2 + 2 * k]) << 4 | hexval(p[3 + 2 * k]));
+            for (size_t k = 0; k < m; k++) {
+                /* a server sends well-formed hex; anything else is refused, never shifted as -1 */
+                int hi = hexval(p[2 + 2 * k]), lo = hexval(p[3 + 2 * k]);
+                if (hi < 0 || lo < 0)
+                    return sqlalc_error_set(SQLALC_ERR_DATA,
+                                            "column %d: bytea hex has a non-hex digit at %zu", i,
+                                            2 * k + (hi < 0 ? 0 : 1));
+                d[k] = (char)(hi << 4 | lo);
+            }
             d[m] = 0;
             out->u.s.p = d;
             out->u.s.len = m;
