@@ -534,6 +534,15 @@ static int fk_equal(const sqlalc_fk_info *a, const sqlalc_fk_info *b)
            (!ad || !strcasecmp(ad, bd)) && !au == !bu && (!au || !strcasecmp(au, bu));
 }
 
+/* Whether fk says the same as one of the n in list (both directions of the diff ask). */
+static int fk_among(const sqlalc_fk_info *fk, const sqlalc_fk_info *list, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (fk_equal(fk, &list[k]))
+            return 1;
+    return 0;
+}
+
 static int check_match(sqlalc_diff *df, const sqlalc_check_info *a, const sqlalc_check_info *b)
 {
     if (a->name && b->name)
@@ -729,10 +738,7 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
 
     /* Foreign keys, matched by what they say (names differ between unnamed SQLite and PostgreSQL). */
     for (size_t i = 0; i < f->nfks; i++) {
-        int found = 0;
-        for (size_t k = 0; k < t->nfks && !found; k++)
-            found = fk_equal(&f->fks[i], &t->fks[k]);
-        if (found)
+        if (fk_among(&f->fks[i], t->fks, t->nfks))
             continue;
         const sqlalc_fk_info *fk = &f->fks[i];
         if (!(p = add_op(df, PH_DROP_FK, SQLALC_DIFF_DROP_FK, t, fk->name)))
@@ -750,10 +756,7 @@ static void diff_table(sqlalc_diff *df, const sqlalc_table_info *f, const sqlalc
         }
     }
     for (size_t k = 0; k < t->nfks; k++) {
-        int found = 0;
-        for (size_t i = 0; i < f->nfks && !found; i++)
-            found = fk_equal(&f->fks[i], &t->fks[k]);
-        if (found)
+        if (fk_among(&t->fks[k], f->fks, f->nfks))
             continue;
         const sqlalc_fk_info *fk = &t->fks[k];
         if (!(p = add_op(df, PH_ADD_FK, SQLALC_DIFF_ADD_FK, t, fk->name)))
