@@ -23,8 +23,8 @@ static void render_bind(sqlalc_compiler *c, const struct bind *b, const sqlalc_e
         off = anon_name(c, k ? k : "param");
     }
     int t = b->has_value ? value_type_kind(&b->v) : SQLALC_TYPE_NULL;
-    if (ctx && expr_type_kind(ctx))
-        t = expr_type_kind(ctx);
+    if (ctx && expr_type_kind(c, ctx))
+        t = expr_type_kind(c, ctx);
     emit_param(c, off, b->has_value ? &b->v : NULL, t);
 }
 
@@ -165,7 +165,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         if (nexp) {
             putc_(c, '(');
             size_t k = 0;
-            int t = expr_type_kind(b->l);
+            int t = expr_type_kind(c, b->l);
             for (size_t i = 0; i < c->expand->count; i++) {
                 const sqlalc_param *p = &c->expand->items[i];
                 if (!p->name || strcmp(p->name, nm))
@@ -210,7 +210,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         /* An expanding parameter, as SQLAlchemy 1.4 renders it: id_1_1, id_1_2 … */
         const char *k = expr_key(b->l);
         size_t base = anon_name(c, k ? k : "param");
-        int t = expr_type_kind(b->l);
+        int t = expr_type_kind(c, b->l);
         int literal = c->total_params + (int)l->n > c->d->max_params && c->style != 0;
         for (size_t i = 0; literal && c->h->inline_in_ints_only && i < l->n; i++)
             if (((const struct bind *)l->items[i])->v.type != SQLALC_V_INT) {
@@ -716,13 +716,20 @@ NOINLINE static void render_text(sqlalc_compiler *c, const sqlalc_expr *e)
             sqlalc_buf_append(&c->names, p + 1, n);
             sqlalc_buf_putc(&c->names, 0);
             emit_param(c, off, v, value_type_kind(v));
-        } else if (tk.kind == SQLALC_TOK_ESCAPED)
+        } else if (tk.kind == SQLALC_TOK_ESCAPED) {
+            if (p[1] == '?' && c->style == SQLALC_PARAMSTYLE_QMARK) {
+                /* the driver would read the literal as a marker nobody binds */
+                sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT,
+                                      "raw SQL fragment writes a literal '?' (\\?), which this driver "
+                                      "reads as a parameter marker");
+                break;
+            }
             putc_(c, p[1]);
-        else if (tk.kind == SQLALC_TOK_QMARK || tk.kind == SQLALC_TOK_QMARK_NUM ||
-                 tk.kind == SQLALC_TOK_DOLLAR_NUM) {
+        } else if (tk.kind == SQLALC_TOK_QMARK || tk.kind == SQLALC_TOK_QMARK_NUM ||
+                   tk.kind == SQLALC_TOK_DOLLAR_NUM) {
             sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT,
                                   "raw SQL fragment has a positional parameter: name it (:name), "
-                                  "or write \\? for a literal '?'");
+                                  "or write \\? for a literal '?' where the paramstyle is not '?'");
             break;
         } else
             put(c, p, tk.len);
