@@ -11,6 +11,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "testutil.h"
+#ifdef SQLALC_HAVE_ODBC
+#    include <sqlext.h>
+#    include <sqlalc/odbc.h>
+#endif
 
 static sqlalc_engine *eng;
 
@@ -277,6 +281,195 @@ static void test_freetds_closed_port(void **state)
     sqlalc_engine_free(e2);
 }
 
+#ifdef SQLALC_HAVE_ODBC
+/* What the odbc driver passed to SQLBindParameter (its debug trace). */
+typedef struct bound {
+    int n;
+    int ctype[16], sqltype[16];
+    size_t size[16];
+} bound;
+
+static void on_bind(void *ud, int idx, int c_type, int sql_type, size_t column_size)
+{
+    bound *b = ud;
+    if (b->n < 16 && idx == b->n) {
+        b->ctype[b->n] = c_type;
+        b->sqltype[b->n] = sql_type;
+        b->size[b->n] = column_size;
+        b->n++;
+    }
+}
+
+#    define ASSERT_BOUND(b, i, c, t)               \
+        do {                                       \
+            assert_true((b).n > (i));              \
+            assert_int_equal((b).ctype[i], (c));   \
+            assert_int_equal((b).sqltype[i], (t)); \
+        } while (0)
+
+/* text with two-, three- and four-byte UTF-8 (a surrogate pair in UTF-16) */
+#    define NON_ASCII "Gr\xc3\xbc\xc3\x9f \xe2\x98\x83 \xf0\x9d\x84\x9e \xe6\x97\xa5\xe6\x9c\xac"
+
+static void expect_text(sqlalc_conn *c, sqlalc_table *t, const char *col, int64_t id, const char *want)
+{
+    sqlalc_stmt *q =
+        sqlalc_select(SQLALC_COLS(sqlalc_c(t, col)), sqlalc_eq(sqlalc_c(t, "id"), sqlalc_int(id)));
+    sqlalc_result *res = NULL;
+    const sqlalc_row *row;
+    assert_ok(sqlalc_conn_execute(c, q, NULL, &res));
+    sqlalc_stmt_free(q);
+    assert_int_equal(sqlalc_result_next(res, &row), SQLALC_ROW);
+    const char *got;
+    size_t len;
+    assert_ok(sqlalc_row_get_text(row, 0, &got, &len));
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(got, want, len);
+    sqlalc_result_free(res);
+}
+
+/* Issue 15.2: a string parameter is NVARCHAR (UTF-16, SQL_C_WCHAR) only
+ * when it targets a Unicode column, VARCHAR otherwise (on SQL Server an
+ * NVARCHAR value makes a VARCHAR column's index useless); the long types
+ * past 4,000 characters / 8,000 bytes.  Asserted on the SQL type the
+ * driver asks SQLBindParameter for, and by round trips of non-ASCII
+ * text through both kinds of column. */
+static void test_bind_types(void **state)
+{
+    (void)state;
+    if (!eng)
+        skip();
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(
+        md, "odbc_nv", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("name", sqlalc_type_string(60), 0), sqlalc_column("title", sqlalc_type_unicode(60), 0),
+        sqlalc_column("body", sqlalc_type_unicode_text(), 0), sqlalc_column("note", sqlalc_type_text(), 0));
+    assert_non_null(t);
+    test_exec_quiet(eng, "DROP TABLE odbc_nv");
+    assert_ok(sqlalc_metadata_create_all(md, eng, 0));
+    sqlalc_conn *c;
+    assert_ok(sqlalc_engine_connect(eng, &c));
+
+    /* one row: id, VARCHAR name, NVARCHAR title, short body and note */
+    bound b = { 0 };
+    sqlalc_odbc_set_bind_trace(on_bind, &b);
+    sqlalc_stmt *ins = sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(1)),
+                                                                  SQLALC_KV("name", sqlalc_str(NON_ASCII)),
+                                                                  SQLALC_KV("title", sqlalc_str(NON_ASCII)),
+                                                                  SQLALC_KV("body", sqlalc_str(NON_ASCII)),
+                                                                  SQLALC_KV("note", sqlalc_str("n"))));
+    assert_ok(sqlalc_conn_execute(c, ins, NULL, NULL));
+    sqlalc_stmt_free(ins);
+    assert_int_equal(b.n, 5);
+    ASSERT_BOUND(b, 0, SQL_C_SBIGINT, SQL_BIGINT);
+    ASSERT_BOUND(b, 1, SQL_C_CHAR, SQL_VARCHAR);
+    ASSERT_BOUND(b, 2, SQL_C_WCHAR, SQL_WVARCHAR);
+    ASSERT_BOUND(b, 3, SQL_C_WCHAR, SQL_WVARCHAR);
+    ASSERT_BOUND(b, 4, SQL_C_CHAR, SQL_VARCHAR);
+    /* NVARCHAR sizes count UTF-16 units: 11 characters, the clef two */
+    assert_int_equal(b.size[2], 12);
+    assert_int_equal(b.size[1], strlen(NON_ASCII));
+
+    /* long values: 4,001 characters of a Unicode column, 8,001 bytes of a
+     * plain one; exactly 4,000 / 8,000 keep the bounded types */
+    size_t nlong = 9000;
+    char *longtext = malloc(nlong * 3 + 1);
+    assert_non_null(longtext);
+    for (size_t i = 0; i < nlong; i++)
+        memcpy(longtext + 3 * i, "\xe2\x82\xac", 3); /* the euro sign: 3 bytes, 1 unit */
+    longtext[nlong * 3] = 0;
+    char *ascii = malloc(8002);
+    assert_non_null(ascii);
+    memset(ascii, 'a', 8001);
+    ascii[8001] = 0;
+    struct {
+        size_t body_chars, note_bytes;
+        int body_type, note_type;
+    } cases[] = {
+        { 4000, 8000, SQL_WVARCHAR, SQL_VARCHAR },
+        { 4001, 8001, SQL_WLONGVARCHAR, SQL_LONGVARCHAR },
+    };
+    for (int k = 0; k < 2; k++) {
+        b.n = 0;
+        char save_b = longtext[cases[k].body_chars * 3], save_n = ascii[cases[k].note_bytes];
+        longtext[cases[k].body_chars * 3] = 0;
+        ascii[cases[k].note_bytes] = 0;
+        ins = sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(10 + k)),
+                                                         SQLALC_KV("body", sqlalc_str(longtext)),
+                                                         SQLALC_KV("note", sqlalc_str(ascii))));
+        assert_ok(sqlalc_conn_execute(c, ins, NULL, NULL));
+        sqlalc_stmt_free(ins);
+        ASSERT_BOUND(b, 1, SQL_C_WCHAR, cases[k].body_type);
+        ASSERT_BOUND(b, 2, SQL_C_CHAR, cases[k].note_type);
+        assert_int_equal(b.size[1], cases[k].body_chars);
+        assert_int_equal(b.size[2], cases[k].note_bytes);
+        sqlalc_odbc_set_bind_trace(NULL, NULL);
+        expect_text(c, t, "body", 10 + k, longtext);
+        expect_text(c, t, "note", 10 + k, ascii);
+        sqlalc_odbc_set_bind_trace(on_bind, &b);
+        longtext[cases[k].body_chars * 3] = save_b;
+        ascii[cases[k].note_bytes] = save_n;
+    }
+
+    /* executemany: the column types reach every row's binds */
+    b.n = 0;
+    sqlalc_stmt *many = sqlalc_insert(t);
+    sqlalc_params sets[2] = {
+        *SQLALC_PARAMS(SQLALC_P_INT("id", 2), SQLALC_P_TEXT("name", "plain"),
+                       SQLALC_P_TEXT("title", NON_ASCII)),
+        *SQLALC_PARAMS(SQLALC_P_INT("id", 3), SQLALC_P_TEXT("name", "plain"), SQLALC_P_TEXT("title", "x")),
+    };
+    assert_ok(sqlalc_conn_execute_many(c, many, sets, 2, NULL));
+    sqlalc_stmt_free(many);
+    ASSERT_BOUND(b, 1, SQL_C_CHAR, SQL_VARCHAR);
+    ASSERT_BOUND(b, 2, SQL_C_WCHAR, SQL_WVARCHAR);
+
+    /* a comparison takes the column's type: NVARCHAR against title, VARCHAR against name */
+    b.n = 0;
+    sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_c(t, "id")),
+                                   sqlalc_and(sqlalc_eq(sqlalc_c(t, "title"), sqlalc_str(NON_ASCII)),
+                                              sqlalc_eq(sqlalc_c(t, "name"), sqlalc_str(NON_ASCII))));
+    sqlalc_result *res = NULL;
+    assert_ok(sqlalc_conn_execute(c, q, NULL, &res));
+    sqlalc_stmt_free(q);
+    assert_int_equal(test_result_int64(res), 1);
+    ASSERT_BOUND(b, 0, SQL_C_WCHAR, SQL_WVARCHAR);
+    ASSERT_BOUND(b, 1, SQL_C_CHAR, SQL_VARCHAR);
+
+    /* raw SQL says nothing of its columns: VARCHAR */
+    b.n = 0;
+    assert_ok(sqlalc_conn_execute_sql(c, "SELECT id FROM odbc_nv WHERE name = :n",
+                                      SQLALC_PARAMS(SQLALC_P_TEXT("n", NON_ASCII)), &res));
+    assert_int_equal(test_result_int64(res), 1);
+    ASSERT_BOUND(b, 0, SQL_C_CHAR, SQL_VARCHAR);
+    sqlalc_odbc_set_bind_trace(NULL, NULL);
+
+    /* the text comes back as it went in, through both kinds of column */
+    expect_text(c, t, "name", 1, NON_ASCII);
+    expect_text(c, t, "title", 1, NON_ASCII);
+    expect_text(c, t, "body", 1, NON_ASCII);
+    expect_text(c, t, "title", 2, NON_ASCII);
+
+    /* invalid UTF-8 for a Unicode column: a clear data error */
+    ins = sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(4)),
+                                                     SQLALC_KV("title", sqlalc_str("bad \xc3("))));
+    assert_int_equal(sqlalc_conn_execute(c, ins, NULL, NULL), SQLALC_ERR_DATA);
+    assert_non_null(strstr(sqlalc_errmsg(), "UTF-8"));
+    sqlalc_stmt_free(ins);
+
+    free(longtext);
+    free(ascii);
+    sqlalc_conn_close(c);
+    test_exec(eng, "DROP TABLE odbc_nv");
+    sqlalc_metadata_free(md);
+}
+#else
+static void test_bind_types(void **state)
+{
+    (void)state;
+    skip();
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_freetds_closed_port),
         cmocka_unit_test(test_multiple_results),
         cmocka_unit_test(test_catalog_reflection),
+        cmocka_unit_test(test_bind_types),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

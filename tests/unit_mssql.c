@@ -239,12 +239,59 @@ static void test_in_list_ceiling(void **state)
     sqlalc_stmt_free(q);
 }
 
+/* Issue 15.2: each parameter carries the type of the column it targets
+ * (sqlalc_compiled_param_type, what a driver's bind_typed is told), and an
+ * NVARCHAR spelled as a user type or a variant counts as Unicode there. */
+static void test_param_types(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *t = sqlalc_table_new(
+        md, "pt", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+        sqlalc_column("a", sqlalc_type_string(20), 0), sqlalc_column("u", sqlalc_type_unicode(20), 0),
+        sqlalc_column("n", sqlalc_type_user("NVARCHAR(30)"), 0),
+        sqlalc_column(
+            "v", sqlalc_type_with_variant(sqlalc_type_string(30), sqlalc_type_user("nvarchar(30)"), "mssql"),
+            0),
+        sqlalc_column("nt", sqlalc_type_user("NTEXT"), 0), sqlalc_column("x", sqlalc_type_user("XML"), 0));
+    assert_non_null(t);
+    sqlalc_stmt *ins = sqlalc_insert(t);
+    const sqlalc_dialect *ms = sqlalc_find_dialect("mssql"), *pg = sqlalc_find_dialect("postgresql");
+    sqlalc_compiled *c;
+    assert_ok(sqlalc_compile(ins, ms, SQLALC_PARAMSTYLE_QMARK, &c));
+    int want_ms[] = { SQLALC_TYPE_INTEGER, SQLALC_TYPE_STRING,  SQLALC_TYPE_UNICODE, SQLALC_TYPE_UNICODE,
+                      SQLALC_TYPE_UNICODE, SQLALC_TYPE_UNICODE, SQLALC_TYPE_USER };
+    assert_int_equal(sqlalc_compiled_nparams(c), 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(sqlalc_compiled_param_type(c, i), want_ms[i]);
+    sqlalc_compiled_free(c);
+    /* the variant is mssql's only: String elsewhere */
+    assert_ok(sqlalc_compile(ins, pg, SQLALC_PARAMSTYLE_QMARK, &c));
+    assert_int_equal(sqlalc_compiled_param_type(c, 4), SQLALC_TYPE_STRING);
+    sqlalc_compiled_free(c);
+    sqlalc_stmt_free(ins);
+    /* a comparison's value takes the column's type */
+    sqlalc_stmt *q = sqlalc_select(
+        SQLALC_COLS(sqlalc_c(t, "id")),
+        sqlalc_and(sqlalc_eq(sqlalc_c(t, "u"), sqlalc_str("x")), sqlalc_eq(sqlalc_c(t, "a"), sqlalc_str("y")),
+                   sqlalc_in(sqlalc_c(t, "n"), SQLALC_EXPRS(sqlalc_str("p"), sqlalc_str("q")))));
+    assert_ok(sqlalc_compile(q, ms, SQLALC_PARAMSTYLE_QMARK, &c));
+    assert_int_equal(sqlalc_compiled_nparams(c), 4);
+    assert_int_equal(sqlalc_compiled_param_type(c, 0), SQLALC_TYPE_UNICODE);
+    assert_int_equal(sqlalc_compiled_param_type(c, 1), SQLALC_TYPE_STRING);
+    assert_int_equal(sqlalc_compiled_param_type(c, 2), SQLALC_TYPE_UNICODE);
+    assert_int_equal(sqlalc_compiled_param_type(c, 3), SQLALC_TYPE_UNICODE);
+    sqlalc_compiled_free(c);
+    sqlalc_stmt_free(q);
+    sqlalc_metadata_free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),           cmocka_unit_test(test_ddl_types),
         cmocka_unit_test(test_versions),        cmocka_unit_test(test_engine_server_version),
-        cmocka_unit_test(test_in_list_ceiling),
+        cmocka_unit_test(test_in_list_ceiling), cmocka_unit_test(test_param_types),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,10 +20,12 @@
  * exact text and get the matching value tag).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "odbc_int.h"
+#include "sqlalc/odbc.h"
 #include "../../src/util/util.h"
 
 typedef struct odbc_conn {
@@ -380,51 +382,167 @@ static int odbc_prepare(void *p, const char *sql, size_t len, int nparams, void 
     return SQLALC_OK;
 }
 
-static int odbc_bind(void *p, int idx, const sqlalc_value *v)
+/* The debug trace of SQLBindParameter (sqlalc_odbc_set_bind_trace). */
+static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+static sqlalc_odbc_bind_trace_fn trace_fn;
+static void *trace_ud;
+static atomic_int trace_on;
+
+void sqlalc_odbc_set_bind_trace(sqlalc_odbc_bind_trace_fn fn, void *ud)
 {
-    odbc_stmt *s = p;
+    pthread_mutex_lock(&trace_lock);
+    trace_fn = fn;
+    trace_ud = ud;
+    atomic_store(&trace_on, fn != NULL);
+    pthread_mutex_unlock(&trace_lock);
+}
+
+static void trace_bind(int idx, SQLSMALLINT ctype, SQLSMALLINT sqltype, SQLULEN size)
+{
+    pthread_mutex_lock(&trace_lock);
+    if (trace_fn)
+        trace_fn(trace_ud, idx, ctype, sqltype, (size_t)size);
+    pthread_mutex_unlock(&trace_lock);
+}
+
+static SQLRETURN bind_param(odbc_stmt *s, int idx, SQLSMALLINT ctype, SQLSMALLINT sqltype, SQLULEN size,
+                            SQLPOINTER data, SQLLEN buflen, SQLLEN *ind)
+{
+    if (atomic_load_explicit(&trace_on, memory_order_relaxed))
+        trace_bind(idx, ctype, sqltype, size);
+    return SQLBindParameter(s->h, (SQLUSMALLINT)(idx + 1), SQL_PARAM_INPUT, ctype, sqltype, size, 0, data,
+                            buflen, ind);
+}
+
+/* The longest text the bounded types hold; longer is bound as the long
+ * type (NVARCHAR(max) / VARCHAR(max) on SQL Server). */
+#define NVARCHAR_MAX_CHARS 4000
+#define VARCHAR_MAX_BYTES 8000
+
+/* UTF-8 to UTF-16 into pa->buf; *units gets the code units (no NUL). */
+static int to_utf16(odbc_param *pa, const unsigned char *p, size_t len, size_t *units)
+{
+    /* at most one unit per byte, plus the terminator */
+    if (sqlalc__grow((void **)&pa->buf, &pa->cap, (len + 1) * sizeof(SQLWCHAR), 1))
+        return SQLALC_ERR_NOMEM;
+    SQLWCHAR *w = (SQLWCHAR *)(void *)pa->buf;
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned c = p[i], need, cp;
+        if (c < 0x80)
+            need = 0, cp = c;
+        else if ((c & 0xe0) == 0xc0)
+            need = 1, cp = c & 0x1f;
+        else if ((c & 0xf0) == 0xe0)
+            need = 2, cp = c & 0x0f;
+        else if ((c & 0xf8) == 0xf0)
+            need = 3, cp = c & 0x07;
+        else
+            goto bad;
+        if (need && i + need >= len)
+            goto bad;
+        for (unsigned k = 1; k <= need; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                goto bad;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        /* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+        if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            goto bad;
+        i += need + 1;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            w[n++] = (SQLWCHAR)(0xd800 | (cp >> 10));
+            w[n++] = (SQLWCHAR)(0xdc00 | (cp & 0x3ff));
+        } else
+            w[n++] = (SQLWCHAR)cp;
+    }
+    w[n] = 0;
+    *units = n;
+    return SQLALC_OK;
+bad:
+    return sqlalc_error_set(SQLALC_ERR_DATA, "text for a Unicode column is not valid UTF-8");
+}
+
+static int is_unicode(int type)
+{
+    return type == SQLALC_TYPE_UNICODE || type == SQLALC_TYPE_UNICODE_TEXT || type == SQLALC_TYPE_NCHAR;
+}
+
+/*
+ * Bind with the SQL type the statement gives the parameter (type: a
+ * sqlalc_type_kind, 0 unknown).  Text is VARCHAR unless it targets a
+ * Unicode column, where it goes as UTF-16 NVARCHAR: on SQL Server an
+ * NVARCHAR value compared with a VARCHAR column converts the column and
+ * its index cannot be used.  Past 4,000 characters (NVARCHAR) / 8,000
+ * bytes (VARCHAR) the long types, as (max).
+ */
+static int bind_as(odbc_stmt *s, int idx, const sqlalc_value *v, int type)
+{
     if (idx < 0 || idx >= s->nparams)
         return sqlalc_error_set(SQLALC_ERR_PROGRAMMING, "parameter %d out of range", idx + 1);
     odbc_param *pa = &s->params[idx];
-    SQLUSMALLINT n = (SQLUSMALLINT)(idx + 1);
     SQLRETURN r;
+    int wide = is_unicode(type);
     /* A text or blob value without a pointer is SQL NULL. */
     sqlalc_vtype t =
         (v->type >= SQLALC_V_TEXT && v->type != SQLALC_V_BOOL && !v->u.s.p) ? SQLALC_V_NULL : v->type;
     switch (t) {
     case SQLALC_V_NULL:
         pa->ind = SQL_NULL_DATA;
-        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 1, 0, NULL, 0, &pa->ind);
+        r = bind_param(s, idx, SQL_C_CHAR, wide ? SQL_WVARCHAR : SQL_VARCHAR, 1, NULL, 0, &pa->ind);
         break;
     case SQLALC_V_INT:
         pa->i = v->u.i;
         pa->ind = 0;
-        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_SBIGINT, SQL_BIGINT, 0, 0, &pa->i, 0, &pa->ind);
+        r = bind_param(s, idx, SQL_C_SBIGINT, SQL_BIGINT, 0, &pa->i, 0, &pa->ind);
         break;
     case SQLALC_V_BOOL:
         pa->bit = v->u.i != 0;
         pa->ind = 0;
-        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_BIT, SQL_BIT, 0, 0, &pa->bit, 0, &pa->ind);
+        r = bind_param(s, idx, SQL_C_BIT, SQL_BIT, 0, &pa->bit, 0, &pa->ind);
         break;
     case SQLALC_V_FLOAT:
         pa->f = v->u.f;
         pa->ind = 0;
-        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, &pa->f, 0, &pa->ind);
+        r = bind_param(s, idx, SQL_C_DOUBLE, SQL_DOUBLE, 0, &pa->f, 0, &pa->ind);
         break;
     default: {
         size_t len = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
+        int blob = v->type == SQLALC_V_BLOB;
+        if (wide && !blob) {
+            size_t units = 0;
+            int rc = to_utf16(pa, (const unsigned char *)v->u.s.p, len, &units);
+            if (rc)
+                return rc;
+            pa->ind = (SQLLEN)(units * sizeof(SQLWCHAR));
+            r = bind_param(s, idx, SQL_C_WCHAR, units > NVARCHAR_MAX_CHARS ? SQL_WLONGVARCHAR : SQL_WVARCHAR,
+                           units ? units : 1, pa->buf, pa->ind, &pa->ind);
+            break;
+        }
         if (sqlalc__grow((void **)&pa->buf, &pa->cap, len + 1, 1))
             return SQLALC_ERR_NOMEM;
         memcpy(pa->buf, v->u.s.p, len);
         pa->buf[len] = 0;
         pa->ind = (SQLLEN)len;
-        int blob = v->type == SQLALC_V_BLOB;
-        SQLSMALLINT sqltype = blob ? SQL_LONGVARBINARY : (len > 4000 ? SQL_LONGVARCHAR : SQL_VARCHAR);
-        r = SQLBindParameter(s->h, n, SQL_PARAM_INPUT, blob ? SQL_C_BINARY : SQL_C_CHAR, sqltype,
-                             len ? len : 1, 0, pa->buf, (SQLLEN)len, &pa->ind);
+        SQLSMALLINT sqltype =
+            blob ? SQL_LONGVARBINARY : (len > VARCHAR_MAX_BYTES ? SQL_LONGVARCHAR : SQL_VARCHAR);
+        r = bind_param(s, idx, blob ? SQL_C_BINARY : SQL_C_CHAR, sqltype, len ? len : 1, pa->buf, (SQLLEN)len,
+                       &pa->ind);
     }
     }
     return SQL_SUCCEEDED(r) ? SQLALC_OK : STMT_DIAG(s, r, "bind");
+}
+
+static int odbc_bind(void *p, int idx, const sqlalc_value *v)
+{
+    return bind_as(p, idx, v, SQLALC_TYPE_NULL);
+}
+
+static int odbc_bind_typed(void *p, int idx, const sqlalc_value *v, int type)
+{
+    return bind_as(p, idx, v, type);
 }
 
 static void classify(odbc_col *col)
@@ -533,14 +651,45 @@ static int later_rows(odbc_stmt *s)
     }
 }
 
+/* Large values (past BIG_VALUE bytes): the copy of a parameter is dropped
+ * once it has been sent (the slot rebound as NULL until the next bind),
+ * a column buffer once its row is done, so a cached statement does not
+ * hold a 100 MB value until its next execution. */
+#define BIG_VALUE ((size_t)1 << 20)
+static int odbc_bind(void *p, int idx, const sqlalc_value *v);
+static void release_big_params(odbc_stmt *s)
+{
+    static const sqlalc_value null_value = { .type = SQLALC_V_NULL };
+    for (int i = 0; i < s->nparams; i++)
+        if (s->params[i].cap > BIG_VALUE) {
+            (void)odbc_bind(s, i, &null_value);
+            sqlalc_free(s->params[i].buf);
+            s->params[i].buf = NULL;
+            s->params[i].cap = 0;
+        }
+}
+static void release_big_columns(odbc_stmt *s)
+{
+    for (int i = 0; s->cols && i < s->ncols; i++)
+        if (s->cols[i].cap > BIG_VALUE) {
+            sqlalc_free(s->cols[i].buf);
+            s->cols[i].buf = NULL;
+            s->cols[i].cap = 0;
+        }
+}
+
 static int odbc_step(void *p)
 {
     odbc_stmt *s = p;
     SQLRETURN r;
     if (!s->executed) {
         r = SQLExecute(s->h);
-        if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA)
-            return STMT_DIAG(s, r, "execute");
+        if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA) {
+            int rc = STMT_DIAG(s, r, "execute"); /* (before a call clears the diagnostics) */
+            release_big_params(s);
+            return rc;
+        }
+        release_big_params(s);
         s->executed = 1;
         s->rowcount = -1;
         if (s->ncols < 0) {
@@ -594,6 +743,7 @@ static int odbc_reset(void *p)
     s->executed = 0;
     s->done = 0;
     s->row_loaded = 0;
+    release_big_columns(s);
     return SQLALC_OK;
 }
 
@@ -781,4 +931,5 @@ const sqlalc_driver sqlalc__driver_odbc = {
     .transaction_state = odbc_transaction_state,
     .server_version = odbc_server_version,
     .catalog_reflect = &sqlalc__odbc_catalog_reflect_hooks,
+    .bind_typed = odbc_bind_typed,
 };

@@ -22,9 +22,12 @@ const sqlalc_driver *sqlalc__conn_driver(const sqlalc_conn *conn);
 int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
                                int nvals, sqlalc_result **out);
 /* The same with the statement's effective execution options (NULL: the
- * connection's). */
+ * connection's) and its compiled parameters (ptypes, NULL when unknown:
+ * their types reach the driver's bind_typed). */
+struct sqlalc_cparam;
 int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
-                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out);
+                                    int nvals, const struct sqlalc_cparam *ptypes,
+                                    const sqlalc_execution_options *eo, sqlalc_result **out);
 /* Effective options of one statement: the connection's with o applied
  * (statement-level rules); *eo points at conn's or at tmp. */
 int sqlalc__conn_stmt_opts(const sqlalc_conn *conn, const sqlalc_execution_options *o,
@@ -32,7 +35,8 @@ int sqlalc__conn_stmt_opts(const sqlalc_conn *conn, const sqlalc_execution_optio
 /* Same, for SQL that will not come again (values inline): prepared for
  * this execution only, never kept in the statement cache. */
 int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
-                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out);
+                                    int nvals, const struct sqlalc_cparam *ptypes,
+                                    const sqlalc_execution_options *eo, sqlalc_result **out);
 /* executemany with parameter sets produced on demand: fill writes sets
  * first..first+n-1 (n * nvals values, row-major) into vals; a failure it
  * returns (with the error recorded) undoes the whole run.  For messages,
@@ -43,8 +47,8 @@ int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t l
  * (sqlalc__error_batch_position) for the caller to narrow. */
 typedef int (*sqlalc__fill_fn)(void *ctx, size_t first, size_t n, sqlalc_value *vals);
 int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
-                                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per,
-                                    int64_t *rowcount);
+                                    sqlalc__fill_fn fill, void *ctx, const struct sqlalc_cparam *ptypes,
+                                    size_t base, size_t per, int64_t *rowcount);
 /* Engine-level variant: checks out a connection that the result returns. */
 int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals,
                                  int nvals, sqlalc_result **out);

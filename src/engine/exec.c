@@ -7,6 +7,7 @@
 #include <string.h>
 #include "txsql.h"
 #include "stream.h"
+#include "../sql/expr_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Engine                                                              */
@@ -256,14 +257,26 @@ static void bind_failed(char *const *names, int i)
                           names[i], msg);
 }
 
+/* Bind parameter i; with the compiled statement's parameter types
+ * (ptypes, NULL for raw SQL) through the driver's bind_typed when it
+ * has one, so it can choose the SQL type (NVARCHAR only for Unicode). */
+static inline int bind_param(const sqlalc_driver *drv, void *st, int i, const sqlalc_value *v,
+                             const sqlalc_cparam *ptypes)
+{
+    if (ptypes && ptypes[i].type && drv->bind_typed)
+        return drv->bind_typed(st, i, v, ptypes[i].type);
+    return drv->bind(st, i, v);
+}
+
 /* run_stmt with listeners: the same steps, timed and reported. */
 static int run_stmt_watched(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql,
-                            const sqlalc_value *vals, int nvals, char *const *names, sqlalc_result **out)
+                            const sqlalc_value *vals, int nvals, char *const *names,
+                            const sqlalc_cparam *ptypes, sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     int rc = SQLALC_OK;
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
-        if ((rc = drv->bind(st, i, &vals[i])))
+        if ((rc = bind_param(drv, st, i, &vals[i], ptypes)))
             bind_failed(names, i);
     sqlalc_event ev;
     memset(&ev, 0, sizeof ev);
@@ -298,7 +311,8 @@ static int run_stmt_watched(sqlalc_conn *conn, stmt_entry *e, void *st, const ch
  * names: the parameters' names for events (NULL when positional). */
 static inline int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const char *sql,
                            const sqlalc_value *vals, int nvals, char *const *names,
-                           const sqlalc_execution_options *eo, sqlalc_result **out)
+                           const sqlalc_cparam *ptypes, const sqlalc_execution_options *eo,
+                           sqlalc_result **out)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     /* (the timeout rarely changes between statements: test before calling) */
@@ -316,9 +330,9 @@ static inline int run_stmt(sqlalc_conn *conn, stmt_entry *e, void *st, const cha
         }
     }
     if (rc == SQLALC_OK && exec_events(conn->eng))
-        return run_stmt_watched(conn, e, st, sql, vals, nvals, names, out);
+        return run_stmt_watched(conn, e, st, sql, vals, nvals, names, ptypes, out);
     for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
-        if ((rc = drv->bind(st, i, &vals[i])))
+        if ((rc = bind_param(drv, st, i, &vals[i], ptypes)))
             bind_failed(names, i);
     if (rc == SQLALC_OK)
         rc = drv->step(st);
@@ -368,7 +382,7 @@ int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlal
     }
     rc = sqlalc__textsql_bind_mapped(parsed, params, vals);
     if (rc == SQLALC_OK) {
-        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, parsed->names, eo, out);
+        rc = run_stmt(conn, e, st, parsed->sql, vals, parsed->nph, parsed->names, NULL, eo, out);
     } else
         sqlalc__conn_stmt_done(conn, e, st);
     if (vals != stackvals)
@@ -379,11 +393,12 @@ int sqlalc_conn_execute_sql_opts(sqlalc_conn *conn, const char *sql, const sqlal
 int sqlalc__conn_exec_compiled(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
                                int nvals, sqlalc_result **out)
 {
-    return sqlalc__conn_exec_compiled_opts(conn, sql, len, vals, nvals, NULL, out);
+    return sqlalc__conn_exec_compiled_opts(conn, sql, len, vals, nvals, NULL, NULL, out);
 }
 
 int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
-                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out)
+                                    int nvals, const sqlalc_cparam *ptypes,
+                                    const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -396,11 +411,12 @@ int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t l
     if (!acquire_hot(conn, sql, len, 'C', &e, &st, &parsed) &&
         (rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed)))
         return prepare_failed(conn, sql, rc);
-    return run_stmt(conn, e, st, parsed->sql, vals, nvals, NULL, eo ? eo : &conn->opts, out);
+    return run_stmt(conn, e, st, parsed->sql, vals, nvals, NULL, ptypes, eo ? eo : &conn->opts, out);
 }
 
 int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
-                                    int nvals, const sqlalc_execution_options *eo, sqlalc_result **out)
+                                    int nvals, const sqlalc_cparam *ptypes,
+                                    const sqlalc_execution_options *eo, sqlalc_result **out)
 {
     if (out)
         *out = NULL;
@@ -413,13 +429,13 @@ int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t l
         sqlalc__error_append_sql(sql);
         return prepare_failed(conn, sql, rc);
     }
-    return run_stmt(conn, NULL, st, sql, vals, nvals, NULL, eo ? eo : &conn->opts, out);
+    return run_stmt(conn, NULL, st, sql, vals, nvals, NULL, ptypes, eo ? eo : &conn->opts, out);
 }
 
 /* Run nsets rows through a prepared statement: the driver's batch entry
  * when it has one, else bind/step/reset per row. */
 static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int nvals, size_t nsets,
-                     int64_t *count)
+                     const sqlalc_cparam *ptypes, int64_t *count)
 {
     const sqlalc_driver *drv = conn->eng->driver;
     if (drv->exec_batch) {
@@ -431,7 +447,7 @@ static int run_batch(sqlalc_conn *conn, void *st, const sqlalc_value *vals, int 
     for (size_t r = 0; r < nsets; r++) {
         int rc = SQLALC_OK;
         for (int i = 0; i < nvals && rc == SQLALC_OK; i++)
-            rc = drv->bind(st, i, &vals[r * (size_t)nvals + (size_t)i]);
+            rc = bind_param(drv, st, i, &vals[r * (size_t)nvals + (size_t)i], ptypes);
         if (rc == SQLALC_OK)
             rc = drv->step(st);
         if (rc >= 0) {
@@ -510,6 +526,7 @@ typedef struct many_run {
     sqlalc_value *vals;
     sqlalc__fill_fn fill;
     void *ctx;
+    const sqlalc_cparam *ptypes;
 } many_run;
 
 /* Run sets [from, to) in chunks through the batch entry. */
@@ -520,7 +537,7 @@ static int run_sets(const many_run *m, size_t from, size_t to, int64_t *total)
         size_t n = to - done < m->chunk ? to - done : m->chunk;
         rc = m->fill(m->ctx, done, n, m->vals);
         if (rc == SQLALC_OK) {
-            rc = run_batch(m->conn, m->st, m->vals, m->nvals, n, total);
+            rc = run_batch(m->conn, m->st, m->vals, m->nvals, n, m->ptypes, total);
             if (rc) {
                 /* the driver's position is within this call: make it the caller's */
                 size_t f, c;
@@ -586,7 +603,8 @@ static int find_failed_set(const many_run *m, size_t first, size_t count, size_t
  * acquire_stmt and are given back here.
  */
 static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *shown, int nvals, size_t nsets,
-                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per, int64_t *rowcount)
+                    sqlalc__fill_fn fill, void *ctx, const sqlalc_cparam *ptypes, size_t base, size_t per,
+                    int64_t *rowcount)
 {
     size_t chunk = nsets < MANY_CHUNK ? nsets : MANY_CHUNK;
     if (nvals > 0 && chunk > 1 && chunk * (size_t)nvals > MANY_CHUNK_VALUES)
@@ -610,7 +628,7 @@ static int run_many(sqlalc_conn *conn, stmt_entry *e, void *st, const char *show
         ev.rowcount = -1;
         exec_event(conn, &ev, SQLALC_EVENT_BEFORE_EXECUTE, &t0);
     }
-    many_run m = { conn, st, nvals, mode, chunk ? chunk : 1, vals, fill, ctx };
+    many_run m = { conn, st, nvals, mode, chunk ? chunk : 1, vals, fill, ctx, ptypes };
     if (rc == SQLALC_OK && (rc = run_sets(&m, 0, nsets, &total)) != SQLALC_OK) {
         size_t f, c;
         if (sqlalc__error_batch_position(&f, &c)) {
@@ -680,12 +698,12 @@ int sqlalc_conn_execute_sql_many(sqlalc_conn *conn, const char *sql, const sqlal
     if (rc)
         return prepare_failed(conn, sql, rc);
     text_fill tf = { parsed, sets };
-    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, 0, 1, rowcount);
+    return run_many(conn, e, st, parsed->sql, parsed->nph, nsets, fill_text, &tf, NULL, 0, 1, rowcount);
 }
 
 int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
-                                    sqlalc__fill_fn fill, void *ctx, size_t base, size_t per,
-                                    int64_t *rowcount)
+                                    sqlalc__fill_fn fill, void *ctx, const sqlalc_cparam *ptypes, size_t base,
+                                    size_t per, int64_t *rowcount)
 {
     if (rowcount)
         *rowcount = 0;
@@ -698,7 +716,7 @@ int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t l
     rc = acquire_stmt(conn, sql, len, 0, nvals, &e, &st, &parsed);
     if (rc)
         return prepare_failed(conn, sql, rc);
-    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, base, per ? per : 1, rowcount);
+    return run_many(conn, e, st, parsed->sql, nvals, nsets, fill, ctx, ptypes, base, per ? per : 1, rowcount);
 }
 
 /* Engine-level execution: the result owns the connection. */

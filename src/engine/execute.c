@@ -250,8 +250,8 @@ static EXEC_INLINE int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_co
         return SQLALC_ERR_NOMEM;
     int rc = gather(c, ov, vals);
     if (!rc)
-        rc = (once ? sqlalc__conn_exec_compiled_once
-                   : sqlalc__conn_exec_compiled_opts)(conn, c->sql, c->len, vals, (int)c->nparams, eo, out);
+        rc = (once ? sqlalc__conn_exec_compiled_once : sqlalc__conn_exec_compiled_opts)(
+            conn, c->sql, c->len, vals, (int)c->nparams, c->params, eo, out);
     if (!rc && out && *out &&
         ((c->ctypes && (rc = sqlalc__result_set_types(*out, c->ctypes, c->nctypes))) ||
          (c->dml_returning && (rc = sqlalc__result_buffer(*out))))) {
@@ -528,7 +528,7 @@ static int name_failed_row(sqlalc_conn *conn, sqlalc_tx **tx, const struct sqlal
             int64_t n = 0;
             int rc = sqlalc__conn_exec_compiled_fill(conn, one->sql, one->len, (int)one->nparams,
                                                      first + count < nsets ? first + count : nsets,
-                                                     fill_gather, &gf, 0, 1, &n);
+                                                     fill_gather, &gf, one->params, 0, 1, &n);
             if (rc)
                 return rc; /* named by the one-row run */
         }
@@ -569,7 +569,7 @@ static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_diale
         rows_fill rf = { one, sets + done, done, k };
         int64_t n = 0;
         rc = sqlalc__conn_exec_compiled_fill(conn, ck->sql, ck->len, (int)ck->nparams, nb, fill_rows, &rf,
-                                             done, k, &n);
+                                             ck->params, done, k, &n);
         sqlalc_compiled_free(ck);
         total += n;
         done += nb * k;
@@ -578,7 +578,7 @@ static int run_manyrows(sqlalc_conn *conn, sqlalc_stmt *tree, const sqlalc_diale
         gather_fill gf = { one, sets + done, done };
         int64_t n = 0;
         rc = sqlalc__conn_exec_compiled_fill(conn, one->sql, one->len, (int)one->nparams, nsets - done,
-                                             fill_gather, &gf, done, 1, &n);
+                                             fill_gather, &gf, one->params, done, 1, &n);
         total += n;
     }
     size_t f, c;
@@ -638,8 +638,8 @@ int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
     sqlalc_stmt_free(narrow);
     /* Sets are gathered chunk by chunk as the engine runs them. */
     gather_fill gf = { c, sets, 0 };
-    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf, 0, 1,
-                                         rowcount);
+    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf,
+                                         c->params, 0, 1, rowcount);
     sqlalc_compiled_free(owned);
     return rc;
 }

@@ -42,6 +42,7 @@ static const size_t driver_sizes[] = {
     offsetof(sqlalc_driver, server_version),
     offsetof(sqlalc_driver, prepare_cursor),
     offsetof(sqlalc_driver, catalog_reflect),
+    offsetof(sqlalc_driver, bind_typed),
     sizeof(sqlalc_driver),
 };
 static const size_t dialect_sizes[] = {

@@ -40,7 +40,7 @@ static void render_value(sqlalc_compiler *c, const sqlalc_expr *v, const struct 
             sqlalc_buf_puts(&c->names, suffix);
         sqlalc_buf_putc(&c->names, 0);
         emit_param(c, off, b->has_value ? &b->v : NULL,
-                   col->type ? (int)col->type->kind : value_type_kind(&b->v));
+                   col->type ? sqlalc__cc_type_param_kind(c, col->type) : value_type_kind(&b->v));
         return;
     }
     int grp = group && (v->kind == NK_BINARY || v->kind == NK_BOOL);
@@ -131,7 +131,7 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
             if (i)
                 PUTS(c, ", ");
             size_t off = add_name(c, cols[i]->name);
-            emit_param(c, off, NULL, cols[i]->type ? (int)cols[i]->type->kind : 0);
+            emit_param(c, off, NULL, sqlalc__cc_type_param_kind(c, cols[i]->type));
         }
         putc_(c, ')');
         repeat_group(c, g0, p0);
@@ -265,7 +265,7 @@ static void render_update(sqlalc_compiler *c, const struct upd *s)
         if (s->nset)
             render_value(c, s->set_vals[i], cols[i], NULL, 1);
         else
-            emit_param(c, add_name(c, cols[i]->name), NULL, cols[i]->type ? (int)cols[i]->type->kind : 0);
+            emit_param(c, add_name(c, cols[i]->name), NULL, sqlalc__cc_type_param_kind(c, cols[i]->type));
     }
     if (output) {
         PUTS(c, " OUTPUT ");

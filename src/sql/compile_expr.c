@@ -23,8 +23,8 @@ static void render_bind(sqlalc_compiler *c, const struct bind *b, const sqlalc_e
         off = anon_name(c, k ? k : "param");
     }
     int t = b->has_value ? value_type_kind(&b->v) : SQLALC_TYPE_NULL;
-    if (ctx && expr_type_kind(ctx))
-        t = expr_type_kind(ctx);
+    if (ctx && expr_type_kind(c, ctx))
+        t = expr_type_kind(c, ctx);
     emit_param(c, off, b->has_value ? &b->v : NULL, t);
 }
 
@@ -165,7 +165,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         if (nexp) {
             putc_(c, '(');
             size_t k = 0;
-            int t = expr_type_kind(b->l);
+            int t = expr_type_kind(c, b->l);
             for (size_t i = 0; i < c->expand->count; i++) {
                 const sqlalc_param *p = &c->expand->items[i];
                 if (!p->name || strcmp(p->name, nm))
@@ -210,7 +210,7 @@ static void render_in(sqlalc_compiler *c, const struct binop *b)
         /* An expanding parameter, as SQLAlchemy 1.4 renders it: id_1_1, id_1_2 … */
         const char *k = expr_key(b->l);
         size_t base = anon_name(c, k ? k : "param");
-        int t = expr_type_kind(b->l);
+        int t = expr_type_kind(c, b->l);
         int literal = c->total_params + (int)l->n > c->d->max_params && c->style != 0;
         for (size_t i = 0; literal && c->h->inline_in_ints_only && i < l->n; i++)
             if (((const struct bind *)l->items[i])->v.type != SQLALC_V_INT) {

@@ -230,7 +230,9 @@ void sqlalc__cc_in_limit_error(sqlalc_compiler *c, size_t n);
 /* Append a parameter to segment s's list (0 and the error recorded on OOM). */
 int seg_push_param(sqlalc_compiler *c, seg *s, const sqlalc_cparam *p);
 const char *expr_key(const sqlalc_expr *e);
-int expr_type_kind(const sqlalc_expr *e);
+int expr_type_kind(const sqlalc_compiler *c, const sqlalc_expr *e);
+/* A parameter's kind from a type, for this dialect (see sqlalc_driver.bind_typed). */
+int sqlalc__cc_type_param_kind(const sqlalc_compiler *c, const sqlalc_type *t);
 void ident(sqlalc_compiler *c, const char *s);
 void literal_value(sqlalc_compiler *c, const sqlalc_value *v);
 const char *name_at(sqlalc_compiler *c, size_t off);

@@ -331,19 +331,39 @@ const char *expr_key(const sqlalc_expr *e)
     }
 }
 
-int expr_type_kind(const sqlalc_expr *e)
+/* The kind a parameter takes from a type, as the driver is told it
+ * (sqlalc_driver.bind_typed): the variant for this dialect, a domain's
+ * base, and a user-named N-type (NVARCHAR(30), NCHAR, NTEXT) is Unicode,
+ * so that drivers bind text as national characters only for those. */
+int sqlalc__cc_type_param_kind(const sqlalc_compiler *c, const sqlalc_type *t)
+{
+    if (!t)
+        return SQLALC_TYPE_NULL;
+    for (size_t i = 0; c && c->d && c->d->name && i < t->nvariants; i++)
+        if (!strcmp(t->variants[i].dialect, c->d->name)) {
+            t = t->variants[i].type;
+            break;
+        }
+    if (t->kind == SQLALC_TYPE_DOMAIN && t->base)
+        t = t->base;
+    if (t->kind == SQLALC_TYPE_USER && t->name && (t->name[0] == 'N' || t->name[0] == 'n') &&
+        (!sqlalc__strncasecmp(t->name + 1, "VARCHAR", 7) || !sqlalc__strncasecmp(t->name + 1, "CHAR", 4) ||
+         !sqlalc__strncasecmp(t->name + 1, "TEXT", 4)))
+        return SQLALC_TYPE_UNICODE;
+    return (int)t->kind;
+}
+
+int expr_type_kind(const sqlalc_compiler *c, const sqlalc_expr *e)
 {
     if (!e)
         return SQLALC_TYPE_NULL;
     if (e->kind == SQLALC_NK_COLUMN)
-        return ((const struct sqlalc_column_node *)e)->type
-                   ? (int)((const struct sqlalc_column_node *)e)->type->kind
-                   : 0;
+        return sqlalc__cc_type_param_kind(c, ((const struct sqlalc_column_node *)e)->type);
     if (e->kind == NK_ALIAS_COL || e->kind == NK_EXCLUDED)
-        return expr_type_kind(((const struct aliascol *)e)->inner);
+        return expr_type_kind(c, ((const struct aliascol *)e)->inner);
     if (e->kind == NK_COLCLAUSE)
         return ((const struct colclause *)e)->kind;
     if (e->type)
-        return e->type->kind;
+        return sqlalc__cc_type_param_kind(c, e->type);
     return SQLALC_TYPE_NULL;
 }

@@ -6,6 +6,7 @@
 // form is used and a comment says so.
 #include <sqlalc.h>
 #include <sqlalc/postgresql.h>
+#include <sqlalc/odbc.h>
 #include <sqlalc/migrate.h>
 #include <sqlalc/sys/plugin.h>
 #include <cstdio>

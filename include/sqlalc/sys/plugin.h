@@ -169,6 +169,20 @@ struct sqlalc_driver {
      * hooks or the URL says ?odbc_reflection=catalog.  Its functions reach
      * the driver's connection with sqlalc_conn_driver_connection. */
     const struct sqlalc_reflect_hooks *catalog_reflect;
+
+    /* ---- version 10 ---- */
+
+    /*
+     * Optional: bind parameter idx knowing the SQL type the statement
+     * gives it, as SQLAlchemy's bind processors do: type is the
+     * sqlalc_type_kind of the column the parameter is compared with or
+     * inserted into (an explicit bindparam type or a CAST's otherwise;
+     * SQLALC_TYPE_UNICODE also for a user type spelled NVARCHAR / NCHAR /
+     * NTEXT), never SQLALC_TYPE_NULL (unknown, as in raw SQL: bind is
+     * called).  The odbc driver binds text as NVARCHAR only for the
+     * Unicode kinds.  NULL: bind is always used.
+     */
+    int (*bind_typed)(void *stmt, int idx, const sqlalc_value *v, int type);
 };
 
 /*
@@ -183,8 +197,9 @@ struct sqlalc_driver {
  *   7  + server_version
  *   8  + prepare_cursor, discard
  *   9  + catalog_reflect
+ *  10  + bind_typed
  */
-#define SQLALC_DRIVER_VERSION 9
+#define SQLALC_DRIVER_VERSION 10
 
 /* sqlalc_driver.capabilities */
 enum {
