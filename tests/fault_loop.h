@@ -32,7 +32,8 @@ typedef struct fault_workload {
     int (*after)(sqlalc_engine *eng, long base);
     /* fail_msg when the rows of run base break all-or-nothing. */
     void (*check)(sqlalc_engine *e, long base, const int *o, const char *what);
-    /* Optional: on a new engine before the run (a memory database's tables). */
+    /* Optional: on a new engine before the run (a memory database's
+     * tables, what an earlier run left); unarmed, unfailed. */
     void (*prepare)(sqlalc_engine *eng);
     /* Optional: after the run and its check, before the engine is freed. */
     void (*cleanup)(sqlalc_engine *eng);
@@ -95,6 +96,8 @@ static inline void fault_driver_loop(const fault_workload *w, sqlalc_engine *cle
     int o[FAULT_MAX_PARTS];
     failalloc_install();
     assert_ok(sqlalc_engine_create(url, w->opts, &eng));
+    if (w->prepare)
+        w->prepare(eng);
     fault_arm(0);
     int rc = fault_run(w, eng, 100, o);
     fault_disarm();
@@ -111,8 +114,11 @@ static inline void fault_driver_loop(const fault_workload *w, sqlalc_engine *cle
         long base = 1000 + n * 100;
         /* the clean engine's statement cache grows between runs: count
          * this run's allocations only */
-        long live0 = failalloc_live();
+        long live0 = fault_live();
         assert_ok(sqlalc_engine_create(url, w->opts, &eng));
+        if (w->prepare)
+            w->prepare(eng);
+        snprintf(fault_point, sizeof fault_point, "driver call %ld", n);
         fault_arm(n);
         rc = fault_run(w, eng, base, o);
         fault_disarm();
@@ -134,7 +140,7 @@ static inline void fault_driver_loop(const fault_workload *w, sqlalc_engine *cle
         if (w->cleanup)
             w->cleanup(eng);
         sqlalc_engine_free(eng);
-        fault_check_leak(live0, "%s: %ld allocations left behind (%s)", what, failalloc_live() - live0,
+        fault_check_leak(live0, "%s: %ld allocations left behind (%s)", what, fault_live() - live0,
                          fault_msg);
         w->check(clean, base, o, what);
     }
@@ -169,7 +175,7 @@ static inline void fault_alloc_loop(const fault_workload *w, const char *url, sq
     for (long n = fault_first();; n += stride) {
         long base = 1000 + n * 100;
         failalloc_fail_at(0);
-        long live0 = failalloc_live();
+        long live0 = fault_live();
         assert_ok(sqlalc_engine_create(url, w->opts, &eng));
         if (w->prepare)
             w->prepare(eng);
@@ -177,6 +183,7 @@ static inline void fault_alloc_loop(const fault_workload *w, const char *url, sq
         sqlalc_conn *c;
         assert_ok(sqlalc_engine_connect(eng, &c));
         sqlalc_conn_close(c);
+        snprintf(fault_point, sizeof fault_point, "allocation %ld", n);
         failalloc_fail_at(n);
         int rc = fault_run(w, eng, base, o);
         int failed = failalloc_failed();
@@ -208,7 +215,7 @@ static inline void fault_alloc_loop(const fault_workload *w, const char *url, sq
         if (w->cleanup)
             w->cleanup(eng);
         sqlalc_engine_free(eng);
-        fault_check_leak(live0, "%s: %ld allocations left behind (%s)", what, failalloc_live() - live0,
+        fault_check_leak(live0, "%s: %ld allocations left behind (%s)", what, fault_live() - live0,
                          fault_msg);
         if (clean)
             w->check(clean, base, o, what);
