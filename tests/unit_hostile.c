@@ -6,7 +6,9 @@
  *  - fuzz_url: a URL that fails before its query is found ("x&pwd=s"),
  *    and keys such as "db_password", showed their secret in messages;
  *  - fuzz_reflect_sqlite: a declared type holding invalid UTF-8 made the
- *    inspector's JSON invalid.
+ *    inspector's JSON invalid;
+ *  - fuzz_textsql (long run): "\\?" wrote a literal '?' that SQLite and
+ *    ODBC read as a parameter marker nobody binds ("\\?4" became ?4).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -29,6 +31,47 @@ static void test_huge_numbered_parameter(void **state)
         int rc = sqlalc__textsql_parse(sqls[i], SQLALC_PARAMSTYLE_QMARK, SQLALC_SYNTAX_DOLLAR, &t);
         assert_int_equal(rc, SQLALC_ERR_PROGRAMMING);
         assert_non_null(strstr(sqlalc_errmsg(), "out of range"));
+    }
+}
+
+/* "\\?" is refused where '?' marks parameters, in raw SQL and in a raw SQL
+ * fragment of an expression; where it does not ($n), it is a literal. */
+static void test_escaped_qmark(void **state)
+{
+    (void)state;
+    sqlalc__textsql t;
+    assert_int_equal(sqlalc__textsql_parse("SELECT \\?4, ?", SQLALC_PARAMSTYLE_QMARK, 0, &t),
+                     SQLALC_ERR_PROGRAMMING);
+    assert_non_null(strstr(sqlalc_errmsg(), "literal '?'"));
+    assert_int_equal(
+        sqlalc__textsql_parse("SELECT j \\? 'k'", SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, SQLALC_SYNTAX_DOLLAR, &t),
+        SQLALC_OK);
+    assert_string_equal(t.sql, "SELECT j ? 'k'");
+    sqlalc__textsql_free(&t);
+
+    static const struct {
+        const char *dialect;
+        int style;
+        const char *sql; /* NULL: refused */
+    } cases[] = {
+        { "sqlite", SQLALC_PARAMSTYLE_QMARK, NULL },
+        { "mssql", SQLALC_PARAMSTYLE_QMARK, NULL },
+        { "postgresql", SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, "SELECT j ? 'k' AS x" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sqlalc_stmt *q = sqlalc_select(SQLALC_COLS(sqlalc_label(sqlalc_text_sql("j \\? 'k'", NULL), "x")));
+        assert_non_null(q);
+        sqlalc_compiled *c = NULL;
+        int rc = sqlalc_compile(q, sqlalc_find_dialect(cases[i].dialect), cases[i].style, &c);
+        if (!cases[i].sql) {
+            assert_int_equal(rc, SQLALC_ERR_ARGUMENT);
+            assert_non_null(strstr(sqlalc_errmsg(), "parameter marker"));
+        } else {
+            assert_int_equal(rc, SQLALC_OK);
+            assert_string_equal(sqlalc_compiled_sql(c), cases[i].sql);
+        }
+        sqlalc_compiled_free(c);
+        sqlalc_stmt_free(q);
     }
 }
 
@@ -97,6 +140,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_huge_numbered_parameter),
+        cmocka_unit_test(test_escaped_qmark),
         cmocka_unit_test(test_url_secrets_in_messages),
         cmocka_unit_test(test_inspector_json_invalid_utf8),
     };

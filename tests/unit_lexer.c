@@ -93,7 +93,12 @@ static void test_text_binds(void **state)
         { "SELECT $$:a$$, $q$ :b $q$, :c", PG, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR,
           "SELECT $$:a$$, $q$ :b $q$, $1", "c" },
         { "SELECT :v::int, 12:30", PG, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, "SELECT $1::int, 12:30", "v" },
-        { "SELECT '\\:' , \\:x, a\\?b", 0, SQLALC_PARAMSTYLE_QMARK, "SELECT '\\:' , :x, a?b", "" },
+        { "SELECT '\\:' , \\:x", 0, SQLALC_PARAMSTYLE_QMARK, "SELECT '\\:' , :x", "" },
+        /* a literal '?' is a marker where the driver's paramstyle is '?'
+         * (fuzz_textsql found "\\?4" turning into SQLite's ?4): refused */
+        { "SELECT a\\?b", 0, SQLALC_PARAMSTYLE_QMARK, NULL, NULL },
+        { "SELECT \\?4, ?", LITE, SQLALC_PARAMSTYLE_QMARK, NULL, NULL },
+        { "SELECT j \\? 'k', :v", PG, SQLALC_PARAMSTYLE_NUMERIC_DOLLAR, "SELECT j ? 'k', $1", "v" },
         { "SELECT :été, :naïve_1", 0, SQLALC_PARAMSTYLE_QMARK, "SELECT ?, ?", "été,naïve_1" },
         /* numbered parameters keep their numbers (issue 14 defect 9) */
         { "SELECT ?2, ?1", 0, SQLALC_PARAMSTYLE_QMARK, "SELECT ?, ?", "#1,0" },

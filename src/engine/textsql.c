@@ -7,7 +7,9 @@
  * Positional forms: "?" (the next value), SQLite's "?NNN" and, where the
  * dialect has them, PostgreSQL's "$n" (the Nth value, reusable), numbered
  * as SQLite does: a plain "?" takes the value after the highest so far.
- * "\:" and "\?" write a literal ':' / '?'.
+ * "\:" and "\?" write a literal ':' / '?'.  A literal '?' is refused when
+ * the driver's own paramstyle is "?": there it could only become a
+ * parameter marker nobody binds.
  */
 #include <string.h>
 #include "textsql.h"
@@ -87,7 +89,16 @@ int sqlalc__textsql_parse(const char *sql, int paramstyle, unsigned syntax, sqla
     while (rc == SQLALC_OK && sqlalc__lex_next(&lx, &tk) != SQLALC_TOK_END) {
         const char *p = sql + tk.off;
         switch (tk.kind) {
-        case SQLALC_TOK_ESCAPED: sqlalc_buf_putc(&out, p[1]); break;
+        case SQLALC_TOK_ESCAPED:
+            if (p[1] == '?' && paramstyle == SQLALC_PARAMSTYLE_QMARK) {
+                rc = sqlalc_error_set(SQLALC_ERR_PROGRAMMING,
+                                      "'\\?' at offset %zu: this driver marks parameters with '?', so a "
+                                      "literal '?' outside a string would be one",
+                                      tk.off);
+                break;
+            }
+            sqlalc_buf_putc(&out, p[1]);
+            break;
         case SQLALC_TOK_NAMED: {
             named = 1;
             const char *name = p + 1;

@@ -716,13 +716,20 @@ NOINLINE static void render_text(sqlalc_compiler *c, const sqlalc_expr *e)
             sqlalc_buf_append(&c->names, p + 1, n);
             sqlalc_buf_putc(&c->names, 0);
             emit_param(c, off, v, value_type_kind(v));
-        } else if (tk.kind == SQLALC_TOK_ESCAPED)
+        } else if (tk.kind == SQLALC_TOK_ESCAPED) {
+            if (p[1] == '?' && c->style == SQLALC_PARAMSTYLE_QMARK) {
+                /* the driver would read the literal as a marker nobody binds */
+                sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT,
+                                      "raw SQL fragment writes a literal '?' (\\?), which this driver "
+                                      "reads as a parameter marker");
+                break;
+            }
             putc_(c, p[1]);
-        else if (tk.kind == SQLALC_TOK_QMARK || tk.kind == SQLALC_TOK_QMARK_NUM ||
-                 tk.kind == SQLALC_TOK_DOLLAR_NUM) {
+        } else if (tk.kind == SQLALC_TOK_QMARK || tk.kind == SQLALC_TOK_QMARK_NUM ||
+                   tk.kind == SQLALC_TOK_DOLLAR_NUM) {
             sqlalc_compiler_error(c, SQLALC_ERR_ARGUMENT,
                                   "raw SQL fragment has a positional parameter: name it (:name), "
-                                  "or write \\? for a literal '?'");
+                                  "or write \\? for a literal '?' where the paramstyle is not '?'");
             break;
         } else
             put(c, p, tk.len);
