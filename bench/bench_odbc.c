@@ -353,6 +353,7 @@ int main(int argc, char **argv)
         double b = lib ? lib_scan(c, &lc) : raw_scan(&r, &rc);
         double l = lib ? lib_lookups(c, &lc) : raw_lookups(&r, &rc);
         printf("%s alone: insert %.2f, scan %.2f, lookups %.2f us\n", ONLY, a, b, l);
+        LIB(sqlalc_conn_execute_sql(c, "DROP TABLE bench_odbc", NULL, NULL));
         sqlalc_conn_close(c);
         raw_close(&r);
         sqlalc_engine_free(eng);

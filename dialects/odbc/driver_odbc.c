@@ -869,6 +869,45 @@ static int odbc_column_value(void *p, int i, sqlalc_value *out)
     return SQLALC_OK;
 }
 
+/* The typed getters' fast path: the value as the row was read (a row is
+ * read whole at its first access), SQLALC_ERR_TYPE for another kind (the
+ * engine then converts from column_value). */
+static const sqlalc_value *loaded(odbc_stmt *s, int i)
+{
+    if (i < 0 || i >= s->ncols || (!s->row_loaded && load_row(s) != SQLALC_OK))
+        return NULL;
+    return &s->cols[i].val;
+}
+
+static int odbc_column_int64(void *p, int i, int64_t *out)
+{
+    const sqlalc_value *v = loaded(p, i);
+    if (!v || v->type != SQLALC_V_INT)
+        return SQLALC_ERR_TYPE;
+    *out = v->u.i;
+    return SQLALC_OK;
+}
+
+static int odbc_column_double(void *p, int i, double *out)
+{
+    const sqlalc_value *v = loaded(p, i);
+    if (!v || v->type != SQLALC_V_FLOAT)
+        return SQLALC_ERR_TYPE;
+    *out = v->u.f;
+    return SQLALC_OK;
+}
+
+static int odbc_column_text(void *p, int i, const char **out, size_t *len)
+{
+    const sqlalc_value *v = loaded(p, i);
+    if (!v || v->type != SQLALC_V_TEXT)
+        return SQLALC_ERR_TYPE;
+    *out = v->u.s.p;
+    if (len)
+        *len = v->u.s.len;
+    return SQLALC_OK;
+}
+
 static int64_t odbc_rowcount(void *p)
 {
     odbc_stmt *s = p;
@@ -926,7 +965,9 @@ const sqlalc_driver sqlalc__driver_odbc = {
     .column_name = odbc_column_name,
     .column_decltype = odbc_column_decltype,
     .column_value = odbc_column_value,
-    .column_int64 = NULL,
+    .column_int64 = odbc_column_int64,
+    .column_double = odbc_column_double,
+    .column_text = odbc_column_text,
     .rowcount = odbc_rowcount,
     .last_insert_id = NULL, /* the dialect's query (last_insert_id_sql) */
     .begin = odbc_begin,
