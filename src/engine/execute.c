@@ -244,14 +244,16 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
  * failed (rc), keeping that first error. */
 static int run_around(sqlalc_conn *conn, const struct sqlalc_compiled *c, int after, int rc)
 {
+    /* as its own batch (SQLExecDirect), as SQLAlchemy runs it: SQL Server
+     * would undo SET IDENTITY_INSERT made inside a prepared statement */
     const char *sql = sqlalc_compiled_around_sql(c, after);
     if (!after || rc == SQLALC_OK)
-        return sqlalc__conn_exec_compiled(conn, sql, strlen(sql), NULL, 0, NULL);
+        return sqlalc__conn_exec_direct(conn, sql);
     if (sqlalc_conn_invalidated(conn))
         return rc;
     sqlalc__saved_error saved;
     sqlalc__error_save(&saved);
-    sqlalc__conn_exec_compiled(conn, sql, strlen(sql), NULL, 0, NULL);
+    sqlalc__conn_exec_direct(conn, sql);
     sqlalc__error_restore(&saved);
     return rc;
 }
