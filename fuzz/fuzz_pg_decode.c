@@ -6,7 +6,9 @@
  * column accessors read it as the engine would.  The parameter encoder
  * is fed fuzz values for every slot type too.  Invariants: no memory
  * error or UB; a decoded hex bytea is exactly half its digits long, and
- * malformed hex (odd length, a non-hex digit) is refused as a data error.
+ * malformed hex (odd length, a non-hex digit) is refused as a data error;
+ * a binary-format bytea comes back as exactly its bytes (binary columns
+ * of other types: wrong widths are data errors).
  */
 #include <libpq-fe.h>
 #include "dialects/postgresql/driver_libpq.h"
@@ -80,13 +82,16 @@ static void decode(fz *f)
             if (vrc != SQLALC_OK && i >= 0 && i < ncols && attrs[i].typid == OID_BYTEA) {
                 /* only malformed hex may be refused, as a data error */
                 const char *raw = PQgetvalue(r, 0, i);
-                FZ_CHECK(vrc == SQLALC_ERR_DATA && raw[0] == '\\' && raw[1] == 'x', "bytea refused with %d",
-                         vrc);
+                FZ_CHECK(attrs[i].format == 0 && vrc == SQLALC_ERR_DATA && raw[0] == '\\' && raw[1] == 'x',
+                         "bytea refused with %d", vrc);
             }
             if (vrc == SQLALC_OK && i >= 0 && i < ncols) {
                 const char *raw = PQgetvalue(r, 0, i);
                 size_t rl = (size_t)PQgetlength(r, 0, i);
-                if (v.type == SQLALC_V_BLOB && rl >= 2 && raw[0] == '\\' && raw[1] == 'x')
+                if (v.type == SQLALC_V_BLOB && attrs[i].format == 1)
+                    FZ_CHECK(v.u.s.len == rl && !memcmp(v.u.s.p, raw, rl),
+                             "binary bytea of %zu bytes changed", rl);
+                else if (v.type == SQLALC_V_BLOB && rl >= 2 && raw[0] == '\\' && raw[1] == 'x')
                     FZ_CHECK(v.u.s.len == (rl - 2) / 2, "hex bytea of %zu digits decoded to %zu bytes",
                              rl - 2, v.u.s.len);
                 if (v.type >= SQLALC_V_TEXT && v.type != SQLALC_V_BOOL && v.u.s.len != SQLALC_NTS) {

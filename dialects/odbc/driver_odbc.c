@@ -687,14 +687,45 @@ static int later_rows(odbc_stmt *s)
     }
 }
 
+/* Large values (past BIG_VALUE bytes): the copy of a parameter is dropped
+ * once it has been sent (the slot rebound as NULL until the next bind),
+ * a column buffer once its row is done, so a cached statement does not
+ * hold a 100 MB value until its next execution. */
+#define BIG_VALUE ((size_t)1 << 20)
+static int odbc_bind(void *p, int idx, const sqlalc_value *v);
+static void release_big_params(odbc_stmt *s)
+{
+    static const sqlalc_value null_value = { .type = SQLALC_V_NULL };
+    for (int i = 0; i < s->nparams; i++)
+        if (s->params[i].cap > BIG_VALUE) {
+            (void)odbc_bind(s, i, &null_value);
+            sqlalc_free(s->params[i].buf);
+            s->params[i].buf = NULL;
+            s->params[i].cap = 0;
+        }
+}
+static void release_big_columns(odbc_stmt *s)
+{
+    for (int i = 0; s->cols && i < s->ncols; i++)
+        if (s->cols[i].cap > BIG_VALUE) {
+            sqlalc_free(s->cols[i].buf);
+            s->cols[i].buf = NULL;
+            s->cols[i].cap = 0;
+        }
+}
+
 static int odbc_step(void *p)
 {
     odbc_stmt *s = p;
     SQLRETURN r;
     if (!s->executed) {
         r = SQLExecute(s->h);
-        if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA)
-            return STMT_DIAG(s, r, "execute");
+        if (!SQL_SUCCEEDED(r) && r != SQL_NO_DATA) {
+            int rc = STMT_DIAG(s, r, "execute"); /* (before a call clears the diagnostics) */
+            release_big_params(s);
+            return rc;
+        }
+        release_big_params(s);
         s->executed = 1;
         s->closed = 0;
         s->rowcount = -1;
@@ -754,6 +785,7 @@ static int odbc_reset(void *p)
     s->executed = 0;
     s->done = 0;
     s->row_loaded = 0;
+    release_big_columns(s);
     return SQLALC_OK;
 }
 

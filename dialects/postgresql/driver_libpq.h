@@ -41,11 +41,32 @@ enum {
     OID_JSONB = 3802
 };
 
-/* How a column's text becomes a value. */
-enum { K_TEXT = 0, K_INT, K_FLOAT, K_BOOL, K_BYTEA, K_TZ };
+/* How a column's text becomes a value; K_B_*: a column sent in binary
+ * format (the result of a statement whose columns include a bytea and
+ * all have a binary decoder, see sqlalc__pq_binary_ok). */
+enum {
+    K_TEXT = 0,
+    K_INT,
+    K_FLOAT,
+    K_BOOL,
+    K_BYTEA,
+    K_TZ,
+    K_B_INT2,
+    K_B_INT4,
+    K_B_OID,
+    K_B_INT8,
+    K_B_FLOAT4,
+    K_B_FLOAT8,
+    K_B_BOOL,
+    K_B_BYTEA,
+    K_B_UUID,
+    K_B_JSONB
+};
 
 #define PIPELINE_SYNC_EVERY 1000 /* generic pipeline: rows between syncs */
 #define DEALLOC_FLUSH 32         /* queued DEALLOCATEs sent together */
+#define ARENA_KEEP (1u << 20)    /* parameter arena kept between executions up to this size */
+#define DESCRIBE_MAX_PARAMS 7000 /* (4 bytes each in a ParameterDescription) */
 
 typedef struct pq_stmt pq_stmt;
 
@@ -94,6 +115,7 @@ struct pq_stmt {
     size_t *ccap;
     int64_t rowcount;
     int stale_plan; /* the last run failed on a plan made before DDL */
+    int rfmt;       /* result format asked for when run: 0 text, 1 binary (a bytea column) */
     /* The rest of a result read early (sqlalc__pq_idle) so that another
      * command can use the wire: rows packed into blocks (pq_rows), the
      * results after them (the end, an error) in stash. */
@@ -173,6 +195,12 @@ typedef struct pq_block {
 void sqlalc__pq_rows_free(pq_stmt *s);
 
 /* driver_libpq_row.c: columns */
+/* Non-zero when columns of type t can be read in binary format. */
+int sqlalc__pq_binary_ok(Oid t);
+/* The result format for a statement described by d: binary (1) when a
+ * column is bytea (no hex text twice its size, no decoded copy) and every
+ * column can be read in binary; else text (0). */
+int sqlalc__pq_result_format(const PGresult *d);
 /* The result's column description arrived: size the per-column arrays. */
 int sqlalc__pq_set_meta(pq_stmt *s, PGresult *r);
 int sqlalc__pq_column_count(void *stmt);

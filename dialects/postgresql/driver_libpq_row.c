@@ -9,12 +9,67 @@
 #include <string.h>
 #include "driver_libpq.h"
 
+/* The kind of a column sent in binary format (text types are their
+ * text either way); K_TEXT with *vt set, or 0xff when there is no
+ * binary decoder for t. */
+static unsigned char binary_kind(Oid t, sqlalc_vtype *vt)
+{
+    *vt = SQLALC_V_TEXT;
+    switch (t) {
+    case OID_INT2: return K_B_INT2;
+    case OID_INT4: return K_B_INT4;
+    case OID_OID: return K_B_OID;
+    case OID_INT8: return K_B_INT8;
+    case OID_FLOAT4: return K_B_FLOAT4;
+    case OID_FLOAT8: return K_B_FLOAT8;
+    case OID_BOOL: return K_B_BOOL;
+    case OID_BYTEA: return K_B_BYTEA;
+    case OID_UUID: *vt = SQLALC_V_UUID; return K_B_UUID;
+    case OID_JSONB: *vt = SQLALC_V_JSON; return K_B_JSONB;
+    case OID_JSON: *vt = SQLALC_V_JSON; return K_TEXT;
+    case OID_TEXT:
+    case OID_NAME:
+    case OID_BPCHAR:
+    case OID_VARCHAR: return K_TEXT;
+    default: return 0xff;
+    }
+}
+
+int sqlalc__pq_binary_ok(Oid t)
+{
+    sqlalc_vtype vt;
+    return binary_kind(t, &vt) != 0xff;
+}
+
+int sqlalc__pq_result_format(const PGresult *d)
+{
+    int n = PQnfields(d), bytea = 0;
+    for (int i = 0; i < n; i++) {
+        Oid t = PQftype(d, i);
+        if (t == OID_BYTEA)
+            bytea = 1;
+        else if (!sqlalc__pq_binary_ok(t))
+            return 0;
+    }
+    return bytea;
+}
+
 static void compute_kinds(pq_stmt *s)
 {
     for (int i = 0; i < s->ncols; i++) {
         Oid t = PQftype(s->meta, i);
         unsigned char k = K_TEXT;
         sqlalc_vtype vt = SQLALC_V_TEXT;
+        if (PQfformat(s->meta, i) == 1) {
+            k = binary_kind(t, &vt);
+            if (k == 0xff) { /* never asked for; read as opaque bytes */
+                k = K_B_BYTEA;
+                vt = SQLALC_V_BLOB;
+            }
+            s->kind[i] = k;
+            s->vt[i] = vt;
+            continue;
+        }
         switch (t) {
         case OID_INT2:
         case OID_INT4:
@@ -48,13 +103,15 @@ static void compute_kinds(pq_stmt *s)
 }
 
 /* The result's column description arrived: size the per-column arrays
- * (once: a prepared statement's columns do not change). */
+ * (once: a prepared statement's columns do not change; their format may). */
 int sqlalc__pq_set_meta(pq_stmt *s, PGresult *r)
 {
     s->meta = r;
     int n = PQnfields(r);
-    if (s->kind && n == s->ncols)
+    if (s->kind && n == s->ncols) {
+        compute_kinds(s); /* the same columns, maybe in the other format */
         return SQLALC_OK;
+    }
     for (int i = 0; s->cbuf && i < s->ncols; i++)
         sqlalc_free(s->cbuf[i]);
     sqlalc_free(s->kind);
@@ -193,6 +250,128 @@ static inline int have_row(const pq_stmt *s, int i)
     return (s->cur || s->rowp) && i >= 0 && i < s->ncols;
 }
 
+/* Big-endian integers of the binary format. */
+static uint64_t be(const char *p, size_t n)
+{
+    uint64_t u = 0;
+    for (size_t k = 0; k < n; k++)
+        u = u << 8 | (unsigned char)p[k];
+    return u;
+}
+
+/* A binary float4 as the double its text would give: the shortest
+ * decimal that reads back as the same float (what float4out prints), so
+ * text and binary results agree (1.1, not 1.100000023841858). */
+static double float4_value(const char *p)
+{
+    uint32_t bits = (uint32_t)be(p, 4);
+    float f;
+    memcpy(&f, &bits, 4);
+    if (!isfinite(f))
+        return (double)f;
+    char tmp[32];
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, (double)f);
+        if (strtof(tmp, NULL) == f)
+            return strtod(tmp, NULL);
+    }
+    return (double)f;
+}
+
+static int bad_width(int i, size_t n, size_t want)
+{
+    return sqlalc_error_set(SQLALC_ERR_DATA, "column %d: binary value of %zu bytes where %zu are sent", i, n,
+                            want);
+}
+
+/* The integer of a binary integer column (kind k). */
+static int binary_int(int k, const char *p, size_t n, int i, int64_t *out)
+{
+    size_t w = k == K_B_INT2 ? 2 : k == K_B_INT8 ? 8 : 4;
+    if (n != w)
+        return bad_width(i, n, w);
+    uint64_t u = be(p, w);
+    if (k == K_B_INT2)
+        *out = (int16_t)(uint16_t)u;
+    else if (k == K_B_INT4)
+        *out = (int32_t)(uint32_t)u;
+    else if (k == K_B_OID)
+        *out = (int64_t)(uint32_t)u;
+    else
+        *out = (int64_t)u;
+    return SQLALC_OK;
+}
+
+static int binary_float(int k, const char *p, size_t n, int i, double *out)
+{
+    if (k == K_B_FLOAT4) {
+        if (n != 4)
+            return bad_width(i, n, 4);
+        *out = float4_value(p);
+        return SQLALC_OK;
+    }
+    if (n != 8)
+        return bad_width(i, n, 8);
+    uint64_t u = be(p, 8);
+    memcpy(out, &u, 8);
+    return SQLALC_OK;
+}
+
+/* Column i (kind K_B_*, not NULL) as a value.  Bytes are handed out from
+ * the result itself (libpq ends every value with a NUL): a bytea of
+ * 100 MB is never copied again. */
+static int binary_value(pq_stmt *s, int i, const char *p, size_t n, sqlalc_value *out)
+{
+    int k = s->kind[i];
+    switch (k) {
+    case K_B_INT2:
+    case K_B_INT4:
+    case K_B_OID:
+    case K_B_INT8: out->type = SQLALC_V_INT; return binary_int(k, p, n, i, &out->u.i);
+    case K_B_FLOAT4:
+    case K_B_FLOAT8: out->type = SQLALC_V_FLOAT; return binary_float(k, p, n, i, &out->u.f);
+    case K_B_BOOL:
+        if (n != 1)
+            return bad_width(i, n, 1);
+        out->type = SQLALC_V_BOOL;
+        out->u.i = p[0] != 0;
+        return SQLALC_OK;
+    case K_B_UUID: {
+        if (n != 16)
+            return bad_width(i, n, 16);
+        static const char hx[] = "0123456789abcdef";
+        char *d = colbuf(s, i, 37), *w = d;
+        if (!d)
+            return SQLALC_ERR_NOMEM;
+        for (int b = 0; b < 16; b++) {
+            if (b == 4 || b == 6 || b == 8 || b == 10)
+                *w++ = '-';
+            *w++ = hx[(unsigned char)p[b] >> 4];
+            *w++ = hx[p[b] & 15];
+        }
+        *w = 0;
+        out->type = SQLALC_V_UUID;
+        out->u.s.p = d;
+        out->u.s.len = 36;
+        return SQLALC_OK;
+    }
+    case K_B_JSONB:
+        /* a version byte (1) then the text */
+        if (n < 1 || p[0] != 1)
+            return sqlalc_error_set(SQLALC_ERR_DATA, "column %d: binary jsonb of unknown version %d", i,
+                                    n ? (unsigned char)p[0] : -1);
+        out->type = SQLALC_V_JSON;
+        out->u.s.p = p + 1;
+        out->u.s.len = n - 1;
+        return SQLALC_OK;
+    default: /* K_B_BYTEA */
+        out->type = SQLALC_V_BLOB;
+        out->u.s.p = p;
+        out->u.s.len = n;
+        return SQLALC_OK;
+    }
+}
+
 int sqlalc__pq_column_value(void *stmt, int i, sqlalc_value *out)
 {
     pq_stmt *s = stmt;
@@ -204,6 +383,8 @@ int sqlalc__pq_column_value(void *stmt, int i, sqlalc_value *out)
         out->type = SQLALC_V_NULL;
         return SQLALC_OK;
     }
+    if (s->kind[i] >= K_B_INT2)
+        return binary_value(s, i, p, n, out);
     switch (s->kind[i]) {
     case K_INT:
         out->type = SQLALC_V_INT;
@@ -286,7 +467,11 @@ int sqlalc__pq_column_int64(void *stmt, int i, int64_t *out)
     pq_stmt *s = stmt;
     const char *p;
     size_t n;
-    if (!have_row(s, i) || s->kind[i] != K_INT || !cell(s, i, &p, &n))
+    if (!have_row(s, i) || !cell(s, i, &p, &n))
+        return SQLALC_ERR_TYPE;
+    if (s->kind[i] >= K_B_INT2 && s->kind[i] <= K_B_INT8)
+        return binary_int(s->kind[i], p, n, i, out) ? SQLALC_ERR_TYPE : SQLALC_OK;
+    if (s->kind[i] != K_INT)
         return SQLALC_ERR_TYPE;
     *out = parse_i64(p);
     return SQLALC_OK;
@@ -297,7 +482,11 @@ int sqlalc__pq_column_double(void *stmt, int i, double *out)
     pq_stmt *s = stmt;
     const char *p;
     size_t n;
-    if (!have_row(s, i) || s->kind[i] != K_FLOAT || !cell(s, i, &p, &n))
+    if (!have_row(s, i) || !cell(s, i, &p, &n))
+        return SQLALC_ERR_TYPE;
+    if (s->kind[i] == K_B_FLOAT4 || s->kind[i] == K_B_FLOAT8)
+        return binary_float(s->kind[i], p, n, i, out) ? SQLALC_ERR_TYPE : SQLALC_OK;
+    if (s->kind[i] != K_FLOAT)
         return SQLALC_ERR_TYPE;
     *out = strtod(p, NULL);
     return SQLALC_OK;

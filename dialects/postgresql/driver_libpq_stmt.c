@@ -179,6 +179,56 @@ void sqlalc__pq_forget_name(pq_conn *c, const char *name)
         c->dealloc[c->ndealloc++] = n;
 }
 
+/*
+ * Parse and describe in one round trip (a pipeline: Parse, Describe,
+ * Sync): the description says whether the result comes in binary format
+ * (a bytea column: its bytes as they are, not hex text twice their size
+ * plus a decoded copy).  Returns the Parse's result (NULL: the
+ * connection failed) and sets s->rfmt.
+ */
+static PGresult *prepare_describe(pq_stmt *s, int ntypes, const Oid *types)
+{
+    PGconn *pg = s->c->pg;
+    s->rfmt = 0;
+    /* libpq takes a ParameterDescription of at most 30,000 bytes (longer
+     * ones are "lost synchronization"): past DESCRIBE_MAX_PARAMS the
+     * statement is only parsed and its result comes as text */
+    if ((ntypes > s->nparams ? ntypes : s->nparams) > DESCRIBE_MAX_PARAMS || !PQenterPipelineMode(pg))
+        return PQprepare(pg, s->name, s->sql, ntypes, types);
+    PGresult *parse = NULL;
+    if (PQsendPrepare(pg, s->name, s->sql, ntypes, types) && PQsendDescribePrepared(pg, s->name) &&
+        PQpipelineSync(pg)) {
+        /* results: the Parse's, NULL, the Describe's, NULL, the sync */
+        int step = 0;
+        for (;;) {
+            PGresult *r = PQgetResult(pg);
+            if (!r) {
+                if (PQstatus(pg) == CONNECTION_BAD || ++step > 4)
+                    break;
+                continue;
+            }
+            ExecStatusType st = PQresultStatus(r);
+            if (st == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                break;
+            }
+            if (!parse)
+                parse = r;
+            else {
+                if (st == PGRES_COMMAND_OK)
+                    s->rfmt = sqlalc__pq_result_format(r);
+                PQclear(r);
+            }
+        }
+    }
+    if (!PQexitPipelineMode(pg)) {
+        /* something is still unread (a broken exchange): drop it */
+        sqlalc__pq_drain(s->c);
+        PQexitPipelineMode(pg);
+    }
+    return parse;
+}
+
 /* PQprepare the statement with the given parameter types. */
 int sqlalc__pq_server_prepare(pq_stmt *s, int ntypes, const Oid *types)
 {
@@ -193,7 +243,7 @@ int sqlalc__pq_server_prepare(pq_stmt *s, int ntypes, const Oid *types)
         s->prepared = 0;
     }
     snprintf(s->name, sizeof s->name, "sqlalc_%u", ++c->seq);
-    PGresult *r = PQprepare(c->pg, s->name, s->sql, ntypes, types);
+    PGresult *r = prepare_describe(s, ntypes, types);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         rc = sqlalc__pq_error(c, r, s->sql);
         PQclear(r);
@@ -382,15 +432,20 @@ int sqlalc__pq_step(void *stmt)
     for (int attempt = 0;; attempt++) {
         /* the arena is kept until reset: a stale plan is rerun with it */
         s->tx_before = PQtransactionStatus(c->pg);
-        if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, s->pv, s->pl, s->pf, 0))
+        if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, s->pv, s->pl, s->pf, s->rfmt))
             return stmt_fail(s, NULL);
         PQsetSingleRowMode(c->pg);
         c->active = s;
         s->state = 1;
         s->stale_plan = 0;
         rc = fetch(s);
-        if (!s->stale_plan || attempt)
+        if (!s->stale_plan || attempt) {
+            /* the parameters are on their way (or the run failed): a
+             * large copy of them is not kept for the next execution */
+            if (s->arena.cap > ARENA_KEEP)
+                sqlalc_buf_free(&s->arena);
             return rc;
+        }
         s->state = 0;
         s->prepared = 0;
         sqlalc__pq_forget_name(c, s->name);

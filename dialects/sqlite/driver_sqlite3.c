@@ -48,7 +48,36 @@ typedef struct lite_stmt {
     int dml;            /* INSERT/UPDATE/DELETE/REPLACE: has a row count */
     unsigned char *cls; /* per-column class, NULL until computed */
     int bind_static;    /* bind text/blob without copying (exec_batch) */
+    int big_bind;       /* a large text/blob copy is bound: released when the run ends */
 } lite_stmt;
+
+/* A bound copy larger than this is released as soon as its run ends (a
+ * cached statement would otherwise hold it until its next execution). */
+#define BIG_BIND ((sqlite3_uint64)1 << 20)
+
+/*
+ * How to bind a value of n bytes.  A large one in an INSERT/UPDATE/DELETE
+ * is bound in place (no copy of 100 MB beside the record SQLite builds):
+ * the engine runs such a statement to its end inside the execute call
+ * that holds the value (RETURNING rows are read there too), and the
+ * binding is cleared when the run ends, before that call returns.  A
+ * query's binding is copied: its rows are read after the call.
+ */
+static sqlite3_destructor_type big_how(lite_stmt *s, sqlite3_uint64 n, sqlite3_destructor_type how)
+{
+    if (n <= BIG_BIND)
+        return how;
+    s->big_bind = 1;
+    return s->dml ? SQLITE_STATIC : how;
+}
+
+static void release_big(lite_stmt *s)
+{
+    if (s->big_bind) {
+        sqlite3_clear_bindings(s->st);
+        s->big_bind = 0;
+    }
+}
 
 SQLALC_COLD static int map_error(sqlite3 *db, int rc, const char *what)
 {
@@ -303,10 +332,12 @@ static int lite_bind(void *stmt, int idx, const sqlalc_value *v)
     case SQLALC_V_INT:
     case SQLALC_V_BOOL: rc = sqlite3_bind_int64(s->st, idx + 1, v->u.i); break;
     case SQLALC_V_FLOAT: rc = sqlite3_bind_double(s->st, idx + 1, v->u.f); break;
-    case SQLALC_V_BLOB: rc = sqlite3_bind_blob64(s->st, idx + 1, v->u.s.p, v->u.s.len, how); break;
+    case SQLALC_V_BLOB:
+        rc = sqlite3_bind_blob64(s->st, idx + 1, v->u.s.p, v->u.s.len, big_how(s, v->u.s.len, how));
+        break;
     default: {
         size_t n = v->u.s.len == SQLALC_NTS ? strlen(v->u.s.p) : v->u.s.len;
-        rc = sqlite3_bind_text64(s->st, idx + 1, v->u.s.p, n, how, SQLITE_UTF8);
+        rc = sqlite3_bind_text64(s->st, idx + 1, v->u.s.p, n, big_how(s, n, how), SQLITE_UTF8);
         break;
     }
     }
@@ -358,12 +389,14 @@ static int lite_step(void *stmt)
         /* sqlite3_changes64 keeps the last DML's count across DDL, so
          * only DML reports one (as DBAPI's rowcount -1 otherwise). */
         s->changes = s->dml ? sqlite3_changes64(s->conn->db) : -1;
+        release_big(s);
         return SQLALC_DONE;
     }
     /* sqlite3_reset returns the same error; keep the first message. */
     int code = s->conn->timed_out && (rc & 0xff) == SQLITE_INTERRUPT ? timed_out(s->conn)
                                                                      : map_error(s->conn->db, rc, NULL);
     sqlite3_reset(s->st);
+    release_big(s);
     return code;
 }
 
@@ -371,6 +404,7 @@ static int lite_reset(void *stmt)
 {
     lite_stmt *s = stmt;
     sqlite3_reset(s->st);
+    release_big(s);
     s->done = 0;
     return SQLALC_OK;
 }
