@@ -19,104 +19,15 @@
  *    reflection) fails in turn on this backend: an error each time, and
  *    no allocation left once the engine is freed.
  */
-#define _POSIX_C_SOURCE 200809L
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include "testutil.h"
-#include "sqlalc/sys/plugin.h"
-
-/* ------------------------------------------------------------------ */
-/* The shim                                                            */
-/* ------------------------------------------------------------------ */
-
-static const sqlalc_driver *real;
-static sqlalc_driver shim;
-static char shim_name[64];
-static long calls, fail_at, hits;
-static int armed;
-static char hit_op[32];
-
-/* Count this call; non-zero (after recording the error) when it is the one to fail. */
-static int fault(const char *op, int *rc)
-{
-    if (!armed)
-        return 0;
-    ++calls;
-    if (calls != fail_at)
-        return 0;
-    hits++;
-    snprintf(hit_op, sizeof hit_op, "%s", op);
-    int code = fail_at % 3 == 0 ? SQLALC_ERR_DISCONNECT : SQLALC_ERR_OPERATIONAL;
-    *rc = sqlalc_error_set_full(code, code == SQLALC_ERR_DISCONNECT ? "08006" : "58000", -1,
-                                "injected fault: %s call %ld failed", op, fail_at);
-    return 1;
-}
-
-#define WRAP_INT(fn, op, params, args) \
-    static int w_##fn params           \
-    {                                  \
-        int rc;                        \
-        if (fault(op, &rc))            \
-            return rc;                 \
-        return real->fn args;          \
-    }
-
-WRAP_INT(connect, "connect", (const sqlalc_url *url, void **out), (url, out))
-WRAP_INT(ping, "ping", (void *c), (c))
-WRAP_INT(exec_simple, "exec_simple", (void *c, const char *sql), (c, sql))
-WRAP_INT(prepare, "prepare", (void *c, const char *sql, size_t len, int n, void **out), (c, sql, len, n, out))
-WRAP_INT(bind, "bind", (void *s, int i, const sqlalc_value *v), (s, i, v))
-WRAP_INT(step, "step", (void *s), (s))
-WRAP_INT(column_value, "column_value", (void *s, int i, sqlalc_value *out), (s, i, out))
-WRAP_INT(begin, "begin", (void *c), (c))
-WRAP_INT(commit, "commit", (void *c), (c))
-WRAP_INT(rollback, "rollback", (void *c), (c))
-WRAP_INT(exec_batch, "exec_batch", (void *s, const sqlalc_value *v, size_t n, int np, int64_t *rows),
-         (s, v, n, np, rows))
-
-/* Register fault_<driver of url> and return the URL that uses it. */
-static char *shim_url(const char *url)
-{
-    sqlalc_url *u;
-    assert_ok(sqlalc_url_parse(url, &u));
-    const char *drv = sqlalc_url_driver(u);
-    if (!drv)
-        drv = sqlalc_find_dialect(sqlalc_url_dialect(u))->default_driver;
-    real = sqlalc_find_driver(drv);
-    assert_non_null(real);
-    shim = *real;
-    snprintf(shim_name, sizeof shim_name, "fault_%s", real->name);
-    shim.name = shim_name;
-    shim.connect = w_connect;
-    shim.ping = real->ping ? w_ping : NULL;
-    shim.exec_simple = w_exec_simple;
-    shim.prepare = w_prepare;
-    shim.bind = w_bind;
-    shim.step = w_step;
-    shim.column_value = w_column_value;
-    /* typed accessors would bypass column_value: reads go through it */
-    shim.column_int64 = NULL;
-    shim.column_double = NULL;
-    shim.column_text = NULL;
-    shim.begin = real->begin ? w_begin : NULL;
-    shim.commit = real->commit ? w_commit : NULL;
-    shim.rollback = real->rollback ? w_rollback : NULL;
-    shim.exec_batch = real->exec_batch ? w_exec_batch : NULL;
-    assert_ok(sqlalc_register_driver(&shim));
-    assert_ok(sqlalc_url_set(u, SQLALC_URL_DRIVER, shim_name));
-    char *s = sqlalc_url_render(u, 0);
-    sqlalc_url_free(u);
-    return s;
-}
+#include "fault_loop.h"
 
 /* ------------------------------------------------------------------ */
 /* The workload under driver faults                                    */
 /* ------------------------------------------------------------------ */
 
-typedef struct outcome {
-    int tx1, many, nested, read, reflect, ddl; /* rc of each part */
-} outcome;
+/* The parts of the workload, their rc in o[] */
+enum { P_TX, P_MANY, P_NESTED, P_READ, P_REFLECT, P_DDL, NPARTS };
+static const char *const part_names[NPARTS] = { "tx", "executemany", "savepoint", "read", "reflect", "ddl" };
 
 static int insert_row(sqlalc_conn *c, long id)
 {
@@ -150,22 +61,11 @@ static int tx_three(sqlalc_engine *eng, long base)
     return sqlalc_conn_end(c, rc);
 }
 
-/* The message of the first failure of a run (later calls may clear it). */
-static char first_msg[1024];
-
-static int run_workload(sqlalc_engine *eng, long base, outcome *o)
+static int run_workload(sqlalc_engine *eng, long base, int *o)
 {
-    first_msg[0] = 0;
     int first = SQLALC_OK;
-#define NOTE(field, call)                                                 \
-    do {                                                                  \
-        o->field = (call);                                                \
-        if (o->field && !first) {                                         \
-            first = o->field;                                             \
-            snprintf(first_msg, sizeof first_msg, "%s", sqlalc_errmsg()); \
-        }                                                                 \
-    } while (0)
-    NOTE(tx1, tx_three(eng, base));
+#define NOTE(field, call) (o[field] = fault_note(&first, (call)))
+    NOTE(P_TX, tx_three(eng, base));
     /* executemany: five rows, all or none */
     sqlalc_param ps[5][2];
     sqlalc_params sets[5];
@@ -177,7 +77,7 @@ static int run_workload(sqlalc_engine *eng, long base, outcome *o)
     sqlalc_conn *c;
     int rc = sqlalc_engine_connect(eng, &c);
     if (rc == SQLALC_OK) {
-        NOTE(many,
+        NOTE(P_MANY,
              sqlalc_conn_execute_sql_many(c, "INSERT INTO fault_t (id, v) VALUES (:id, :v)", sets, 5, NULL));
         /* a savepoint rolled back inside a committed transaction */
         sqlalc_tx *tx, *sp;
@@ -193,7 +93,7 @@ static int run_workload(sqlalc_engine *eng, long base, outcome *o)
                 rc = insert_row(c, base + 22);
             rc = rc ? (sqlalc_tx_rollback(tx), rc) : sqlalc_tx_commit(tx);
         }
-        NOTE(nested, rc);
+        NOTE(P_NESTED, rc);
         /* stream the seeded rows */
         sqlalc_result *res;
         rc = sqlalc_conn_execute_sql(c, "SELECT id, v FROM fault_t WHERE id <= 20 ORDER BY id", NULL, &res);
@@ -207,17 +107,17 @@ static int run_workload(sqlalc_engine *eng, long base, outcome *o)
                              : sqlalc_error_set(SQLALC_ERR_INTERNAL, "streamed %d rows, not 20", n);
             sqlalc_result_free(res);
         }
-        NOTE(read, rc);
+        NOTE(P_READ, rc);
         sqlalc_conn_close(c);
     } else
-        NOTE(many, rc);
+        NOTE(P_MANY, rc);
     /* reflection of the table */
     sqlalc_metadata *md = sqlalc_metadata_new();
     const char *only[] = { "fault_t" };
     sqlalc_reflect_options ro = SQLALC_REFLECT_OPTIONS_INIT;
     ro.only = only;
     ro.nonly = 1;
-    NOTE(reflect, sqlalc_metadata_reflect(md, eng, &ro));
+    NOTE(P_REFLECT, sqlalc_metadata_reflect(md, eng, &ro));
     sqlalc_metadata_free(md);
     /* DDL: create and drop a table */
     md = sqlalc_metadata_new();
@@ -226,18 +126,15 @@ static int run_workload(sqlalc_engine *eng, long base, outcome *o)
     rc = sqlalc_metadata_create_all(md, eng, SQLALC_CHECKFIRST);
     if (rc == SQLALC_OK)
         rc = sqlalc_metadata_drop_all(md, eng, SQLALC_CHECKFIRST);
-    NOTE(ddl, rc);
+    NOTE(P_DDL, rc);
     sqlalc_metadata_free(md);
 #undef NOTE
     return first;
 }
 
-static int64_t count_between(sqlalc_engine *clean, long lo, long hi)
+static int64_t count_between(sqlalc_engine *e, long lo, long hi)
 {
-    sqlalc_result *res;
-    assert_ok(sqlalc_engine_execute_sql(clean, "SELECT count(*) FROM fault_t WHERE id >= :lo AND id <= :hi",
-                                        SQLALC_PARAMS(SQLALC_P_INT("lo", lo), SQLALC_P_INT("hi", hi)), &res));
-    return test_result_int64(res);
+    return fault_count_ids(e, "fault_t", lo, hi);
 }
 
 static void setup_table(sqlalc_engine *clean)
@@ -250,97 +147,44 @@ static void setup_table(sqlalc_engine *clean)
                                             SQLALC_PARAMS(SQLALC_P_INT("id", i)), NULL));
 }
 
-static int memory_database(void)
+static int after_fault(sqlalc_engine *eng, long base)
 {
-    return !strcmp(test_backend(), "sqlite_memory");
+    return tx_three(eng, base + 50);
+}
+
+/* Every transaction all or nothing, as the real driver sees it. */
+static void check_rows(sqlalc_engine *clean, long base, const int *o, const char *what)
+{
+    int64_t a = count_between(clean, base + 1, base + 3), m = count_between(clean, base + 11, base + 15);
+    int64_t s21 = count_between(clean, base + 21, base + 21),
+            s22 = count_between(clean, base + 22, base + 22);
+    int64_t after = count_between(clean, base + 51, base + 53);
+    if (!(a == 0 || a == 3) || (o[P_TX] == SQLALC_OK && a != 3))
+        fail_msg("%s: transaction left %lld of 3 rows (rc %s)", what, (long long)a,
+                 sqlalc_code_name(o[P_TX]));
+    if (!(m == 0 || m == 5) || (o[P_MANY] == SQLALC_OK && m != 5))
+        fail_msg("%s: executemany left %lld of 5 rows (rc %s)", what, (long long)m,
+                 sqlalc_code_name(o[P_MANY]));
+    if (s21 != 0 || (o[P_NESTED] == SQLALC_OK && s22 != 1))
+        fail_msg("%s: savepoint rows %lld/%lld (rc %s)", what, (long long)s21, (long long)s22,
+                 sqlalc_code_name(o[P_NESTED]));
+    if (after != 3)
+        fail_msg("%s: the transaction after the fault left %lld of 3 rows", what, (long long)after);
 }
 
 static void test_driver_faults(void **state)
 {
     (void)state;
-    if (memory_database()) {
+    if (fault_memory_database()) {
         print_message("skipped: a memory database cannot be checked from a second engine\n");
         return;
     }
     sqlalc_engine *clean = test_engine();
     setup_table(clean);
-    char *url = shim_url(test_url());
-    /* calibration: how many driver calls the workload makes */
-    sqlalc_engine *eng;
-    outcome o;
-    failalloc_install();
-    assert_ok(sqlalc_engine_create(url, NULL, &eng));
-    calls = 0;
-    fail_at = 0;
-    armed = 1;
-    int rc = run_workload(eng, 500, &o);
-    armed = 0;
-    if (rc)
-        fail_msg("workload without faults: %s (%d: tx %d many %d nested %d read %d reflect %d ddl %d)",
-                 sqlalc_errmsg(), rc, o.tx1, o.many, o.nested, o.read, o.reflect, o.ddl);
-    long total = calls;
-    sqlalc_engine_free(eng);
-    long live0 = failalloc_live();
-    long points = 0;
-    long per_op[16] = { 0 };
-    static const char *const ops[] = { "connect", "ping",     "exec_simple",  "prepare",
-                                       "bind",    "step",     "column_value", "begin",
-                                       "commit",  "rollback", "exec_batch" };
-    for (long n = 1; n <= total + 20; n++) {
-        long base = 1000 + n * 100;
-        /* the clean engine's statement cache grows between runs: count
-         * this run's allocations only */
-        live0 = failalloc_live();
-        assert_ok(sqlalc_engine_create(url, NULL, &eng));
-        calls = 0;
-        hits = 0;
-        fail_at = n;
-        armed = 1;
-        rc = run_workload(eng, base, &o);
-        armed = 0;
-        if (!hits) {
-            sqlalc_engine_free(eng);
-            break; /* past the last call of the workload */
-        }
-        points++;
-        for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
-            if (!strcmp(hit_op, ops[k]))
-                per_op[k]++;
-        if (rc != SQLALC_OK && !first_msg[0])
-            fail_msg("fault %ld (%s): an error (%s) without a message", n, hit_op, sqlalc_code_name(rc));
-        /* the engine is usable afterwards: a whole transaction commits */
-        rc = tx_three(eng, base + 50);
-        if (rc != SQLALC_OK)
-            fail_msg("fault %ld (%s): engine unusable afterwards: %s", n, hit_op, sqlalc_errmsg());
-        sqlalc_engine_free(eng);
-        if (failalloc_live() != live0)
-            fail_msg("fault %ld (%s): %ld allocations left behind", n, hit_op, failalloc_live() - live0);
-        /* every transaction all or nothing, as the real driver sees it */
-        int64_t a = count_between(clean, base + 1, base + 3), m = count_between(clean, base + 11, base + 15);
-        int64_t s21 = count_between(clean, base + 21, base + 21),
-                s22 = count_between(clean, base + 22, base + 22);
-        int64_t after = count_between(clean, base + 51, base + 53);
-        if (!(a == 0 || a == 3) || (o.tx1 == SQLALC_OK && a != 3))
-            fail_msg("fault %ld (%s): transaction left %lld of 3 rows (rc %s)", n, hit_op, (long long)a,
-                     sqlalc_code_name(o.tx1));
-        if (!(m == 0 || m == 5) || (o.many == SQLALC_OK && m != 5))
-            fail_msg("fault %ld (%s): executemany left %lld of 5 rows (rc %s)", n, hit_op, (long long)m,
-                     sqlalc_code_name(o.many));
-        if (s21 != 0 || (o.nested == SQLALC_OK && s22 != 1))
-            fail_msg("fault %ld (%s): savepoint rows %lld/%lld (rc %s)", n, hit_op, (long long)s21,
-                     (long long)s22, sqlalc_code_name(o.nested));
-        if (after != 3)
-            fail_msg("fault %ld (%s): the transaction after the fault left %lld of 3 rows", n, hit_op,
-                     (long long)after);
-    }
-    failalloc_uninstall();
-    print_message("%s: %ld driver calls in the workload, %ld fault points:", test_backend(), total, points);
-    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
-        if (per_op[k])
-            print_message(" %s %ld", ops[k], per_op[k]);
-    print_message("\n");
-    assert_true(points >= total);
-    sqlalc_free(url);
+    fault_workload w = {
+        "Core", NULL, NPARTS, part_names, run_workload, after_fault, check_rows, NULL, NULL
+    };
+    fault_driver_loop(&w, clean);
     test_exec_quiet(clean, "DROP TABLE fault_t");
     sqlalc_engine_free(clean);
 }
@@ -498,7 +342,7 @@ static int alloc_run(const char *url, size_t ph, long n, int *failed, long *coun
     sqlalc_engine *eng = NULL;
     long live0 = failalloc_live();
     int rc;
-    first_msg[0] = 0;
+    fault_msg[0] = 0;
     failalloc_fail_at(0);
     sqlalc_metadata *md = sqlalc_metadata_new();
     if (!md || !alloc_table(md))
@@ -509,14 +353,14 @@ static int alloc_run(const char *url, size_t ph, long n, int *failed, long *coun
         fail_msg("%s: engine_create without faults: %s", phases[ph].name, sqlalc_errmsg());
     if (rc == SQLALC_OK) {
         /* a memory database lives and dies with its engine: its table first */
-        if (ph >= 2 && memory_database() && phase_ddl(eng, md))
+        if (ph >= 2 && fault_memory_database() && phase_ddl(eng, md))
             fail_msg("ddl without faults: %s", sqlalc_errmsg());
         if (ph != 0)
             failalloc_fail_at(n);
         rc = phases[ph].fn(eng, md);
     }
     if (rc)
-        snprintf(first_msg, sizeof first_msg, "%s", sqlalc_errmsg());
+        snprintf(fault_msg, sizeof fault_msg, "%s", sqlalc_errmsg());
     *failed = failalloc_failed();
     *count = failalloc_count();
     failalloc_fail_at(0);
@@ -524,7 +368,7 @@ static int alloc_run(const char *url, size_t ph, long n, int *failed, long *coun
     sqlalc_engine_free(eng);
     if (failalloc_live() != live0)
         fail_msg("%s, allocation %ld: %ld allocations left behind (%s)", phases[ph].name, n,
-                 failalloc_live() - live0, first_msg);
+                 failalloc_live() - live0, fault_msg);
     return rc;
 }
 
@@ -539,29 +383,29 @@ static void test_allocation_faults(void **state)
      * later phases use is made here */
     for (size_t ph = 0; ph < sizeof phases / sizeof phases[0]; ph++)
         if (alloc_run(url, ph, 0, &failed, &count) != SQLALC_OK)
-            fail_msg("%s without faults: %s", phases[ph].name, first_msg);
+            fail_msg("%s without faults: %s", phases[ph].name, fault_msg);
     failalloc_install();
     print_message("%s: allocation points failed in turn:", test_backend());
     for (size_t ph = 0; ph < sizeof phases / sizeof phases[0]; ph++) {
         if (alloc_run(url, ph, 0, &failed, &count) != SQLALC_OK)
-            fail_msg("%s without faults: %s", phases[ph].name, first_msg);
-        long n;
-        for (n = 1;; n++) {
+            fail_msg("%s without faults: %s", phases[ph].name, fault_msg);
+        long n, stride = fault_stride();
+        for (n = fault_first();; n += stride) {
             int rc = alloc_run(url, ph, n, &failed, &count);
             if (!failed) {
                 if (rc != SQLALC_OK)
-                    fail_msg("%s: fails past its last allocation: %s", phases[ph].name, first_msg);
+                    fail_msg("%s: fails past its last allocation: %s", phases[ph].name, fault_msg);
                 break;
             }
             /* an absorbed failure (a cache that could not grow) may succeed */
-            if (rc != SQLALC_OK && !first_msg[0])
+            if (rc != SQLALC_OK && !fault_msg[0])
                 fail_msg("%s, allocation %ld: an error (%s) without a message", phases[ph].name, n,
                          sqlalc_code_name(rc));
         }
-        print_message(" %s %ld", phases[ph].name, n - 1);
-        total += n - 1;
+        print_message(" %s %ld", phases[ph].name, count);
+        total += count;
     }
-    print_message(" (total %ld)\n", total);
+    print_message(" (total %ld, stride %ld)\n", total, fault_stride());
     failalloc_uninstall();
     /* leave the database as found (other suites count its tables) */
     sqlalc_engine *eng = test_engine();

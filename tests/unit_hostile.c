@@ -8,7 +8,9 @@
  *  - fuzz_reflect_sqlite: a declared type holding invalid UTF-8 made the
  *    inspector's JSON invalid;
  *  - fuzz_textsql (long run): "\\?" wrote a literal '?' that SQLite and
- *    ODBC read as a parameter marker nobody binds ("\\?4" became ?4).
+ *    ODBC read as a parameter marker nobody binds ("\\?4" became ?4);
+ *  - fuzz_textsql (long run): SQLite's TCL form ":x(...)" after a word
+ *    swallowed our markers, and its one named parameter took our value.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -73,6 +75,32 @@ static void test_escaped_qmark(void **state)
         sqlalc_compiled_free(c);
         sqlalc_stmt_free(q);
     }
+}
+
+/* SQLite reads "SELECT:v(?)" as one named parameter ":v(?)": the value
+ * given for :y must not be bound to it by position. */
+static void test_sqlite_named_parameter_left_in_text(void **state)
+{
+    (void)state;
+    sqlalc_engine *eng = NULL;
+    sqlalc_conn *conn = NULL;
+    assert_int_equal(sqlalc_engine_create("sqlite://", NULL, &eng), SQLALC_OK);
+    assert_int_equal(sqlalc_engine_connect(eng, &conn), SQLALC_OK);
+    static const char *const sqls[] = { "SELECT:v(:y)", "SELECT 2, @w(:y)", "SELECT 3, $w(:y)" };
+    for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+        sqlalc_result *res = NULL;
+        int rc = sqlalc_conn_execute_sql(conn, sqls[i], SQLALC_PARAMS(SQLALC_P_INT("y", 7)), &res);
+        if (rc != SQLALC_ERR_PROGRAMMING)
+            fail_msg("%s: got %d, want a programming error", sqls[i], rc);
+        assert_null(res);
+        assert_non_null(strstr(sqlalc_errmsg(), "not a bind"));
+    }
+    sqlalc_result *res = NULL; /* the connection is still usable */
+    assert_int_equal(sqlalc_conn_execute_sql(conn, "SELECT :y", SQLALC_PARAMS(SQLALC_P_INT("y", 7)), &res),
+                     SQLALC_OK);
+    sqlalc_result_free(res);
+    sqlalc_conn_close(conn);
+    sqlalc_engine_dispose(eng);
 }
 
 #define SECRET "Qz7SECRETx9K"
@@ -141,6 +169,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_huge_numbered_parameter),
         cmocka_unit_test(test_escaped_qmark),
+        cmocka_unit_test(test_sqlite_named_parameter_left_in_text),
         cmocka_unit_test(test_url_secrets_in_messages),
         cmocka_unit_test(test_inspector_json_invalid_utf8),
     };

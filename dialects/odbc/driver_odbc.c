@@ -639,8 +639,10 @@ static int describe(odbc_stmt *s)
     if (!n)
         return SQLALC_OK;
     s->cols = sqlalc__calloc((size_t)n, sizeof *s->cols);
-    if (!s->cols)
+    if (!s->cols) {
+        s->ncols = -1; /* not described: no column to read */
         return SQLALC_ERR_NOMEM;
+    }
     for (int i = 0; i < n; i++) {
         odbc_col *col = &s->cols[i];
         SQLSMALLINT namelen = 0, dec = 0, nullable = 0;

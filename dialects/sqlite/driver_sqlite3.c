@@ -312,6 +312,21 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
                                      "statement has %d placeholders but %d parameters were given", have,
                                      nparams);
     }
+    /* Every marker the library writes is a bare "?": a named one is text it
+     * left alone (":x" after a word character, "@x", "$x", ":x(...)"), and
+     * binding by position would give it a value it was never meant to get. */
+    for (int i = 1; nparams > 0 && i <= nparams; i++) {
+        const char *name = sqlite3_bind_parameter_name(s->st, i);
+        if (name) {
+            sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "07001", 0,
+                                  "SQLite reads '%.64s' as a parameter, but it is not a bind here (a ':name' "
+                                  "must not follow a letter or digit)",
+                                  name);
+            sqlite3_finalize(s->st);
+            sqlalc_free(s);
+            return SQLALC_ERR_PROGRAMMING;
+        }
+    }
     s->conn = lc;
     s->ncols = sqlite3_column_count(s->st);
     s->dml = probe.writes && !probe.ddl;
