@@ -100,7 +100,7 @@ static void test_sqlite_named_parameter_left_in_text(void **state)
                      SQLALC_OK);
     sqlalc_result_free(res);
     sqlalc_conn_close(conn);
-    sqlalc_engine_dispose(eng);
+    sqlalc_engine_free(eng);
 }
 
 #define SECRET "Qz7SECRETx9K"

@@ -42,8 +42,7 @@ enum {
 };
 
 /* How a column's text becomes a value; K_B_*: a column sent in binary
- * format (the result of a statement whose columns include a bytea and
- * all have a binary decoder, see sqlalc__pq_binary_ok). */
+ * format (see sqlalc__pq_result_format). */
 enum {
     K_TEXT = 0,
     K_INT,
@@ -197,9 +196,10 @@ void sqlalc__pq_rows_free(pq_stmt *s);
 /* driver_libpq_row.c: columns */
 /* Non-zero when columns of type t can be read in binary format. */
 int sqlalc__pq_binary_ok(Oid t);
-/* The result format for a statement described by d: binary (1) when a
- * column is bytea (no hex text twice its size, no decoded copy) and every
- * column can be read in binary; else text (0). */
+/* The result format for a statement described by d: binary (1) when
+ * every column can be read in binary (a bytea then comes without hex text
+ * twice its size and a decoded copy; numbers without parsing) and float4
+ * columns come with a bytea; else text (0). */
 int sqlalc__pq_result_format(const PGresult *d);
 /* The result's column description arrived: size the per-column arrays. */
 int sqlalc__pq_set_meta(pq_stmt *s, PGresult *r);

@@ -182,8 +182,8 @@ void sqlalc__pq_forget_name(pq_conn *c, const char *name)
 /*
  * Parse and describe in one round trip (a pipeline: Parse, Describe,
  * Sync): the description says whether the result comes in binary format
- * (a bytea column: its bytes as they are, not hex text twice their size
- * plus a decoded copy).  Returns the Parse's result (NULL: the
+ * (sqlalc__pq_result_format: a bytea's bytes as they are, not hex text
+ * twice their size plus a decoded copy; numbers without parsing).  Returns the Parse's result (NULL: the
  * connection failed) and sets s->rfmt.
  */
 static PGresult *prepare_describe(pq_stmt *s, int ntypes, const Oid *types)
