@@ -2,7 +2,7 @@
  * bench_odbc — libsqlalc's odbc driver against a raw ODBC loop doing the
  * same work on the same driver and DSN, in the same run (not a test).
  *
- *   bench_odbc URL [--rows N] [--lookups N] [--repeat N]
+ *   bench_odbc URL [--rows N] [--lookups N] [--repeat N] [--cpu]
  *
  * URL is a libsqlalc ODBC URL ("postgresql+odbc://postgres@sqlalc_pg",
  * "sqlite+odbc://sqlalc_sqlite"); the raw side connects to the same DSN
@@ -17,6 +17,12 @@
  *    (the statement cache keeps it prepared) vs SQLExecute of a prepared
  *    statement, fetch, SQLCloseCursor.
  * Best of --repeat runs (default 3), sides alternating.
+ *
+ *   bench_odbc URL --only lib|raw [--rows N] [--lookups N]
+ *
+ * runs one side alone (the table filled first), for a profiler:
+ * perf stat -e instructions:u counts the client's work whatever the load
+ * of the machine.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -37,11 +43,15 @@ int main(void)
 
 static size_t NROWS = 20000, NLOOK = 5000;
 static int REPEAT = 3;
+static const char *ONLY; /* "lib" or "raw": that side alone */
+/* --cpu: the process's CPU time instead of the wall clock (on a loaded
+ * machine; with a server it leaves out the server's side, the same for both) */
+static clockid_t CLOCK = CLOCK_MONOTONIC;
 
 static double now_us(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK, &ts);
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
@@ -310,6 +320,10 @@ int main(int argc, char **argv)
             NLOOK = strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
             REPEAT = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--cpu"))
+            CLOCK = CLOCK_PROCESS_CPUTIME_ID;
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            ONLY = argv[++i];
         else
             url = argv[i];
     }
@@ -330,6 +344,21 @@ int main(int argc, char **argv)
     raw_connect(&r, connstr);
     double li = 1e300, ri = 1e300, ls = 1e300, rs = 1e300, ll = 1e300, rl = 1e300;
     check lc = { 0 }, rc = { 0 };
+    if (ONLY) {
+        int lib = !strcmp(ONLY, "lib");
+        reset_table(eng);
+        sqlalc_conn *c;
+        LIB(sqlalc_engine_connect(eng, &c));
+        double a = lib ? lib_insert(eng) : raw_insert(&r);
+        double b = lib ? lib_scan(c, &lc) : raw_scan(&r, &rc);
+        double l = lib ? lib_lookups(c, &lc) : raw_lookups(&r, &rc);
+        printf("%s alone: insert %.2f, scan %.2f, lookups %.2f us\n", ONLY, a, b, l);
+        LIB(sqlalc_conn_execute_sql(c, "DROP TABLE bench_odbc", NULL, NULL));
+        sqlalc_conn_close(c);
+        raw_close(&r);
+        sqlalc_engine_free(eng);
+        return 0;
+    }
     for (int k = 0; k < REPEAT; k++) {
         reset_table(eng);
         li = best(li, lib_insert(eng));

@@ -286,12 +286,138 @@ static void test_param_types(void **state)
     sqlalc_metadata_free(md);
 }
 
+static void expect_compiled(sqlalc_stmt *q, const sqlalc_dialect *d, const char *sql, const char *on,
+                            const char *off)
+{
+    assert_non_null(q);
+    sqlalc_compiled *c = NULL;
+    if (sqlalc_compile(q, d, SQLALC_PARAMSTYLE_QMARK, &c))
+        fail_msg("compile: %s", sqlalc_errmsg());
+    assert_string_equal(sqlalc_compiled_sql(c), sql);
+    if (on) {
+        assert_string_equal(sqlalc_compiled_around_sql(c, 0), on);
+        assert_string_equal(sqlalc_compiled_around_sql(c, 1), off);
+    } else {
+        assert_null(sqlalc_compiled_around_sql(c, 0));
+        assert_null(sqlalc_compiled_around_sql(c, 1));
+    }
+    sqlalc_compiled_free(c);
+    sqlalc_stmt_free(q);
+}
+
+static void expect_refused(sqlalc_stmt *q, const sqlalc_dialect *d, const char *why)
+{
+    assert_non_null(q);
+    sqlalc_compiled *c = NULL;
+    assert_int_equal(sqlalc_compile(q, d, SQLALC_PARAMSTYLE_QMARK, &c), SQLALC_ERR_NOT_SUPPORTED);
+    assert_non_null(strstr(sqlalc_errmsg(), why));
+    sqlalc_stmt_free(q);
+}
+
+#define INS_NAME(t, v) sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("name", sqlalc_str(v))))
+#define RET_ID(st, t) sqlalc_returning((st), SQLALC_COLS(sqlalc_c((t), "id")))
+
+/* Issue 15.2: a table opting into SCOPE_IDENTITY() (OUTPUT inserted.*
+ * fails on tables with triggers) gets SQLAlchemy's pyodbc text, "INSERT
+ * …; select scope_identity()", for an INSERT returning its IDENTITY. */
+static void test_scope_identity(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *si =
+        sqlalc_table_new(md, "si", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_type_string(20), 0), sqlalc_opt_mssql_scope_identity());
+    sqlalc_table *plain =
+        sqlalc_table_new(md, "plain", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_type_string(20), 0));
+    sqlalc_table *nokey =
+        sqlalc_table_new(md, "nokey", sqlalc_column("code", sqlalc_type_string(5), 0),
+                         sqlalc_column("name", sqlalc_type_string(20), 0), sqlalc_opt_mssql_scope_identity());
+    assert_non_null(si);
+    assert_non_null(plain);
+    assert_non_null(nokey);
+    for (int v = 0; v < 4; v++) {
+        const sqlalc_dialect *d = ms_dialect(v);
+        expect_compiled(RET_ID(INS_NAME(si, "a"), si), d,
+                        "INSERT INTO si (name) VALUES (?); select scope_identity()", NULL, NULL);
+        expect_compiled(RET_ID(sqlalc_insert_default_values(si), si), d,
+                        "INSERT INTO si DEFAULT VALUES; select scope_identity()", NULL, NULL);
+        /* no RETURNING: the INSERT alone; without the option: OUTPUT */
+        expect_compiled(INS_NAME(si, "a"), d, "INSERT INTO si (name) VALUES (?)", NULL, NULL);
+        expect_compiled(RET_ID(INS_NAME(plain, "a"), plain), d,
+                        "INSERT INTO plain (name) OUTPUT inserted.id VALUES (?)", NULL, NULL);
+        /* what SCOPE_IDENTITY() cannot give */
+        expect_refused(sqlalc_returning(INS_NAME(si, "a"), SQLALC_COLS(sqlalc_c(si, "name"))), d,
+                       "only the IDENTITY column");
+        expect_refused(
+            sqlalc_returning(INS_NAME(si, "a"), SQLALC_COLS(sqlalc_c(si, "id"), sqlalc_c(si, "name"))), d,
+            "only the IDENTITY column");
+        expect_refused(sqlalc_returning(INS_NAME(nokey, "a"), SQLALC_COLS(sqlalc_c(nokey, "code"))), d,
+                       "no IDENTITY column");
+        expect_refused(
+            RET_ID(sqlalc_values(sqlalc_insert(si), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(3)),
+                                                               SQLALC_KV("name", sqlalc_str("a")))),
+                   si),
+            d, "gives the IDENTITY column its value");
+        if (v > 0) /* multi-row VALUES exists from 2008 */
+            expect_refused(
+                RET_ID(sqlalc_values(INS_NAME(si, "a"), SQLALC_KVS(SQLALC_KV("name", sqlalc_str("b")))), si),
+                d, "one row");
+    }
+    /* the option is SQL Server's: PostgreSQL keeps RETURNING */
+    expect_compiled(RET_ID(INS_NAME(si, "a"), si), sqlalc_find_dialect("postgresql"),
+                    "INSERT INTO si (name) VALUES (?) RETURNING si.id", NULL, NULL);
+    sqlalc_metadata_free(md);
+}
+
+/* Issue 15.2: an INSERT giving the IDENTITY column a value runs between
+ * SET IDENTITY_INSERT <table> ON and OFF, as SQLAlchemy's mssql execution
+ * context does (separate statements, the table as the compiler quotes it). */
+static void test_identity_insert(void **state)
+{
+    (void)state;
+    sqlalc_metadata *md = sqlalc_metadata_new();
+    sqlalc_table *u =
+        sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_type_string(20), 0), sqlalc_opt_schema("dbo"));
+    sqlalc_table *k =
+        sqlalc_table_new(md, "k", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("name", sqlalc_type_string(20), 0));
+    sqlalc_table *natural =
+        sqlalc_table_new(md, "natural_key", sqlalc_column("code", sqlalc_type_string(5), SQLALC_PRIMARY_KEY),
+                         sqlalc_column("n", sqlalc_type_integer(), 0));
+    assert_non_null(u);
+    assert_non_null(k);
+    assert_non_null(natural);
+    for (int v = 0; v < 4; v++) {
+        const sqlalc_dialect *d = ms_dialect(v);
+        expect_compiled(sqlalc_values(sqlalc_insert(u), SQLALC_KVS(SQLALC_KV("id", sqlalc_int(5)),
+                                                                   SQLALC_KV("name", sqlalc_str("a")))),
+                        d, "INSERT INTO dbo.[user] (id, name) VALUES (?, ?)",
+                        "SET IDENTITY_INSERT dbo.[user] ON", "SET IDENTITY_INSERT dbo.[user] OFF");
+        /* every column (executemany of a plain insert(t)) names id too */
+        expect_compiled(sqlalc_insert(k), d, "INSERT INTO k (id, name) VALUES (?, ?)",
+                        "SET IDENTITY_INSERT k ON", "SET IDENTITY_INSERT k OFF");
+        /* no id given: nothing around */
+        expect_compiled(INS_NAME(k, "a"), d, "INSERT INTO k (name) VALUES (?)", NULL, NULL);
+        expect_compiled(sqlalc_insert_default_values(k), d, "INSERT INTO k DEFAULT VALUES", NULL, NULL);
+        /* a key that is no IDENTITY */
+        expect_compiled(sqlalc_insert(natural), d, "INSERT INTO natural_key (code, n) VALUES (?, ?)", NULL,
+                        NULL);
+    }
+    /* SQL Server's alone */
+    expect_compiled(sqlalc_insert(k), sqlalc_find_dialect("postgresql"),
+                    "INSERT INTO k (id, name) VALUES (?, ?)", NULL, NULL);
+    sqlalc_metadata_free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),           cmocka_unit_test(test_ddl_types),
         cmocka_unit_test(test_versions),        cmocka_unit_test(test_engine_server_version),
         cmocka_unit_test(test_in_list_ceiling), cmocka_unit_test(test_param_types),
+        cmocka_unit_test(test_scope_identity),  cmocka_unit_test(test_identity_insert),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -23,6 +23,7 @@ static const char *function_name(const char *generic)
         .limit_style = (limit), .returning_style = SQLALC_RETURNING_OUTPUT, .function_name = function_name,  \
         .blob_literal = SQLALC_BLOB_LITERAL_0X, .float_literal = SQLALC_FLOAT_LITERAL_FINITE,                \
         .update_from = SQLALC_UPDATE_FROM_TARGET_EXTRA, .delete_from = SQLALC_DELETE_FROM_TARGET_EXTRA,      \
+        .scope_identity_select = "; select scope_identity()", .identity_insert = "SET IDENTITY_INSERT",      \
     }
 
 /* No version known (SQLAlchemy unconnected) and SQL Server 2005: no

@@ -33,6 +33,10 @@ typedef struct odbc_conn {
     SQLHDBC dbc;
     int sqlite; /* the server is SQLite (SQL_DBMS_NAME): its native codes classify errors */
     int in_tx;
+    /* SQL_MULT_RESULT_SETS: a batch can have later results.  When the
+     * driver says no (sqliteodbc) SQLMoreResults is never asked: there it
+     * drops the prepared statement, which the next execute prepares again. */
+    int multi_results;
     char version[64]; /* SQL_DBMS_VER, read at connect ("" when the driver does not say) */
 } odbc_conn;
 
@@ -54,6 +58,12 @@ typedef struct odbc_param {
     SQLBIGINT i;
     double f;
     unsigned char bit;
+    /* what SQLBindParameter was last given: the same again is not asked */
+    int bound;
+    SQLSMALLINT b_ctype, b_sqltype;
+    SQLULEN b_size;
+    SQLPOINTER b_data;
+    SQLLEN b_buflen;
 } odbc_param;
 
 typedef struct odbc_stmt {
@@ -68,6 +78,7 @@ typedef struct odbc_stmt {
     SQLLEN rowcount;
     int done;
     int later_rows; /* the rows come after a result without columns (see odbc_step) */
+    int closed;     /* the driver closed the cursor already (no SQLFreeStmt needed) */
 } odbc_stmt;
 
 /* Record the diagnostics of a handle as the last error. */
@@ -288,6 +299,9 @@ static int odbc_connect(const sqlalc_url *url, void **out)
     SQLSMALLINT vlen = 0;
     if (!SQL_SUCCEEDED(SQLGetInfo(c->dbc, SQL_DBMS_VER, c->version, sizeof c->version, &vlen)))
         c->version[0] = 0;
+    char multi[8] = "Y";
+    SQLGetInfo(c->dbc, SQL_MULT_RESULT_SETS, multi, sizeof multi, &vlen);
+    c->multi_results = multi[0] != 'N';
     *out = c;
     return SQLALC_OK;
 }
@@ -405,13 +419,27 @@ static void trace_bind(int idx, SQLSMALLINT ctype, SQLSMALLINT sqltype, SQLULEN 
     pthread_mutex_unlock(&trace_lock);
 }
 
+/* Bind parameter idx; a binding the same as the last (types, size, the
+ * buffer: the new value is already in it) is not asked again, as a raw
+ * loop binds once and executes many times. */
 static SQLRETURN bind_param(odbc_stmt *s, int idx, SQLSMALLINT ctype, SQLSMALLINT sqltype, SQLULEN size,
                             SQLPOINTER data, SQLLEN buflen, SQLLEN *ind)
 {
     if (atomic_load_explicit(&trace_on, memory_order_relaxed))
         trace_bind(idx, ctype, sqltype, size);
-    return SQLBindParameter(s->h, (SQLUSMALLINT)(idx + 1), SQL_PARAM_INPUT, ctype, sqltype, size, 0, data,
-                            buflen, ind);
+    odbc_param *pa = &s->params[idx];
+    if (pa->bound && pa->b_ctype == ctype && pa->b_sqltype == sqltype && pa->b_size == size &&
+        pa->b_data == data && pa->b_buflen == buflen)
+        return SQL_SUCCESS;
+    SQLRETURN r = SQLBindParameter(s->h, (SQLUSMALLINT)(idx + 1), SQL_PARAM_INPUT, ctype, sqltype, size, 0,
+                                   data, buflen, ind);
+    pa->bound = SQL_SUCCEEDED(r);
+    pa->b_ctype = ctype;
+    pa->b_sqltype = sqltype;
+    pa->b_size = size;
+    pa->b_data = data;
+    pa->b_buflen = buflen;
+    return r;
 }
 
 /* The longest text the bounded types hold; longer is bound as the long
@@ -517,8 +545,10 @@ static int bind_as(odbc_stmt *s, int idx, const sqlalc_value *v, int type)
             if (rc)
                 return rc;
             pa->ind = (SQLLEN)(units * sizeof(SQLWCHAR));
-            r = bind_param(s, idx, SQL_C_WCHAR, units > NVARCHAR_MAX_CHARS ? SQL_WLONGVARCHAR : SQL_WVARCHAR,
-                           units ? units : 1, pa->buf, pa->ind, &pa->ind);
+            /* bounded: the type's whole size, the same for every value */
+            int lng = units > NVARCHAR_MAX_CHARS;
+            r = bind_param(s, idx, SQL_C_WCHAR, lng ? SQL_WLONGVARCHAR : SQL_WVARCHAR,
+                           lng ? units : NVARCHAR_MAX_CHARS, pa->buf, (SQLLEN)pa->cap, &pa->ind);
             break;
         }
         if (sqlalc__grow((void **)&pa->buf, &pa->cap, len + 1, 1))
@@ -526,10 +556,10 @@ static int bind_as(odbc_stmt *s, int idx, const sqlalc_value *v, int type)
         memcpy(pa->buf, v->u.s.p, len);
         pa->buf[len] = 0;
         pa->ind = (SQLLEN)len;
-        SQLSMALLINT sqltype =
-            blob ? SQL_LONGVARBINARY : (len > VARCHAR_MAX_BYTES ? SQL_LONGVARCHAR : SQL_VARCHAR);
-        r = bind_param(s, idx, blob ? SQL_C_BINARY : SQL_C_CHAR, sqltype, len ? len : 1, pa->buf, (SQLLEN)len,
-                       &pa->ind);
+        int lng = blob || len > VARCHAR_MAX_BYTES;
+        SQLSMALLINT sqltype = blob ? SQL_LONGVARBINARY : lng ? SQL_LONGVARCHAR : SQL_VARCHAR;
+        r = bind_param(s, idx, blob ? SQL_C_BINARY : SQL_C_CHAR, sqltype,
+                       lng ? (len ? len : 1) : VARCHAR_MAX_BYTES, pa->buf, (SQLLEN)pa->cap, &pa->ind);
     }
     }
     return SQL_SUCCEEDED(r) ? SQLALC_OK : STMT_DIAG(s, r, "bind");
@@ -630,10 +660,16 @@ static int describe(odbc_stmt *s)
  * 0 none left, or an error. */
 static int later_rows(odbc_stmt *s)
 {
+    if (!s->conn->multi_results) {
+        s->closed = 1; /* nothing follows a result without columns */
+        return 0;
+    }
     for (;;) {
         SQLRETURN m = SQLMoreResults(s->h);
-        if (m == SQL_NO_DATA)
+        if (m == SQL_NO_DATA) {
+            s->closed = 1;
             return 0;
+        }
         if (!SQL_SUCCEEDED(m))
             return STMT_DIAG(s, m, "next result");
         SQLSMALLINT n = 0;
@@ -693,6 +729,7 @@ static int odbc_step(void *p)
         }
         release_big_params(s);
         s->executed = 1;
+        s->closed = 0;
         s->rowcount = -1;
         if (s->ncols < 0) {
             int rc = describe(s);
@@ -722,7 +759,7 @@ static int odbc_step(void *p)
     s->row_loaded = 0;
     if (r == SQL_NO_DATA) {
         s->done = 1;
-        SQLCloseCursor(s->h);
+        s->closed = SQL_SUCCEEDED(SQLCloseCursor(s->h));
         return SQLALC_DONE;
     }
     if (!SQL_SUCCEEDED(r))
@@ -737,11 +774,16 @@ static int odbc_reset(void *p)
      * results of a batch) before the statement or its connection is used
      * again: SQL Server's drivers refuse a new statement on a connection
      * with pending results. */
-    if (s->executed && !s->done) {
-        while (SQL_SUCCEEDED(SQLMoreResults(s->h)))
+    if (s->executed && !s->done && s->conn->multi_results) {
+        SQLRETURN m;
+        while (SQL_SUCCEEDED(m = SQLMoreResults(s->h)))
             ;
+        s->closed = m == SQL_NO_DATA; /* no results left: the cursor is closed */
     }
-    SQLFreeStmt(s->h, SQL_CLOSE);
+    /* (a raw loop closes a cursor once; SQLFreeStmt again costs a call) */
+    if (!s->executed || !s->closed)
+        SQLFreeStmt(s->h, SQL_CLOSE);
+    s->closed = 0;
     s->executed = 0;
     s->done = 0;
     s->row_loaded = 0;
@@ -861,6 +903,45 @@ static int odbc_column_value(void *p, int i, sqlalc_value *out)
     return SQLALC_OK;
 }
 
+/* The typed getters' fast path: the value as the row was read (a row is
+ * read whole at its first access), SQLALC_ERR_TYPE for another kind (the
+ * engine then converts from column_value). */
+static const sqlalc_value *loaded(odbc_stmt *s, int i)
+{
+    if (i < 0 || i >= s->ncols || (!s->row_loaded && load_row(s) != SQLALC_OK))
+        return NULL;
+    return &s->cols[i].val;
+}
+
+static int odbc_column_int64(void *p, int i, int64_t *out)
+{
+    const sqlalc_value *v = loaded(p, i);
+    if (!v || v->type != SQLALC_V_INT)
+        return SQLALC_ERR_TYPE;
+    *out = v->u.i;
+    return SQLALC_OK;
+}
+
+static int odbc_column_double(void *p, int i, double *out)
+{
+    const sqlalc_value *v = loaded(p, i);
+    if (!v || v->type != SQLALC_V_FLOAT)
+        return SQLALC_ERR_TYPE;
+    *out = v->u.f;
+    return SQLALC_OK;
+}
+
+static int odbc_column_text(void *p, int i, const char **out, size_t *len)
+{
+    const sqlalc_value *v = loaded(p, i);
+    if (!v || v->type != SQLALC_V_TEXT)
+        return SQLALC_ERR_TYPE;
+    *out = v->u.s.p;
+    if (len)
+        *len = v->u.s.len;
+    return SQLALC_OK;
+}
+
 static int64_t odbc_rowcount(void *p)
 {
     odbc_stmt *s = p;
@@ -918,7 +999,9 @@ const sqlalc_driver sqlalc__driver_odbc = {
     .column_name = odbc_column_name,
     .column_decltype = odbc_column_decltype,
     .column_value = odbc_column_value,
-    .column_int64 = NULL,
+    .column_int64 = odbc_column_int64,
+    .column_double = odbc_column_double,
+    .column_text = odbc_column_text,
     .rowcount = odbc_rowcount,
     .last_insert_id = NULL, /* the dialect's query (last_insert_id_sql) */
     .begin = odbc_begin,

@@ -491,6 +491,11 @@ SQLALC_API size_t sqlalc_compiled_nparams(const sqlalc_compiled *c);
 SQLALC_API const char *sqlalc_compiled_param_name(const sqlalc_compiled *c, size_t i);
 SQLALC_API const sqlalc_value *sqlalc_compiled_param_value(const sqlalc_compiled *c, size_t i);
 SQLALC_API int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i);
+/* SQL the engine runs before (after = 0) and after (after = 1) the
+ * statement, or NULL: on SQL Server "SET IDENTITY_INSERT [t] ON" / "… OFF"
+ * around an INSERT that gives the table's IDENTITY column a value, as
+ * SQLAlchemy's mssql dialect runs them (OFF also when the INSERT fails). */
+SQLALC_API const char *sqlalc_compiled_around_sql(const sqlalc_compiled *c, int after);
 
 /* An expanding IN compiled with its values (SQLAlchemy's
  * render_postcompile): each override in params named like an expanding

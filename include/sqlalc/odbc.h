@@ -17,7 +17,10 @@ extern "C" {
  * and SQL type passed (ODBC's SQL_C_* and SQL_* codes from <sqlext.h>:
  * SQL_C_WCHAR with SQL_WVARCHAR for text bound to a Unicode column,
  * SQL_C_CHAR with SQL_VARCHAR otherwise, the long types past 4,000
- * characters / 8,000 bytes) and the column size.  Process-wide, for
+ * characters / 8,000 bytes) and the column size (4,000 / 8,000 for the
+ * bounded types, the length for the long ones).  It is called for every
+ * parameter bound, also when the binding is unchanged and the driver
+ * skips calling SQLBindParameter again.  Process-wide, for
  * tests and debugging; fn NULL turns it off.  fn runs on the executing
  * thread, under a lock: it must not call back into the library.
  */

@@ -284,6 +284,15 @@ SQLALC_API sqlalc_schema_item *sqlalc_opt_schema(const char *schema);
 /* SQLite: the integer primary key is declared PRIMARY KEY AUTOINCREMENT
  * (sqlite_autoincrement=True); ignored elsewhere. */
 SQLALC_API sqlalc_schema_item *sqlalc_opt_sqlite_autoincrement(void);
+/* SQL Server (given to sqlalc_table_new): the table's new IDENTITY value
+ * is read with SCOPE_IDENTITY() instead of OUTPUT inserted.*, which SQL
+ * Server refuses on a table with triggers (SQLAlchemy's
+ * implicit_returning=False on mssql).  An INSERT of one row RETURNING only
+ * the IDENTITY column then compiles to "INSERT …; select scope_identity()"
+ * and its row comes from the batch's second result; RETURNING anything
+ * else, several rows or INSERT … SELECT is a compile error on mssql.
+ * Ignored by other dialects. */
+SQLALC_API sqlalc_schema_item *sqlalc_opt_mssql_scope_identity(void);
 
 /* Server default as an expression compiled for each dialect with its
  * values inline (SQLAlchemy's server_default=true() / func.now() /
@@ -447,6 +456,8 @@ SQLALC_API const char *sqlalc_table_schema(const sqlalc_table *t); /* NULL = def
 SQLALC_API const char *sqlalc_table_comment(const sqlalc_table *t);
 SQLALC_API sqlalc_metadata *sqlalc_table_metadata(const sqlalc_table *t);
 SQLALC_API size_t sqlalc_table_column_count(const sqlalc_table *t);
+/* Non-zero when t was given sqlalc_opt_mssql_scope_identity(). */
+SQLALC_API int sqlalc_table_mssql_scope_identity(const sqlalc_table *t);
 /* Column i / by name, borrowed from the table (pass sqlalc_expr_ref() of it
  * to a combinator).  NULL + SQLALC_ERR_NOT_FOUND when absent. */
 SQLALC_API sqlalc_expr *sqlalc_table_column(const sqlalc_table *t, size_t i);

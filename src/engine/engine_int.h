@@ -49,6 +49,9 @@ typedef int (*sqlalc__fill_fn)(void *ctx, size_t first, size_t n, sqlalc_value *
 int sqlalc__conn_exec_compiled_fill(sqlalc_conn *conn, const char *sql, size_t len, int nvals, size_t nsets,
                                     sqlalc__fill_fn fill, void *ctx, const struct sqlalc_cparam *ptypes,
                                     size_t base, size_t per, int64_t *rowcount);
+/* SQL without parameters or rows through the driver's exec_simple (a batch
+ * of its own), with the statement events. */
+int sqlalc__conn_exec_direct(sqlalc_conn *conn, const char *sql);
 /* Engine-level variant: checks out a connection that the result returns. */
 int sqlalc__engine_exec_compiled(sqlalc_engine *eng, const char *sql, size_t len, const sqlalc_value *vals,
                                  int nvals, sqlalc_result **out);

@@ -414,6 +414,37 @@ int sqlalc__conn_exec_compiled_opts(sqlalc_conn *conn, const char *sql, size_t l
     return run_stmt(conn, e, st, parsed->sql, vals, nvals, NULL, ptypes, eo ? eo : &conn->opts, out);
 }
 
+/* SQL without parameters or rows through the driver's plain execution
+ * (ODBC's SQLExecDirect: a batch of its own, so a session setting it makes
+ * lasts, where SQL Server undoes one made inside a prepared statement's
+ * procedure), with the statement events. */
+int sqlalc__conn_exec_direct(sqlalc_conn *conn, const char *sql)
+{
+    int rc = sqlalc__conn_check(conn);
+    if (rc)
+        return rc;
+    const sqlalc_driver *drv = conn->eng->driver;
+    if (!drv->exec_simple)
+        return sqlalc__conn_exec_compiled(conn, sql, strlen(sql), NULL, 0, NULL);
+    sqlalc_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.conn = conn;
+    ev.sql = sql;
+    ev.rowcount = -1;
+    double t0 = 0;
+    unsigned watched = exec_events(conn->eng);
+    if (watched)
+        exec_event(conn, &ev, SQLALC_EVENT_BEFORE_EXECUTE, &t0);
+    rc = drv->exec_simple(conn->db->dc, sql);
+    if (rc) {
+        sqlalc__error_append_sql(sql);
+        rc = sqlalc__conn_fail(conn, rc);
+    }
+    if (watched)
+        exec_event(conn, &ev, rc ? SQLALC_EVENT_ERROR : SQLALC_EVENT_AFTER_EXECUTE, &t0);
+    return rc;
+}
+
 int sqlalc__conn_exec_compiled_once(sqlalc_conn *conn, const char *sql, size_t len, const sqlalc_value *vals,
                                     int nvals, const sqlalc_cparam *ptypes,
                                     const sqlalc_execution_options *eo, sqlalc_result **out)

@@ -239,6 +239,25 @@ static sqlalc_stmt *narrow_insert(sqlalc_stmt *stmt, const sqlalc_params *keys, 
 #    define EXEC_INLINE inline
 #endif
 
+/* The statements run around c (SQL Server's SET IDENTITY_INSERT t ON /
+ * OFF, as SQLAlchemy runs them): after = 1 runs even when the statement
+ * failed (rc), keeping that first error. */
+static int run_around(sqlalc_conn *conn, const struct sqlalc_compiled *c, int after, int rc)
+{
+    /* as its own batch (SQLExecDirect), as SQLAlchemy runs it: SQL Server
+     * would undo SET IDENTITY_INSERT made inside a prepared statement */
+    const char *sql = sqlalc_compiled_around_sql(c, after);
+    if (!after || rc == SQLALC_OK)
+        return sqlalc__conn_exec_direct(conn, sql);
+    if (sqlalc_conn_invalidated(conn))
+        return rc;
+    sqlalc__saved_error saved;
+    sqlalc__error_save(&saved);
+    sqlalc__conn_exec_direct(conn, sql);
+    sqlalc__error_restore(&saved);
+    return rc;
+}
+
 /* Inlined into execute(): the point-lookup path runs in one frame. */
 static EXEC_INLINE int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_compiled *c,
                                        const sqlalc_params *ov, const sqlalc_execution_options *eo, int once,
@@ -249,6 +268,9 @@ static EXEC_INLINE int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_co
     if (!vals)
         return SQLALC_ERR_NOMEM;
     int rc = gather(c, ov, vals);
+    int around = !rc && c->around;
+    if (around && (rc = run_around(conn, c, 0, rc)))
+        around = 0;
     if (!rc)
         rc = (once ? sqlalc__conn_exec_compiled_once : sqlalc__conn_exec_compiled_opts)(
             conn, c->sql, c->len, vals, (int)c->nparams, c->params, eo, out);
@@ -258,6 +280,8 @@ static EXEC_INLINE int run_compiled_as(sqlalc_conn *conn, const struct sqlalc_co
         sqlalc_result_free(*out);
         *out = NULL;
     }
+    if (around)
+        rc = run_around(conn, c, 1, rc);
     if (vals != stackv)
         sqlalc_free(vals);
     return rc;
@@ -628,18 +652,24 @@ int sqlalc_conn_execute_many(sqlalc_conn *conn, sqlalc_stmt *stmt, const sqlalc_
         sqlalc_stmt_free(narrow);
         return rc;
     }
-    size_t kmax = manyrows_per_batch(conn, d, narrow ? narrow : stmt, c, nsets);
-    if (kmax) {
-        rc = run_manyrows(conn, narrow ? narrow : stmt, d, style, c, kmax, sets, nsets, rowcount);
+    /* SET IDENTITY_INSERT … ON / OFF once around the whole run, as SQLAlchemy */
+    if (c->around && (rc = run_around(conn, c, 0, SQLALC_OK))) {
         sqlalc_stmt_free(narrow);
         sqlalc_compiled_free(owned);
         return rc;
     }
+    size_t kmax = manyrows_per_batch(conn, d, narrow ? narrow : stmt, c, nsets);
+    if (kmax)
+        rc = run_manyrows(conn, narrow ? narrow : stmt, d, style, c, kmax, sets, nsets, rowcount);
+    else {
+        /* Sets are gathered chunk by chunk as the engine runs them. */
+        gather_fill gf = { c, sets, 0 };
+        rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf,
+                                             c->params, 0, 1, rowcount);
+    }
+    if (c->around)
+        rc = run_around(conn, c, 1, rc);
     sqlalc_stmt_free(narrow);
-    /* Sets are gathered chunk by chunk as the engine runs them. */
-    gather_fill gf = { c, sets, 0 };
-    rc = sqlalc__conn_exec_compiled_fill(conn, c->sql, c->len, (int)c->nparams, nsets, fill_gather, &gf,
-                                         c->params, 0, 1, rowcount);
     sqlalc_compiled_free(owned);
     return rc;
 }

@@ -53,9 +53,11 @@ static const size_t dialect_sizes[] = {
     offsetof(sqlalc_dialect, cursor_sql),
     sizeof(sqlalc_dialect),
 };
-static const size_t compile_hooks_sizes[] = { 0, offsetof(sqlalc_compile_hooks, like_default_escape),
+static const size_t compile_hooks_sizes[] = { 0,
+                                              offsetof(sqlalc_compile_hooks, like_default_escape),
                                               offsetof(sqlalc_compile_hooks, update_from),
                                               offsetof(sqlalc_compile_hooks, values_style),
+                                              offsetof(sqlalc_compile_hooks, scope_identity_select),
                                               sizeof(sqlalc_compile_hooks) };
 static const size_t ddl_hooks_sizes[] = { 0, offsetof(sqlalc_ddl_hooks, max_identifier_length),
                                           sizeof(sqlalc_ddl_hooks) };

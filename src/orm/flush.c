@@ -497,7 +497,11 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
         rc = has_ret;
         goto out;
     }
-    if (!has_ret) {
+    /* A table reading its key with SCOPE_IDENTITY() (OUTPUT fails on its
+     * triggers): one INSERT per object RETURNING only the key, which the
+     * mssql compiler turns into "INSERT …; select scope_identity()". */
+    int scope = has_ret && sqlalc_table_mssql_scope_identity(m->table) && key_generated && m->npk == 1;
+    if (!has_ret || scope) {
         /* one INSERT per object, the generated key by the last insert id */
         if (!(names = sqlalc_malloc((ncols ? ncols : 1) * sizeof(char *)))) {
             rc = orm_err(SQLALC_ERR_NOMEM, "out of memory");
@@ -510,7 +514,8 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
                 rc = SQLALC_ERR_NOMEM;
                 goto out;
             }
-        sqlalc_stmt *ins = build_insert(m->table, cols, ncols, names, 1, NULL, 0);
+        char *key = (char *)(uintptr_t)m->fields[m->pk[0]].column;
+        sqlalc_stmt *ins = build_insert(m->table, cols, ncols, names, 1, scope ? &key : NULL, scope ? 1 : 0);
         params = sqlalc_malloc((ncols ? ncols : 1) * sizeof *params);
         if (!ins || !params) {
             sqlalc_stmt_free(ins);
@@ -528,7 +533,14 @@ static int insert_batch(sqlalc_session *s, const sqlalc_orm_mapper *m, ostate **
             sqlalc_result *res = NULL;
             rc = sqlalc_conn_execute(s->conn, ins, &ps, &res);
             int64_t id = 0;
-            if (rc == SQLALC_OK && key_generated && m->npk == 1)
+            if (rc == SQLALC_OK && scope) {
+                const sqlalc_row *row;
+                int step = sqlalc_result_next(res, &row);
+                rc = step == SQLALC_ROW ? sqlalc_row_get_int64(row, 0, &id)
+                     : step < 0         ? step
+                                        : orm_err(SQLALC_ERR_INTERNAL, "INSERT into %s returned no key",
+                                                  sqlalc_table_name(m->table));
+            } else if (rc == SQLALC_OK && key_generated && m->npk == 1)
                 rc = sqlalc_result_last_insert_id(res, &id);
             sqlalc_result_free(res);
             if (rc == SQLALC_OK && key_generated && m->npk == 1) {

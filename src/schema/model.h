@@ -148,6 +148,8 @@ struct sqlalc_table {
     /* --- added for reflection round trips --- */
     char *partition_by;                   /* PARTITION BY clause body, or NULL */
     char *partition_of, *partition_bound; /* parent table and FOR VALUES … / DEFAULT, or NULL */
+    /* --- added for SQL Server (issue 15.2) --- */
+    int scope_identity; /* the new key by SCOPE_IDENTITY(), not OUTPUT inserted (sqlalc_opt_mssql_scope_identity) */
 };
 
 /* Internal schema helpers shared with src/sql (DDL) and src/engine. */

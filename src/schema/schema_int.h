@@ -25,6 +25,7 @@ enum item_kind {
     IT_COMMENT,
     IT_SCHEMA,
     IT_SQLITE_AUTOINC,
+    IT_MSSQL_SCOPE_IDENTITY,
     IT_PK,
     IT_UNIQUE,
     IT_CHECK,

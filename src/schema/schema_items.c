@@ -238,6 +238,11 @@ sqlalc_schema_item *sqlalc_opt_sqlite_autoincrement(void)
     return item_new(IT_SQLITE_AUTOINC);
 }
 
+sqlalc_schema_item *sqlalc_opt_mssql_scope_identity(void)
+{
+    return item_new(IT_MSSQL_SCOPE_IDENTITY);
+}
+
 sqlalc_schema_item *sqlalc_opt_default(sqlalc_value v)
 {
     sqlalc_schema_item *it = item_new(IT_DEFAULT);

@@ -306,6 +306,7 @@ static sqlalc_table *table_build(sqlalc_metadata *md, const char *name, sqlalc_s
             it->text = NULL;
             break;
         case IT_SQLITE_AUTOINC: t->sqlite_autoincrement = 1; break;
+        case IT_MSSQL_SCOPE_IDENTITY: t->scope_identity = 1; break;
         case IT_PARTITION_BY:
             sqlalc_free(t->partition_by);
             t->partition_by = it->text;
@@ -610,6 +611,10 @@ sqlalc_metadata *sqlalc_table_metadata(const sqlalc_table *t)
 size_t sqlalc_table_column_count(const sqlalc_table *t)
 {
     return t ? t->ncolumns : 0;
+}
+int sqlalc_table_mssql_scope_identity(const sqlalc_table *t)
+{
+    return t ? t->scope_identity : 0;
 }
 size_t sqlalc_table_index_count(const sqlalc_table *t)
 {

@@ -65,6 +65,7 @@ void sqlalc__cc_init(sqlalc_compiler *c, const sqlalc_dialect *d, int style)
     c->total_params = 0;
     c->rn_inner = NULL;
     c->in_dml_select = 0;
+    c->around = (sqlalc_buf)SQLALC_BUF_INIT;
     c->rn_names = NULL;
     c->rn_n = c->rn_cap = 0;
     memset(c->qmemo, 0, sizeof c->qmemo);
@@ -82,6 +83,7 @@ void sqlalc__cc_free(sqlalc_compiler *c)
     sqlalc_free(c->rn_names);
     sqlalc_buf_free(&c->names);
     sqlalc_buf_free(&c->expanded);
+    sqlalc_buf_free(&c->around);
     if (c->anon != c->anon_inline)
         sqlalc_free(c->anon);
     sqlalc_map_free(&c->anon_map);
@@ -189,7 +191,7 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
     c.inline_expanding = inline_expanding;
     render_stmt(&c, stmt, M_TOP);
     int rc = c.err;
-    if (!rc && (c.body.buf.oom || c.names.oom || c.expanded.oom))
+    if (!rc && (c.body.buf.oom || c.names.oom || c.expanded.oom || c.around.oom))
         rc = sqlalc__oom();
     for (size_t i = 0; i < c.nctes && !rc; i++)
         if (c.ctes[i]->s.buf.oom)
@@ -248,6 +250,11 @@ static int compile_all(sqlalc_expr *stmt, const sqlalc_dialect *d, int style, si
             r->literal_values = c.literal_values || style == COMPILE_LITERAL;
             if (!rc && style != 0 && style != COMPILE_LITERAL)
                 rc = sqlalc__stmt_result_types(stmt, &r->ctypes, &r->nctypes);
+            if (c.around.len) {
+                r->around_len = c.around.len;
+                if (!(r->around = sqlalc_buf_detach(&c.around)))
+                    rc = SQLALC_ERR_NOMEM;
+            }
             if (stmt->kind == NK_INSERT || stmt->kind == NK_UPDATE || stmt->kind == NK_DELETE) {
                 const exprvec *ret = sqlalc__stmt_result_exprs(stmt);
                 r->dml_returning = ret && ret->n;
@@ -276,6 +283,7 @@ void sqlalc_compiled_free(sqlalc_compiled *c)
     sqlalc_free(c->names);
     sqlalc_free(c->expanded);
     sqlalc_free(c->ctypes);
+    sqlalc_free(c->around);
     sqlalc_free(c);
 }
 
@@ -329,6 +337,12 @@ const sqlalc_value *sqlalc_compiled_param_value(const sqlalc_compiled *c, size_t
 int sqlalc_compiled_param_type(const sqlalc_compiled *c, size_t i)
 {
     return c && i < c->nparams ? c->params[i].type : 0;
+}
+const char *sqlalc_compiled_around_sql(const sqlalc_compiled *c, int after)
+{
+    if (!c || !c->around)
+        return NULL;
+    return after ? c->around + strlen(c->around) + 1 : c->around;
 }
 
 int sqlalc__stmt_compiled(struct sqlalc_stmt *st, const sqlalc_dialect *d, int style,

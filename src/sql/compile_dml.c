@@ -90,19 +90,90 @@ static void repeat_group(sqlalc_compiler *c, size_t g0, size_t p0)
     sqlalc_free(g);
 }
 
+/* The column SQL Server makes IDENTITY, as the DDL compiler decides: the
+ * autoincrement integer column or one with an Identity, never one drawing
+ * from a sequence. */
+static const struct sqlalc_column_node *identity_column(const struct sqlalc_table *t)
+{
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const struct sqlalc_column_node *col = t->columns[i];
+        int k = col->type ? (int)col->type->kind : 0;
+        if ((k == SQLALC_TYPE_INTEGER || k == SQLALC_TYPE_SMALLINT || k == SQLALC_TYPE_BIGINT) &&
+            !col->sequence && (t->autoinc == col || col->autoincrement == 1 || col->identity))
+            return col;
+    }
+    return NULL;
+}
+
+/* "SET IDENTITY_INSERT [t] ON\0SET IDENTITY_INSERT [t] OFF": the table's
+ * name as the compiler quotes it, written and taken back off the text. */
+static void identity_insert_around(sqlalc_compiler *c, const struct sqlalc_table *t)
+{
+    sqlalc_buf *b = &c->cur->buf;
+    size_t at = b->len;
+    table_name(c, t);
+    if (b->oom)
+        return;
+    for (int on = 1; on >= 0; on--) {
+        sqlalc_buf_printf(&c->around, "%s %.*s %s", c->h->identity_insert, (int)(b->len - at), b->p + at,
+                          on ? "ON" : "OFF");
+        if (on)
+            sqlalc_buf_putc(&c->around, 0);
+    }
+    b->len = at;
+    b->p[at] = 0;
+}
+
+/* SCOPE_IDENTITY() reads one new IDENTITY value: RETURNING only that
+ * column, of one row given no value for it. */
+static int scope_identity_ok(sqlalc_compiler *c, const struct ins *s, const struct sqlalc_column_node *idc,
+                             int explicit_id)
+{
+    const char *why = NULL;
+    if (!idc)
+        why = "the table has no IDENTITY column";
+    else if (s->returning.n != 1 || s->returning.v[0] != &idc->base)
+        why = "RETURNING can give only the IDENTITY column";
+    else if (s->from_select || s->nrows > 1 || c->repeat > 1)
+        why = "it reads one row's value (no multi-row INSERT or INSERT … SELECT)";
+    else if (explicit_id)
+        why = "the INSERT gives the IDENTITY column its value";
+    if (!why)
+        return 1;
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "INSERT INTO %s … RETURNING with SCOPE_IDENTITY() (sqlalc_opt_mssql_scope_identity): %s",
+             s->table->name, why);
+    sqlalc_compiler_error(c, SQLALC_ERR_NOT_SUPPORTED, msg);
+    return 0;
+}
+
 static void render_insert(sqlalc_compiler *c, const struct ins *s)
 {
     if (!check_returning(c, &s->returning))
         return;
-    int output = s->returning.n && c->h->returning_style == SQLALC_RETURNING_OUTPUT;
-    PUTS(c, "INSERT INTO ");
-    table_name(c, s->table);
     size_t ncols = s->ncols;
     struct sqlalc_column_node *const *cols = s->cols;
     if (!s->default_values && !s->from_select && s->nrows == 0) {
         ncols = s->table->ncolumns;
         cols = s->table->columns;
     }
+    int v5 = c->h->version >= 5;
+    int scope = v5 && c->h->scope_identity_select && s->returning.n && s->table->scope_identity;
+    const struct sqlalc_column_node *idc =
+        v5 && (scope || c->h->identity_insert) ? identity_column(s->table) : NULL;
+    int explicit_id = 0;
+    for (size_t i = 0; idc && !s->default_values && i < ncols; i++)
+        explicit_id |= cols[i] == idc;
+    if (scope && !scope_identity_ok(c, s, idc, explicit_id))
+        return;
+    /* SQLAlchemy's mssql dialect: SET IDENTITY_INSERT around an INSERT
+     * that names the IDENTITY column */
+    if (explicit_id && c->h->identity_insert)
+        identity_insert_around(c, s->table);
+    int output = !scope && s->returning.n && c->h->returning_style == SQLALC_RETURNING_OUTPUT;
+    PUTS(c, "INSERT INTO ");
+    table_name(c, s->table);
     if (!s->default_values && ncols) {
         PUTS(c, " (");
         for (size_t i = 0; i < ncols; i++) {
@@ -206,7 +277,9 @@ static void render_insert(sqlalc_compiler *c, const struct ins *s)
             }
         }
     }
-    if (s->returning.n && !output) {
+    if (scope)
+        puts_(c, c->h->scope_identity_select);
+    else if (s->returning.n && !output) {
         PUTS(c, " RETURNING ");
         render_returning(c, &s->returning, NULL);
     }

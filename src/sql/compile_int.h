@@ -132,6 +132,9 @@ struct sqlalc_compiler {
      * names, which the outer select lists. */
     const void *rn_inner;
     int in_dml_select; /* > 0: rendering the SELECT of an INSERT … SELECT */
+    /* "SET IDENTITY_INSERT t ON\0SET IDENTITY_INSERT t OFF" for an INSERT
+     * giving the IDENTITY column a value (compile hooks' identity_insert) */
+    sqlalc_buf around;
     size_t *rn_names;
     size_t rn_n, rn_cap;
     /* Identifier pointer -> needs quoting, memoised per compile (the same

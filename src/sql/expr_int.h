@@ -311,6 +311,10 @@ struct sqlalc_compiled {
     sqlalc__coltype *ctypes; /* result column types, or NULL when no value needs converting */
     size_t nctypes;
     int dml_returning; /* INSERT/UPDATE/DELETE … RETURNING: rows are read at execution */
+    /* SQL run before and after the statement, NUL-separated (SET
+     * IDENTITY_INSERT t ON / OFF on SQL Server), or NULL */
+    char *around;
+    size_t around_len;
 };
 
 /* The result columns of a statement (a SELECT's columns, the first

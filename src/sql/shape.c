@@ -318,6 +318,8 @@ typedef struct shape_entry {
     sqlalc__coltype *ctypes; /* the result column types (the shape fixes them), or NULL */
     size_t nctypes;
     int dml_returning;
+    char *around; /* as the compiled form's */
+    size_t around_len;
 } shape_entry;
 
 static sqlalc_map cache;
@@ -343,6 +345,7 @@ static void entry_free(shape_entry *e)
     sqlalc_free(e->params);
     sqlalc_free(e->ords);
     sqlalc_free(e->ctypes);
+    sqlalc_free(e->around);
     sqlalc_free(e);
 }
 
@@ -378,6 +381,11 @@ static struct sqlalc_compiled *instantiate(const shape_entry *e, const sqlalc_va
         memcpy(c->ctypes, e->ctypes, e->nctypes * sizeof *c->ctypes);
     c->nctypes = e->nctypes;
     c->dml_returning = e->dml_returning;
+    if (e->around && !(c->around = sqlalc__strndup(e->around, e->around_len))) {
+        sqlalc_compiled_free(c);
+        return NULL;
+    }
+    c->around_len = e->around_len;
     if (nl)
         memcpy(c->names, e->names, nl);
     c->nparams = e->nparams;
@@ -417,6 +425,11 @@ static shape_entry *entry_from(const struct sqlalc_compiled *c, const sqlalc_val
         memcpy(e->ctypes, c->ctypes, c->nctypes * sizeof *e->ctypes);
     e->nctypes = c->nctypes;
     e->dml_returning = c->dml_returning;
+    if (c->around && !(e->around = sqlalc__strndup(c->around, c->around_len))) {
+        entry_free(e);
+        return NULL;
+    }
+    e->around_len = c->around_len;
     e->nparams = c->nparams;
     size_t cursor = 0;
     for (size_t i = 0; i < c->nparams; i++) {

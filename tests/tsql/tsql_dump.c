@@ -118,6 +118,38 @@ int main(void)
         sqlalc_metadata_free(md);
     }
 
+    /* SCOPE_IDENTITY() instead of OUTPUT (a table with triggers) and
+     * SET IDENTITY_INSERT around an explicit IDENTITY value (issue 15.2) */
+    for (int v = 0; v < 4; v++) {
+        sqlalc_metadata *md = sqlalc_metadata_new();
+        sqlalc_table *t =
+            sqlalc_table_new(md, "user", sqlalc_column("id", sqlalc_type_integer(), SQLALC_PRIMARY_KEY),
+                             sqlalc_column("name", sqlalc_type_string(20), 0), sqlalc_opt_schema("dbo"),
+                             sqlalc_opt_mssql_scope_identity());
+        sqlalc_stmt *q[2] = {
+            sqlalc_returning(sqlalc_values(sqlalc_insert(t), SQLALC_KVS(SQLALC_KV("name", sqlalc_str("a")))),
+                             SQLALC_COLS(sqlalc_c(t, "id"))),
+            sqlalc_values(sqlalc_insert(t),
+                          SQLALC_KVS(SQLALC_KV("id", sqlalc_int(7)), SQLALC_KV("name", sqlalc_str("b")))),
+        };
+        for (int k = 0; k < 2; k++) {
+            sqlalc_compiled *c = NULL;
+            if (!q[k] || sqlalc_compile(q[k], ms(v), SQLALC_PARAMSTYLE_QMARK, &c)) {
+                fprintf(stderr, "tsql_dump: identity statements: %s\n", sqlalc_errmsg());
+                return 1;
+            }
+            emit(k ? "insert explicit identity" : "insert scope_identity", v, sqlalc_compiled_sql(c));
+            if (sqlalc_compiled_around_sql(c, 0)) {
+                emit("identity_insert on", v, sqlalc_compiled_around_sql(c, 0));
+                emit("identity_insert off", v, sqlalc_compiled_around_sql(c, 1));
+            }
+            sqlalc_compiled_free(c);
+            sqlalc_stmt_free(q[k]);
+            n++;
+        }
+        sqlalc_metadata_free(md);
+    }
+
     /* reflection queries (":schema" is the one bind) and the engine's own SQL */
     const sqlalc_reflect_hooks *r = sqlalc_find_dialect("mssql")->reflect;
     emit("reflect tables_query", 0, r->tables_query);

@@ -99,6 +99,17 @@ struct sqlalc_compile_hooks {
     /* --- version 4 --- */
     /* How a VALUES FROM item names its columns: SQLALC_VALUES_*. */
     int values_style;
+    /* --- version 5 --- */
+    /* Appended to an INSERT of one row whose RETURNING is only the table's
+     * IDENTITY column, for a table that reads its new key that way
+     * (sqlalc_opt_mssql_scope_identity): "; select scope_identity()"; the
+     * row is the batch's second result.  NULL: the table option is ignored. */
+    const char *scope_identity_select;
+    /* An INSERT giving the table's IDENTITY column a value runs
+     * "<identity_insert> <table> ON" before and "… OFF" after it
+     * ("SET IDENTITY_INSERT" on SQL Server; sqlalc_compiled_around_sql).
+     * NULL: nothing around. */
+    const char *identity_insert;
 };
 
 enum {
@@ -129,7 +140,7 @@ enum {
     SQLALC_FLOAT_LITERAL_QUOTED      /* CAST('NaN' AS FLOAT), 'Infinity', '-Infinity' (PostgreSQL) */
 };
 
-#define SQLALC_COMPILE_HOOKS_VERSION 4
+#define SQLALC_COMPILE_HOOKS_VERSION 5
 
 #ifdef __cplusplus
 }
