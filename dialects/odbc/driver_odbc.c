@@ -905,37 +905,46 @@ static int odbc_column_value(void *p, int i, sqlalc_value *out)
 
 /* The typed getters' fast path: the value as the row was read (a row is
  * read whole at its first access), SQLALC_ERR_TYPE for another kind (the
- * engine then converts from column_value). */
-static const sqlalc_value *loaded(odbc_stmt *s, int i)
+ * engine then converts from column_value).  A row that cannot be read
+ * (out of memory, a driver error) is that error, never a type mismatch:
+ * the engine would otherwise fall back and lose it. */
+static int loaded(odbc_stmt *s, int i, sqlalc_vtype type, const sqlalc_value **v)
 {
-    if (i < 0 || i >= s->ncols || (!s->row_loaded && load_row(s) != SQLALC_OK))
-        return NULL;
-    return &s->cols[i].val;
+    if (i < 0 || i >= s->ncols)
+        return SQLALC_ERR_TYPE;
+    if (!s->row_loaded) {
+        int rc = load_row(s);
+        if (rc != SQLALC_OK)
+            return rc;
+    }
+    *v = &s->cols[i].val;
+    return (*v)->type == type ? SQLALC_OK : SQLALC_ERR_TYPE;
 }
 
 static int odbc_column_int64(void *p, int i, int64_t *out)
 {
-    const sqlalc_value *v = loaded(p, i);
-    if (!v || v->type != SQLALC_V_INT)
-        return SQLALC_ERR_TYPE;
-    *out = v->u.i;
-    return SQLALC_OK;
+    const sqlalc_value *v;
+    int rc = loaded(p, i, SQLALC_V_INT, &v);
+    if (rc == SQLALC_OK)
+        *out = v->u.i;
+    return rc;
 }
 
 static int odbc_column_double(void *p, int i, double *out)
 {
-    const sqlalc_value *v = loaded(p, i);
-    if (!v || v->type != SQLALC_V_FLOAT)
-        return SQLALC_ERR_TYPE;
-    *out = v->u.f;
-    return SQLALC_OK;
+    const sqlalc_value *v;
+    int rc = loaded(p, i, SQLALC_V_FLOAT, &v);
+    if (rc == SQLALC_OK)
+        *out = v->u.f;
+    return rc;
 }
 
 static int odbc_column_text(void *p, int i, const char **out, size_t *len)
 {
-    const sqlalc_value *v = loaded(p, i);
-    if (!v || v->type != SQLALC_V_TEXT)
-        return SQLALC_ERR_TYPE;
+    const sqlalc_value *v;
+    int rc = loaded(p, i, SQLALC_V_TEXT, &v);
+    if (rc != SQLALC_OK)
+        return rc;
     *out = v->u.s.p;
     if (len)
         *len = v->u.s.len;

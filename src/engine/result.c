@@ -1316,8 +1316,11 @@ GETTER_COLD static int get_int64_slow(const sqlalc_row *row, int i, int64_t *out
 
 int sqlalc_row_get_int64(const sqlalc_row *row, int i, int64_t *out)
 {
-    if (LIVE_ROW(row, i) && row->get_int64(row->st, i, out) == SQLALC_OK)
-        return SQLALC_OK;
+    if (LIVE_ROW(row, i)) {
+        int rc = row->get_int64(row->st, i, out);
+        if (rc != SQLALC_ERR_TYPE) /* OK, or the row could not be read */
+            return rc;
+    }
     return get_int64_slow(row, i, out);
 }
 
@@ -1334,8 +1337,11 @@ GETTER_COLD static int get_double_slow(const sqlalc_row *row, int i, double *out
 
 int sqlalc_row_get_double(const sqlalc_row *row, int i, double *out)
 {
-    if (LIVE_ROW(row, i) && row->get_double(row->st, i, out) == SQLALC_OK)
-        return SQLALC_OK;
+    if (LIVE_ROW(row, i)) {
+        int rc = row->get_double(row->st, i, out);
+        if (rc != SQLALC_ERR_TYPE) /* OK, or the row could not be read */
+            return rc;
+    }
     return get_double_slow(row, i, out);
 }
 
@@ -1419,8 +1425,11 @@ GETTER_COLD static int get_text_slow(const sqlalc_row *row, int i, const char **
 
 int sqlalc_row_get_text(const sqlalc_row *row, int i, const char **out, size_t *len)
 {
-    if (LIVE_ROW(row, i) && row->get_text(row->st, i, out, len) == SQLALC_OK)
-        return SQLALC_OK;
+    if (LIVE_ROW(row, i)) {
+        int rc = row->get_text(row->st, i, out, len);
+        if (rc != SQLALC_ERR_TYPE) /* OK, or the row could not be read */
+            return rc;
+    }
     return get_text_slow(row, i, out, len);
 }
 

@@ -63,8 +63,9 @@ struct sqlalc_driver {
     int (*column_value)(void *stmt, int i, sqlalc_value *out);
     /* Fast typed access for hot loops (may be NULL: column_value is used).
      * Return SQLALC_OK only when the value is of that kind (column_text:
-     * a text kind, NUL-terminated); anything else makes the engine fall
-     * back to column_value and convert. */
+     * a text kind, NUL-terminated); SQLALC_ERR_TYPE makes the engine fall
+     * back to column_value and convert; any other error (the row could not
+     * be read: out of memory, a driver error) is the getter's result. */
     int (*column_int64)(void *stmt, int i, int64_t *out);
 
     /* Rows changed by the last DML step, -1 if unknown. */
