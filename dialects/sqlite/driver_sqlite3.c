@@ -315,7 +315,7 @@ static int lite_prepare(void *c, const char *sql, size_t len, int nparams, void 
     /* Every marker the library writes is a bare "?": a named one is text it
      * left alone (":x" after a word character, "@x", "$x", ":x(...)"), and
      * binding by position would give it a value it was never meant to get. */
-    for (int i = 1; nparams > 0 && i <= nparams; i++) {
+    for (int i = 1; i <= nparams; i++) {
         const char *name = sqlite3_bind_parameter_name(s->st, i);
         if (name) {
             sqlalc_error_set_full(SQLALC_ERR_PROGRAMMING, "07001", 0,
